@@ -1,0 +1,53 @@
+/** Collects every string leaf of an action once, so each inspector walks a flat list, not the tree. */
+import type { Action } from '../model/action.js';
+import type { JsonValue } from '../model/json.js';
+import type { LeafSource, StringLeaf } from './inspector.js';
+
+/** Bounds that keep a hostile body from turning leaf collection into a denial of service. */
+export const LEAF_LIMITS = { maxLeaves: 20_000, maxDepth: 64 } as const;
+
+/** Headers whose values reach tools or carry attacker-chosen URLs; the rest are transport noise. */
+const INSPECTED_HEADERS = ['referer', 'origin', 'x-forwarded-host', 'user-agent', 'cookie', 'authorization'];
+
+const SIMPLE_KEY = /^[A-Za-z_$][\w$-]*$/;
+
+function childPath(parent: string, key: string): string {
+  return SIMPLE_KEY.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+/** Walks a JSON value depth-first, pushing its string leaves (numbers are not strings: no leaf). */
+function walk(value: JsonValue, path: string, key: string, source: LeafSource, out: StringLeaf[], depth: number) {
+  if (out.length >= LEAF_LIMITS.maxLeaves) return;
+  if (typeof value === 'string') {
+    out.push({ path, key, value, source, decodedBy: [] });
+    return;
+  }
+  if (value === null || typeof value !== 'object' || depth >= LEAF_LIMITS.maxDepth) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walk(value[i] as JsonValue, `${path}[${i}]`, '', source, out, depth + 1);
+    return;
+  }
+  for (const k of Object.keys(value)) {
+    // Keys are attacker-controlled text too ("ignore previous instructions": 1).
+    out.push({ path: `${childPath(path, k)}#key`, key: k.toLowerCase(), value: k, source, decodedBy: [] });
+    walk(value[k] as JsonValue, childPath(path, k), k.toLowerCase(), source, out, depth + 1);
+  }
+}
+
+/** Every string in the action that an attacker could have chosen: arguments, URL parts, headers. */
+export function collectLeaves(action: Action, headers: Readonly<Record<string, string>>): StringLeaf[] {
+  const out: StringLeaf[] = [];
+  walk(action.action.arguments, '$.action.arguments', '', 'arguments', out, 0);
+  out.push({ path: '$.resource.uri', key: 'uri', value: action.resource.uri, source: 'url', decodedBy: [] });
+  out.push({ path: '$.resource.path', key: 'path', value: action.resource.path, source: 'url', decodedBy: [] });
+  for (const [name, values] of Object.entries(action.resource.query)) {
+    values.forEach((v, i) =>
+      out.push({ path: `${childPath('$.resource.query', name)}[${i}]`, key: name.toLowerCase(), value: v, source: 'query', decodedBy: [] }),
+    );
+  }
+  for (const name of INSPECTED_HEADERS) {
+    const v = headers[name];
+    if (v !== undefined) out.push({ path: `$.headers.${name}`, key: name, value: v, source: 'header', decodedBy: [] });
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+/** The inspector interface: one stateless object per risk, run on every string leaf of an action. */
+import type { Action } from '../model/action.js';
+import type { Finding, Severity } from '../model/finding.js';
+
+/** Where a string leaf came from in the request. */
+export type LeafSource = 'arguments' | 'body' | 'header' | 'query' | 'url' | 'tool';
+
+/** One string found anywhere in the action, with the JSON path that names it. */
+export interface StringLeaf {
+  /** `$.action.arguments.query`, `$.resource.query.q[0]`, `$.headers.referer`; decoded forms append `#base64`. */
+  readonly path: string;
+  /** The key (property name) that held the value, lower-cased; `""` for array items and URL parts. */
+  readonly key: string;
+  readonly value: string;
+  readonly source: LeafSource;
+  /** The decoders applied to reach this value from the original text (empty for the original). */
+  readonly decodedBy: readonly string[];
+}
+
+/** Deployment settings inspectors read; the same for every request until a reload. */
+export interface InspectorConfig {
+  /** Hosts an agent may call, as exact names or `*.suffix` globs. */
+  readonly egressAllowlist: readonly string[];
+  /** Domains inside the trust boundary (mail recipients, hosts), as exact names or `*.suffix` globs. */
+  readonly internalDomains: readonly string[];
+  /** Databases and environments that count as production. */
+  readonly productionDatabases: readonly string[];
+  /** Branches a force push must never reach. */
+  readonly protectedBranches: readonly string[];
+}
+
+/** What an inspector receives: the frozen action and its string leaves, computed once per request. */
+export interface InspectionInput {
+  readonly action: Action;
+  readonly leaves: readonly StringLeaf[];
+  readonly config: InspectorConfig;
+}
+
+/** A risk inspector. Stateless and deterministic; must not mutate its input or throw on hostile input. */
+export interface Inspector {
+  /** Stable id: appears in findings (`<id>.<kind>`), rules (`signals.<id>`) and audit records. */
+  readonly id: string;
+  readonly version: string;
+  inspect(input: InspectionInput): readonly Finding[];
+}
+
+/** Builds a finding with the inspector's id and tags filled in. */
+export function makeFinding(
+  inspector: { readonly id: string },
+  kind: string,
+  severity: Severity,
+  leafPath: string,
+  evidence: string,
+  tags: { readonly owasp: readonly string[]; readonly atlas: readonly string[] },
+  count?: number,
+): Finding {
+  const finding: Finding = {
+    id: `${inspector.id}.${kind}`,
+    inspector: inspector.id,
+    severity,
+    path: leafPath,
+    evidence,
+    owasp: tags.owasp,
+    atlas: tags.atlas,
+  };
+  return count === undefined ? finding : { ...finding, count };
+}

@@ -1,0 +1,28 @@
+/** Runs every inspector over one action; an inspector that throws yields a critical finding, not a pass. */
+import type { Finding } from '../model/finding.js';
+import type { InspectionInput, Inspector } from './inspector.js';
+
+/** Inspector failures are reported under this id so a rule (and the default deny) can act on them. */
+export const INSPECTOR_FAILED = 'inspect.failed';
+
+/** The findings of all inspectors, in registry order. Never throws. */
+export function runInspectors(inspectors: readonly Inspector[], input: InspectionInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const inspector of inspectors) {
+    try {
+      for (const f of inspector.inspect(input)) findings.push(f);
+    } catch (err) {
+      // SECURITY: fail closed. A crash on hostile input must not read as "nothing found".
+      findings.push({
+        id: INSPECTOR_FAILED,
+        inspector: inspector.id,
+        severity: 'critical',
+        path: '$',
+        evidence: err instanceof Error ? err.message.slice(0, 120) : 'non-error thrown',
+        owasp: [],
+        atlas: [],
+      });
+    }
+  }
+  return findings;
+}

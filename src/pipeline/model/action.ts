@@ -1,0 +1,73 @@
+/** Action: the unified model every adapter produces and every later stage reads. */
+import type { JsonValue } from './json.js';
+
+/** The coarse class of what an action does; policies match on it. */
+export type OperationClass = 'read' | 'write' | 'delete' | 'send' | 'exec' | 'admin' | 'unknown';
+
+export interface Subject {
+  /** The full SPIFFE ID (`spiffe://td/ns/x/sa/y`), or null for an unauthenticated peer. */
+  readonly spiffeId: string | null;
+  readonly trustDomain: string | null;
+  readonly namespace: string | null;
+  readonly serviceAccount: string | null;
+  /** The agent's name: `x-writ-agent` header when configured trusted, else the service account. */
+  readonly agent: string | null;
+  readonly tenant: string | null;
+  readonly roles: readonly string[];
+  readonly scopes: readonly string[];
+  /** How the subject was authenticated: `mtls`, `jwt`, `api-key`, or `none`. */
+  readonly authMethod: string;
+}
+
+export interface ActionPart {
+  /** The adapter that understood the request (`http`, `mcp`, `github`, ...). */
+  readonly adapter: string;
+  /** The tool name (MCP tool, or `<METHOD> <host>` for plain HTTP). */
+  readonly tool: string;
+  readonly operation: OperationClass;
+  readonly httpMethod: string;
+  /** The JSON-RPC method for MCP (`tools/call`, `tools/list`), else null. */
+  readonly mcpMethod: string | null;
+  /** The tool arguments (MCP `params.arguments`) or the parsed request body. */
+  readonly arguments: JsonValue;
+}
+
+export interface Resource {
+  readonly uri: string;
+  readonly scheme: string;
+  readonly host: string;
+  readonly port: number | null;
+  readonly path: string;
+  readonly query: Readonly<Record<string, readonly string[]>>;
+  readonly database: string | null;
+  readonly table: string | null;
+  readonly filePath: string | null;
+  readonly environment: string | null;
+  /** Recipients of a send (mail, chat); empty when not a send. */
+  readonly recipients: readonly string[];
+  /** True when the destination lies outside the configured trust boundary. */
+  readonly external: boolean;
+  readonly classification: string | null;
+}
+
+export interface ActionContext {
+  readonly requestId: string;
+  readonly timeMs: number;
+  /** Delegation hops that led to this call (0 when the agent acts on its own). */
+  readonly hops: number;
+  /** Where the content driving the call came from (`agent`, `user`, `email`, `web`, ...), when known. */
+  readonly origin: string | null;
+  readonly sessionId: string | null;
+  readonly bodySize: number;
+  readonly contentType: string;
+}
+
+/** One tool call, in writ's own terms. Frozen before inspection: what is hashed is what was inspected. */
+export interface Action {
+  readonly subject: Subject;
+  readonly action: ActionPart;
+  readonly resource: Resource;
+  readonly context: ActionContext;
+  /** The parsed request body (strict JSON) or its text when not JSON; null when empty. */
+  readonly payload: JsonValue;
+}
