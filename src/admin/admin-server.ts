@@ -1,0 +1,49 @@
+/** The admin HTTP port: liveness, readiness, and the key set verifiers trust (JWKS). */
+import { createServer, type Server } from 'node:http';
+import type { KeyObject } from 'node:crypto';
+import { ed25519Thumbprint } from '../keys/local-key.js';
+
+export interface AdminOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly publicKeys: () => readonly KeyObject[];
+  readonly ready: () => boolean;
+}
+
+/** The JWKS document for the token-signing keys (RFC 7517), each with its RFC 7638 thumbprint as kid. */
+export function jwksDocument(keys: readonly KeyObject[]): { keys: object[] } {
+  return {
+    keys: keys.map((k) => {
+      const jwk = k.export({ format: 'jwk' });
+      return { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid: ed25519Thumbprint(k), alg: 'EdDSA', use: 'sig' };
+    }),
+  };
+}
+
+/** Starts the admin server; resolves with the bound port. */
+export function startAdminServer(opts: AdminOptions): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
+    switch (req.url) {
+      case '/healthz':
+        return send(200, { status: 'ok' });
+      case '/readyz':
+        return opts.ready() ? send(200, { status: 'ready' }) : send(503, { status: 'not ready' });
+      case '/.well-known/jwks.json':
+        return send(200, jwksDocument(opts.publicKeys()));
+      default:
+        return send(404, { error: 'not found' });
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address !== null ? address.port : opts.port });
+    });
+  });
+}

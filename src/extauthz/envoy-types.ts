@@ -1,0 +1,57 @@
+/** The subset of Envoy's ext_authz v3 messages writ reads and writes, as @grpc/proto-loader decodes them. */
+
+export interface HeaderValue {
+  key?: string;
+  value?: string;
+  raw_value?: Buffer;
+}
+
+export interface HttpRequestAttrs {
+  id?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  header_map?: { headers?: HeaderValue[] };
+  path?: string;
+  host?: string;
+  scheme?: string;
+  query?: string;
+  size?: string;
+  protocol?: string;
+  body?: string;
+  raw_body?: Buffer;
+}
+
+export interface PeerAttrs {
+  principal?: string;
+  address?: { socket_address?: { address?: string; port_value?: number } };
+}
+
+export interface CheckRequest {
+  attributes?: {
+    source?: PeerAttrs;
+    destination?: PeerAttrs;
+    request?: { http?: HttpRequestAttrs };
+    context_extensions?: Record<string, string>;
+  };
+}
+
+export interface HeaderValueOption {
+  header: { key: string; value: string };
+  append: { value: boolean };
+}
+
+/** google.protobuf.Value as proto-loader wants it: camelCase oneof names, even with keepCase. */
+export type StructValue =
+  | { stringValue: string }
+  | { numberValue: number }
+  | { boolValue: boolean }
+  | { nullValue: 'NULL_VALUE' }
+  | { listValue: { values: StructValue[] } }
+  | { structValue: { fields: Record<string, StructValue> } };
+
+export interface CheckResponse {
+  status: { code: number; message?: string };
+  ok_response?: { headers: HeaderValueOption[]; headers_to_remove: string[] };
+  denied_response?: { status: { code: number }; headers: HeaderValueOption[]; body: string };
+  dynamic_metadata?: { fields: Record<string, StructValue> };
+}

@@ -1,0 +1,70 @@
+/** Verdict -> CheckResponse. Envoy treats a response without a status as allow, so one is always set. */
+import type { Verdict } from '../pipeline/verdict.js';
+import { isAllowed } from '../pipeline/verdict.js';
+import type { CheckResponse, HeaderValueOption, StructValue } from './envoy-types.js';
+import { grpcCodeFor, httpStatusFor } from './status.js';
+
+export const DECISION_HEADER = 'x-writ-decision';
+export const TRACE_HEADER = 'x-writ-trace-id';
+
+// ext_authz defaults `append` to false, but writ says so explicitly: the token must replace, never join.
+const header = (key: string, value: string): HeaderValueOption => ({ header: { key, value }, append: { value: false } });
+
+const str = (s: string | null | undefined): StructValue => (s === null || s === undefined ? { nullValue: 'NULL_VALUE' } : { stringValue: s });
+const list = (items: readonly string[]): StructValue => ({ listValue: { values: items.map((s) => ({ stringValue: s })) } });
+
+/** The decision summary Envoy can log (`%DYNAMIC_METADATA(envoy.filters.http.ext_authz:writ_trace_id)%`). */
+function dynamicMetadata(v: Verdict): NonNullable<CheckResponse['dynamic_metadata']> {
+  const audit = v.trace.audit;
+  return {
+    fields: {
+      writ_decision: str(v.decision),
+      writ_code: str(v.code),
+      writ_trace_id: str(v.traceId),
+      writ_rules: list(v.rules),
+      writ_policy_version: str(v.policyVersion),
+      writ_findings: list(v.findings.map((f) => `${f.id}:${f.severity}`)),
+      writ_token_id: str(v.trace.enforcement.tokenId),
+      writ_audit_seq: audit === null ? { nullValue: 'NULL_VALUE' } : { numberValue: audit.seq },
+      writ_audit_hash: str(audit?.hash),
+      writ_audit_prev: str(audit?.prev),
+    },
+  };
+}
+
+/** The deny body an agent sees: decision, reason code and trace id; never a stack trace. */
+export function denyBody(v: Verdict): string {
+  return JSON.stringify({
+    decision: v.decision,
+    reason: v.code,
+    message: v.message,
+    trace_id: v.traceId,
+    rules: v.rules,
+    findings: v.findings.map((f) => f.id),
+    ...(v.details === undefined ? {} : v.details),
+  });
+}
+
+/** Maps a verdict to Envoy's CheckResponse. */
+export function mapVerdict(v: Verdict): CheckResponse {
+  const code = grpcCodeFor(v.decision);
+  const metadata = dynamicMetadata(v);
+  if (isAllowed(v.decision)) {
+    return {
+      status: { code },
+      ok_response: {
+        headers: Object.entries(v.upstreamHeaders).map(([k, val]) => header(k, val)),
+        headers_to_remove: [...v.removeHeaders],
+      },
+      dynamic_metadata: metadata,
+    };
+  }
+  const headers = [header('content-type', 'application/json'), header(DECISION_HEADER, v.decision), header(TRACE_HEADER, v.traceId)];
+  const ttl = v.details?.['approval_ttl_s'];
+  if (v.decision === 'REQUIRE_APPROVAL' && typeof ttl === 'number') headers.push(header('retry-after', '30'));
+  return {
+    status: { code, message: v.code },
+    denied_response: { status: { code: httpStatusFor(v.decision, v.code) }, headers, body: denyBody(v) },
+    dynamic_metadata: metadata,
+  };
+}

@@ -1,0 +1,44 @@
+/** One table: verdict decision and reason code -> gRPC status code and the HTTP status of a deny. */
+import type { ReasonCode } from '../pipeline/errors.js';
+import type { Decision } from '../pipeline/policy/types.js';
+
+/** google.rpc.Code values ext_authz uses. */
+export const GRPC_OK = 0;
+export const GRPC_PERMISSION_DENIED = 7;
+
+const BAD_INPUT: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'ERR_NO_HTTP_ATTRIBUTES',
+  'ERR_PARTIAL_BODY',
+  'ERR_BODY_INVALID_UTF8',
+  'ERR_BODY_INVALID_JSON',
+  'ERR_JSON_DUPLICATE_KEY',
+  'ERR_JSON_LONE_SURROGATE',
+  'ERR_JSON_UNSAFE_INTEGER',
+  'ERR_JSON_TOO_DEEP',
+  'ERR_MCP_INVALID',
+  'ERR_BAD_REQUEST',
+]);
+
+const UNAVAILABLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'ERR_STATE_UNAVAILABLE',
+  'ERR_SIGNING_FAILED',
+  'ERR_AUDIT_WRITE',
+  'ERR_TIMEOUT',
+  'ERR_INTERNAL',
+]);
+
+/** The gRPC status of a Check answer: OK lets Envoy forward the request, anything else denies it. */
+export function grpcCodeFor(decision: Decision): number {
+  return decision === 'ALLOW' || decision === 'ALLOW_WITH_OBLIGATIONS' ? GRPC_OK : GRPC_PERMISSION_DENIED;
+}
+
+/** The HTTP status Envoy returns to the agent on a deny. */
+export function httpStatusFor(decision: Decision, code: ReasonCode): number {
+  if (code === 'ERR_BODY_TOO_LARGE') return 413;
+  if (BAD_INPUT.has(code)) return 400;
+  // 503: writ could not decide; a retry may succeed, unlike a policy deny.
+  if (UNAVAILABLE.has(code)) return 503;
+  // DENY and REQUIRE_APPROVAL alike: the request may not run now; x-writ-decision tells them apart.
+  void decision;
+  return 403;
+}

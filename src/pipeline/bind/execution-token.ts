@@ -1,0 +1,144 @@
+/**
+ * Execution tokens: a compact JWS (EdDSA, typ `exec+jwt`) binding one action hash to one upstream for a
+ * short time. Minted by the check role, verified and consumed by the verify role.
+ */
+import { randomBytes, verify as verifySignature } from 'node:crypto';
+import type { KeySet, Signer } from '../../keys/signer.js';
+import type { ReasonCode } from '../errors.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.js';
+
+/** The JWS `typ` (RFC 8725 explicit typing) so no other JWT can pass for an execution token. */
+export const TOKEN_TYPE = 'exec+jwt';
+export const TOKEN_ISSUER = 'writ';
+/** Tokens live 60 s unless configured otherwise. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 60;
+/** Clock skew tolerated between the check and verify roles' clocks. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 5;
+const MAX_TOKEN_LENGTH = 16_384;
+
+export interface ExecutionClaims {
+  readonly iss: string;
+  readonly sub: string;
+  readonly aud: string;
+  readonly jti: string;
+  readonly iat: number;
+  readonly exp: number;
+  /** base64url SHA-256 of the canonical action. */
+  readonly ah: string;
+  /** Trace id of the decision that issued the token. */
+  readonly tid: string;
+  /** Policy version that decided. */
+  readonly pv: string;
+  /** Obligations the upstream side must honour; signed, so they cannot be dropped or altered. */
+  readonly obl?: JsonObject;
+}
+
+export interface MintInput {
+  readonly subject: string;
+  readonly audience: string;
+  readonly actionHash: string;
+  readonly traceId: string;
+  readonly policyVersion: string;
+  readonly nowMs: number;
+  readonly ttlSeconds?: number;
+  readonly obligations?: JsonObject;
+}
+
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+
+/** Mints a signed token. The jti is 128 random bits. */
+export function mintExecutionToken(signer: Signer, input: MintInput): { token: string; claims: ExecutionClaims } {
+  const iat = Math.floor(input.nowMs / 1000);
+  const claims: ExecutionClaims = {
+    iss: TOKEN_ISSUER,
+    sub: input.subject,
+    aud: input.audience,
+    jti: randomBytes(16).toString('base64url'),
+    iat,
+    exp: iat + (input.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
+    ah: input.actionHash,
+    tid: input.traceId,
+    pv: input.policyVersion,
+    ...(input.obligations === undefined ? {} : { obl: input.obligations }),
+  };
+  const signingInput = `${b64(JSON.stringify({ alg: 'EdDSA', typ: TOKEN_TYPE, kid: signer.kid }))}.${b64(JSON.stringify(claims))}`;
+  const signature = Buffer.from(signer.sign(Buffer.from(signingInput, 'ascii'))).toString('base64url');
+  return { token: `${signingInput}.${signature}`, claims };
+}
+
+export type TokenCheck =
+  | { readonly ok: true; readonly claims: ExecutionClaims }
+  | { readonly ok: false; readonly code: ReasonCode; readonly message: string };
+
+export interface VerifyExpectations {
+  readonly actionHash: string;
+  readonly audience: string;
+  readonly nowMs: number;
+  readonly skewSeconds?: number;
+}
+
+const fail = (code: ReasonCode, message: string): TokenCheck => ({ ok: false, code, message });
+
+function decodeJsonSegment(segment: string): JsonValue | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as JsonValue;
+  } catch {
+    return undefined;
+  }
+}
+
+function claimsOf(payload: JsonObject): ExecutionClaims | null {
+  const str = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : null);
+  const num = (k: string) => (Number.isSafeInteger(payload[k]) ? (payload[k] as number) : null);
+  const iss = str('iss');
+  const sub = str('sub');
+  const aud = str('aud');
+  const jti = str('jti');
+  const ah = str('ah');
+  const tid = str('tid');
+  const pv = str('pv');
+  const iat = num('iat');
+  const exp = num('exp');
+  if (iss === null || sub === null || aud === null || jti === null || ah === null || tid === null || pv === null || iat === null || exp === null) {
+    return null;
+  }
+  const obl = payload['obl'];
+  if (obl !== undefined && !isJsonObject(obl)) return null;
+  return { iss, sub, aud, jti, iat, exp, ah, tid, pv, ...(obl === undefined ? {} : { obl }) };
+}
+
+/**
+ * Checks a token against the request about to execute: structure, algorithm, type, key, signature,
+ * issuer, time, audience and action hash, in that order. Single use (the jti) is the caller's step.
+ */
+export function verifyExecutionToken(token: string, keys: KeySet, expect: VerifyExpectations): TokenCheck {
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('ERR_TOKEN_MALFORMED', 'token is empty or too long');
+  const parts = token.split('.');
+  if (parts.length !== 3) return fail('ERR_TOKEN_MALFORMED', 'token is not a compact JWS');
+  const [h, p, s] = parts as [string, string, string];
+  const header = decodeJsonSegment(h);
+  if (!isJsonObject(header)) return fail('ERR_TOKEN_MALFORMED', 'token header is not a JSON object');
+  // SECURITY: the algorithm is fixed, never taken from the token ("none", HS256-with-public-key).
+  if (header['alg'] !== 'EdDSA') return fail('ERR_TOKEN_ALG', `token algorithm "${String(header['alg'])}" is not EdDSA`);
+  if (header['typ'] !== TOKEN_TYPE) return fail('ERR_TOKEN_TYPE', `token type "${String(header['typ'])}" is not ${TOKEN_TYPE}`);
+  if (header['crit'] !== undefined) return fail('ERR_TOKEN_MALFORMED', 'token has critical header parameters writ does not understand');
+  const kid = header['kid'];
+  const key = typeof kid === 'string' ? keys.get(kid) : undefined;
+  if (key === undefined) return fail('ERR_TOKEN_UNKNOWN_KEY', 'token was signed by an unknown key');
+  if (!/^[A-Za-z0-9_-]+$/.test(s)) return fail('ERR_TOKEN_MALFORMED', 'token signature is not base64url');
+  const signature = Buffer.from(s, 'base64url');
+  if (signature.length !== 64 || !verifySignature(null, Buffer.from(`${h}.${p}`, 'ascii'), key, signature)) {
+    return fail('ERR_TOKEN_SIGNATURE', 'token signature does not verify');
+  }
+  const payload = decodeJsonSegment(p);
+  const claims = isJsonObject(payload) ? claimsOf(payload) : null;
+  if (claims === null || claims.iss !== TOKEN_ISSUER) return fail('ERR_TOKEN_CLAIMS', 'token claims are missing or malformed');
+  const now = Math.floor(expect.nowMs / 1000);
+  const skew = expect.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  if (now > claims.exp + skew) return fail('ERR_TOKEN_EXPIRED', `token expired at ${claims.exp}`);
+  if (claims.iat > now + skew) return fail('ERR_TOKEN_NOT_YET_VALID', `token issued in the future (${claims.iat})`);
+  if (claims.aud !== expect.audience) return fail('ERR_TOKEN_AUDIENCE', `token audience "${claims.aud}" is not "${expect.audience}"`);
+  if (claims.ah !== expect.actionHash) return fail('ERR_TOKEN_ACTION_MISMATCH', 'request does not match the action the token binds');
+  return { ok: true, claims };
+}

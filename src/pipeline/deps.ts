@@ -1,0 +1,59 @@
+/** What the pipeline needs from the outside world, injected so the core stays pure and testable. */
+import type { KeySet, Signer } from '../keys/signer.js';
+import type { StateStore } from '../state/store.js';
+import type { InspectorConfig } from './inspect/inspector.js';
+import type { Action } from './model/action.js';
+import type { Finding } from './model/finding.js';
+import type { PolicySet } from './policy/types.js';
+import type { AuditLog } from './trace/audit-log.js';
+
+/** The minimal logger surface writ uses (pino's Logger satisfies it). */
+export interface PipelineLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface PipelineSettings {
+  /** Bodies larger than this are denied (ERR_BODY_TOO_LARGE); Envoy's max_request_bytes must match. */
+  readonly maxBodyBytes: number;
+  readonly tokenTtlSeconds: number;
+  readonly clockSkewSeconds: number;
+  /** Trust x-writ-agent/-tenant/-session/-origin headers (only behind a proxy that sets them). */
+  readonly trustAgentHeaders: boolean;
+  /** A decision not made within this many ms is a deny (ERR_TIMEOUT). */
+  readonly deadlineMs: number;
+}
+
+export const DEFAULT_SETTINGS: PipelineSettings = {
+  maxBodyBytes: 1024 * 1024,
+  tokenTtlSeconds: 60,
+  clockSkewSeconds: 5,
+  trustAgentHeaders: false,
+  deadlineMs: 250,
+};
+
+export interface PipelineDeps {
+  /** The live policy set; a getter so a hot reload swaps it atomically between decisions. */
+  readonly policy: () => PolicySet;
+  /** Runs the inspectors (with decoding) over a frozen action. */
+  readonly inspect: (action: Action, headers: Readonly<Record<string, string>>, config: InspectorConfig) => readonly Finding[];
+  readonly signer: Signer;
+  readonly keys: KeySet;
+  readonly store: StateStore;
+  readonly audit: AuditLog;
+  readonly now: () => number;
+  readonly newTraceId: () => string;
+  readonly log: PipelineLogger;
+  readonly settings: PipelineSettings;
+}
+
+/** The inspector settings a policy set's named lists define. */
+export function inspectorConfigFrom(set: PolicySet): InspectorConfig {
+  return {
+    egressAllowlist: set.lists['egress_allowlist'] ?? [],
+    internalDomains: set.lists['internal_domains'] ?? [],
+    productionDatabases: set.lists['production_databases'] ?? [],
+    protectedBranches: set.lists['protected_branches'] ?? ['main', 'master'],
+  };
+}

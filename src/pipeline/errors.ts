@@ -1,0 +1,58 @@
+/** The one catalogue of writ's reason codes: every deny, error and failed check names one of these. */
+
+/** Every code writ can put in a verdict, an audit record or a deny body. Stable once shipped. */
+export const REASON_CODES = {
+  // Decisions made by policy.
+  POLICY_ALLOW: 'a rule allowed the action',
+  POLICY_DENY: 'a rule denied the action',
+  POLICY_DEFAULT_DENY: 'no rule matched the action, so it is denied by default',
+  POLICY_REQUIRE_APPROVAL: 'a rule requires human approval before the action runs',
+  POLICY_ALLOW_WITH_OBLIGATIONS: 'a rule allowed the action under obligations',
+  VERIFY_OK: 'the execution token matches the request about to run',
+  // Input that cannot be governed.
+  ERR_NO_HTTP_ATTRIBUTES: 'the check request has no HTTP attributes (a TCP or malformed check)',
+  ERR_PARTIAL_BODY: 'envoy sent a partial body, which cannot be bound to a token',
+  ERR_BODY_TOO_LARGE: 'the request body is larger than the configured maximum',
+  ERR_BODY_INVALID_UTF8: 'the body is not valid UTF-8 for a text content type',
+  ERR_BODY_INVALID_JSON: 'the body is not valid JSON for a JSON content type',
+  ERR_JSON_DUPLICATE_KEY: 'the JSON body repeats a key in one object',
+  ERR_JSON_LONE_SURROGATE: 'the JSON body contains a lone UTF-16 surrogate',
+  ERR_JSON_UNSAFE_INTEGER: 'the JSON body contains an integer beyond 2^53',
+  ERR_JSON_TOO_DEEP: 'the JSON body nests deeper than the configured limit',
+  ERR_MCP_INVALID: 'the MCP JSON-RPC message is malformed',
+  ERR_BAD_REQUEST: 'the request is malformed',
+  // The token on the verify side.
+  ERR_TOKEN_MISSING: 'no execution token accompanies the request',
+  ERR_TOKEN_MALFORMED: 'the execution token is not a well-formed compact JWS',
+  ERR_TOKEN_ALG: 'the execution token uses an algorithm other than EdDSA',
+  ERR_TOKEN_TYPE: 'the execution token does not have type exec+jwt',
+  ERR_TOKEN_UNKNOWN_KEY: 'the execution token was signed by a key writ does not trust',
+  ERR_TOKEN_SIGNATURE: 'the execution token signature does not verify',
+  ERR_TOKEN_EXPIRED: 'the execution token has expired',
+  ERR_TOKEN_NOT_YET_VALID: 'the execution token was issued in the future',
+  ERR_TOKEN_AUDIENCE: 'the execution token was issued for another upstream',
+  ERR_TOKEN_ACTION_MISMATCH: 'the request differs from the action the token was issued for',
+  ERR_TOKEN_REPLAYED: 'the execution token was already used',
+  ERR_TOKEN_CLAIMS: 'the execution token lacks a required claim',
+  // Failures inside writ: always a deny.
+  ERR_INSPECTOR_FAILED: 'an inspector failed on this input',
+  ERR_STATE_UNAVAILABLE: 'the shared state store is unavailable',
+  ERR_SIGNING_FAILED: 'the execution token could not be signed',
+  ERR_AUDIT_WRITE: 'the decision could not be written to the audit log',
+  ERR_TIMEOUT: 'the decision took longer than the configured deadline',
+  ERR_INTERNAL: 'an internal error prevented a decision',
+} as const;
+
+/** A stable reason code. */
+export type ReasonCode = keyof typeof REASON_CODES;
+
+/** An error on hostile or malformed input: it carries the code the deny will name. */
+export class WritError extends Error {
+  override readonly name = 'WritError';
+  constructor(
+    readonly code: ReasonCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

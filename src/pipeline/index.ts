@@ -1,0 +1,97 @@
+/**
+ * The pipeline: createPipeline(deps).run(raw) -> Verdict. Never throws and never allows by accident:
+ * every error, timeout and malformed input becomes a deny with its own code, and every outcome is
+ * appended to the audit chain before it is answered.
+ */
+import { decideCheck } from './check-stage.js';
+import type { PipelineDeps } from './deps.js';
+import { WritError, type ReasonCode } from './errors.js';
+import type { RawRequest, Role } from './model/raw-request.js';
+import { makeOutcome, type Outcome } from './outcome.js';
+import type { Verdict } from './verdict.js';
+import { decideVerify } from './verify-stage.js';
+
+export interface Pipeline {
+  /** Decides one request for its role. */
+  run(raw: RawRequest): Promise<Verdict>;
+  /** Denies and audits a request the transport could not even map (no HTTP attributes, bad protobuf). */
+  reject(role: Role, code: ReasonCode, message: string, raw?: RawRequest | null): Verdict;
+}
+
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  const failure = (raw: RawRequest | null, role: Role, traceId: string, code: ReasonCode, message?: string): Outcome =>
+    makeOutcome({
+      raw,
+      role,
+      traceId,
+      decision: 'DENY',
+      code,
+      ...(message === undefined ? {} : { message }),
+      policyVersion: safePolicyVersion(deps),
+      removeHeaders: ['x-writ-token', 'x-writ-obligations', 'x-writ-sandbox'],
+    });
+
+  const record = (outcome: Outcome): Verdict => {
+    try {
+      const rec = deps.audit.append(outcome.event, deps.now());
+      return { ...outcome.verdict, trace: { ...outcome.verdict.trace, audit: rec } };
+    } catch (err) {
+      // SECURITY: a decision that cannot be recorded is not made; the token (if any) is never released.
+      deps.log.error({ err, traceId: outcome.verdict.traceId, wanted: outcome.verdict.decision }, 'audit append failed; denying');
+      const raw = null;
+      return failure(raw, outcome.verdict.role, outcome.verdict.traceId, 'ERR_AUDIT_WRITE').verdict;
+    }
+  };
+
+  const decide = async (raw: RawRequest, traceId: string): Promise<Outcome> => {
+    switch (raw.role) {
+      case 'check':
+        return decideCheck(deps, raw, traceId);
+      case 'verify':
+        return decideVerify(deps, raw, traceId);
+      case 'inbound':
+        return failure(raw, raw.role, traceId, 'ERR_INTERNAL', 'the inbound role is not configured');
+    }
+  };
+
+  return {
+    async run(raw) {
+      const traceId = deps.newTraceId();
+      let outcome: Outcome;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const deadline = new Promise<Outcome>((resolve) => {
+          timer = setTimeout(() => resolve(failure(raw, raw.role, traceId, 'ERR_TIMEOUT')), deps.settings.deadlineMs);
+        });
+        outcome = await Promise.race([decide(raw, traceId), deadline]);
+      } catch (err) {
+        if (err instanceof WritError) {
+          outcome = failure(raw, raw.role, traceId, err.code, err.message);
+        } else {
+          deps.log.error({ err, traceId }, 'internal error; denying');
+          outcome = failure(raw, raw.role, traceId, 'ERR_INTERNAL');
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      if (outcome.verdict.code.startsWith('ERR_')) {
+        deps.log.warn({ traceId, role: raw.role, code: outcome.verdict.code, reason: outcome.verdict.message }, 'denied');
+      }
+      return record(outcome);
+    },
+
+    reject(role, code, message, raw = null) {
+      const traceId = deps.newTraceId();
+      deps.log.warn({ traceId, role, code, reason: message }, 'rejected before the pipeline');
+      return record(failure(raw, role, traceId, code, message));
+    },
+  };
+}
+
+function safePolicyVersion(deps: PipelineDeps): string {
+  try {
+    return deps.policy().version;
+  } catch {
+    return '';
+  }
+}

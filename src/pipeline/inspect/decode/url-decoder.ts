@@ -1,0 +1,45 @@
+/** URL (percent) decoding, lenient: `%XX` as UTF-8 when valid, else Latin-1, plus `%uXXXX` and `+` as space. */
+import type { Decoder, DecodedPart } from './decoder.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function percentDecode(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '%' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+      const bytes: number[] = [];
+      let j = i;
+      while (text[j] === '%' && /^[0-9a-fA-F]{2}$/.test(text.slice(j + 1, j + 3))) {
+        bytes.push(parseInt(text.slice(j + 1, j + 3), 16));
+        j += 3;
+      }
+      try {
+        out += utf8.decode(Uint8Array.from(bytes));
+      } catch {
+        // Overlong or invalid UTF-8 (`%c0%ae`): keep bytes as Latin-1 so other checks still see them.
+        out += String.fromCharCode(...bytes.slice(0, 65536));
+      }
+      i = j;
+    } else if (c === '%' && (text[i + 1] === 'u' || text[i + 1] === 'U') && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+      out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+      i += 6;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Decodes percent escapes; `+` becomes a space when the text has no literal spaces (query-string style). */
+export const urlDecoder: Decoder = {
+  name: 'url',
+  decode(value: string): readonly DecodedPart[] {
+    if (!/%[0-9a-fA-F]{2}|%u[0-9a-fA-F]{4}/i.test(value)) return [];
+    const plus = !value.includes(' ') ? value.replace(/\+/g, ' ') : value;
+    const decoded = percentDecode(plus);
+    return decoded === value ? [] : [{ suffix: '#url', value: decoded }];
+  },
+};

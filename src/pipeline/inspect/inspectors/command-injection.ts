@@ -1,0 +1,121 @@
+/** command-injection: shell metacharacters and substitution that start commands, download-and-run, reverse shells. */
+import type { Finding, Severity } from '../../model/finding.js';
+import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
+import { isKeyLeaf, isShellLeaf } from '../lib/leaf-role.js';
+import { excerpt } from '../lib/redact.js';
+import { programName, splitCommands } from '../lib/shell-words.js';
+import { TAGS } from '../tags.js';
+
+const ID = 'command-injection';
+const tags = TAGS[ID];
+
+/** Commands attackers chain after an injection point: recon, fetch, shells, timing probes. */
+const PROBE_COMMANDS = new Set([
+  'id', 'whoami', 'uname', 'hostname', 'ifconfig', 'ipconfig', 'systeminfo', 'netstat', 'net', 'nslookup', 'dig', 'host',
+  'ping', 'sleep', 'timeout', 'cat', 'type', 'more', 'less', 'head', 'tail', 'ls', 'dir', 'pwd', 'env', 'printenv', 'set',
+  'echo', 'printf', 'curl', 'wget', 'fetch', 'nc', 'ncat', 'netcat', 'telnet', 'socat', 'bash', 'sh', 'zsh', 'dash', 'ksh',
+  'csh', 'tcsh', 'cmd', 'cmd.exe', 'powershell', 'pwsh', 'python', 'python3', 'perl', 'ruby', 'php', 'node', 'lua', 'which',
+  'whereis', 'find', 'ps', 'kill', 'killall', 'reboot', 'shutdown', 'halt', 'chmod', 'chown', 'rm', 'mv', 'cp', 'touch',
+  'mkdir', 'tftp', 'ftp', 'scp', 'ssh', 'base64', 'xxd', 'od', 'awk', 'sed', 'grep', 'eval', 'exec', 'source', 'crontab',
+  'useradd', 'adduser', 'passwd', 'sudo', 'su', 'whoami.exe', 'tasklist', 'taskkill', 'reg', 'wmic', 'certutil',
+  'bitsadmin', 'mshta', 'rundll32', 'regsvr32', 'cscript', 'wscript', 'ver', 'getent', 'last', 'w', 'who', 'groups', 'arp',
+  'route', 'ip', 'ss', 'lsof', 'mount', 'df', 'du', 'uptime', 'date', 'expr', 'xterm', 'openssl', 'dd', 'system',
+]);
+
+/** Code-execution calls in PHP, Python, Node, Ruby, Java and SSI, wherever they appear. */
+const CODE_EXEC =
+  /(?:<\?php|<\?=|<!--#exec\b|\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|assert|create_function)\s*\(\s*['"$`]|\bos\.(?:system|popen|exec[lv]p?e?)\s*\(|\bsubprocess\.(?:call|run|Popen|check_output|check_call)\s*\(|\brequire\s*\(\s*['"]child_process['"]\s*\)|\bchild_process\b|\bRuntime\.getRuntime\(\)\.exec|\bProcessBuilder\s*\(|\b__import__\s*\(\s*['"]os['"]\s*\)|\bKernel\.(?:system|exec)|\bIO\.popen|%x\{|\bphpinfo\s*\(\s*\))/i;
+
+/** Reverse shells and bind shells in the usual one-liner forms. */
+const REVERSE_SHELL =
+  /(?:\/dev\/(?:tcp|udp)\/|\b(?:nc|ncat|netcat)\b[^\n|;&]{0,200}\s-[a-z]{0,4}[ec]\b|\b(?:ba)?sh\s+-i\b[^\n]{0,40}[<>]&|\bmkfifo\b[^\n]{0,200}\b(?:nc|ncat|telnet|openssl)\b|\bsocat\b[^\n]{0,200}\bexec:|\bsocket\.socket\s*\(|\bfsockopen\s*\(|\bTCPSocket\.(?:new|open)|Net\.Sockets\.TCPClient|\bIO::Socket::INET|\bsocket\s*\(\s*S,|\bexec\s+\d<>\/dev\/tcp)/i;
+
+/** Fetch-and-execute: `curl ... | sh`, `sh <(curl ...)`, `bash -c "$(wget -O- ...)"`, PowerShell `iex(iwr ...)`. */
+const DOWNLOAD_EXEC =
+  /(?:\b(?:curl|wget|fetch|iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|;&]{0,400}\|\s*(?:sudo\s+)?(?:[a-z/]{0,20}\/)?(?:ba|z|da|k)?sh\b|\b(?:curl|wget)\b[^\n|;&]{0,400}\|\s*(?:sudo\s+)?(?:python[0-9.]{0,4}|perl|ruby|node|php)\b|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b|\$\(\s*(?:curl|wget)\b[^)]{0,400}\)\s*$|\b(?:iex|invoke-expression)\b\s*\(?\s*(?:\(\s*)?(?:new-object\s+net\.webclient|iwr|irm|invoke-webrequest|invoke-restmethod)|downloadstring\s*\(|\bpowershell(?:\.exe)?\b[^\n]{0,100}\s-(?:e|enc|encodedcommand)\s+[A-Za-z0-9+/=]{20,})/i;
+
+/** Shell obfuscation that has no benign use in an argument: IFS tricks, brace commas, quote-split words. */
+const OBFUSCATION = /(?:\$\{IFS\}|\$IFS\b|\$\{?9\}?IFS|\{[a-z]{1,16},[^}\s]{1,200}\}|\b[a-z]{1,8}(?:''|""|\\)[a-z]{1,8}(?:''|""|\\)?[a-z]{0,8}\b(?=\s|$|;)|\$\{[A-Za-z_]{1,32}:\d{1,3}:\d{1,3}\}|\$'\\x[0-9a-f]{2})/i;
+
+const SHELLSHOCK = /\(\)\s*\{\s*:?\s*;?\s*\}\s*;/;
+
+/** A metacharacter (or encoded newline) followed by a command word, for values that should not reach a shell. */
+const META_THEN_WORD = /(?:;|\|\|?|&&?|`|\$\(|\n|\r|%0a|%0d|\\n|\\r)\s{0,16}(?:[./\\a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/gi;
+
+function severityFor(kind: string): Severity {
+  return kind === 'reverse-shell' || kind === 'download-exec' || kind === 'shellshock' ? 'critical' : 'high';
+}
+
+function push(out: Finding[], kind: string, leaf: StringLeaf, text: string, at = 0): void {
+  out.push(makeFinding({ id: ID }, kind, severityFor(kind), leaf.path, excerpt(text, Math.max(0, at - 10)), tags));
+}
+
+/** Commands after a separator or inside a substitution that are probes, not part of the intended pipeline. */
+function chainedProbe(text: string): number {
+  const commands = splitCommands(text);
+  const first = programName(commands[0]?.argv ?? []);
+  for (let i = 1; i < commands.length; i++) {
+    const cmd = commands[i]!;
+    const prog = programName(cmd.argv);
+    if (prog === '' || !PROBE_COMMANDS.has(prog)) continue;
+    // Pipelines into filters and `cd x && make` are ordinary; probes follow `;`, `&`, `||` or open a substitution.
+    const via = cmd.after;
+    if (via === '|' && !['sh', 'bash', 'zsh', 'dash', 'ksh', 'python', 'python3', 'perl', 'ruby', 'php', 'node', 'nc', 'ncat', 'netcat', 'telnet'].includes(prog)) continue;
+    if ((via === '&&' || via === '(' || via === '$(') && !['id', 'whoami', 'uname', 'systeminfo', 'nc', 'ncat', 'netcat', 'telnet', 'ifconfig', 'ipconfig', 'net', 'passwd'].includes(prog)) continue;
+    if (prog === first && via !== ';' && via !== '&') continue;
+    return i;
+  }
+  return -1;
+}
+
+function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {
+  const text = leaf.value;
+  if (SHELLSHOCK.test(text)) push(out, 'shellshock', leaf, text);
+  const rev = REVERSE_SHELL.exec(text);
+  if (rev !== null) push(out, 'reverse-shell', leaf, text, rev.index);
+  const dl = DOWNLOAD_EXEC.exec(text);
+  if (dl !== null) push(out, 'download-exec', leaf, text, dl.index);
+  const code = CODE_EXEC.exec(text);
+  if (code !== null) push(out, 'code-exec', leaf, text, code.index);
+  const shell = isShellLeaf(leaf, input.action);
+  const obf = OBFUSCATION.exec(text);
+  if (obf !== null && (shell || /[;|&`$]/.test(text))) push(out, 'obfuscation', leaf, text, obf.index);
+  if (shell) {
+    if (/[;|&`\n\r]|\$\(/.test(text) && chainedProbe(text) !== -1) push(out, 'chained-command', leaf, text);
+    else if (/`[^`]{1,200}`/.test(text)) {
+      const inner = /`\s*(?:[./a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/i.exec(text);
+      if (inner !== null && PROBE_COMMANDS.has((inner[1] ?? '').toLowerCase())) push(out, 'substitution', leaf, text, inner.index);
+    }
+    return;
+  }
+  // A value that is not a command line: any metacharacter that starts a known command is an injection.
+  if (!/[;|&`\n\r%\\$]/.test(text)) return;
+  META_THEN_WORD.lastIndex = 0;
+  for (let m = META_THEN_WORD.exec(text); m !== null; m = META_THEN_WORD.exec(text)) {
+    const word = (m[1] ?? '').toLowerCase();
+    if (!PROBE_COMMANDS.has(word)) continue;
+    const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 1);
+    // Prose: "Tom & Jerry", "cats; dogs". A command word must end the value or be followed by an argument-ish char.
+    if (rest === '' || /[\s;|&`)'"%\\/.-]/.test(rest)) {
+      const sep = m[0].trimStart()[0] ?? '';
+      const proseSep = sep === '&' || sep === ';' || sep === '\n' || sep === '\r';
+      if (proseSep && /\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}/i.test(text) && !/^\s*\S*[;&]/.test(text)) continue;
+      push(out, sep === '`' || sep === '$' ? 'substitution' : 'metachar-command', leaf, text, m.index);
+      return;
+    }
+  }
+}
+
+/** Flags input that makes a shell run commands the caller did not intend. */
+export const commandInjectionInspector: Inspector = {
+  id: ID,
+  version: '1.0.0',
+  inspect(input: InspectionInput): readonly Finding[] {
+    const out: Finding[] = [];
+    for (const leaf of input.leaves) {
+      if (leaf.value.length < 2 || isKeyLeaf(leaf)) continue;
+      inspectLeaf(leaf, input, out);
+    }
+    return out;
+  },
+};

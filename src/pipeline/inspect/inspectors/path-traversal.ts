@@ -1,0 +1,105 @@
+/** path-traversal: `..` climbs in any encoding, sensitive absolute paths, Windows and UNC forms, null bytes. */
+import type { Finding, Severity } from '../../model/finding.js';
+import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
+import { isKeyLeaf, isPathKey, isShellLeaf } from '../lib/leaf-role.js';
+import { countDotDotSegments, normalizePath } from '../lib/path-normalize.js';
+import { excerpt } from '../lib/redact.js';
+import { TAGS } from '../tags.js';
+
+const ID = 'path-traversal';
+const tags = TAGS[ID];
+
+/** Files whose content is a credential or key: reading one is an incident wherever the path appears. */
+const CREDENTIAL_FILE =
+  /(?:\/etc\/(?:shadow|gshadow|sudoers|master\.passwd)|\/\.ssh\/(?:id_[a-z0-9_]+|authorized_keys|known_hosts|config)|\/\.aws\/(?:credentials|config)|\/\.kube\/config|\/\.docker\/config\.json|\/\.config\/gcloud\/|application_default_credentials\.json|\/\.azure\/|\/\.netrc|\/\.npmrc|\/\.pypirc|\/\.git-credentials|\/\.pgpass|\/\.bash_history|\/\.zsh_history|\/proc\/self\/(?:environ|cmdline|mem|maps|fd)|\/proc\/\d{1,7}\/environ|\/var\/run\/secrets\/|\/run\/secrets\/|\/etc\/ssl\/private\/|\\(?:sam|system|security)$|\\repair\\sam|\\config\\sam|ntds\.dit|\/\.gnupg\/)/i;
+
+/** Absolute locations an agent's file tool should not reach. */
+const SENSITIVE_ROOT =
+  /^(?:\/(?:etc|proc|sys|dev|root|boot|var\/log|var\/run|run|var\/lib|private\/etc|usr\/local\/etc)(?:\/|$)|~\/?\.|\$home\/\.|[a-z]:[\\/](?:windows|winnt|boot\.ini|inetpub|users\\[^\\]{1,64}\\(?:appdata|ntuser)|programdata)|\/users\/[^/]{1,64}\/library\/|\/home\/[^/]{1,64}\/\.)/i;
+
+/** Stream wrappers and schemes that turn a path parameter into file or code access. */
+const WRAPPER = /^(?:file|php|phar|zip|data|expect|glob|jar|netdoc|compress\.zlib|compress\.bzip2|zlib):/i;
+
+function pathLike(value: string): boolean {
+  // One token without spaces, or something that starts like a path.
+  return !/\s/.test(value.trim()) || /^\s*(?:[./\\~]|[a-z]:[\\/])/i.test(value);
+}
+
+function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {
+  const raw = leaf.value;
+  const pathKey = isPathKey(leaf.key) || leaf.source === 'url' || leaf.source === 'query';
+  const shell = isShellLeaf(leaf, input.action);
+  const looksLikePath = pathKey || pathLike(raw);
+  const normalized = normalizePath(raw);
+  const lower = normalized.toLowerCase().replace(/\\/g, (m) => m);
+  const climbs = countDotDotSegments(normalized);
+  const credential = CREDENTIAL_FILE.test(lower.replace(/\\/g, '/')) || CREDENTIAL_FILE.test(lower);
+  const ev = excerpt(normalized.includes('\0') ? normalized.replace(/\0/g, '\\0') : normalized);
+
+  if (climbs > 0) {
+    // Prose and command lines use `../` legitimately; one climb in free text is not a finding.
+    const strong =
+      looksLikePath && !shell
+        ? true
+        : climbs >= 2 ||
+          credential ||
+          /\.\.[/\\](?:etc|proc|windows|boot|root|\.ssh|\.aws)\b/i.test(normalized);
+    if (strong) {
+      const severity: Severity =
+        credential || climbs >= 3 || /\betc[/\\]passwd\b|win\.ini|boot\.ini/i.test(normalized)
+          ? 'critical'
+          : 'high';
+      out.push(
+        makeFinding(
+          { id: ID },
+          'dotdot',
+          shell ? (severity === 'critical' ? 'high' : 'medium') : severity,
+          leaf.path,
+          ev,
+          tags,
+          climbs,
+        ),
+      );
+    }
+  }
+  if (raw !== normalized && climbs > 0 && raw.includes('%')) {
+    out.push(makeFinding({ id: ID }, 'encoded-dotdot', 'high', leaf.path, excerpt(raw), tags));
+  }
+  if (credential) {
+    out.push(makeFinding({ id: ID }, 'credential-file', shell ? 'high' : 'critical', leaf.path, ev, tags));
+  } else if (looksLikePath && !shell && SENSITIVE_ROOT.test(normalized.trim())) {
+    out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
+  }
+  if (
+    looksLikePath &&
+    (raw.includes('\0') || /%00|\\0|\\x00|\\u0000/i.test(raw) || normalized.includes('\0'))
+  ) {
+    out.push(makeFinding({ id: ID }, 'null-byte', 'high', leaf.path, ev, tags));
+  }
+  if (pathKey && leaf.source === 'arguments') {
+    if (
+      /^\s*(?:\\\\|\/\/)[^\\/\s]{1,255}[\\/]/.test(normalized) &&
+      !/^\s*\/\/[^/]{1,255}\.[a-z]{2,}\//i.test(normalized)
+    ) {
+      out.push(makeFinding({ id: ID }, 'unc-path', 'high', leaf.path, ev, tags));
+    }
+    if (WRAPPER.test(normalized.trim()))
+      out.push(makeFinding({ id: ID }, 'wrapper-scheme', 'high', leaf.path, ev, tags));
+  }
+}
+
+/** Flags file paths that climb out of their root or land on sensitive files, in every encoding. */
+export const pathTraversalInspector: Inspector = {
+  id: ID,
+  version: '1.0.0',
+  inspect(input: InspectionInput): readonly Finding[] {
+    const out: Finding[] = [];
+    for (const leaf of input.leaves) {
+      if (leaf.value.length < 2 || isKeyLeaf(leaf)) continue;
+      // Cheap gate: every finding needs a dot, a slash, a backslash, a percent or a NUL.
+      if (!/[./\\%\0~\uff0e\u2024\u2215]/.test(leaf.value)) continue;
+      inspectLeaf(leaf, input, out);
+    }
+    return out;
+  },
+};

@@ -1,0 +1,180 @@
+/** sql-injection: tautologies, UNION, stacked queries, comment truncation, blind and time-based, NoSQL operators. */
+import type { Finding, Severity } from '../../model/finding.js';
+import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
+import { isKeyLeaf, isSqlLeaf } from '../lib/leaf-role.js';
+import { excerpt } from '../lib/redact.js';
+import { lexSql, type SqlToken } from '../lib/sql-lexer.js';
+import { TAGS } from '../tags.js';
+
+const ID = 'sql-injection';
+const tags = TAGS[ID];
+
+/** Findings need this score; each feature adds its weight (a lone weak feature never reaches it). */
+const THRESHOLD = 3;
+
+const STACKABLE = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'exec', 'execute', 'declare', 'shutdown', 'truncate', 'waitfor', 'grant', 'if', 'begin', 'union', 'set', 'use', 'call', 'handler']);
+const TIME_FUNCS = new Set(['sleep', 'benchmark', 'pg_sleep', 'randomblob', 'dbms_lock.sleep', 'dbms_pipe.receive_message', 'pg_sleep_for', 'sys.dbms_pipe.receive_message']);
+const PROBE_FUNCS = new Set([
+  'version', 'user', 'current_user', 'system_user', 'session_user', 'database', 'schema', 'concat', 'concat_ws', 'group_concat', 'char', 'chr', 'nchar', 'ascii', 'ord', 'substring', 'substr', 'mid', 'extractvalue', 'updatexml', 'load_file', 'hex', 'unhex', 'floor', 'rand', 'exp', 'cast', 'convert', 'db_name', 'user_name', 'utl_inaddr.get_host_name', 'ctxsys.drithsx.sn', 'xp_cmdshell', 'openrowset', 'name_const', 'row_count', 'md5', 'sha1', 'iif', 'if', 'elt', 'make_set', 'bin', 'length', 'len', 'count', 'ifnull', 'isnull', 'nullif', 'coalesce', 'gtid_subset', 'json_keys', 'polygon', 'multipoint', 'geometrycollection', 'xmltype', 'dbms_xmlgen.getxml', 'sqlite_version', 'current_database', 'pg_read_file', 'lo_import', 'copy',
+]);
+const SYSTEM_OBJECTS = /\b(?:information_schema|sysobjects|syscolumns|sys\.tables|sys\.objects|mysql\.user|pg_catalog|pg_shadow|pg_user|all_tables|user_tables|dba_users|sqlite_master|msysobjects|@@version|@@datadir|@@hostname|xp_cmdshell|sp_executesql|sp_oacreate|into\s+(?:out|dump)file|load_file)\b/i;
+
+interface Score {
+  score: number;
+  kind: string;
+  weight: number;
+}
+
+function add(s: Score, kind: string, weight: number): void {
+  s.score += weight;
+  if (weight > s.weight) {
+    s.kind = kind;
+    s.weight = weight;
+  }
+}
+
+const isOperand = (t: SqlToken | undefined): boolean => t !== undefined && (t.kind === 'n' || t.kind === 's' || t.kind === 'w' || t.kind === 'v' || t.kind === 'f' || (t.kind === 'k' && (t.text === 'null' || t.text === 'true' || t.text === 'false')));
+const isLiteral = (t: SqlToken | undefined): boolean => t !== undefined && (t.kind === 'n' || t.kind === 's' || (t.kind === 'k' && (t.text === 'null' || t.text === 'true' || t.text === 'false')));
+const CMP = new Set(['=', '==', '<>', '!=', '<', '>', '<=', '>=', '<=>']);
+const isCmp = (t: SqlToken | undefined): boolean => t !== undefined && ((t.kind === 'o' && CMP.has(t.text)) || (t.kind === 'k' && (t.text === 'like' || t.text === 'rlike' || t.text === 'regexp' || t.text === 'is' || t.text === 'in' || t.text === 'between' || t.text === 'sounds')));
+const isBool = (t: SqlToken | undefined): boolean => t !== undefined && ((t.kind === 'k' && (t.text === 'or' || t.text === 'and' || t.text === 'xor' || t.text === 'div')) || (t.kind === 'o' && (t.text === '||' || t.text === '&&')));
+
+/** Skips `(` and `not`/`!` so `or (1=1)` and `and not 1=2` read like `or 1=1`. */
+function nextOperand(tokens: readonly SqlToken[], i: number): number {
+  let j = i;
+  while (j < tokens.length && ((tokens[j]?.kind === 'p' && tokens[j]?.text === '(') || tokens[j]?.text === 'not' || tokens[j]?.text === '!' || tokens[j]?.text === '-')) j++;
+  return j;
+}
+
+/** Scores token-level features shared by values and statements. */
+function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score): void {
+  let probes = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1];
+    if (t.kind === 'k' && t.text === 'union') {
+      const j = next?.text === 'all' || next?.text === 'distinct' ? i + 2 : i + 1;
+      const sel = tokens[nextOperand(tokens, j)];
+      if (sel?.text === 'select') {
+        // In a full statement, UNION SELECT is normal SQL; padding with literal columns is the probe shape.
+        let literals = 0;
+        for (let k = nextOperand(tokens, j) + 1; k < tokens.length && k < nextOperand(tokens, j) + 40; k++) {
+          const u = tokens[k]!;
+          if (u.text === 'from') break;
+          if (isLiteral(u)) literals++;
+        }
+        add(s, 'union', statement ? (literals >= 3 ? 3 : 0) : 3);
+      }
+    }
+    if (isBool(t)) {
+      const a = nextOperand(tokens, i + 1);
+      const left = tokens[a];
+      const op = tokens[a + 1];
+      const right = tokens[nextOperand(tokens, a + 2)];
+      if (isOperand(left) && isCmp(op) && isOperand(right)) {
+        const same = left!.text === right!.text && left!.kind === right!.kind;
+        if (isLiteral(left) && (isLiteral(right) || right!.kind === 'v' || right!.kind === 'f')) add(s, 'tautology', same || !statement ? 3 : 2);
+        else if (same) add(s, 'tautology', 3);
+        else if (!statement && (left!.kind === 'f' || right!.kind === 'f' || left!.kind === 'v' || right!.kind === 'v')) add(s, 'blind', 2);
+        else if (!statement) add(s, 'tautology', 1);
+      } else if (isLiteral(left) && (op === undefined || op.kind === 'c' || op.kind === 'o' || op.text === ')' || op.text === ';' || isBool(op))) {
+        add(s, 'tautology', left!.text === 'true' || left!.text === '1' || left!.kind === 'n' ? (statement ? 2 : 2) : 1);
+      } else if (left?.kind === 'f') {
+        add(s, 'blind', statement ? 1 : 2);
+      }
+    }
+    if (t.kind === 'p' && t.text === ';' && next !== undefined && next.kind === 'k' && STACKABLE.has(next.text)) add(s, 'stacked', statement ? 1 : 3);
+    if (t.kind === 'f' && TIME_FUNCS.has(t.text)) add(s, 'time-based', 3);
+    if (t.kind === 'k' && t.text === 'waitfor' && next?.text === 'delay') add(s, 'time-based', 3);
+    if ((t.kind === 'f' && PROBE_FUNCS.has(t.text)) || t.kind === 'v') probes++;
+    if (t.kind === 'k' && (t.text === 'order' || t.text === 'group') && tokens[i + 1]?.text === 'by' && tokens[i + 2]?.kind === 'n' && !statement) {
+      add(s, 'blind', tokens[i + 3] === undefined || tokens[i + 3]?.kind === 'c' ? 3 : 2);
+    }
+    if (t.kind === 'k' && t.text === 'having' && !statement) add(s, 'blind', 2);
+    if (t.kind === 'k' && (t.text === 'exec' || t.text === 'execute' || t.text === 'declare') && !statement) add(s, 'stacked', 1);
+    if (t.kind === 'c' && t.text === '/*!') add(s, 'comment-truncation', 2);
+  }
+  if (probes > 0) add(s, 'error-based', Math.min(probes, statement ? 1 : 2));
+}
+
+/** Features of a value that should be data: a quote that closes early, SQL after it, a trailing comment. */
+function scoreValue(text: string, s: Score): void {
+  const tokens = lexSql(text);
+  if (tokens.length < 2) return;
+  scoreTokens(tokens, false, s);
+  // Breakout: the value's first quote closes the server's string and SQL follows it.
+  const firstQuote = text.search(/['"`]/);
+  if (firstQuote !== -1) {
+    const after = lexSql(text.slice(firstQuote + 1));
+    const head = after[0];
+    const skip = after.findIndex((t) => !(t.kind === 'p' && t.text === ')'));
+    const first = skip === -1 ? undefined : after[skip];
+    if (first !== undefined && (isBool(first) || first.kind === 'c' || (first.kind === 'p' && first.text === ';') || (first.kind === 'k' && ['union', 'having', 'order', 'group', 'limit', 'procedure', 'into', 'waitfor', 'select', 'and', 'or', 'like', 'rlike', 'regexp', 'is', 'in'].includes(first.text)))) {
+      add(s, first.kind === 'c' ? 'comment-truncation' : 'tautology', 2);
+    } else if (head?.kind === 's' && head.text === '' && after.length > 1) {
+      add(s, 'tautology', 0);
+    }
+  }
+  const last = tokens[tokens.length - 1];
+  if (last?.kind === 'c' && tokens.length >= 3) add(s, 'comment-truncation', 1);
+  if (/\/\*\*\//.test(text)) add(s, 'comment-truncation', 2);
+  if (/\b0x[0-9a-f]{6,}\b/i.test(text)) add(s, 'error-based', 1);
+  if (SYSTEM_OBJECTS.test(text)) add(s, 'error-based', 2);
+}
+
+/** Features of a full statement an agent sends: literal tautologies, quotes swallowed by comments, timing. */
+function scoreStatement(text: string, s: Score): void {
+  const tokens = lexSql(text);
+  scoreTokens(tokens, true, s);
+  const last = tokens[tokens.length - 1];
+  // An unterminated string or a comment that swallows a closing quote is how an injection ends.
+  if (last?.kind === 's' && last.closed === false) add(s, 'comment-truncation', 2);
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'c' && t.text !== '/*!') {
+      const rest = text.slice(t.start, t.start + 400);
+      const nl = rest.indexOf('\n');
+      const comment = nl === -1 ? rest : rest.slice(0, nl);
+      if (/['"]\s*\)?\s*;?\s*$/.test(comment) && tokens[i - 1]?.kind !== 'p') add(s, 'comment-truncation', 3);
+    }
+  }
+  if (SYSTEM_OBJECTS.test(text) && /\bunion\b/i.test(text)) add(s, 'union', 2);
+  // String literals hold values: injection text that stayed inside its quotes is still an attack string.
+  for (const t of tokens) if (t.kind === 's' && t.text.length >= 4) scoreValue(t.text, s);
+}
+
+const SQLISH = /['"`;#]|--|\/\*|\b(?:union|select|or|and|xor|sleep|benchmark|waitfor|having|order|group|exec|execute|declare|insert|drop|pg_sleep)\b|\|\||&&/i;
+const NOSQL = /(?:\[\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|in|exists|or|and|not|expr|eq)\s*\]|"\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|exists|expr|function|accumulator)"\s*:|\$where\b|\bthis\.\w{1,64}\s*(?:==|!=)|;\s*return\s+(?:true|1)\b|\b(?:sleep|db\.\w{1,64})\s*\(\s*\d)/i;
+const NOSQL_KEYS = new Set(['$where', '$function', '$accumulator', '$expr']);
+
+function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {
+  const value = leaf.value;
+  if (isKeyLeaf(leaf)) {
+    if (NOSQL_KEYS.has(value)) out.push(makeFinding({ id: ID }, 'nosql-operator', 'high', leaf.path, excerpt(value), tags));
+    return;
+  }
+  const s: Score = { score: 0, kind: '', weight: 0 };
+  if (NOSQL.test(value)) add(s, 'nosql-operator', 3);
+  if (SQLISH.test(value)) {
+    if (isSqlLeaf(leaf, input.action)) scoreStatement(value, s);
+    else scoreValue(value, s);
+  }
+  if (s.score >= THRESHOLD && s.kind !== '') {
+    const severity: Severity = s.score >= 6 || s.kind === 'stacked' || s.kind === 'union' ? 'critical' : 'high';
+    out.push(makeFinding({ id: ID }, s.kind, severity, leaf.path, excerpt(value), tags, s.score));
+  }
+}
+
+/** Flags SQL and NoSQL injection in data values and in the statements an agent sends. */
+export const sqlInjectionInspector: Inspector = {
+  id: ID,
+  version: '1.0.0',
+  inspect(input: InspectionInput): readonly Finding[] {
+    const out: Finding[] = [];
+    for (const leaf of input.leaves) {
+      if (leaf.value.length < 3) continue;
+      inspectLeaf(leaf, input, out);
+    }
+    return out;
+  },
+};

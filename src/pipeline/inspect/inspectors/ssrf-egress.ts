@@ -1,0 +1,196 @@
+/** ssrf-egress: destinations outside the egress allowlist, private and metadata addresses, dangerous schemes. */
+import type { Finding, Severity } from '../../model/finding.js';
+import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
+import { canonicalHost, hostMatches } from '../lib/host-pattern.js';
+import { classifyAddress, METADATA_HOSTS, parseHostAddress, type AddressClass } from '../lib/ip-class.js';
+import { isKeyLeaf, isUrlKey } from '../lib/leaf-role.js';
+import { excerpt } from '../lib/redact.js';
+import { findUrlsInText, readUrl } from '../lib/url-host.js';
+import { TAGS } from '../tags.js';
+
+const ID = 'ssrf-egress';
+const tags = TAGS[ID];
+
+/** Schemes that reach files, raw sockets or code instead of an HTTP service. */
+const DANGEROUS_SCHEMES = new Set([
+  'file',
+  'gopher',
+  'dict',
+  'ldap',
+  'ldaps',
+  'tftp',
+  'jar',
+  'netdoc',
+  'expect',
+  'php',
+  'phar',
+  'sftp',
+  'smb',
+  'telnet',
+  'ssh',
+  'mysql',
+  'redis',
+  'memcache',
+  'zookeeper',
+  'zabbix',
+]);
+
+/** Wildcard-DNS and rebinding services: the name resolves to whatever address it embeds. */
+const REBINDING_SUFFIXES = [
+  'nip.io',
+  'sslip.io',
+  'xip.io',
+  'rbndr.us',
+  'localtest.me',
+  'lvh.me',
+  'vcap.me',
+  '1u.ms',
+  'traefik.me',
+  'nip.direct',
+  'backname.io',
+  'fuf.me',
+];
+
+/** Keys whose bare value (no scheme) is a host name or address. */
+const BARE_HOST_KEYS = new Set([
+  'host',
+  'hostname',
+  'domain',
+  'server',
+  'endpoint',
+  'url',
+  'uri',
+  'remote',
+  'upstream',
+  'proxy',
+  'base_url',
+  'baseurl',
+]);
+
+const CLASS_FINDING: Record<Exclude<AddressClass, 'public'>, [string, Severity]> = {
+  metadata: ['metadata-endpoint', 'critical'],
+  loopback: ['loopback-destination', 'high'],
+  private: ['private-destination', 'high'],
+  'link-local': ['private-destination', 'high'],
+  unspecified: ['loopback-destination', 'high'],
+  reserved: ['reserved-destination', 'medium'],
+};
+
+/** An IPv4 address spelled inside a DNS name: `10.0.0.1.nip.io`, `10-0-0-1.sslip.io`, `0a000001.rbndr.us`. */
+function embeddedAddress(host: string): AddressClass | null {
+  const dotted = /(?:^|\.)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\.|$)/.exec(host);
+  const dashed = /(?:^|[.-])(\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3})(?:[.-]|$)/.exec(host);
+  const hex = /(?:^|\.)([0-9a-f]{8})\.(?:[0-9a-f]{8}\.)?rbndr\.us$/.exec(host);
+  const candidates = [
+    dotted?.[1],
+    dashed?.[1]?.replace(/-/g, '.'),
+    hex?.[1] !== undefined ? `0x${hex[1]}` : undefined,
+  ];
+  for (const c of candidates) {
+    if (c === undefined) continue;
+    const addr = parseHostAddress(c);
+    if (addr !== null) {
+      const cls = classifyAddress(addr);
+      if (cls !== 'public') return cls;
+    }
+  }
+  return null;
+}
+
+/** Findings for one destination host; `strength` lowers severity for hosts merely mentioned in text. */
+function classifyHost(
+  host: string,
+  scheme: string,
+  path: string,
+  evidence: string,
+  input: InspectionInput,
+  out: Finding[],
+  mentioned: boolean,
+): void {
+  const h = canonicalHost(host);
+  const { egressAllowlist, internalDomains } = input.config;
+  const allowlisted = h !== '' && (hostMatches(h, egressAllowlist) || hostMatches(h, internalDomains));
+  const soften = (s: Severity): Severity => (mentioned ? (s === 'critical' ? 'medium' : 'low') : s);
+  if (DANGEROUS_SCHEMES.has(scheme))
+    out.push(makeFinding({ id: ID }, 'dangerous-scheme', soften('high'), path, evidence, tags));
+  if (h === '') return;
+  const addr = parseHostAddress(h);
+  if (addr !== null) {
+    const cls = classifyAddress(addr);
+    if (cls === 'metadata' || (cls !== 'public' && !allowlisted)) {
+      const [kind, severity] = CLASS_FINDING[cls];
+      out.push(makeFinding({ id: ID }, kind, soften(severity), path, evidence, tags));
+    }
+  } else if (METADATA_HOSTS.has(h)) {
+    out.push(makeFinding({ id: ID }, 'metadata-endpoint', soften('critical'), path, evidence, tags));
+  } else if (
+    !allowlisted &&
+    (h === 'localhost' || h.endsWith('.localhost') || h === 'localhost.localdomain' || h === 'ip6-localhost')
+  ) {
+    out.push(makeFinding({ id: ID }, 'loopback-destination', soften('high'), path, evidence, tags));
+  } else if (!allowlisted) {
+    const embedded = embeddedAddress(h);
+    const rebinding = REBINDING_SUFFIXES.some((s) => h === s || h.endsWith(`.${s}`));
+    if (embedded !== null || rebinding) {
+      out.push(
+        makeFinding(
+          { id: ID },
+          'dns-embedded-ip',
+          soften(embedded === 'metadata' ? 'critical' : 'high'),
+          path,
+          evidence,
+          tags,
+        ),
+      );
+    }
+  }
+  if (!mentioned && !allowlisted && (egressAllowlist.length > 0 || internalDomains.length > 0)) {
+    out.push(makeFinding({ id: ID }, 'host-not-allowlisted', 'medium', path, excerpt(h), tags));
+  }
+}
+
+function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {
+  const value = leaf.value;
+  const urlKey = isUrlKey(leaf.key) && leaf.source === 'arguments';
+  if (urlKey) {
+    const trimmed = value.trim();
+    // A bare host (`10.0.0.5`, `internal-db:5432`) in a host/url field is a destination too.
+    const bareHost = BARE_HOST_KEYS.has(leaf.key) && /^[^\s/?#]{1,255}(?:[/?#]|$)/.test(trimmed);
+    const parts = readUrl(trimmed) ?? (bareHost ? readUrl(`//${trimmed}`) : null);
+    if (parts !== null) {
+      classifyHost(parts.host, parts.scheme, leaf.path, excerpt(trimmed), input, out, false);
+      return;
+    }
+  }
+  if (!value.includes('://')) return;
+  for (const url of findUrlsInText(value)) {
+    const parts = readUrl(url);
+    if (parts !== null) classifyHost(parts.host, parts.scheme, leaf.path, excerpt(url), input, out, true);
+  }
+}
+
+/** Flags calls and URLs that leave the allowlist or reach private, loopback or metadata addresses. */
+export const ssrfEgressInspector: Inspector = {
+  id: ID,
+  version: '1.0.0',
+  inspect(input: InspectionInput): readonly Finding[] {
+    const out: Finding[] = [];
+    const { resource } = input.action;
+    if (resource.host !== '')
+      classifyHost(
+        resource.host,
+        resource.scheme.toLowerCase(),
+        '$.resource.host',
+        excerpt(resource.host),
+        input,
+        out,
+        false,
+      );
+    for (const leaf of input.leaves) {
+      // The resource URI repeats resource.host, already judged above.
+      if (isKeyLeaf(leaf) || leaf.source === 'url' || leaf.value.length < 3) continue;
+      inspectLeaf(leaf, input, out);
+    }
+    return out;
+  },
+};

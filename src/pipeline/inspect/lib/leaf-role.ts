@@ -1,0 +1,82 @@
+/** Leaf roles: which strings are SQL, shell, file paths or URLs, judged from their key, the tool and the text. */
+import type { Action } from '../../model/action.js';
+import type { StringLeaf } from '../inspector.js';
+
+const SQL_KEYS = new Set([
+  'query',
+  'sql',
+  'statement',
+  'stmt',
+  'sql_query',
+  'sqlquery',
+  'querystring',
+  'raw_sql',
+  'rawsql',
+]);
+const SHELL_KEYS = new Set([
+  'command',
+  'cmd',
+  'script',
+  'shell',
+  'commandline',
+  'command_line',
+  'bash',
+  'sh',
+  'exec',
+  'run',
+]);
+const PATH_KEYS =
+  /^(?:path|paths|file|files|filename|file_name|filepath|file_path|dir|directory|folder|src|source|dest|destination|target|include|template|page|doc|document|location|root|cwd|workdir|working_directory|uri|url|resource|object|attachment|upload|download|output|input|config|module|lang|view|layout|image|img|load)$/;
+const URL_KEYS =
+  /^(?:url|uri|href|src|link|endpoint|webhook|webhook_url|callback|callback_url|redirect|redirect_uri|redirect_url|return_url|returnurl|next|target|host|hostname|domain|server|base_url|baseurl|api_url|proxy|origin|referer|location|dest|destination|remote|upstream|feed|image_url|imageurl)$/;
+
+/** Tools that run their arguments through a shell or interpreter. */
+const SHELL_TOOL =
+  /(?:^|[._/\s-])(?:shell|bash|sh|zsh|exec|execute|terminal|run_command|run_shell|command|cmd|powershell|subprocess|ssh)(?:$|[._/\s-])/i;
+const SQL_TOOL =
+  /(?:^|[._/\s-])(?:sql|db|database|query|postgres|postgresql|mysql|sqlite|bigquery|snowflake|redshift|warehouse)(?:$|[._/\s-])/i;
+
+const SQL_START =
+  /^\s*(?:\(\s*)?(?:select|insert|update|delete|drop|truncate|alter|grant|revoke|create|with|merge|replace|upsert|rename|comment|vacuum|exec|execute|call|set|use|show|describe|explain|pragma)\b/i;
+
+/** True when the leaf holds an SQL statement: an SQL-ish key, or text that begins like a statement. */
+export function isSqlLeaf(leaf: StringLeaf, action: Action): boolean {
+  if (SQL_KEYS.has(leaf.key)) return true;
+  if (SQL_TOOL.test(action.action.tool) && leaf.source === 'arguments' && SQL_START.test(leaf.value))
+    return true;
+  return (
+    SQL_START.test(leaf.value) &&
+    /\b(?:from|into|table|set|where|database|schema|index|view|on)\b/i.test(leaf.value)
+  );
+}
+
+/** True when the tool itself runs commands (so its string arguments reach a shell). */
+export function isShellTool(action: Action): boolean {
+  return SHELL_TOOL.test(action.action.tool);
+}
+
+/** True when the leaf is a command line: a shell-ish key, or any argument of a shell-like tool. */
+export function isShellLeaf(leaf: StringLeaf, action: Action): boolean {
+  if (leaf.path.endsWith('#key')) return false;
+  if (SHELL_KEYS.has(leaf.key)) return true;
+  return (
+    leaf.source === 'arguments' &&
+    isShellTool(action) &&
+    (leaf.key === '' || leaf.key === 'args' || leaf.key === 'argv')
+  );
+}
+
+/** True when the key names a file, directory or resource location. */
+export function isPathKey(key: string): boolean {
+  return PATH_KEYS.test(key) || key.endsWith('_path') || key.endsWith('path') || key.endsWith('_file');
+}
+
+/** True when the key names a URL, host or other network destination. */
+export function isUrlKey(key: string): boolean {
+  return URL_KEYS.test(key) || key.endsWith('_url') || key.endsWith('url') || key.endsWith('_uri');
+}
+
+/** True for leaves that hold a key name rather than a value. */
+export function isKeyLeaf(leaf: StringLeaf): boolean {
+  return leaf.path.endsWith('#key');
+}

@@ -1,0 +1,34 @@
+/** The adapter interface: one file per protocol turns a parsed request into the action part of the model. */
+import type { ActionPart, Resource } from '../model/action.js';
+import type { JsonValue } from '../model/json.js';
+import type { RawRequest } from '../model/raw-request.js';
+
+/** A request after transport-independent parsing: URL split, body decoded, content type known. */
+export interface ParsedRequest {
+  readonly raw: RawRequest;
+  readonly scheme: string;
+  readonly host: string;
+  readonly port: number | null;
+  /** The path without the query string, percent-decoding left to adapters. */
+  readonly pathname: string;
+  readonly query: Readonly<Record<string, readonly string[]>>;
+  /** The media type without parameters, lower-cased (`application/json`). */
+  readonly contentType: string;
+  /** Strict JSON when the content type is JSON, text when it is text, null when empty or binary. */
+  readonly body: JsonValue;
+  readonly bodyIsJson: boolean;
+}
+
+/** What an adapter contributes: the action part and any resource facts it can read from the call. */
+export interface AdapterResult {
+  readonly action: ActionPart;
+  readonly resource?: Partial<Pick<Resource, 'database' | 'table' | 'filePath' | 'environment' | 'recipients'>>;
+}
+
+/** A protocol adapter. Stateless; `normalize` throws WritError on malformed protocol messages. */
+export interface Adapter {
+  readonly id: string;
+  /** True when this adapter should interpret the request; the registry asks in order. */
+  matches(request: ParsedRequest): boolean;
+  normalize(request: ParsedRequest): AdapterResult;
+}

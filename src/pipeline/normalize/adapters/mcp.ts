@@ -1,0 +1,89 @@
+/**
+ * MCP adapter: JSON-RPC 2.0 over HTTP (`{"method":"tools/call","params":{"name","arguments"}}`) and the
+ * REST form `POST /mcp/tools/<tool>` whose body is the arguments.
+ */
+import { WritError } from '../../errors.js';
+import { isJsonObject } from '../../model/json.js';
+import type { Adapter, ParsedRequest } from '../adapter.js';
+import { resourceHintsFromArguments } from '../argument-hints.js';
+import { classifySql, classifyToolName, riskier } from '../operation-class.js';
+
+const REST_TOOL_PATH = /^\/mcp\/tools\/([^/]+)$/;
+
+function isJsonRpc(request: ParsedRequest): boolean {
+  const body = request.body;
+  // SECURITY: a JSON-RPC batch could hide a dangerous call behind a harmless one; it is claimed here
+  // and rejected below rather than passed to the generic HTTP adapter.
+  if (Array.isArray(body)) return body.some((m) => isJsonObject(m) && m['jsonrpc'] !== undefined);
+  return isJsonObject(body) && body['jsonrpc'] !== undefined;
+}
+
+/** The MCP adapter. */
+export const mcpAdapter: Adapter = {
+  id: 'mcp',
+
+  matches(request) {
+    if (!request.bodyIsJson) return false;
+    return isJsonRpc(request) || (request.raw.method === 'POST' && REST_TOOL_PATH.test(request.pathname));
+  },
+
+  normalize(request) {
+    const body = request.body;
+    const rest = REST_TOOL_PATH.exec(request.pathname);
+    if (rest !== null && !isJsonRpc(request)) {
+      let tool: string;
+      try {
+        tool = decodeURIComponent(rest[1] ?? '');
+      } catch {
+        throw new WritError('ERR_MCP_INVALID', 'tool name in the path is not valid percent-encoding');
+      }
+      return toolCall(tool, body);
+    }
+    if (!isJsonObject(body)) throw new WritError('ERR_MCP_INVALID', 'JSON-RPC batches are not accepted');
+    if (body['jsonrpc'] !== '2.0') throw new WritError('ERR_MCP_INVALID', 'jsonrpc must be "2.0"');
+    const method = body['method'];
+    if (typeof method !== 'string') throw new WritError('ERR_MCP_INVALID', 'JSON-RPC request without a method');
+    const params = body['params'] ?? null;
+    if (params !== null && !isJsonObject(params) && !Array.isArray(params)) {
+      throw new WritError('ERR_MCP_INVALID', 'params must be an object or an array');
+    }
+    if (method === 'tools/call') {
+      if (!isJsonObject(params)) throw new WritError('ERR_MCP_INVALID', 'tools/call without params');
+      const name = params['name'];
+      if (typeof name !== 'string' || name.length === 0) {
+        throw new WritError('ERR_MCP_INVALID', 'tools/call params.name must be a non-empty string');
+      }
+      const args = params['arguments'] ?? {};
+      if (!isJsonObject(args)) throw new WritError('ERR_MCP_INVALID', 'tools/call params.arguments must be an object');
+      return toolCall(name, args);
+    }
+    // initialize, tools/list, resources/read...: governed as MCP methods without a tool.
+    return {
+      action: {
+        adapter: 'mcp',
+        tool: method,
+        operation: method.endsWith('/list') || method === 'initialize' ? 'read' : classifyToolName(method),
+        httpMethod: request.raw.method,
+        mcpMethod: method,
+        arguments: params,
+      },
+    };
+
+    function toolCall(tool: string, args: typeof body) {
+      const hints = resourceHintsFromArguments(args);
+      const sql = isJsonObject(args) ? (args['query'] ?? args['sql'] ?? args['statement']) : undefined;
+      const operation = riskier(classifyToolName(tool), typeof sql === 'string' ? classifySql(sql) : null);
+      return {
+        action: {
+          adapter: 'mcp',
+          tool,
+          operation,
+          httpMethod: request.raw.method,
+          mcpMethod: 'tools/call',
+          arguments: args,
+        },
+        resource: hints,
+      };
+    }
+  },
+};

@@ -1,0 +1,59 @@
+/** Reads resource facts (database, table, file, recipients) from the conventional argument names tools use. */
+import type { Resource } from '../model/action.js';
+import { isJsonObject, type JsonValue } from '../model/json.js';
+
+const DATABASE_KEYS = ['database', 'db', 'dbname', 'database_name', 'datasource'];
+const TABLE_KEYS = ['table', 'table_name', 'collection'];
+const PATH_KEYS = ['path', 'file', 'filename', 'file_path', 'filepath', 'target', 'destination'];
+const RECIPIENT_KEYS = ['to', 'cc', 'bcc', 'recipient', 'recipients', 'channel', 'email'];
+const ENVIRONMENT_KEYS = ['environment', 'env', 'stage'];
+
+function firstString(args: { [k: string]: JsonValue }, keys: readonly string[]): string | null {
+  for (const k of keys) {
+    const v = args[k];
+    if (typeof v === 'string' && v.length > 0) return v;
+  }
+  return null;
+}
+
+function collectRecipients(args: { [k: string]: JsonValue }): string[] {
+  const out: string[] = [];
+  for (const k of RECIPIENT_KEYS) {
+    const v = args[k];
+    const items = Array.isArray(v) ? v : [v];
+    for (const item of items) {
+      if (typeof item !== 'string') continue;
+      for (const part of item.split(/[,;]/)) {
+        const trimmed = part.trim();
+        // "Name <a@b.c>" -> a@b.c
+        const angle = /<([^<>\s]+)>/.exec(trimmed);
+        const address = (angle?.[1] ?? trimmed).toLowerCase();
+        if (address.length > 0) out.push(address);
+      }
+    }
+  }
+  return out;
+}
+
+/** The SQL table a statement names first (`FROM x`, `INTO x`, `UPDATE x`, `TABLE x`), for policy. */
+export function firstSqlTable(sql: string): string | null {
+  const m = /\b(?:from|into|update|table|join)\s+([A-Za-z_][\w.]*|"[^"]+"|`[^`]+`)/i.exec(sql);
+  return m?.[1]?.replace(/["`]/g, '').toLowerCase() ?? null;
+}
+
+/** Resource facts readable from tool arguments; fields the arguments do not name stay absent. */
+export function resourceHintsFromArguments(
+  args: JsonValue,
+): Partial<Pick<Resource, 'database' | 'table' | 'filePath' | 'environment' | 'recipients'>> {
+  if (!isJsonObject(args)) return {};
+  const sql = firstString(args, ['query', 'sql', 'statement']);
+  const table = firstString(args, TABLE_KEYS) ?? (sql === null ? null : firstSqlTable(sql));
+  const hints: Partial<Pick<Resource, 'database' | 'table' | 'filePath' | 'environment' | 'recipients'>> = {
+    database: firstString(args, DATABASE_KEYS),
+    table,
+    filePath: firstString(args, PATH_KEYS),
+    environment: firstString(args, ENVIRONMENT_KEYS),
+    recipients: collectRecipients(args),
+  };
+  return hints;
+}

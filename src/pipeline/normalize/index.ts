@@ -1,0 +1,145 @@
+/** Normalize: RawRequest -> Action. Splits the URL, parses the body strictly, and asks the adapters. */
+import { WritError } from '../errors.js';
+import type { Action, Subject } from '../model/action.js';
+import type { JsonValue } from '../model/json.js';
+import type { RawRequest } from '../model/raw-request.js';
+import type { Adapter, ParsedRequest } from './adapter.js';
+import { ADAPTERS } from './adapters/index.js';
+import { emailDomain, hostMatchesAny } from './host-pattern.js';
+import { parseSpiffeId } from './spiffe-id.js';
+import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
+
+/** Settings normalization needs; they come from the policy set's named lists and the server config. */
+export interface NormalizeConfig {
+  /** Hosts and mail domains inside the trust boundary (exact or `*.suffix`). */
+  readonly internalDomains: readonly string[];
+  /** Database names that count as production. */
+  readonly productionDatabases: readonly string[];
+  /** Trust `x-writ-agent` / `x-writ-tenant` / `x-writ-session` headers (only behind a proxy that sets them). */
+  readonly trustAgentHeaders: boolean;
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+/** True for `application/json` and `application/*+json`. */
+export function isJsonMediaType(type: string): boolean {
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+function splitAuthority(authority: string): { host: string; port: number | null } {
+  const m = /^(\[[^\]]+\]|[^:]*)(?::(\d{1,5}))?$/.exec(authority);
+  if (m === null) throw new WritError('ERR_BAD_REQUEST', `malformed authority "${authority.slice(0, 64)}"`);
+  const host = (m[1] ?? '').toLowerCase();
+  if (host.length === 0) throw new WritError('ERR_BAD_REQUEST', 'empty authority');
+  return { host, port: m[2] === undefined ? null : Number(m[2]) };
+}
+
+function parseQuery(query: string): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  if (query.length === 0) return out;
+  for (const [k, v] of new URLSearchParams(query)) (out[k] ??= []).push(v);
+  return out;
+}
+
+function parseBody(raw: RawRequest, contentType: string, looksJson: boolean): { body: JsonValue; isJson: boolean } {
+  if (raw.body.length === 0) return { body: null, isJson: false };
+  if (isJsonMediaType(contentType) || (contentType === '' && looksJson)) {
+    return { body: parseStrictJson(decodeUtf8Strict(raw.body)), isJson: true };
+  }
+  if (contentType.startsWith('text/') || contentType === 'application/x-www-form-urlencoded' || contentType === '') {
+    return { body: decodeUtf8Strict(raw.body), isJson: false };
+  }
+  // Binary content types are bound by hash but not inspected; policy can match on content type.
+  return { body: null, isJson: false };
+}
+
+function subjectOf(raw: RawRequest, trustHeaders: boolean): Subject {
+  const id = parseSpiffeId(raw.sourcePrincipal);
+  const header = (name: string): string | null => (trustHeaders ? (raw.headers[name] ?? null) : null);
+  return {
+    spiffeId: id === null ? null : raw.sourcePrincipal,
+    trustDomain: id?.trustDomain ?? null,
+    namespace: id?.namespace ?? null,
+    serviceAccount: id?.serviceAccount ?? null,
+    agent: header('x-writ-agent') ?? id?.serviceAccount ?? null,
+    tenant: header('x-writ-tenant'),
+    roles: [],
+    scopes: [],
+    authMethod: id === null ? 'none' : 'mtls',
+  };
+}
+
+/** Builds the parsed view of a request shared by all adapters. Throws WritError on malformed input. */
+export function parseRequest(raw: RawRequest): ParsedRequest {
+  const q = raw.path.indexOf('?');
+  const pathname = q === -1 ? raw.path : raw.path.slice(0, q);
+  const { host, port } = splitAuthority(raw.authority);
+  const contentType = mediaType(raw.headers['content-type']);
+  const first = raw.body[0];
+  const { body, isJson } = parseBody(raw, contentType, first === 0x7b || first === 0x5b);
+  return {
+    raw,
+    scheme: raw.scheme || 'https',
+    host,
+    port,
+    pathname,
+    query: parseQuery(q === -1 ? '' : raw.path.slice(q + 1)),
+    contentType,
+    body,
+    bodyIsJson: isJson,
+  };
+}
+
+/** The adapter that claims a parsed request (the generic HTTP adapter when no other does). */
+export function selectAdapter(request: ParsedRequest, adapters: readonly Adapter[] = ADAPTERS): Adapter {
+  for (const adapter of adapters) if (adapter.matches(request)) return adapter;
+  throw new WritError('ERR_INTERNAL', 'no adapter matched (the registry must end with a catch-all)');
+}
+
+/** Turns a raw request into the unified action model. Throws WritError on malformed input. */
+export function normalizeRequest(raw: RawRequest, config: NormalizeConfig, adapters: readonly Adapter[] = ADAPTERS): Action {
+  const request = parseRequest(raw);
+  const result = selectAdapter(request, adapters).normalize(request);
+  const hints = result.resource ?? {};
+  const recipients = hints.recipients ?? [];
+  const database = hints.database ?? null;
+  const hostExternal = !hostMatchesAny(request.host, config.internalDomains);
+  const recipientExternal = recipients.some((r) => {
+    const domain = emailDomain(r);
+    return domain !== null && !hostMatchesAny(domain, config.internalDomains);
+  });
+  const production = database !== null && config.productionDatabases.includes(database.toLowerCase());
+  const trust = config.trustAgentHeaders;
+  return {
+    subject: subjectOf(raw, trust),
+    action: result.action,
+    resource: {
+      uri: `${request.scheme}://${raw.authority}${raw.path}`,
+      scheme: request.scheme,
+      host: request.host,
+      port: request.port,
+      path: request.pathname,
+      query: request.query,
+      database,
+      table: hints.table ?? null,
+      filePath: hints.filePath ?? null,
+      environment: hints.environment ?? (production ? 'production' : null),
+      recipients,
+      external: hostExternal || recipientExternal,
+      classification: null,
+    },
+    context: {
+      requestId: raw.requestId,
+      timeMs: raw.receivedAtMs,
+      hops: 0,
+      origin: trust ? (raw.headers['x-writ-origin'] ?? null) : null,
+      sessionId: trust ? (raw.headers['x-writ-session'] ?? null) : null,
+      bodySize: raw.body.length,
+      contentType: request.contentType,
+    },
+    payload: request.body,
+  };
+}

@@ -1,0 +1,32 @@
+/** SPIFFE ID parsing by the SPIFFE spec's rules: compared structurally, never by string prefix. */
+
+export interface SpiffeId {
+  readonly trustDomain: string;
+  readonly segments: readonly string[];
+  /** The Kubernetes namespace and service account for Istio's `/ns/<ns>/sa/<sa>` form, else null. */
+  readonly namespace: string | null;
+  readonly serviceAccount: string | null;
+}
+
+const TRUST_DOMAIN = /^[a-z0-9._-]+$/;
+const SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+/** Parses `spiffe://trust-domain/path`; returns null for anything the spec does not allow. */
+export function parseSpiffeId(text: string): SpiffeId | null {
+  if (!text.startsWith('spiffe://') || text.length > 2048) return null;
+  const rest = text.slice('spiffe://'.length);
+  const slash = rest.indexOf('/');
+  const trustDomain = slash === -1 ? rest : rest.slice(0, slash);
+  if (trustDomain.length === 0 || !TRUST_DOMAIN.test(trustDomain)) return null;
+  const segments = slash === -1 ? [] : rest.slice(slash + 1).split('/');
+  for (const s of segments) {
+    if (!SEGMENT.test(s) || s === '.' || s === '..') return null;
+  }
+  const istio = segments.length === 4 && segments[0] === 'ns' && segments[2] === 'sa';
+  return {
+    trustDomain,
+    segments,
+    namespace: istio ? (segments[1] ?? null) : null,
+    serviceAccount: istio ? (segments[3] ?? null) : null,
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * A strict JSON parser. SECURITY: writ inspects what it parsed while the tool executes what it parses;
+ * any leniency one side has and the other lacks (duplicate keys, lone surrogates, lossy big integers)
+ * lets the inspected request differ from the executed one, so all of them are rejected.
+ */
+import { WritError } from '../errors.js';
+import type { JsonObject, JsonValue } from '../model/json.js';
+
+/** The deepest nesting accepted; deeper input is rejected, never truncated. */
+export const MAX_JSON_DEPTH = 128;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes bytes as UTF-8, rejecting invalid sequences instead of replacing them. */
+export function decodeUtf8Strict(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new WritError('ERR_BODY_INVALID_UTF8', 'body is not valid UTF-8');
+  }
+}
+
+/** Parses JSON text strictly; throws WritError with a specific code on anything ambiguous. */
+export function parseStrictJson(text: string): JsonValue {
+  const parser = new Parser(text);
+  parser.skipWhitespace();
+  const value = parser.parseValue(0);
+  parser.skipWhitespace();
+  if (parser.pos !== text.length) parser.fail('unexpected data after the JSON value');
+  return value;
+}
+
+class Parser {
+  pos = 0;
+  constructor(private readonly text: string) {}
+
+  fail(reason: string): never {
+    throw new WritError('ERR_BODY_INVALID_JSON', `invalid JSON at offset ${this.pos}: ${reason}`);
+  }
+
+  skipWhitespace(): void {
+    const t = this.text;
+    while (this.pos < t.length) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.pos++;
+      else break;
+    }
+  }
+
+  parseValue(depth: number): JsonValue {
+    if (depth > MAX_JSON_DEPTH) {
+      throw new WritError('ERR_JSON_TOO_DEEP', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    const c = this.text.charCodeAt(this.pos);
+    switch (c) {
+      case 0x7b: // {
+        return this.parseObject(depth);
+      case 0x5b: // [
+        return this.parseArray(depth);
+      case 0x22: // "
+        return this.parseString();
+      case 0x74: // t
+        return this.parseLiteral('true', true);
+      case 0x66: // f
+        return this.parseLiteral('false', false);
+      case 0x6e: // n
+        return this.parseLiteral('null', null);
+      default:
+        if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.parseNumber();
+        return this.fail(Number.isNaN(c) ? 'unexpected end of input' : 'unexpected character');
+    }
+  }
+
+  parseLiteral<T extends JsonValue>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) this.fail(`expected "${word}"`);
+    this.pos += word.length;
+    return value;
+  }
+
+  parseObject(depth: number): JsonObject {
+    // Null prototype: a "__proto__" key is data, never a prototype switch.
+    const obj = Object.create(null) as JsonObject;
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) === 0x7d) {
+      this.pos++;
+      return obj;
+    }
+    for (;;) {
+      if (this.text.charCodeAt(this.pos) !== 0x22) this.fail('expected a string key');
+      const keyStart = this.pos;
+      const key = this.parseString();
+      if (Object.hasOwn(obj, key)) {
+        this.pos = keyStart;
+        throw new WritError('ERR_JSON_DUPLICATE_KEY', `duplicate key ${JSON.stringify(key.slice(0, 64))} at offset ${keyStart}`);
+      }
+      this.skipWhitespace();
+      if (this.text.charCodeAt(this.pos) !== 0x3a) this.fail('expected ":"');
+      this.pos++;
+      this.skipWhitespace();
+      obj[key] = this.parseValue(depth + 1);
+      this.skipWhitespace();
+      const c = this.text.charCodeAt(this.pos);
+      this.pos++;
+      if (c === 0x7d) return obj;
+      if (c !== 0x2c) this.fail('expected "," or "}"');
+      this.skipWhitespace();
+    }
+  }
+
+  parseArray(depth: number): JsonValue[] {
+    const arr: JsonValue[] = [];
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) === 0x5d) {
+      this.pos++;
+      return arr;
+    }
+    for (;;) {
+      arr.push(this.parseValue(depth + 1));
+      this.skipWhitespace();
+      const c = this.text.charCodeAt(this.pos);
+      this.pos++;
+      if (c === 0x5d) return arr;
+      if (c !== 0x2c) this.fail('expected "," or "]"');
+      this.skipWhitespace();
+    }
+  }
+
+  parseString(): string {
+    const t = this.text;
+    const start = ++this.pos;
+    // Fast path: no escapes.
+    for (;;) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 0x22) {
+        this.pos++;
+        return t.slice(start, this.pos - 1);
+      }
+      if (c === 0x5c) break;
+      if (c < 0x20 || Number.isNaN(c)) this.fail('unterminated string or raw control character');
+      this.pos++;
+    }
+    let out = t.slice(start, this.pos);
+    for (;;) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 0x22) {
+        this.pos++;
+        return out;
+      }
+      if (c < 0x20 || Number.isNaN(c)) this.fail('unterminated string or raw control character');
+      if (c !== 0x5c) {
+        out += t[this.pos];
+        this.pos++;
+        continue;
+      }
+      const e = t[this.pos + 1];
+      this.pos += 2;
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+          out += e;
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'u': {
+          const unit = this.readHex4();
+          if (unit >= 0xd800 && unit <= 0xdbff) {
+            // A high surrogate must be followed by an escaped low surrogate.
+            if (t[this.pos] !== '\\' || t[this.pos + 1] !== 'u') this.loneSurrogate();
+            this.pos += 2;
+            const low = this.readHex4();
+            if (low < 0xdc00 || low > 0xdfff) this.loneSurrogate();
+            out += String.fromCharCode(unit, low);
+          } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+            this.loneSurrogate();
+          } else {
+            out += String.fromCharCode(unit);
+          }
+          break;
+        }
+        default:
+          this.pos -= 2;
+          this.fail('invalid escape');
+      }
+    }
+  }
+
+  loneSurrogate(): never {
+    throw new WritError('ERR_JSON_LONE_SURROGATE', `lone UTF-16 surrogate escape near offset ${this.pos}`);
+  }
+
+  readHex4(): number {
+    const hex = this.text.slice(this.pos, this.pos + 4);
+    if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid \\u escape');
+    this.pos += 4;
+    return parseInt(hex, 16);
+  }
+
+  parseNumber(): number {
+    const t = this.text;
+    const start = this.pos;
+    if (t[this.pos] === '-') this.pos++;
+    if (t[this.pos] === '0') this.pos++;
+    else if (this.isDigit()) while (this.isDigit()) this.pos++;
+    else this.fail('invalid number');
+    let integer = true;
+    if (t[this.pos] === '.') {
+      integer = false;
+      this.pos++;
+      if (!this.isDigit()) this.fail('invalid number');
+      while (this.isDigit()) this.pos++;
+    }
+    if (t[this.pos] === 'e' || t[this.pos] === 'E') {
+      integer = false;
+      this.pos++;
+      if (t[this.pos] === '+' || t[this.pos] === '-') this.pos++;
+      if (!this.isDigit()) this.fail('invalid number');
+      while (this.isDigit()) this.pos++;
+    }
+    const value = Number(t.slice(start, this.pos));
+    if ((integer && !Number.isSafeInteger(value)) || !Number.isFinite(value)) {
+      throw new WritError('ERR_JSON_UNSAFE_INTEGER', `number at offset ${start} is beyond exact range`);
+    }
+    return value;
+  }
+
+  isDigit(): boolean {
+    const c = this.text.charCodeAt(this.pos);
+    return c >= 0x30 && c <= 0x39;
+  }
+}

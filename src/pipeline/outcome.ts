@@ -1,0 +1,105 @@
+/** Builds verdicts and their audit events together, so what is answered and what is recorded agree. */
+import { createHash } from 'node:crypto';
+import { REASON_CODES, type ReasonCode } from './errors.js';
+import type { Action } from './model/action.js';
+import type { Finding } from './model/finding.js';
+import type { RawRequest, Role } from './model/raw-request.js';
+import type { Decision } from './policy/types.js';
+import type { DecisionEvent } from './trace/audit-event.js';
+import type { DecisionTrace, Verdict } from './verdict.js';
+
+export interface Outcome {
+  readonly verdict: Verdict;
+  readonly event: DecisionEvent;
+}
+
+export interface OutcomeInput {
+  readonly raw: RawRequest | null;
+  readonly role: Role;
+  readonly traceId: string;
+  readonly decision: Decision;
+  readonly code: ReasonCode;
+  readonly message?: string;
+  readonly rules?: readonly string[];
+  readonly policyVersion: string;
+  readonly action?: Action | null;
+  readonly findings?: readonly Finding[];
+  readonly actionHash?: string | null;
+  readonly tokenId?: string | null;
+  readonly tokenExpiresAt?: number | null;
+  readonly obligations?: string | null;
+  readonly upstreamHeaders?: Readonly<Record<string, string>>;
+  readonly removeHeaders?: readonly string[];
+  readonly details?: Verdict['details'];
+}
+
+const hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** A verdict and the event that records it. */
+export function makeOutcome(o: OutcomeInput): Outcome {
+  const raw = o.raw;
+  const action = o.action ?? null;
+  const findings = o.findings ?? [];
+  const q = raw?.path.indexOf('?') ?? -1;
+  const path = raw === null ? '' : q === -1 ? raw.path : raw.path.slice(0, q);
+  const message = o.message ?? REASON_CODES[o.code];
+  const trace: DecisionTrace = {
+    requested: { method: raw?.method ?? '', authority: raw?.authority ?? '', path, bodyBytes: raw?.body.length ?? 0 },
+    normalized:
+      action === null
+        ? null
+        : {
+            adapter: action.action.adapter,
+            tool: action.action.tool,
+            operation: action.action.operation,
+            subject: action.subject.spiffeId,
+            host: action.resource.host,
+            database: action.resource.database,
+            external: action.resource.external,
+          },
+    inspectors: findings.map((f) => ({ id: f.id, severity: f.severity, path: f.path })),
+    policy: o.rules === undefined && o.code.startsWith('ERR_') ? null : { decision: o.decision, rules: o.rules ?? [], version: o.policyVersion },
+    enforcement: { tokenId: o.tokenId ?? null, expiresAt: o.tokenExpiresAt ?? null, obligations: o.obligations ?? null },
+    audit: null,
+  };
+  const verdict: Verdict = {
+    role: o.role,
+    decision: o.decision,
+    code: o.code,
+    message,
+    traceId: o.traceId,
+    rules: o.rules ?? [],
+    policyVersion: o.policyVersion,
+    findings,
+    upstreamHeaders: o.upstreamHeaders ?? {},
+    removeHeaders: o.removeHeaders ?? [],
+    ...(o.details === undefined ? {} : { details: o.details }),
+    trace,
+  };
+  const event: DecisionEvent = {
+    type: 'decision',
+    trace_id: o.traceId,
+    role: o.role,
+    decision: o.decision,
+    code: o.code,
+    rules: [...(o.rules ?? [])],
+    policy_version: o.policyVersion,
+    subject: action?.subject.spiffeId ?? (raw?.sourcePrincipal || null),
+    adapter: action?.action.adapter ?? null,
+    tool: action?.action.tool ?? null,
+    operation: action?.action.operation ?? null,
+    method: raw?.method ?? '',
+    host: action?.resource.host ?? raw?.authority ?? '',
+    path,
+    query_sha256: raw !== null && q !== -1 ? hex(raw.path.slice(q + 1)) : null,
+    body_sha256: raw !== null && raw.body.length > 0 ? hex(raw.body) : null,
+    body_bytes: raw?.body.length ?? 0,
+    action_hash: o.actionHash ?? null,
+    token_id: o.tokenId ?? null,
+    // Evidence is already redacted by the inspectors; the path says where, never the raw value.
+    findings: findings.map((f) => ({ id: f.id, severity: f.severity, path: f.path, evidence: f.evidence })),
+    ...(o.obligations ? { obligations: o.obligations } : {}),
+    ...(o.code.startsWith('ERR_') ? { message: message.slice(0, 300) } : {}),
+  };
+  return { verdict, event };
+}

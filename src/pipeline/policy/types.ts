@@ -1,0 +1,81 @@
+/** Policy types: what a validated, compiled policy set looks like, and what evaluating it yields. */
+import type { JsonObject } from '../model/json.js';
+import type { PolicyInput } from './policy-input.js';
+
+export type Effect = 'allow' | 'deny' | 'require_approval' | 'allow_with_obligations';
+
+export type Decision = 'ALLOW' | 'DENY' | 'REQUIRE_APPROVAL' | 'ALLOW_WITH_OBLIGATIONS';
+
+/** Settings for a require_approval rule. */
+export interface ApprovalSettings {
+  readonly approvers: readonly string[];
+  readonly webhooks: readonly string[];
+  readonly ttlSeconds: number;
+}
+
+/** Obligations a rule attaches to an allow; they travel signed inside the execution token. */
+export interface Obligations {
+  readonly mask?: readonly string[];
+  readonly rate?: { readonly limit: number; readonly windowSeconds: number };
+  readonly sandbox?: string;
+  readonly quarantine?: boolean;
+}
+
+/** Where a rule or condition was written, for messages and explanations. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** One condition of a rule, compiled: the dimension it reads and a predicate over the value. */
+export interface CompiledCondition {
+  readonly dimension: string;
+  /** The condition as written, for explanations (`{"in":"$production_databases"}`). */
+  readonly source: string;
+  readonly test: (input: PolicyInput) => boolean;
+  readonly location: SourceLocation;
+}
+
+export interface CompiledRule {
+  readonly id: string;
+  readonly description: string;
+  readonly priority: number;
+  readonly effect: Effect;
+  /** Alternatives (OR) of condition groups (AND). A rule with no conditions matches everything. */
+  readonly anyOf: ReadonlyArray<readonly CompiledCondition[]>;
+  readonly approval?: ApprovalSettings;
+  readonly obligations?: Obligations;
+  readonly location: SourceLocation;
+}
+
+/** A validated policy set: only `loadPolicySet` makes one, so evaluation never meets a parse error. */
+export interface PolicySet {
+  /** sha256 over the loaded files (names and bytes), first 16 hex digits. */
+  readonly version: string;
+  readonly rules: readonly CompiledRule[];
+  readonly lists: Readonly<Record<string, readonly string[]>>;
+  readonly timezone: string;
+  readonly files: readonly string[];
+}
+
+/** What policy decided, and which rules decided it. */
+export interface PolicyDecision {
+  readonly decision: Decision;
+  readonly code: 'POLICY_ALLOW' | 'POLICY_DENY' | 'POLICY_DEFAULT_DENY' | 'POLICY_REQUIRE_APPROVAL' | 'POLICY_ALLOW_WITH_OBLIGATIONS';
+  /** The ids of the rules that made the decision (the deciding effect's matches), in priority order. */
+  readonly rules: readonly string[];
+  readonly approval?: ApprovalSettings;
+  readonly obligations?: Obligations;
+  readonly policyVersion: string;
+}
+
+/** Obligations as signed into a token. */
+export function obligationsToJson(o: Obligations): JsonObject {
+  const out: JsonObject = {};
+  if (o.mask !== undefined) out['mask'] = [...o.mask];
+  if (o.rate !== undefined) out['rate'] = { limit: o.rate.limit, window_s: o.rate.windowSeconds };
+  if (o.sandbox !== undefined) out['sandbox'] = o.sandbox;
+  if (o.quarantine !== undefined) out['quarantine'] = o.quarantine;
+  return out;
+}

@@ -1,0 +1,16 @@
+/** The audit log interface the pipeline appends to; a failed append makes the decision a deny. */
+import type { AuditEvent } from './audit-event.js';
+
+export interface AppendedRecord {
+  readonly seq: number;
+  readonly prev: string;
+  readonly hash: string;
+}
+
+/** An append-only, hash-chained decision log. `append` returns only once the OS has the record. */
+export interface AuditLog {
+  append(event: AuditEvent, timeMs: number): AppendedRecord;
+  /** Forces buffered records to stable storage. */
+  flush(): void;
+  close(): void;
+}

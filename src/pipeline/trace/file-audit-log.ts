@@ -1,0 +1,132 @@
+/**
+ * The JSON-lines audit file. Each record is written with one write(2) before the decision is answered,
+ * so a process crash loses nothing acknowledged; fsync is batched every `fsyncIntervalMs` (0 = fsync per
+ * record), which bounds what a machine crash can lose. On open, a torn last line is moved aside,
+ * reported, and recorded in the chain itself; the chain resumes from the last whole record.
+ */
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { AuditEvent } from './audit-event.js';
+import type { AppendedRecord, AuditLog } from './audit-log.js';
+import { chainRecord, GENESIS_HASH, recordHash } from './hash-chain.js';
+
+export interface FileAuditLogOptions {
+  readonly path: string;
+  /** 0: fsync every record; otherwise the longest a record waits for fsync. Default 50 ms. */
+  readonly fsyncIntervalMs?: number;
+  /** Called with what recovery found, so the caller can log it. */
+  readonly onRecovery?: (report: RecoveryReport) => void;
+  readonly nowMs?: () => number;
+}
+
+export interface RecoveryReport {
+  readonly tornBytes: number;
+  readonly tornSha256: string;
+  readonly movedTo: string;
+  readonly resumedAtSeq: number;
+}
+
+const TAIL_WINDOW = 1 << 20;
+
+interface Tail {
+  readonly seq: number;
+  readonly hash: string;
+  /** Bytes after the last newline: a torn write. */
+  readonly tornOffset: number | null;
+}
+
+/** Reads the end of the file to find the last whole record, without reading the whole log. */
+function readTail(fd: number): Tail {
+  const size = fstatSync(fd).size;
+  if (size === 0) return { seq: 0, hash: GENESIS_HASH, tornOffset: null };
+  const start = Math.max(0, size - TAIL_WINDOW);
+  const buf = Buffer.alloc(size - start);
+  readSync(fd, buf, 0, buf.length, start);
+  const lastNewline = buf.lastIndexOf(0x0a);
+  const tornOffset = lastNewline === buf.length - 1 ? null : start + lastNewline + 1;
+  if (lastNewline === -1) {
+    if (start === 0) return { seq: 0, hash: GENESIS_HASH, tornOffset: 0 };
+    throw new Error('audit log tail has no complete record within 1 MiB');
+  }
+  const prevNewline = buf.lastIndexOf(0x0a, lastNewline - 1);
+  const line = buf.subarray(prevNewline + 1, lastNewline).toString('utf8');
+  const record = JSON.parse(line) as { seq: number; time: string; prev: string; event: unknown; hash: string };
+  // SECURITY: refuse to extend a chain whose last record does not verify; resuming would launder it.
+  if (recordHash(record.seq, record.time, record.prev, record.event) !== record.hash) {
+    throw new Error(`audit log last record (seq ${record.seq}) does not match its hash; run "writ audit verify"`);
+  }
+  return { seq: record.seq, hash: record.hash, tornOffset };
+}
+
+/** Opens (or creates) the audit file and returns an AuditLog appending to it. */
+export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
+  const fd = openSync(options.path, 'a+', 0o600);
+  const tail = readTail(fd);
+  let seq = tail.seq;
+  let prev = tail.hash;
+  let dirty = false;
+  const now = options.nowMs ?? Date.now;
+
+  const writeRecord = (event: AuditEvent, timeMs: number): AppendedRecord => {
+    const { record, line } = chainRecord(prev, seq + 1, timeMs, event);
+    const bytes = Buffer.from(line, 'utf8');
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    seq = record.seq;
+    prev = record.hash;
+    dirty = true;
+    if (interval === 0) {
+      fsyncSync(fd);
+      dirty = false;
+    }
+    return { seq: record.seq, prev: record.prev, hash: record.hash };
+  };
+
+  const interval = options.fsyncIntervalMs ?? 50;
+  if (tail.tornOffset !== null) {
+    const size = fstatSync(fd).size;
+    const torn = Buffer.alloc(size - tail.tornOffset);
+    readSync(fd, torn, 0, torn.length, tail.tornOffset);
+    const movedTo = `${options.path}.torn-${now()}`;
+    writeFileSync(movedTo, torn, { mode: 0o600 });
+    ftruncateSync(fd, tail.tornOffset);
+    const tornSha256 = createHash('sha256').update(torn).digest('hex');
+    writeRecord({ type: 'audit.recovered-torn-tail', torn_bytes: torn.length, torn_sha256: tornSha256, moved_to: movedTo }, now());
+    fsyncSync(fd);
+    options.onRecovery?.({ tornBytes: torn.length, tornSha256, movedTo, resumedAtSeq: seq });
+  }
+
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          if (!dirty) return;
+          dirty = false;
+          try {
+            fsyncSync(fd);
+          } catch {
+            dirty = true; // retried on the next tick; the write itself already succeeded
+          }
+        }, interval)
+      : null;
+  timer?.unref();
+  let closed = false;
+
+  return {
+    append(event, timeMs) {
+      if (closed) throw new Error('audit log is closed');
+      return writeRecord(event, timeMs);
+    },
+    flush() {
+      if (!closed) fsyncSync(fd);
+      dirty = false;
+    },
+    close() {
+      if (closed) return;
+      if (timer !== null) clearInterval(timer);
+      fsyncSync(fd);
+      closeSync(fd);
+      closed = true;
+    },
+  };
+}
+

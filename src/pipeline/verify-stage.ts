@@ -1,0 +1,61 @@
+/** The verify role: the upstream side recomputes the action, checks its token, and consumes it once. */
+import { admitRequest } from './admit.js';
+import { actionHash, canonicalAuthority } from './bind/canonical-action.js';
+import { verifyExecutionToken } from './bind/execution-token.js';
+import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from './check-stage.js';
+import { inspectorConfigFrom, type PipelineDeps } from './deps.js';
+import { WritError } from './errors.js';
+import type { RawRequest } from './model/raw-request.js';
+import { normalizeRequest } from './normalize/index.js';
+import { makeOutcome, type Outcome } from './outcome.js';
+
+/** Checks the execution token against the request about to run. Throws WritError on malformed input. */
+export async function decideVerify(deps: PipelineDeps, raw: RawRequest, traceId: string): Promise<Outcome> {
+  const set = deps.policy();
+  admitRequest(raw, deps.settings.maxBodyBytes);
+  const cfg = inspectorConfigFrom(set);
+  const action = normalizeRequest(raw, {
+    internalDomains: cfg.internalDomains,
+    productionDatabases: cfg.productionDatabases,
+    trustAgentHeaders: deps.settings.trustAgentHeaders,
+  });
+  const ah = actionHash(raw, action);
+  const base = { raw, role: raw.role, traceId, action, actionHash: ah, removeHeaders: WRIT_UPSTREAM_HEADERS } as const;
+  const token = raw.headers[TOKEN_HEADER];
+  if (token === undefined || token.length === 0) {
+    return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_TOKEN_MISSING', policyVersion: '' });
+  }
+  const now = deps.now();
+  const check = verifyExecutionToken(token, deps.keys, {
+    actionHash: ah,
+    audience: canonicalAuthority(raw.authority, raw.scheme || 'https'),
+    nowMs: now,
+    skewSeconds: deps.settings.clockSkewSeconds,
+  });
+  if (!check.ok) return makeOutcome({ ...base, decision: 'DENY', code: check.code, message: check.message, policyVersion: '' });
+  const { claims } = check;
+  let first: boolean;
+  try {
+    // Remember the jti until the token could no longer verify anyway.
+    const ttlMs = Math.max(1000, (claims.exp + deps.settings.clockSkewSeconds) * 1000 - now + 1000);
+    first = await deps.store.consumeOnce(`jti:${claims.jti}`, ttlMs);
+  } catch (err) {
+    throw new WritError('ERR_STATE_UNAVAILABLE', err instanceof Error ? err.message : 'state store failed');
+  }
+  const withToken = { ...base, tokenId: claims.jti, tokenExpiresAt: claims.exp, policyVersion: claims.pv } as const;
+  if (!first) return makeOutcome({ ...withToken, decision: 'DENY', code: 'ERR_TOKEN_REPLAYED' });
+  const upstreamHeaders: Record<string, string> = {};
+  if (claims.obl !== undefined) {
+    upstreamHeaders[OBLIGATIONS_HEADER] = JSON.stringify(claims.obl);
+    if (typeof claims.obl['sandbox'] === 'string') upstreamHeaders[SANDBOX_HEADER] = claims.obl['sandbox'];
+  }
+  return makeOutcome({
+    ...withToken,
+    decision: 'ALLOW',
+    code: 'VERIFY_OK',
+    upstreamHeaders,
+    // SECURITY: the token never reaches the tool; obligation headers come only from the signed claims.
+    removeHeaders: WRIT_UPSTREAM_HEADERS.filter((h) => !(h in upstreamHeaders)),
+    ...(claims.obl === undefined ? {} : { obligations: JSON.stringify(claims.obl) }),
+  });
+}

@@ -1,0 +1,137 @@
+/** The standalone Envoy bootstraps in examples/envoy/ load into Envoy's own Bootstrap message, strictly. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { EnvoyProtoSet, checkMessage } from './proto-strict.js';
+import { repoPath } from './paths.js';
+
+const BOOTSTRAP = 'envoy.config.bootstrap.v3.Bootstrap';
+const EXT_AUTHZ = 'type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz';
+/** writ's WRIT_MAX_BODY_BYTES default; Envoy's max_request_bytes must be equal. */
+const WRIT_MAX_BODY_BYTES = 1048576;
+
+const protos = new EnvoyProtoSet();
+
+function load(name: string): Record<string, unknown> {
+  return parse(readFileSync(repoPath('examples/envoy', name), 'utf8')) as Record<string, unknown>;
+}
+
+/** Every object in `tree` (depth first) whose "@type" is `typeUrl`. */
+function findTyped(tree: unknown, typeUrl: string): Record<string, any>[] {
+  const found: Record<string, any>[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      if ((v as Record<string, unknown>)['@type'] === typeUrl) found.push(v as Record<string, any>);
+      Object.values(v).forEach(visit);
+    }
+  };
+  visit(tree);
+  return found;
+}
+
+function seconds(duration: string): number {
+  return Number(duration.replace(/s$/, ''));
+}
+
+const cases = [
+  { file: 'agent-egress.yaml', cluster: 'writ_check', port: 9191, health: 'writ.check' },
+  { file: 'tool-server.yaml', cluster: 'writ_verify', port: 9192, health: 'writ.verify' },
+];
+
+describe.each(cases)('examples/envoy/$file', ({ file, cluster, port, health }) => {
+  const config = load(file);
+
+  it('is a valid envoy.config.bootstrap.v3.Bootstrap, typed configs included', () => {
+    expect(checkMessage(protos, BOOTSTRAP, config)).toEqual([]);
+  });
+
+  it('fails closed on the whole body, with a timeout under a second', () => {
+    const filters = findTyped(config, EXT_AUTHZ);
+    expect(filters).toHaveLength(1);
+    const authz = filters[0]!;
+    expect(authz.failure_mode_allow).toBe(false);
+    expect(authz.transport_api_version).toBe('V3');
+    expect(authz.with_request_body).toEqual({
+      max_request_bytes: WRIT_MAX_BODY_BYTES,
+      allow_partial_message: false,
+      pack_as_bytes: true,
+    });
+    expect(seconds(authz.grpc_service.timeout)).toBeGreaterThan(0);
+    expect(seconds(authz.grpc_service.timeout)).toBeLessThan(1);
+    // An outage must look different from a policy deny (403).
+    expect(authz.status_on_error.code).not.toBe('Forbidden');
+    expect(authz.grpc_service.envoy_grpc.cluster_name).toBe(cluster);
+    // gRPC ext_authz sends all request headers unless allowed_headers narrows them; none may be narrowed away.
+    expect(authz.allowed_headers).toBeUndefined();
+  });
+
+  it('runs ext_authz before the router and points it at the right writ role', () => {
+    const hcm = findTyped(
+      config,
+      'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+    );
+    expect(hcm).toHaveLength(1);
+    const names = (hcm[0]!.http_filters as { name: string }[]).map((f) => f.name);
+    expect(names).toEqual(['envoy.filters.http.ext_authz', 'envoy.filters.http.router']);
+    for (const t of ['request_timeout', 'stream_idle_timeout', 'request_headers_timeout']) {
+      expect(hcm[0]![t], t).toMatch(/^\d+(\.\d+)?s$/);
+    }
+    const clusters = (config.static_resources as { clusters: Record<string, any>[] }).clusters;
+    const writ = clusters.find((c) => c.name === cluster)!;
+    expect(writ.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value).toBe(
+      port,
+    );
+    expect(writ.health_checks[0].grpc_health_check.service_name).toBe(health);
+    expect(Object.keys(writ.typed_extension_protocol_options)).toEqual([
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+    ]);
+    // Envoy's connection buffer must hold the whole body writ has to see.
+    const listener = (config.static_resources as { listeners: Record<string, any>[] }).listeners[0]!;
+    expect(listener.per_connection_buffer_limit_bytes).toBeGreaterThan(WRIT_MAX_BODY_BYTES);
+  });
+});
+
+describe('the strict walker', () => {
+  const base = load('agent-egress.yaml');
+  const authzOf = (c: unknown) => findTyped(c, EXT_AUTHZ)[0]!;
+
+  it('fails on a misspelled field inside a typed config, naming its path', () => {
+    const copy = structuredClone(base);
+    const authz = authzOf(copy);
+    authz.with_request_bdy = authz.with_request_body;
+    delete authz.with_request_body;
+    const issues = checkMessage(protos, BOOTSTRAP, copy);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.path).toBe(
+      'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.with_request_bdy',
+    );
+    expect(issues[0]!.message).toContain('unknown field "with_request_bdy"');
+  });
+
+  it('accepts lowerCamel names as Envoy does, and rejects wrong types and unknown @types', () => {
+    const camel = structuredClone(base);
+    const authz = authzOf(camel);
+    authz.failureModeAllow = authz.failure_mode_allow;
+    delete authz.failure_mode_allow;
+    expect(checkMessage(protos, BOOTSTRAP, camel)).toEqual([]);
+
+    const wrongType = structuredClone(base);
+    authzOf(wrongType).grpc_service.timeout = 500;
+    expect(checkMessage(protos, BOOTSTRAP, wrongType).map((i) => i.path)).toEqual([
+      'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters[0].typed_config.grpc_service.timeout',
+    ]);
+
+    const badEnum = structuredClone(base);
+    authzOf(badEnum).transport_api_version = 'V4';
+    expect(checkMessage(protos, BOOTSTRAP, badEnum)[0]!.message).toContain('not a value of enum');
+
+    const badAny = structuredClone(base);
+    authzOf(badAny)['@type'] = 'type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuth';
+    expect(checkMessage(protos, BOOTSTRAP, badAny)[0]!.message).toContain('does not resolve');
+
+    const twoOneofs = structuredClone(base);
+    authzOf(twoOneofs).http_service = {};
+    expect(checkMessage(protos, BOOTSTRAP, twoOneofs)[0]!.message).toContain('oneof "services"');
+  });
+});

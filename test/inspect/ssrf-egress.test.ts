@@ -1,0 +1,76 @@
+/** ssrf-egress: allowlist matching, private/loopback/metadata addresses in every notation, dangerous schemes. */
+import { describe, expect, it } from 'vitest';
+import { ssrfEgressInspector as insp } from '../../src/pipeline/inspect/inspectors/ssrf-egress.js';
+import { ids, runArgs, runOn } from './inspect-helpers.js';
+
+const http = (host: string) =>
+  runOn(insp, {
+    action: { adapter: 'http', tool: `GET ${host}`, httpMethod: 'GET', mcpMethod: null },
+    resource: { host, uri: `https://${host}/x` },
+  });
+
+describe('ssrf-egress: allowlist', () => {
+  it('passes allowlisted and internal hosts', () => {
+    expect(http('api.github.com')).toEqual([]);
+    expect(runOn(insp, {})).toEqual([]); // mcp.tools.svc.cluster.local
+  });
+  it('flags a host outside both lists', () => {
+    const f = http('pastebin.dev');
+    expect(ids(f)).toEqual(['ssrf-egress.host-not-allowlisted']);
+    expect(f[0]?.path).toBe('$.resource.host');
+  });
+  it('matches *.suffix globs strictly below the suffix', () => {
+    expect(ids(http('svc.cluster.local'))).toEqual(['ssrf-egress.host-not-allowlisted']);
+    expect(ids(http('API.GITHUB.COM.'))).toEqual([]);
+  });
+  it('skips the host check when no allowlist is configured', () => {
+    const none = { egressAllowlist: [], internalDomains: [], productionDatabases: [], protectedBranches: [] };
+    expect(runOn(insp, { resource: { host: 'pastebin.dev' } }, none)).toEqual([]);
+  });
+});
+
+describe('ssrf-egress: addresses and schemes in arguments', () => {
+  const fetch = (url: string) => ids(runArgs(insp, 'http.fetch', { url }));
+  it('flags metadata endpoints in every notation', () => {
+    for (const u of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2852039166/',
+      'http://0xa9fea9fe/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://metadata.google.internal/computeMetadata/v1/',
+      'http://0251.0376.0251.0376/',
+    ]) {
+      expect(fetch(u)).toContain('ssrf-egress.metadata-endpoint');
+    }
+  });
+  it('flags loopback and private addresses', () => {
+    for (const u of [
+      'http://127.0.0.1:8080/',
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'http://[::1]/',
+      'http://localhost/admin',
+      'http://10.0.0.5/',
+      '//192.168.1.1/',
+    ]) {
+      expect(
+        fetch(u).some(
+          (id) => id === 'ssrf-egress.loopback-destination' || id === 'ssrf-egress.private-destination',
+        ),
+      ).toBe(true);
+    }
+  });
+  it('flags DNS names that embed private addresses', () => {
+    expect(fetch('http://127.0.0.1.nip.io/')).toContain('ssrf-egress.dns-embedded-ip');
+    expect(fetch('http://10-0-0-1.sslip.io/')).toContain('ssrf-egress.dns-embedded-ip');
+  });
+  it('flags dangerous schemes', () => {
+    expect(fetch('file:///etc/passwd')).toContain('ssrf-egress.dangerous-scheme');
+    expect(fetch('gopher://127.0.0.1:6379/_FLUSHALL')).toContain('ssrf-egress.dangerous-scheme');
+  });
+  it('flags non-allowlisted hosts in url arguments but only mentions in prose at low severity', () => {
+    expect(fetch('https://pastebin.dev/raw/x')).toEqual(['ssrf-egress.host-not-allowlisted']);
+    const f = runArgs(insp, 'email.send', { body: 'the box at http://10.1.2.3/ is down' });
+    expect(f.map((x) => [x.id, x.severity])).toEqual([['ssrf-egress.private-destination', 'low']]);
+  });
+});
