@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EnvoyProtoSet, checkMessage } from './proto-strict.js';
+import type { Loose } from './manifests.js';
 import { repoPath } from './paths.js';
 
 const BOOTSTRAP = 'envoy.config.bootstrap.v3.Bootstrap';
@@ -17,12 +18,12 @@ function load(name: string): Record<string, unknown> {
 }
 
 /** Every object in `tree` (depth first) whose "@type" is `typeUrl`. */
-function findTyped(tree: unknown, typeUrl: string): Record<string, any>[] {
-  const found: Record<string, any>[] = [];
+function findTyped(tree: unknown, typeUrl: string): Record<string, Loose>[] {
+  const found: Record<string, Loose>[] = [];
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') {
-      if ((v as Record<string, unknown>)['@type'] === typeUrl) found.push(v as Record<string, any>);
+      if ((v as Record<string, unknown>)['@type'] === typeUrl) found.push(v as Record<string, Loose>);
       Object.values(v).forEach(visit);
     }
   };
@@ -77,7 +78,7 @@ describe.each(cases)('examples/envoy/$file', ({ file, cluster, port, health }) =
     for (const t of ['request_timeout', 'stream_idle_timeout', 'request_headers_timeout']) {
       expect(hcm[0]![t], t).toMatch(/^\d+(\.\d+)?s$/);
     }
-    const clusters = (config.static_resources as { clusters: Record<string, any>[] }).clusters;
+    const clusters = (config.static_resources as { clusters: Record<string, Loose>[] }).clusters;
     const writ = clusters.find((c) => c.name === cluster)!;
     expect(writ.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value).toBe(
       port,
@@ -87,7 +88,7 @@ describe.each(cases)('examples/envoy/$file', ({ file, cluster, port, health }) =
       'envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
     ]);
     // Envoy's connection buffer must hold the whole body writ has to see.
-    const listener = (config.static_resources as { listeners: Record<string, any>[] }).listeners[0]!;
+    const listener = (config.static_resources as { listeners: Record<string, Loose>[] }).listeners[0]!;
     expect(listener.per_connection_buffer_limit_bytes).toBeGreaterThan(WRIT_MAX_BODY_BYTES);
   });
 });

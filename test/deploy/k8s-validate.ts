@@ -44,7 +44,11 @@ add(
   'ServiceMonitor',
   '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor',
 );
-add('gateway.networking.k8s.io/v1', 'Gateway', '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway');
+add(
+  'gateway.networking.k8s.io/v1',
+  'Gateway',
+  '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway',
+);
 const ISTIO = '@kubernetes-models/istio';
 add(
   'security.istio.io/v1',
@@ -52,12 +56,22 @@ add(
   `${ISTIO}/security.istio.io/v1/AuthorizationPolicy`,
   `Omit<M.IAuthorizationPolicy, 'spec'> & { spec?: NonNullable<M.IAuthorizationPolicy['spec']> & ${TARGET_REFS} }`,
 );
-add('security.istio.io/v1beta1', 'PeerAuthentication', `${ISTIO}/security.istio.io/v1beta1/PeerAuthentication`);
+add(
+  'security.istio.io/v1beta1',
+  'PeerAuthentication',
+  `${ISTIO}/security.istio.io/v1beta1/PeerAuthentication`,
+);
 for (const kind of ['Gateway', 'Sidecar', 'ServiceEntry', 'VirtualService', 'DestinationRule']) {
   add('networking.istio.io/v1beta1', kind, `${ISTIO}/networking.istio.io/v1beta1/${kind}`);
 }
 add('networking.istio.io/v1alpha3', 'EnvoyFilter', `${ISTIO}/networking.istio.io/v1alpha3/EnvoyFilter`);
-add('install.istio.io/v1alpha1', 'IstioOperator', `${ISTIO}/install.istio.io/v1alpha1/IstioOperator`);
+// The operator CRD preserves unknown fields and the model has no spec type: mesh-config-schema.ts checks it.
+add(
+  'install.istio.io/v1alpha1',
+  'IstioOperator',
+  `${ISTIO}/install.istio.io/v1alpha1/IstioOperator`,
+  'M.IIstioOperator & { spec: unknown }',
+);
 
 function modelFor(doc: Record<string, unknown>): ModelRef | undefined {
   return MODELS[`${String(doc.apiVersion)}/${String(doc.kind)}`];
@@ -112,24 +126,29 @@ export function typeCheckManifests(manifests: readonly Manifest[]): string[] {
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
   };
   const host = ts.createCompilerHost(options);
-  const { getSourceFile, fileExists, readFile } = host;
-  host.fileExists = (f) => files.has(path.resolve(f)) || fileExists.call(host, f);
-  host.readFile = (f) => files.get(path.resolve(f))?.text ?? readFile.call(host, f);
+  const real = ts.createCompilerHost(options);
+  host.fileExists = (f) => files.has(path.resolve(f)) || real.fileExists(f);
+  host.readFile = (f) => files.get(path.resolve(f))?.text ?? real.readFile(f);
   host.getSourceFile = (f, lang, onError, create) => {
     const virtual = files.get(path.resolve(f));
     return virtual
       ? ts.createSourceFile(f, virtual.text, lang)
-      : getSourceFile.call(host, f, lang, onError, create);
+      : real.getSourceFile(f, lang, onError, create);
   };
   // The virtual files sit inside the repository, so NodeNext resolves the models' package exports.
   const program = ts.createProgram([...files.keys()], options, host);
   const problems: string[] = [];
   for (const diag of ts.getPreEmitDiagnostics(program)) {
     const file = diag.file ? files.get(path.resolve(diag.file.fileName)) : undefined;
-    const where = file && diag.file && diag.start !== undefined ? diag.file.getLineAndCharacterOfPosition(diag.start) : null;
+    const where =
+      file && diag.file && diag.start !== undefined
+        ? diag.file.getLineAndCharacterOfPosition(diag.start)
+        : null;
     const line = where && diag.file ? diag.file.text.split('\n')[where.line]?.trim() : '';
     const message = ts.flattenDiagnosticMessageText(diag.messageText, '\n').split('\n').slice(-1)[0] ?? '';
-    problems.push(`${file?.label ?? diag.file?.fileName ?? 'program'}: ${message}${line ? ` (at ${line})` : ''}`);
+    problems.push(
+      `${file?.label ?? diag.file?.fileName ?? 'program'}: ${message}${line ? ` (at ${line})` : ''}`,
+    );
   }
   return problems;
 }

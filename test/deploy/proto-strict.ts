@@ -206,7 +206,8 @@ function checkScalar(kind: string, value: unknown): string | null {
     if ((UINT32.has(kind) || kind.startsWith('uint') || kind === 'fixed64') && asNumber < 0) {
       return `expected a non-negative integer (${kind})`;
     }
-    if ((INT32.has(kind) || UINT32.has(kind)) && Math.abs(asNumber) > 0xffffffff) return `out of range (${kind})`;
+    if ((INT32.has(kind) || UINT32.has(kind)) && Math.abs(asNumber) > 0xffffffff)
+      return `out of range (${kind})`;
     return null;
   }
   switch (kind) {
@@ -220,7 +221,9 @@ function checkScalar(kind: string, value: unknown): string | null {
     case 'string':
       return typeof value === 'string' ? null : 'expected a string';
     case 'bytes':
-      return typeof value === 'string' && /^[A-Za-z0-9+/_-]*={0,2}$/.test(value) ? null : 'expected base64 bytes';
+      return typeof value === 'string' && /^[A-Za-z0-9+/_-]*={0,2}$/.test(value)
+        ? null
+        : 'expected base64 bytes';
     default:
       return `unsupported scalar type ${kind}`;
   }
@@ -279,7 +282,10 @@ function walkAny(protos: EnvoyProtoSet, value: unknown, at: string, issues: Conf
   const typeName = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
   const inner = protos.lookup(typeName);
   if (!inner) {
-    issues.push({ path: join(at, '@type'), message: `"@type" ${typeUrl} does not resolve to a known message` });
+    issues.push({
+      path: join(at, '@type'),
+      message: `"@type" ${typeUrl} does not resolve to a known message`,
+    });
     return;
   }
   const { '@type': _drop, ...rest } = value;

@@ -1,23 +1,52 @@
-/** The inspector registry and the inspect stage entry point. (Bootstrap version; the inspectors issue extends it.) */
+/** The inspector registry: the default set, and inspectAction, which collects, decodes and inspects one action. */
 import type { Action } from '../model/action.js';
 import type { Finding } from '../model/finding.js';
 import { collectLeaves } from './collect-leaves.js';
+import { expandLeaves } from './decode/expand-leaves.js';
 import type { Inspector, InspectorConfig } from './inspector.js';
+import { commandInjectionInspector } from './inspectors/command-injection.js';
+import { crossTrustBoundaryInspector } from './inspectors/cross-trust-boundary.js';
 import { destructiveOpInspector } from './inspectors/destructive-op.js';
+import { deriveEncodedAttackFindings, encodingEvasionInspector } from './inspectors/encoding-evasion.js';
+import { exfiltrationInspector } from './inspectors/exfiltration.js';
 import { pathTraversalInspector } from './inspectors/path-traversal.js';
+import { piiInspector } from './inspectors/pii.js';
+import { promptInjectionInspector } from './inspectors/prompt-injection.js';
+import { secretsInspector } from './inspectors/secrets.js';
+import { sqlInjectionInspector } from './inspectors/sql-injection.js';
 import { ssrfEgressInspector } from './inspectors/ssrf-egress.js';
+import { toolPoisoningInspector } from './inspectors/tool-poisoning.js';
 import { runInspectors } from './run-inspectors.js';
 
-/** The inspectors the server runs, in order. */
-export const DEFAULT_INSPECTORS: readonly Inspector[] = [destructiveOpInspector, pathTraversalInspector, ssrfEgressInspector];
+/** All twelve inspectors, in the order their findings are reported. */
+export const DEFAULT_INSPECTORS: readonly Inspector[] = Object.freeze([
+  promptInjectionInspector,
+  piiInspector,
+  secretsInspector,
+  sqlInjectionInspector,
+  destructiveOpInspector,
+  pathTraversalInspector,
+  commandInjectionInspector,
+  ssrfEgressInspector,
+  exfiltrationInspector,
+  crossTrustBoundaryInspector,
+  toolPoisoningInspector,
+  encodingEvasionInspector,
+]);
 
-/** Collects the action's string leaves and runs the inspectors over them. */
+/** Inspects one action: collect every string leaf, add decoded forms, run the inspectors. Never throws. */
 export function inspectAction(
   action: Action,
   headers: Readonly<Record<string, string>>,
   config: InspectorConfig,
   inspectors: readonly Inspector[] = DEFAULT_INSPECTORS,
 ): { findings: Finding[]; leaves: number } {
-  const leaves = collectLeaves(action, headers);
-  return { findings: runInspectors(inspectors, { action, leaves, config }), leaves: leaves.length };
+  const expanded = expandLeaves(collectLeaves(action, headers));
+  const input = { action, leaves: expanded.leaves, config };
+  const findings = runInspectors(inspectors, input);
+  // An attack that only shows after decoding is also an evasion; say so under encoding-evasion.
+  if (inspectors.includes(encodingEvasionInspector)) {
+    findings.push(...deriveEncodedAttackFindings(findings, expanded.exhausted));
+  }
+  return { findings, leaves: expanded.leaves.length };
 }

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/** The `writ` command: serve, demo, audit verify (and the commands later issues add). */
+import { parseArgs } from 'node:util';
+import { startWrit } from '../app.js';
+import { ConfigError, resolveConfig, SETTINGS } from '../config.js';
+import { PolicyLoadError } from '../pipeline/policy/load.js';
+import { runAuditVerify } from './audit-verify.js';
+import { runDemo } from './demo.js';
+
+const USAGE = `usage:
+  writ serve [--flag value ...]     start the check and verify roles (and admin port)
+  writ demo [--check host:port --verify host:port]
+                                    send the seed scenarios over gRPC and print each decision trace
+  writ audit verify FILE            check a hash-chained audit log; names the first bad record
+
+serve flags (environment variable in brackets):
+${SETTINGS.map((s) => `  --${s.flag.padEnd(20)} [${s.env}] ${s.doc} (default ${s.fallback})`).join('\n')}
+`;
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])), strict: true });
+  const config = resolveConfig(values as Record<string, string | undefined>);
+  const writ = await startWrit({ config });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    writ.logger.info({ signal }, 'draining');
+    writ.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return new Promise<number>(() => undefined); // runs until a signal
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { check: { type: 'string' }, verify: { type: 'string' }, scenarios: { type: 'string' } } });
+      const mismatches = await runDemo(
+        { ...(values.check === undefined ? {} : { check: values.check }), ...(values.verify === undefined ? {} : { verify: values.verify }), ...(values.scenarios === undefined ? {} : { scenarios: values.scenarios }) },
+        process.stdout,
+      );
+      return mismatches === 0 ? 0 : 1;
+    }
+    case 'audit': {
+      if (rest[0] !== 'verify' || rest[1] === undefined) break;
+      return runAuditVerify(rest[1], process.stdout, process.stderr);
+    }
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+  }
+  process.stderr.write(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof PolicyLoadError) {
+      process.stderr.write(`writ: invalid policy, refusing to start:\n${err.message}\n`);
+    } else if (err instanceof ConfigError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`writ: ${err.message}\n${USAGE}`);
+    } else {
+      process.stderr.write(`writ: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
+    process.exit(2);
+  },
+);

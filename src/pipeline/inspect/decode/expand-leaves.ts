@@ -1,0 +1,59 @@
+/** Decode-and-reinspect: adds a leaf for every decoded form of every leaf, recursively, within hard bounds. */
+import type { StringLeaf } from '../inspector.js';
+import { base64Decoder } from './base64-decoder.js';
+import type { Decoder } from './decoder.js';
+import { escapeDecoder } from './escape-decoder.js';
+import { hexDecoder } from './hex-decoder.js';
+import { htmlEntityDecoder } from './html-entity-decoder.js';
+import { jsonDecoder } from './json-decoder.js';
+import { unicodeFoldDecoder } from './unicode-fold.js';
+import { urlDecoder } from './url-decoder.js';
+
+/** Bounds on decoding: layers, added leaves and added characters, so a decompression-style bomb stays cheap. */
+export const DECODE_LIMITS = { maxDepth: 4, maxAddedLeaves: 512, maxAddedChars: 2 * 1024 * 1024, maxInputChars: 1024 * 1024 } as const;
+
+/** The decoders, cheapest test first. */
+export const DECODERS: readonly Decoder[] = [urlDecoder, htmlEntityDecoder, escapeDecoder, unicodeFoldDecoder, jsonDecoder, base64Decoder, hexDecoder];
+
+/** The expanded leaves, and whether a bound stopped decoding (itself a signal: padding to hide a payload). */
+export interface ExpandedLeaves {
+  readonly leaves: StringLeaf[];
+  readonly exhausted: boolean;
+}
+
+/** The original leaves followed by their decoded forms (each with `decodedBy` and a `#decoder` path suffix). */
+export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
+  const out: StringLeaf[] = [...leaves];
+  let added = 0;
+  let addedChars = 0;
+  let frontier: StringLeaf[] = [...leaves];
+  for (let depth = 0; depth < DECODE_LIMITS.maxDepth && frontier.length > 0; depth++) {
+    const next: StringLeaf[] = [];
+    for (const leaf of frontier) {
+      if (leaf.value.length > DECODE_LIMITS.maxInputChars || leaf.path.endsWith('#key')) continue;
+      for (const decoder of DECODERS) {
+        // Unicode folding of an already folded value, or JSON of a JSON leaf, cannot reveal more.
+        if (leaf.decodedBy[leaf.decodedBy.length - 1] === decoder.name && decoder.name !== 'url') continue;
+        for (const part of decoder.decode(leaf.value)) {
+          if (part.value === leaf.value || part.value.length === 0) continue;
+          if (added >= DECODE_LIMITS.maxAddedLeaves || addedChars + part.value.length > DECODE_LIMITS.maxAddedChars) {
+            return { leaves: out, exhausted: true };
+          }
+          const child: StringLeaf = {
+            path: `${leaf.path}${part.suffix}`,
+            key: part.key ?? leaf.key,
+            value: part.value,
+            source: leaf.source,
+            decodedBy: [...leaf.decodedBy, decoder.name],
+          };
+          out.push(child);
+          next.push(child);
+          added++;
+          addedChars += part.value.length;
+        }
+      }
+    }
+    frontier = next;
+  }
+  return { leaves: out, exhausted: frontier.length > 0 };
+}

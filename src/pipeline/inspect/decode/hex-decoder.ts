@@ -1,0 +1,21 @@
+/** Hex decoding of long hex runs (`0x` prefixed or bare, even length) that yield readable text. */
+import type { Decoder, DecodedPart } from './decoder.js';
+import { bytesAsText } from './printable.js';
+
+const RUN = /(?:0x)?((?:[0-9a-fA-F]{2}){8,})/g;
+const MAX_RUNS = 8;
+
+/** Decodes hex runs that yield readable UTF-8 text (hashes and ids decode to binary and are skipped). */
+export const hexDecoder: Decoder = {
+  name: 'hex',
+  decode(value: string): readonly DecodedPart[] {
+    if (value.length < 16) return [];
+    const out: DecodedPart[] = [];
+    RUN.lastIndex = 0;
+    for (let m = RUN.exec(value); m !== null && out.length < MAX_RUNS; m = RUN.exec(value)) {
+      const text = bytesAsText(Buffer.from(m[1] ?? '', 'hex'));
+      if (text !== null) out.push({ suffix: out.length === 0 ? '#hex' : `#hex[${out.length}]`, value: text });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,42 @@
+/** JSON-in-a-string decoding: a value that is itself a JSON document yields one leaf per string inside it. */
+import type { Decoder, DecodedPart } from './decoder.js';
+
+const MAX_PARTS = 256;
+const MAX_DEPTH = 32;
+const SIMPLE_KEY = /^[A-Za-z_$][\w$-]*$/;
+
+function walk(value: unknown, path: string, key: string, out: DecodedPart[], depth: number): void {
+  if (out.length >= MAX_PARTS || depth > MAX_DEPTH) return;
+  if (typeof value === 'string') {
+    out.push({ suffix: path, value, key });
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => walk(v, `${path}[${i}]`, '', out, depth + 1));
+    return;
+  }
+  for (const k of Object.keys(value)) {
+    const child = SIMPLE_KEY.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
+    out.push({ suffix: `${child}#key`, value: k, key: k.toLowerCase() });
+    walk((value as Record<string, unknown>)[k], child, k.toLowerCase(), out, depth + 1);
+  }
+}
+
+/** Parses a value that is a JSON object or array and returns its string leaves. */
+export const jsonDecoder: Decoder = {
+  name: 'json',
+  decode(value: string): readonly DecodedPart[] {
+    const t = value.trim();
+    if (t.length < 2 || !((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']')))) return [];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(t);
+    } catch {
+      return [];
+    }
+    const out: DecodedPart[] = [];
+    walk(parsed, '#json', '', out, 0);
+    return out;
+  },
+};

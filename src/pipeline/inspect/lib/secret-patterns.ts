@@ -1,0 +1,134 @@
+/** Secret detection shared by the secrets and exfiltration inspectors: provider token formats and key material. */
+
+/** One detected secret: the rule that matched, where, and the matched text (for redaction only). */
+export interface SecretMatch {
+  readonly kind: string;
+  readonly index: number;
+  readonly match: string;
+  readonly critical: boolean;
+}
+
+interface Rule {
+  readonly kind: string;
+  readonly re: RegExp;
+  readonly critical: boolean;
+  /** Rejects placeholders and look-alikes after the format matched. */
+  readonly check?: (m: string) => boolean;
+}
+
+// SECURITY: every pattern starts with a literal prefix and uses only bounded quantifiers, so each
+// start position does constant work and a scan is linear in the text length.
+const B = '(?<![A-Za-z0-9_])';
+const E = '(?![A-Za-z0-9_])';
+const rule = (kind: string, src: string, critical = true, check?: (m: string) => boolean): Rule =>
+  check === undefined ? { kind, re: new RegExp(src, 'g'), critical } : { kind, re: new RegExp(src, 'g'), critical, check };
+
+/** Placeholder bodies (`xxxx`, `****`, `<token>`, `...`, `${VAR}`, all one repeated char) are not secrets. */
+export function isPlaceholder(secret: string): boolean {
+  const s = secret.replace(/^[a-z]{2,8}[_-]/i, '');
+  if (/^(.)\1+$/.test(s.replace(/[_-]/g, '')) || /(?:x{6,}|\*{3,}|\.{3}|<[^>]{0,40}>|\$\{[^}]{0,40}\}|\{\{[^}]{0,40}\}\}|your[_-]?|example|dummy|placeholder|changeme|redacted)/i.test(s)) return true;
+  return false;
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const c of counts.values()) {
+    const p = c / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const notPlaceholder = (m: string) => !isPlaceholder(m);
+
+const RULES: readonly Rule[] = [
+  rule('aws-access-key', `${B}(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}${E}`),
+  rule('aws-secret-key', `(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\\s{0,4}[:=]\\s{0,4}["']?[A-Za-z0-9/+=]{40}${E}`, true, (m) => !/EXAMPLE|SECRETSKEY/.test(m)),
+  rule('github-token', `${B}gh[pousr]_[A-Za-z0-9_]{36,255}`),
+  rule('github-token', `${B}github_pat_[A-Za-z0-9_]{60,255}`),
+  rule('gitlab-token', `${B}gl(?:pat|ptt|dt|rt|soat|ffct|agent|cbt|imt)-[A-Za-z0-9_-]{20,64}`),
+  rule('slack-token', `${B}xox[abposre]-(?:\\d{6,20}-){1,3}[A-Za-z0-9-]{0,64}`, true, (m) => m.length >= 20),
+  rule('slack-token', `${B}xapp-\\d-[A-Z0-9]{6,20}-\\d{6,20}-[a-f0-9]{32,80}`),
+  rule('slack-webhook', `hooks\\.slack\\.com/(?:services|workflows)/T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{16,40}`),
+  rule('stripe-key', `${B}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,128}`, true, notPlaceholder),
+  rule('openai-key', `${B}sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}`),
+  rule('anthropic-key', `${B}sk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_-]{32,200}`, true, notPlaceholder),
+  rule('groq-key', `${B}gsk_[A-Za-z0-9]{52}${E}`),
+  rule('huggingface-token', `${B}hf_[A-Za-z]{34}${E}`, true, (m) => !/^hf_(.)\1+$/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m.slice(3))),
+  rule('sendgrid-key', `${B}SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{20,64}`),
+  rule('shopify-token', `${B}shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32}${E}`),
+  rule('npm-token', `${B}npm_[A-Za-z0-9]{36}${E}`),
+  rule('gcp-api-key', `${B}AIza[0-9A-Za-z_-]{35}${E}`),
+  rule('linear-key', `${B}lin_(?:api|oauth)_[A-Za-z0-9]{40}${E}`),
+  rule('notion-token', `${B}ntn_[A-Za-z0-9]{40,50}${E}`),
+  rule('figma-token', `${B}fig[dou]_[A-Za-z0-9_-]{40,64}`),
+  rule('databricks-token', `${B}dapi[a-fA-F0-9]{32}(?:-\\d)?${E}`),
+  rule('cloudflare-token', `${B}cf(?:at|ut|k)_[A-Za-z0-9]{40,64}`),
+  rule('grafana-token', `${B}(?:glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})`),
+  rule('vault-token', `${B}hv[sbr]\\.[A-Za-z0-9_-]{24,255}`),
+  rule('tailscale-key', `(?<![A-Za-z])tskey-[a-z]{2,16}-[A-Za-z0-9]{6,20}-[A-Za-z0-9]{16,64}`),
+  rule('onepassword-token', `${B}ops_eyJ[A-Za-z0-9+/=_-]{40,2000}`),
+  rule('docker-token', `${B}dckr_(?:pat|oat)_[A-Za-z0-9_-]{20,64}`),
+  rule('vercel-token', `${B}v(?:cp|ci|ca|cr|ck)_[A-Za-z0-9]{24,80}`),
+  rule('azure-storage-key', `AccountKey=[A-Za-z0-9+/]{80,90}={0,2}`),
+  rule('azure-client-secret', `(?:client_?secret|clientsecret)["']?\\s{0,4}[:=]{1,2}\\s{0,4}["']?[A-Za-z0-9_~.-]{34,40}${E}`, true, notPlaceholder),
+  rule('private-key', `-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----`, true),
+  rule('gcp-service-account', `"type"\\s{0,4}:\\s{0,4}"service_account"`, true),
+  rule('jwt', `${B}eyJ[A-Za-z0-9_-]{8,4000}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,2000}`, false),
+  rule('connection-string', `${B}(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:[a-z]{2,12}|oracle|clickhouse)://[^\\s:@/"'\`]{1,128}:[^\\s@/"'\`]{1,256}@[^\\s"'\`]{1,256}`, true),
+  rule('basic-auth-url', `${B}(?:https?|ftps?|wss?)://[^\\s:@/"'\`<>()\\[\\]]{1,128}:[^\\s@/"'\`<>()\\[\\]]{1,256}@[A-Za-z0-9.-]{1,253}`, true),
+  rule('secp256k1-key', `${B}0x[a-fA-F0-9]{64}${E}`, false, (m) => entropy(m.slice(2)) > 3.3 && /[a-fA-F]/.test(m) && /[0-9]/.test(m)),
+];
+
+/** The private-key body must be real base64 of some length; `xxx`, `...`, `***` are documentation. */
+function realPrivateKey(text: string, index: number): boolean {
+  const body = text.slice(index, index + 6000).replace(/^-----BEGIN [^-]{0,40}-----/, '');
+  const end = body.indexOf('-----END');
+  const content = (end === -1 ? body : body.slice(0, end)).replace(/\\n|\s/g, '');
+  return /^[A-Za-z0-9+/=:,-]{100,}/.test(content) || (end === -1 && /^[A-Za-z0-9+/]{64}/.test(content));
+}
+
+function credentialPart(url: string): string {
+  const scheme = url.indexOf('://');
+  const at = url.lastIndexOf('@');
+  return url.slice(scheme + 3, at);
+}
+
+/** Rejects URL credentials that are templates or documentation (`user:password`, `${USER}:${PASS}`). */
+function realUrlCredential(match: string): boolean {
+  const cred = credentialPart(match);
+  const colon = cred.indexOf(':');
+  const user = cred.slice(0, colon);
+  const pass = cred.slice(colon + 1);
+  if (pass.length === 0 || isPlaceholder(pass) || isPlaceholder(user)) return false;
+  if (/^[$%{<[]|^:|[{}]/.test(pass)) return false;
+  return !/^(?:pass(?:word)?|secret|pwd|xxx+|\*+|changeme|\.\.\.)$/i.test(pass) || /^(?:user|admin|root)$/i.test(user) === false;
+}
+
+/** Every secret in the text (one match per rule and position), linear in text length. */
+export function findSecrets(text: string, max = 64): SecretMatch[] {
+  const out: SecretMatch[] = [];
+  for (const r of RULES) {
+    r.re.lastIndex = 0;
+    for (let m = r.re.exec(text); m !== null && out.length < max; m = r.re.exec(text)) {
+      const match = m[0];
+      if (r.check !== undefined && !r.check(match)) continue;
+      if (r.kind === 'private-key' && !realPrivateKey(text, m.index)) continue;
+      if ((r.kind === 'connection-string' || r.kind === 'basic-auth-url') && !realUrlCredential(match)) continue;
+      if (r.kind === 'basic-auth-url' && out.some((o) => o.kind === 'connection-string' && o.index <= m!.index && m!.index < o.index + o.match.length)) continue;
+      out.push({ kind: r.kind, index: m.index, match, critical: r.critical });
+    }
+  }
+  return out;
+}
+
+/** Keys whose values are credentials whatever their format. */
+export const CREDENTIAL_KEY =
+  /^(?:password|passwd|pwd|pass|secret|client_secret|api_?key|apikey|access_?key|secret_?key|access_?token|auth_?token|refresh_?token|token|private_?key|bearer|authorization|credentials?|x-api-key|session_?token|signing_?key|encryption_?key|db_?password|database_?password)$/i;
+
+/** `key = value` assignments in text (env files, config, code) whose key names a credential. */
+export const ASSIGNMENT =
+  /(?:^|[\s{,;(])["']?([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|api_?key|apikey|access_?key|token|private_?key|credential)s?)["']?\s{0,4}(?:=|:|:=|=>)\s{0,4}["']?([^\s"',;]{6,200})/gim;

@@ -1,0 +1,128 @@
+/** Upstream verification over real gRPC: the exact request passes once; every deviation fails closed with its own reason. */
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { responseHeader, structField } from '../../src/cli/check-client.js';
+import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
+import type { CheckRequest } from '../../src/extauthz/envoy-types.js';
+import { startTestWrit, type TestWrit } from '../support/writ-server.js';
+
+let t: TestWrit;
+beforeAll(async () => {
+  t = await startTestWrit();
+});
+afterAll(async () => t.stop());
+
+const query: ScenarioRequest = {
+  mcp: { tool: 'query_db', arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' } },
+};
+
+async function allowedToken(request: ScenarioRequest = query): Promise<string> {
+  const res = await t.check.check(scenarioCheckRequest(request));
+  expect(structField(res, 'writ_decision')).toBe('ALLOW');
+  return responseHeader(res, 'x-writ-token')!;
+}
+
+async function verifyCode(req: CheckRequest): Promise<string> {
+  const res = await t.verify.check(req);
+  const code = String(structField(res, 'writ_code'));
+  if (code === 'VERIFY_OK') expect(res.status.code).toBe(0);
+  else {
+    expect(res.status.code).toBe(7);
+    expect(res.denied_response!.status.code).toBe(403);
+    expect(JSON.parse(res.denied_response!.body).reason).toBe(code);
+  }
+  return code;
+}
+
+function withBody(req: CheckRequest, mutate: (b: Buffer) => Buffer): CheckRequest {
+  const http = req.attributes!.request!.http!;
+  return { attributes: { ...req.attributes, request: { http: { ...http, raw_body: mutate(Buffer.from(http.raw_body!)) } } } };
+}
+
+function withHttp(req: CheckRequest, patch: Record<string, unknown>): CheckRequest {
+  const http = req.attributes!.request!.http!;
+  return { attributes: { ...req.attributes, request: { http: { ...http, ...patch } } } };
+}
+
+describe('verify role', () => {
+  const codes = new Set<string>();
+  const expectCode = async (req: CheckRequest, code: string) => {
+    expect(await verifyCode(req)).toBe(code);
+    codes.add(code);
+  };
+
+  it('accepts the exact request once, strips the token, then denies the replay', async () => {
+    const token = await allowedToken();
+    const req = scenarioCheckRequest(query, { 'x-writ-token': token });
+    const res = await t.verify.check(req);
+    expect(res.status.code).toBe(0);
+    expect(structField(res, 'writ_code')).toBe('VERIFY_OK');
+    expect(res.ok_response!.headers_to_remove).toContain('x-writ-token');
+    await expectCode(req, 'ERR_TOKEN_REPLAYED');
+  });
+
+  it('denies one changed body byte, a changed method, a changed path and a changed host', async () => {
+    const token = await allowedToken();
+    const req = scenarioCheckRequest(query, { 'x-writ-token': token });
+    await expectCode(withBody(req, (b) => {
+      const c = Buffer.from(b);
+      const i = c.indexOf('42');
+      c[i] = '43'.charCodeAt(0);
+      return c;
+    }), 'ERR_TOKEN_ACTION_MISMATCH');
+    await expectCode(withBody(req, (b) => Buffer.concat([b, Buffer.from(' ')])), 'ERR_TOKEN_ACTION_MISMATCH');
+    await expectCode(withHttp(req, { method: 'PUT' }), 'ERR_TOKEN_ACTION_MISMATCH');
+    await expectCode(withHttp(req, { path: '/mcp?x=1' }), 'ERR_TOKEN_ACTION_MISMATCH');
+    await expectCode(withHttp(req, { host: 'other.tools.svc.cluster.local' }), 'ERR_TOKEN_AUDIENCE');
+    // None of the failed attempts consumed the token: the genuine request still passes once.
+    expect(await verifyCode(req)).toBe('VERIFY_OK');
+  });
+
+  it('denies an expired token (injected clock), and one issued in the future', async () => {
+    const token = await allowedToken();
+    const req = scenarioCheckRequest(query, { 'x-writ-token': token });
+    const start = t.clock.now;
+    t.clock.now = start + 66_000; // 60 s lifetime + 5 s skew, plus one
+    await expectCode(req, 'ERR_TOKEN_EXPIRED');
+    t.clock.now = start - 10_000;
+    await expectCode(req, 'ERR_TOKEN_NOT_YET_VALID');
+    t.clock.now = start;
+  });
+
+  it('denies tokens signed by another key, alg none, HS256 and the wrong type', async () => {
+    const genuine = await allowedToken();
+    const claims = JSON.parse(Buffer.from(genuine.split('.')[1]!, 'base64url').toString());
+    const req = (token: string) => scenarioCheckRequest(query, { 'x-writ-token': token });
+    const other = generateKeyPairSync('ed25519').privateKey;
+    const foreign = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: 'someone-else' }).sign(other);
+    await expectCode(req(foreign), 'ERR_TOKEN_UNKNOWN_KEY');
+    const forgedKid = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: t.writ.signer.kid }).sign(other);
+    await expectCode(req(forgedKid), 'ERR_TOKEN_SIGNATURE');
+    const none = new UnsecuredJWT(claims).encode();
+    await expectCode(req(none), 'ERR_TOKEN_ALG');
+    const publicKeyBytes = t.writ.signer.publicKey.export({ format: 'der', type: 'spki' });
+    const hs = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'exec+jwt', kid: t.writ.signer.kid }).sign(new Uint8Array(publicKeyBytes));
+    await expectCode(req(hs), 'ERR_TOKEN_ALG');
+    const wrongType = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: t.writ.signer.kid }).sign(other);
+    await expectCode(req(wrongType), 'ERR_TOKEN_TYPE');
+    await expectCode(req('not.a-token'), 'ERR_TOKEN_MALFORMED');
+    await expectCode(scenarioCheckRequest(query), 'ERR_TOKEN_MISSING');
+    // The genuine token was never consumed by the forgeries.
+    expect(await verifyCode(req(genuine))).toBe('VERIFY_OK');
+  });
+
+  it('gave every failure its own reason', () => {
+    expect([...codes].sort()).toEqual([
+      'ERR_TOKEN_ACTION_MISMATCH', 'ERR_TOKEN_ALG', 'ERR_TOKEN_AUDIENCE', 'ERR_TOKEN_EXPIRED', 'ERR_TOKEN_MALFORMED',
+      'ERR_TOKEN_MISSING', 'ERR_TOKEN_NOT_YET_VALID', 'ERR_TOKEN_REPLAYED', 'ERR_TOKEN_SIGNATURE', 'ERR_TOKEN_TYPE', 'ERR_TOKEN_UNKNOWN_KEY',
+    ]);
+  });
+
+  it('replaces an agent-supplied x-writ-token on the check side', async () => {
+    const res = await t.check.check(scenarioCheckRequest(query, { 'x-writ-token': 'agent-forged' }));
+    const token = responseHeader(res, 'x-writ-token');
+    expect(token).not.toBe('agent-forged');
+    expect(res.ok_response!.headers.find((h) => h.header.key === 'x-writ-token')!.append.value).toBe(false);
+  });
+});
