@@ -97,23 +97,41 @@ function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score):
   if (probes > 0) add(s, 'error-based', Math.min(probes, statement ? 1 : 2));
 }
 
-/** Features of a value that should be data: a quote that closes early, SQL after it, a trailing comment. */
+/**
+ * Features of a value that should be data, read in each context the server may splice it into: bare
+ * (numeric), inside single quotes and inside double quotes. The best-scoring reading counts.
+ */
 function scoreValue(text: string, s: Score): void {
+  const readings = [text];
+  if (text.includes("'")) readings.push(`'${text}`);
+  if (text.includes('"')) readings.push(`"${text}`);
+  let best: Score = { score: 0, kind: '', weight: 0 };
+  for (const reading of readings) {
+    const r: Score = { score: 0, kind: '', weight: 0 };
+    scoreReading(reading, r);
+    if (r.score > best.score) best = r;
+  }
+  if (best.score > 0) add(s, best.kind, best.weight);
+  s.score += best.score - best.weight;
+}
+
+function scoreReading(text: string, s: Score): void {
   const tokens = lexSql(text);
   if (tokens.length < 2) return;
   scoreTokens(tokens, false, s);
-  // Breakout: the value's first quote closes the server's string and SQL follows it.
-  const firstQuote = text.search(/['"`]/);
-  if (firstQuote !== -1) {
-    const after = lexSql(text.slice(firstQuote + 1));
-    const head = after[0];
-    const skip = after.findIndex((t) => !(t.kind === 'p' && t.text === ')'));
-    const first = skip === -1 ? undefined : after[skip];
-    if (first !== undefined && (isBool(first) || first.kind === 'c' || (first.kind === 'p' && first.text === ';') || (first.kind === 'k' && ['union', 'having', 'order', 'group', 'limit', 'procedure', 'into', 'waitfor', 'select', 'and', 'or', 'like', 'rlike', 'regexp', 'is', 'in'].includes(first.text)))) {
-      add(s, first.kind === 'c' ? 'comment-truncation' : 'tautology', 2);
-    } else if (head?.kind === 's' && head.text === '' && after.length > 1) {
-      add(s, 'tautology', 0);
-    }
+  // Breakout: in a quoted reading, the server's string closes inside the value and SQL follows it.
+  const head = tokens[0];
+  if (head?.kind === 's' && head.closed === true && head.start === 0) {
+    let k = 1;
+    while (tokens[k]?.kind === 'p' && tokens[k]?.text === ')') k++;
+    const first = tokens[k];
+    const breakout =
+      first !== undefined &&
+      (isBool(first) ||
+        first.kind === 'c' ||
+        (first.kind === 'p' && first.text === ';') ||
+        (first.kind === 'k' && BREAKOUT_KEYWORDS.has(first.text)));
+    if (breakout) add(s, first.kind === 'c' ? 'comment-truncation' : 'tautology', 2);
   }
   const last = tokens[tokens.length - 1];
   if (last?.kind === 'c' && tokens.length >= 3) add(s, 'comment-truncation', 1);
@@ -143,8 +161,10 @@ function scoreStatement(text: string, s: Score): void {
   for (const t of tokens) if (t.kind === 's' && t.text.length >= 4) scoreValue(t.text, s);
 }
 
+const BREAKOUT_KEYWORDS = new Set(['union', 'having', 'order', 'group', 'limit', 'procedure', 'into', 'waitfor', 'select', 'and', 'or', 'like', 'rlike', 'regexp', 'is', 'in', 'div', 'xor']);
+
 const SQLISH = /['"`;#]|--|\/\*|\b(?:union|select|or|and|xor|sleep|benchmark|waitfor|having|order|group|exec|execute|declare|insert|drop|pg_sleep)\b|\|\||&&/i;
-const NOSQL = /(?:\[\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|in|exists|or|and|not|expr|eq)\s*\]|"\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|exists|expr|function|accumulator)"\s*:|\$where\b|\bthis\.\w{1,64}\s*(?:==|!=)|;\s*return\s+(?:true|1)\b|\b(?:sleep|db\.\w{1,64})\s*\(\s*\d)/i;
+const NOSQL = /(?:\[\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|in|exists|or|and|not|expr|eq)\s*\]|"\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|exists|expr|function|accumulator)"\s*:|\$where\b|\bthis\.\w{1,64}\s*(?:==|!=)|;\s*return\s+(?:true|1)\b|\bdb\.\w{1,64}\.\w{1,64}\s*\()/i;
 const NOSQL_KEYS = new Set(['$where', '$function', '$accumulator', '$expr']);
 
 function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {

@@ -16,7 +16,7 @@ export interface SqlToken {
 export const MAX_TOKENS = 4_096;
 
 const KEYWORDS = new Set(
-  'select union all distinct from where and or xor not like rlike regexp having group order by limit offset insert into values update set delete drop create alter truncate exec execute declare cast convert null is in between case when then else end waitfor delay sleep benchmark procedure analyse outfile dumpfile load_file information_schema table tables column columns database schema shutdown grant revoke begin commit rollback if elseif char nchar chr concat true false join on as asc desc div mod sounds exists any some top declare print go use call handler'.split(
+  'select union all distinct from where and or xor not like rlike regexp having group order by limit offset insert into values update set delete drop create alter truncate exec execute declare cast convert null is in between case when then else end waitfor delay procedure analyse outfile dumpfile load_file information_schema table tables column columns database schema shutdown grant revoke begin commit rollback if elseif true false join on as asc desc div mod sounds exists any some top declare print go use call handler'.split(
     ' ',
   ),
 );
