@@ -21,11 +21,10 @@ const packageDir = dirname(createRequire(import.meta.url).resolve(`${list.packag
 /** Include directories for Envoy's protos, absolute. */
 export const ENVOY_INCLUDE_DIRS: readonly string[] = list.includeDirs.map((d) => join(packageDir, d));
 
-/** Options shared by the server and test clients: Envoy's snake_case names, bytes as Buffers. */
+/** Options shared by the server and test clients: Envoy's snake_case names, bytes as Buffers, enums as numbers. */
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
   longs: String,
-  enums: String,
   defaults: false,
   oneofs: true,
   includeDirs: [...ENVOY_INCLUDE_DIRS],

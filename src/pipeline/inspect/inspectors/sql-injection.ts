@@ -134,7 +134,7 @@ function scoreReading(text: string, s: Score): void {
     if (breakout) add(s, first.kind === 'c' ? 'comment-truncation' : 'tautology', 2);
   }
   const last = tokens[tokens.length - 1];
-  if (last?.kind === 'c' && tokens.length >= 3) add(s, 'comment-truncation', 1);
+  if (last?.kind === 'c' && tokens.length >= 2) add(s, 'comment-truncation', 1);
   if (/\/\*\*\//.test(text)) add(s, 'comment-truncation', 2);
   if (/\b0x[0-9a-f]{6,}\b/i.test(text)) add(s, 'error-based', 1);
   if (SYSTEM_OBJECTS.test(text)) add(s, 'error-based', 2);

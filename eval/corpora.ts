@@ -1,0 +1,262 @@
+/** Corpus readers for the eval: each third-party set in ../shared/data turned into labelled tool calls. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where the shared corpora live: `../shared/data` beside the clone. */
+export const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
+
+/** One case: the tool-call line `writ inspect` would read, whether it is an attack, and its category. */
+export interface EvalCase {
+  readonly line: unknown;
+  readonly attack: boolean;
+  readonly category: string;
+}
+
+/** A named set of cases scored for one inspector. */
+export interface EvalSet {
+  readonly inspector: string;
+  readonly name: string;
+  readonly cases: readonly EvalCase[];
+}
+
+const read = (...p: string[]) => readFileSync(join(DATA, ...p), 'latin1');
+const readUtf8 = (...p: string[]) => readFileSync(join(DATA, ...p), 'utf8');
+const lines = (text: string) => text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+
+function urlDecodeOnce(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s.replace(/\+/g, ' ');
+  }
+}
+
+/** BLNS sections by `#\t` header, so attacks and benign oddities are labelled by their section. */
+function blnsSections(): Array<{ section: string; value: string }> {
+  const out: Array<{ section: string; value: string }> = [];
+  let section = '';
+  for (const l of readUtf8('big-list-of-naughty-strings', 'blns.txt').split('\n')) {
+    if (l.startsWith('#\t')) {
+      section = l.slice(2).trim();
+      continue;
+    }
+    if (l.startsWith('#') || l === '') continue;
+    out.push({ section, value: l });
+  }
+  return out;
+}
+
+const BLNS_ATTACK: Record<string, string> = {
+  'SQL Injection': 'sql-injection',
+  'Server Code Injection': 'command-injection',
+  'Command Injection (Ruby)': 'command-injection',
+  'File Inclusion': 'path-traversal',
+};
+// Sections that are attacks for an inspector not scored here, or human-readable jokes, stay out of both sides.
+const BLNS_OTHER_ATTACKS = new Set(['Script Injection', 'Known CVEs and Vulnerabilities', 'Unwanted Interpolation', 'Terminal escape codes', 'iOS Vulnerabilities', 'Human injection', 'Scunthorpe Problem', 'MSDOS/Windows Special Filenames']);
+
+function blnsBenign(): string[] {
+  return blnsSections()
+    .filter((c) => BLNS_ATTACK[c.section] === undefined && !BLNS_OTHER_ATTACKS.has(c.section) && !c.section.startsWith('Strings which') && c.section !== '')
+    .map((c) => c.value);
+}
+
+function blnsAttacks(inspector: string): Array<{ section: string; value: string }> {
+  return blnsSections().filter((c) => BLNS_ATTACK[c.section] === inspector);
+}
+
+function filesIn(...p: string[]): string[] {
+  const dir = join(DATA, ...p);
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+/** Code blocks of a markdown file, one case per non-empty line (or per block when `wholeBlocks`). */
+function codeBlocks(md: string, wholeBlocks: boolean): string[] {
+  const out: string[] = [];
+  const re = /```[^\n]*\n([\s\S]*?)```/g;
+  for (let m = re.exec(md); m !== null; m = re.exec(md)) {
+    const body = (m[1] ?? '').trim();
+    if (body === '') continue;
+    if (wholeBlocks) out.push(body);
+    else out.push(...body.split('\n').map((l) => l.trim()).filter((l) => l !== ''));
+  }
+  return out;
+}
+
+const sqlCall = (v: string) => ({ tool: 'db.query', arguments: { sql: `SELECT * FROM users WHERE name = '${v}'` } });
+const valueCall = (v: string) => ({ tool: 'crm.lookup', arguments: { customer_id: v } });
+
+/** SQL injection sets: libinjection, PayloadsAllTheThings, BLNS; benign: sqlglot, libinjection FPs, BLNS. */
+export function sqlInjectionSets(): EvalSet[] {
+  const libAttacks = filesIn('libinjection', 'data')
+    .filter((f) => f.startsWith('sqli-'))
+    .flatMap((f) => lines(read('libinjection', 'data', f)).map((l) => ({ v: urlDecodeOnce(l), category: f.replace(/\.txt$/, '') })));
+  const pattDir = ['payloadsallthethings', 'SQL Injection', 'Intruder'];
+  const patt = filesIn(...pattDir).flatMap((f) => lines(read(...pattDir, f)).map((v) => ({ v, category: f })));
+  const nosqlDir = ['payloadsallthethings', 'NoSQL Injection', 'Intruder'];
+  const nosql = filesIn(...nosqlDir).flatMap((f) => lines(read(...nosqlDir, f)).map((v) => ({ v, category: `nosql/${f}` })));
+  const fp = lines(read('libinjection', 'data', 'false_positives.txt')).map(urlDecodeOnce);
+  const sqlglot = readUtf8('sqlglot', 'identity.sql').split('\n').filter((l) => l.trim() !== '');
+  const mk = (xs: Array<{ v: string; category: string }>, call: (v: string) => unknown) => xs.map((x) => ({ line: call(x.v), attack: true, category: x.category }));
+  return [
+    { inspector: 'sql-injection', name: 'libinjection sqli-* (value)', cases: mk(libAttacks, valueCall) },
+    { inspector: 'sql-injection', name: 'libinjection sqli-* (in SQL)', cases: mk(libAttacks, sqlCall) },
+    { inspector: 'sql-injection', name: 'PATT SQL+NoSQL (value)', cases: mk([...patt, ...nosql], valueCall) },
+    { inspector: 'sql-injection', name: 'PATT SQL+NoSQL (in SQL)', cases: mk([...patt, ...nosql], sqlCall) },
+    { inspector: 'sql-injection', name: 'BLNS SQL Injection (value)', cases: mk(blnsAttacks('sql-injection').map((c) => ({ v: c.value, category: c.section })), valueCall) },
+    { inspector: 'sql-injection', name: 'sqlglot identity (benign SQL)', cases: sqlglot.map((l) => ({ line: { tool: 'db.query', arguments: { sql: l } }, attack: false, category: 'sqlglot' })) },
+    { inspector: 'sql-injection', name: 'libinjection false_positives (value)', cases: fp.map((v) => ({ line: valueCall(v), attack: false, category: 'false_positives' })) },
+    { inspector: 'sql-injection', name: 'libinjection false_positives (in SQL)', cases: fp.map((v) => ({ line: sqlCall(v.replace(/'/g, "''")), attack: false, category: 'false_positives' })) },
+    { inspector: 'sql-injection', name: 'BLNS benign sections (value)', cases: blnsBenign().map((v) => ({ line: valueCall(v), attack: false, category: 'blns' })) },
+  ];
+}
+
+/** tldr commands with `{{placeholders}}` replaced by their inner text. */
+function tldrCommands(): Array<{ page: string; command: string }> {
+  return readUtf8('tldr-pages', 'commands.jsonl')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { page: string; command: string })
+    .map((c) => ({ page: c.page, command: c.command.replace(/\{\{([^}]*)\}\}/g, '$1') }));
+}
+
+/** Command injection sets: PATT payloads after `ping -c 1`, BLNS; benign: tldr commands and BLNS values. */
+export function commandInjectionSets(): EvalSet[] {
+  const dir = ['payloadsallthethings', 'Command Injection', 'Intruder'];
+  const patt = filesIn(...dir).flatMap((f) => lines(read(...dir, f)).map((v) => ({ v, category: f })));
+  const blns = blnsAttacks('command-injection');
+  const shell = (cmd: string) => ({ tool: 'shell.exec', arguments: { command: cmd } });
+  const host = (v: string) => ({ tool: 'net.ping', arguments: { host: v } });
+  return [
+    { inspector: 'command-injection', name: 'PATT command injection (ping -c 1 <p>)', cases: patt.map((x) => ({ line: shell(`ping -c 1 ${x.v}`), attack: true, category: x.category })) },
+    { inspector: 'command-injection', name: 'PATT command injection (host value)', cases: patt.map((x) => ({ line: host(`127.0.0.1${x.v}`), attack: true, category: x.category })) },
+    { inspector: 'command-injection', name: 'BLNS code/command injection (host value)', cases: blns.map((c) => ({ line: host(c.value), attack: true, category: c.section })) },
+    { inspector: 'command-injection', name: 'tldr-pages commands (benign shell)', cases: tldrCommands().map((c) => ({ line: shell(c.command), attack: false, category: c.page })) },
+    { inspector: 'command-injection', name: 'BLNS benign sections (host value)', cases: blnsBenign().map((v) => ({ line: host(v), attack: false, category: 'blns' })) },
+  ];
+}
+
+/** Path traversal sets: PATT Directory Traversal and File Inclusion, BLNS; benign: BLNS and libinjection FPs as paths. */
+export function pathTraversalSets(): EvalSet[] {
+  const dt = ['payloadsallthethings', 'Directory Traversal', 'Intruder'];
+  const fi = ['payloadsallthethings', 'File Inclusion', 'Intruders'];
+  const read1 = (p: string[], f: string) => lines(read(...p, f)).map((v) => ({ v, category: f }));
+  const path = (v: string) => ({ tool: 'fs.read_file', arguments: { path: v } });
+  return [
+    { inspector: 'path-traversal', name: 'PATT Directory Traversal', cases: filesIn(...dt).flatMap((f) => read1(dt, f)).map((x) => ({ line: path(x.v), attack: true, category: x.category })) },
+    { inspector: 'path-traversal', name: 'PATT File Inclusion', cases: filesIn(...fi).flatMap((f) => read1(fi, f)).map((x) => ({ line: path(x.v), attack: true, category: x.category })) },
+    { inspector: 'path-traversal', name: 'BLNS File Inclusion', cases: blnsAttacks('path-traversal').map((c) => ({ line: path(c.value), attack: true, category: c.section })) },
+    { inspector: 'path-traversal', name: 'BLNS benign sections (path)', cases: blnsBenign().map((v) => ({ line: path(v), attack: false, category: 'blns' })) },
+    { inspector: 'path-traversal', name: 'libinjection false_positives (path)', cases: lines(read('libinjection', 'data', 'false_positives.txt')).map((v) => ({ line: path(urlDecodeOnce(v)), attack: false, category: 'false_positives' })) },
+    { inspector: 'path-traversal', name: 'tldr-pages commands (benign shell)', cases: tldrCommands().map((c) => ({ line: { tool: 'shell.exec', arguments: { command: c.command } }, attack: false, category: c.page })) },
+  ];
+}
+
+/** Secretlint fixtures: the scanned file as a `files.write` content, with its file name as the path. */
+export function secretsSets(): EvalSet[] {
+  const plain: EvalCase[] = [];
+  const withOptions: EvalCase[] = [];
+  for (const rule of filesIn('secretlint').filter((r) => r.startsWith('secretlint-rule-'))) {
+    for (const c of filesIn('secretlint', rule)) {
+      const files = filesIn('secretlint', rule, c);
+      if (!files.includes('output.json')) continue;
+      const output = JSON.parse(readUtf8('secretlint', rule, c, 'output.json')) as { messages?: unknown[] };
+      const inputFile = files.find((f) => f.startsWith('input') && !f.endsWith('.p12')) ?? files.find((f) => !['output.json', '.secretlintrc.json', 'README.md'].includes(f) && !f.endsWith('.p12'));
+      if (inputFile === undefined) continue;
+      const content = readUtf8('secretlint', rule, c, inputFile);
+      const kase = { line: { tool: 'files.write', arguments: { path: `config/${inputFile}`, content } }, attack: (output.messages?.length ?? 0) > 0, category: rule.replace('secretlint-rule-', '') };
+      (files.includes('.secretlintrc.json') ? withOptions : plain).push(kase);
+    }
+  }
+  return [
+    { inspector: 'secrets', name: 'secretlint fixtures (default options)', cases: plain },
+    { inspector: 'secrets', name: 'secretlint fixtures needing .secretlintrc options', cases: withOptions },
+  ];
+}
+
+interface BipiaEmail {
+  context: string;
+}
+
+function bipiaEmails(split: 'train' | 'test'): string[] {
+  return readUtf8('bipia', 'benchmark', 'email', `${split}.jsonl`)
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => (JSON.parse(l) as BipiaEmail).context);
+}
+
+function bipiaAttacks(kind: 'text' | 'code', split: 'train' | 'test'): Array<{ category: string; text: string }> {
+  const data = JSON.parse(readUtf8('bipia', 'benchmark', `${kind}_attack_${split}.json`)) as Record<string, string[]>;
+  return Object.entries(data).flatMap(([category, xs]) => xs.map((text) => ({ category, text })));
+}
+
+/** Inserts an instruction at the start, middle (a sentence boundary) or end of an email, as BIPIA does. */
+function insert(email: string, attack: string, where: number): string {
+  if (where === 0) return `${attack}\n${email}`;
+  if (where === 2) return `${email}\n${attack}`;
+  const mid = email.indexOf('. ', Math.floor(email.length / 2));
+  const at = mid === -1 ? Math.floor(email.length / 2) : mid + 2;
+  return `${email.slice(0, at)}${attack} ${email.slice(at)}`;
+}
+
+/** Prompt injection: BIPIA test attacks in BIPIA test emails, PATT examples; benign: NotInject, BIPIA emails. */
+export function promptInjectionSets(split: 'train' | 'test' = 'test'): EvalSet[] {
+  const emails = bipiaEmails(split);
+  const mail = (body: string) => ({ tool: 'email.send', arguments: { to: 'ops@corp.example', subject: 'fwd', body } });
+  const ask = (q: string) => ({ tool: 'chat.ask', arguments: { question: q } });
+  const attacks = (kind: 'text' | 'code') =>
+    bipiaAttacks(kind, split).flatMap((a, i) => [0, 1, 2].map((w) => ({ line: mail(insert(emails[(i + w) % emails.length] ?? '', a.text, w)), attack: true, category: a.category })));
+  const patt = codeBlocks(readUtf8('payloadsallthethings', 'Prompt Injection', 'README.md'), true);
+  const notInject = ['one', 'two', 'three'].flatMap((n) => (JSON.parse(readUtf8('notinject', `NotInject_${n}.json`)) as Array<{ prompt: string; category: string }>).map((p) => ({ ...p, file: n })));
+  return [
+    { inspector: 'prompt-injection', name: `BIPIA text attacks in emails (${split})`, cases: attacks('text') },
+    { inspector: 'prompt-injection', name: `BIPIA code attacks in emails (${split})`, cases: attacks('code') },
+    { inspector: 'prompt-injection', name: 'PATT Prompt Injection examples (as question)', cases: patt.map((p) => ({ line: ask(p), attack: true, category: 'patt' })) },
+    { inspector: 'prompt-injection', name: 'PATT Prompt Injection examples (in email body)', cases: patt.map((p) => ({ line: mail(p), attack: true, category: 'patt' })) },
+    { inspector: 'prompt-injection', name: 'NotInject (as question)', cases: notInject.map((p) => ({ line: ask(p.prompt), attack: false, category: `NotInject_${p.file}` })) },
+    { inspector: 'prompt-injection', name: 'NotInject (in email body)', cases: notInject.map((p) => ({ line: mail(p.prompt), attack: false, category: `NotInject_${p.file}` })) },
+    { inspector: 'prompt-injection', name: `BIPIA benign emails (${split})`, cases: emails.map((e) => ({ line: mail(e), attack: false, category: 'email' })) },
+  ];
+}
+
+/** SSRF: URLs from the PATT SSRF pages and open-redirect payloads, fetched with an allowlist in force. */
+export function ssrfSets(): EvalSet[] {
+  const dir = ['payloadsallthethings', 'Server Side Request Forgery'];
+  const urls = filesIn(...dir).flatMap((f) =>
+    codeBlocks(readUtf8(...dir, f), false)
+      .filter((l) => /^[a-z][a-z0-9+.-]{1,15}:\/\/\S+$/i.test(l))
+      .map((v) => ({ v, category: f })),
+  );
+  const od = ['payloadsallthethings', 'Open Redirect', 'Intruder'];
+  const redirects = filesIn(...od).flatMap((f) => lines(read(...od, f)).map((v) => ({ v, category: `open-redirect/${f}` })));
+  const fetch = (u: string) => ({ tool: 'http.fetch', arguments: { url: u } });
+  return [
+    { inspector: 'ssrf-egress', name: 'PATT SSRF URLs (http.fetch url)', cases: urls.map((x) => ({ line: fetch(x.v), attack: true, category: x.category })) },
+    { inspector: 'ssrf-egress', name: 'PATT Open Redirect payloads (http.fetch url)', cases: redirects.map((x) => ({ line: fetch(x.v), attack: true, category: x.category })) },
+  ];
+}
+
+/** Encoded attacks: BLNS strings base64-encoded, attack sections vs benign sections. */
+export function encodingSets(): EvalSet[] {
+  const encoded = JSON.parse(readUtf8('big-list-of-naughty-strings', 'blns.base64.json')) as string[];
+  const plain = JSON.parse(readUtf8('big-list-of-naughty-strings', 'blns.json')) as string[];
+  const sectionOf = new Map(blnsSections().map((c) => [c.value, c.section]));
+  const cases: EvalCase[] = [];
+  plain.forEach((v, i) => {
+    const section = sectionOf.get(v);
+    const b64 = encoded[i];
+    if (section === undefined || b64 === undefined || BLNS_OTHER_ATTACKS.has(section)) return;
+    cases.push({ line: { tool: 'notes.save', arguments: { data: b64 } }, attack: BLNS_ATTACK[section] !== undefined, category: section });
+  });
+  return [{ inspector: 'encoding-evasion', name: 'BLNS base64 (attack sections vs benign)', cases }];
+}
+
+/** sqlglot for destructive-op, labelled per SOURCE.md: DROP and DELETE without WHERE are destructive. */
+export function destructiveSets(): EvalSet[] {
+  const stmts = readUtf8('sqlglot', 'identity.sql').split('\n').filter((l) => l.trim() !== '');
+  const cases = stmts
+    .filter((s) => /^\s*(?:drop|delete|update)\b/i.test(s))
+    .map((s) => ({ line: { tool: 'db.query', arguments: { sql: s } }, attack: /^\s*drop\b/i.test(s) || (/^\s*delete\b/i.test(s) && !/\bwhere\b/i.test(s)), category: s.trim().split(/\s+/)[0]!.toUpperCase() }));
+  return [{ inspector: 'destructive-op', name: 'sqlglot DROP/DELETE/UPDATE (SOURCE.md labels)', cases }];
+}
