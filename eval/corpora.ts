@@ -1,5 +1,5 @@
 /** Corpus readers for the eval: each third-party set in ../shared/data turned into labelled tool calls. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,12 +36,13 @@ function urlDecodeOnce(s: string): string {
 function blnsSections(): Array<{ section: string; value: string }> {
   const out: Array<{ section: string; value: string }> = [];
   let section = '';
+  let previous = '';
   for (const l of readUtf8('big-list-of-naughty-strings', 'blns.txt').split('\n')) {
-    if (l.startsWith('#\t')) {
-      section = l.slice(2).trim();
-      continue;
-    }
-    if (l.startsWith('#') || l === '') continue;
+    // A section title is a `#\t` line after a blank line; the `#\t` lines after it describe it.
+    if (l.startsWith('#\t') && previous.trim() === '') section = l.slice(2).trim();
+    previous = l;
+    if (l.startsWith('#')) continue;
+    if (l === '') continue;
     out.push({ section, value: l });
   }
   return out;
@@ -162,7 +163,8 @@ export function secretsSets(): EvalSet[] {
       const files = filesIn('secretlint', rule, c);
       if (!files.includes('output.json')) continue;
       const output = JSON.parse(readUtf8('secretlint', rule, c, 'output.json')) as { messages?: unknown[] };
-      const inputFile = files.find((f) => f.startsWith('input') && !f.endsWith('.p12')) ?? files.find((f) => !['output.json', '.secretlintrc.json', 'README.md'].includes(f) && !f.endsWith('.p12'));
+      const isFile = (f: string) => statSync(join(DATA, 'secretlint', rule, c, f)).isFile() && !f.endsWith('.p12');
+      const inputFile = files.find((f) => f.startsWith('input') && isFile(f)) ?? files.find((f) => !['output.json', '.secretlintrc.json', 'README.md'].includes(f) && isFile(f));
       if (inputFile === undefined) continue;
       const content = readUtf8('secretlint', rule, c, inputFile);
       const kase = { line: { tool: 'files.write', arguments: { path: `config/${inputFile}`, content } }, attack: (output.messages?.length ?? 0) > 0, category: rule.replace('secretlint-rule-', '') };

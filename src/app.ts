@@ -49,7 +49,8 @@ export function configuredListeners(config: ServerConfig): RoleListener[] {
     { role: 'check', host: config.listenHost, port: config.checkPort },
     { role: 'verify', host: config.listenHost, port: config.verifyPort },
   ];
-  if (config.inboundPort !== 0) out.push({ role: 'inbound', host: config.listenHost, port: config.inboundPort });
+  if (config.inboundPort !== 0)
+    out.push({ role: 'inbound', host: config.listenHost, port: config.inboundPort });
   return out;
 }
 
@@ -57,17 +58,22 @@ export function configuredListeners(config: ServerConfig): RoleListener[] {
 export async function startWrit(opts: WritOptions): Promise<WritInstance> {
   const { config } = opts;
   const now = opts.now ?? Date.now;
-  const logger = opts.logger ?? pino({ level: config.logLevel, base: { service: 'writ' } }, pino.destination(2));
+  const logger =
+    opts.logger ?? pino({ level: config.logLevel, base: { service: 'writ' } }, pino.destination(2));
   // An invalid policy stops startup here, with file:line and reason (PolicyLoadError).
   const policySet = loadPolicyFolder(config.policyDir);
-  logger.info({ policyDir: config.policyDir, version: policySet.version, rules: policySet.rules.length }, 'policy loaded');
+  logger.info(
+    { policyDir: config.policyDir, version: policySet.version, rules: policySet.rules.length },
+    'policy loaded',
+  );
   const signer = opts.signer ?? loadOrCreateLocalKey(config.signingKeyFile);
   mkdirSync(dirname(config.auditFile), { recursive: true, mode: 0o700 });
   const audit = openFileAuditLog({
     path: config.auditFile,
     fsyncIntervalMs: config.auditFsyncMs,
     nowMs: now,
-    onRecovery: (r) => logger.error(r, 'audit log had a torn last line: moved aside and recorded in the chain'),
+    onRecovery: (r) =>
+      logger.error(r, 'audit log had a torn last line: moved aside and recorded in the chain'),
   });
   const store = opts.store ?? createMemoryStore(now);
   const deps: PipelineDeps = {
@@ -104,7 +110,12 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     });
     Object.assign(ports, transport.ports);
     if (opts.admin ?? config.adminPort !== 0) {
-      const started = await startAdminServer({ host: config.listenHost, port: config.adminPort, publicKeys: () => [signer.publicKey], ready: () => true });
+      const started = await startAdminServer({
+        host: config.listenHost,
+        port: config.adminPort,
+        publicKeys: () => [signer.publicKey],
+        ready: () => true,
+      });
       admin = started.server;
       ports.admin = started.port;
     }

@@ -37,18 +37,73 @@ export const SETTINGS: readonly Setting[] = [
   { flag: 'home', env: 'WRIT_HOME', doc: 'data folder: signing key, audit log', fallback: '.writ' },
   { flag: 'policy-dir', env: 'WRIT_POLICY_DIR', doc: 'policy folder (YAML)', fallback: '<package>/policies' },
   { flag: 'host', env: 'WRIT_LISTEN_HOST', doc: 'address every listener binds', fallback: '127.0.0.1' },
-  { flag: 'check-port', env: 'WRIT_CHECK_PORT', doc: 'check role (agent egress) gRPC port', fallback: '9191' },
-  { flag: 'verify-port', env: 'WRIT_VERIFY_PORT', doc: 'verify role (tool server) gRPC port', fallback: '9192' },
-  { flag: 'inbound-port', env: 'WRIT_INBOUND_PORT', doc: 'inbound role gRPC port (0 disables)', fallback: '0' },
-  { flag: 'admin-port', env: 'WRIT_ADMIN_PORT', doc: 'admin HTTP port: health, key set (0 disables)', fallback: '9190' },
-  { flag: 'max-body-bytes', env: 'WRIT_MAX_BODY_BYTES', doc: 'largest body governed; equal to Envoy max_request_bytes', fallback: '1048576' },
+  {
+    flag: 'check-port',
+    env: 'WRIT_CHECK_PORT',
+    doc: 'check role (agent egress) gRPC port',
+    fallback: '9191',
+  },
+  {
+    flag: 'verify-port',
+    env: 'WRIT_VERIFY_PORT',
+    doc: 'verify role (tool server) gRPC port',
+    fallback: '9192',
+  },
+  {
+    flag: 'inbound-port',
+    env: 'WRIT_INBOUND_PORT',
+    doc: 'inbound role gRPC port (0 disables)',
+    fallback: '0',
+  },
+  {
+    flag: 'admin-port',
+    env: 'WRIT_ADMIN_PORT',
+    doc: 'admin HTTP port: health, key set (0 disables)',
+    fallback: '9190',
+  },
+  {
+    flag: 'max-body-bytes',
+    env: 'WRIT_MAX_BODY_BYTES',
+    doc: 'largest body governed; equal to Envoy max_request_bytes',
+    fallback: '1048576',
+  },
   { flag: 'token-ttl', env: 'WRIT_TOKEN_TTL_S', doc: 'execution token lifetime, seconds', fallback: '60' },
-  { flag: 'clock-skew', env: 'WRIT_CLOCK_SKEW_S', doc: 'clock skew tolerated when verifying tokens, seconds', fallback: '5' },
-  { flag: 'deadline-ms', env: 'WRIT_DEADLINE_MS', doc: 'a decision not made in this time is a deny', fallback: '250' },
-  { flag: 'audit-fsync-ms', env: 'WRIT_AUDIT_FSYNC_MS', doc: 'fsync interval of the audit log (0: every record)', fallback: '50' },
-  { flag: 'trust-agent-headers', env: 'WRIT_TRUST_AGENT_HEADERS', doc: 'trust x-writ-agent/-tenant/-session/-origin', fallback: 'false' },
-  { flag: 'signing-key', env: 'WRIT_SIGNING_KEY_FILE', doc: 'Ed25519 PKCS#8 PEM key (generated if absent)', fallback: '<home>/keys/signing-key.pem' },
-  { flag: 'audit-file', env: 'WRIT_AUDIT_FILE', doc: 'hash-chained audit log (JSON lines)', fallback: '<home>/audit/audit.jsonl' },
+  {
+    flag: 'clock-skew',
+    env: 'WRIT_CLOCK_SKEW_S',
+    doc: 'clock skew tolerated when verifying tokens, seconds',
+    fallback: '5',
+  },
+  {
+    flag: 'deadline-ms',
+    env: 'WRIT_DEADLINE_MS',
+    doc: 'a decision not made in this time is a deny',
+    fallback: '250',
+  },
+  {
+    flag: 'audit-fsync-ms',
+    env: 'WRIT_AUDIT_FSYNC_MS',
+    doc: 'fsync interval of the audit log (0: every record)',
+    fallback: '50',
+  },
+  {
+    flag: 'trust-agent-headers',
+    env: 'WRIT_TRUST_AGENT_HEADERS',
+    doc: 'trust x-writ-agent/-tenant/-session/-origin',
+    fallback: 'false',
+  },
+  {
+    flag: 'signing-key',
+    env: 'WRIT_SIGNING_KEY_FILE',
+    doc: 'Ed25519 PKCS#8 PEM key (generated if absent)',
+    fallback: '<home>/keys/signing-key.pem',
+  },
+  {
+    flag: 'audit-file',
+    env: 'WRIT_AUDIT_FILE',
+    doc: 'hash-chained audit log (JSON lines)',
+    fallback: '<home>/audit/audit.jsonl',
+  },
   { flag: 'log-level', env: 'WRIT_LOG_LEVEL', doc: 'pino log level', fallback: 'info' },
 ];
 
@@ -59,7 +114,8 @@ export class ConfigError extends Error {
 
 function integer(name: string, text: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
   return n;
 }
 
@@ -70,14 +126,18 @@ function boolean(name: string, text: string): boolean {
 }
 
 /** Resolves the configuration from parsed flags and an environment. */
-export function resolveConfig(flags: Readonly<Record<string, string | undefined>>, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+export function resolveConfig(
+  flags: Readonly<Record<string, string | undefined>>,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
   const get = (flag: string): string | undefined => {
     const s = SETTINGS.find((x) => x.flag === flag);
     if (s === undefined) throw new TypeError(`unknown setting ${flag}`);
     return flags[flag] ?? env[s.env];
   };
   const home = resolve(get('home') ?? '.writ');
-  const port = (flag: string, fallback: number) => integer(`--${flag}`, get(flag) ?? String(fallback), 0, 65535);
+  const port = (flag: string, fallback: number) =>
+    integer(`--${flag}`, get(flag) ?? String(fallback), 0, 65535);
   return {
     home,
     policyDir: resolve(get('policy-dir') ?? join(PACKAGE_ROOT, 'policies')),

@@ -3,7 +3,11 @@ import { createReadStream } from 'node:fs';
 import { ChainVerifier, type ChainVerdict } from '../pipeline/trace/hash-chain.js';
 
 /** Verifies a log file line by line (constant memory); reports progress every `progressEvery` records. */
-export async function verifyAuditFile(path: string, onProgress?: (records: number) => void, progressEvery = 100_000): Promise<ChainVerdict> {
+export async function verifyAuditFile(
+  path: string,
+  onProgress?: (records: number) => void,
+  progressEvery = 100_000,
+): Promise<ChainVerdict> {
   const verifier = new ChainVerifier();
   let pending = '';
   let count = 0;
@@ -28,7 +32,11 @@ export async function verifyAuditFile(path: string, onProgress?: (records: numbe
 }
 
 /** Runs the command; returns the exit code (0 intact, 1 tampered or torn, 2 unreadable). */
-export async function runAuditVerify(path: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+export async function runAuditVerify(
+  path: string,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
   let verdict: ChainVerdict;
   try {
     verdict = await verifyAuditFile(path, (n) => err.write(`verified ${n} records...\n`));
@@ -41,6 +49,8 @@ export async function runAuditVerify(path: string, out: NodeJS.WritableStream, e
     return 0;
   }
   const bad = verdict.firstBad!;
-  out.write(`FAILED at line ${bad.line} (${bad.problem}): ${bad.detail}; ${verdict.records} records before it verified\n`);
+  out.write(
+    `FAILED at line ${bad.line} (${bad.problem}): ${bad.detail}; ${verdict.records} records before it verified\n`,
+  );
   return 1;
 }

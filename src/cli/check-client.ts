@@ -15,11 +15,15 @@ export function connectCheckClient(address: string): CheckClient {
   return {
     check(request) {
       return new Promise((resolve, reject) => {
-        (client as unknown as { Check: (r: CheckRequest, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, res: CheckResponse) => void) => void }).Check(
-          request,
-          { deadline: Date.now() + 10_000 },
-          (err, res) => (err ? reject(err) : resolve(res)),
-        );
+        (
+          client as unknown as {
+            Check: (
+              r: CheckRequest,
+              o: grpc.CallOptions,
+              cb: (e: grpc.ServiceError | null, res: CheckResponse) => void,
+            ) => void;
+          }
+        ).Check(request, { deadline: Date.now() + 10_000 }, (err, res) => (err ? reject(err) : resolve(res)));
       });
     },
     close: () => client.close(),

@@ -28,19 +28,43 @@ function describe(out: NodeJS.WritableStream, s: Scenario, res: CheckResponse) {
   const r = s.request;
   const body = scenarioBody(r);
   const method = r.method ?? (r.mcp !== undefined || body.length > 0 ? 'POST' : 'GET');
-  line(out, 'requested', `${method} https://${r.authority ?? 'mcp.tools.svc.cluster.local'}${r.path ?? (r.mcp ? '/mcp' : '/')} (${body.length} bytes)${r.mcp ? ` tool ${r.mcp.tool}` : ''}`);
-  line(out, 'normalized', `adapter=${String(structField(res, 'writ_adapter'))} tool=${String(structField(res, 'writ_tool'))} operation=${String(structField(res, 'writ_operation'))} subject=${String(structField(res, 'writ_subject'))}`);
+  line(
+    out,
+    'requested',
+    `${method} https://${r.authority ?? 'mcp.tools.svc.cluster.local'}${r.path ?? (r.mcp ? '/mcp' : '/')} (${body.length} bytes)${r.mcp ? ` tool ${r.mcp.tool}` : ''}`,
+  );
+  line(
+    out,
+    'normalized',
+    `adapter=${String(structField(res, 'writ_adapter'))} tool=${String(structField(res, 'writ_tool'))} operation=${String(structField(res, 'writ_operation'))} subject=${String(structField(res, 'writ_subject'))}`,
+  );
   const findings = (structField(res, 'writ_findings') as string[] | undefined) ?? [];
   line(out, 'inspectors', findings.length === 0 ? '(no findings)' : findings.join(', '));
   const rules = (structField(res, 'writ_rules') as string[] | undefined) ?? [];
-  line(out, 'policy', `${String(structField(res, 'writ_decision'))} ${String(structField(res, 'writ_code'))} rules=[${rules.join(', ')}] version=${String(structField(res, 'writ_policy_version'))}`);
+  line(
+    out,
+    'policy',
+    `${String(structField(res, 'writ_decision'))} ${String(structField(res, 'writ_code'))} rules=[${rules.join(', ')}] version=${String(structField(res, 'writ_policy_version'))}`,
+  );
   if (res.ok_response !== undefined) {
     const token = responseHeader(res, 'x-writ-token') ?? '';
-    line(out, 'enforcement', `OK: x-writ-token ${token.slice(0, 24)}... (jti ${String(structField(res, 'writ_token_id'))})`);
+    line(
+      out,
+      'enforcement',
+      `OK: x-writ-token ${token.slice(0, 24)}... (jti ${String(structField(res, 'writ_token_id'))})`,
+    );
   } else {
-    line(out, 'enforcement', `DENIED: HTTP ${res.denied_response?.status.code ?? '?'} ${res.denied_response?.body ?? ''}`);
+    line(
+      out,
+      'enforcement',
+      `DENIED: HTTP ${res.denied_response?.status.code ?? '?'} ${res.denied_response?.body ?? ''}`,
+    );
   }
-  line(out, 'trace', `seq ${String(structField(res, 'writ_audit_seq'))} hash ${String(structField(res, 'writ_audit_hash')).slice(0, 16)}... prev ${String(structField(res, 'writ_audit_prev')).slice(0, 16)}...`);
+  line(
+    out,
+    'trace',
+    `seq ${String(structField(res, 'writ_audit_seq'))} hash ${String(structField(res, 'writ_audit_hash')).slice(0, 16)}... prev ${String(structField(res, 'writ_audit_prev')).slice(0, 16)}...`,
+  );
 }
 
 /** Runs the demo; returns the number of scenarios whose decision differed from the expected one. */
@@ -62,7 +86,9 @@ export async function runDemo(opts: DemoOptions, out: NodeJS.WritableStream): Pr
     });
     checkAddress = `127.0.0.1:${instance.ports.check ?? 0}`;
     verifyAddress = `127.0.0.1:${instance.ports.verify ?? 0}`;
-    out.write(`writ started in process (check ${checkAddress}, verify ${verifyAddress}, audit ${join(home, 'audit', 'audit.jsonl')})\n`);
+    out.write(
+      `writ started in process (check ${checkAddress}, verify ${verifyAddress}, audit ${join(home, 'audit', 'audit.jsonl')})\n`,
+    );
   }
   const check = connectCheckClient(checkAddress);
   const verify = verifyAddress === undefined ? undefined : connectCheckClient(verifyAddress);
@@ -81,7 +107,11 @@ export async function runDemo(opts: DemoOptions, out: NodeJS.WritableStream): Pr
       if (token !== undefined && verify !== undefined) {
         const upstream = scenarioCheckRequest(s.request, { 'x-writ-token': token });
         const first = await verify.check(upstream);
-        line(out, 'verify', `${String(structField(first, 'writ_code'))} (upstream may execute; token stripped: ${String(first.ok_response?.headers_to_remove.includes('x-writ-token'))})`);
+        line(
+          out,
+          'verify',
+          `${String(structField(first, 'writ_code'))} (upstream may execute; token stripped: ${String(first.ok_response?.headers_to_remove.includes('x-writ-token'))})`,
+        );
         const replay = await verify.check(upstream);
         line(out, 'replay', `${String(structField(replay, 'writ_code'))}`);
       }

@@ -18,8 +18,12 @@ ${SETTINGS.map((s) => `  --${s.flag.padEnd(20)} [${s.env}] ${s.doc} (default ${s
 `;
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])), strict: true });
-  const config = resolveConfig(values as Record<string, string | undefined>);
+  const { values } = parseArgs({
+    args,
+    options: Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
+    strict: true,
+  });
+  const config = resolveConfig(values);
   const writ = await startWrit({ config });
   let stopping = false;
   const stop = (signal: string) => {
@@ -42,9 +46,16 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve(rest);
     case 'demo': {
-      const { values } = parseArgs({ args: rest, options: { check: { type: 'string' }, verify: { type: 'string' }, scenarios: { type: 'string' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { check: { type: 'string' }, verify: { type: 'string' }, scenarios: { type: 'string' } },
+      });
       const mismatches = await runDemo(
-        { ...(values.check === undefined ? {} : { check: values.check }), ...(values.verify === undefined ? {} : { verify: values.verify }), ...(values.scenarios === undefined ? {} : { scenarios: values.scenarios }) },
+        {
+          ...(values.check === undefined ? {} : { check: values.check }),
+          ...(values.verify === undefined ? {} : { verify: values.verify }),
+          ...(values.scenarios === undefined ? {} : { scenarios: values.scenarios }),
+        },
         process.stdout,
       );
       return mismatches === 0 ? 0 : 1;
@@ -58,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
       process.stdout.write(USAGE);
       return 0;
+    default:
+      break;
   }
   process.stderr.write(USAGE);
   return 2;
@@ -68,7 +81,10 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof PolicyLoadError) {
       process.stderr.write(`writ: invalid policy, refusing to start:\n${err.message}\n`);
-    } else if (err instanceof ConfigError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    } else if (
+      err instanceof ConfigError ||
+      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       process.stderr.write(`writ: ${err.message}\n${USAGE}`);
     } else {
       process.stderr.write(`writ: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -47,13 +47,23 @@ export function loadScenarios(dir: string): Scenario[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .map((f) => ({ file: join(dir, f), ...(parse(readFileSync(join(dir, f), 'utf8')) as Omit<Scenario, 'file'>) }));
+    .map((f) => ({
+      file: join(dir, f),
+      ...(parse(readFileSync(join(dir, f), 'utf8')) as Omit<Scenario, 'file'>),
+    }));
 }
 
 /** The exact body bytes a scenario sends. */
 export function scenarioBody(r: ScenarioRequest): Buffer {
   if (r.mcp !== undefined) {
-    return Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: r.mcp.tool, arguments: r.mcp.arguments } }));
+    return Buffer.from(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: r.mcp.tool, arguments: r.mcp.arguments },
+      }),
+    );
   }
   if (r.generate !== undefined) {
     const records = Array.from({ length: r.generate.count }, (_, i) => ({
@@ -68,7 +78,10 @@ export function scenarioBody(r: ScenarioRequest): Buffer {
 }
 
 /** The Envoy CheckRequest for a scenario (what Envoy sends with with_request_body and pack_as_bytes). */
-export function scenarioCheckRequest(r: ScenarioRequest, extraHeaders: Record<string, string> = {}): CheckRequest {
+export function scenarioCheckRequest(
+  r: ScenarioRequest,
+  extraHeaders: Record<string, string> = {},
+): CheckRequest {
   const body = scenarioBody(r);
   const isMcp = r.mcp !== undefined;
   const method = r.method ?? (isMcp ? 'POST' : body.length > 0 ? 'POST' : 'GET');

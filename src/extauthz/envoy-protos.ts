@@ -42,7 +42,10 @@ export function loadEnvoyProtos(): grpc.GrpcObject {
 
 /** The Authorization service definition (Check). */
 export function authorizationService(): grpc.ServiceDefinition {
-  const ctor = lookup(loadEnvoyProtos(), 'envoy.service.auth.v3.Authorization') as grpc.ServiceClientConstructor;
+  const ctor = lookup(
+    loadEnvoyProtos(),
+    'envoy.service.auth.v3.Authorization',
+  ) as grpc.ServiceClientConstructor;
   return ctor.service;
 }
 

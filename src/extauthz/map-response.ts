@@ -8,10 +8,16 @@ export const DECISION_HEADER = 'x-writ-decision';
 export const TRACE_HEADER = 'x-writ-trace-id';
 
 // ext_authz defaults `append` to false, but writ says so explicitly: the token must replace, never join.
-const header = (key: string, value: string): HeaderValueOption => ({ header: { key, value }, append: { value: false } });
+const header = (key: string, value: string): HeaderValueOption => ({
+  header: { key, value },
+  append: { value: false },
+});
 
-const str = (s: string | null | undefined): StructValue => (s === null || s === undefined ? { nullValue: 'NULL_VALUE' } : { stringValue: s });
-const list = (items: readonly string[]): StructValue => ({ listValue: { values: items.map((s) => ({ stringValue: s })) } });
+const str = (s: string | null | undefined): StructValue =>
+  s === null || s === undefined ? { nullValue: 'NULL_VALUE' } : { stringValue: s };
+const list = (items: readonly string[]): StructValue => ({
+  listValue: { values: items.map((s) => ({ stringValue: s })) },
+});
 
 /** The decision summary Envoy can log (`%DYNAMIC_METADATA(envoy.filters.http.ext_authz:writ_trace_id)%`). */
 function dynamicMetadata(v: Verdict): NonNullable<CheckResponse['dynamic_metadata']> {
@@ -63,7 +69,11 @@ export function mapVerdict(v: Verdict): CheckResponse {
       dynamic_metadata: metadata,
     };
   }
-  const headers = [header('content-type', 'application/json'), header(DECISION_HEADER, v.decision), header(TRACE_HEADER, v.traceId)];
+  const headers = [
+    header('content-type', 'application/json'),
+    header(DECISION_HEADER, v.decision),
+    header(TRACE_HEADER, v.traceId),
+  ];
   const ttl = v.details?.['approval_ttl_s'];
   if (v.decision === 'REQUIRE_APPROVAL' && typeof ttl === 'number') headers.push(header('retry-after', '30'));
   return {

@@ -59,19 +59,26 @@ function tolerantAuthorizationService(): grpc.ServiceDefinition {
       },
     };
   }
-  return out as grpc.ServiceDefinition;
+  return out;
 }
 
-function checkHandler(role: Role, opts: TransportOptions): grpc.handleUnaryCall<CheckRequest | MalformedRequest, CheckResponse> {
+function checkHandler(
+  role: Role,
+  opts: TransportOptions,
+): grpc.handleUnaryCall<CheckRequest | MalformedRequest, CheckResponse> {
   const { pipeline, log } = opts;
   return (call, callback) => {
     const request = call.request;
     let verdict: Promise<Verdict>;
     if ('malformed' in request) {
-      verdict = Promise.resolve(pipeline.reject(role, 'ERR_BAD_REQUEST', `malformed CheckRequest protobuf: ${request.malformed}`));
+      verdict = Promise.resolve(
+        pipeline.reject(role, 'ERR_BAD_REQUEST', `malformed CheckRequest protobuf: ${request.malformed}`),
+      );
     } else {
       const mapped = mapCheckRequest(request, role, opts.now(), opts.newRequestId);
-      verdict = mapped.ok ? pipeline.run(mapped.raw) : Promise.resolve(pipeline.reject(role, mapped.code, mapped.message));
+      verdict = mapped.ok
+        ? pipeline.run(mapped.raw)
+        : Promise.resolve(pipeline.reject(role, mapped.code, mapped.message));
     }
     verdict.then(
       (v) => callback(null, mapVerdict(v)),
@@ -86,7 +93,9 @@ function checkHandler(role: Role, opts: TransportOptions): grpc.handleUnaryCall<
 
 function bind(server: grpc.Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve(port),
+    );
   });
 }
 
@@ -103,7 +112,11 @@ export async function startTransport(opts: TransportOptions): Promise<RunningTra
         'grpc.keepalive_permit_without_calls': 1,
       });
       server.addService(service, { Check: checkHandler(l.role, opts) });
-      const health = new HealthImplementation({ '': 'SERVING', [`writ.${l.role}`]: 'SERVING', 'envoy.service.auth.v3.Authorization': 'SERVING' });
+      const health = new HealthImplementation({
+        '': 'SERVING',
+        [`writ.${l.role}`]: 'SERVING',
+        'envoy.service.auth.v3.Authorization': 'SERVING',
+      });
       health.addToServer(server);
       const host = l.host.includes(':') && !l.host.startsWith('[') ? `[${l.host}]` : l.host;
       ports[l.role] = await bind(server, `${host}:${l.port}`);

@@ -35,11 +35,22 @@ export function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: string
   const base = { raw, role: raw.role, traceId, action, findings, policyVersion: set.version } as const;
   // SECURITY: an inspector that crashed saw something it could not handle; that is not a clean bill.
   if (findings.some((f) => f.id === INSPECTOR_FAILED)) {
-    return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_INSPECTOR_FAILED', removeHeaders: WRIT_UPSTREAM_HEADERS });
+    return makeOutcome({
+      ...base,
+      decision: 'DENY',
+      code: 'ERR_INSPECTOR_FAILED',
+      removeHeaders: WRIT_UPSTREAM_HEADERS,
+    });
   }
   const policy = evaluatePolicy(set, action, findings);
   if (policy.decision === 'DENY') {
-    return makeOutcome({ ...base, decision: 'DENY', code: policy.code, rules: policy.rules, removeHeaders: WRIT_UPSTREAM_HEADERS });
+    return makeOutcome({
+      ...base,
+      decision: 'DENY',
+      code: policy.code,
+      rules: policy.rules,
+      removeHeaders: WRIT_UPSTREAM_HEADERS,
+    });
   }
   if (policy.decision === 'REQUIRE_APPROVAL') {
     const approval = policy.approval;

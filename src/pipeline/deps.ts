@@ -37,7 +37,11 @@ export interface PipelineDeps {
   /** The live policy set; a getter so a hot reload swaps it atomically between decisions. */
   readonly policy: () => PolicySet;
   /** Runs the inspectors (with decoding) over a frozen action. */
-  readonly inspect: (action: Action, headers: Readonly<Record<string, string>>, config: InspectorConfig) => readonly Finding[];
+  readonly inspect: (
+    action: Action,
+    headers: Readonly<Record<string, string>>,
+    config: InspectorConfig,
+  ) => readonly Finding[];
   readonly signer: Signer;
   readonly keys: KeySet;
   readonly store: StateStore;

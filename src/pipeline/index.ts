@@ -19,7 +19,13 @@ export interface Pipeline {
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const failure = (raw: RawRequest | null, role: Role, traceId: string, code: ReasonCode, message?: string): Outcome =>
+  const failure = (
+    raw: RawRequest | null,
+    role: Role,
+    traceId: string,
+    code: ReasonCode,
+    message?: string,
+  ): Outcome =>
     makeOutcome({
       raw,
       role,
@@ -37,7 +43,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return { ...outcome.verdict, trace: { ...outcome.verdict.trace, audit: rec } };
     } catch (err) {
       // SECURITY: a decision that cannot be recorded is not made; the token (if any) is never released.
-      deps.log.error({ err, traceId: outcome.verdict.traceId, wanted: outcome.verdict.decision }, 'audit append failed; denying');
+      deps.log.error(
+        { err, traceId: outcome.verdict.traceId, wanted: outcome.verdict.decision },
+        'audit append failed; denying',
+      );
       const raw = null;
       return failure(raw, outcome.verdict.role, outcome.verdict.traceId, 'ERR_AUDIT_WRITE').verdict;
     }
@@ -61,7 +70,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       let timer: NodeJS.Timeout | undefined;
       try {
         const deadline = new Promise<Outcome>((resolve) => {
-          timer = setTimeout(() => resolve(failure(raw, raw.role, traceId, 'ERR_TIMEOUT')), deps.settings.deadlineMs);
+          timer = setTimeout(
+            () => resolve(failure(raw, raw.role, traceId, 'ERR_TIMEOUT')),
+            deps.settings.deadlineMs,
+          );
         });
         outcome = await Promise.race([decide(raw, traceId), deadline]);
       } catch (err) {
@@ -75,7 +87,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         clearTimeout(timer);
       }
       if (outcome.verdict.code.startsWith('ERR_')) {
-        deps.log.warn({ traceId, role: raw.role, code: outcome.verdict.code, reason: outcome.verdict.message }, 'denied');
+        deps.log.warn(
+          { traceId, role: raw.role, code: outcome.verdict.code, reason: outcome.verdict.message },
+          'denied',
+        );
       }
       return record(outcome);
     },

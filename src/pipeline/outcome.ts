@@ -44,7 +44,12 @@ export function makeOutcome(o: OutcomeInput): Outcome {
   const path = raw === null ? '' : q === -1 ? raw.path : raw.path.slice(0, q);
   const message = o.message ?? REASON_CODES[o.code];
   const trace: DecisionTrace = {
-    requested: { method: raw?.method ?? '', authority: raw?.authority ?? '', path, bodyBytes: raw?.body.length ?? 0 },
+    requested: {
+      method: raw?.method ?? '',
+      authority: raw?.authority ?? '',
+      path,
+      bodyBytes: raw?.body.length ?? 0,
+    },
     normalized:
       action === null
         ? null
@@ -58,8 +63,15 @@ export function makeOutcome(o: OutcomeInput): Outcome {
             external: action.resource.external,
           },
     inspectors: findings.map((f) => ({ id: f.id, severity: f.severity, path: f.path })),
-    policy: o.rules === undefined && o.code.startsWith('ERR_') ? null : { decision: o.decision, rules: o.rules ?? [], version: o.policyVersion },
-    enforcement: { tokenId: o.tokenId ?? null, expiresAt: o.tokenExpiresAt ?? null, obligations: o.obligations ?? null },
+    policy:
+      o.rules === undefined && o.code.startsWith('ERR_')
+        ? null
+        : { decision: o.decision, rules: o.rules ?? [], version: o.policyVersion },
+    enforcement: {
+      tokenId: o.tokenId ?? null,
+      expiresAt: o.tokenExpiresAt ?? null,
+      obligations: o.obligations ?? null,
+    },
     audit: null,
   };
   const verdict: Verdict = {

@@ -6,7 +6,12 @@ import type { Decision } from './policy/types.js';
 
 /** What a decision looked like at each stage: printed by `writ demo`, sent as Envoy dynamic metadata. */
 export interface DecisionTrace {
-  readonly requested: { readonly method: string; readonly authority: string; readonly path: string; readonly bodyBytes: number };
+  readonly requested: {
+    readonly method: string;
+    readonly authority: string;
+    readonly path: string;
+    readonly bodyBytes: number;
+  };
   readonly normalized: {
     readonly adapter: string;
     readonly tool: string;
@@ -16,9 +21,21 @@ export interface DecisionTrace {
     readonly database: string | null;
     readonly external: boolean;
   } | null;
-  readonly inspectors: ReadonlyArray<{ readonly id: string; readonly severity: string; readonly path: string }>;
-  readonly policy: { readonly decision: Decision; readonly rules: readonly string[]; readonly version: string } | null;
-  readonly enforcement: { readonly tokenId: string | null; readonly expiresAt: number | null; readonly obligations: string | null };
+  readonly inspectors: ReadonlyArray<{
+    readonly id: string;
+    readonly severity: string;
+    readonly path: string;
+  }>;
+  readonly policy: {
+    readonly decision: Decision;
+    readonly rules: readonly string[];
+    readonly version: string;
+  } | null;
+  readonly enforcement: {
+    readonly tokenId: string | null;
+    readonly expiresAt: number | null;
+    readonly obligations: string | null;
+  };
   readonly audit: { readonly seq: number; readonly hash: string; readonly prev: string } | null;
 }
 

@@ -20,7 +20,14 @@ export async function decideVerify(deps: PipelineDeps, raw: RawRequest, traceId:
     trustAgentHeaders: deps.settings.trustAgentHeaders,
   });
   const ah = actionHash(raw, action);
-  const base = { raw, role: raw.role, traceId, action, actionHash: ah, removeHeaders: WRIT_UPSTREAM_HEADERS } as const;
+  const base = {
+    raw,
+    role: raw.role,
+    traceId,
+    action,
+    actionHash: ah,
+    removeHeaders: WRIT_UPSTREAM_HEADERS,
+  } as const;
   const token = raw.headers[TOKEN_HEADER];
   if (token === undefined || token.length === 0) {
     return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_TOKEN_MISSING', policyVersion: '' });
@@ -32,7 +39,14 @@ export async function decideVerify(deps: PipelineDeps, raw: RawRequest, traceId:
     nowMs: now,
     skewSeconds: deps.settings.clockSkewSeconds,
   });
-  if (!check.ok) return makeOutcome({ ...base, decision: 'DENY', code: check.code, message: check.message, policyVersion: '' });
+  if (!check.ok)
+    return makeOutcome({
+      ...base,
+      decision: 'DENY',
+      code: check.code,
+      message: check.message,
+      policyVersion: '',
+    });
   const { claims } = check;
   let first: boolean;
   try {
@@ -42,7 +56,12 @@ export async function decideVerify(deps: PipelineDeps, raw: RawRequest, traceId:
   } catch (err) {
     throw new WritError('ERR_STATE_UNAVAILABLE', err instanceof Error ? err.message : 'state store failed');
   }
-  const withToken = { ...base, tokenId: claims.jti, tokenExpiresAt: claims.exp, policyVersion: claims.pv } as const;
+  const withToken = {
+    ...base,
+    tokenId: claims.jti,
+    tokenExpiresAt: claims.exp,
+    policyVersion: claims.pv,
+  } as const;
   if (!first) return makeOutcome({ ...withToken, decision: 'DENY', code: 'ERR_TOKEN_REPLAYED' });
   const upstreamHeaders: Record<string, string> = {};
   if (claims.obl !== undefined) {

@@ -11,7 +11,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'writ-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function writ(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 describe('writ CLI', () => {
@@ -19,7 +22,19 @@ describe('writ CLI', () => {
     const dir = join(tmp, 'bad-policy');
     mkdirSync(dir);
     writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: writ.dev/v1\nrules:\n  - id: r1\n    efect: deny\n');
-    const r = writ('serve', '--policy-dir', dir, '--home', join(tmp, 'home'), '--check-port', '0', '--verify-port', '0', '--admin-port', '0');
+    const r = writ(
+      'serve',
+      '--policy-dir',
+      dir,
+      '--home',
+      join(tmp, 'home'),
+      '--check-port',
+      '0',
+      '--verify-port',
+      '0',
+      '--admin-port',
+      '0',
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('invalid policy, refusing to start');
     expect(r.stderr).toMatch(/bad\.yaml:4:5: unknown field "efect" in rule "r1"/);

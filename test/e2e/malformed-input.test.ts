@@ -15,8 +15,16 @@ beforeAll(async () => {
 });
 afterAll(async () => t.stop());
 
-function bodyRequest(body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): CheckRequest {
-  const req = scenarioCheckRequest({ method: 'POST', authority: 'mcp.tools.svc.cluster.local', path: '/mcp', headers });
+function bodyRequest(
+  body: string | Buffer,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): CheckRequest {
+  const req = scenarioCheckRequest({
+    method: 'POST',
+    authority: 'mcp.tools.svc.cluster.local',
+    path: '/mcp',
+    headers,
+  });
   req.attributes!.request!.http!.raw_body = Buffer.from(body);
   return req;
 }
@@ -48,7 +56,11 @@ describe('malformed input', () => {
   });
 
   it('a check without HTTP attributes (a TCP check) is denied', async () => {
-    await denied({ attributes: { source: { principal: 'spiffe://cluster.local/ns/a/sa/b' } } }, 'ERR_NO_HTTP_ATTRIBUTES', 400);
+    await denied(
+      { attributes: { source: { principal: 'spiffe://cluster.local/ns/a/sa/b' } } },
+      'ERR_NO_HTTP_ATTRIBUTES',
+      400,
+    );
     await denied({}, 'ERR_NO_HTTP_ATTRIBUTES', 400);
   });
 
@@ -58,13 +70,21 @@ describe('malformed input', () => {
   });
 
   it('duplicate JSON keys, lone surrogates and huge integers are denied', async () => {
-    await denied(bodyRequest('{"jsonrpc":"2.0","method":"tools/call","params":{"name":"query_db","name":"drop_db"}}'), 'ERR_JSON_DUPLICATE_KEY', 400);
+    await denied(
+      bodyRequest('{"jsonrpc":"2.0","method":"tools/call","params":{"name":"query_db","name":"drop_db"}}'),
+      'ERR_JSON_DUPLICATE_KEY',
+      400,
+    );
     await denied(bodyRequest('{"a":"\\ud800"}'), 'ERR_JSON_LONE_SURROGATE', 400);
     await denied(bodyRequest('{"id":9007199254740993}'), 'ERR_JSON_UNSAFE_INTEGER', 400);
   });
 
   it('a partial body cannot be bound and is denied', async () => {
-    await denied(bodyRequest('{"a":1}', { 'content-type': 'application/json', 'x-envoy-auth-partial-body': 'true' }), 'ERR_PARTIAL_BODY', 400);
+    await denied(
+      bodyRequest('{"a":1}', { 'content-type': 'application/json', 'x-envoy-auth-partial-body': 'true' }),
+      'ERR_PARTIAL_BODY',
+      400,
+    );
   });
 
   it('an oversized body is denied with 413', async () => {
@@ -72,19 +92,40 @@ describe('malformed input', () => {
   });
 
   it('a malformed MCP message is denied', async () => {
-    await denied(bodyRequest('{"jsonrpc":"2.0","method":"tools/call","params":{"arguments":{}}}'), 'ERR_MCP_INVALID', 400);
-    await denied(bodyRequest('[{"jsonrpc":"2.0","method":"tools/call","params":{"name":"a"}}]'), 'ERR_MCP_INVALID', 400);
+    await denied(
+      bodyRequest('{"jsonrpc":"2.0","method":"tools/call","params":{"arguments":{}}}'),
+      'ERR_MCP_INVALID',
+      400,
+    );
+    await denied(
+      bodyRequest('[{"jsonrpc":"2.0","method":"tools/call","params":{"name":"a"}}]'),
+      'ERR_MCP_INVALID',
+      400,
+    );
   });
 
   it('keeps serving, and audited every one of those denies in an intact chain', async () => {
-    const ok = await t.check.check(scenarioCheckRequest({ method: 'GET', authority: 'api.github.com', path: '/repos/a/b' }));
+    const ok = await t.check.check(
+      scenarioCheckRequest({ method: 'GET', authority: 'api.github.com', path: '/repos/a/b' }),
+    );
     expect(ok.status.code).toBe(0);
     t.writ.audit.flush();
     const text = readFileSync(t.auditFile, 'utf8');
     const verdict = verifyChainText(text);
     expect(verdict.ok).toBe(true);
-    const codes = text.trim().split('\n').map((l) => JSON.parse(l).event.code);
-    for (const c of ['ERR_BAD_REQUEST', 'ERR_NO_HTTP_ATTRIBUTES', 'ERR_BODY_INVALID_JSON', 'ERR_JSON_DUPLICATE_KEY', 'ERR_PARTIAL_BODY', 'ERR_BODY_TOO_LARGE', 'POLICY_ALLOW']) {
+    const codes = text
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { event: { code: string } }).event.code);
+    for (const c of [
+      'ERR_BAD_REQUEST',
+      'ERR_NO_HTTP_ATTRIBUTES',
+      'ERR_BODY_INVALID_JSON',
+      'ERR_JSON_DUPLICATE_KEY',
+      'ERR_PARTIAL_BODY',
+      'ERR_BODY_TOO_LARGE',
+      'POLICY_ALLOW',
+    ]) {
       expect(codes).toContain(c);
     }
     expect(text).not.toContain('drop_db'); // raw bodies never reach the audit log

@@ -22,7 +22,8 @@ function expectFindings(s: Scenario, ids: readonly string[]) {
   const want = s.expect.findings;
   if (want === undefined) return;
   if (want.length === 0) expect(ids).toEqual([]);
-  for (const prefix of want) expect(ids.some((id) => id === prefix || id.startsWith(`${prefix}.`))).toBe(true);
+  for (const prefix of want)
+    expect(ids.some((id) => id === prefix || id.startsWith(`${prefix}.`))).toBe(true);
 }
 
 function expectRules(s: Scenario, rules: readonly string[]) {
@@ -40,7 +41,10 @@ describe('seed scenarios over gRPC', () => {
       expect(structField(res, 'writ_decision')).toBe(s.expect.decision);
       if (s.expect.code !== undefined) expect(structField(res, 'writ_code')).toBe(s.expect.code);
       expectRules(s, structField(res, 'writ_rules') as string[]);
-      expectFindings(s, ((structField(res, 'writ_findings') as string[]) ?? []).map((f) => f.split(':')[0]!));
+      expectFindings(
+        s,
+        ((structField(res, 'writ_findings') as string[]) ?? []).map((f) => f.split(':')[0]!),
+      );
       const allowed = s.expect.decision === 'ALLOW' || s.expect.decision === 'ALLOW_WITH_OBLIGATIONS';
       expect(res.status.code).toBe(allowed ? 0 : 7);
       if (allowed) {
@@ -49,7 +53,9 @@ describe('seed scenarios over gRPC', () => {
         expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
         const header = JSON.parse(Buffer.from(token!.split('.')[0]!, 'base64url').toString());
         expect(header).toMatchObject({ alg: 'EdDSA', typ: 'exec+jwt' });
-        expect(res.ok_response!.headers.find((h) => h.header.key === 'x-writ-token')!.append.value).toBe(false);
+        expect(res.ok_response!.headers.find((h) => h.header.key === 'x-writ-token')!.append.value).toBe(
+          false,
+        );
       } else {
         expect(res.denied_response).toBeDefined();
         expect(res.denied_response!.status.code).toBe(s.expect.http_status ?? 403);
@@ -76,7 +82,10 @@ describe('seed scenarios in process', () => {
       const v: Verdict = await t.writ.pipeline.run(mapped.raw);
       expect(v.decision).toBe(s.expect.decision);
       expectRules(s, v.rules);
-      expectFindings(s, v.findings.map((f) => f.id));
+      expectFindings(
+        s,
+        v.findings.map((f) => f.id),
+      );
       expect(v.trace.audit?.seq).toBeGreaterThan(0);
     });
   }

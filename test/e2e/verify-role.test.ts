@@ -14,7 +14,10 @@ beforeAll(async () => {
 afterAll(async () => t.stop());
 
 const query: ScenarioRequest = {
-  mcp: { tool: 'query_db', arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' } },
+  mcp: {
+    tool: 'query_db',
+    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
+  },
 };
 
 async function allowedToken(request: ScenarioRequest = query): Promise<string> {
@@ -37,7 +40,12 @@ async function verifyCode(req: CheckRequest): Promise<string> {
 
 function withBody(req: CheckRequest, mutate: (b: Buffer) => Buffer): CheckRequest {
   const http = req.attributes!.request!.http!;
-  return { attributes: { ...req.attributes, request: { http: { ...http, raw_body: mutate(Buffer.from(http.raw_body!)) } } } };
+  return {
+    attributes: {
+      ...req.attributes,
+      request: { http: { ...http, raw_body: mutate(Buffer.from(http.raw_body!)) } },
+    },
+  };
 }
 
 function withHttp(req: CheckRequest, patch: Record<string, unknown>): CheckRequest {
@@ -65,13 +73,19 @@ describe('verify role', () => {
   it('denies one changed body byte, a changed method, a changed path and a changed host', async () => {
     const token = await allowedToken();
     const req = scenarioCheckRequest(query, { 'x-writ-token': token });
-    await expectCode(withBody(req, (b) => {
-      const c = Buffer.from(b);
-      const i = c.indexOf('= 42');
-      c[i + 3] = '3'.charCodeAt(0); // "= 42" -> "= 43": one byte
-      return c;
-    }), 'ERR_TOKEN_ACTION_MISMATCH');
-    await expectCode(withBody(req, (b) => Buffer.concat([b, Buffer.from(' ')])), 'ERR_TOKEN_ACTION_MISMATCH');
+    await expectCode(
+      withBody(req, (b) => {
+        const c = Buffer.from(b);
+        const i = c.indexOf('= 42');
+        c[i + 3] = '3'.charCodeAt(0); // "= 42" -> "= 43": one byte
+        return c;
+      }),
+      'ERR_TOKEN_ACTION_MISMATCH',
+    );
+    await expectCode(
+      withBody(req, (b) => Buffer.concat([b, Buffer.from(' ')])),
+      'ERR_TOKEN_ACTION_MISMATCH',
+    );
     await expectCode(withHttp(req, { method: 'PUT' }), 'ERR_TOKEN_ACTION_MISMATCH');
     await expectCode(withHttp(req, { path: '/mcp?x=1' }), 'ERR_TOKEN_ACTION_MISMATCH');
     await expectCode(withHttp(req, { host: 'other.tools.svc.cluster.local' }), 'ERR_TOKEN_AUDIENCE');
@@ -95,16 +109,24 @@ describe('verify role', () => {
     const claims = JSON.parse(Buffer.from(genuine.split('.')[1]!, 'base64url').toString());
     const req = (token: string) => scenarioCheckRequest(query, { 'x-writ-token': token });
     const other = generateKeyPairSync('ed25519').privateKey;
-    const foreign = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: 'someone-else' }).sign(other);
+    const foreign = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: 'someone-else' })
+      .sign(other);
     await expectCode(req(foreign), 'ERR_TOKEN_UNKNOWN_KEY');
-    const forgedKid = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: t.writ.signer.kid }).sign(other);
+    const forgedKid = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: t.writ.signer.kid })
+      .sign(other);
     await expectCode(req(forgedKid), 'ERR_TOKEN_SIGNATURE');
     const none = new UnsecuredJWT(claims).encode();
     await expectCode(req(none), 'ERR_TOKEN_ALG');
     const publicKeyBytes = t.writ.signer.publicKey.export({ format: 'der', type: 'spki' });
-    const hs = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'exec+jwt', kid: t.writ.signer.kid }).sign(new Uint8Array(publicKeyBytes));
+    const hs = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'exec+jwt', kid: t.writ.signer.kid })
+      .sign(new Uint8Array(publicKeyBytes));
     await expectCode(req(hs), 'ERR_TOKEN_ALG');
-    const wrongType = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: t.writ.signer.kid }).sign(other);
+    const wrongType = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: t.writ.signer.kid })
+      .sign(other);
     await expectCode(req(wrongType), 'ERR_TOKEN_TYPE');
     await expectCode(req('not.a-token'), 'ERR_TOKEN_MALFORMED');
     await expectCode(scenarioCheckRequest(query), 'ERR_TOKEN_MISSING');
@@ -114,8 +136,17 @@ describe('verify role', () => {
 
   it('gave every failure its own reason', () => {
     expect([...codes].sort()).toEqual([
-      'ERR_TOKEN_ACTION_MISMATCH', 'ERR_TOKEN_ALG', 'ERR_TOKEN_AUDIENCE', 'ERR_TOKEN_EXPIRED', 'ERR_TOKEN_MALFORMED',
-      'ERR_TOKEN_MISSING', 'ERR_TOKEN_NOT_YET_VALID', 'ERR_TOKEN_REPLAYED', 'ERR_TOKEN_SIGNATURE', 'ERR_TOKEN_TYPE', 'ERR_TOKEN_UNKNOWN_KEY',
+      'ERR_TOKEN_ACTION_MISMATCH',
+      'ERR_TOKEN_ALG',
+      'ERR_TOKEN_AUDIENCE',
+      'ERR_TOKEN_EXPIRED',
+      'ERR_TOKEN_MALFORMED',
+      'ERR_TOKEN_MISSING',
+      'ERR_TOKEN_NOT_YET_VALID',
+      'ERR_TOKEN_REPLAYED',
+      'ERR_TOKEN_SIGNATURE',
+      'ERR_TOKEN_TYPE',
+      'ERR_TOKEN_UNKNOWN_KEY',
     ]);
   });
 

@@ -18,7 +18,10 @@ export interface TestWrit {
 }
 
 /** A running writ; `clock.now` (ms) drives every time decision. */
-export async function startTestWrit(flags: Record<string, string> = {}, startAt = Date.UTC(2026, 0, 5, 10, 0, 0)): Promise<TestWrit> {
+export async function startTestWrit(
+  flags: Record<string, string> = {},
+  startAt = Date.UTC(2026, 0, 5, 10, 0, 0),
+): Promise<TestWrit> {
   const home = mkdtempSync(join(tmpdir(), 'writ-test-'));
   const clock = { now: startAt };
   const config = resolveConfig({ home, 'admin-port': '0', ...flags }, {});

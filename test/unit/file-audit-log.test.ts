@@ -47,7 +47,10 @@ describe('file audit log', () => {
     expect(report).toMatchObject({ tornBytes: 19, resumedAtSeq: 2 });
     const text = readFileSync(path, 'utf8');
     expect(verifyChainText(text)).toMatchObject({ ok: true, records: 3 });
-    expect(JSON.parse(text.split('\n')[1]!).event).toMatchObject({ type: 'audit.recovered-torn-tail', torn_bytes: 19 });
+    expect(JSON.parse(text.split('\n')[1]!).event).toMatchObject({
+      type: 'audit.recovered-torn-tail',
+      torn_bytes: 19,
+    });
     expect(readdirSync(join(path, '..')).some((f) => f.startsWith('audit.jsonl.torn-'))).toBe(true);
   });
 

@@ -1,7 +1,11 @@
 /** The strict JSON parser rejects every input where two parsers could disagree. */
 import { describe, expect, it } from 'vitest';
 import { WritError } from '../../src/pipeline/errors.js';
-import { decodeUtf8Strict, MAX_JSON_DEPTH, parseStrictJson } from '../../src/pipeline/normalize/strict-json.js';
+import {
+  decodeUtf8Strict,
+  MAX_JSON_DEPTH,
+  parseStrictJson,
+} from '../../src/pipeline/normalize/strict-json.js';
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -15,7 +19,14 @@ function codeOf(fn: () => unknown): string {
 
 describe('parseStrictJson', () => {
   it('parses what JSON.parse parses, identically', () => {
-    const samples = ['{"a":[1,2.5,-3e2,true,false,null,"x\\n\\u00e9\\ud83d\\ude00"]}', '[]', '"s"', '0', '{"a":{"b":{}}}', ' \t\n{ "k" : "v" } '];
+    const samples = [
+      '{"a":[1,2.5,-3e2,true,false,null,"x\\n\\u00e9\\ud83d\\ude00"]}',
+      '[]',
+      '"s"',
+      '0',
+      '{"a":{"b":{}}}',
+      ' \t\n{ "k" : "v" } ',
+    ];
     for (const s of samples) expect(parseStrictJson(s)).toEqual(JSON.parse(s));
   });
   it('rejects duplicate keys, even when escaped differently', () => {
@@ -35,13 +46,31 @@ describe('parseStrictJson', () => {
     expect(codeOf(() => parseStrictJson('1e400'))).toBe('ERR_JSON_UNSAFE_INTEGER');
   });
   it('rejects malformed JSON with ERR_BODY_INVALID_JSON', () => {
-    for (const s of ['', '{', '{"a":1,}', '[1,]', "{'a':1}", '01', '1.', 'nul', '"a\tb"', '{"a":1} x', '\ufeff{}', 'NaN']) {
-      expect(codeOf(() => parseStrictJson(s)), s).toBe('ERR_BODY_INVALID_JSON');
+    for (const s of [
+      '',
+      '{',
+      '{"a":1,}',
+      '[1,]',
+      "{'a':1}",
+      '01',
+      '1.',
+      'nul',
+      '"a\tb"',
+      '{"a":1} x',
+      '\ufeff{}',
+      'NaN',
+    ]) {
+      expect(
+        codeOf(() => parseStrictJson(s)),
+        s,
+      ).toBe('ERR_BODY_INVALID_JSON');
     }
   });
   it('bounds nesting depth', () => {
     expect(parseStrictJson('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH))).toBeDefined();
-    expect(codeOf(() => parseStrictJson('['.repeat(MAX_JSON_DEPTH + 2) + ']'.repeat(MAX_JSON_DEPTH + 2)))).toBe('ERR_JSON_TOO_DEEP');
+    expect(
+      codeOf(() => parseStrictJson('['.repeat(MAX_JSON_DEPTH + 2) + ']'.repeat(MAX_JSON_DEPTH + 2))),
+    ).toBe('ERR_JSON_TOO_DEEP');
     expect(codeOf(() => parseStrictJson('['.repeat(100_000)))).toBe('ERR_JSON_TOO_DEEP');
   });
   it('keeps __proto__ as data', () => {

@@ -47,7 +47,10 @@ export interface MintInput {
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
 /** Mints a signed token. The jti is 128 random bits. */
-export function mintExecutionToken(signer: Signer, input: MintInput): { token: string; claims: ExecutionClaims } {
+export function mintExecutionToken(
+  signer: Signer,
+  input: MintInput,
+): { token: string; claims: ExecutionClaims } {
   const iat = Math.floor(input.nowMs / 1000);
   const claims: ExecutionClaims = {
     iss: TOKEN_ISSUER,
@@ -89,7 +92,7 @@ function decodeJsonSegment(segment: string): JsonValue | undefined {
 }
 
 function claimsOf(payload: JsonObject): ExecutionClaims | null {
-  const str = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : null);
+  const str = (k: string) => (typeof payload[k] === 'string' ? payload[k] : null);
   const num = (k: string) => (Number.isSafeInteger(payload[k]) ? (payload[k] as number) : null);
   const iss = str('iss');
   const sub = str('sub');
@@ -100,7 +103,17 @@ function claimsOf(payload: JsonObject): ExecutionClaims | null {
   const pv = str('pv');
   const iat = num('iat');
   const exp = num('exp');
-  if (iss === null || sub === null || aud === null || jti === null || ah === null || tid === null || pv === null || iat === null || exp === null) {
+  if (
+    iss === null ||
+    sub === null ||
+    aud === null ||
+    jti === null ||
+    ah === null ||
+    tid === null ||
+    pv === null ||
+    iat === null ||
+    exp === null
+  ) {
     return null;
   }
   const obl = payload['obl'];
@@ -113,16 +126,20 @@ function claimsOf(payload: JsonObject): ExecutionClaims | null {
  * issuer, time, audience and action hash, in that order. Single use (the jti) is the caller's step.
  */
 export function verifyExecutionToken(token: string, keys: KeySet, expect: VerifyExpectations): TokenCheck {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('ERR_TOKEN_MALFORMED', 'token is empty or too long');
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH)
+    return fail('ERR_TOKEN_MALFORMED', 'token is empty or too long');
   const parts = token.split('.');
   if (parts.length !== 3) return fail('ERR_TOKEN_MALFORMED', 'token is not a compact JWS');
   const [h, p, s] = parts as [string, string, string];
   const header = decodeJsonSegment(h);
   if (!isJsonObject(header)) return fail('ERR_TOKEN_MALFORMED', 'token header is not a JSON object');
   // SECURITY: the algorithm is fixed, never taken from the token ("none", HS256-with-public-key).
-  if (header['alg'] !== 'EdDSA') return fail('ERR_TOKEN_ALG', `token algorithm "${String(header['alg'])}" is not EdDSA`);
-  if (header['typ'] !== TOKEN_TYPE) return fail('ERR_TOKEN_TYPE', `token type "${String(header['typ'])}" is not ${TOKEN_TYPE}`);
-  if (header['crit'] !== undefined) return fail('ERR_TOKEN_MALFORMED', 'token has critical header parameters writ does not understand');
+  if (header['alg'] !== 'EdDSA')
+    return fail('ERR_TOKEN_ALG', `token algorithm ${JSON.stringify(header['alg'] ?? null)} is not EdDSA`);
+  if (header['typ'] !== TOKEN_TYPE)
+    return fail('ERR_TOKEN_TYPE', `token type ${JSON.stringify(header['typ'] ?? null)} is not ${TOKEN_TYPE}`);
+  if (header['crit'] !== undefined)
+    return fail('ERR_TOKEN_MALFORMED', 'token has critical header parameters writ does not understand');
   const kid = header['kid'];
   const key = typeof kid === 'string' ? keys.get(kid) : undefined;
   if (key === undefined) return fail('ERR_TOKEN_UNKNOWN_KEY', 'token was signed by an unknown key');
@@ -133,12 +150,16 @@ export function verifyExecutionToken(token: string, keys: KeySet, expect: Verify
   }
   const payload = decodeJsonSegment(p);
   const claims = isJsonObject(payload) ? claimsOf(payload) : null;
-  if (claims === null || claims.iss !== TOKEN_ISSUER) return fail('ERR_TOKEN_CLAIMS', 'token claims are missing or malformed');
+  if (claims === null || claims.iss !== TOKEN_ISSUER)
+    return fail('ERR_TOKEN_CLAIMS', 'token claims are missing or malformed');
   const now = Math.floor(expect.nowMs / 1000);
   const skew = expect.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   if (now > claims.exp + skew) return fail('ERR_TOKEN_EXPIRED', `token expired at ${claims.exp}`);
-  if (claims.iat > now + skew) return fail('ERR_TOKEN_NOT_YET_VALID', `token issued in the future (${claims.iat})`);
-  if (claims.aud !== expect.audience) return fail('ERR_TOKEN_AUDIENCE', `token audience "${claims.aud}" is not "${expect.audience}"`);
-  if (claims.ah !== expect.actionHash) return fail('ERR_TOKEN_ACTION_MISMATCH', 'request does not match the action the token binds');
+  if (claims.iat > now + skew)
+    return fail('ERR_TOKEN_NOT_YET_VALID', `token issued in the future (${claims.iat})`);
+  if (claims.aud !== expect.audience)
+    return fail('ERR_TOKEN_AUDIENCE', `token audience "${claims.aud}" is not "${expect.audience}"`);
+  if (claims.ah !== expect.actionHash)
+    return fail('ERR_TOKEN_ACTION_MISMATCH', 'request does not match the action the token binds');
   return { ok: true, claims };
 }

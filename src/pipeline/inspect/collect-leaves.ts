@@ -16,7 +16,14 @@ function childPath(parent: string, key: string): string {
 }
 
 /** Walks a JSON value depth-first, pushing its string leaves (numbers are not strings: no leaf). */
-function walk(value: JsonValue, path: string, key: string, source: LeafSource, out: StringLeaf[], depth: number) {
+function walk(
+  value: JsonValue,
+  path: string,
+  key: string,
+  source: LeafSource,
+  out: StringLeaf[],
+  depth: number,
+) {
   if (out.length >= LEAF_LIMITS.maxLeaves) return;
   if (typeof value === 'string') {
     out.push({ path, key, value, source, decodedBy: [] });
@@ -24,7 +31,8 @@ function walk(value: JsonValue, path: string, key: string, source: LeafSource, o
   }
   if (value === null || typeof value !== 'object' || depth >= LEAF_LIMITS.maxDepth) return;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) walk(value[i] as JsonValue, `${path}[${i}]`, '', source, out, depth + 1);
+    for (let i = 0; i < value.length; i++)
+      walk(value[i] as JsonValue, `${path}[${i}]`, '', source, out, depth + 1);
     return;
   }
   for (const k of Object.keys(value)) {
@@ -39,15 +47,28 @@ export function collectLeaves(action: Action, headers: Readonly<Record<string, s
   const out: StringLeaf[] = [];
   walk(action.action.arguments, '$.action.arguments', '', 'arguments', out, 0);
   out.push({ path: '$.resource.uri', key: 'uri', value: action.resource.uri, source: 'url', decodedBy: [] });
-  out.push({ path: '$.resource.path', key: 'path', value: action.resource.path, source: 'url', decodedBy: [] });
+  out.push({
+    path: '$.resource.path',
+    key: 'path',
+    value: action.resource.path,
+    source: 'url',
+    decodedBy: [],
+  });
   for (const [name, values] of Object.entries(action.resource.query)) {
     values.forEach((v, i) =>
-      out.push({ path: `${childPath('$.resource.query', name)}[${i}]`, key: name.toLowerCase(), value: v, source: 'query', decodedBy: [] }),
+      out.push({
+        path: `${childPath('$.resource.query', name)}[${i}]`,
+        key: name.toLowerCase(),
+        value: v,
+        source: 'query',
+        decodedBy: [],
+      }),
     );
   }
   for (const name of INSPECTED_HEADERS) {
     const v = headers[name];
-    if (v !== undefined) out.push({ path: `$.headers.${name}`, key: name, value: v, source: 'header', decodedBy: [] });
+    if (v !== undefined)
+      out.push({ path: `$.headers.${name}`, key: name, value: v, source: 'header', decodedBy: [] });
   }
   return out;
 }

@@ -22,7 +22,9 @@ export interface ParsedRequest {
 /** What an adapter contributes: the action part and any resource facts it can read from the call. */
 export interface AdapterResult {
   readonly action: ActionPart;
-  readonly resource?: Partial<Pick<Resource, 'database' | 'table' | 'filePath' | 'environment' | 'recipients'>>;
+  readonly resource?: Partial<
+    Pick<Resource, 'database' | 'table' | 'filePath' | 'environment' | 'recipients'>
+  >;
 }
 
 /** A protocol adapter. Stateless; `normalize` throws WritError on malformed protocol messages. */

@@ -44,12 +44,20 @@ function parseQuery(query: string): Record<string, string[]> {
   return out;
 }
 
-function parseBody(raw: RawRequest, contentType: string, looksJson: boolean): { body: JsonValue; isJson: boolean } {
+function parseBody(
+  raw: RawRequest,
+  contentType: string,
+  looksJson: boolean,
+): { body: JsonValue; isJson: boolean } {
   if (raw.body.length === 0) return { body: null, isJson: false };
   if (isJsonMediaType(contentType) || (contentType === '' && looksJson)) {
     return { body: parseStrictJson(decodeUtf8Strict(raw.body)), isJson: true };
   }
-  if (contentType.startsWith('text/') || contentType === 'application/x-www-form-urlencoded' || contentType === '') {
+  if (
+    contentType.startsWith('text/') ||
+    contentType === 'application/x-www-form-urlencoded' ||
+    contentType === ''
+  ) {
     return { body: decodeUtf8Strict(raw.body), isJson: false };
   }
   // Binary content types are bound by hash but not inspected; policy can match on content type.
@@ -100,7 +108,11 @@ export function selectAdapter(request: ParsedRequest, adapters: readonly Adapter
 }
 
 /** Turns a raw request into the unified action model. Throws WritError on malformed input. */
-export function normalizeRequest(raw: RawRequest, config: NormalizeConfig, adapters: readonly Adapter[] = ADAPTERS): Action {
+export function normalizeRequest(
+  raw: RawRequest,
+  config: NormalizeConfig,
+  adapters: readonly Adapter[] = ADAPTERS,
+): Action {
   const request = parseRequest(raw);
   const result = selectAdapter(request, adapters).normalize(request);
   const hints = result.resource ?? {};

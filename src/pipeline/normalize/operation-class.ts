@@ -4,11 +4,52 @@ import type { OperationClass } from '../model/action.js';
 // Verbs are matched as whole words of the tool name (split on _ - . / and camelCase).
 const VERB_CLASSES: ReadonlyArray<readonly [OperationClass, ReadonlySet<string>]> = [
   ['delete', new Set(['delete', 'remove', 'drop', 'destroy', 'purge', 'truncate', 'erase', 'rm', 'unlink'])],
-  ['exec', new Set(['exec', 'execute', 'run', 'shell', 'bash', 'sh', 'spawn', 'eval', 'command', 'terminal'])],
-  ['send', new Set(['send', 'email', 'mail', 'post', 'publish', 'notify', 'message', 'reply', 'forward', 'share'])],
+  [
+    'exec',
+    new Set(['exec', 'execute', 'run', 'shell', 'bash', 'sh', 'spawn', 'eval', 'command', 'terminal']),
+  ],
+  [
+    'send',
+    new Set(['send', 'email', 'mail', 'post', 'publish', 'notify', 'message', 'reply', 'forward', 'share']),
+  ],
   ['admin', new Set(['grant', 'revoke', 'admin', 'chmod', 'chown', 'permission', 'role', 'policy'])],
-  ['write', new Set(['write', 'update', 'create', 'insert', 'put', 'set', 'upload', 'edit', 'patch', 'modify', 'save', 'merge', 'commit', 'push'])],
-  ['read', new Set(['get', 'list', 'read', 'query', 'search', 'select', 'fetch', 'find', 'describe', 'show', 'view', 'download', 'lookup'])],
+  [
+    'write',
+    new Set([
+      'write',
+      'update',
+      'create',
+      'insert',
+      'put',
+      'set',
+      'upload',
+      'edit',
+      'patch',
+      'modify',
+      'save',
+      'merge',
+      'commit',
+      'push',
+    ]),
+  ],
+  [
+    'read',
+    new Set([
+      'get',
+      'list',
+      'read',
+      'query',
+      'search',
+      'select',
+      'fetch',
+      'find',
+      'describe',
+      'show',
+      'view',
+      'download',
+      'lookup',
+    ]),
+  ],
 ];
 
 const SQL_CLASSES: Readonly<Record<string, OperationClass>> = {

@@ -92,7 +92,10 @@ class Parser {
       const key = this.parseString();
       if (Object.hasOwn(obj, key)) {
         this.pos = keyStart;
-        throw new WritError('ERR_JSON_DUPLICATE_KEY', `duplicate key ${JSON.stringify(key.slice(0, 64))} at offset ${keyStart}`);
+        throw new WritError(
+          'ERR_JSON_DUPLICATE_KEY',
+          `duplicate key ${JSON.stringify(key.slice(0, 64))} at offset ${keyStart}`,
+        );
       }
       this.skipWhitespace();
       if (this.text.charCodeAt(this.pos) !== 0x3a) this.fail('expected ":"');

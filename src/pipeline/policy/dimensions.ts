@@ -2,6 +2,7 @@
 import { SEVERITY_ORDER, severityRank, type Severity } from '../model/finding.js';
 import { emailDomain } from '../normalize/host-pattern.js';
 import type { PolicyInput } from './policy-input.js';
+import { argumentCommands } from './shell-commands.js';
 
 export type DimensionType = 'string' | 'number' | 'boolean' | 'strings' | 'severity';
 export type DimensionValue = string | number | boolean | readonly string[] | null;
@@ -43,11 +44,25 @@ function localTime(input: PolicyInput, timezone: string): { hour: number; weekda
 
 /** The highest severity among findings whose id starts with `prefix` (an inspector id or a finding id). */
 export function maxSeverity(input: PolicyInput, prefix: string): Severity | null {
+  const key = `sev:${prefix}`;
+  const cached = input.memo.get(key);
+  if (cached !== undefined) return cached as Severity | null;
   let best = -1;
   for (const f of input.findings) {
     if (f.id === prefix || f.inspector === prefix || f.id.startsWith(`${prefix}.`)) best = Math.max(best, severityRank(f.severity));
   }
-  return best < 0 ? null : (SEVERITY_ORDER[best] ?? null);
+  const value = best < 0 ? null : (SEVERITY_ORDER[best] ?? null);
+  input.memo.set(key, value);
+  return value;
+}
+
+/** The programs the call's shell arguments start, parsed once per decision. */
+function commands(input: PolicyInput): readonly string[] {
+  const cached = input.memo.get('commands');
+  if (cached !== undefined) return cached as readonly string[];
+  const value = argumentCommands(input.action.action.arguments);
+  input.memo.set('commands', value);
+  return value;
 }
 
 const SEVERITY_POINTS: Readonly<Record<Severity, number>> = { info: 0, low: 5, medium: 15, high: 40, critical: 80 };
@@ -70,6 +85,8 @@ export const DIMENSIONS: readonly Dimension[] = [
   dim('action.tool', 'string', 'the tool name (MCP tool, or "<METHOD> <host>")', (i) => i.action.action.tool),
   dim('action.operation', 'string', 'read, write, delete, send, exec, admin or unknown', (i) => i.action.action.operation),
   dim('action.http_method', 'string', 'the HTTP method', (i) => i.action.action.httpMethod),
+  dim('action.command', 'string', 'the first program a command/cmd/script argument starts (as written, not resolved)', (i) => commands(i)[0] ?? null),
+  dim('action.commands', 'strings', 'every program a command/cmd/script argument starts, after ; && || | ( $( <( and newlines', (i) => commands(i)),
   dim('action.mcp_method', 'string', 'the MCP JSON-RPC method (tools/call, tools/list, ...)', (i) => i.action.action.mcpMethod),
   dim('resource.uri', 'string', 'the full request URI', (i) => i.action.resource.uri),
   dim('resource.scheme', 'string', 'the URI scheme', (i) => i.action.resource.scheme),
@@ -93,6 +110,9 @@ export const DIMENSIONS: readonly Dimension[] = [
   dim('context.content_type', 'string', 'the request media type', (i) => i.action.context.contentType),
   dim('context.time.hour', 'number', 'hour of day (0-23) in the policy time zone', (i, e) => localTime(i, e.timezone).hour),
   dim('context.time.weekday', 'string', 'day of week (mon..sun) in the policy time zone', (i, e) => localTime(i, e.timezone).weekday),
+  dim('context.request_rate', 'number', 'calls per minute by this subject; null (never 0) until the pipeline measures it', (i) =>
+    i.facts.requestRate ?? null,
+  ),
   dim('context.record_count', 'number', 'the largest record count an inspector reported', (i) =>
     i.findings.reduce((n, f) => Math.max(n, f.count ?? 0), 0),
   ),

@@ -1,15 +1,25 @@
-/** What rules are evaluated over: the frozen action, the inspector findings, and the decision time. */
+/** What rules are evaluated over: the frozen action, the inspector findings, and facts the pipeline adds. */
 import type { Action } from '../model/action.js';
 import type { Finding } from '../model/finding.js';
+
+/** Facts about a call that live outside the action itself; the pipeline fills them when it has them. */
+export interface PolicyFacts {
+  /**
+   * Calls per minute by this subject, counted by the rate stage (a later issue). Absent means "not
+   * measured": `context.request_rate` is then null, so `gt`/`lt` conditions on it are false, never 0.
+   */
+  readonly requestRate?: number;
+}
 
 export interface PolicyInput {
   readonly action: Action;
   readonly findings: readonly Finding[];
+  readonly facts: PolicyFacts;
   /** Memo for dimensions that cost something to compute (time parts, signal maxima); per decision. */
   readonly memo: Map<string, unknown>;
 }
 
 /** Makes the input for one evaluation. */
-export function policyInput(action: Action, findings: readonly Finding[]): PolicyInput {
-  return { action, findings, memo: new Map() };
+export function policyInput(action: Action, findings: readonly Finding[], facts: PolicyFacts = {}): PolicyInput {
+  return { action, findings, facts, memo: new Map() };
 }

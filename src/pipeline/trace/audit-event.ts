@@ -23,7 +23,12 @@ export interface DecisionEvent {
   readonly body_bytes: number;
   readonly action_hash: string | null;
   readonly token_id: string | null;
-  readonly findings: ReadonlyArray<{ readonly id: string; readonly severity: string; readonly path: string; readonly evidence: string }>;
+  readonly findings: ReadonlyArray<{
+    readonly id: string;
+    readonly severity: string;
+    readonly path: string;
+    readonly evidence: string;
+  }>;
   readonly obligations?: JsonValue;
   readonly message?: string;
 }

@@ -4,7 +4,16 @@
  * record), which bounds what a machine crash can lose. On open, a torn last line is moved aside,
  * reported, and recorded in the chain itself; the chain resumes from the last whole record.
  */
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { AuditEvent } from './audit-event.js';
 import type { AppendedRecord, AuditLog } from './audit-log.js';
@@ -50,10 +59,18 @@ function readTail(fd: number): Tail {
   }
   const prevNewline = buf.lastIndexOf(0x0a, lastNewline - 1);
   const line = buf.subarray(prevNewline + 1, lastNewline).toString('utf8');
-  const record = JSON.parse(line) as { seq: number; time: string; prev: string; event: unknown; hash: string };
+  const record = JSON.parse(line) as {
+    seq: number;
+    time: string;
+    prev: string;
+    event: unknown;
+    hash: string;
+  };
   // SECURITY: refuse to extend a chain whose last record does not verify; resuming would launder it.
   if (recordHash(record.seq, record.time, record.prev, record.event) !== record.hash) {
-    throw new Error(`audit log last record (seq ${record.seq}) does not match its hash; run "writ audit verify"`);
+    throw new Error(
+      `audit log last record (seq ${record.seq}) does not match its hash; run "writ audit verify"`,
+    );
   }
   return { seq: record.seq, hash: record.hash, tornOffset };
 }
@@ -91,7 +108,15 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
     writeFileSync(movedTo, torn, { mode: 0o600 });
     ftruncateSync(fd, tail.tornOffset);
     const tornSha256 = createHash('sha256').update(torn).digest('hex');
-    writeRecord({ type: 'audit.recovered-torn-tail', torn_bytes: torn.length, torn_sha256: tornSha256, moved_to: movedTo }, now());
+    writeRecord(
+      {
+        type: 'audit.recovered-torn-tail',
+        torn_bytes: torn.length,
+        torn_sha256: tornSha256,
+        moved_to: movedTo,
+      },
+      now(),
+    );
     fsyncSync(fd);
     options.onRecovery?.({ tornBytes: torn.length, tornSha256, movedTo, resumedAtSeq: seq });
   }
@@ -129,4 +154,3 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
     },
   };
 }
-

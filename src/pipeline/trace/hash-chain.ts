@@ -28,7 +28,12 @@ export function recordHash(seq: number, time: string, prev: string, event: unkno
 }
 
 /** Builds the next record and its JSON line (canonical, newline-terminated). */
-export function chainRecord(prev: string, seq: number, timeMs: number, event: AuditEvent): { record: AuditRecord; line: string } {
+export function chainRecord(
+  prev: string,
+  seq: number,
+  timeMs: number,
+  event: AuditEvent,
+): { record: AuditRecord; line: string } {
   const time = new Date(timeMs).toISOString();
   const hash = recordHash(seq, time, prev, event);
   const record: AuditRecord = { seq, time, prev, event, hash };
@@ -36,12 +41,7 @@ export function chainRecord(prev: string, seq: number, timeMs: number, event: Au
 }
 
 export type ChainProblem =
-  | 'unparseable'
-  | 'torn-last-line'
-  | 'bad-shape'
-  | 'bad-sequence'
-  | 'broken-link'
-  | 'bad-hash';
+  'unparseable' | 'torn-last-line' | 'bad-shape' | 'bad-sequence' | 'broken-link' | 'bad-hash';
 
 export interface ChainVerdict {
   readonly ok: boolean;
@@ -70,12 +70,20 @@ export class ChainVerifier {
     }
     if (!isJsonObject(parsed as JsonValue)) return this.fail('bad-shape', 'record is not an object');
     const r = parsed as Record<string, unknown>;
-    if (typeof r['seq'] !== 'number' || typeof r['time'] !== 'string' || typeof r['prev'] !== 'string' || typeof r['hash'] !== 'string' || !('event' in r)) {
+    if (
+      typeof r['seq'] !== 'number' ||
+      typeof r['time'] !== 'string' ||
+      typeof r['prev'] !== 'string' ||
+      typeof r['hash'] !== 'string' ||
+      !('event' in r)
+    ) {
       return this.fail('bad-shape', 'record lacks seq, time, prev, event or hash');
     }
     if (Object.keys(r).length !== 5) return this.fail('bad-shape', 'record has extra fields');
-    if (r['seq'] !== this.expectedSeq) return this.fail('bad-sequence', `expected seq ${this.expectedSeq}, found ${String(r['seq'])}`);
-    if (r['prev'] !== this.prev) return this.fail('broken-link', `prev does not match the hash of record ${this.expectedSeq - 1}`);
+    if (r['seq'] !== this.expectedSeq)
+      return this.fail('bad-sequence', `expected seq ${this.expectedSeq}, found ${String(r['seq'])}`);
+    if (r['prev'] !== this.prev)
+      return this.fail('broken-link', `prev does not match the hash of record ${this.expectedSeq - 1}`);
     const expected = recordHash(r['seq'], r['time'], r['prev'], r['event']);
     if (expected !== r['hash']) return this.fail('bad-hash', 'hash does not match the record content');
     this.prev = expected;

@@ -42,7 +42,8 @@ export const mcpAdapter: Adapter = {
     if (!isJsonObject(body)) throw new WritError('ERR_MCP_INVALID', 'JSON-RPC batches are not accepted');
     if (body['jsonrpc'] !== '2.0') throw new WritError('ERR_MCP_INVALID', 'jsonrpc must be "2.0"');
     const method = body['method'];
-    if (typeof method !== 'string') throw new WritError('ERR_MCP_INVALID', 'JSON-RPC request without a method');
+    if (typeof method !== 'string')
+      throw new WritError('ERR_MCP_INVALID', 'JSON-RPC request without a method');
     const params = body['params'] ?? null;
     if (params !== null && !isJsonObject(params) && !Array.isArray(params)) {
       throw new WritError('ERR_MCP_INVALID', 'params must be an object or an array');
@@ -54,7 +55,8 @@ export const mcpAdapter: Adapter = {
         throw new WritError('ERR_MCP_INVALID', 'tools/call params.name must be a non-empty string');
       }
       const args = params['arguments'] ?? {};
-      if (!isJsonObject(args)) throw new WritError('ERR_MCP_INVALID', 'tools/call params.arguments must be an object');
+      if (!isJsonObject(args))
+        throw new WritError('ERR_MCP_INVALID', 'tools/call params.arguments must be an object');
       return toolCall(name, args);
     }
     // initialize, tools/list, resources/read...: governed as MCP methods without a tool.
