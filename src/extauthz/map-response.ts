@@ -33,7 +33,7 @@ function dynamicMetadata(v: Verdict): NonNullable<CheckResponse['dynamic_metadat
       writ_tool: str(v.trace.normalized?.tool),
       writ_operation: str(v.trace.normalized?.operation),
       writ_subject: str(v.trace.normalized?.subject),
-      writ_findings: list(v.findings.map((f) => `${f.id}:${f.severity}`)),
+      writ_findings: list(v.trace.inspectors.map((f) => `${f.id}:${f.severity}`)),
       writ_token_id: str(v.trace.enforcement.tokenId),
       writ_audit_seq: audit === null ? { nullValue: 'NULL_VALUE' } : { numberValue: audit.seq },
       writ_audit_hash: str(audit?.hash),
@@ -50,7 +50,7 @@ export function denyBody(v: Verdict): string {
     message: v.message,
     trace_id: v.traceId,
     rules: v.rules,
-    findings: v.findings.map((f) => f.id),
+    findings: v.trace.inspectors.map((f) => f.id),
     ...(v.details === undefined ? {} : v.details),
   });
 }

@@ -5,6 +5,7 @@ import type { Action } from './model/action.js';
 import type { Finding } from './model/finding.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import type { Decision } from './policy/types.js';
+import { summarizeFindings } from './summarize-findings.js';
 import type { DecisionEvent } from './trace/audit-event.js';
 import type { DecisionTrace, Verdict } from './verdict.js';
 
@@ -40,6 +41,7 @@ export function makeOutcome(o: OutcomeInput): Outcome {
   const raw = o.raw;
   const action = o.action ?? null;
   const findings = o.findings ?? [];
+  const summary = summarizeFindings(findings);
   const q = raw?.path.indexOf('?') ?? -1;
   const path = raw === null ? '' : q === -1 ? raw.path : raw.path.slice(0, q);
   const message = o.message ?? REASON_CODES[o.code];
@@ -62,7 +64,7 @@ export function makeOutcome(o: OutcomeInput): Outcome {
             database: action.resource.database,
             external: action.resource.external,
           },
-    inspectors: findings.map((f) => ({ id: f.id, severity: f.severity, path: f.path })),
+    inspectors: summary.map((f) => ({ id: f.id, severity: f.severity, path: f.path, occurrences: f.occurrences })),
     policy:
       o.rules === undefined && o.code.startsWith('ERR_')
         ? null
@@ -109,7 +111,7 @@ export function makeOutcome(o: OutcomeInput): Outcome {
     action_hash: o.actionHash ?? null,
     token_id: o.tokenId ?? null,
     // Evidence is already redacted by the inspectors; the path says where, never the raw value.
-    findings: findings.map((f) => ({ id: f.id, severity: f.severity, path: f.path, evidence: f.evidence })),
+    findings: summary,
     ...(o.obligations ? { obligations: o.obligations } : {}),
     ...(o.code.startsWith('ERR_') ? { message: message.slice(0, 300) } : {}),
   };

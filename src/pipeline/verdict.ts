@@ -25,6 +25,7 @@ export interface DecisionTrace {
     readonly id: string;
     readonly severity: string;
     readonly path: string;
+    readonly occurrences: number;
   }>;
   readonly policy: {
     readonly decision: Decision;

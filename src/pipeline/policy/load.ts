@@ -7,9 +7,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { findDimension, type DimensionEnv } from './dimensions.js';
-import { compileSpec, ConditionError, type NamedLists } from './operators.js';
+import type { PolicyInput } from './policy-input.js';
+import { compileSpec, ConditionError, equalitySet, type NamedLists } from './operators.js';
+import { buildRuleIndex } from './rule-index.js';
 import type { ApprovalSettings, CompiledCondition, CompiledRule, Effect, Obligations, PolicySet, SourceLocation } from './types.js';
+import { findUnreachableRules } from './unreachable.js';
 
+/** The schema version every policy file declares. */
 export const POLICY_API_VERSION = 'writ.dev/v1';
 const EFFECTS: readonly Effect[] = ['allow', 'deny', 'require_approval', 'allow_with_obligations'];
 const TOP_KEYS = ['apiVersion', 'kind', 'settings', 'lists', 'rules'];
@@ -17,6 +21,7 @@ const RULE_KEYS = ['id', 'description', 'priority', 'effect', 'when', 'when_any'
 const RULE_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const LIST_NAME = /^[a-z][a-z0-9_]*$/;
 
+/** One problem found while loading, with where it was written. */
 export interface PolicyProblem extends SourceLocation {
   readonly message: string;
 }
@@ -29,14 +34,18 @@ export class PolicyLoadError extends Error {
   }
 }
 
+/** How a policy set is loaded. */
 export interface LoadOptions {
   /** Inspector ids that `signals.<id>` may name; unknown ones are load errors. */
   readonly knownInspectors?: ReadonlySet<string>;
   /** Shown in messages instead of absolute paths. */
   readonly baseDir?: string;
+  /** Report rules another rule makes unreachable as errors (default true). */
+  readonly checkUnreachable?: boolean;
 }
 
-interface SourceFile {
+/** One policy file's name (as shown in messages) and text. */
+export interface SourceFile {
   readonly name: string;
   readonly text: string;
 }
@@ -133,7 +142,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
       return { file, line: pos.line, column: pos.col };
     };
     const report = (n: Node | null | undefined, message: string) => problems.push({ ...at(n), message });
-    const rule = compileRule(node, lists, env, options, at, report);
+    const rule = compileRule(node, lists, env, options, at, report, rules.length);
     if (rule === null) continue;
     const dup = seen.get(rule.id);
     if (dup !== undefined) report(node, `rule id "${rule.id}" is already used at ${dup.file}:${dup.line}`);
@@ -141,11 +150,33 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     rules.push(rule);
   }
   if (problems.length > 0) throw new PolicyLoadError(problems);
-  rules.sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
+  rules.sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ordered = rules.map((r, ordinal) => ({ ...r, ordinal }));
+  if (options.checkUnreachable !== false) {
+    for (const { rule, coveredBy: by } of findUnreachableRules(ordered)) {
+      const why = EFFECT_RANKED.indexOf(by.effect) > EFFECT_RANKED.indexOf(rule.effect) ? `its effect ${by.effect} wins over ${rule.effect}` : `it comes first with the same effect`;
+      problems.push({
+        ...rule.location,
+        message:
+          `rule "${rule.id}" is unreachable: rule "${by.id}" at ${by.location.file}:${by.location.line}:${by.location.column} ` +
+          `(priority ${by.priority}) matches every request it matches and ${why}; narrow or remove one of them`,
+      });
+    }
+    if (problems.length > 0) throw new PolicyLoadError(problems);
+  }
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f.name}\0${f.text}\0`);
-  return { version: hash.digest('hex').slice(0, 16), rules, lists, timezone, files: files.map((f) => f.name) };
+  return {
+    version: hash.digest('hex').slice(0, 16),
+    rules: ordered,
+    lists,
+    timezone,
+    files: files.map((f) => f.name),
+    index: buildRuleIndex(ordered),
+  };
 }
+
+const EFFECT_RANKED: readonly Effect[] = ['allow', 'allow_with_obligations', 'require_approval', 'deny'];
 
 function validTimezone(tz: string): boolean {
   try {
@@ -163,6 +194,7 @@ function compileRule(
   options: LoadOptions,
   at: (n: Node | null | undefined) => SourceLocation,
   report: (n: Node | null | undefined, message: string) => void,
+  ordinal: number,
 ): CompiledRule | null {
   if (!isMap(node)) {
     report(node, 'a rule is a mapping with id, effect and conditions');
@@ -210,11 +242,16 @@ function compileRule(
       }
       const spec: unknown = pair.value === null ? null : (pair.value as Node).toJSON();
       try {
-        const pred = compileSpec(spec, dim.type, lists);
+        const holds = compileSpec(spec, dim.type, lists);
+        const read = (input: PolicyInput) => dim.read(input, env);
+        const oneOf = equalitySet(spec, dim.type, lists);
         out.push({
           dimension: dimName,
           source: JSON.stringify(spec),
-          test: (input) => pred(dim.read(input, env)),
+          read,
+          holds,
+          test: (input) => holds(dim.read(input, env)),
+          ...(oneOf === undefined ? {} : { oneOf }),
           location: at(pair.key),
         });
       } catch (err) {
@@ -261,6 +298,7 @@ function compileRule(
     ...(approval === undefined ? {} : { approval }),
     ...(obligations === undefined ? {} : { obligations }),
     location: at(node),
+    ordinal,
   };
 }
 

@@ -8,6 +8,7 @@ import { RE2JS } from 're2js';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../model/finding.js';
 import type { DimensionType, DimensionValue } from './dimensions.js';
 
+/** A compiled condition over one dimension value. */
 export type Predicate = (value: DimensionValue) => boolean;
 
 /** A condition the loader could not compile; the loader adds file:line:column. */
@@ -18,6 +19,7 @@ export class ConditionError extends Error {
 /** Named lists a condition may reference as `$name`. */
 export type NamedLists = Readonly<Record<string, readonly string[]>>;
 
+/** Every operator a condition may use. */
 export const OPERATORS = [
   'equals', 'in', 'not_in', 'glob', 'regex', 'cidr', 'gt', 'gte', 'lt', 'lte', 'between',
   'exists', 'not', 'any', 'all', 'contains', 'severity_at_least',
@@ -182,4 +184,24 @@ export function compileSpec(spec: Spec, type: DimensionType, lists: NamedLists):
     return compileOperator(type === 'strings' ? 'contains' : 'equals', spec, type, lists);
   }
   throw new ConditionError('a condition is a scalar, a list, or a mapping of operators');
+}
+
+/**
+ * The finite set of scalar values a condition holds for, when it is a plain equality (`x`, `[x, y]`,
+ * `$list`, `{equals: x}`, `{in: ...}`) on a scalar dimension; otherwise undefined.
+ */
+export function equalitySet(spec: Spec, type: DimensionType, lists: NamedLists): ReadonlySet<string | number | boolean> | undefined {
+  if (type === 'strings') return undefined;
+  if (isPlainObject(spec)) {
+    const keys = Object.keys(spec);
+    if (keys.length !== 1) return undefined;
+    const arg = spec['equals'];
+    if (keys[0] === 'equals') return typeof arg === 'string' || typeof arg === 'number' || typeof arg === 'boolean' ? new Set([arg]) : undefined;
+    if (keys[0] === 'in') return new Set(resolveList(spec['in'], lists, 'in'));
+    return undefined;
+  }
+  if (typeof spec === 'string' && spec.startsWith('$')) return new Set(resolveList(spec, lists, 'in'));
+  if (Array.isArray(spec)) return new Set(resolveList(spec, lists, 'in'));
+  if (typeof spec === 'string' || typeof spec === 'number' || typeof spec === 'boolean') return new Set([spec]);
+  return undefined;
 }

@@ -1,9 +1,15 @@
 /** Policy types: what a validated, compiled policy set looks like, and what evaluating it yields. */
 import type { JsonObject } from '../model/json.js';
+import type { DimensionValue } from './dimensions.js';
 import type { PolicyInput } from './policy-input.js';
 
+/** What a rule does when it matches. */
 export type Effect = 'allow' | 'deny' | 'require_approval' | 'allow_with_obligations';
 
+/** Effects from weakest to strongest, in combining order: a stronger matching effect decides. */
+export const EFFECT_STRENGTH: Readonly<Record<Effect, number>> = { allow: 0, allow_with_obligations: 1, require_approval: 2, deny: 3 };
+
+/** What a policy decides. */
 export type Decision = 'ALLOW' | 'DENY' | 'REQUIRE_APPROVAL' | 'ALLOW_WITH_OBLIGATIONS';
 
 /** Settings for a require_approval rule. */
@@ -33,10 +39,21 @@ export interface CompiledCondition {
   readonly dimension: string;
   /** The condition as written, for explanations (`{"in":"$production_databases"}`). */
   readonly source: string;
+  /** Reads the dimension's value from an input. */
+  readonly read: (input: PolicyInput) => DimensionValue;
+  /** The compiled predicate over a dimension value. */
+  readonly holds: (value: DimensionValue) => boolean;
+  /** `holds(read(input))`. */
   readonly test: (input: PolicyInput) => boolean;
+  /**
+   * When the condition holds exactly for a finite set of scalar values (`equals`, `in`, a bare scalar or
+   * list), that set: the evaluator indexes on it and the shadow check compares it.
+   */
+  readonly oneOf?: ReadonlySet<string | number | boolean>;
   readonly location: SourceLocation;
 }
 
+/** A rule after validation: conditions compiled, settings parsed, position kept for messages. */
 export interface CompiledRule {
   readonly id: string;
   readonly description: string;
@@ -47,6 +64,8 @@ export interface CompiledRule {
   readonly approval?: ApprovalSettings;
   readonly obligations?: Obligations;
   readonly location: SourceLocation;
+  /** Position in the set's evaluation order (priority descending, then id); decisions list ids in it. */
+  readonly ordinal: number;
 }
 
 /** A validated policy set: only `loadPolicySet` makes one, so evaluation never meets a parse error. */
@@ -57,7 +76,23 @@ export interface PolicySet {
   readonly lists: Readonly<Record<string, readonly string[]>>;
   readonly timezone: string;
   readonly files: readonly string[];
+  /** The evaluator's lookup structure, built once at load. */
+  readonly index: RuleIndex;
 }
+
+/** Rules of one effect, bucketed by the value of a dimension every one of their alternatives pins down. */
+export interface EffectIndex {
+  /** Rules no single equality pins down: always evaluated. */
+  readonly unindexed: readonly CompiledRule[];
+  readonly keyed: ReadonlyArray<{
+    readonly dimension: string;
+    readonly read: (input: PolicyInput) => DimensionValue;
+    readonly buckets: ReadonlyMap<DimensionValue, readonly CompiledRule[]>;
+  }>;
+}
+
+/** One EffectIndex per effect, strongest first: evaluation stops at the first effect with a match. */
+export type RuleIndex = ReadonlyArray<{ readonly effect: Effect; readonly index: EffectIndex }>;
 
 /** What policy decided, and which rules decided it. */
 export interface PolicyDecision {

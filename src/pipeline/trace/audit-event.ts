@@ -28,6 +28,7 @@ export interface DecisionEvent {
     readonly severity: string;
     readonly path: string;
     readonly evidence: string;
+    readonly occurrences: number;
   }>;
   readonly obligations?: JsonValue;
   readonly message?: string;

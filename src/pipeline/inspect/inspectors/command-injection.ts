@@ -22,9 +22,12 @@ const PROBE_COMMANDS = new Set([
   'route', 'ip', 'ss', 'lsof', 'mount', 'df', 'du', 'uptime', 'date', 'expr', 'xterm', 'openssl', 'dd', 'system',
 ]);
 
+/** Commands that ignore stdin: piping into them is a probe, not a pipeline. */
+const PIPE_PROBES = new Set(['id', 'whoami', 'uname', 'systeminfo', 'ifconfig', 'ipconfig', 'hostname', 'net', 'ls', 'dir', 'ping', 'sleep', 'nslookup', 'netstat', 'pwd', 'ver', 'tasklist']);
+
 /** Code-execution calls in PHP, Python, Node, Ruby, Java and SSI, wherever they appear. */
 const CODE_EXEC =
-  /(?:<\?php|<\?=|<!--#exec\b|\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|assert|create_function)\s*\(\s*['"$`]|\bos\.(?:system|popen|exec[lv]p?e?)\s*\(|\bsubprocess\.(?:call|run|Popen|check_output|check_call)\s*\(|\brequire\s*\(\s*['"]child_process['"]\s*\)|\bchild_process\b|\bRuntime\.getRuntime\(\)\.exec|\bProcessBuilder\s*\(|\b__import__\s*\(\s*['"]os['"]\s*\)|\bKernel\.(?:system|exec)|\bIO\.popen|%x\{|\bphpinfo\s*\(\s*\))/i;
+  /(?:<\?php|<\?=|<!--#exec\b|\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|assert|create_function)\s*\(\s*['"$`]|\bos\.(?:system|popen|exec[lv]p?e?)\s*\(|\bsubprocess\.(?:call|run|Popen|check_output|check_call)\s*\(|\brequire\s*\(\s*['"]child_process['"]\s*\)|\bchild_process\b|\bRuntime\.getRuntime\(\)\.exec|\bProcessBuilder\s*\(|\b__import__\s*\(\s*['"]os['"]\s*\)|\bKernel\.(?:system|exec)|\bIO\.popen|%x\{|\bphpinfo\s*\(\s*\)|\$\{\s{0,4}[a-z_]{1,30}\s{0,4}\()/i;
 
 /** Reverse shells and bind shells in the usual one-liner forms. */
 const REVERSE_SHELL =
@@ -52,7 +55,8 @@ function push(out: Finding[], kind: string, leaf: StringLeaf, text: string, at =
 
 /** Commands after a separator or inside a substitution that are probes, not part of the intended pipeline. */
 function chainedProbe(text: string): number {
-  const commands = splitCommands(text);
+  // A newline separates commands like `;` does; shell-quote reads it as plain whitespace.
+  const commands = splitCommands(text.replace(/\r?\n/g, ' ; '));
   const first = programName(commands[0]?.argv ?? []);
   for (let i = 1; i < commands.length; i++) {
     const cmd = commands[i]!;
@@ -60,8 +64,8 @@ function chainedProbe(text: string): number {
     if (prog === '' || !PROBE_COMMANDS.has(prog)) continue;
     // Pipelines into filters and `cd x && make` are ordinary; probes follow `;`, `&`, `||` or open a substitution.
     const via = cmd.after;
-    if (via === '|' && !['sh', 'bash', 'zsh', 'dash', 'ksh', 'python', 'python3', 'perl', 'ruby', 'php', 'node', 'nc', 'ncat', 'netcat', 'telnet'].includes(prog)) continue;
-    if ((via === '&&' || via === '(' || via === '$(') && !['id', 'whoami', 'uname', 'systeminfo', 'nc', 'ncat', 'netcat', 'telnet', 'ifconfig', 'ipconfig', 'net', 'passwd'].includes(prog)) continue;
+    if (via === '|' && !PIPE_PROBES.has(prog) && !['sh', 'bash', 'zsh', 'dash', 'ksh', 'python', 'python3', 'perl', 'ruby', 'php', 'node', 'nc', 'ncat', 'netcat', 'telnet'].includes(prog)) continue;
+    if ((via === '&&' || via === '(' || via === '$(') && !['curl', 'wget', 'id', 'whoami', 'uname', 'systeminfo', 'nc', 'ncat', 'netcat', 'telnet', 'ifconfig', 'ipconfig', 'net', 'passwd'].includes(prog)) continue;
     if (prog === first && via !== ';' && via !== '&') continue;
     return i;
   }

@@ -17,6 +17,10 @@ const CREDENTIAL_FILE =
 const SENSITIVE_ROOT =
   /^(?:\/(?:etc|proc|sys|dev|root|boot|var\/log|var\/run|run|var\/lib|private\/etc|usr\/local\/etc)(?:\/|$)|~\/?\.|\$home\/\.|[a-z]:[\\/](?:windows|winnt|boot\.ini|inetpub|users\\[^\\]{1,64}\\(?:appdata|ntuser)|programdata)|\/users\/[^/]{1,64}\/library\/|\/home\/[^/]{1,64}\/\.)/i;
 
+/** Files that are targets wherever they sit in a path value (`..%5cwin.ini`, `%0a/bin/cat /etc/passwd`). */
+const SENSITIVE_FILE =
+  /(?:\/etc\/(?:passwd|shadow|group|hosts|issue|crontab|fstab)\b|(?:^|[\\/])(?:win\.ini|boot\.ini|system\.ini|\.htaccess|\.htpasswd|web\.config|php\.ini|httpd\.conf)\b|(?:^|[\\/])(?:windows|winnt)[\\/](?:system32|win\.ini|repair)|\/proc\/(?:self|\d{1,7})\/)/i;
+
 /** Stream wrappers and schemes that turn a path parameter into file or code access. */
 const WRAPPER = /^(?:file|php|phar|zip|data|expect|glob|jar|netdoc|compress\.zlib|compress\.bzip2|zlib):/i;
 
@@ -67,7 +71,7 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
   }
   if (credential) {
     out.push(makeFinding({ id: ID }, 'credential-file', shell ? 'high' : 'critical', leaf.path, ev, tags));
-  } else if (looksLikePath && !shell && SENSITIVE_ROOT.test(normalized.trim())) {
+  } else if (looksLikePath && !shell && (SENSITIVE_ROOT.test(normalized.trim()) || (pathKey && SENSITIVE_FILE.test(normalized)))) {
     out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
   }
   if (
@@ -97,7 +101,7 @@ export const pathTraversalInspector: Inspector = {
     for (const leaf of input.leaves) {
       if (leaf.value.length < 2 || isKeyLeaf(leaf)) continue;
       // Cheap gate: every finding needs a dot, a slash, a backslash, a percent or a NUL.
-      if (!/[./\\%\0~\uff0e\u2024\u2215]/.test(leaf.value)) continue;
+      if (!/[./\\%\0~\uff0e\u2024\u2215]|0x[25]/i.test(leaf.value)) continue;
       inspectLeaf(leaf, input, out);
     }
     return out;

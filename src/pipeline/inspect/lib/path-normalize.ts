@@ -48,6 +48,8 @@ export function countDotDotSegments(path: string): number {
     // `....//` style: extra dots still climb on servers that strip `../` once.
     while (path[j] === '.') j++;
     const after = j >= path.length ? '/' : path[j];
+    // Any non-ASCII or leftover escape right after `..` is a separator some decoder accepts (`..%c1%pc`, `..\uefc8`).
+    const exotic = after !== undefined && (after > '\x7f' || after === '%');
     if (
       (before === '/' ||
         before === '\\' ||
