@@ -17,10 +17,49 @@ const ITERATIONS = SHORT ? 500 : 5000;
 
 function action(args: JsonValue): Action {
   return {
-    subject: { spiffeId: 'spiffe://cluster.local/ns/agents/sa/bot', trustDomain: 'cluster.local', namespace: 'agents', serviceAccount: 'bot', agent: 'bot', tenant: null, roles: [], scopes: [], authMethod: 'mtls' },
-    action: { adapter: 'mcp', tool: 'email.send', operation: 'send', httpMethod: 'POST', mcpMethod: 'tools/call', arguments: args },
-    resource: { uri: 'https://mcp.tools.svc.cluster.local/mcp', scheme: 'https', host: 'mcp.tools.svc.cluster.local', port: null, path: '/mcp', query: {}, database: null, table: null, filePath: null, environment: null, recipients: ['ops@corp.example'], external: false, classification: null },
-    context: { requestId: 'bench', timeMs: 0, hops: 0, origin: 'agent', sessionId: null, bodySize: 2048, contentType: 'application/json' },
+    subject: {
+      spiffeId: 'spiffe://cluster.local/ns/agents/sa/bot',
+      trustDomain: 'cluster.local',
+      namespace: 'agents',
+      serviceAccount: 'bot',
+      agent: 'bot',
+      tenant: null,
+      roles: [],
+      scopes: [],
+      authMethod: 'mtls',
+    },
+    action: {
+      adapter: 'mcp',
+      tool: 'email.send',
+      operation: 'send',
+      httpMethod: 'POST',
+      mcpMethod: 'tools/call',
+      arguments: args,
+    },
+    resource: {
+      uri: 'https://mcp.tools.svc.cluster.local/mcp',
+      scheme: 'https',
+      host: 'mcp.tools.svc.cluster.local',
+      port: null,
+      path: '/mcp',
+      query: {},
+      database: null,
+      table: null,
+      filePath: null,
+      environment: null,
+      recipients: ['ops@corp.example'],
+      external: false,
+      classification: null,
+    },
+    context: {
+      requestId: 'bench',
+      timeMs: 0,
+      hops: 0,
+      origin: 'agent',
+      sessionId: null,
+      bodySize: 2048,
+      contentType: 'application/json',
+    },
     payload: null,
   };
 }
@@ -32,8 +71,13 @@ function twoKiBCall(): Action {
   const args: JsonValue = {
     to: 'dana.kim@corp.example',
     subject: 'Re: [Ticket #48213] Duplicate charge on March invoice',
-    body: paragraph.repeat(7),
-    metadata: { ticket: '48213', priority: 'normal', tags: ['billing', 'refund', 'march'], link: 'https://support.corp.example/t/48213' },
+    body: paragraph.repeat(9),
+    metadata: {
+      ticket: '48213',
+      priority: 'normal',
+      tags: ['billing', 'refund', 'march'],
+      link: 'https://support.corp.example/t/48213',
+    },
   };
   const a = action(args);
   const size = JSON.stringify(args).length;
@@ -64,7 +108,10 @@ function main(): void {
   const total = measure(() => inspectAction(call, {}, CONFIG), ITERATIONS);
   const leaves = measure(() => expandLeaves(collectLeaves(call, {})), ITERATIONS);
   const input = { action: call, leaves: expandLeaves(collectLeaves(call, {})).leaves, config: CONFIG };
-  const rows = DEFAULT_INSPECTORS.map((insp) => ({ id: insp.id, ...measure(() => insp.inspect(input), ITERATIONS) }));
+  const rows = DEFAULT_INSPECTORS.map((insp) => ({
+    id: insp.id,
+    ...measure(() => insp.inspect(input), ITERATIONS),
+  }));
   const lines = [
     `2 KiB MCP call, ${ITERATIONS} iterations, Node ${process.version}`,
     `| stage | median | p99 |`,

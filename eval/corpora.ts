@@ -55,11 +55,26 @@ const BLNS_ATTACK: Record<string, string> = {
   'File Inclusion': 'path-traversal',
 };
 // Sections that are attacks for an inspector not scored here, or human-readable jokes, stay out of both sides.
-const BLNS_OTHER_ATTACKS = new Set(['Script Injection', 'Known CVEs and Vulnerabilities', 'Unwanted Interpolation', 'Terminal escape codes', 'iOS Vulnerabilities', 'Human injection', 'Scunthorpe Problem', 'MSDOS/Windows Special Filenames']);
+const BLNS_OTHER_ATTACKS = new Set([
+  'Script Injection',
+  'Known CVEs and Vulnerabilities',
+  'Unwanted Interpolation',
+  'Terminal escape codes',
+  'iOS Vulnerabilities',
+  'Human injection',
+  'Scunthorpe Problem',
+  'MSDOS/Windows Special Filenames',
+]);
 
 function blnsBenign(): string[] {
   return blnsSections()
-    .filter((c) => BLNS_ATTACK[c.section] === undefined && !BLNS_OTHER_ATTACKS.has(c.section) && !c.section.startsWith('Strings which') && c.section !== '')
+    .filter(
+      (c) =>
+        BLNS_ATTACK[c.section] === undefined &&
+        !BLNS_OTHER_ATTACKS.has(c.section) &&
+        !c.section.startsWith('Strings which') &&
+        c.section !== '',
+    )
     .map((c) => c.value);
 }
 
@@ -80,36 +95,88 @@ function codeBlocks(md: string, wholeBlocks: boolean): string[] {
     const body = (m[1] ?? '').trim();
     if (body === '') continue;
     if (wholeBlocks) out.push(body);
-    else out.push(...body.split('\n').map((l) => l.trim()).filter((l) => l !== ''));
+    else
+      out.push(
+        ...body
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== ''),
+      );
   }
   return out;
 }
 
-const sqlCall = (v: string) => ({ tool: 'db.query', arguments: { sql: `SELECT * FROM users WHERE name = '${v}'` } });
+const sqlCall = (v: string) => ({
+  tool: 'db.query',
+  arguments: { sql: `SELECT * FROM users WHERE name = '${v}'` },
+});
 const valueCall = (v: string) => ({ tool: 'crm.lookup', arguments: { customer_id: v } });
 
 /** SQL injection sets: libinjection, PayloadsAllTheThings, BLNS; benign: sqlglot, libinjection FPs, BLNS. */
 export function sqlInjectionSets(): EvalSet[] {
   const libAttacks = filesIn('libinjection', 'data')
     .filter((f) => f.startsWith('sqli-'))
-    .flatMap((f) => lines(read('libinjection', 'data', f)).map((l) => ({ v: urlDecodeOnce(l), category: f.replace(/\.txt$/, '') })));
+    .flatMap((f) =>
+      lines(read('libinjection', 'data', f)).map((l) => ({
+        v: urlDecodeOnce(l),
+        category: f.replace(/\.txt$/, ''),
+      })),
+    );
   const pattDir = ['payloadsallthethings', 'SQL Injection', 'Intruder'];
-  const patt = filesIn(...pattDir).flatMap((f) => lines(read(...pattDir, f)).map((v) => ({ v, category: f })));
+  const patt = filesIn(...pattDir).flatMap((f) =>
+    lines(read(...pattDir, f)).map((v) => ({ v, category: f })),
+  );
   const nosqlDir = ['payloadsallthethings', 'NoSQL Injection', 'Intruder'];
-  const nosql = filesIn(...nosqlDir).flatMap((f) => lines(read(...nosqlDir, f)).map((v) => ({ v, category: `nosql/${f}` })));
+  const nosql = filesIn(...nosqlDir).flatMap((f) =>
+    lines(read(...nosqlDir, f)).map((v) => ({ v, category: `nosql/${f}` })),
+  );
   const fp = lines(read('libinjection', 'data', 'false_positives.txt')).map(urlDecodeOnce);
-  const sqlglot = readUtf8('sqlglot', 'identity.sql').split('\n').filter((l) => l.trim() !== '');
-  const mk = (xs: Array<{ v: string; category: string }>, call: (v: string) => unknown) => xs.map((x) => ({ line: call(x.v), attack: true, category: x.category }));
+  const sqlglot = readUtf8('sqlglot', 'identity.sql')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const mk = (xs: Array<{ v: string; category: string }>, call: (v: string) => unknown) =>
+    xs.map((x) => ({ line: call(x.v), attack: true, category: x.category }));
   return [
     { inspector: 'sql-injection', name: 'libinjection sqli-* (value)', cases: mk(libAttacks, valueCall) },
     { inspector: 'sql-injection', name: 'libinjection sqli-* (in SQL)', cases: mk(libAttacks, sqlCall) },
     { inspector: 'sql-injection', name: 'PATT SQL+NoSQL (value)', cases: mk([...patt, ...nosql], valueCall) },
     { inspector: 'sql-injection', name: 'PATT SQL+NoSQL (in SQL)', cases: mk([...patt, ...nosql], sqlCall) },
-    { inspector: 'sql-injection', name: 'BLNS SQL Injection (value)', cases: mk(blnsAttacks('sql-injection').map((c) => ({ v: c.value, category: c.section })), valueCall) },
-    { inspector: 'sql-injection', name: 'sqlglot identity (benign SQL)', cases: sqlglot.map((l) => ({ line: { tool: 'db.query', arguments: { sql: l } }, attack: false, category: 'sqlglot' })) },
-    { inspector: 'sql-injection', name: 'libinjection false_positives (value)', cases: fp.map((v) => ({ line: valueCall(v), attack: false, category: 'false_positives' })) },
-    { inspector: 'sql-injection', name: 'libinjection false_positives (in SQL)', cases: fp.map((v) => ({ line: sqlCall(v.replace(/'/g, "''")), attack: false, category: 'false_positives' })) },
-    { inspector: 'sql-injection', name: 'BLNS benign sections (value)', cases: blnsBenign().map((v) => ({ line: valueCall(v), attack: false, category: 'blns' })) },
+    {
+      inspector: 'sql-injection',
+      name: 'BLNS SQL Injection (value)',
+      cases: mk(
+        blnsAttacks('sql-injection').map((c) => ({ v: c.value, category: c.section })),
+        valueCall,
+      ),
+    },
+    {
+      inspector: 'sql-injection',
+      name: 'sqlglot identity (benign SQL)',
+      cases: sqlglot.map((l) => ({
+        line: { tool: 'db.query', arguments: { sql: l } },
+        attack: false,
+        category: 'sqlglot',
+      })),
+    },
+    {
+      inspector: 'sql-injection',
+      name: 'libinjection false_positives (value)',
+      cases: fp.map((v) => ({ line: valueCall(v), attack: false, category: 'false_positives' })),
+    },
+    {
+      inspector: 'sql-injection',
+      name: 'libinjection false_positives (in SQL)',
+      cases: fp.map((v) => ({
+        line: sqlCall(v.replace(/'/g, "''")),
+        attack: false,
+        category: 'false_positives',
+      })),
+    },
+    {
+      inspector: 'sql-injection',
+      name: 'BLNS benign sections (value)',
+      cases: blnsBenign().map((v) => ({ line: valueCall(v), attack: false, category: 'blns' })),
+    },
   ];
 }
 
@@ -130,11 +197,31 @@ export function commandInjectionSets(): EvalSet[] {
   const shell = (cmd: string) => ({ tool: 'shell.exec', arguments: { command: cmd } });
   const host = (v: string) => ({ tool: 'net.ping', arguments: { host: v } });
   return [
-    { inspector: 'command-injection', name: 'PATT command injection (ping -c 1 <p>)', cases: patt.map((x) => ({ line: shell(`ping -c 1 ${x.v}`), attack: true, category: x.category })) },
-    { inspector: 'command-injection', name: 'PATT command injection (host value)', cases: patt.map((x) => ({ line: host(`127.0.0.1${x.v}`), attack: true, category: x.category })) },
-    { inspector: 'command-injection', name: 'BLNS code/command injection (host value)', cases: blns.map((c) => ({ line: host(c.value), attack: true, category: c.section })) },
-    { inspector: 'command-injection', name: 'tldr-pages commands (benign shell)', cases: tldrCommands().map((c) => ({ line: shell(c.command), attack: false, category: c.page })) },
-    { inspector: 'command-injection', name: 'BLNS benign sections (host value)', cases: blnsBenign().map((v) => ({ line: host(v), attack: false, category: 'blns' })) },
+    {
+      inspector: 'command-injection',
+      name: 'PATT command injection (ping -c 1 <p>)',
+      cases: patt.map((x) => ({ line: shell(`ping -c 1 ${x.v}`), attack: true, category: x.category })),
+    },
+    {
+      inspector: 'command-injection',
+      name: 'PATT command injection (host value)',
+      cases: patt.map((x) => ({ line: host(`127.0.0.1${x.v}`), attack: true, category: x.category })),
+    },
+    {
+      inspector: 'command-injection',
+      name: 'BLNS code/command injection (host value)',
+      cases: blns.map((c) => ({ line: host(c.value), attack: true, category: c.section })),
+    },
+    {
+      inspector: 'command-injection',
+      name: 'tldr-pages commands (benign shell)',
+      cases: tldrCommands().map((c) => ({ line: shell(c.command), attack: false, category: c.page })),
+    },
+    {
+      inspector: 'command-injection',
+      name: 'BLNS benign sections (host value)',
+      cases: blnsBenign().map((v) => ({ line: host(v), attack: false, category: 'blns' })),
+    },
   ];
 }
 
@@ -145,12 +232,52 @@ export function pathTraversalSets(): EvalSet[] {
   const read1 = (p: string[], f: string) => lines(read(...p, f)).map((v) => ({ v, category: f }));
   const path = (v: string) => ({ tool: 'fs.read_file', arguments: { path: v } });
   return [
-    { inspector: 'path-traversal', name: 'PATT Directory Traversal', cases: filesIn(...dt).flatMap((f) => read1(dt, f)).map((x) => ({ line: path(x.v), attack: true, category: x.category })) },
-    { inspector: 'path-traversal', name: 'PATT File Inclusion', cases: filesIn(...fi).flatMap((f) => read1(fi, f)).map((x) => ({ line: path(x.v), attack: true, category: x.category })) },
-    { inspector: 'path-traversal', name: 'BLNS File Inclusion', cases: blnsAttacks('path-traversal').map((c) => ({ line: path(c.value), attack: true, category: c.section })) },
-    { inspector: 'path-traversal', name: 'BLNS benign sections (path)', cases: blnsBenign().map((v) => ({ line: path(v), attack: false, category: 'blns' })) },
-    { inspector: 'path-traversal', name: 'libinjection false_positives (path)', cases: lines(read('libinjection', 'data', 'false_positives.txt')).map((v) => ({ line: path(urlDecodeOnce(v)), attack: false, category: 'false_positives' })) },
-    { inspector: 'path-traversal', name: 'tldr-pages commands (benign shell)', cases: tldrCommands().map((c) => ({ line: { tool: 'shell.exec', arguments: { command: c.command } }, attack: false, category: c.page })) },
+    {
+      inspector: 'path-traversal',
+      name: 'PATT Directory Traversal',
+      cases: filesIn(...dt)
+        .flatMap((f) => read1(dt, f))
+        .map((x) => ({ line: path(x.v), attack: true, category: x.category })),
+    },
+    {
+      inspector: 'path-traversal',
+      name: 'PATT File Inclusion',
+      cases: filesIn(...fi)
+        .flatMap((f) => read1(fi, f))
+        .map((x) => ({ line: path(x.v), attack: true, category: x.category })),
+    },
+    {
+      inspector: 'path-traversal',
+      name: 'BLNS File Inclusion',
+      cases: blnsAttacks('path-traversal').map((c) => ({
+        line: path(c.value),
+        attack: true,
+        category: c.section,
+      })),
+    },
+    {
+      inspector: 'path-traversal',
+      name: 'BLNS benign sections (path)',
+      cases: blnsBenign().map((v) => ({ line: path(v), attack: false, category: 'blns' })),
+    },
+    {
+      inspector: 'path-traversal',
+      name: 'libinjection false_positives (path)',
+      cases: lines(read('libinjection', 'data', 'false_positives.txt')).map((v) => ({
+        line: path(urlDecodeOnce(v)),
+        attack: false,
+        category: 'false_positives',
+      })),
+    },
+    {
+      inspector: 'path-traversal',
+      name: 'tldr-pages commands (benign shell)',
+      cases: tldrCommands().map((c) => ({
+        line: { tool: 'shell.exec', arguments: { command: c.command } },
+        attack: false,
+        category: c.page,
+      })),
+    },
   ];
 }
 
@@ -163,11 +290,18 @@ export function secretsSets(): EvalSet[] {
       const files = filesIn('secretlint', rule, c);
       if (!files.includes('output.json')) continue;
       const output = JSON.parse(readUtf8('secretlint', rule, c, 'output.json')) as { messages?: unknown[] };
-      const isFile = (f: string) => statSync(join(DATA, 'secretlint', rule, c, f)).isFile() && !f.endsWith('.p12');
-      const inputFile = files.find((f) => f.startsWith('input') && isFile(f)) ?? files.find((f) => !['output.json', '.secretlintrc.json', 'README.md'].includes(f) && isFile(f));
+      const isFile = (f: string) =>
+        statSync(join(DATA, 'secretlint', rule, c, f)).isFile() && !f.endsWith('.p12');
+      const inputFile =
+        files.find((f) => f.startsWith('input') && isFile(f)) ??
+        files.find((f) => !['output.json', '.secretlintrc.json', 'README.md'].includes(f) && isFile(f));
       if (inputFile === undefined) continue;
       const content = readUtf8('secretlint', rule, c, inputFile);
-      const kase = { line: { tool: 'files.write', arguments: { path: `config/${inputFile}`, content } }, attack: (output.messages?.length ?? 0) > 0, category: rule.replace('secretlint-rule-', '') };
+      const kase = {
+        line: { tool: 'files.write', arguments: { path: `config/${inputFile}`, content } },
+        attack: (output.messages?.length ?? 0) > 0,
+        category: rule.replace('secretlint-rule-', ''),
+      };
       (files.includes('.secretlintrc.json') ? withOptions : plain).push(kase);
     }
   }
@@ -188,8 +322,14 @@ function bipiaEmails(split: 'train' | 'test'): string[] {
     .map((l) => (JSON.parse(l) as BipiaEmail).context);
 }
 
-function bipiaAttacks(kind: 'text' | 'code', split: 'train' | 'test'): Array<{ category: string; text: string }> {
-  const data = JSON.parse(readUtf8('bipia', 'benchmark', `${kind}_attack_${split}.json`)) as Record<string, string[]>;
+function bipiaAttacks(
+  kind: 'text' | 'code',
+  split: 'train' | 'test',
+): Array<{ category: string; text: string }> {
+  const data = JSON.parse(readUtf8('bipia', 'benchmark', `${kind}_attack_${split}.json`)) as Record<
+    string,
+    string[]
+  >;
   return Object.entries(data).flatMap(([category, xs]) => xs.map((text) => ({ category, text })));
 }
 
@@ -205,20 +345,61 @@ function insert(email: string, attack: string, where: number): string {
 /** Prompt injection: BIPIA test attacks in BIPIA test emails, PATT examples; benign: NotInject, BIPIA emails. */
 export function promptInjectionSets(split: 'train' | 'test' = 'test'): EvalSet[] {
   const emails = bipiaEmails(split);
-  const mail = (body: string) => ({ tool: 'email.send', arguments: { to: 'ops@corp.example', subject: 'fwd', body } });
+  const mail = (body: string) => ({
+    tool: 'email.send',
+    arguments: { to: 'ops@corp.example', subject: 'fwd', body },
+  });
   const ask = (q: string) => ({ tool: 'chat.ask', arguments: { question: q } });
   const attacks = (kind: 'text' | 'code') =>
-    bipiaAttacks(kind, split).flatMap((a, i) => [0, 1, 2].map((w) => ({ line: mail(insert(emails[(i + w) % emails.length] ?? '', a.text, w)), attack: true, category: a.category })));
+    bipiaAttacks(kind, split).flatMap((a, i) =>
+      [0, 1, 2].map((w) => ({
+        line: mail(insert(emails[(i + w) % emails.length] ?? '', a.text, w)),
+        attack: true,
+        category: a.category,
+      })),
+    );
   const patt = codeBlocks(readUtf8('payloadsallthethings', 'Prompt Injection', 'README.md'), true);
-  const notInject = ['one', 'two', 'three'].flatMap((n) => (JSON.parse(readUtf8('notinject', `NotInject_${n}.json`)) as Array<{ prompt: string; category: string }>).map((p) => ({ ...p, file: n })));
+  const notInject = ['one', 'two', 'three'].flatMap((n) =>
+    (
+      JSON.parse(readUtf8('notinject', `NotInject_${n}.json`)) as Array<{ prompt: string; category: string }>
+    ).map((p) => ({ ...p, file: n })),
+  );
   return [
-    { inspector: 'prompt-injection', name: `BIPIA text attacks in emails (${split})`, cases: attacks('text') },
-    { inspector: 'prompt-injection', name: `BIPIA code attacks in emails (${split})`, cases: attacks('code') },
-    { inspector: 'prompt-injection', name: 'PATT Prompt Injection examples (as question)', cases: patt.map((p) => ({ line: ask(p), attack: true, category: 'patt' })) },
-    { inspector: 'prompt-injection', name: 'PATT Prompt Injection examples (in email body)', cases: patt.map((p) => ({ line: mail(p), attack: true, category: 'patt' })) },
-    { inspector: 'prompt-injection', name: 'NotInject (as question)', cases: notInject.map((p) => ({ line: ask(p.prompt), attack: false, category: `NotInject_${p.file}` })) },
-    { inspector: 'prompt-injection', name: 'NotInject (in email body)', cases: notInject.map((p) => ({ line: mail(p.prompt), attack: false, category: `NotInject_${p.file}` })) },
-    { inspector: 'prompt-injection', name: `BIPIA benign emails (${split})`, cases: emails.map((e) => ({ line: mail(e), attack: false, category: 'email' })) },
+    {
+      inspector: 'prompt-injection',
+      name: `BIPIA text attacks in emails (${split})`,
+      cases: attacks('text'),
+    },
+    {
+      inspector: 'prompt-injection',
+      name: `BIPIA code attacks in emails (${split})`,
+      cases: attacks('code'),
+    },
+    {
+      inspector: 'prompt-injection',
+      name: 'PATT Prompt Injection examples (as question)',
+      cases: patt.map((p) => ({ line: ask(p), attack: true, category: 'patt' })),
+    },
+    {
+      inspector: 'prompt-injection',
+      name: 'PATT Prompt Injection examples (in email body)',
+      cases: patt.map((p) => ({ line: mail(p), attack: true, category: 'patt' })),
+    },
+    {
+      inspector: 'prompt-injection',
+      name: 'NotInject (as question)',
+      cases: notInject.map((p) => ({ line: ask(p.prompt), attack: false, category: `NotInject_${p.file}` })),
+    },
+    {
+      inspector: 'prompt-injection',
+      name: 'NotInject (in email body)',
+      cases: notInject.map((p) => ({ line: mail(p.prompt), attack: false, category: `NotInject_${p.file}` })),
+    },
+    {
+      inspector: 'prompt-injection',
+      name: `BIPIA benign emails (${split})`,
+      cases: emails.map((e) => ({ line: mail(e), attack: false, category: 'email' })),
+    },
   ];
 }
 
@@ -231,11 +412,21 @@ export function ssrfSets(): EvalSet[] {
       .map((v) => ({ v, category: f })),
   );
   const od = ['payloadsallthethings', 'Open Redirect', 'Intruder'];
-  const redirects = filesIn(...od).flatMap((f) => lines(read(...od, f)).map((v) => ({ v, category: `open-redirect/${f}` })));
+  const redirects = filesIn(...od).flatMap((f) =>
+    lines(read(...od, f)).map((v) => ({ v, category: `open-redirect/${f}` })),
+  );
   const fetch = (u: string) => ({ tool: 'http.fetch', arguments: { url: u } });
   return [
-    { inspector: 'ssrf-egress', name: 'PATT SSRF URLs (http.fetch url)', cases: urls.map((x) => ({ line: fetch(x.v), attack: true, category: x.category })) },
-    { inspector: 'ssrf-egress', name: 'PATT Open Redirect payloads (http.fetch url)', cases: redirects.map((x) => ({ line: fetch(x.v), attack: true, category: x.category })) },
+    {
+      inspector: 'ssrf-egress',
+      name: 'PATT SSRF URLs (http.fetch url)',
+      cases: urls.map((x) => ({ line: fetch(x.v), attack: true, category: x.category })),
+    },
+    {
+      inspector: 'ssrf-egress',
+      name: 'PATT Open Redirect payloads (http.fetch url)',
+      cases: redirects.map((x) => ({ line: fetch(x.v), attack: true, category: x.category })),
+    },
   ];
 }
 
@@ -249,16 +440,26 @@ export function encodingSets(): EvalSet[] {
     const section = sectionOf.get(v);
     const b64 = encoded[i];
     if (section === undefined || b64 === undefined || BLNS_OTHER_ATTACKS.has(section)) return;
-    cases.push({ line: { tool: 'notes.save', arguments: { data: b64 } }, attack: BLNS_ATTACK[section] !== undefined, category: section });
+    cases.push({
+      line: { tool: 'notes.save', arguments: { data: b64 } },
+      attack: BLNS_ATTACK[section] !== undefined,
+      category: section,
+    });
   });
   return [{ inspector: 'encoding-evasion', name: 'BLNS base64 (attack sections vs benign)', cases }];
 }
 
 /** sqlglot for destructive-op, labelled per SOURCE.md: DROP and DELETE without WHERE are destructive. */
 export function destructiveSets(): EvalSet[] {
-  const stmts = readUtf8('sqlglot', 'identity.sql').split('\n').filter((l) => l.trim() !== '');
+  const stmts = readUtf8('sqlglot', 'identity.sql')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const cases = stmts
     .filter((s) => /^\s*(?:drop|delete|update)\b/i.test(s))
-    .map((s) => ({ line: { tool: 'db.query', arguments: { sql: s } }, attack: /^\s*drop\b/i.test(s) || (/^\s*delete\b/i.test(s) && !/\bwhere\b/i.test(s)), category: s.trim().split(/\s+/)[0]!.toUpperCase() }));
+    .map((s) => ({
+      line: { tool: 'db.query', arguments: { sql: s } },
+      attack: /^\s*drop\b/i.test(s) || (/^\s*delete\b/i.test(s) && !/\bwhere\b/i.test(s)),
+      category: s.trim().split(/\s+/)[0]!.toUpperCase(),
+    }));
   return [{ inspector: 'destructive-op', name: 'sqlglot DROP/DELETE/UPDATE (SOURCE.md labels)', cases }];
 }

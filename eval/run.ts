@@ -48,14 +48,33 @@ function byId(id: string): Inspector {
 
 function score(set: EvalSet): Row {
   // The encoding set is scored on encoded-attack findings, which need the attack inspectors plus the decoder.
-  const inspectors = set.inspector === 'encoding-evasion' ? ['sql-injection', 'command-injection', 'path-traversal', 'encoding-evasion'].map(byId) : [byId(set.inspector)];
-  const row: Row = { set: set.name, inspector: set.inspector, attacks: 0, detected: 0, benign: 0, falsePositives: 0, misses: new Map(), fpByCategory: new Map(), errors: 0 };
+  const inspectors =
+    set.inspector === 'encoding-evasion'
+      ? ['sql-injection', 'command-injection', 'path-traversal', 'encoding-evasion'].map(byId)
+      : [byId(set.inspector)];
+  const row: Row = {
+    set: set.name,
+    inspector: set.inspector,
+    attacks: 0,
+    detected: 0,
+    benign: 0,
+    falsePositives: 0,
+    misses: new Map(),
+    fpByCategory: new Map(),
+    errors: 0,
+  };
   set.cases.forEach((c, i) => {
     let flagged = false;
     try {
       const { action, headers } = lineToAction(c.line, i + 1, CONFIG);
       const { findings } = inspectAction(action, headers, CONFIG, inspectors);
-      flagged = findings.some((f) => severityRank(f.severity) >= FLAG_AT && (set.inspector === 'encoding-evasion' ? f.id === 'encoding-evasion.encoded-attack' : f.inspector === set.inspector));
+      flagged = findings.some(
+        (f) =>
+          severityRank(f.severity) >= FLAG_AT &&
+          (set.inspector === 'encoding-evasion'
+            ? f.id === 'encoding-evasion.encoded-attack'
+            : f.inspector === set.inspector),
+      );
     } catch {
       row.errors++;
     }
@@ -94,12 +113,25 @@ const TARGETS: Record<string, string> = {
 
 function main(): void {
   const started = performance.now();
-  const sets = [...sqlInjectionSets(), ...commandInjectionSets(), ...pathTraversalSets(), ...secretsSets(), ...promptInjectionSets('test'), ...promptInjectionSets('train').slice(0, 2), ...ssrfSets(), ...encodingSets(), ...destructiveSets()];
+  const sets = [
+    ...sqlInjectionSets(),
+    ...commandInjectionSets(),
+    ...pathTraversalSets(),
+    ...secretsSets(),
+    ...promptInjectionSets('test'),
+    ...promptInjectionSets('train').slice(0, 2),
+    ...ssrfSets(),
+    ...encodingSets(),
+    ...destructiveSets(),
+  ];
   const rows = sets.map(score);
   const table = [
     '| inspector | set | cases | attacks | detected | detection | benign | FP | FP rate | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.inspector} | ${r.set} | ${r.attacks + r.benign} | ${r.attacks} | ${r.detected} | ${pct(r.detected, r.attacks)} | ${r.benign} | ${r.falsePositives} | ${pct(r.falsePositives, r.benign)} | ${r.errors} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.inspector} | ${r.set} | ${r.attacks + r.benign} | ${r.attacks} | ${r.detected} | ${pct(r.detected, r.attacks)} | ${r.benign} | ${r.falsePositives} | ${pct(r.falsePositives, r.benign)} | ${r.errors} |`,
+    ),
   ];
   const summary = Object.entries(TARGETS).map(([id, target]) => {
     const mine = rows.filter((r) => r.inspector === id && !r.set.includes('(train)'));
@@ -111,7 +143,10 @@ function main(): void {
   });
   const misses = rows
     .filter((r) => r.misses.size > 0 || r.fpByCategory.size > 0)
-    .map((r) => `- **${r.inspector} / ${r.set}**: misses by category: ${top(r.misses) || 'none'}; false positives by category: ${top(r.fpByCategory) || 'none'}`);
+    .map(
+      (r) =>
+        `- **${r.inspector} / ${r.set}**: misses by category: ${top(r.misses) || 'none'}; false positives by category: ${top(r.fpByCategory) || 'none'}`,
+    );
   const md = [
     '# Inspector evaluation',
     '',
@@ -139,7 +174,9 @@ function main(): void {
     '',
   ].join('\n');
   writeFileSync(fileURLToPath(new URL('../docs/eval-results.md', import.meta.url)), md);
-  process.stdout.write(`${['| inspector | cases | detection | FP rate | target |', '|---|---:|---:|---:|---|', ...summary].join('\n')}\n\n${table.join('\n')}\n`);
+  process.stdout.write(
+    `${['| inspector | cases | detection | FP rate | target |', '|---|---:|---:|---:|---|', ...summary].join('\n')}\n\n${table.join('\n')}\n`,
+  );
 }
 
 main();

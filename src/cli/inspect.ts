@@ -9,7 +9,13 @@ import { normalizeRequest } from '../pipeline/normalize/index.js';
 /** The synthetic endpoint an MCP line is sent to: the same adapter path the server takes. */
 const MCP_URL = new URL('https://mcp.local/mcp');
 
-function rawRequest(method: string, url: URL, headers: Record<string, string>, body: string, line: number): RawRequest {
+function rawRequest(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  line: number,
+): RawRequest {
   return {
     role: 'check',
     requestId: `inspect-${line}`,
@@ -29,11 +35,17 @@ function rawRequest(method: string, url: URL, headers: Record<string, string>, b
 
 /** Turns one input object (`{"tool","arguments"}` or `{"http":{...}}`) into the RawRequest the server would see. */
 export function lineToRawRequest(input: unknown, line: number): RawRequest {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new TypeError('line is not a JSON object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new TypeError('line is not a JSON object');
   const obj = input as Record<string, unknown>;
   if (typeof obj['tool'] === 'string') {
     const args = obj['arguments'] ?? {};
-    const body = JSON.stringify({ jsonrpc: '2.0', id: line, method: 'tools/call', params: { name: obj['tool'], arguments: args } });
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: line,
+      method: 'tools/call',
+      params: { name: obj['tool'], arguments: args },
+    });
     return rawRequest('POST', MCP_URL, { 'content-type': 'application/json' }, body, line);
   }
   const http = obj['http'];
@@ -43,18 +55,28 @@ export function lineToRawRequest(input: unknown, line: number): RawRequest {
     const url = new URL(h['url']);
     const headers: Record<string, string> = {};
     if (typeof h['headers'] === 'object' && h['headers'] !== null) {
-      for (const [k, v] of Object.entries(h['headers'] as Record<string, unknown>)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+      for (const [k, v] of Object.entries(h['headers'] as Record<string, unknown>))
+        if (typeof v === 'string') headers[k.toLowerCase()] = v;
     }
-    const body = typeof h['body'] === 'string' ? h['body'] : h['body'] === undefined ? '' : JSON.stringify(h['body']);
+    const body =
+      typeof h['body'] === 'string' ? h['body'] : h['body'] === undefined ? '' : JSON.stringify(h['body']);
     return rawRequest(typeof h['method'] === 'string' ? h['method'] : 'GET', url, headers, body, line);
   }
   throw new TypeError('expected "tool" or "http"');
 }
 
 /** Normalizes one input object with the server's normalizer (production databases from the inspector config). */
-export function lineToAction(input: unknown, line: number, config: InspectorConfig): { action: Action; headers: Readonly<Record<string, string>> } {
+export function lineToAction(
+  input: unknown,
+  line: number,
+  config: InspectorConfig,
+): { action: Action; headers: Readonly<Record<string, string>> } {
   const raw = lineToRawRequest(input, line);
-  const action = normalizeRequest(raw, { internalDomains: config.internalDomains, productionDatabases: config.productionDatabases, trustAgentHeaders: false });
+  const action = normalizeRequest(raw, {
+    internalDomains: config.internalDomains,
+    productionDatabases: config.productionDatabases,
+    trustAgentHeaders: false,
+  });
   return { action, headers: raw.headers };
 }
 
@@ -63,7 +85,11 @@ function errorMessage(err: unknown): string {
 }
 
 /** Reads JSON lines from `input` and writes one result line each; returns the exit code (1 if any line failed). */
-export async function runInspect(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, config: InspectorConfig): Promise<number> {
+export async function runInspect(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  config: InspectorConfig,
+): Promise<number> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
   let failed = 0;
@@ -80,7 +106,8 @@ export async function runInspect(input: NodeJS.ReadableStream, output: NodeJS.Wr
       result = { line: n, error: errorMessage(err) };
     }
     // Respect back-pressure so tens of thousands of lines do not pile up in memory.
-    if (!output.write(`${JSON.stringify(result)}\n`)) await new Promise((resolve) => output.once('drain', resolve));
+    if (!output.write(`${JSON.stringify(result)}\n`))
+      await new Promise((resolve) => output.once('drain', resolve));
   }
   return failed === 0 ? 0 : 1;
 }

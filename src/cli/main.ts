@@ -3,15 +3,18 @@
 import { parseArgs } from 'node:util';
 import { startWrit } from '../app.js';
 import { ConfigError, resolveConfig, SETTINGS } from '../config.js';
-import { PolicyLoadError } from '../pipeline/policy/load.js';
 import { runAuditVerify } from './audit-verify.js';
 import { runDemo } from './demo.js';
+import { runInspect } from './inspect.js';
+import { inspectorConfigFrom } from '../pipeline/deps.js';
+import { loadPolicyFolder, PolicyLoadError } from '../pipeline/policy/load.js';
 
 const USAGE = `usage:
   writ serve [--flag value ...]     start the check and verify roles (and admin port)
   writ demo [--check host:port --verify host:port]
                                     send the seed scenarios over gRPC and print each decision trace
   writ audit verify FILE            check a hash-chained audit log; names the first bad record
+  writ inspect [--policy-dir DIR]   JSON lines in (tool calls), findings out, without a server
 
 serve flags (environment variable in brackets):
 ${SETTINGS.map((s) => `  --${s.flag.padEnd(20)} [${s.env}] ${s.doc} (default ${s.fallback})`).join('\n')}
@@ -59,6 +62,18 @@ async function main(argv: string[]): Promise<number> {
         process.stdout,
       );
       return mismatches === 0 ? 0 : 1;
+    }
+    case 'inspect': {
+      const { values } = parseArgs({ args: rest, options: { 'policy-dir': { type: 'string' } } });
+      const config = resolveConfig(
+        values['policy-dir'] === undefined ? {} : { 'policy-dir': values['policy-dir'] },
+      );
+      // The inspectors read the same named lists (egress allowlist, internal domains) the server uses.
+      return runInspect(
+        process.stdin,
+        process.stdout,
+        inspectorConfigFrom(loadPolicyFolder(config.policyDir)),
+      );
     }
     case 'audit': {
       if (rest[0] !== 'verify' || rest[1] === undefined) break;

@@ -65,6 +65,8 @@ describe('seed scenarios over gRPC', () => {
         const body = JSON.parse(res.denied_response!.body);
         expect(body).toMatchObject({ decision: s.expect.decision, trace_id: traceId });
         if (s.expect.code !== undefined) expect(body.reason).toBe(s.expect.code);
+        // Findings are summarized per id: 200 e-mail addresses are one entry, not 200.
+        expect(new Set(body.findings).size).toBe(body.findings.length);
         expect(responseHeader(res, 'x-writ-token')).toBeUndefined();
       }
       expect(structField(res, 'writ_audit_seq')).toBeGreaterThan(0);

@@ -10,9 +10,12 @@ const ATLAS = fileURLToPath(new URL('../../../shared/data/mitre-atlas/ATLAS.yaml
 
 describe('tags', () => {
   it('uses only technique ids that exist in ATLAS.yaml', () => {
-    const doc = parse(readFileSync(ATLAS, 'utf8')) as { matrices: Array<{ techniques: Array<{ id: string }> }> };
+    const doc = parse(readFileSync(ATLAS, 'utf8')) as {
+      matrices: Array<{ techniques: Array<{ id: string }> }>;
+    };
     const known = new Set(doc.matrices.flatMap((m) => m.techniques.map((t) => t.id)));
-    for (const [id, tags] of Object.entries(TAGS)) for (const t of tags.atlas) expect(known.has(t), `${id}: ${t}`).toBe(true);
+    for (const [id, tags] of Object.entries(TAGS))
+      for (const t of tags.atlas) expect(known.has(t), `${id}: ${t}`).toBe(true);
   });
   it('tags every registered inspector with OWASP Agentic ids', () => {
     for (const inspector of DEFAULT_INSPECTORS) {

@@ -1,11 +1,13 @@
 /**
  * Evaluates a compiled policy set. Combining: deny overrides; require_approval beats allow;
  * obligations of every matching allow_with_obligations rule are merged; nothing matching is a deny.
+ * Effects are tried strongest first through the load-time index, so a decision evaluates only the
+ * rules of the deciding effect (and of stronger ones) whose indexed tool or host can match.
  */
 import type { Action } from '../model/action.js';
 import type { Finding } from '../model/finding.js';
-import { policyInput, type PolicyInput } from './policy-input.js';
-import type { ApprovalSettings, CompiledRule, Obligations, PolicyDecision, PolicySet } from './types.js';
+import { policyInput, type PolicyFacts, type PolicyInput } from './policy-input.js';
+import type { ApprovalSettings, CompiledRule, Effect, Obligations, PolicyDecision, PolicySet } from './types.js';
 
 /** True when one of the rule's condition groups holds entirely. */
 export function ruleMatches(rule: CompiledRule, input: PolicyInput): boolean {
@@ -44,7 +46,7 @@ export function mergeObligations(list: readonly Obligations[]): Obligations {
 }
 
 /** Merges approval settings: every approver group and webhook, the shortest TTL. */
-function mergeApprovals(list: readonly ApprovalSettings[]): ApprovalSettings {
+export function mergeApprovals(list: readonly ApprovalSettings[]): ApprovalSettings {
   return {
     approvers: [...new Set(list.flatMap((a) => a.approvers))].sort(),
     webhooks: [...new Set(list.flatMap((a) => a.webhooks))].sort(),
@@ -52,51 +54,57 @@ function mergeApprovals(list: readonly ApprovalSettings[]): ApprovalSettings {
   };
 }
 
-/** Decides an action. Pure and total: it cannot fail on a validated policy set. */
-export function evaluatePolicy(set: PolicySet, action: Action, findings: readonly Finding[]): PolicyDecision {
-  const input = policyInput(action, findings);
-  const deny: CompiledRule[] = [];
-  const approval: CompiledRule[] = [];
-  const obligation: CompiledRule[] = [];
-  const allow: CompiledRule[] = [];
-  for (const rule of set.rules) {
-    if (!ruleMatches(rule, input)) continue;
-    switch (rule.effect) {
-      case 'deny':
-        deny.push(rule);
-        break;
-      case 'require_approval':
-        approval.push(rule);
-        break;
-      case 'allow_with_obligations':
-        obligation.push(rule);
-        break;
-      case 'allow':
-        allow.push(rule);
-        break;
+const DEFAULT_APPROVAL: ApprovalSettings = { approvers: [], webhooks: [], ttlSeconds: 900 };
+
+/** The decision for the matching rules of the strongest effect that matched (`rules` in evaluation order). */
+export function combine(effect: Effect | null, rules: readonly CompiledRule[], policyVersion: string): PolicyDecision {
+  const ids = rules.map((r) => r.id);
+  switch (effect) {
+    case null:
+      return { decision: 'DENY', code: 'POLICY_DEFAULT_DENY', rules: [], policyVersion };
+    case 'deny':
+      return { decision: 'DENY', code: 'POLICY_DENY', rules: ids, policyVersion };
+    case 'require_approval':
+      return {
+        decision: 'REQUIRE_APPROVAL',
+        code: 'POLICY_REQUIRE_APPROVAL',
+        rules: ids,
+        approval: mergeApprovals(rules.map((r) => r.approval ?? DEFAULT_APPROVAL)),
+        policyVersion,
+      };
+    case 'allow_with_obligations':
+      return {
+        decision: 'ALLOW_WITH_OBLIGATIONS',
+        code: 'POLICY_ALLOW_WITH_OBLIGATIONS',
+        rules: ids,
+        obligations: mergeObligations(rules.map((r) => r.obligations ?? {})),
+        policyVersion,
+      };
+    case 'allow':
+      return { decision: 'ALLOW', code: 'POLICY_ALLOW', rules: ids, policyVersion };
+  }
+}
+
+/** Decides a prepared input. Pure and total: it cannot fail on a validated policy set. */
+export function evaluateInput(set: PolicySet, input: PolicyInput): PolicyDecision {
+  for (const { effect, index } of set.index) {
+    let matched: CompiledRule[] | undefined;
+    for (const rule of index.unindexed) if (ruleMatches(rule, input)) (matched ??= []).push(rule);
+    for (const key of index.keyed) {
+      const bucket = key.buckets.get(key.read(input));
+      if (bucket === undefined) continue;
+      for (const rule of bucket) if (ruleMatches(rule, input)) (matched ??= []).push(rule);
+    }
+    if (matched !== undefined) {
+      // Candidates come from several buckets; the decision lists its rules in evaluation order.
+      if (index.keyed.length > 0) matched.sort((a, b) => a.ordinal - b.ordinal);
+      return combine(effect, matched, set.version);
     }
   }
-  const ids = (rules: CompiledRule[]) => rules.map((r) => r.id);
-  const policyVersion = set.version;
-  if (deny.length > 0) return { decision: 'DENY', code: 'POLICY_DENY', rules: ids(deny), policyVersion };
-  if (approval.length > 0) {
-    return {
-      decision: 'REQUIRE_APPROVAL',
-      code: 'POLICY_REQUIRE_APPROVAL',
-      rules: ids(approval),
-      approval: mergeApprovals(approval.map((r) => r.approval ?? { approvers: [], webhooks: [], ttlSeconds: 900 })),
-      policyVersion,
-    };
-  }
-  if (obligation.length > 0) {
-    return {
-      decision: 'ALLOW_WITH_OBLIGATIONS',
-      code: 'POLICY_ALLOW_WITH_OBLIGATIONS',
-      rules: ids(obligation),
-      obligations: mergeObligations(obligation.map((r) => r.obligations ?? {})),
-      policyVersion,
-    };
-  }
-  if (allow.length > 0) return { decision: 'ALLOW', code: 'POLICY_ALLOW', rules: ids(allow), policyVersion };
-  return { decision: 'DENY', code: 'POLICY_DEFAULT_DENY', rules: [], policyVersion };
+  return combine(null, [], set.version);
+}
+
+/** Decides an action. Pure and total: it cannot fail on a validated policy set. */
+export function evaluatePolicy(set: PolicySet, action: Action, findings: readonly Finding[], facts: PolicyFacts = {}): PolicyDecision {
+  return evaluateInput(set, policyInput(action, findings, facts));
 }

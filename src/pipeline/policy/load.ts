@@ -10,7 +10,7 @@ import { findDimension, type DimensionEnv } from './dimensions.js';
 import type { PolicyInput } from './policy-input.js';
 import { compileSpec, ConditionError, equalitySet, type NamedLists } from './operators.js';
 import { buildRuleIndex } from './rule-index.js';
-import type { ApprovalSettings, CompiledCondition, CompiledRule, Effect, Obligations, PolicySet, SourceLocation } from './types.js';
+import { EFFECT_STRENGTH, type ApprovalSettings, type CompiledCondition, type CompiledRule, type Effect, type Obligations, type PolicySet, type SourceLocation } from './types.js';
 import { findUnreachableRules } from './unreachable.js';
 
 /** The schema version every policy file declares. */
@@ -154,7 +154,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   const ordered = rules.map((r, ordinal) => ({ ...r, ordinal }));
   if (options.checkUnreachable !== false) {
     for (const { rule, coveredBy: by } of findUnreachableRules(ordered)) {
-      const why = EFFECT_RANKED.indexOf(by.effect) > EFFECT_RANKED.indexOf(rule.effect) ? `its effect ${by.effect} wins over ${rule.effect}` : `it comes first with the same effect`;
+      const why = EFFECT_STRENGTH[by.effect] > EFFECT_STRENGTH[rule.effect] ? `its effect ${by.effect} wins over ${rule.effect}` : `it comes first with the same effect`;
       problems.push({
         ...rule.location,
         message:
@@ -176,7 +176,6 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   };
 }
 
-const EFFECT_RANKED: readonly Effect[] = ['allow', 'allow_with_obligations', 'require_approval', 'deny'];
 
 function validTimezone(tz: string): boolean {
   try {

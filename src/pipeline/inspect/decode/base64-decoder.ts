@@ -18,9 +18,16 @@ export const base64Decoder: Decoder = {
       const run = m[0];
       const body = run.replace(/=+$/, '');
       // Pure hex or pure letters are identifiers far more often than base64.
-      if (body.length % 4 === 1 || /^[0-9a-fA-F]+$/.test(body) || /^[A-Za-z]+$/.test(body) || /^[a-z0-9_-]+$/.test(body)) continue;
+      if (
+        body.length % 4 === 1 ||
+        /^[0-9a-fA-F]+$/.test(body) ||
+        /^[A-Za-z]+$/.test(body) ||
+        /^[a-z0-9_-]+$/.test(body)
+      )
+        continue;
       const text = bytesAsText(Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
-      if (text !== null) out.push({ suffix: out.length === 0 ? '#base64' : `#base64[${out.length}]`, value: text });
+      if (text !== null)
+        out.push({ suffix: out.length === 0 ? '#base64' : `#base64[${out.length}]`, value: text });
     }
     return out;
   },

@@ -10,10 +10,23 @@ import { unicodeFoldDecoder } from './unicode-fold.js';
 import { urlDecoder } from './url-decoder.js';
 
 /** Bounds on decoding: layers, added leaves and added characters, so a decompression-style bomb stays cheap. */
-export const DECODE_LIMITS = { maxDepth: 4, maxAddedLeaves: 512, maxAddedChars: 2 * 1024 * 1024, maxInputChars: 1024 * 1024 } as const;
+export const DECODE_LIMITS = {
+  maxDepth: 4,
+  maxAddedLeaves: 512,
+  maxAddedChars: 2 * 1024 * 1024,
+  maxInputChars: 1024 * 1024,
+} as const;
 
 /** The decoders, cheapest test first. */
-export const DECODERS: readonly Decoder[] = [urlDecoder, htmlEntityDecoder, escapeDecoder, unicodeFoldDecoder, jsonDecoder, base64Decoder, hexDecoder];
+export const DECODERS: readonly Decoder[] = [
+  urlDecoder,
+  htmlEntityDecoder,
+  escapeDecoder,
+  unicodeFoldDecoder,
+  jsonDecoder,
+  base64Decoder,
+  hexDecoder,
+];
 
 /** The expanded leaves, and whether a bound stopped decoding (itself a signal: padding to hide a payload). */
 export interface ExpandedLeaves {
@@ -36,7 +49,10 @@ export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
         if (leaf.decodedBy[leaf.decodedBy.length - 1] === decoder.name && decoder.name !== 'url') continue;
         for (const part of decoder.decode(leaf.value)) {
           if (part.value === leaf.value || part.value.length === 0) continue;
-          if (added >= DECODE_LIMITS.maxAddedLeaves || addedChars + part.value.length > DECODE_LIMITS.maxAddedChars) {
+          if (
+            added >= DECODE_LIMITS.maxAddedLeaves ||
+            addedChars + part.value.length > DECODE_LIMITS.maxAddedChars
+          ) {
             return { leaves: out, exhausted: true };
           }
           const child: StringLeaf = {

@@ -2,15 +2,44 @@
 import type { Decoder, DecodedPart } from './decoder.js';
 
 const NAMED: Readonly<Record<string, string>> = {
-  lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ', sol: '/', bsol: '\\', period: '.', colon: ':',
-  semi: ';', lpar: '(', rpar: ')', lsqb: '[', rsqb: ']', lcub: '{', rcub: '}', vert: '|', grave: '`', equals: '=',
-  num: '#', dollar: '$', percnt: '%', excl: '!', quest: '?', commat: '@', plus: '+', comma: ',', tab: '\t', newline: '\n',
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  sol: '/',
+  bsol: '\\',
+  period: '.',
+  colon: ':',
+  semi: ';',
+  lpar: '(',
+  rpar: ')',
+  lsqb: '[',
+  rsqb: ']',
+  lcub: '{',
+  rcub: '}',
+  vert: '|',
+  grave: '`',
+  equals: '=',
+  num: '#',
+  dollar: '$',
+  percnt: '%',
+  excl: '!',
+  quest: '?',
+  commat: '@',
+  plus: '+',
+  comma: ',',
+  tab: '\t',
+  newline: '\n',
 };
 
 const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));?/g;
 
 function fromCode(code: number): string {
-  return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+  return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
+    ? String.fromCodePoint(code)
+    : '\ufffd';
 }
 
 /** Decodes HTML character references. */

@@ -28,7 +28,8 @@ export const jsonDecoder: Decoder = {
   name: 'json',
   decode(value: string): readonly DecodedPart[] {
     const t = value.trim();
-    if (t.length < 2 || !((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']')))) return [];
+    if (t.length < 2 || !((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))))
+      return [];
     let parsed: unknown;
     try {
       parsed = JSON.parse(t);

@@ -16,7 +16,13 @@ export function bytesAsText(bytes: Uint8Array): string | null {
   for (const ch of text) {
     total++;
     const cp = ch.codePointAt(0) ?? 0;
-    if (cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && cp !== 0x7f && cp !== 0xfffd && (cp < 0x80 || cp >= 0xa0))) printable++;
+    if (
+      cp === 9 ||
+      cp === 10 ||
+      cp === 13 ||
+      (cp >= 0x20 && cp !== 0x7f && cp !== 0xfffd && (cp < 0x80 || cp >= 0xa0))
+    )
+      printable++;
   }
   return total > 0 && printable / total >= 0.9 ? text : null;
 }

@@ -22,7 +22,11 @@ function percentDecode(text: string): string {
         out += String.fromCharCode(...bytes.slice(0, 65536));
       }
       i = j;
-    } else if (c === '%' && (text[i + 1] === 'u' || text[i + 1] === 'U') && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+    } else if (
+      c === '%' &&
+      (text[i + 1] === 'u' || text[i + 1] === 'U') &&
+      /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))
+    ) {
       out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
       i += 6;
     } else {

@@ -11,19 +11,151 @@ const tags = TAGS[ID];
 
 /** Commands attackers chain after an injection point: recon, fetch, shells, timing probes. */
 const PROBE_COMMANDS = new Set([
-  'id', 'whoami', 'uname', 'hostname', 'ifconfig', 'ipconfig', 'systeminfo', 'netstat', 'net', 'nslookup', 'dig', 'host',
-  'ping', 'sleep', 'timeout', 'cat', 'type', 'more', 'less', 'head', 'tail', 'ls', 'dir', 'pwd', 'env', 'printenv', 'set',
-  'echo', 'printf', 'curl', 'wget', 'fetch', 'nc', 'ncat', 'netcat', 'telnet', 'socat', 'bash', 'sh', 'zsh', 'dash', 'ksh',
-  'csh', 'tcsh', 'cmd', 'cmd.exe', 'powershell', 'pwsh', 'python', 'python3', 'perl', 'ruby', 'php', 'node', 'lua', 'which',
-  'whereis', 'find', 'ps', 'kill', 'killall', 'reboot', 'shutdown', 'halt', 'chmod', 'chown', 'rm', 'mv', 'cp', 'touch',
-  'mkdir', 'tftp', 'ftp', 'scp', 'ssh', 'base64', 'xxd', 'od', 'awk', 'sed', 'grep', 'eval', 'exec', 'source', 'crontab',
-  'useradd', 'adduser', 'passwd', 'sudo', 'su', 'whoami.exe', 'tasklist', 'taskkill', 'reg', 'wmic', 'certutil',
-  'bitsadmin', 'mshta', 'rundll32', 'regsvr32', 'cscript', 'wscript', 'ver', 'getent', 'last', 'w', 'who', 'groups', 'arp',
-  'route', 'ip', 'ss', 'lsof', 'mount', 'df', 'du', 'uptime', 'date', 'expr', 'xterm', 'openssl', 'dd', 'system',
+  'id',
+  'whoami',
+  'uname',
+  'hostname',
+  'ifconfig',
+  'ipconfig',
+  'systeminfo',
+  'netstat',
+  'net',
+  'nslookup',
+  'dig',
+  'host',
+  'ping',
+  'sleep',
+  'timeout',
+  'cat',
+  'type',
+  'more',
+  'less',
+  'head',
+  'tail',
+  'ls',
+  'dir',
+  'pwd',
+  'env',
+  'printenv',
+  'set',
+  'echo',
+  'printf',
+  'curl',
+  'wget',
+  'fetch',
+  'nc',
+  'ncat',
+  'netcat',
+  'telnet',
+  'socat',
+  'bash',
+  'sh',
+  'zsh',
+  'dash',
+  'ksh',
+  'csh',
+  'tcsh',
+  'cmd',
+  'cmd.exe',
+  'powershell',
+  'pwsh',
+  'python',
+  'python3',
+  'perl',
+  'ruby',
+  'php',
+  'node',
+  'lua',
+  'which',
+  'whereis',
+  'find',
+  'ps',
+  'kill',
+  'killall',
+  'reboot',
+  'shutdown',
+  'halt',
+  'chmod',
+  'chown',
+  'rm',
+  'mv',
+  'cp',
+  'touch',
+  'mkdir',
+  'tftp',
+  'ftp',
+  'scp',
+  'ssh',
+  'base64',
+  'xxd',
+  'od',
+  'awk',
+  'sed',
+  'grep',
+  'eval',
+  'exec',
+  'source',
+  'crontab',
+  'useradd',
+  'adduser',
+  'passwd',
+  'sudo',
+  'su',
+  'whoami.exe',
+  'tasklist',
+  'taskkill',
+  'reg',
+  'wmic',
+  'certutil',
+  'bitsadmin',
+  'mshta',
+  'rundll32',
+  'regsvr32',
+  'cscript',
+  'wscript',
+  'ver',
+  'getent',
+  'last',
+  'w',
+  'who',
+  'groups',
+  'arp',
+  'route',
+  'ip',
+  'ss',
+  'lsof',
+  'mount',
+  'df',
+  'du',
+  'uptime',
+  'date',
+  'expr',
+  'xterm',
+  'openssl',
+  'dd',
+  'system',
 ]);
 
 /** Commands that ignore stdin: piping into them is a probe, not a pipeline. */
-const PIPE_PROBES = new Set(['id', 'whoami', 'uname', 'systeminfo', 'ifconfig', 'ipconfig', 'hostname', 'net', 'ls', 'dir', 'ping', 'sleep', 'nslookup', 'netstat', 'pwd', 'ver', 'tasklist']);
+const PIPE_PROBES = new Set([
+  'id',
+  'whoami',
+  'uname',
+  'systeminfo',
+  'ifconfig',
+  'ipconfig',
+  'hostname',
+  'net',
+  'ls',
+  'dir',
+  'ping',
+  'sleep',
+  'nslookup',
+  'netstat',
+  'pwd',
+  'ver',
+  'tasklist',
+]);
 
 /** Code-execution calls in PHP, Python, Node, Ruby, Java and SSI, wherever they appear. */
 const CODE_EXEC =
@@ -38,19 +170,23 @@ const DOWNLOAD_EXEC =
   /(?:\b(?:curl|wget|fetch|iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|;&]{0,400}\|\s*(?:sudo\s+)?(?:[a-z/]{0,20}\/)?(?:ba|z|da|k)?sh\b|\b(?:curl|wget)\b[^\n|;&]{0,400}\|\s*(?:sudo\s+)?(?:python[0-9.]{0,4}|perl|ruby|node|php)\b|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b|\$\(\s*(?:curl|wget)\b[^)]{0,400}\)\s*$|\b(?:iex|invoke-expression)\b\s*\(?\s*(?:\(\s*)?(?:new-object\s+net\.webclient|iwr|irm|invoke-webrequest|invoke-restmethod)|downloadstring\s*\(|\bpowershell(?:\.exe)?\b[^\n]{0,100}\s-(?:e|enc|encodedcommand)\s+[A-Za-z0-9+/=]{20,})/i;
 
 /** Shell obfuscation that has no benign use in an argument: IFS tricks, brace commas, quote-split words. */
-const OBFUSCATION = /(?:\$\{IFS\}|\$IFS\b|\$\{?9\}?IFS|\{[a-z]{1,16},[^}\s]{1,200}\}|\b[a-z]{1,8}(?:''|""|\\)[a-z]{1,8}(?:''|""|\\)?[a-z]{0,8}\b(?=\s|$|;)|\$\{[A-Za-z_]{1,32}:\d{1,3}:\d{1,3}\}|\$'\\x[0-9a-f]{2})/i;
+const OBFUSCATION =
+  /(?:\$\{IFS\}|\$IFS\b|\$\{?9\}?IFS|\{[a-z]{1,16},[^}\s]{1,200}\}|\b[a-z]{1,8}(?:''|""|\\)[a-z]{1,8}(?:''|""|\\)?[a-z]{0,8}\b(?=\s|$|;)|\$\{[A-Za-z_]{1,32}:\d{1,3}:\d{1,3}\}|\$'\\x[0-9a-f]{2})/i;
 
 const SHELLSHOCK = /\(\)\s*\{\s*:?\s*;?\s*\}\s*;/;
 
 /** A metacharacter (or encoded newline) followed by a command word, for values that should not reach a shell. */
-const META_THEN_WORD = /(?:;|\|\|?|&&?|`|\$\(|\n|\r|%0a|%0d|\\n|\\r)\s{0,16}(?:[./\\a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/gi;
+const META_THEN_WORD =
+  /(?:;|\|\|?|&&?|`|\$\(|\n|\r|%0a|%0d|\\n|\\r)\s{0,16}(?:[./\\a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/gi;
 
 function severityFor(kind: string): Severity {
   return kind === 'reverse-shell' || kind === 'download-exec' || kind === 'shellshock' ? 'critical' : 'high';
 }
 
 function push(out: Finding[], kind: string, leaf: StringLeaf, text: string, at = 0): void {
-  out.push(makeFinding({ id: ID }, kind, severityFor(kind), leaf.path, excerpt(text, Math.max(0, at - 10)), tags));
+  out.push(
+    makeFinding({ id: ID }, kind, severityFor(kind), leaf.path, excerpt(text, Math.max(0, at - 10)), tags),
+  );
 }
 
 /** Commands after a separator or inside a substitution that are probes, not part of the intended pipeline. */
@@ -64,8 +200,48 @@ function chainedProbe(text: string): number {
     if (prog === '' || !PROBE_COMMANDS.has(prog)) continue;
     // Pipelines into filters and `cd x && make` are ordinary; probes follow `;`, `&`, `||` or open a substitution.
     const via = cmd.after;
-    if (via === '|' && !PIPE_PROBES.has(prog) && !['sh', 'bash', 'zsh', 'dash', 'ksh', 'python', 'python3', 'perl', 'ruby', 'php', 'node', 'nc', 'ncat', 'netcat', 'telnet'].includes(prog)) continue;
-    if ((via === '&&' || via === '(' || via === '$(') && !['curl', 'wget', 'id', 'whoami', 'uname', 'systeminfo', 'nc', 'ncat', 'netcat', 'telnet', 'ifconfig', 'ipconfig', 'net', 'passwd'].includes(prog)) continue;
+    if (
+      via === '|' &&
+      !PIPE_PROBES.has(prog) &&
+      ![
+        'sh',
+        'bash',
+        'zsh',
+        'dash',
+        'ksh',
+        'python',
+        'python3',
+        'perl',
+        'ruby',
+        'php',
+        'node',
+        'nc',
+        'ncat',
+        'netcat',
+        'telnet',
+      ].includes(prog)
+    )
+      continue;
+    if (
+      (via === '&&' || via === '(' || via === '$(') &&
+      ![
+        'curl',
+        'wget',
+        'id',
+        'whoami',
+        'uname',
+        'systeminfo',
+        'nc',
+        'ncat',
+        'netcat',
+        'telnet',
+        'ifconfig',
+        'ipconfig',
+        'net',
+        'passwd',
+      ].includes(prog)
+    )
+      continue;
     if (prog === first && via !== ';' && via !== '&') continue;
     return i;
   }
@@ -88,7 +264,8 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
     if (/[;|&`\n\r]|\$\(/.test(text) && chainedProbe(text) !== -1) push(out, 'chained-command', leaf, text);
     else if (/`[^`]{1,200}`/.test(text)) {
       const inner = /`\s*(?:[./a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/i.exec(text);
-      if (inner !== null && PROBE_COMMANDS.has((inner[1] ?? '').toLowerCase())) push(out, 'substitution', leaf, text, inner.index);
+      if (inner !== null && PROBE_COMMANDS.has((inner[1] ?? '').toLowerCase()))
+        push(out, 'substitution', leaf, text, inner.index);
     }
     return;
   }
@@ -103,7 +280,8 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
     if (rest === '' || /[\s;|&`)'"%\\/.-]/.test(rest)) {
       const sep = m[0].trimStart()[0] ?? '';
       const proseSep = sep === '&' || sep === ';' || sep === '\n' || sep === '\r';
-      if (proseSep && /\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}/i.test(text) && !/^\s*\S*[;&]/.test(text)) continue;
+      if (proseSep && /\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}/i.test(text) && !/^\s*\S*[;&]/.test(text))
+        continue;
       push(out, sep === '`' || sep === '$' ? 'substitution' : 'metachar-command', leaf, text, m.index);
       return;
     }

@@ -23,17 +23,43 @@ export const encodingEvasionInspector: Inspector = {
     for (const leaf of input.leaves) {
       const v = leaf.value;
       if (leaf.decodedBy.length >= 3) {
-        out.push(makeFinding({ id: ID }, 'nested-encoding', 'medium', leaf.path, leaf.decodedBy.join('>'), tags, leaf.decodedBy.length));
+        out.push(
+          makeFinding(
+            { id: ID },
+            'nested-encoding',
+            'medium',
+            leaf.path,
+            leaf.decodedBy.join('>'),
+            tags,
+            leaf.decodedBy.length,
+          ),
+        );
       }
       // eslint-disable-next-line no-control-regex
       if (!/[^\x00-\x7f]/.test(v)) continue;
       const tagCount = v.match(TAG_CHARS)?.length ?? 0;
-      if (tagCount >= 4) out.push(makeFinding({ id: ID }, 'unicode-tags', 'high', leaf.path, `${tagCount} tag characters`, tags, tagCount));
+      if (tagCount >= 4)
+        out.push(
+          makeFinding(
+            { id: ID },
+            'unicode-tags',
+            'high',
+            leaf.path,
+            `${tagCount} tag characters`,
+            tags,
+            tagCount,
+          ),
+        );
       const zw = v.match(ZERO_WIDTH)?.length ?? 0;
       // One or two are emoji joiners and soft breaks; runs of them hide or split words.
-      if (zw >= 3 && zw * 20 >= v.length / 10) out.push(makeFinding({ id: ID }, 'zero-width', 'medium', leaf.path, `${zw} zero-width characters`, tags, zw));
-      if (BIDI.test(v)) out.push(makeFinding({ id: ID }, 'bidi-override', 'medium', leaf.path, excerpt(v), tags));
-      if (MIXED_SCRIPT.test(v)) out.push(makeFinding({ id: ID }, 'homoglyph', 'low', leaf.path, excerpt(v), tags));
+      if (zw >= 3 && zw * 20 >= v.length / 10)
+        out.push(
+          makeFinding({ id: ID }, 'zero-width', 'medium', leaf.path, `${zw} zero-width characters`, tags, zw),
+        );
+      if (BIDI.test(v))
+        out.push(makeFinding({ id: ID }, 'bidi-override', 'medium', leaf.path, excerpt(v), tags));
+      if (MIXED_SCRIPT.test(v))
+        out.push(makeFinding({ id: ID }, 'homoglyph', 'low', leaf.path, excerpt(v), tags));
     }
     return out;
   },
@@ -53,8 +79,27 @@ export function deriveEncodedAttackFindings(findings: readonly Finding[], exhaus
     if (seen.has(key)) continue;
     seen.add(key);
     const severity: Severity = f.severity;
-    out.push(makeFinding({ id: ID }, 'encoded-attack', severity, f.path, `${f.id} after ${f.path.slice(hash)}`, tags));
+    out.push(
+      makeFinding(
+        { id: ID },
+        'encoded-attack',
+        severity,
+        f.path,
+        `${f.id} after ${f.path.slice(hash)}`,
+        tags,
+      ),
+    );
   }
-  if (exhausted) out.push(makeFinding({ id: ID }, 'decode-budget-exhausted', 'medium', '$', 'decoding stopped at its bound', tags));
+  if (exhausted)
+    out.push(
+      makeFinding(
+        { id: ID },
+        'decode-budget-exhausted',
+        'medium',
+        '$',
+        'decoding stopped at its bound',
+        tags,
+      ),
+    );
   return out;
 }

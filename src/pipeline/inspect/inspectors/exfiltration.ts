@@ -21,16 +21,24 @@ function external(input: InspectionInput): { external: boolean; why: string } {
   const { resource } = input.action;
   const { internalDomains, egressAllowlist } = input.config;
   if (resource.external) return { external: true, why: resource.host };
-  const outsideRecipients = resource.recipients.filter((r) => !hostMatches(r.slice(r.lastIndexOf('@') + 1), internalDomains));
-  if (outsideRecipients.length > 0) return { external: true, why: `${outsideRecipients.length} external recipients` };
+  const outsideRecipients = resource.recipients.filter(
+    (r) => !hostMatches(r.slice(r.lastIndexOf('@') + 1), internalDomains),
+  );
+  if (outsideRecipients.length > 0)
+    return { external: true, why: `${outsideRecipients.length} external recipients` };
   const configured = internalDomains.length > 0 || egressAllowlist.length > 0;
-  if (configured && resource.host !== '' && !hostMatches(resource.host, internalDomains)) return { external: true, why: resource.host };
+  if (configured && resource.host !== '' && !hostMatches(resource.host, internalDomains))
+    return { external: true, why: resource.host };
   return { external: false, why: '' };
 }
 
 function arrayRecords(value: JsonValue, depth = 0): number {
   if (depth > 32 || value === null || typeof value !== 'object') return 0;
-  if (Array.isArray(value)) return Math.max(value.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v)).length, ...value.map((v) => arrayRecords(v, depth + 1)));
+  if (Array.isArray(value))
+    return Math.max(
+      value.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v)).length,
+      ...value.map((v) => arrayRecords(v, depth + 1)),
+    );
   let best = 0;
   for (const k of Object.keys(value)) best = Math.max(best, arrayRecords(value[k] as JsonValue, depth + 1));
   return best;
@@ -55,26 +63,88 @@ export const exfiltrationInspector: Inspector = {
       if ((s > 0 || p.length > 0) && firstPath === '') firstPath = leaf.path;
       secrets += s;
       pii += p.filter((m) => m.kind !== 'ip-address').length;
-      sensitivePii += p.filter((m) => m.kind === 'credit-card' || m.kind === 'ssn' || m.kind === 'national-id' || m.kind === 'iban').length;
+      sensitivePii += p.filter(
+        (m) => m.kind === 'credit-card' || m.kind === 'ssn' || m.kind === 'national-id' || m.kind === 'iban',
+      ).length;
       // Long random query values and subdomains carry data past content filters.
-      if (leaf.source === 'query' && leaf.value.length >= SMUGGLE_MIN && /^[A-Za-z0-9+/=_%-]+$/.test(leaf.value)) {
-        out.push(makeFinding({ id: ID }, 'encoded-data-in-url', 'medium', leaf.path, excerpt(leaf.value, 0, 16), tags, leaf.value.length));
+      if (
+        leaf.source === 'query' &&
+        leaf.value.length >= SMUGGLE_MIN &&
+        /^[A-Za-z0-9+/=_%-]+$/.test(leaf.value)
+      ) {
+        out.push(
+          makeFinding(
+            { id: ID },
+            'encoded-data-in-url',
+            'medium',
+            leaf.path,
+            excerpt(leaf.value, 0, 16),
+            tags,
+            leaf.value.length,
+          ),
+        );
       }
     }
     const host = input.action.resource.host;
-    if (host.split('.').some((label) => label.length >= 40 && /^[a-z0-9-]+$/i.test(label) && /\d/.test(label))) {
-      out.push(makeFinding({ id: ID }, 'dns-smuggling', 'medium', '$.resource.host', excerpt(host, 0, 24), tags));
+    if (
+      host.split('.').some((label) => label.length >= 40 && /^[a-z0-9-]+$/i.test(label) && /\d/.test(label))
+    ) {
+      out.push(
+        makeFinding({ id: ID }, 'dns-smuggling', 'medium', '$.resource.host', excerpt(host, 0, 24), tags),
+      );
     }
     const records = Math.max(arrayRecords(input.action.action.arguments), pii);
     const reason = `to ${dest.why}`;
-    if (secrets > 0) out.push(makeFinding({ id: ID }, 'secret-to-external', 'critical', firstPath, `${secrets} secrets ${reason}`, tags, secrets));
-    if (sensitivePii > 0) out.push(makeFinding({ id: ID }, 'pii-to-external', 'high', firstPath, `${sensitivePii} sensitive values ${reason}`, tags, sensitivePii));
+    if (secrets > 0)
+      out.push(
+        makeFinding(
+          { id: ID },
+          'secret-to-external',
+          'critical',
+          firstPath,
+          `${secrets} secrets ${reason}`,
+          tags,
+          secrets,
+        ),
+      );
+    if (sensitivePii > 0)
+      out.push(
+        makeFinding(
+          { id: ID },
+          'pii-to-external',
+          'high',
+          firstPath,
+          `${sensitivePii} sensitive values ${reason}`,
+          tags,
+          sensitivePii,
+        ),
+      );
     else if (pii > 0) {
       const severity: Severity = pii >= BULK_PII ? 'high' : 'low';
-      out.push(makeFinding({ id: ID }, 'pii-to-external', severity, firstPath, `${pii} personal values ${reason}`, tags, pii));
+      out.push(
+        makeFinding(
+          { id: ID },
+          'pii-to-external',
+          severity,
+          firstPath,
+          `${pii} personal values ${reason}`,
+          tags,
+          pii,
+        ),
+      );
     }
     if (records >= BULK_PII && (pii > 0 || sensitivePii > 0)) {
-      out.push(makeFinding({ id: ID }, 'bulk-to-external', records >= 200 ? 'critical' : 'high', '$.action.arguments', `${records} records ${reason}`, tags, records));
+      out.push(
+        makeFinding(
+          { id: ID },
+          'bulk-to-external',
+          records >= 200 ? 'critical' : 'high',
+          '$.action.arguments',
+          `${records} records ${reason}`,
+          tags,
+          records,
+        ),
+      );
     }
     return out;
   },

@@ -71,7 +71,11 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
   }
   if (credential) {
     out.push(makeFinding({ id: ID }, 'credential-file', shell ? 'high' : 'critical', leaf.path, ev, tags));
-  } else if (looksLikePath && !shell && (SENSITIVE_ROOT.test(normalized.trim()) || (pathKey && SENSITIVE_FILE.test(normalized)))) {
+  } else if (
+    looksLikePath &&
+    !shell &&
+    (SENSITIVE_ROOT.test(normalized.trim()) || (pathKey && SENSITIVE_FILE.test(normalized)))
+  ) {
     out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
   }
   if (

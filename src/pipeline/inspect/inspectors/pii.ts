@@ -24,7 +24,8 @@ const SEVERITY: Record<PiiMatch['kind'], Severity> = {
 };
 
 /** Fields that hold personal data in structured records. */
-const PERSONAL_FIELD = /^(?:e-?mail|email_address|phone|phone_number|mobile|tel|ssn|dob|date_of_birth|birth_?date|address|street|first_?name|last_?name|full_?name|name|customer|customer_name|card|card_number|iban|passport|national_id|tax_id)$/;
+const PERSONAL_FIELD =
+  /^(?:e-?mail|email_address|phone|phone_number|mobile|tel|ssn|dob|date_of_birth|birth_?date|address|street|first_?name|last_?name|full_?name|name|customer|customer_name|card|card_number|iban|passport|national_id|tax_id)$/;
 
 /** The largest array of objects that carry personal fields, found anywhere in the arguments. */
 function largestRecordSet(value: JsonValue, depth = 0): number {
@@ -33,13 +34,20 @@ function largestRecordSet(value: JsonValue, depth = 0): number {
     let personal = 0;
     let best = 0;
     for (const item of value) {
-      if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.keys(item).some((k) => PERSONAL_FIELD.test(k.toLowerCase()))) personal++;
+      if (
+        item !== null &&
+        typeof item === 'object' &&
+        !Array.isArray(item) &&
+        Object.keys(item).some((k) => PERSONAL_FIELD.test(k.toLowerCase()))
+      )
+        personal++;
       best = Math.max(best, largestRecordSet(item, depth + 1));
     }
     return Math.max(best, personal);
   }
   let best = 0;
-  for (const k of Object.keys(value)) best = Math.max(best, largestRecordSet(value[k] as JsonValue, depth + 1));
+  for (const k of Object.keys(value))
+    best = Math.max(best, largestRecordSet(value[k] as JsonValue, depth + 1));
   return best;
 }
 
@@ -65,12 +73,24 @@ export const piiInspector: Inspector = {
       }
       for (const [kind, list] of byKind) {
         total += list.length;
-        out.push(makeFinding({ id: ID }, kind, SEVERITY[kind], leaf.path, evidence(list[0]!), tags, list.length));
+        out.push(
+          makeFinding({ id: ID }, kind, SEVERITY[kind], leaf.path, evidence(list[0]!), tags, list.length),
+        );
       }
     }
     const records = Math.max(largestRecordSet(input.action.action.arguments), total);
     if (records >= BULK_RECORDS) {
-      out.push(makeFinding({ id: ID }, 'bulk-records', records >= 10 * BULK_RECORDS ? 'critical' : 'high', '$.action.arguments', `${records} records`, tags, records));
+      out.push(
+        makeFinding(
+          { id: ID },
+          'bulk-records',
+          records >= 10 * BULK_RECORDS ? 'critical' : 'high',
+          '$.action.arguments',
+          `${records} records`,
+          tags,
+          records,
+        ),
+      );
     }
     return out;
   },

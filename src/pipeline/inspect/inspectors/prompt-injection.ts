@@ -35,15 +35,21 @@ function classify(text: string, content: boolean): [string, Severity, number] | 
   if (!content) return null;
   // Indirect injection: content that tells its reader what to do with its output, or hands it code to run.
   const code = MALICIOUS_CODE.exec(text);
-  if (code !== null && (CODE_INVITATION.test(text) || /```/.test(text))) return ['indirect-code', 'high', code.index];
+  if (code !== null && (CODE_INVITATION.test(text) || /```/.test(text)))
+    return ['indirect-code', 'high', code.index];
   const directive = OUTPUT_DIRECTIVE.exec(text);
   const task = TASK_IMPERATIVE.exec(text);
   if (directive !== null && task !== null) return ['indirect-instruction', 'high', task.index];
-  if (directive !== null && /\b(?:your|the) (?:responses?|answers?|repl(?:y|ies)|outputs?)\b/i.test(text)) return ['indirect-instruction', 'medium', directive.index];
+  if (directive !== null && /\b(?:your|the) (?:responses?|answers?|repl(?:y|ies)|outputs?)\b/i.test(text))
+    return ['indirect-instruction', 'medium', directive.index];
   if (task !== null) {
     // A lone imperative in a mail ("Click here") is normal; one that sets an unrelated task is not.
     const sentence = text.slice(task.index, task.index + 200);
-    if (/\b(?:in (?:simple|plain) terms|step[- ]by[- ]step|the following (?:sentence|text|phrase|word)|(?:in|to|into) (?:french|spanish|german|chinese|japanese|russian|italian|portuguese|arabic|korean|hindi|emoji|base64|binary|morse|pig latin|reverse)|an? (?:essay|poem|story|haiku|limerick|song|joke|letter|tweet|slogan|recipe)|(?:python|javascript|sql|java|c\+\+) (?:function|code|script))\b/i.test(sentence)) {
+    if (
+      /\b(?:in (?:simple|plain) terms|step[- ]by[- ]step|the following (?:sentence|text|phrase|word)|(?:in|to|into) (?:french|spanish|german|chinese|japanese|russian|italian|portuguese|arabic|korean|hindi|emoji|base64|binary|morse|pig latin|reverse)|an? (?:essay|poem|story|haiku|limerick|song|joke|letter|tweet|slogan|recipe)|(?:python|javascript|sql|java|c\+\+) (?:function|code|script))\b/i.test(
+        sentence,
+      )
+    ) {
       return ['indirect-instruction', 'medium', task.index];
     }
   }
@@ -52,7 +58,11 @@ function classify(text: string, content: boolean): [string, Severity, number] | 
 
 function isContent(leaf: StringLeaf): boolean {
   // Long multi-sentence text is content even under an unknown key.
-  return CONTENT_KEY.test(leaf.key) || leaf.decodedBy.includes('json') || (leaf.value.length >= 400 && /[.!?]\s/.test(leaf.value));
+  return (
+    CONTENT_KEY.test(leaf.key) ||
+    leaf.decodedBy.includes('json') ||
+    (leaf.value.length >= 400 && /[.!?]\s/.test(leaf.value))
+  );
 }
 
 /** Flags instructions aimed at the model inside arguments and content, in any leaf and decoded form. */
@@ -63,10 +73,14 @@ export const promptInjectionInspector: Inspector = {
     const out: Finding[] = [];
     for (const leaf of input.leaves) {
       const text = leaf.value;
-      if (text.length < 12 || (leaf.source !== 'arguments' && leaf.source !== 'body' && !isKeyLeaf(leaf))) continue;
+      if (text.length < 12 || (leaf.source !== 'arguments' && leaf.source !== 'body' && !isKeyLeaf(leaf)))
+        continue;
       if (isSqlLeaf(leaf, input.action) || isShellLeaf(leaf, input.action)) continue;
       const hit = classify(text, !isKeyLeaf(leaf) && isContent(leaf));
-      if (hit !== null) out.push(makeFinding({ id: ID }, hit[0], hit[1], leaf.path, excerpt(text, Math.max(0, hit[2] - 10)), tags));
+      if (hit !== null)
+        out.push(
+          makeFinding({ id: ID }, hit[0], hit[1], leaf.path, excerpt(text, Math.max(0, hit[2] - 10)), tags),
+        );
     }
     return out;
   },

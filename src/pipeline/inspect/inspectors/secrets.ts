@@ -11,14 +11,25 @@ const tags = TAGS[ID];
 
 /** Values that name a variable or reference a vault are not the secret itself. */
 function isReference(value: string): boolean {
-  return /^(?:\$\{?[A-Za-z_]|%[A-Za-z_]|\{\{|<|env:|vault:|secret:|ref:|arn:|projects\/|process\.env|os\.environ|true$|false$|null$|none$|undefined$|\*+$)/i.test(value);
+  return /^(?:\$\{?[A-Za-z_]|%[A-Za-z_]|\{\{|<|env:|vault:|secret:|ref:|arn:|projects\/|process\.env|os\.environ|true$|false$|null$|none$|undefined$|\*+$)/i.test(
+    value,
+  );
 }
 
 function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
   const value = leaf.value;
   const found = findSecrets(value);
   for (const s of found) {
-    out.push(makeFinding({ id: ID }, s.kind, s.critical ? 'critical' : 'high', leaf.path, redactSecret(s.match), tags));
+    out.push(
+      makeFinding(
+        { id: ID },
+        s.kind,
+        s.critical ? 'critical' : 'high',
+        leaf.path,
+        redactSecret(s.match),
+        tags,
+      ),
+    );
   }
   if (found.length > 0) return;
   // A credential-named field: the value is a secret if it is not a reference or a placeholder.
@@ -26,7 +37,16 @@ function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
     const v = value.trim().replace(/^(?:bearer|basic|token)\s+/i, '');
     if (v.length >= 8 && !/\s/.test(v) && !isReference(v) && !isPlaceholder(v)) {
       const kind = entropy(v) >= 3.5 && v.length >= 16 ? 'high-entropy' : 'credential-field';
-      out.push(makeFinding({ id: ID }, kind, kind === 'high-entropy' ? 'high' : 'medium', leaf.path, redactSecret(v), tags));
+      out.push(
+        makeFinding(
+          { id: ID },
+          kind,
+          kind === 'high-entropy' ? 'high' : 'medium',
+          leaf.path,
+          redactSecret(v),
+          tags,
+        ),
+      );
       return;
     }
   }
@@ -34,10 +54,24 @@ function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(value); m !== null; m = ASSIGNMENT.exec(value)) {
     const secret = m[2] ?? '';
-    if (isReference(secret) || isPlaceholder(secret) || /^(?:true|false|null|none|required|optional|string|number)$/i.test(secret)) continue;
+    if (
+      isReference(secret) ||
+      isPlaceholder(secret) ||
+      /^(?:true|false|null|none|required|optional|string|number)$/i.test(secret)
+    )
+      continue;
     // Code that reads a secret (`password = getPassword()`) is not a leak; a literal with mixed classes is.
     if (/[()[\]]/.test(secret) || !/\d|[^A-Za-z0-9]/.test(secret)) continue;
-    out.push(makeFinding({ id: ID }, 'credential-assignment', entropy(secret) >= 3.5 ? 'high' : 'medium', leaf.path, redactSecret(secret), tags));
+    out.push(
+      makeFinding(
+        { id: ID },
+        'credential-assignment',
+        entropy(secret) >= 3.5 ? 'high' : 'medium',
+        leaf.path,
+        redactSecret(secret),
+        tags,
+      ),
+    );
     return;
   }
 }

@@ -12,12 +12,105 @@ const tags = TAGS[ID];
 /** Findings need this score; each feature adds its weight (a lone weak feature never reaches it). */
 const THRESHOLD = 3;
 
-const STACKABLE = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'exec', 'execute', 'declare', 'shutdown', 'truncate', 'waitfor', 'grant', 'if', 'begin', 'union', 'set', 'use', 'call', 'handler']);
-const TIME_FUNCS = new Set(['sleep', 'benchmark', 'pg_sleep', 'randomblob', 'dbms_lock.sleep', 'dbms_pipe.receive_message', 'pg_sleep_for', 'sys.dbms_pipe.receive_message']);
-const PROBE_FUNCS = new Set([
-  'version', 'user', 'current_user', 'system_user', 'session_user', 'database', 'schema', 'concat', 'concat_ws', 'group_concat', 'char', 'chr', 'nchar', 'ascii', 'ord', 'substring', 'substr', 'mid', 'extractvalue', 'updatexml', 'load_file', 'hex', 'unhex', 'floor', 'rand', 'exp', 'cast', 'convert', 'db_name', 'user_name', 'utl_inaddr.get_host_name', 'ctxsys.drithsx.sn', 'xp_cmdshell', 'openrowset', 'name_const', 'row_count', 'md5', 'sha1', 'iif', 'if', 'elt', 'make_set', 'bin', 'length', 'len', 'count', 'ifnull', 'isnull', 'nullif', 'coalesce', 'gtid_subset', 'json_keys', 'polygon', 'multipoint', 'geometrycollection', 'xmltype', 'dbms_xmlgen.getxml', 'sqlite_version', 'current_database', 'pg_read_file', 'lo_import', 'copy',
+const STACKABLE = new Set([
+  'select',
+  'insert',
+  'update',
+  'delete',
+  'drop',
+  'create',
+  'alter',
+  'exec',
+  'execute',
+  'declare',
+  'shutdown',
+  'truncate',
+  'waitfor',
+  'grant',
+  'if',
+  'begin',
+  'union',
+  'set',
+  'use',
+  'call',
+  'handler',
 ]);
-const SYSTEM_OBJECTS = /\b(?:information_schema|sysobjects|syscolumns|sys\.tables|sys\.objects|mysql\.user|pg_catalog|pg_shadow|pg_user|all_tables|user_tables|dba_users|sqlite_master|msysobjects|@@version|@@datadir|@@hostname|xp_cmdshell|sp_executesql|sp_oacreate|into\s+(?:out|dump)file|load_file)\b/i;
+const TIME_FUNCS = new Set([
+  'sleep',
+  'benchmark',
+  'pg_sleep',
+  'randomblob',
+  'dbms_lock.sleep',
+  'dbms_pipe.receive_message',
+  'pg_sleep_for',
+  'sys.dbms_pipe.receive_message',
+]);
+const PROBE_FUNCS = new Set([
+  'version',
+  'user',
+  'current_user',
+  'system_user',
+  'session_user',
+  'database',
+  'schema',
+  'concat',
+  'concat_ws',
+  'group_concat',
+  'char',
+  'chr',
+  'nchar',
+  'ascii',
+  'ord',
+  'substring',
+  'substr',
+  'mid',
+  'extractvalue',
+  'updatexml',
+  'load_file',
+  'hex',
+  'unhex',
+  'floor',
+  'rand',
+  'exp',
+  'cast',
+  'convert',
+  'db_name',
+  'user_name',
+  'utl_inaddr.get_host_name',
+  'ctxsys.drithsx.sn',
+  'xp_cmdshell',
+  'openrowset',
+  'name_const',
+  'row_count',
+  'md5',
+  'sha1',
+  'iif',
+  'if',
+  'elt',
+  'make_set',
+  'bin',
+  'length',
+  'len',
+  'count',
+  'ifnull',
+  'isnull',
+  'nullif',
+  'coalesce',
+  'gtid_subset',
+  'json_keys',
+  'polygon',
+  'multipoint',
+  'geometrycollection',
+  'xmltype',
+  'dbms_xmlgen.getxml',
+  'sqlite_version',
+  'current_database',
+  'pg_read_file',
+  'lo_import',
+  'copy',
+]);
+const SYSTEM_OBJECTS =
+  /\b(?:information_schema|sysobjects|syscolumns|sys\.tables|sys\.objects|mysql\.user|pg_catalog|pg_shadow|pg_user|all_tables|user_tables|dba_users|sqlite_master|msysobjects|@@version|@@datadir|@@hostname|xp_cmdshell|sp_executesql|sp_oacreate|into\s+(?:out|dump)file|load_file)\b/i;
 
 interface Score {
   score: number;
@@ -33,16 +126,47 @@ function add(s: Score, kind: string, weight: number): void {
   }
 }
 
-const isOperand = (t: SqlToken | undefined): boolean => t !== undefined && (t.kind === 'n' || t.kind === 's' || t.kind === 'w' || t.kind === 'v' || t.kind === 'f' || (t.kind === 'k' && (t.text === 'null' || t.text === 'true' || t.text === 'false')));
-const isLiteral = (t: SqlToken | undefined): boolean => t !== undefined && (t.kind === 'n' || t.kind === 's' || (t.kind === 'k' && (t.text === 'null' || t.text === 'true' || t.text === 'false')));
+const isOperand = (t: SqlToken | undefined): boolean =>
+  t !== undefined &&
+  (t.kind === 'n' ||
+    t.kind === 's' ||
+    t.kind === 'w' ||
+    t.kind === 'v' ||
+    t.kind === 'f' ||
+    (t.kind === 'k' && (t.text === 'null' || t.text === 'true' || t.text === 'false')));
+const isLiteral = (t: SqlToken | undefined): boolean =>
+  t !== undefined &&
+  (t.kind === 'n' ||
+    t.kind === 's' ||
+    (t.kind === 'k' && (t.text === 'null' || t.text === 'true' || t.text === 'false')));
 const CMP = new Set(['=', '==', '<>', '!=', '<', '>', '<=', '>=', '<=>']);
-const isCmp = (t: SqlToken | undefined): boolean => t !== undefined && ((t.kind === 'o' && CMP.has(t.text)) || (t.kind === 'k' && (t.text === 'like' || t.text === 'rlike' || t.text === 'regexp' || t.text === 'is' || t.text === 'in' || t.text === 'between' || t.text === 'sounds')));
-const isBool = (t: SqlToken | undefined): boolean => t !== undefined && ((t.kind === 'k' && (t.text === 'or' || t.text === 'and' || t.text === 'xor' || t.text === 'div')) || (t.kind === 'o' && (t.text === '||' || t.text === '&&')));
+const isCmp = (t: SqlToken | undefined): boolean =>
+  t !== undefined &&
+  ((t.kind === 'o' && CMP.has(t.text)) ||
+    (t.kind === 'k' &&
+      (t.text === 'like' ||
+        t.text === 'rlike' ||
+        t.text === 'regexp' ||
+        t.text === 'is' ||
+        t.text === 'in' ||
+        t.text === 'between' ||
+        t.text === 'sounds')));
+const isBool = (t: SqlToken | undefined): boolean =>
+  t !== undefined &&
+  ((t.kind === 'k' && (t.text === 'or' || t.text === 'and' || t.text === 'xor' || t.text === 'div')) ||
+    (t.kind === 'o' && (t.text === '||' || t.text === '&&')));
 
 /** Skips `(` and `not`/`!` so `or (1=1)` and `and not 1=2` read like `or 1=1`. */
 function nextOperand(tokens: readonly SqlToken[], i: number): number {
   let j = i;
-  while (j < tokens.length && ((tokens[j]?.kind === 'p' && tokens[j]?.text === '(') || tokens[j]?.text === 'not' || tokens[j]?.text === '!' || tokens[j]?.text === '-')) j++;
+  while (
+    j < tokens.length &&
+    ((tokens[j]?.kind === 'p' && tokens[j]?.text === '(') ||
+      tokens[j]?.text === 'not' ||
+      tokens[j]?.text === '!' ||
+      tokens[j]?.text === '-')
+  )
+    j++;
   return j;
 }
 
@@ -73,25 +197,56 @@ function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score):
       const right = tokens[nextOperand(tokens, a + 2)];
       if (isOperand(left) && isCmp(op) && isOperand(right)) {
         const same = left!.text === right!.text && left!.kind === right!.kind;
-        if (isLiteral(left) && (isLiteral(right) || right!.kind === 'v' || right!.kind === 'f')) add(s, 'tautology', same || !statement ? 3 : 2);
+        if (isLiteral(left) && (isLiteral(right) || right!.kind === 'v' || right!.kind === 'f'))
+          add(s, 'tautology', same || !statement ? 3 : 2);
         else if (same) add(s, 'tautology', 3);
-        else if (!statement && (left!.kind === 'f' || right!.kind === 'f' || left!.kind === 'v' || right!.kind === 'v')) add(s, 'blind', 2);
+        else if (
+          !statement &&
+          (left!.kind === 'f' || right!.kind === 'f' || left!.kind === 'v' || right!.kind === 'v')
+        )
+          add(s, 'blind', 2);
         else if (!statement) add(s, 'tautology', 1);
-      } else if (isLiteral(left) && (op === undefined || op.kind === 'c' || op.kind === 'o' || op.text === ')' || op.text === ';' || isBool(op))) {
-        add(s, 'tautology', left!.text === 'true' || left!.text === '1' || left!.kind === 'n' ? (statement ? 2 : 2) : 1);
+      } else if (
+        isLiteral(left) &&
+        (op === undefined ||
+          op.kind === 'c' ||
+          op.kind === 'o' ||
+          op.text === ')' ||
+          op.text === ';' ||
+          isBool(op))
+      ) {
+        add(
+          s,
+          'tautology',
+          left!.text === 'true' || left!.text === '1' || left!.kind === 'n' ? (statement ? 2 : 2) : 1,
+        );
       } else if (left?.kind === 'f') {
         add(s, 'blind', statement ? 1 : 2);
       }
     }
-    if (t.kind === 'p' && t.text === ';' && next !== undefined && next.kind === 'k' && STACKABLE.has(next.text)) add(s, 'stacked', statement ? 1 : 3);
+    if (
+      t.kind === 'p' &&
+      t.text === ';' &&
+      next !== undefined &&
+      next.kind === 'k' &&
+      STACKABLE.has(next.text)
+    )
+      add(s, 'stacked', statement ? 1 : 3);
     if (t.kind === 'f' && TIME_FUNCS.has(t.text)) add(s, 'time-based', 3);
     if (t.kind === 'k' && t.text === 'waitfor' && next?.text === 'delay') add(s, 'time-based', 3);
     if ((t.kind === 'f' && PROBE_FUNCS.has(t.text)) || t.kind === 'v') probes++;
-    if (t.kind === 'k' && (t.text === 'order' || t.text === 'group') && tokens[i + 1]?.text === 'by' && tokens[i + 2]?.kind === 'n' && !statement) {
+    if (
+      t.kind === 'k' &&
+      (t.text === 'order' || t.text === 'group') &&
+      tokens[i + 1]?.text === 'by' &&
+      tokens[i + 2]?.kind === 'n' &&
+      !statement
+    ) {
       add(s, 'blind', tokens[i + 3] === undefined || tokens[i + 3]?.kind === 'c' ? 3 : 2);
     }
     if (t.kind === 'k' && t.text === 'having' && !statement) add(s, 'blind', 2);
-    if (t.kind === 'k' && (t.text === 'exec' || t.text === 'execute' || t.text === 'declare') && !statement) add(s, 'stacked', 1);
+    if (t.kind === 'k' && (t.text === 'exec' || t.text === 'execute' || t.text === 'declare') && !statement)
+      add(s, 'stacked', 1);
     if (t.kind === 'c' && t.text === '/*!') add(s, 'comment-truncation', 2);
   }
   if (probes > 0) add(s, 'error-based', Math.min(probes, statement ? 1 : 2));
@@ -161,16 +316,38 @@ function scoreStatement(text: string, s: Score): void {
   for (const t of tokens) if (t.kind === 's' && t.text.length >= 4) scoreValue(t.text, s);
 }
 
-const BREAKOUT_KEYWORDS = new Set(['union', 'having', 'order', 'group', 'limit', 'procedure', 'into', 'waitfor', 'select', 'and', 'or', 'like', 'rlike', 'regexp', 'is', 'in', 'div', 'xor']);
+const BREAKOUT_KEYWORDS = new Set([
+  'union',
+  'having',
+  'order',
+  'group',
+  'limit',
+  'procedure',
+  'into',
+  'waitfor',
+  'select',
+  'and',
+  'or',
+  'like',
+  'rlike',
+  'regexp',
+  'is',
+  'in',
+  'div',
+  'xor',
+]);
 
-const SQLISH = /['"`;#]|--|\/\*|\b(?:union|select|or|and|xor|sleep|benchmark|waitfor|having|order|group|exec|execute|declare|insert|drop|pg_sleep)\b|\|\||&&/i;
-const NOSQL = /(?:\[\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|in|exists|or|and|not|expr|eq)\s*\]|"\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|exists|expr|function|accumulator)"\s*:|\$where\b|\bthis\.\w{1,64}\s*(?:==|!=)|;\s*return\s+(?:true|1)\b|\bdb\.\w{1,64}\.\w{1,64}\s*\()/i;
+const SQLISH =
+  /['"`;#]|--|\/\*|\b(?:union|select|or|and|xor|sleep|benchmark|waitfor|having|order|group|exec|execute|declare|insert|drop|pg_sleep)\b|\|\||&&/i;
+const NOSQL =
+  /(?:\[\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|in|exists|or|and|not|expr|eq)\s*\]|"\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|exists|expr|function|accumulator)"\s*:|\$where\b|\bthis\.\w{1,64}\s*(?:==|!=)|;\s*return\s+(?:true|1)\b|\bdb\.\w{1,64}\.\w{1,64}\s*\()/i;
 const NOSQL_KEYS = new Set(['$where', '$function', '$accumulator', '$expr']);
 
 function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {
   const value = leaf.value;
   if (isKeyLeaf(leaf)) {
-    if (NOSQL_KEYS.has(value)) out.push(makeFinding({ id: ID }, 'nosql-operator', 'high', leaf.path, excerpt(value), tags));
+    if (NOSQL_KEYS.has(value))
+      out.push(makeFinding({ id: ID }, 'nosql-operator', 'high', leaf.path, excerpt(value), tags));
     return;
   }
   const s: Score = { score: 0, kind: '', weight: 0 };
@@ -180,7 +357,8 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
     else scoreValue(value, s);
   }
   if (s.score >= THRESHOLD && s.kind !== '') {
-    const severity: Severity = s.score >= 6 || s.kind === 'stacked' || s.kind === 'union' ? 'critical' : 'high';
+    const severity: Severity =
+      s.score >= 6 || s.kind === 'stacked' || s.kind === 'union' ? 'critical' : 'high';
     out.push(makeFinding({ id: ID }, s.kind, severity, leaf.path, excerpt(value), tags, s.score));
   }
 }

@@ -34,7 +34,8 @@ function findTools(value: JsonValue, depth = 0): JsonValue[] | null {
   if (depth > 6 || value === null || typeof value !== 'object') return null;
   if (Array.isArray(value)) return null;
   const tools = value['tools'];
-  if (Array.isArray(tools) && tools.some((t) => isJsonObject(t) && typeof t['name'] === 'string')) return tools;
+  if (Array.isArray(tools) && tools.some((t) => isJsonObject(t) && typeof t['name'] === 'string'))
+    return tools;
   for (const k of ['result', 'params', 'body', 'response']) {
     const inner = value[k];
     if (inner !== undefined) {
@@ -60,7 +61,8 @@ function textOf(value: JsonValue, out: string[], depth = 0): void {
   if (depth > 16 || out.length > 512) return;
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) value.forEach((v) => textOf(v, out, depth + 1));
-  else if (value !== null && typeof value === 'object') for (const k of Object.keys(value)) textOf(value[k] as JsonValue, out, depth + 1);
+  else if (value !== null && typeof value === 'object')
+    for (const k of Object.keys(value)) textOf(value[k] as JsonValue, out, depth + 1);
 }
 
 /** Flags poisoned MCP tool definitions and definitions that changed since they were pinned. */
@@ -82,14 +84,39 @@ export const toolPoisoningInspector: Inspector = {
       const texts: string[] = [];
       textOf(tool, texts);
       const all = texts.join('\n');
-      const hidden = HIDDEN_INSTRUCTION.exec(all) ?? OVERRIDE.exec(all) ?? TOOL_COERCION.exec(all) ?? ROLE_SPOOF.exec(all) ?? ADDRESSES_AI.exec(all);
-      if (hidden !== null) out.push(makeFinding({ id: ID }, 'hidden-instruction', 'critical', path, excerpt(all, Math.max(0, hidden.index - 10)), tags));
-      if (/\udb40[\udc00-\udc7f]|[\u200b-\u200f\u202a-\u202e\u2060-\u2064]/.test(all)) out.push(makeFinding({ id: ID }, 'invisible-text', 'high', path, `tool ${excerpt(name)}`, tags));
+      const hidden =
+        HIDDEN_INSTRUCTION.exec(all) ??
+        OVERRIDE.exec(all) ??
+        TOOL_COERCION.exec(all) ??
+        ROLE_SPOOF.exec(all) ??
+        ADDRESSES_AI.exec(all);
+      if (hidden !== null)
+        out.push(
+          makeFinding(
+            { id: ID },
+            'hidden-instruction',
+            'critical',
+            path,
+            excerpt(all, Math.max(0, hidden.index - 10)),
+            tags,
+          ),
+        );
+      if (/\udb40[\udc00-\udc7f]|[\u200b-\u200f\u202a-\u202e\u2060-\u2064]/.test(all))
+        out.push(makeFinding({ id: ID }, 'invisible-text', 'high', path, `tool ${excerpt(name)}`, tags));
       const hash = createHash('sha256').update(canonical(tool)).digest('hex');
       const key = `${server}/${name}`;
       const pinned = pins.pinnedToolHashes?.[key] ?? pins.toolPinStore?.pin(key, hash);
       if (pinned !== undefined && pinned !== hash) {
-        out.push(makeFinding({ id: ID }, 'definition-changed', 'critical', path, `tool ${excerpt(name)} ${pinned.slice(0, 8)} -> ${hash.slice(0, 8)}`, tags));
+        out.push(
+          makeFinding(
+            { id: ID },
+            'definition-changed',
+            'critical',
+            path,
+            `tool ${excerpt(name)} ${pinned.slice(0, 8)} -> ${hash.slice(0, 8)}`,
+            tags,
+          ),
+        );
       }
     });
     return out;

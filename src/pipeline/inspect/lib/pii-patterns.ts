@@ -23,11 +23,73 @@ export function luhnValid(digits: string): boolean {
 }
 
 const IBAN_LENGTH: Readonly<Record<string, number>> = {
-  AD: 24, AE: 23, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DK: 18,
-  DO: 28, EE: 20, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28, HR: 21, HU: 28, IE: 22,
-  IL: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MD: 24, ME: 22, MK: 19,
-  MR: 27, MT: 31, MU: 30, NL: 18, NO: 15, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, SA: 24, SE: 24, SI: 19,
-  SK: 24, SM: 27, TN: 24, TR: 26, UA: 29, VG: 24, XK: 20,
+  AD: 24,
+  AE: 23,
+  AT: 20,
+  AZ: 28,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BR: 29,
+  CH: 21,
+  CR: 22,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  DO: 28,
+  EE: 20,
+  ES: 24,
+  FI: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GE: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  GT: 28,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IS: 26,
+  IT: 27,
+  JO: 30,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  MC: 27,
+  MD: 24,
+  ME: 22,
+  MK: 19,
+  MR: 27,
+  MT: 31,
+  MU: 30,
+  NL: 18,
+  NO: 15,
+  PK: 24,
+  PL: 28,
+  PS: 29,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  SA: 24,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+  VG: 24,
+  XK: 20,
 };
 
 /** IBAN mod-97 check (ISO 13616) with the per-country length. */
@@ -47,7 +109,14 @@ export function ibanValid(raw: string): boolean {
 function ssnValid(s: string): boolean {
   const d = s.replace(/\D/g, '');
   const area = d.slice(0, 3);
-  return area !== '000' && area !== '666' && area[0] !== '9' && d.slice(3, 5) !== '00' && d.slice(5) !== '0000' && !/^(\d)\1+$/.test(d);
+  return (
+    area !== '000' &&
+    area !== '666' &&
+    area[0] !== '9' &&
+    d.slice(3, 5) !== '00' &&
+    d.slice(5) !== '0000' &&
+    !/^(\d)\1+$/.test(d)
+  );
 }
 
 /** Spanish DNI/NIE check letter (mod 23). */
@@ -62,7 +131,8 @@ const CARD = /(?<![\d.-])(?:\d[ -]?){12,18}\d(?![\d-])/g;
 const SSN = /(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])/g;
 const IBAN = /(?<![A-Z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])/g;
 const PHONE = /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}(?![\w-])/g;
-const NINO = /(?<![A-Z0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Z0-9])/g;
+const NINO =
+  /(?<![A-Z0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Z0-9])/g;
 const DNI = /(?<![A-Z0-9])[XYZ0-9]\d{7}[A-Z](?![A-Z0-9])/g;
 const IPV4 = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?![\d.])/g;
 
@@ -87,9 +157,17 @@ function findEmails(text: string, out: PiiMatch[], max: number): void {
   }
 }
 
-function collect(re: RegExp, text: string, kind: PiiMatch['kind'], ok: (m: string) => boolean, out: PiiMatch[], max: number): void {
+function collect(
+  re: RegExp,
+  text: string,
+  kind: PiiMatch['kind'],
+  ok: (m: string) => boolean,
+  out: PiiMatch[],
+  max: number,
+): void {
   re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null && out.length < max; m = re.exec(text)) if (ok(m[0])) out.push({ kind, match: m[0] });
+  for (let m = re.exec(text); m !== null && out.length < max; m = re.exec(text))
+    if (ok(m[0])) out.push({ kind, match: m[0] });
 }
 
 /** Every personal value in the text, validated by checksum or structure where one exists. */
@@ -97,19 +175,38 @@ export function findPii(text: string, max = 10_000): PiiMatch[] {
   const out: PiiMatch[] = [];
   if (text.includes('@')) findEmails(text, out, max);
   if (!/\d/.test(text)) return out;
-  collect(CARD, text, 'credit-card', (m) => {
-    const d = m.replace(/\D/g, '');
-    return d.length >= 13 && d.length <= 19 && /^[2-6]/.test(d) && !/^(\d)\1+$/.test(d) && luhnValid(d);
-  }, out, max);
+  collect(
+    CARD,
+    text,
+    'credit-card',
+    (m) => {
+      const d = m.replace(/\D/g, '');
+      return d.length >= 13 && d.length <= 19 && /^[2-6]/.test(d) && !/^(\d)\1+$/.test(d) && luhnValid(d);
+    },
+    out,
+    max,
+  );
   collect(SSN, text, 'ssn', ssnValid, out, max);
   collect(IBAN, text, 'iban', ibanValid, out, max);
   collect(NINO, text, 'national-id', () => true, out, max);
   collect(DNI, text, 'national-id', dniValid, out, max);
-  collect(PHONE, text, 'phone', (m) => {
-    const d = m.replace(/\D/g, '');
-    // Dates (2024-01-05) and versions have separators in other places; phones have 9 to 15 digits.
-    return d.length >= 9 && d.length <= 15 && !/^\d{4}[-.]\d{2}[-.]\d{2}/.test(m) && !out.some((o) => o.match.includes(m.trim()));
-  }, out, max);
+  collect(
+    PHONE,
+    text,
+    'phone',
+    (m) => {
+      const d = m.replace(/\D/g, '');
+      // Dates (2024-01-05) and versions have separators in other places; phones have 9 to 15 digits.
+      return (
+        d.length >= 9 &&
+        d.length <= 15 &&
+        !/^\d{4}[-.]\d{2}[-.]\d{2}/.test(m) &&
+        !out.some((o) => o.match.includes(m.trim()))
+      );
+    },
+    out,
+    max,
+  );
   collect(IPV4, text, 'ip-address', (m) => !/^(?:0|127|255)\./.test(m) && m !== '0.0.0.0', out, max);
   return out;
 }

@@ -21,12 +21,20 @@ interface Rule {
 const B = '(?<![A-Za-z0-9_])';
 const E = '(?![A-Za-z0-9_])';
 const rule = (kind: string, src: string, critical = true, check?: (m: string) => boolean): Rule =>
-  check === undefined ? { kind, re: new RegExp(src, 'g'), critical } : { kind, re: new RegExp(src, 'g'), critical, check };
+  check === undefined
+    ? { kind, re: new RegExp(src, 'g'), critical }
+    : { kind, re: new RegExp(src, 'g'), critical, check };
 
 /** Placeholder bodies (`xxxx`, `****`, `<token>`, `...`, `${VAR}`, all one repeated char) are not secrets. */
 export function isPlaceholder(secret: string): boolean {
   const s = secret.replace(/^[a-z]{2,8}[_-]/i, '');
-  if (/^(.)\1+$/.test(s.replace(/[_-]/g, '')) || /(?:x{6,}|\*{3,}|\.{3}|<[^>]{0,40}>|\$\{[^}]{0,40}\}|\{\{[^}]{0,40}\}\}|your[_-]?|example|dummy|placeholder|changeme|redacted)/i.test(s)) return true;
+  if (
+    /^(.)\1+$/.test(s.replace(/[_-]/g, '')) ||
+    /(?:x{6,}|\*{3,}|\.{3}|<[^>]{0,40}>|\$\{[^}]{0,40}\}|\{\{[^}]{0,40}\}\}|your[_-]?|example|dummy|placeholder|changeme|redacted)/i.test(
+      s,
+    )
+  )
+    return true;
   return false;
 }
 
@@ -46,18 +54,31 @@ const notPlaceholder = (m: string) => !isPlaceholder(m);
 
 const RULES: readonly Rule[] = [
   rule('aws-access-key', `${B}(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}${E}`),
-  rule('aws-secret-key', `(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\\s{0,4}[:=]\\s{0,4}["']?[A-Za-z0-9/+=]{40}${E}`, true, (m) => !/EXAMPLE|SECRETSKEY/.test(m)),
+  rule(
+    'aws-secret-key',
+    `(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\\s{0,4}[:=]\\s{0,4}["']?[A-Za-z0-9/+=]{40}${E}`,
+    true,
+    (m) => !/EXAMPLE|SECRETSKEY/.test(m),
+  ),
   rule('github-token', `${B}gh[pousr]_[A-Za-z0-9_]{36,255}`),
   rule('github-token', `${B}github_pat_[A-Za-z0-9_]{60,255}`),
   rule('gitlab-token', `${B}gl(?:pat|ptt|dt|rt|soat|ffct|agent|cbt|imt)-[A-Za-z0-9_-]{20,64}`),
   rule('slack-token', `${B}xox[abposre]-(?:\\d{6,20}-){1,3}[A-Za-z0-9-]{0,64}`, true, (m) => m.length >= 20),
   rule('slack-token', `${B}xapp-\\d-[A-Z0-9]{6,20}-\\d{6,20}-[a-f0-9]{32,80}`),
-  rule('slack-webhook', `hooks\\.slack\\.com/(?:services|workflows)/T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{16,40}`),
+  rule(
+    'slack-webhook',
+    `hooks\\.slack\\.com/(?:services|workflows)/T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{16,40}`,
+  ),
   rule('stripe-key', `${B}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,128}`, true, notPlaceholder),
   rule('openai-key', `${B}sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}`),
   rule('anthropic-key', `${B}sk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_-]{32,200}`, true, notPlaceholder),
   rule('groq-key', `${B}gsk_[A-Za-z0-9]{52}${E}`),
-  rule('huggingface-token', `${B}hf_[A-Za-z]{34}${E}`, true, (m) => !/^hf_(.)\1+$/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m.slice(3))),
+  rule(
+    'huggingface-token',
+    `${B}hf_[A-Za-z]{34}${E}`,
+    true,
+    (m) => !/^hf_(.)\1+$/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m.slice(3)),
+  ),
   rule('sendgrid-key', `${B}SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{20,64}`),
   rule('shopify-token', `${B}shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32}${E}`),
   rule('npm-token', `${B}npm_[A-Za-z0-9]{36}${E}`),
@@ -74,13 +95,35 @@ const RULES: readonly Rule[] = [
   rule('docker-token', `${B}dckr_(?:pat|oat)_[A-Za-z0-9_-]{20,64}`),
   rule('vercel-token', `${B}v(?:cp|ci|ca|cr|ck)_[A-Za-z0-9]{24,80}`),
   rule('azure-storage-key', `AccountKey=[A-Za-z0-9+/]{80,90}={0,2}`),
-  rule('azure-client-secret', `(?:client_?secret|clientsecret)["']?\\s{0,4}[:=]{1,2}\\s{0,4}["']?[A-Za-z0-9_~.-]{34,40}${E}`, true, notPlaceholder),
-  rule('private-key', `-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----`, true),
+  rule(
+    'azure-client-secret',
+    `(?:client_?secret|clientsecret)["']?\\s{0,4}[:=]{1,2}\\s{0,4}["']?[A-Za-z0-9_~.-]{34,40}${E}`,
+    true,
+    notPlaceholder,
+  ),
+  rule(
+    'private-key',
+    `-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----`,
+    true,
+  ),
   rule('gcp-service-account', `"type"\\s{0,4}:\\s{0,4}"service_account"`, true),
   rule('jwt', `${B}eyJ[A-Za-z0-9_-]{8,4000}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,2000}`, false),
-  rule('connection-string', `${B}(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:[a-z]{2,12}|oracle|clickhouse)://[^\\s:@/"'\`]{1,128}:[^\\s@/"'\`]{1,256}@[^\\s"'\`]{1,256}`, true),
-  rule('basic-auth-url', `${B}(?:https?|ftps?|wss?)://[^\\s:@/"'\`<>()\\[\\]]{1,128}:[^\\s@/"'\`<>()\\[\\]]{1,256}@[A-Za-z0-9.-]{1,253}`, true),
-  rule('secp256k1-key', `${B}0x[a-fA-F0-9]{64}${E}`, false, (m) => entropy(m.slice(2)) > 3.3 && /[a-fA-F]/.test(m) && /[0-9]/.test(m)),
+  rule(
+    'connection-string',
+    `${B}(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:[a-z]{2,12}|oracle|clickhouse)://[^\\s:@/"'\`]{1,128}:[^\\s@/"'\`]{1,256}@[^\\s"'\`]{1,256}`,
+    true,
+  ),
+  rule(
+    'basic-auth-url',
+    `${B}(?:https?|ftps?|wss?)://[^\\s:@/"'\`<>()\\[\\]]{1,128}:[^\\s@/"'\`<>()\\[\\]]{1,256}@[A-Za-z0-9.-]{1,253}`,
+    true,
+  ),
+  rule(
+    'secp256k1-key',
+    `${B}0x[a-fA-F0-9]{64}${E}`,
+    false,
+    (m) => entropy(m.slice(2)) > 3.3 && /[a-fA-F]/.test(m) && /[0-9]/.test(m),
+  ),
 ];
 
 /** The private-key body must be real base64 of some length; `xxx`, `...`, `***` are documentation. */
@@ -105,7 +148,10 @@ function realUrlCredential(match: string): boolean {
   const pass = cred.slice(colon + 1);
   if (pass.length === 0 || isPlaceholder(pass) || isPlaceholder(user)) return false;
   if (/^[$%{<[]|^:|[{}]/.test(pass)) return false;
-  return !/^(?:pass(?:word)?|secret|pwd|xxx+|\*+|changeme|\.\.\.)$/i.test(pass) || /^(?:user|admin|root)$/i.test(user) === false;
+  return (
+    !/^(?:pass(?:word)?|secret|pwd|xxx+|\*+|changeme|\.\.\.)$/i.test(pass) ||
+    /^(?:user|admin|root)$/i.test(user) === false
+  );
 }
 
 /** Every secret in the text (one match per rule and position), linear in text length. */
@@ -117,8 +163,15 @@ export function findSecrets(text: string, max = 64): SecretMatch[] {
       const match = m[0];
       if (r.check !== undefined && !r.check(match)) continue;
       if (r.kind === 'private-key' && !realPrivateKey(text, m.index)) continue;
-      if ((r.kind === 'connection-string' || r.kind === 'basic-auth-url') && !realUrlCredential(match)) continue;
-      if (r.kind === 'basic-auth-url' && out.some((o) => o.kind === 'connection-string' && o.index <= m!.index && m!.index < o.index + o.match.length)) continue;
+      if ((r.kind === 'connection-string' || r.kind === 'basic-auth-url') && !realUrlCredential(match))
+        continue;
+      if (
+        r.kind === 'basic-auth-url' &&
+        out.some(
+          (o) => o.kind === 'connection-string' && o.index <= m!.index && m!.index < o.index + o.match.length,
+        )
+      )
+        continue;
       out.push({ kind: r.kind, index: m.index, match, critical: r.critical });
     }
   }

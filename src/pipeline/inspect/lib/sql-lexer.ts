@@ -22,7 +22,14 @@ const KEYWORDS = new Set(
 );
 
 function isWordChar(c: string): boolean {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_' || c === '$' || c > '\x7f';
+  return (
+    (c >= 'a' && c <= 'z') ||
+    (c >= 'A' && c <= 'Z') ||
+    (c >= '0' && c <= '9') ||
+    c === '_' ||
+    c === '$' ||
+    c > '\x7f'
+  );
 }
 
 /** Tokenizes SQL-ish text in one pass. */
@@ -99,7 +106,8 @@ export function lexSql(text: string): SqlToken[] {
       const word = text.slice(i, j).toLowerCase();
       let k = j;
       while (k < n && (text[k] === ' ' || text[k] === '\t')) k++;
-      const kind: SqlTokenKind = text[k] === '(' && !KEYWORDS.has(word) ? 'f' : KEYWORDS.has(word) ? 'k' : 'w';
+      const kind: SqlTokenKind =
+        text[k] === '(' && !KEYWORDS.has(word) ? 'f' : KEYWORDS.has(word) ? 'k' : 'w';
       out.push({ kind, text: word, start: i });
       i = j;
       continue;
