@@ -3,7 +3,9 @@ import { CONFUSABLE_CHUNKS } from './confusables-map.js';
 import type { Decoder, DecodedPart } from './decoder.js';
 
 /** Zero-width, bidi and other format characters that hide or reorder text. */
+// Listing combining format characters one by one is the point here, not a mistake.
 const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class
   /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
 /** Unicode tag characters (U+E0000-E007F), written as surrogate pairs. */
 const TAGS = /\udb40[\udc00-\udc7f]/g;

@@ -59,7 +59,7 @@ export function countDotDotSegments(path: string): number {
         before === '\0' ||
         before === ' ' ||
         before === ';') &&
-      (after === '/' || after === '\\' || after === '\0' || after === ';' || after === '?' || after === '#')
+      (exotic || after === '/' || after === '\\' || after === '\0' || after === ';' || after === '?' || after === '#')
     )
       count++;
     i = path.indexOf('..', j);

@@ -168,7 +168,7 @@ export function findSecrets(text: string, max = 64): SecretMatch[] {
       if (
         r.kind === 'basic-auth-url' &&
         out.some(
-          (o) => o.kind === 'connection-string' && o.index <= m!.index && m!.index < o.index + o.match.length,
+          (o) => o.kind === 'connection-string' && o.index <= m.index && m.index < o.index + o.match.length,
         )
       )
         continue;

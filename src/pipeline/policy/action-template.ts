@@ -1,0 +1,69 @@
+/**
+ * Builds a complete Action from a partial description, for policy test cases written as actions and for
+ * explanations rebuilt from an audit record. Defaults describe an authenticated MCP read.
+ */
+import type { Action, OperationClass } from '../model/action.js';
+import type { JsonValue } from '../model/json.js';
+
+/** An action with any part left out; omitted fields take the template's defaults. */
+export interface PartialAction {
+  readonly subject?: Partial<Action['subject']>;
+  readonly action?: Partial<Action['action']>;
+  readonly resource?: Partial<Action['resource']>;
+  readonly context?: Partial<Action['context']>;
+  readonly payload?: JsonValue;
+}
+
+/** A complete action from a partial one. */
+export function actionFrom(over: PartialAction = {}): Action {
+  return {
+    subject: {
+      spiffeId: 'spiffe://cluster.local/ns/agents/sa/support-assistant',
+      trustDomain: 'cluster.local',
+      namespace: 'agents',
+      serviceAccount: 'support-assistant',
+      agent: 'support-assistant',
+      tenant: null,
+      roles: [],
+      scopes: [],
+      authMethod: 'mtls',
+      ...over.subject,
+    },
+    action: {
+      adapter: 'mcp',
+      tool: 'unknown',
+      operation: 'unknown' as OperationClass,
+      httpMethod: 'POST',
+      mcpMethod: 'tools/call',
+      arguments: {},
+      ...over.action,
+    },
+    resource: {
+      uri: 'https://mcp.tools.svc.cluster.local/mcp',
+      scheme: 'https',
+      host: 'mcp.tools.svc.cluster.local',
+      port: null,
+      path: '/mcp',
+      query: {},
+      database: null,
+      table: null,
+      filePath: null,
+      environment: null,
+      recipients: [],
+      external: false,
+      classification: null,
+      ...over.resource,
+    },
+    context: {
+      requestId: 'policy-test',
+      timeMs: Date.UTC(2026, 0, 5, 10, 0, 0),
+      hops: 0,
+      origin: null,
+      sessionId: null,
+      bodySize: 0,
+      contentType: 'application/json',
+      ...over.context,
+    },
+    payload: over.payload ?? null,
+  };
+}
