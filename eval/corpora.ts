@@ -433,19 +433,18 @@ export function ssrfSets(): EvalSet[] {
 /** Encoded attacks: BLNS strings base64-encoded, attack sections vs benign sections. */
 export function encodingSets(): EvalSet[] {
   const encoded = JSON.parse(readUtf8('big-list-of-naughty-strings', 'blns.base64.json')) as string[];
-  const plain = JSON.parse(readUtf8('big-list-of-naughty-strings', 'blns.json')) as string[];
   const sectionOf = new Map(blnsSections().map((c) => [c.value, c.section]));
   const cases: EvalCase[] = [];
-  plain.forEach((v, i) => {
-    const section = sectionOf.get(v);
-    const b64 = encoded[i];
-    if (section === undefined || b64 === undefined || BLNS_OTHER_ATTACKS.has(section)) return;
+  // blns.base64.json is not in blns.json order: label each entry by the section of its decoded text.
+  for (const b64 of encoded) {
+    const section = sectionOf.get(Buffer.from(b64, 'base64').toString('utf8'));
+    if (section === undefined || BLNS_OTHER_ATTACKS.has(section)) continue;
     cases.push({
       line: { tool: 'notes.save', arguments: { data: b64 } },
       attack: BLNS_ATTACK[section] !== undefined,
       category: section,
     });
-  });
+  }
   return [{ inspector: 'encoding-evasion', name: 'BLNS base64 (attack sections vs benign)', cases }];
 }
 

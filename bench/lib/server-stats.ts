@@ -49,7 +49,7 @@ export function announce(port: number, close: () => Promise<void>): void {
   // One callback per GC, not per call: cheap enough to leave on in both servers alike.
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      const kind = (e.detail as { kind?: number } | undefined)?.kind;
+      const kind = (e as { detail?: { kind?: number } }).detail?.kind;
       if (kind === constants.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
       else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
       else gc.other++;

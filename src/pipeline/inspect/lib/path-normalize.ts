@@ -59,7 +59,13 @@ export function countDotDotSegments(path: string): number {
         before === '\0' ||
         before === ' ' ||
         before === ';') &&
-      (exotic || after === '/' || after === '\\' || after === '\0' || after === ';' || after === '?' || after === '#')
+      (exotic ||
+        after === '/' ||
+        after === '\\' ||
+        after === '\0' ||
+        after === ';' ||
+        after === '?' ||
+        after === '#')
     )
       count++;
     i = path.indexOf('..', j);
