@@ -205,17 +205,12 @@ function assertIssuerConfig(issuer: IssuerConfig): void {
 export function mapJoseError(err: unknown): IdentityFailure<JwtErrorCode> {
   if (err instanceof errors.JWTExpired) return fail('ERR_JWT_EXPIRED', 'token is expired');
   if (err instanceof errors.JWTClaimValidationFailed) {
+    // iss and aud keep their own codes even when absent: the operator's fix is the same.
+    if (err.claim === 'iss') return fail('ERR_JWT_ISSUER', `token issuer does not match: ${err.reason}`);
+    if (err.claim === 'aud') return fail('ERR_JWT_AUDIENCE', `token audience does not match: ${err.reason}`);
     if (err.reason === 'missing') return fail('ERR_JWT_CLAIMS', `required claim ${quote(err.claim)} is missing`);
-    switch (err.claim) {
-      case 'nbf':
-        return fail('ERR_JWT_NOT_YET_VALID', 'token is not yet valid');
-      case 'iss':
-        return fail('ERR_JWT_ISSUER', 'token issuer does not match');
-      case 'aud':
-        return fail('ERR_JWT_AUDIENCE', 'token audience does not match');
-      default:
-        return fail('ERR_JWT_CLAIMS', `claim ${quote(err.claim)} is invalid: ${err.message}`);
-    }
+    if (err.claim === 'nbf') return fail('ERR_JWT_NOT_YET_VALID', 'token is not yet valid');
+    return fail('ERR_JWT_CLAIMS', `claim ${quote(err.claim)} is invalid: ${err.message}`);
   }
   if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) {
     return fail('ERR_JWT_UNKNOWN_KEY', 'no key in the issuer jwks matches the token kid and alg');

@@ -9,6 +9,7 @@ export interface SigningKey {
   readonly kid: string;
   readonly alg: Alg;
   readonly privateKey: CryptoKey;
+  readonly publicKey: CryptoKey;
   readonly publicJwk: JWK;
 }
 
@@ -27,7 +28,7 @@ export interface Idp {
 export async function makeKey(alg: Alg, kid: string): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
-  return { kid, alg, privateKey, publicJwk };
+  return { kid, alg, privateKey, publicKey, publicJwk };
 }
 
 export async function startIdp(keys: SigningKey[]): Promise<Idp> {

@@ -1,0 +1,398 @@
+/**
+ * `npm run bench [-- --quick] [--profile] [--rounds N] [--no-docs]`: writ's check role against a no-op
+ * Check server on the same gRPC stack, each in its own process, driven by h2load with one allowed call.
+ * Targets are reported, not asserted: the exit code is non-zero only when the harness itself fails.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { connectCheckClient, responseHeader, structField } from '../src/cli/check-client.js';
+import { scenarioCheckRequest, type ScenarioRequest } from '../src/cli/scenario.js';
+import { authorizationService } from '../src/extauthz/envoy-protos.js';
+import { installExitCleanup } from './lib/children.js';
+import { summarizeByArea, summarizeProfile } from './lib/cpu-profile.js';
+import { RPS_PER_CLIENT, readLatencies, runH2load, type H2loadOptions, type H2loadSummary } from './lib/h2load.js';
+import { buildRows, markdownProfile, markdownRounds, markdownTable, textTable, type PhaseName, type PhaseResult, type Results, type ServerName } from './lib/report.js';
+import { freePort, startServer, type ServerProcess, type ServerSpec } from './lib/server-process.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CHECK_PATH = '/envoy.service.auth.v3.Authorization/Check';
+
+/** The allowed seed scenario (scenarios/seed/02-analytics-readonly.yaml): inspect, policy, sign, audit all run. */
+const ALLOWED: ScenarioRequest = {
+  mcp: { tool: 'query_db', arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' } },
+};
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    'no-docs': { type: 'boolean', default: false },
+    'skip-build': { type: 'boolean', default: false },
+    // dist (default): the compiled server; src: the same through tsx; cli: `node dist/cli/main.js serve`.
+    writ: { type: 'string', default: 'dist' },
+    'no-others': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+const quick = flags.quick === true;
+const writMode = flags.writ ?? 'dist';
+if (!['dist', 'src', 'cli'].includes(writMode)) throw new TypeError(`--writ must be dist, src or cli, got "${writMode}"`);
+
+/** Seconds per phase; quick mode only proves the harness still works. */
+const PLAN = quick
+  ? { warmS: 1, capacityS: 2, unloadedS: 1, rateS: 2, rounds: 1, profileS: 3 }
+  : { warmS: 5, capacityS: 10, unloadedS: 5, rateS: 10, rounds: 3, profileS: 10 };
+const rounds = flags.rounds === undefined ? PLAN.rounds : Number(flags.rounds);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new TypeError(`--rounds must be 1 to 20`);
+
+const work = mkdtempSync(join(tmpdir(), 'writ-bench-'));
+installExitCleanup(() => rmSync(work, { recursive: true, force: true }));
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+class HarnessError extends Error {
+  override readonly name = 'HarnessError';
+}
+
+function preflight(): void {
+  const probe = spawnSync('h2load', ['--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) throw new HarnessError('h2load not found: run .ci/setup/bench.sh (apt-get install -y nghttp2-client)');
+  if (flags['skip-build'] === true) return;
+  log('npm run build');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  // tsc still emits on type errors; a half-finished module elsewhere must not stop the bench.
+  if (build.status !== 0) log(`warning: npm run build exited ${build.status}; benching what it emitted\n${build.stdout.slice(-2000)}`);
+  if (!existsSync(join(ROOT, 'dist', 'app.js'))) throw new HarnessError('dist/app.js missing after npm run build');
+}
+
+/** The h2load body: the 5-byte gRPC prefix (uncompressed, big-endian length) and the CheckRequest. */
+function writeBody(): string {
+  const method = authorizationService()['Check'];
+  if (method === undefined) throw new HarnessError('Authorization/Check not found in the Envoy protos');
+  const message = method.requestSerialize(scenarioCheckRequest(ALLOWED));
+  const frame = Buffer.alloc(5 + message.length);
+  frame.writeUInt32BE(message.length, 1);
+  message.copy(frame, 5);
+  const file = join(work, 'check-request.bin');
+  writeFileSync(file, frame);
+  return file;
+}
+
+async function serverSpecs(home: string): Promise<Record<ServerName, ServerSpec>> {
+  const tsx = ['--import', 'tsx'];
+  const noop: ServerSpec = {
+    name: 'no-op',
+    command: process.execPath,
+    args: [...tsx, 'bench/servers/noop-server.ts', '--port', '0', '--app', 'dist'],
+    cwd: ROOT,
+    answersStats: true,
+  };
+  if (writMode === 'cli') {
+    const port = await freePort();
+    const args = ['dist/cli/main.js', 'serve', '--home', home, '--check-port', String(port), '--verify-port', '0', '--admin-port', '0', '--log-level', 'silent'];
+    return { writ: { name: 'writ (cli)', command: process.execPath, args, cwd: ROOT, answersStats: false, fixedPort: port }, noop };
+  }
+  const writ: ServerSpec = {
+    name: 'writ',
+    command: process.execPath,
+    args: [...tsx, 'bench/servers/writ-server.ts', '--port', '0', '--app', writMode, '--home', home],
+    cwd: ROOT,
+    answersStats: true,
+  };
+  return { writ, noop };
+}
+
+/** One real gRPC call per server: h2load cannot read trailers, so the decision is checked here. */
+async function confirm(name: ServerName, server: ServerProcess): Promise<void> {
+  const client = connectCheckClient(`127.0.0.1:${server.port}`);
+  try {
+    const res = await client.check(scenarioCheckRequest(ALLOWED));
+    const ok = res.status?.code === 0 && res.ok_response !== undefined;
+    if (!ok) throw new HarnessError(`${server.name} did not allow the seed call: ${JSON.stringify(res).slice(0, 500)}`);
+    if (name === 'writ') {
+      const decision = structField(res, 'writ_decision');
+      const token = responseHeader(res, 'x-writ-token');
+      if (decision !== 'ALLOW' || token === undefined) throw new HarnessError(`writ answered ${String(decision)} without a token`);
+    }
+    log(`${server.name} on port ${server.port}: call allowed`);
+  } finally {
+    client.close();
+  }
+}
+
+function checkRun(server: ServerProcess, s: H2loadSummary, phase: string): void {
+  if (s.failed + s.errored + s.timeout > 0 || s.statusOther > 0 || s.done === 0) {
+    throw new HarnessError(`${server.name} ${phase}: ${s.done} done, ${s.failed} failed, ${s.errored} errored, ${s.statusOther} non-2xx\n  h2load ${s.args.join(' ')}\n${server.stderr()}`);
+  }
+}
+
+/** Runs one h2load phase against one server and measures its CPU and GC over the phase. */
+async function measure(server: ServerProcess, phase: string, opts: Omit<H2loadOptions, 'url' | 'timeoutMs'>, expectS: number): Promise<PhaseResult> {
+  const url = `http://127.0.0.1:${server.port}${CHECK_PATH}`;
+  const gc0 = await server.stats();
+  const cpu0 = server.cpuMicros();
+  const summary = await runH2load({ ...opts, url, timeoutMs: (expectS * 3 + 30) * 1000 });
+  const cpu1 = server.cpuMicros();
+  const gc1 = await server.stats();
+  checkRun(server, summary, phase);
+  const calls = summary.done;
+  const result: PhaseResult = {
+    calls,
+    callsPerSec: summary.reqPerSec,
+    cpuUsPerCall: (cpu1 - cpu0) / calls,
+    ...(opts.logFile === undefined ? {} : { latency: readLatencies(opts.logFile) }),
+    ...(gc0 === undefined || gc1 === undefined
+      ? {}
+      : {
+          gcPer10k: {
+            minor: ((gc1.gcMinor - gc0.gcMinor) * 1e4) / calls,
+            major: ((gc1.gcMajor - gc0.gcMajor) * 1e4) / calls,
+            pauseMs: ((gc1.gcPauseMs - gc0.gcPauseMs) * 1e4) / calls,
+          },
+        }),
+  };
+  if (opts.logFile !== undefined) rmSync(opts.logFile, { force: true });
+  return result;
+}
+
+const closedLoop = (s: number) => ({ clients: 4, streams: 16, durationS: s });
+
+function openLoop(rate: number, s: number, logFile: string) {
+  // Far more streams than ever in flight, so h2load never holds a due call back (see lib/h2load.ts).
+  return { clients: rate / RPS_PER_CLIENT, streams: 64, requests: rate * s, rpsPerClient: RPS_PER_CLIENT, logFile };
+}
+
+async function runPhase(phase: PhaseName, server: ServerProcess, body: string): Promise<PhaseResult> {
+  const logFile = join(work, `${phase}.tsv`);
+  switch (phase) {
+    case 'capacity':
+      return measure(server, phase, { bodyFile: body, ...closedLoop(PLAN.capacityS) }, PLAN.capacityS);
+    case 'unloaded':
+      return measure(server, phase, { bodyFile: body, clients: 1, streams: 1, durationS: PLAN.unloadedS, logFile }, PLAN.unloadedS);
+    case 'rate1000':
+      return measure(server, phase, { bodyFile: body, ...openLoop(1000, PLAN.rateS, logFile) }, PLAN.rateS);
+    case 'rate2000':
+      return measure(server, phase, { bodyFile: body, ...openLoop(2000, PLAN.rateS, logFile) }, PLAN.rateS);
+  }
+}
+
+/** Counts writ's audit records: every call must have left one, and every one must be an ALLOW. */
+async function checkAudit(file: string): Promise<{ records: number; allows: number }> {
+  let records = 0;
+  let allows = 0;
+  const lines = createInterface({ input: createReadStream(file, 'utf8') });
+  for await (const line of lines) {
+    if (!line.includes('"type":"decision"')) continue;
+    records++;
+    if (line.includes('"decision":"ALLOW"')) allows++;
+  }
+  return { records, allows };
+}
+
+async function profileWrit(body: string, specs: Record<ServerName, ServerSpec>): Promise<string> {
+  const dir = join(work, 'profile');
+  const spec = specs.writ;
+  const server = await startServer({ ...spec, name: 'writ (profiled)', args: ['--cpu-prof', '--cpu-prof-dir', dir, ...spec.args.filter((a, i, all) => all[i - 1] !== '--home' && a !== '--home'), '--home', join(work, 'home-profile')] });
+  try {
+    await confirm('writ', server);
+    await runH2load({ url: `http://127.0.0.1:${server.port}${CHECK_PATH}`, bodyFile: body, ...closedLoop(PLAN.warmS), timeoutMs: 60_000 });
+    const s = await runH2load({ url: `http://127.0.0.1:${server.port}${CHECK_PATH}`, bodyFile: body, ...closedLoop(PLAN.profileS), timeoutMs: 120_000 });
+    checkRun(server, s, 'profile');
+    await server.stop(30_000);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (file === undefined) throw new HarnessError('node --cpu-prof wrote no profile');
+    const calls = s.done + 1;
+    const { totalMs, functions } = summarizeProfile(join(dir, file), ROOT, 15);
+    const areas = summarizeByArea(join(dir, file), ROOT).slice(0, 12);
+    const text = [
+      `Closed loop (-c 4 -m 16) for ${PLAN.warmS + PLAN.profileS} s, profile of the whole server process (warm-up included); µs/call over the measured ${s.done.toLocaleString('en-US')} calls.`,
+      '',
+      markdownProfile(totalMs, calls, functions),
+      '',
+      'Self time by package or source folder:',
+      '',
+      '| area | self % |',
+      '| --- | ---: |',
+      ...areas.map((a) => `| \`${a.area}\` | ${(a.share * 100).toFixed(1)} |`),
+    ].join('\n');
+    process.stdout.write(`\nwrit CPU profile (top self time)\n${text}\n`);
+    return text;
+  } finally {
+    await server.stop(30_000);
+  }
+}
+
+function otherBenches(): boolean {
+  let ok = true;
+  for (const name of ['inspect', 'policy']) {
+    const file = join('bench', `${name}.bench.ts`);
+    if (!existsSync(join(ROOT, file))) {
+      log(`${file}: not present, skipped`);
+      continue;
+    }
+    log(`node --import tsx ${file}${quick ? ' --quick' : ''}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...(quick ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit', timeout: 15 * 60_000 });
+    if (r.status !== 0) {
+      log(`${file} failed (${r.status ?? r.signal})`);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+function machine(): Record<string, string> {
+  const sh = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    date: new Date().toISOString(),
+    nproc: sh('nproc', []),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    h2load: sh('h2load', ['--version']),
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    commit: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
+  };
+}
+
+async function main(): Promise<number> {
+  preflight();
+  const body = writeBody();
+  const home = join(work, 'home');
+  const specs = await serverSpecs(home);
+  const facts = machine();
+  log(`machine: ${facts.nproc} cores, ${facts.cpu}, node ${facts.node}, ${facts.h2load}, load ${facts.load}`);
+  const servers: Partial<Record<ServerName, ServerProcess>> = {};
+  const results: Results = {
+    writ: { capacity: [], unloaded: [], rate1000: [], rate2000: [] },
+    noop: { capacity: [], unloaded: [], rate1000: [], rate2000: [] },
+  };
+  let profile: string | undefined;
+  let audit: { records: number; allows: number } | undefined;
+  try {
+    servers.writ = await startServer(specs.writ);
+    servers.noop = await startServer(specs.noop);
+    await confirm('writ', servers.writ);
+    await confirm('noop', servers.noop);
+    for (const name of ['writ', 'noop'] as const) {
+      log(`warm-up ${servers[name]!.name}: ${PLAN.warmS} s closed loop`);
+      checkRun(servers[name]!, await runH2load({ url: `http://127.0.0.1:${servers[name]!.port}${CHECK_PATH}`, bodyFile: body, ...closedLoop(PLAN.warmS), timeoutMs: 60_000 }), 'warm-up');
+    }
+    const phases: PhaseName[] = ['capacity', 'unloaded', 'rate1000', 'rate2000'];
+    for (let round = 0; round < rounds; round++) {
+      // A B then B A: each pair runs back to back, and neither server always goes first.
+      const order: ServerName[] = round % 2 === 0 ? ['writ', 'noop'] : ['noop', 'writ'];
+      for (const phase of phases) {
+        for (const name of order) {
+          const r = await runPhase(phase, servers[name]!, body);
+          results[name][phase].push(r);
+          const lat = r.latency === undefined ? '' : ` p50 ${(r.latency.p50 / 1000).toFixed(2)} ms p99 ${(r.latency.p99 / 1000).toFixed(2)} ms`;
+          log(`round ${round + 1} ${phase} ${name}: ${Math.round(r.callsPerSec)} calls/s, ${Math.round(r.cpuUsPerCall)} µs CPU/call${lat}`);
+        }
+      }
+    }
+    await servers.writ.stop(30_000);
+    if (writMode !== 'cli' || existsSync(join(home, 'audit', 'audit.jsonl'))) {
+      audit = await checkAudit(join(home, 'audit', 'audit.jsonl'));
+      log(`writ audit: ${audit.records} decision records, ${audit.allows} ALLOW`);
+      if (audit.allows !== audit.records) throw new HarnessError(`writ denied ${audit.records - audit.allows} of ${audit.records} bench calls`);
+    }
+  } finally {
+    await Promise.all(Object.values(servers).map((s) => s.stop(30_000)));
+  }
+  if (flags.profile === true) profile = await profileWrit(body, specs);
+
+  const rows = buildRows(results);
+  const command = `npm run bench --${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+  process.stdout.write(`\nwrit vs no-op (medians of ${rounds} round${rounds > 1 ? 's' : ''}; ${facts.nproc} cores, node ${facts.node}, load at start ${facts.load})\n${textTable(rows)}\n`);
+  if (!quick && flags['no-docs'] !== true) {
+    writeDoc({ rows, results, facts, command, audit, profile });
+    log('wrote docs/performance.md');
+  }
+  const othersOk = flags['no-others'] === true ? true : otherBenches();
+  return othersOk ? 0 : 1;
+}
+
+interface DocInput {
+  readonly rows: ReturnType<typeof buildRows>;
+  readonly results: Results;
+  readonly facts: Record<string, string>;
+  readonly command: string;
+  readonly audit: { records: number; allows: number } | undefined;
+  readonly profile: string | undefined;
+}
+
+function writeDoc(d: DocInput): void {
+  const text = `# Performance
+
+Written by \`${d.command}\` on ${d.facts['date']} (commit ${d.facts['commit']}). Re-run it to refresh this page;
+\`npm run bench -- --quick\` is the short mode CI runs (it prints the table and leaves this page alone).
+
+## What is measured
+
+writ's check role (\`bench/servers/writ-server.ts\`: \`startWrit\` from \`dist/\`, default policies, a temporary
+WRIT_HOME, audit log on disk, silent logger) and a no-op Check server on the same grpc-js stack, server options and
+Envoy proto loading (\`bench/servers/noop-server.ts\`), each in its own process, both sent the same allowed call: the
+seed scenario \`scenarios/seed/02-analytics-readonly.yaml\` (an MCP \`query_db\` read on the analytics replica), so
+writ runs the whole path: map, normalize, inspect, policy, mint an Ed25519 execution token, append to the audit chain.
+One grpc-js call per server first checks the answer (writ: ALLOW with a token); after the run every audit record
+is counted and must be an ALLOW${d.audit === undefined ? '' : ` (this run: ${d.audit.records.toLocaleString('en-US')} records, all ALLOW)`}.
+
+Load comes from h2load (${d.facts['h2load']}, Debian \`nghttp2-client\`) posting a pre-framed gRPC body (a zero
+byte, the big-endian length, the serialized CheckRequest) with \`content-type: application/grpc\` and \`te: trailers\`.
+
+- **Capacity:** closed loop, \`h2load -c 4 -m 16 -D <s>\`; calls per second.
+- **Unloaded latency:** one call in flight, \`h2load -c 1 -m 1 -D <s>\`.
+- **Fixed rates:** \`h2load -c R/100 -m 64 --rps 100 -r 1 --rate-period 1ms -n R*s\`. In nghttp2 1.52 \`--rps\` is per
+  client and is open loop: a timer fires every max(10 ms, 1/rps) and sends every call due since its last tick,
+  whatever the server has answered; due calls wait only while \`-m\` streams are in flight, which 64 never reaches
+  here. Above 100/s per client the 10 ms floor sends bursts, so a rate is split over 100/s clients whose
+  connections open 1 ms apart. \`-r/--rate\` alone paces connections, not calls, and \`--timing-script-file\` chains
+  relative timers and topped out near 730/s per client. The table shows the achieved send rate and the share of
+  sends under 50 µs apart: on a loaded machine h2load's timers drift into step and arrivals bunch.
+- **Percentiles** are nearest-rank over h2load's \`--log-file\` (latency in µs from each call's send).
+- **Server CPU per call:** utime + stime from \`/proc/<pid>/stat\` around each phase, divided by the calls done.
+  **GC** counts and pauses come from a \`PerformanceObserver\` inside each server, read over SIGUSR2.
+- writ and the no-op run phase by phase back to back, A B then B A each round, after a closed-loop warm-up
+  (JIT); figures are medians over rounds.
+- Both servers start with \`node --import tsx\`, but writ's code is the compiled \`dist/\`, and the servers turn
+  source maps back off after loading (tsx turns them on, which makes any \`Error.stack\` dearer).
+
+## Machine
+
+${d.facts['nproc']} cores (${d.facts['cpu']}), Node ${d.facts['node']}, load average at start ${d.facts['load']}. The machine is shared
+and noisy: h2load and the server share the 2 cores with other work, so absolute figures move between runs; the
+ratios to the no-op, measured in the same minutes, are the figures to compare.
+
+## Results
+
+${markdownTable(d.rows)}
+
+Per round:
+
+${markdownRounds(d.results)}
+${d.profile === undefined ? '' : `\n## Where writ's CPU goes\n\n\`node --cpu-prof\` on the writ server process (\`npm run bench -- --profile\`).\n\n${d.profile}\n`}`;
+  writeFileSync(join(ROOT, 'docs', 'performance.md'), text);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`[bench] ${err instanceof HarnessError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(2);
+  },
+);
