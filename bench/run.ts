@@ -4,7 +4,7 @@
  * Targets are reported, not asserted: the exit code is non-zero only when the harness itself fails.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,8 +15,24 @@ import { scenarioCheckRequest, type ScenarioRequest } from '../src/cli/scenario.
 import { authorizationService } from '../src/extauthz/envoy-protos.js';
 import { installExitCleanup } from './lib/children.js';
 import { summarizeByArea, summarizeProfile } from './lib/cpu-profile.js';
-import { RPS_PER_CLIENT, readLatencies, runH2load, type H2loadOptions, type H2loadSummary } from './lib/h2load.js';
-import { buildRows, markdownProfile, markdownRounds, markdownTable, textTable, type PhaseName, type PhaseResult, type Results, type ServerName } from './lib/report.js';
+import {
+  RPS_PER_CLIENT,
+  readLatencies,
+  runH2load,
+  type H2loadOptions,
+  type H2loadSummary,
+} from './lib/h2load.js';
+import {
+  buildRows,
+  markdownProfile,
+  markdownRounds,
+  markdownTable,
+  textTable,
+  type PhaseName,
+  type PhaseResult,
+  type Results,
+  type ServerName,
+} from './lib/report.js';
 import { freePort, startServer, type ServerProcess, type ServerSpec } from './lib/server-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +40,10 @@ const CHECK_PATH = '/envoy.service.auth.v3.Authorization/Check';
 
 /** The allowed seed scenario (scenarios/seed/02-analytics-readonly.yaml): inspect, policy, sign, audit all run. */
 const ALLOWED: ScenarioRequest = {
-  mcp: { tool: 'query_db', arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' } },
+  mcp: {
+    tool: 'query_db',
+    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
+  },
 };
 
 const { values: flags } = parseArgs({
@@ -37,12 +56,14 @@ const { values: flags } = parseArgs({
     // dist (default): the compiled server; src: the same through tsx; cli: `node dist/cli/main.js serve`.
     writ: { type: 'string', default: 'dist' },
     'no-others': { type: 'boolean', default: false },
+    'keep-profile': { type: 'boolean', default: false },
   },
   strict: true,
 });
 const quick = flags.quick === true;
 const writMode = flags.writ ?? 'dist';
-if (!['dist', 'src', 'cli'].includes(writMode)) throw new TypeError(`--writ must be dist, src or cli, got "${writMode}"`);
+if (!['dist', 'src', 'cli'].includes(writMode))
+  throw new TypeError(`--writ must be dist, src or cli, got "${writMode}"`);
 
 /** Seconds per phase; quick mode only proves the harness still works. */
 const PLAN = quick
@@ -64,13 +85,18 @@ class HarnessError extends Error {
 
 function preflight(): void {
   const probe = spawnSync('h2load', ['--version'], { encoding: 'utf8' });
-  if (probe.status !== 0) throw new HarnessError('h2load not found: run .ci/setup/bench.sh (apt-get install -y nghttp2-client)');
+  if (probe.status !== 0)
+    throw new HarnessError('h2load not found: run .ci/setup/bench.sh (apt-get install -y nghttp2-client)');
   if (flags['skip-build'] === true) return;
   log('npm run build');
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
   // tsc still emits on type errors; a half-finished module elsewhere must not stop the bench.
-  if (build.status !== 0) log(`warning: npm run build exited ${build.status}; benching what it emitted\n${build.stdout.slice(-2000)}`);
-  if (!existsSync(join(ROOT, 'dist', 'app.js'))) throw new HarnessError('dist/app.js missing after npm run build');
+  if (build.status !== 0)
+    log(
+      `warning: npm run build exited ${build.status}; benching what it emitted\n${build.stdout.slice(-2000)}`,
+    );
+  if (!existsSync(join(ROOT, 'dist', 'app.js')))
+    throw new HarnessError('dist/app.js missing after npm run build');
 }
 
 /** The h2load body: the 5-byte gRPC prefix (uncompressed, big-endian length) and the CheckRequest. */
@@ -97,8 +123,31 @@ async function serverSpecs(home: string): Promise<Record<ServerName, ServerSpec>
   };
   if (writMode === 'cli') {
     const port = await freePort();
-    const args = ['dist/cli/main.js', 'serve', '--home', home, '--check-port', String(port), '--verify-port', '0', '--admin-port', '0', '--log-level', 'silent'];
-    return { writ: { name: 'writ (cli)', command: process.execPath, args, cwd: ROOT, answersStats: false, fixedPort: port }, noop };
+    const args = [
+      'dist/cli/main.js',
+      'serve',
+      '--home',
+      home,
+      '--check-port',
+      String(port),
+      '--verify-port',
+      '0',
+      '--admin-port',
+      '0',
+      '--log-level',
+      'silent',
+    ];
+    return {
+      writ: {
+        name: 'writ (cli)',
+        command: process.execPath,
+        args,
+        cwd: ROOT,
+        answersStats: false,
+        fixedPort: port,
+      },
+      noop,
+    };
   }
   const writ: ServerSpec = {
     name: 'writ',
@@ -116,11 +165,15 @@ async function confirm(name: ServerName, server: ServerProcess): Promise<void> {
   try {
     const res = await client.check(scenarioCheckRequest(ALLOWED));
     const ok = res.status?.code === 0 && res.ok_response !== undefined;
-    if (!ok) throw new HarnessError(`${server.name} did not allow the seed call: ${JSON.stringify(res).slice(0, 500)}`);
+    if (!ok)
+      throw new HarnessError(
+        `${server.name} did not allow the seed call: ${JSON.stringify(res).slice(0, 500)}`,
+      );
     if (name === 'writ') {
       const decision = structField(res, 'writ_decision');
       const token = responseHeader(res, 'x-writ-token');
-      if (decision !== 'ALLOW' || token === undefined) throw new HarnessError(`writ answered ${String(decision)} without a token`);
+      if (decision !== 'ALLOW' || token === undefined)
+        throw new HarnessError(`writ answered ${String(decision)} without a token`);
     }
     log(`${server.name} on port ${server.port}: call allowed`);
   } finally {
@@ -130,12 +183,19 @@ async function confirm(name: ServerName, server: ServerProcess): Promise<void> {
 
 function checkRun(server: ServerProcess, s: H2loadSummary, phase: string): void {
   if (s.failed + s.errored + s.timeout > 0 || s.statusOther > 0 || s.done === 0) {
-    throw new HarnessError(`${server.name} ${phase}: ${s.done} done, ${s.failed} failed, ${s.errored} errored, ${s.statusOther} non-2xx\n  h2load ${s.args.join(' ')}\n${server.stderr()}`);
+    throw new HarnessError(
+      `${server.name} ${phase}: ${s.done} done, ${s.failed} failed, ${s.errored} errored, ${s.statusOther} non-2xx\n  h2load ${s.args.join(' ')}\n${server.stderr()}`,
+    );
   }
 }
 
 /** Runs one h2load phase against one server and measures its CPU and GC over the phase. */
-async function measure(server: ServerProcess, phase: string, opts: Omit<H2loadOptions, 'url' | 'timeoutMs'>, expectS: number): Promise<PhaseResult> {
+async function measure(
+  server: ServerProcess,
+  phase: string,
+  opts: Omit<H2loadOptions, 'url' | 'timeoutMs'>,
+  expectS: number,
+): Promise<PhaseResult> {
   const url = `http://127.0.0.1:${server.port}${CHECK_PATH}`;
   const gc0 = await server.stats();
   const cpu0 = server.cpuMicros();
@@ -167,7 +227,13 @@ const closedLoop = (s: number) => ({ clients: 4, streams: 16, durationS: s });
 
 function openLoop(rate: number, s: number, logFile: string) {
   // Far more streams than ever in flight, so h2load never holds a due call back (see lib/h2load.ts).
-  return { clients: rate / RPS_PER_CLIENT, streams: 64, requests: rate * s, rpsPerClient: RPS_PER_CLIENT, logFile };
+  return {
+    clients: rate / RPS_PER_CLIENT,
+    streams: 64,
+    requests: rate * s,
+    rpsPerClient: RPS_PER_CLIENT,
+    logFile,
+  };
 }
 
 async function runPhase(phase: PhaseName, server: ServerProcess, body: string): Promise<PhaseResult> {
@@ -176,7 +242,12 @@ async function runPhase(phase: PhaseName, server: ServerProcess, body: string): 
     case 'capacity':
       return measure(server, phase, { bodyFile: body, ...closedLoop(PLAN.capacityS) }, PLAN.capacityS);
     case 'unloaded':
-      return measure(server, phase, { bodyFile: body, clients: 1, streams: 1, durationS: PLAN.unloadedS, logFile }, PLAN.unloadedS);
+      return measure(
+        server,
+        phase,
+        { bodyFile: body, clients: 1, streams: 1, durationS: PLAN.unloadedS, logFile },
+        PLAN.unloadedS,
+      );
     case 'rate1000':
       return measure(server, phase, { bodyFile: body, ...openLoop(1000, PLAN.rateS, logFile) }, PLAN.rateS);
     case 'rate2000':
@@ -198,24 +269,29 @@ async function checkAudit(file: string): Promise<{ records: number; allows: numb
 }
 
 async function profileWrit(body: string, specs: Record<ServerName, ServerSpec>): Promise<string> {
-  const dir = join(work, 'profile');
-  const spec = specs.writ;
-  const server = await startServer({ ...spec, name: 'writ (profiled)', args: ['--cpu-prof', '--cpu-prof-dir', dir, ...spec.args.filter((a, i, all) => all[i - 1] !== '--home' && a !== '--home'), '--home', join(work, 'home-profile')] });
+  if (writMode === 'cli') throw new HarnessError('--profile needs the bench server (--writ dist or src)');
+  const file = join(work, 'writ.cpuprofile');
+  const home = join(work, 'home-profile');
+  const args = specs.writ.args.map((a, i, all) => (all[i - 1] === '--home' ? home : a));
+  const server = await startServer({ ...specs.writ, name: 'writ (profiled)', args });
+  const url = `http://127.0.0.1:${server.port}${CHECK_PATH}`;
   try {
     await confirm('writ', server);
-    await runH2load({ url: `http://127.0.0.1:${server.port}${CHECK_PATH}`, bodyFile: body, ...closedLoop(PLAN.warmS), timeoutMs: 60_000 });
-    const s = await runH2load({ url: `http://127.0.0.1:${server.port}${CHECK_PATH}`, bodyFile: body, ...closedLoop(PLAN.profileS), timeoutMs: 120_000 });
+    checkRun(
+      server,
+      await runH2load({ url, bodyFile: body, ...closedLoop(PLAN.warmS), timeoutMs: 60_000 }),
+      'warm-up',
+    );
+    await server.command('profile-start', 'profiling', 10_000);
+    const s = await runH2load({ url, bodyFile: body, ...closedLoop(PLAN.profileS), timeoutMs: 120_000 });
+    await server.command(`profile-stop ${file}`, 'profiled', 60_000);
     checkRun(server, s, 'profile');
-    await server.stop(30_000);
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (file === undefined) throw new HarnessError('node --cpu-prof wrote no profile');
-    const calls = s.done + 1;
-    const { totalMs, functions } = summarizeProfile(join(dir, file), ROOT, 15);
-    const areas = summarizeByArea(join(dir, file), ROOT).slice(0, 12);
+    const { totalMs, functions } = summarizeProfile(file, ROOT, 15);
+    const areas = summarizeByArea(file, ROOT).slice(0, 12);
     const text = [
-      `Closed loop (-c 4 -m 16) for ${PLAN.warmS + PLAN.profileS} s, profile of the whole server process (warm-up included); µs/call over the measured ${s.done.toLocaleString('en-US')} calls.`,
+      `Closed loop (-c 4 -m 16) for ${PLAN.profileS} s after a ${PLAN.warmS} s warm-up; V8's CPU profiler over the measured window only; µs/call over its ${s.done.toLocaleString('en-US')} calls (${Math.round(s.reqPerSec).toLocaleString('en-US')}/s while profiled).`,
       '',
-      markdownProfile(totalMs, calls, functions),
+      markdownProfile(totalMs, s.done, functions),
       '',
       'Self time by package or source folder:',
       '',
@@ -224,6 +300,11 @@ async function profileWrit(body: string, specs: Record<ServerName, ServerSpec>):
       ...areas.map((a) => `| \`${a.area}\` | ${(a.share * 100).toFixed(1)} |`),
     ].join('\n');
     process.stdout.write(`\nwrit CPU profile (top self time)\n${text}\n`);
+    if (flags['keep-profile'] === true) {
+      const kept = join(tmpdir(), 'writ-bench.cpuprofile');
+      writeFileSync(kept, readFileSync(file));
+      log(`profile kept at ${kept} (open in Chrome DevTools)`);
+    }
     return text;
   } finally {
     await server.stop(30_000);
@@ -239,7 +320,11 @@ function otherBenches(): boolean {
       continue;
     }
     log(`node --import tsx ${file}${quick ? ' --quick' : ''}`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...(quick ? ['--quick'] : [])], { cwd: ROOT, stdio: 'inherit', timeout: 15 * 60_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...(quick ? ['--quick'] : [])], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      timeout: 15 * 60_000,
+    });
     if (r.status !== 0) {
       log(`${file} failed (${r.status ?? r.signal})`);
       ok = false;
@@ -290,7 +375,16 @@ async function main(): Promise<number> {
     await confirm('noop', servers.noop);
     for (const name of ['writ', 'noop'] as const) {
       log(`warm-up ${servers[name]!.name}: ${PLAN.warmS} s closed loop`);
-      checkRun(servers[name]!, await runH2load({ url: `http://127.0.0.1:${servers[name]!.port}${CHECK_PATH}`, bodyFile: body, ...closedLoop(PLAN.warmS), timeoutMs: 60_000 }), 'warm-up');
+      checkRun(
+        servers[name]!,
+        await runH2load({
+          url: `http://127.0.0.1:${servers[name]!.port}${CHECK_PATH}`,
+          bodyFile: body,
+          ...closedLoop(PLAN.warmS),
+          timeoutMs: 60_000,
+        }),
+        'warm-up',
+      );
     }
     const phases: PhaseName[] = ['capacity', 'unloaded', 'rate1000', 'rate2000'];
     for (let round = 0; round < rounds; round++) {
@@ -300,8 +394,13 @@ async function main(): Promise<number> {
         for (const name of order) {
           const r = await runPhase(phase, servers[name]!, body);
           results[name][phase].push(r);
-          const lat = r.latency === undefined ? '' : ` p50 ${(r.latency.p50 / 1000).toFixed(2)} ms p99 ${(r.latency.p99 / 1000).toFixed(2)} ms`;
-          log(`round ${round + 1} ${phase} ${name}: ${Math.round(r.callsPerSec)} calls/s, ${Math.round(r.cpuUsPerCall)} µs CPU/call${lat}`);
+          const lat =
+            r.latency === undefined
+              ? ''
+              : ` p50 ${(r.latency.p50 / 1000).toFixed(2)} ms p99 ${(r.latency.p99 / 1000).toFixed(2)} ms`;
+          log(
+            `round ${round + 1} ${phase} ${name}: ${Math.round(r.callsPerSec)} calls/s, ${Math.round(r.cpuUsPerCall)} µs CPU/call${lat}`,
+          );
         }
       }
     }
@@ -309,7 +408,8 @@ async function main(): Promise<number> {
     if (writMode !== 'cli' || existsSync(join(home, 'audit', 'audit.jsonl'))) {
       audit = await checkAudit(join(home, 'audit', 'audit.jsonl'));
       log(`writ audit: ${audit.records} decision records, ${audit.allows} ALLOW`);
-      if (audit.allows !== audit.records) throw new HarnessError(`writ denied ${audit.records - audit.allows} of ${audit.records} bench calls`);
+      if (audit.allows !== audit.records)
+        throw new HarnessError(`writ denied ${audit.records - audit.allows} of ${audit.records} bench calls`);
     }
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.stop(30_000)));
@@ -318,7 +418,9 @@ async function main(): Promise<number> {
 
   const rows = buildRows(results);
   const command = `npm run bench --${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
-  process.stdout.write(`\nwrit vs no-op (medians of ${rounds} round${rounds > 1 ? 's' : ''}; ${facts.nproc} cores, node ${facts.node}, load at start ${facts.load})\n${textTable(rows)}\n`);
+  process.stdout.write(
+    `\nwrit vs no-op (medians of ${rounds} round${rounds > 1 ? 's' : ''}; ${facts.nproc} cores, node ${facts.node}, load at start ${facts.load})\n${textTable(rows)}\n`,
+  );
   if (!quick && flags['no-docs'] !== true) {
     writeDoc({ rows, results, facts, command, audit, profile });
     log('wrote docs/performance.md');
@@ -392,7 +494,9 @@ ${d.profile === undefined ? '' : `\n## Where writ's CPU goes\n\n\`node --cpu-pro
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`[bench] ${err instanceof HarnessError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `[bench] ${err instanceof HarnessError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(2);
   },
 );

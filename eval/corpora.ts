@@ -18,6 +18,8 @@ export interface EvalSet {
   readonly inspector: string;
   readonly name: string;
   readonly cases: readonly EvalCase[];
+  /** Reported in the per-set table but left out of the summary against targets. */
+  readonly informational?: boolean;
 }
 
 const read = (...p: string[]) => readFileSync(join(DATA, ...p), 'latin1');
@@ -189,10 +191,28 @@ function tldrCommands(): Array<{ page: string; command: string }> {
     .map((c) => ({ page: c.page, command: c.command.replace(/\{\{([^}]*)\}\}/g, '$1') }));
 }
 
+/** A shell control operator, substitution or line break, raw or URL/escape-encoded. */
+const SHELL_CONTROL = /[;|&`\n\r]|\$\(|\$\{|%0[ad]|%3b|%7c|%26|%60|\\[nr]|\\x0[ad]/i;
+/** A call into an interpreter (`eval('ls')`, `system('id')`, `phpinfo()`), which needs no shell operator. */
+const CODE_CALL = /\b[a-z_]{2,30}\s*\(\s*(?:['"$`)]|[a-z_$])/i;
+
+/**
+ * PATT's command-injection wordlists mix injections with fuzzer tokens. When a payload is appended to
+ * `ping -c 1` (or to a host value) it injects only if it carries a shell control operator, a substitution, a
+ * line break, or an interpreter call. Bare commands (`ls -l /`, `cat /etc/passwd`) become ping arguments and
+ * lone separators or quotes (`;`, `'"`, `%0a`) start no command: both are reported apart, not as attacks.
+ */
+export function injects(payload: string): boolean {
+  const words = payload.replace(/%0[ad]|%3b|%7c|%26|%60|\\[nr]|[;|&`'"\s\n\r]/gi, '');
+  return words.length > 0 && (SHELL_CONTROL.test(payload) || CODE_CALL.test(payload));
+}
+
 /** Command injection sets: PATT payloads after `ping -c 1`, BLNS; benign: tldr commands and BLNS values. */
 export function commandInjectionSets(): EvalSet[] {
   const dir = ['payloadsallthethings', 'Command Injection', 'Intruder'];
-  const patt = filesIn(...dir).flatMap((f) => lines(read(...dir, f)).map((v) => ({ v, category: f })));
+  const all = filesIn(...dir).flatMap((f) => lines(read(...dir, f)).map((v) => ({ v, category: f })));
+  const patt = all.filter((x) => injects(x.v));
+  const fuzz = all.filter((x) => !injects(x.v));
   const blns = blnsAttacks('command-injection');
   const shell = (cmd: string) => ({ tool: 'shell.exec', arguments: { command: cmd } });
   const host = (v: string) => ({ tool: 'net.ping', arguments: { host: v } });
@@ -221,6 +241,12 @@ export function commandInjectionSets(): EvalSet[] {
       inspector: 'command-injection',
       name: 'BLNS benign sections (host value)',
       cases: blnsBenign().map((v) => ({ line: host(v), attack: false, category: 'blns' })),
+    },
+    {
+      inspector: 'command-injection',
+      name: 'PATT fuzz tokens that inject nothing (ping -c 1 <p>; not scored)',
+      cases: fuzz.map((x) => ({ line: shell(`ping -c 1 ${x.v}`), attack: true, category: x.category })),
+      informational: true,
     },
   ];
 }
@@ -281,33 +307,85 @@ export function pathTraversalSets(): EvalSet[] {
   ];
 }
 
-/** Secretlint fixtures: the scanned file as a `files.write` content, with its file name as the path. */
+/** Files that upstream `options.ts` names for a case (SOURCE.md, "File-name dependent cases"). */
+const SECRETLINT_FILE_NAMES: Record<string, string> = {
+  'no-dotenv/ng.match': '.env',
+  'no-dotenv/ok.prefix': 'example.env',
+  'no-dotenv/ok.suffix': '.env.example',
+  'npm/npmrc-_authToken': '.npmrc',
+  'npm/ok._authToken_env': '.npmrc',
+  'npm/package-lock.json-has-x-oauth-basic': 'package-lock.json',
+  'npm/package.json-has-x-oauth-basic': 'package.json',
+  'pattern/ok.filePathGlobs-negation-dotdir': 'excluded/.github/input.config',
+  'pattern/ok.filePathGlobs-negation': 'excluded/input.config',
+};
+
+/**
+ * Fixtures that test secretlint itself rather than secret detection, left out with the reason:
+ * `example` and `filter-comments` use a demo rule that flags the word "SECRET" (they test the rule API and the
+ * `secretlint-disable` comment directives); `basicauth/ok.database-urls-not-detected` only checks that the
+ * basic-auth rule leaves database URLs to the database-connection-string rule (a full scan still reports them).
+ */
+export const SECRETLINT_OUT_OF_SCOPE: Record<string, string> = {
+  example: 'demo rule that flags the word SECRET',
+  'filter-comments': 'tests secretlint-disable comment directives with the demo rule',
+  'basicauth/ok.database-urls-not-detected': 'rule-scoping negative: another rule reports these URLs',
+};
+
+/**
+ * Secretlint fixtures: the scanned file as a `files.write` content, with its file name as the path. Labels
+ * follow SOURCE.md: the `ng.`/`ok.` folder prefix when present, else whether `output.json` has messages.
+ * Cases with a `.secretlintrc.json` depend on user options (allow lists, custom patterns, a home directory):
+ * they are scored separately and left out of the summary, as SOURCE.md advises.
+ */
 export function secretsSets(): EvalSet[] {
   const plain: EvalCase[] = [];
   const withOptions: EvalCase[] = [];
+  const excluded: EvalCase[] = [];
   for (const rule of filesIn('secretlint').filter((r) => r.startsWith('secretlint-rule-'))) {
     for (const c of filesIn('secretlint', rule)) {
       const files = filesIn('secretlint', rule, c);
       if (!files.includes('output.json')) continue;
       const output = JSON.parse(readUtf8('secretlint', rule, c, 'output.json')) as { messages?: unknown[] };
-      const isFile = (f: string) =>
-        statSync(join(DATA, 'secretlint', rule, c, f)).isFile() && !f.endsWith('.p12');
+      const isFile = (f: string) => statSync(join(DATA, 'secretlint', rule, c, f)).isFile();
       const inputFile =
         files.find((f) => f.startsWith('input') && isFile(f)) ??
         files.find((f) => !['output.json', '.secretlintrc.json', 'README.md'].includes(f) && isFile(f));
-      if (inputFile === undefined) continue;
+      // The scanned file is a PKCS#12 binary (the .pem beside it is not what upstream scans): out of reach
+      // of a text inspector, so the case is skipped rather than scored on a side file.
+      if (inputFile === undefined || inputFile.endsWith('.p12')) continue;
+      const name = rule.replace('secretlint-rule-', '');
       const content = readUtf8('secretlint', rule, c, inputFile);
+      const attack = c.startsWith('ng.')
+        ? true
+        : c.startsWith('ok.')
+          ? false
+          : (output.messages?.length ?? 0) > 0;
+      const path = SECRETLINT_FILE_NAMES[`${name}/${c}`] ?? `config/${inputFile}`;
       const kase = {
-        line: { tool: 'files.write', arguments: { path: `config/${inputFile}`, content } },
-        attack: (output.messages?.length ?? 0) > 0,
-        category: rule.replace('secretlint-rule-', ''),
+        line: { tool: 'files.write', arguments: { path, content } },
+        attack,
+        category: name,
       };
-      (files.includes('.secretlintrc.json') ? withOptions : plain).push(kase);
+      if (SECRETLINT_OUT_OF_SCOPE[name] !== undefined || SECRETLINT_OUT_OF_SCOPE[`${name}/${c}`] !== undefined)
+        excluded.push(kase);
+      else (files.includes('.secretlintrc.json') ? withOptions : plain).push(kase);
     }
   }
   return [
     { inspector: 'secrets', name: 'secretlint fixtures (default options)', cases: plain },
-    { inspector: 'secrets', name: 'secretlint fixtures needing .secretlintrc options', cases: withOptions },
+    {
+      inspector: 'secrets',
+      name: 'secretlint fixtures needing .secretlintrc options (not scored)',
+      cases: withOptions,
+      informational: true,
+    },
+    {
+      inspector: 'secrets',
+      name: 'secretlint fixtures out of scope (not scored)',
+      cases: excluded,
+      informational: true,
+    },
   ];
 }
 
@@ -448,17 +526,21 @@ export function encodingSets(): EvalSet[] {
   return [{ inspector: 'encoding-evasion', name: 'BLNS base64 (attack sections vs benign)', cases }];
 }
 
-/** sqlglot for destructive-op, labelled per SOURCE.md: DROP and DELETE without WHERE are destructive. */
+/**
+ * sqlglot for destructive-op, labelled per SOURCE.md and the decided semantics (docs/inspectors.md): DROP and
+ * TRUNCATE, and DELETE/UPDATE with no WHERE, are destructive; DELETE/UPDATE with a WHERE are expected to pass
+ * (a WHERE on non-key columns yields only a `low` bulk-write signal, below the eval's medium threshold).
+ */
 export function destructiveSets(): EvalSet[] {
   const stmts = readUtf8('sqlglot', 'identity.sql')
     .split('\n')
     .filter((l) => l.trim() !== '');
   const cases = stmts
-    .filter((s) => /^\s*(?:drop|delete|update)\b/i.test(s))
+    .filter((s) => /^\s*(?:drop|truncate|delete|update)\b/i.test(s))
     .map((s) => ({
       line: { tool: 'db.query', arguments: { sql: s } },
-      attack: /^\s*drop\b/i.test(s) || (/^\s*delete\b/i.test(s) && !/\bwhere\b/i.test(s)),
+      attack: /^\s*(?:drop|truncate)\b/i.test(s) || !/\bwhere\b/i.test(s),
       category: s.trim().split(/\s+/)[0]!.toUpperCase(),
     }));
-  return [{ inspector: 'destructive-op', name: 'sqlglot DROP/DELETE/UPDATE (SOURCE.md labels)', cases }];
+  return [{ inspector: 'destructive-op', name: 'sqlglot DROP/TRUNCATE/DELETE/UPDATE (SOURCE.md labels)', cases }];
 }

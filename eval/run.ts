@@ -30,6 +30,7 @@ const FLAG_AT = severityRank('medium');
 
 interface Row {
   set: string;
+  informational: boolean;
   inspector: string;
   attacks: number;
   detected: number;
@@ -54,6 +55,7 @@ function score(set: EvalSet): Row {
       : [byId(set.inspector)];
   const row: Row = {
     set: set.name,
+    informational: set.informational === true,
     inspector: set.inspector,
     attacks: 0,
     detected: 0,
@@ -134,7 +136,7 @@ function main(): void {
     ),
   ];
   const summary = Object.entries(TARGETS).map(([id, target]) => {
-    const mine = rows.filter((r) => r.inspector === id && !r.set.includes('(train)'));
+    const mine = rows.filter((r) => r.inspector === id && !r.set.includes('(train)') && !r.informational);
     const a = mine.reduce((n, r) => n + r.attacks, 0);
     const d = mine.reduce((n, r) => n + r.detected, 0);
     const b = mine.reduce((n, r) => n + r.benign, 0);

@@ -1,6 +1,6 @@
 /** The composition root: builds the pipeline's dependencies from configuration and starts the listeners. */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
@@ -17,6 +17,8 @@ import { loadPolicyFolder } from './pipeline/policy/load.js';
 import type { PolicySet } from './pipeline/policy/types.js';
 import type { AuditLog } from './pipeline/trace/audit-log.js';
 import { openFileAuditLog } from './pipeline/trace/file-audit-log.js';
+import { withCheckpoints, type AnchoringStats } from './pipeline/trace/checkpointer.js';
+import { createTsaClient } from './anchoring/tsa-client.js';
 import { createMemoryStore } from './state/memory-store.js';
 import type { StateStore } from './state/store.js';
 
@@ -39,6 +41,8 @@ export interface WritInstance {
   readonly policy: () => PolicySet;
   readonly signer: Signer;
   readonly audit: AuditLog;
+  /** Checkpoint and anchoring counters (for /metrics: a non-zero consecutiveFailures is an alert). */
+  readonly anchoring: () => AnchoringStats;
   readonly logger: Logger;
   close(): Promise<void>;
 }
@@ -68,13 +72,31 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
   );
   const signer = opts.signer ?? loadOrCreateLocalKey(config.signingKeyFile);
   mkdirSync(dirname(config.auditFile), { recursive: true, mode: 0o700 });
-  const audit = openFileAuditLog({
-    path: config.auditFile,
-    fsyncIntervalMs: config.auditFsyncMs,
-    nowMs: now,
-    onRecovery: (r) =>
-      logger.error(r, 'audit log had a torn last line: moved aside and recorded in the chain'),
-  });
+  const audit = withCheckpoints(
+    openFileAuditLog({
+      path: config.auditFile,
+      fsyncIntervalMs: config.auditFsyncMs,
+      nowMs: now,
+      onRecovery: (r) =>
+        logger.error(r, 'audit log had a torn last line: moved aside and recorded in the chain'),
+    }),
+    {
+      signer: () => signer,
+      origin: `writ-audit/${config.replicaId}`,
+      everyRecords: config.checkpointEvery,
+      everyMs: config.checkpointIntervalS * 1000,
+      ...(config.tsaUrl === ''
+        ? {}
+        : {
+            tsa: createTsaClient({
+              url: config.tsaUrl,
+              trustedCaPem: readFileSync(config.tsaCaFile, 'utf8'),
+            }),
+          }),
+      now,
+      log: logger,
+    },
+  );
   const store = opts.store ?? createMemoryStore(now);
   const deps: PipelineDeps = {
     policy: () => policySet,
@@ -131,6 +153,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     policy: () => policySet,
     signer,
     audit,
+    anchoring: () => audit.stats(),
     logger,
     async close() {
       await transport?.shutdown(2000);

@@ -1,4 +1,5 @@
 /** Server configuration from flags and WRIT_* environment variables (flags win); invalid values stop startup. */
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,13 @@ export interface ServerConfig {
   readonly clockSkewSeconds: number;
   readonly deadlineMs: number;
   readonly auditFsyncMs: number;
+  /** Names this replica's audit chain (checkpoint origin `writ-audit/<id>`). */
+  readonly replicaId: string;
+  readonly checkpointEvery: number;
+  readonly checkpointIntervalS: number;
+  /** RFC 3161 TSA URL; empty disables anchoring. */
+  readonly tsaUrl: string;
+  readonly tsaCaFile: string;
   readonly trustAgentHeaders: boolean;
   readonly signingKeyFile: string;
   readonly auditFile: string;
@@ -87,6 +95,36 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '50',
   },
   {
+    flag: 'replica-id',
+    env: 'WRIT_REPLICA_ID',
+    doc: "names this replica's audit chain (checkpoint origin)",
+    fallback: '<hostname>',
+  },
+  {
+    flag: 'checkpoint-every',
+    env: 'WRIT_CHECKPOINT_EVERY',
+    doc: 'sign an audit checkpoint after this many records (0: timer only)',
+    fallback: '1000',
+  },
+  {
+    flag: 'checkpoint-interval',
+    env: 'WRIT_CHECKPOINT_INTERVAL_S',
+    doc: 'sign an audit checkpoint at least this often, seconds (0: count only)',
+    fallback: '60',
+  },
+  {
+    flag: 'tsa-url',
+    env: 'WRIT_TSA_URL',
+    doc: 'RFC 3161 time-stamp authority that anchors checkpoints (empty: off)',
+    fallback: '',
+  },
+  {
+    flag: 'tsa-ca-file',
+    env: 'WRIT_TSA_CA_FILE',
+    doc: 'PEM root CA the TSA certificate must chain to (required with --tsa-url)',
+    fallback: '',
+  },
+  {
     flag: 'trust-agent-headers',
     env: 'WRIT_TRUST_AGENT_HEADERS',
     doc: 'trust x-writ-agent/-tenant/-session/-origin',
@@ -125,6 +163,21 @@ function boolean(name: string, text: string): boolean {
   throw new ConfigError(`${name} must be true or false, got "${text}"`);
 }
 
+function replicaId(text: string): string {
+  // It becomes the first line of a C2SP checkpoint note: one line, no spaces.
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(text))
+    throw new ConfigError(`--replica-id must be 1-128 of [A-Za-z0-9._-], got "${text}"`);
+  return text;
+}
+
+function tsaSettings(url: string, caFile: string): { tsaUrl: string; tsaCaFile: string } {
+  if (url === '') return { tsaUrl: '', tsaCaFile: '' };
+  if (!/^https?:\/\//.test(url)) throw new ConfigError(`--tsa-url must be an http(s) URL, got "${url}"`);
+  // SECURITY: a TSA reply is only worth anchoring if it chains to a CA we chose.
+  if (caFile === '') throw new ConfigError('--tsa-url needs --tsa-ca-file (the TSA root CA, PEM)');
+  return { tsaUrl: url, tsaCaFile: resolve(caFile) };
+}
+
 /** Resolves the configuration from parsed flags and an environment. */
 export function resolveConfig(
   flags: Readonly<Record<string, string | undefined>>,
@@ -151,6 +204,16 @@ export function resolveConfig(
     clockSkewSeconds: integer('--clock-skew', get('clock-skew') ?? '5', 0, 300),
     deadlineMs: integer('--deadline-ms', get('deadline-ms') ?? '250', 1, 60_000),
     auditFsyncMs: integer('--audit-fsync-ms', get('audit-fsync-ms') ?? '50', 0, 10_000),
+    replicaId: replicaId(
+      get('replica-id') ??
+        (hostname()
+          .replace(/[^A-Za-z0-9._-]/g, '-')
+          .slice(0, 128) ||
+          'writ'),
+    ),
+    checkpointEvery: integer('--checkpoint-every', get('checkpoint-every') ?? '1000', 0, 10_000_000),
+    checkpointIntervalS: integer('--checkpoint-interval', get('checkpoint-interval') ?? '60', 0, 86_400),
+    ...tsaSettings(get('tsa-url') ?? '', get('tsa-ca-file') ?? ''),
     trustAgentHeaders: boolean('--trust-agent-headers', get('trust-agent-headers') ?? 'false'),
     signingKeyFile: resolve(get('signing-key') ?? join(home, 'keys', 'signing-key.pem')),
     auditFile: resolve(get('audit-file') ?? join(home, 'audit', 'audit.jsonl')),

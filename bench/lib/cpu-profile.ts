@@ -22,7 +22,11 @@ export interface HotFunction {
 }
 
 /** The `top` functions by self time; frames are merged by name and location across the call tree. */
-export function summarizeProfile(file: string, repoRoot: string, top: number): { totalMs: number; functions: HotFunction[] } {
+export function summarizeProfile(
+  file: string,
+  repoRoot: string,
+  top: number,
+): { totalMs: number; functions: HotFunction[] } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
   for (const n of profile.nodes) byId.set(n.id, n);
@@ -44,7 +48,12 @@ export function summarizeProfile(file: string, repoRoot: string, top: number): {
   const functions = [...self.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, top)
-    .map((e) => ({ name: e.name, where: e.where, selfMs: e.us / 1000, share: totalUs > 0 ? e.us / totalUs : 0 }));
+    .map((e) => ({
+      name: e.name,
+      where: e.where,
+      selfMs: e.us / 1000,
+      share: totalUs > 0 ? e.us / totalUs : 0,
+    }));
   return { totalMs: totalUs / 1000, functions };
 }
 
@@ -63,7 +72,9 @@ export function summarizeByArea(file: string, repoRoot: string): { area: string;
     const area = areaOf(node.callFrame, repoRoot);
     areas.set(area, (areas.get(area) ?? 0) + dt);
   }
-  return [...areas.entries()].map(([area, us]) => ({ area, share: us / total })).sort((a, b) => b.share - a.share);
+  return [...areas.entries()]
+    .map(([area, us]) => ({ area, share: us / total }))
+    .sort((a, b) => b.share - a.share);
 }
 
 function areaOf(frame: ProfileNode['callFrame'], repoRoot: string): string {

@@ -68,7 +68,8 @@ export function h2loadArgs(o: H2loadOptions): string[] {
   const args = ['-c', String(o.clients), '-m', String(o.streams)];
   if (o.durationS !== undefined) args.push('-D', String(o.durationS));
   if (o.requests !== undefined) args.push('-n', String(o.requests));
-  if (o.rpsPerClient !== undefined) args.push('--rps', String(o.rpsPerClient), '-r', '1', '--rate-period', '1ms');
+  if (o.rpsPerClient !== undefined)
+    args.push('--rps', String(o.rpsPerClient), '-r', '1', '--rate-period', '1ms');
   args.push('-H', 'content-type: application/grpc', '-H', 'te: trailers', '-d', o.bodyFile);
   if (o.logFile !== undefined) args.push('--log-file', o.logFile);
   args.push(o.url);
@@ -86,13 +87,17 @@ export async function runH2load(o: H2loadOptions): Promise<H2loadSummary> {
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
   const code = await waitForExit(child, o.timeoutMs);
-  if (code !== 0) throw new Error(`h2load exited with ${code}: ${err.trim() || out.trim()}\n  h2load ${args.join(' ')}`);
+  if (code !== 0)
+    throw new Error(`h2load exited with ${code}: ${err.trim() || out.trim()}\n  h2load ${args.join(' ')}`);
   return parseSummary(out, args);
 }
 
 function parseSummary(out: string, args: readonly string[]): H2loadSummary {
   const fin = /finished in ([\d.]+)(ms|s), ([\d.]+) req\/s/.exec(out);
-  const req = /requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(out);
+  const req =
+    /requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(
+      out,
+    );
   const status = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(out);
   if (fin === null || req === null || status === null) throw new Error(`cannot parse h2load output:\n${out}`);
   const n = (s: string | undefined): number => Number(s ?? 'NaN');

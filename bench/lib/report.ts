@@ -42,17 +42,31 @@ export function buildRows(r: Results): Row[] {
     label: 'capacity, closed loop (-c 4 -m 16)',
     ...cap,
     unit: 'calls/s',
-    target: { text: `>= 40% of no-op and >= 4,000/s (is ${pct(capRatio)})`, pass: capRatio >= 0.4 && cap.writ >= 4000 },
+    target: {
+      text: `>= 40% of no-op and >= 4,000/s (is ${pct(capRatio)})`,
+      pass: capRatio >= 0.4 && cap.writ >= 4000,
+    },
   });
   const cpu = both('capacity', (x) => x.cpuUsPerCall);
   rows.push({
     label: 'server CPU per call at capacity',
     ...cpu,
     unit: 'µs',
-    target: { text: `<= no-op + 150 µs (is +${Math.round(cpu.writ - cpu.noop)})`, pass: cpu.writ - cpu.noop <= 150 },
+    target: {
+      text: `<= no-op + 150 µs (is +${Math.round(cpu.writ - cpu.noop)})`,
+      pass: cpu.writ - cpu.noop <= 150,
+    },
   });
-  rows.push({ label: 'server CPU per call at 1,000/s', ...both('rate1000', (x) => x.cpuUsPerCall), unit: 'µs' });
-  rows.push({ label: 'unloaded p50 (-c 1 -m 1)', ...both('unloaded', (x) => ms(x.latency?.p50)), unit: 'ms' });
+  rows.push({
+    label: 'server CPU per call at 1,000/s',
+    ...both('rate1000', (x) => x.cpuUsPerCall),
+    unit: 'µs',
+  });
+  rows.push({
+    label: 'unloaded p50 (-c 1 -m 1)',
+    ...both('unloaded', (x) => ms(x.latency?.p50)),
+    unit: 'ms',
+  });
   rows.push({ label: 'unloaded p99', ...both('unloaded', (x) => ms(x.latency?.p99)), unit: 'ms' });
   rows.push({ label: '1,000/s p50', ...both('rate1000', (x) => ms(x.latency?.p50)), unit: 'ms' });
   const p99 = both('rate1000', (x) => ms(x.latency?.p99));
@@ -60,18 +74,45 @@ export function buildRows(r: Results): Row[] {
     label: '1,000/s p99',
     ...p99,
     unit: 'ms',
-    target: { text: `<= 1.5x no-op (is ${(p99.writ / p99.noop).toFixed(2)}x)`, pass: p99.writ <= 1.5 * p99.noop },
+    target: {
+      text: `<= 1.5x no-op (is ${(p99.writ / p99.noop).toFixed(2)}x)`,
+      pass: p99.writ <= 1.5 * p99.noop,
+    },
   });
   rows.push({ label: '1,000/s p99.9', ...both('rate1000', (x) => ms(x.latency?.p999)), unit: 'ms' });
   rows.push({ label: '2,000/s p50', ...both('rate2000', (x) => ms(x.latency?.p50)), unit: 'ms' });
   rows.push({ label: '2,000/s p99', ...both('rate2000', (x) => ms(x.latency?.p99)), unit: 'ms' });
   rows.push({ label: '2,000/s p99.9', ...both('rate2000', (x) => ms(x.latency?.p999)), unit: 'ms' });
-  rows.push({ label: 'GC minor per 10k calls at capacity', ...both('capacity', (x) => x.gcPer10k?.minor), unit: 'count' });
-  rows.push({ label: 'GC major per 10k calls at capacity', ...both('capacity', (x) => x.gcPer10k?.major), unit: 'count' });
-  rows.push({ label: 'GC pause ms per 10k calls at capacity', ...both('capacity', (x) => x.gcPer10k?.pauseMs), unit: 'ms' });
-  rows.push({ label: 'sent rate at 1,000/s (achieved)', ...both('rate1000', (x) => x.latency?.sentPerSec), unit: 'calls/s' });
-  rows.push({ label: 'sent rate at 2,000/s (achieved)', ...both('rate2000', (x) => x.latency?.sentPerSec), unit: 'calls/s' });
-  rows.push({ label: 'sends < 50 µs apart at 1,000/s', ...both('rate1000', (x) => x.latency?.burstShare), unit: 'share' });
+  rows.push({
+    label: 'GC minor per 10k calls at capacity',
+    ...both('capacity', (x) => x.gcPer10k?.minor),
+    unit: 'count',
+  });
+  rows.push({
+    label: 'GC major per 10k calls at capacity',
+    ...both('capacity', (x) => x.gcPer10k?.major),
+    unit: 'count',
+  });
+  rows.push({
+    label: 'GC pause ms per 10k calls at capacity',
+    ...both('capacity', (x) => x.gcPer10k?.pauseMs),
+    unit: 'ms',
+  });
+  rows.push({
+    label: 'sent rate at 1,000/s (achieved)',
+    ...both('rate1000', (x) => x.latency?.sentPerSec),
+    unit: 'calls/s',
+  });
+  rows.push({
+    label: 'sent rate at 2,000/s (achieved)',
+    ...both('rate2000', (x) => x.latency?.sentPerSec),
+    unit: 'calls/s',
+  });
+  rows.push({
+    label: 'sends < 50 µs apart at 1,000/s',
+    ...both('rate1000', (x) => x.latency?.burstShare),
+    unit: 'share',
+  });
   return rows;
 }
 
@@ -114,7 +155,11 @@ export function textTable(rows: readonly Row[]): string {
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...cells.map((c) => (c[i] ?? '').length)));
   return cells
-    .map((c) => c.map((cell, i) => (i === 0 ? cell.padEnd(widths[0]!) : i < 4 ? cell.padStart(widths[i]!) : cell)).join('  '))
+    .map((c) =>
+      c
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[0]!) : i < 4 ? cell.padStart(widths[i]!) : cell))
+        .join('  '),
+    )
     .join('\n');
 }
 
@@ -123,14 +168,19 @@ export function markdownTable(rows: readonly Row[]): string {
   const lines = ['| figure | writ | no-op | writ/no-op | target |', '| --- | ---: | ---: | ---: | --- |'];
   for (const r of rows) {
     const target = r.target === undefined ? '' : `**${r.target.pass ? 'PASS' : 'MISS'}** ${r.target.text}`;
-    lines.push(`| ${r.label} (${r.unit}) | ${fmt(r.writ, r.unit)} | ${fmt(r.noop, r.unit)} | ${ratio(r)} | ${target} |`);
+    lines.push(
+      `| ${r.label} (${r.unit}) | ${fmt(r.writ, r.unit)} | ${fmt(r.noop, r.unit)} | ${ratio(r)} | ${target} |`,
+    );
   }
   return lines.join('\n');
 }
 
 /** Per-round figures, so a reader can see how much the machine's noise moved them. */
 export function markdownRounds(r: Results): string {
-  const lines = ['| round | server | capacity (calls/s) | CPU µs/call | unloaded p99 (ms) | 1,000/s p99 (ms) | 2,000/s p99 (ms) |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: |'];
+  const lines = [
+    '| round | server | capacity (calls/s) | CPU µs/call | unloaded p99 (ms) | 1,000/s p99 (ms) | 2,000/s p99 (ms) |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
   const rounds = r.writ.capacity.length;
   for (let i = 0; i < rounds; i++) {
     for (const s of ['writ', 'noop'] as const) {
@@ -148,8 +198,13 @@ export function markdownRounds(r: Results): string {
 export function markdownProfile(totalMs: number, calls: number, fns: readonly HotFunction[]): string {
   const lines = ['| # | function | where | self % | self µs/call |', '| ---: | --- | --- | ---: | ---: |'];
   fns.forEach((f, i) => {
-    lines.push(`| ${i + 1} | \`${f.name}\` | ${f.where === '' ? '' : `\`${f.where}\``} | ${(f.share * 100).toFixed(1)} | ${((f.selfMs * 1000) / calls).toFixed(1)} |`);
+    lines.push(
+      `| ${i + 1} | \`${f.name}\` | ${f.where === '' ? '' : `\`${f.where}\``} | ${(f.share * 100).toFixed(1)} | ${((f.selfMs * 1000) / calls).toFixed(1)} |`,
+    );
   });
-  lines.push('', `Profile total: ${(totalMs / 1000).toFixed(1)} s of samples over ${calls.toLocaleString('en-US')} calls.`);
+  lines.push(
+    '',
+    `Profile total: ${(totalMs / 1000).toFixed(1)} s of samples over ${calls.toLocaleString('en-US')} calls.`,
+  );
   return lines.join('\n');
 }

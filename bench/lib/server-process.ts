@@ -27,6 +27,8 @@ export interface ServerProcess {
   cpuMicros(): number;
   /** The server's own counters, or undefined if it does not answer SIGUSR2. */
   stats(): Promise<ServerStats | undefined>;
+  /** Sends a command line to the server's stdin and waits for its JSON answer carrying `key`. */
+  command(line: string, key: string, timeoutMs: number): Promise<Record<string, unknown>>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   stderr(): string;
@@ -58,9 +60,13 @@ export async function startServer(spec: ServerSpec, startTimeoutMs = 30_000): Pr
     stderr = (stderr + d).slice(-8192);
   });
   const statsWaiters: ((s: ServerStats) => void)[] = [];
+  const replyWaiters: { key: string; resolve: (m: Record<string, unknown>) => void }[] = [];
   let onEarlyExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${spec.name} did not start within ${startTimeoutMs} ms\n${stderr}`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${spec.name} did not start within ${startTimeoutMs} ms\n${stderr}`)),
+      startTimeoutMs,
+    );
     onEarlyExit = (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${spec.name} exited (${code ?? signal}) before it was ready\n${stderr}`));
@@ -72,7 +78,7 @@ export async function startServer(spec: ServerSpec, startTimeoutMs = 30_000): Pr
     }
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      let msg: { ready?: boolean; port?: number; stats?: ServerStats };
+      let msg: { ready?: boolean; port?: number; stats?: ServerStats } & Record<string, unknown>;
       try {
         msg = JSON.parse(line) as typeof msg;
       } catch {
@@ -83,11 +89,14 @@ export async function startServer(spec: ServerSpec, startTimeoutMs = 30_000): Pr
         resolve(msg.port);
       } else if (msg.stats !== undefined) {
         statsWaiters.shift()?.(msg.stats);
+      } else {
+        const i = replyWaiters.findIndex((w) => w.key in msg);
+        if (i >= 0) replyWaiters.splice(i, 1)[0]?.resolve(msg);
       }
     });
   });
   if (onEarlyExit !== undefined) child.off('exit', onEarlyExit);
-  return handle(spec, child, port, statsWaiters, () => stderr);
+  return handle(spec, child, port, statsWaiters, replyWaiters, () => stderr);
 }
 
 function handle(
@@ -95,6 +104,7 @@ function handle(
   child: ChildProcess,
   port: number,
   statsWaiters: ((s: ServerStats) => void)[],
+  replyWaiters: { key: string; resolve: (m: Record<string, unknown>) => void }[],
   stderr: () => string,
 ): ServerProcess {
   const pid = child.pid!;
@@ -112,6 +122,19 @@ function handle(
           resolve(s);
         });
         child.kill('SIGUSR2');
+      });
+    },
+    command(line, key, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${spec.name} did not answer "${line}"`)), timeoutMs);
+        replyWaiters.push({
+          key,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        });
+        child.stdin?.write(`${line}\n`);
       });
     },
     async stop(graceMs = 5000) {

@@ -2,7 +2,10 @@
  * Runs inside each bench server process: announces the bound port on stdout, answers SIGUSR2 with
  * its own CPU, memory and GC counters, and exits on SIGTERM. Shared so writ and the no-op report alike.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 
 /** One SIGUSR2 answer, printed as a single JSON line `{"stats": ...}`. */
 export interface ServerStats {
@@ -21,7 +24,11 @@ export interface ServerStats {
 export type AppSource = 'dist' | 'src';
 
 /** Parses `--port N` and `--app dist|src` from a server's argv. */
-export function serverArgs(argv: readonly string[]): { port: number; app: AppSource; home: string | undefined } {
+export function serverArgs(argv: readonly string[]): {
+  port: number;
+  app: AppSource;
+  home: string | undefined;
+} {
   let port = 0;
   let app: AppSource = 'dist';
   let home: string | undefined;
@@ -86,6 +93,34 @@ export function announce(port: number, close: () => Promise<void>): void {
   process.on('SIGINT', stop);
   // The bench harness dies with its servers: a closed stdin means the parent is gone.
   process.stdin.on('end', stop);
-  process.stdin.resume();
+  listenForProfileCommands();
   process.stdout.write(`${JSON.stringify({ ready: true, port, pid: process.pid })}\n`);
+}
+
+let session: Session | undefined;
+
+/**
+ * `profile-start` / `profile-stop <file>` on stdin: V8's CPU profiler (what `--cpu-prof` uses) over
+ * exactly the measured window, so start-up, module loading and warm-up stay out of the profile.
+ */
+function listenForProfileCommands(): void {
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    const [command, file] = line.trim().split(' ');
+    if (command === 'profile-start') {
+      session ??= new Session();
+      session.connect();
+      session.post('Profiler.enable', () =>
+        session?.post('Profiler.start', () =>
+          process.stdout.write(`${JSON.stringify({ profiling: true })}\n`),
+        ),
+      );
+    } else if (command === 'profile-stop' && file !== undefined) {
+      session?.post('Profiler.stop', (err, result) => {
+        if (err === null) writeFileSync(file, JSON.stringify(result.profile));
+        session?.disconnect();
+        process.stdout.write(`${JSON.stringify({ profiled: err === null ? file : null })}\n`);
+      });
+    }
+  });
 }

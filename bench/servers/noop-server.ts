@@ -8,7 +8,9 @@ import { announce, serverArgs } from '../lib/server-stats.js';
 
 const args = serverArgs(process.argv.slice(2));
 // Same module as writ loads (dist/ or src/), so both deserialize CheckRequest with the same code.
-const protos = (await import(args.app === 'dist' ? '../../dist/extauthz/envoy-protos.js' : '../../src/extauthz/envoy-protos.js')) as {
+const protos = (await import(
+  args.app === 'dist' ? '../../dist/extauthz/envoy-protos.js' : '../../src/extauthz/envoy-protos.js'
+)) as {
   authorizationService: typeof AuthorizationService;
 };
 // The options writ's transport sets (src/extauthz/server.ts), with writ's default body limit.
@@ -19,9 +21,12 @@ const server = new grpc.Server({
 });
 const okResponse = { status: { code: 0 }, ok_response: {} };
 server.addService(protos.authorizationService(), {
-  Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => callback(null, okResponse),
+  Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+    callback(null, okResponse),
 });
 const port = await new Promise<number>((resolve, reject) => {
-  server.bindAsync(`127.0.0.1:${args.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+  server.bindAsync(`127.0.0.1:${args.port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+    err ? reject(err) : resolve(p),
+  );
 });
 announce(port, () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())));

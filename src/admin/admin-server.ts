@@ -1,13 +1,22 @@
-/** The admin HTTP port: liveness, readiness, and the key set verifiers trust (JWKS). */
-import { createServer, type Server } from 'node:http';
+/**
+ * The admin HTTP port: liveness, readiness, the key set verifiers trust (JWKS), Prometheus metrics,
+ * and (when configured) the approval API and console.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { ed25519Thumbprint } from '../keys/local-key.js';
+import { CONSOLE_HEADERS, CONSOLE_HTML } from './console-page.js';
+import type { MetricsRegistry } from './metrics.js';
 
 export interface AdminOptions {
   readonly host: string;
   readonly port: number;
   readonly publicKeys: () => readonly KeyObject[];
   readonly ready: () => boolean;
+  /** Served on `/metrics` in the Prometheus text format. */
+  readonly metrics?: MetricsRegistry;
+  /** Handles `/api/*` (the approval API); without it `/api/*` and `/console` are 404. */
+  readonly api?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 /** The JWKS document for the token-signing keys (RFC 7517), each with its RFC 7638 thumbprint as kid. */
@@ -27,8 +36,23 @@ export function startAdminServer(opts: AdminOptions): Promise<{ server: Server; 
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(body));
     };
+    const url = new URL(req.url ?? '/', 'http://admin');
+    if (opts.api !== undefined && url.pathname.startsWith('/api/')) {
+      opts.api(req, res, url).catch(() => {
+        if (!res.headersSent) send(500, { error: 'internal error' });
+      });
+      return;
+    }
     if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
-    switch (req.url) {
+    if (url.pathname === '/console' && opts.api !== undefined) {
+      res.writeHead(200, CONSOLE_HEADERS);
+      return res.end(CONSOLE_HTML);
+    }
+    if (url.pathname === '/metrics' && opts.metrics !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+      return res.end(opts.metrics.render());
+    }
+    switch (url.pathname) {
       case '/healthz':
         return send(200, { status: 'ok' });
       case '/readyz':

@@ -76,8 +76,22 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     case 'audit': {
-      if (rest[0] !== 'verify' || rest[1] === undefined) break;
-      return runAuditVerify(rest[1], process.stdout, process.stderr);
+      if (rest[0] !== 'verify') break;
+      const { values, positionals } = parseArgs({
+        args: rest.slice(1),
+        options: {
+          keys: { type: 'string' },
+          'tsa-ca': { type: 'string' },
+          checkpoint: { type: 'string', multiple: true },
+        },
+        allowPositionals: true,
+      });
+      if (positionals.length !== 1) break;
+      return runAuditVerify(positionals[0]!, process.stdout, process.stderr, {
+        ...(values.keys === undefined ? {} : { keys: values.keys }),
+        ...(values['tsa-ca'] === undefined ? {} : { tsaCa: values['tsa-ca'] }),
+        ...(values.checkpoint === undefined ? {} : { checkpoint: values.checkpoint }),
+      });
     }
     case '--help':
     case '-h':

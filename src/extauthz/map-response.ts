@@ -74,8 +74,9 @@ export function mapVerdict(v: Verdict): CheckResponse {
     header(DECISION_HEADER, v.decision),
     header(TRACE_HEADER, v.traceId),
   ];
-  const ttl = v.details?.['approval_ttl_s'];
-  if (v.decision === 'REQUIRE_APPROVAL' && typeof ttl === 'number') headers.push(header('retry-after', '30'));
+  // Approvals and rate caps say when a retry can succeed, so clients (MCP too) back off instead of hanging.
+  const retryAfter = v.details?.['retry_after_s'];
+  if (typeof retryAfter === 'number') headers.push(header('retry-after', String(retryAfter)));
   return {
     status: { code, message: v.code },
     denied_response: { status: { code: httpStatusFor(v.decision, v.code) }, headers, body: denyBody(v) },

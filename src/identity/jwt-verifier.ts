@@ -89,7 +89,10 @@ export interface JwksCache {
 /** Creates a cache; one per process in production, one per test for hermetic request counts. */
 export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   const sets = new Map<string, JWTVerifyGetKey>();
-  const docs = new Map<string, { at: number; result: Promise<OidcMetadata | IdentityFailure<JwtErrorCode>> }>();
+  const docs = new Map<
+    string,
+    { at: number; result: Promise<OidcMetadata | IdentityFailure<JwtErrorCode>> }
+  >();
   const cooldownMs = options.cooldownMs ?? 30_000;
   const discoveryMaxAgeMs = options.discoveryMaxAgeMs ?? 3_600_000;
   return {
@@ -138,13 +141,14 @@ export async function verifyJwt(token: string, options: JwtVerifyOptions): Promi
   let header: Record<string, unknown>;
   let payload: JWTPayload;
   try {
-    header = decodeProtectedHeader(token) as Record<string, unknown>;
+    header = decodeProtectedHeader(token);
     payload = decodeJwt(token);
   } catch (err) {
     return fail('ERR_JWT_MALFORMED', `token does not decode: ${(err as Error).message}`);
   }
   const alg = header['alg'];
-  if (typeof alg !== 'string' || alg.length === 0) return fail('ERR_JWT_MALFORMED', 'token header has no alg');
+  if (typeof alg !== 'string' || alg.length === 0)
+    return fail('ERR_JWT_MALFORMED', 'token header has no alg');
   // SECURITY: checked before any key lookup; "none" and HMAC are never accepted whatever the config says.
   if (alg.toLowerCase() === 'none') return fail('ERR_JWT_ALG', 'alg "none" is never accepted');
   if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg)) {
@@ -208,7 +212,8 @@ export function mapJoseError(err: unknown): IdentityFailure<JwtErrorCode> {
     // iss and aud keep their own codes even when absent: the operator's fix is the same.
     if (err.claim === 'iss') return fail('ERR_JWT_ISSUER', `token issuer does not match: ${err.reason}`);
     if (err.claim === 'aud') return fail('ERR_JWT_AUDIENCE', `token audience does not match: ${err.reason}`);
-    if (err.reason === 'missing') return fail('ERR_JWT_CLAIMS', `required claim ${quote(err.claim)} is missing`);
+    if (err.reason === 'missing')
+      return fail('ERR_JWT_CLAIMS', `required claim ${quote(err.claim)} is missing`);
     if (err.claim === 'nbf') return fail('ERR_JWT_NOT_YET_VALID', 'token is not yet valid');
     return fail('ERR_JWT_CLAIMS', `claim ${quote(err.claim)} is invalid: ${err.message}`);
   }
@@ -218,11 +223,16 @@ export function mapJoseError(err: unknown): IdentityFailure<JwtErrorCode> {
   if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) {
     return fail('ERR_JWT_ALG', err.message);
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed) return fail('ERR_JWT_SIGNATURE', 'signature is invalid');
-  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return fail('ERR_JWT_MALFORMED', err.message);
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return fail('ERR_JWT_SIGNATURE', 'signature is invalid');
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid)
+    return fail('ERR_JWT_MALFORMED', err.message);
   if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
     return fail('ERR_JWKS_UNAVAILABLE', err.message);
   }
   // Anything else arose while fetching keys (fetch TypeError, non-200, bad JSON): fail closed.
-  return fail('ERR_JWKS_UNAVAILABLE', `jwks unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  return fail(
+    'ERR_JWKS_UNAVAILABLE',
+    `jwks unavailable: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }

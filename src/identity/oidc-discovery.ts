@@ -43,12 +43,14 @@ export async function discoverOidc(
       headers: { accept: 'application/json' },
       signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
     });
-    if (res.status !== 200) return fail('ERR_OIDC_DISCOVERY', `discovery at ${quote(url.href)} answered ${res.status}`);
+    if (res.status !== 200)
+      return fail('ERR_OIDC_DISCOVERY', `discovery at ${quote(url.href)} answered ${res.status}`);
     doc = await res.json();
   } catch (err) {
     return fail('ERR_OIDC_DISCOVERY', `discovery at ${quote(url.href)} failed: ${(err as Error).message}`);
   }
-  if (typeof doc !== 'object' || doc === null) return fail('ERR_OIDC_DISCOVERY', 'discovery document is not an object');
+  if (typeof doc !== 'object' || doc === null)
+    return fail('ERR_OIDC_DISCOVERY', 'discovery document is not an object');
   const { issuer: docIssuer, jwks_uri: jwksUri } = doc as Record<string, unknown>;
   if (docIssuer !== issuer) {
     return fail(

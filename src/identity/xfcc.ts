@@ -97,7 +97,8 @@ export function lastXfccUri(
   const uris: string[] = [];
   const bys: string[] = [];
   for (const { key, value } of last) {
-    if (!KNOWN_KEYS.has(key)) return fail('ERR_XFCC_MALFORMED', `unknown key ${quote(key)} in the trusted element`);
+    if (!KNOWN_KEYS.has(key))
+      return fail('ERR_XFCC_MALFORMED', `unknown key ${quote(key)} in the trusted element`);
     if (key === 'URI') uris.push(value);
     if (key === 'By') bys.push(value);
   }
@@ -111,7 +112,10 @@ export function lastXfccUri(
     const got = by === null ? null : parseSpiffeId(by);
     if (want === null) throw new TypeError(`trustedProxy ${quote(trustedProxy)} is not a spiffe id`);
     if (got === null || !sameSpiffeId(got, want)) {
-      return fail('ERR_XFCC_UNTRUSTED_PROXY', `element appended by ${quote(by ?? '')}, not the trusted proxy`);
+      return fail(
+        'ERR_XFCC_UNTRUSTED_PROXY',
+        `element appended by ${quote(by ?? '')}, not the trusted proxy`,
+      );
     }
   }
   return { ok: true, uri: uris[0] ?? '', by };

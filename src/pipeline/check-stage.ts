@@ -1,16 +1,21 @@
-/** The check role: normalize, inspect, decide, and bind an allowed action to a signed execution token. */
+/**
+ * The check role: normalize, check quarantine, inspect, decide, enforce (approvals, rate caps,
+ * quarantine signals), and bind an allowed action to a signed execution token.
+ */
 import { admitRequest } from './admit.js';
 import { actionHash, canonicalAuthority } from './bind/canonical-action.js';
 import { mintExecutionToken } from './bind/execution-token.js';
 import { deepFreeze } from './deep-freeze.js';
 import { inspectorConfigFrom, type PipelineDeps } from './deps.js';
+import { approvalDetails, gateApproval } from './enforce/approval-gate.js';
+import { enforceRateCaps, quarantineKey, quarantineSignal } from './enforce/obligations.js';
 import { WritError } from './errors.js';
 import { INSPECTOR_FAILED } from './inspect/run-inspectors.js';
 import type { RawRequest } from './model/raw-request.js';
 import { normalizeRequest } from './normalize/index.js';
 import { makeOutcome, type Outcome } from './outcome.js';
 import { evaluatePolicy } from './policy/evaluate.js';
-import { obligationsToJson } from './policy/types.js';
+import { obligationsToJson, type Obligations } from './policy/types.js';
 
 /** Header that carries the execution token upstream. */
 export const TOKEN_HEADER = 'x-writ-token';
@@ -19,8 +24,17 @@ export const SANDBOX_HEADER = 'x-writ-sandbox';
 /** Headers only writ may set on the upstream request. */
 export const WRIT_UPSTREAM_HEADERS: readonly string[] = [TOKEN_HEADER, OBLIGATIONS_HEADER, SANDBOX_HEADER];
 
+/** Awaits a state store call; a store that fails makes the decision ERR_STATE_UNAVAILABLE (a deny). */
+async function stateful<T>(op: Promise<T>): Promise<T> {
+  try {
+    return await op;
+  } catch (err) {
+    throw new WritError('ERR_STATE_UNAVAILABLE', err instanceof Error ? err.message : 'state store failed');
+  }
+}
+
 /** Decides one outbound call. Throws WritError on malformed input (the caller denies and audits it). */
-export function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: string): Outcome {
+export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: string): Promise<Outcome> {
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const inspectorConfig = inspectorConfigFrom(set);
@@ -31,8 +45,32 @@ export function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: string
       trustAgentHeaders: deps.settings.trustAgentHeaders,
     }),
   );
+  const subject = action.subject.spiffeId ?? 'anonymous';
+  const sessionId = action.context.sessionId;
+  // One store read per decision, before any inspection work: a quarantined caller gets nothing further.
+  const held = await stateful(deps.store.quarantineOf(subject, sessionId));
+  if (held !== null) {
+    return makeOutcome({
+      raw,
+      role: raw.role,
+      traceId,
+      action,
+      policyVersion: set.version,
+      decision: 'DENY',
+      code: 'ERR_QUARANTINED',
+      message: `quarantined (${held.key}): ${held.reason}`,
+      removeHeaders: WRIT_UPSTREAM_HEADERS,
+      details: { quarantine: held.key, quarantined_at: new Date(held.at).toISOString() },
+    });
+  }
   const findings = deps.inspect(action, raw.headers, inspectorConfig);
   const base = { raw, role: raw.role, traceId, action, findings, policyVersion: set.version } as const;
+  const quarantine = async (reason: string) => {
+    const record = { key: quarantineKey(subject, sessionId), reason, traceId, at: deps.now() };
+    await stateful(deps.store.quarantine(record));
+    deps.hooks?.quarantined?.(record);
+    return record;
+  };
   // SECURITY: an inspector that crashed saw something it could not handle; that is not a clean bill.
   if (findings.some((f) => f.id === INSPECTOR_FAILED)) {
     return makeOutcome({
@@ -40,6 +78,19 @@ export function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: string
       decision: 'DENY',
       code: 'ERR_INSPECTOR_FAILED',
       removeHeaders: WRIT_UPSTREAM_HEADERS,
+    });
+  }
+  // SECURITY: a configured signal (a finding id or severity) quarantines the session before policy runs.
+  const signal = quarantineSignal(findings, deps.settings.quarantineOn);
+  if (signal !== null) {
+    const record = await quarantine(`finding ${signal.id} (${signal.severity})`);
+    return makeOutcome({
+      ...base,
+      decision: 'DENY',
+      code: 'ERR_QUARANTINED',
+      message: `quarantined (${record.key}): ${record.reason}`,
+      removeHeaders: WRIT_UPSTREAM_HEADERS,
+      details: { quarantine: record.key, quarantined_at: new Date(record.at).toISOString() },
     });
   }
   const policy = evaluatePolicy(set, action, findings);
@@ -52,24 +103,76 @@ export function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: string
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
-  if (policy.decision === 'REQUIRE_APPROVAL') {
-    const approval = policy.approval;
-    return makeOutcome({
-      ...base,
-      decision: 'REQUIRE_APPROVAL',
-      code: policy.code,
-      rules: policy.rules,
-      actionHash: actionHash(raw, action),
-      removeHeaders: WRIT_UPSTREAM_HEADERS,
-      details: { approval_ttl_s: approval?.ttlSeconds ?? 0, approvers: approval?.approvers ?? [] },
-    });
-  }
   const ah = actionHash(raw, action);
-  const obligations = policy.obligations === undefined ? undefined : obligationsToJson(policy.obligations);
+  let decision = policy.decision;
+  let code = policy.code;
+  let rules = policy.rules;
+  let granted: Obligations | undefined;
+  if (policy.decision === 'REQUIRE_APPROVAL') {
+    const now = deps.now();
+    const q = raw.path.indexOf('?');
+    const { resolution, record } = await stateful(
+      gateApproval(deps.store, {
+        action,
+        path: q === -1 ? raw.path : raw.path.slice(0, q),
+        actionHash: ah,
+        findings,
+        rules: policy.rules,
+        settings: policy.approval ?? { approvers: [], webhooks: [], ttlSeconds: 900 },
+        traceId,
+        policyVersion: set.version,
+        nowMs: now,
+      }),
+    );
+    if (resolution === 'created') {
+      try {
+        deps.hooks?.approvalCreated?.(record);
+      } catch (err) {
+        // The approval exists; a failing notifier must not change the decision.
+        deps.log.error({ err, approvalId: record.id }, 'approval notifier threw');
+      }
+    }
+    const details = approvalDetails(record, resolution, now, deps.settings.approvalRetryAfterSeconds);
+    const deny = { ...base, rules: policy.rules, actionHash: ah, removeHeaders: WRIT_UPSTREAM_HEADERS, details } as const;
+    switch (resolution) {
+      case 'created':
+        return makeOutcome({ ...deny, decision: 'REQUIRE_APPROVAL', code: policy.code });
+      case 'pending':
+        return makeOutcome({ ...deny, decision: 'REQUIRE_APPROVAL', code: 'APPROVAL_PENDING' });
+      case 'denied':
+        return makeOutcome({ ...deny, decision: 'DENY', code: 'APPROVAL_DENIED' });
+      case 'expired':
+        return makeOutcome({ ...deny, decision: 'DENY', code: 'ERR_APPROVAL_EXPIRED' });
+      case 'granted':
+        // INVARIANT: the store consumed the approval atomically; no other call can be granted by it.
+        decision = 'ALLOW';
+        code = 'APPROVAL_GRANTED' as typeof code;
+        rules = [...policy.rules, `approval:${record.id}`];
+        break;
+    }
+  } else if (policy.obligations !== undefined) {
+    const exceeded = await stateful(enforceRateCaps(deps.store, set, policy.rules, subject, action.action.tool));
+    if (exceeded !== null) {
+      return makeOutcome({
+        ...base,
+        decision: 'DENY',
+        code: 'ERR_RATE_LIMITED',
+        message: `rate cap of rule "${exceeded.rule}" (${exceeded.limit} per ${exceeded.windowSeconds}s) is used up`,
+        rules: policy.rules,
+        actionHash: ah,
+        removeHeaders: WRIT_UPSTREAM_HEADERS,
+        details: { retry_after_s: exceeded.retryAfterSeconds, rate_limit: exceeded.limit, rate_window_s: exceeded.windowSeconds },
+      });
+    }
+    granted = policy.obligations;
+    // This call runs under its obligations; every further call of the session is denied.
+    if (granted.quarantine === true) await quarantine(`obligation of rule(s) ${policy.rules.join(', ')}`);
+  }
+  const obligations = granted === undefined ? undefined : obligationsToJson(granted);
   let minted;
   try {
     minted = mintExecutionToken(deps.signer, {
-      subject: action.subject.spiffeId ?? 'anonymous',
+      subject,
       audience: canonicalAuthority(raw.authority, raw.scheme || 'https'),
       actionHash: ah,
       traceId,
@@ -84,12 +187,12 @@ export function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: string
   const upstreamHeaders: Record<string, string> = { [TOKEN_HEADER]: minted.token };
   const obligationsText = obligations === undefined ? null : JSON.stringify(obligations);
   if (obligationsText !== null) upstreamHeaders[OBLIGATIONS_HEADER] = obligationsText;
-  if (policy.obligations?.sandbox !== undefined) upstreamHeaders[SANDBOX_HEADER] = policy.obligations.sandbox;
+  if (granted?.sandbox !== undefined) upstreamHeaders[SANDBOX_HEADER] = granted.sandbox;
   return makeOutcome({
     ...base,
-    decision: policy.decision,
-    code: policy.code,
-    rules: policy.rules,
+    decision,
+    code,
+    rules,
     actionHash: ah,
     tokenId: minted.claims.jti,
     tokenExpiresAt: minted.claims.exp,

@@ -1,9 +1,9 @@
 /** What the pipeline needs from the outside world, injected so the core stays pure and testable. */
 import type { KeySet, Signer } from '../keys/signer.js';
-import type { StateStore } from '../state/store.js';
+import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/store.js';
 import type { InspectorConfig } from './inspect/inspector.js';
 import type { Action } from './model/action.js';
-import type { Finding } from './model/finding.js';
+import type { Finding, Severity } from './model/finding.js';
 import type { PolicySet } from './policy/types.js';
 import type { AuditLog } from './trace/audit-log.js';
 
@@ -23,6 +23,24 @@ export interface PipelineSettings {
   readonly trustAgentHeaders: boolean;
   /** A decision not made within this many ms is a deny (ERR_TIMEOUT). */
   readonly deadlineMs: number;
+  /** Findings that quarantine the session (or subject) on sight; none by default. */
+  readonly quarantineOn?: QuarantineSignals;
+  /** The longest `retry_after_s` a pending approval asks a client to wait (default 30). */
+  readonly approvalRetryAfterSeconds?: number;
+}
+
+/** Which findings quarantine a session: finding ids (or id prefixes such as `secrets`), or a severity floor. */
+export interface QuarantineSignals {
+  readonly findings: readonly string[];
+  readonly minSeverity: Severity | null;
+}
+
+/** Side effects of enforcement the core only announces; the composition root does the I/O. */
+export interface EnforceHooks {
+  /** A new pending approval: send the webhooks. Must not throw or block (the decision does not wait). */
+  readonly approvalCreated?: (record: ApprovalRecord) => void;
+  /** A session or subject was just quarantined. */
+  readonly quarantined?: (record: QuarantineRecord) => void;
 }
 
 export const DEFAULT_SETTINGS: PipelineSettings = {
@@ -50,6 +68,7 @@ export interface PipelineDeps {
   readonly newTraceId: () => string;
   readonly log: PipelineLogger;
   readonly settings: PipelineSettings;
+  readonly hooks?: EnforceHooks;
 }
 
 /** The inspector settings a policy set's named lists define. */

@@ -9,6 +9,10 @@ export const REASON_CODES = {
   POLICY_REQUIRE_APPROVAL: 'a rule requires human approval before the action runs',
   POLICY_ALLOW_WITH_OBLIGATIONS: 'a rule allowed the action under obligations',
   VERIFY_OK: 'the execution token matches the request about to run',
+  // Approvals (docs/approvals.md).
+  APPROVAL_PENDING: 'the action awaits a human approval; retry the identical call once it is granted',
+  APPROVAL_GRANTED: 'an approver granted this exact action; the approval is now used up',
+  APPROVAL_DENIED: 'an approver denied this exact action',
   // Input that cannot be governed.
   ERR_NO_HTTP_ATTRIBUTES: 'the check request has no HTTP attributes (a TCP or malformed check)',
   ERR_PARTIAL_BODY: 'envoy sent a partial body, which cannot be bound to a token',
@@ -34,6 +38,11 @@ export const REASON_CODES = {
   ERR_TOKEN_ACTION_MISMATCH: 'the request differs from the action the token was issued for',
   ERR_TOKEN_REPLAYED: 'the execution token was already used',
   ERR_TOKEN_CLAIMS: 'the execution token lacks a required claim',
+  ERR_OBLIGATIONS_TAMPERED: 'obligation headers on the request differ from the signed obligations',
+  // Enforcement of approvals and obligations.
+  ERR_APPROVAL_EXPIRED: 'the approval for this action expired before it was used',
+  ERR_RATE_LIMITED: 'the rate cap of this subject, tool and rule is used up for the current window',
+  ERR_QUARANTINED: 'this session or subject is quarantined until an approver releases it',
   // Failures inside writ: always a deny.
   ERR_INSPECTOR_FAILED: 'an inspector failed on this input',
   ERR_STATE_UNAVAILABLE: 'the shared state store is unavailable',

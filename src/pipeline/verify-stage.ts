@@ -1,4 +1,5 @@
 /** The verify role: the upstream side recomputes the action, checks its token, and consumes it once. */
+import { createRequire } from 'node:module';
 import { admitRequest } from './admit.js';
 import { actionHash, canonicalAuthority } from './bind/canonical-action.js';
 import { verifyExecutionToken } from './bind/execution-token.js';
@@ -8,6 +9,32 @@ import { WritError } from './errors.js';
 import type { RawRequest } from './model/raw-request.js';
 import { normalizeRequest } from './normalize/index.js';
 import { makeOutcome, type Outcome } from './outcome.js';
+import type { ExecutionClaims } from './bind/execution-token.js';
+
+const canonicalize = createRequire(import.meta.url)('canonicalize') as (value: unknown) => string | undefined;
+
+/**
+ * Why the obligation headers on the request disagree with the signed claims, or null when they agree.
+ * A header that is absent is fine (writ re-emits it from the claims); one that is present must match,
+ * because a tool may read it: a changed mask, rate or sandbox on the way is tampering.
+ */
+function obligationHeaderMismatch(headers: Readonly<Record<string, string>>, claims: ExecutionClaims): string | null {
+  const sent = headers[OBLIGATIONS_HEADER];
+  if (sent !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(sent);
+    } catch {
+      return `${OBLIGATIONS_HEADER} is not JSON`;
+    }
+    if (claims.obl === undefined || canonicalize(parsed) !== canonicalize(claims.obl))
+      return `${OBLIGATIONS_HEADER} differs from the signed obligations`;
+  }
+  const sandbox = headers[SANDBOX_HEADER];
+  if (sandbox !== undefined && sandbox !== claims.obl?.['sandbox'])
+    return `${SANDBOX_HEADER} differs from the signed sandbox profile`;
+  return null;
+}
 
 /** Checks the execution token against the request about to run. Throws WritError on malformed input. */
 export async function decideVerify(deps: PipelineDeps, raw: RawRequest, traceId: string): Promise<Outcome> {
@@ -48,6 +75,19 @@ export async function decideVerify(deps: PipelineDeps, raw: RawRequest, traceId:
       policyVersion: '',
     });
   const { claims } = check;
+  // SECURITY: checked before the jti is consumed, so a tampered copy cannot burn the genuine token.
+  const mismatch = obligationHeaderMismatch(raw.headers, claims);
+  if (mismatch !== null) {
+    return makeOutcome({
+      ...base,
+      decision: 'DENY',
+      code: 'ERR_OBLIGATIONS_TAMPERED',
+      message: mismatch,
+      tokenId: claims.jti,
+      tokenExpiresAt: claims.exp,
+      policyVersion: claims.pv,
+    });
+  }
   let first: boolean;
   try {
     // Remember the jti until the token could no longer verify anyway.

@@ -3,7 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportSPKI, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwksCache, verifyJwt, type IssuerConfig, type JwtVerifyOptions } from '../../src/identity/jwt-verifier.js';
+import {
+  createJwksCache,
+  verifyJwt,
+  type IssuerConfig,
+  type JwtVerifyOptions,
+} from '../../src/identity/jwt-verifier.js';
 import { makeKey, mint, NOW, NOW_S, startIdp, type Idp, type SigningKey } from './support/idp.js';
 
 const AUD = 'writ';
@@ -35,7 +40,13 @@ afterAll(async () => {
 });
 
 function issuerOf(p: Idp, extra: Partial<IssuerConfig> = {}): IssuerConfig {
-  return { issuer: p.issuer, audience: AUD, jwksUri: p.jwksUri, algorithms: ['EdDSA', 'ES256', 'RS256'], ...extra } as IssuerConfig;
+  return {
+    issuer: p.issuer,
+    audience: AUD,
+    jwksUri: p.jwksUri,
+    algorithms: ['EdDSA', 'ES256', 'RS256'],
+    ...extra,
+  };
 }
 
 function opts(extra: Partial<JwtVerifyOptions> = {}): JwtVerifyOptions {
@@ -53,7 +64,10 @@ const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('bas
 describe('verifyJwt accepts', () => {
   it.each(['k1', 'es1', 'rs1'])('a valid token signed with %s and returns its claims', async (kid) => {
     const key = [k1, es, rs].find((k) => k.kid === kid)!;
-    const r = await verifyJwt(await mint(key, { issuer: idp.issuer, audience: AUD, sub: 'user:alice' }), opts());
+    const r = await verifyJwt(
+      await mint(key, { issuer: idp.issuer, audience: AUD, sub: 'user:alice' }),
+      opts(),
+    );
     expect(r).toMatchObject({ ok: true, issuer: idp.issuer, claims: { sub: 'user:alice', aud: AUD } });
   });
 
@@ -66,7 +80,10 @@ describe('verifyJwt accepts', () => {
   it('keys through OIDC discovery, fetching the document once', async () => {
     const keyCache = createJwksCache({ cooldownMs: 0 });
     const before = idp.hits.discovery;
-    const o = opts({ issuers: [{ issuer: idp.issuer, audience: AUD, discovery: true, algorithms: ['EdDSA'] }], keyCache });
+    const o = opts({
+      issuers: [{ issuer: idp.issuer, audience: AUD, discovery: true, algorithms: ['EdDSA'] }],
+      keyCache,
+    });
     const t = await mint(k1, { issuer: idp.issuer, audience: AUD });
     expect((await verifyJwt(t, o)).ok).toBe(true);
     expect((await verifyJwt(t, o)).ok).toBe(true);
@@ -119,7 +136,10 @@ describe('verifyJwt rejects with a distinct code', () => {
   });
 
   it('ERR_JWT_ALG for alg none', async () => {
-    const t = new UnsecuredJWT({ aud: AUD, sub: 'user:alice' }).setIssuer(idp.issuer).setExpirationTime(NOW_S + 60).encode();
+    const t = new UnsecuredJWT({ aud: AUD, sub: 'user:alice' })
+      .setIssuer(idp.issuer)
+      .setExpirationTime(NOW_S + 60)
+      .encode();
     expect(await verifyJwt(t, opts())).toMatchObject({ ok: false, code: 'ERR_JWT_ALG' });
   });
 
@@ -142,13 +162,21 @@ describe('verifyJwt rejects with a distinct code', () => {
 
   it('ERR_JWT_UNTRUSTED_KEY for a jku header pointing at an attacker JWKS, which is never fetched', async () => {
     const before = attacker.hits.jwks;
-    const t = await mint(attackerKey, { issuer: idp.issuer, audience: AUD, header: { jku: attacker.jwksUri } });
+    const t = await mint(attackerKey, {
+      issuer: idp.issuer,
+      audience: AUD,
+      header: { jku: attacker.jwksUri },
+    });
     expect(await verifyJwt(t, opts())).toMatchObject({ ok: false, code: 'ERR_JWT_UNTRUSTED_KEY' });
     expect(attacker.hits.jwks).toBe(before);
   });
 
   it('ERR_JWT_UNTRUSTED_KEY for an embedded jwk header', async () => {
-    const t = await mint(attackerKey, { issuer: idp.issuer, audience: AUD, header: { jwk: attackerKey.publicJwk } });
+    const t = await mint(attackerKey, {
+      issuer: idp.issuer,
+      audience: AUD,
+      header: { jwk: attackerKey.publicJwk },
+    });
     expect(await verifyJwt(t, opts())).toMatchObject({ ok: false, code: 'ERR_JWT_UNTRUSTED_KEY' });
   });
 
@@ -162,7 +190,10 @@ describe('verifyJwt rejects with a distinct code', () => {
 
   it('ERR_JWT_CLAIMS for a missing required claim and for a token without exp', async () => {
     const t = await mint(k1, { issuer: idp.issuer, audience: AUD });
-    expect(await verifyJwt(t, opts({ requiredClaims: ['scope'] }))).toMatchObject({ ok: false, code: 'ERR_JWT_CLAIMS' });
+    expect(await verifyJwt(t, opts({ requiredClaims: ['scope'] }))).toMatchObject({
+      ok: false,
+      code: 'ERR_JWT_CLAIMS',
+    });
     const noExp = await new SignJWT({ sub: 'x' })
       .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
       .setIssuer(idp.issuer)
@@ -188,7 +219,9 @@ describe('verifyJwt rejects with a distinct code', () => {
     idp.discoveryIssuer = 'https://idp.evil.example';
     try {
       const t = await mint(k1, { issuer: idp.issuer, audience: AUD });
-      const o = opts({ issuers: [{ issuer: idp.issuer, audience: AUD, discovery: true, algorithms: ['EdDSA'] }] });
+      const o = opts({
+        issuers: [{ issuer: idp.issuer, audience: AUD, discovery: true, algorithms: ['EdDSA'] }],
+      });
       expect(await verifyJwt(t, o)).toMatchObject({ ok: false, code: 'ERR_OIDC_ISSUER_MISMATCH' });
     } finally {
       idp.discoveryIssuer = undefined;
@@ -223,7 +256,10 @@ describe('key rotation at the JWKS', () => {
       const t1 = await mint(k1, { issuer: rot.issuer, audience: AUD });
       expect((await verifyJwt(t1, o)).ok).toBe(true);
       expect(rot.hits.jwks).toBe(3);
-      const fresh = opts({ issuers: [issuerOf(rot)], keyCache: createJwksCache({ cooldownMs: 0, cacheMaxAgeMs: 0 }) });
+      const fresh = opts({
+        issuers: [issuerOf(rot)],
+        keyCache: createJwksCache({ cooldownMs: 0, cacheMaxAgeMs: 0 }),
+      });
       expect(await verifyJwt(t1, fresh)).toMatchObject({ code: 'ERR_JWT_UNKNOWN_KEY' });
       expect((await verifyJwt(t2, fresh)).ok).toBe(true);
     } finally {
@@ -238,7 +274,8 @@ describe('key rotation at the JWKS', () => {
       expect((await verifyJwt(await mint(k1, { issuer: rot.issuer, audience: AUD }), o)).ok).toBe(true);
       rot.published = [k1, k2];
       const t2 = await mint(k2, { issuer: rot.issuer, audience: AUD });
-      for (let i = 0; i < 5; i++) expect(await verifyJwt(t2, o)).toMatchObject({ code: 'ERR_JWT_UNKNOWN_KEY' });
+      for (let i = 0; i < 5; i++)
+        expect(await verifyJwt(t2, o)).toMatchObject({ code: 'ERR_JWT_UNKNOWN_KEY' });
       expect(rot.hits.jwks).toBe(1);
     } finally {
       await rot.close();
@@ -268,7 +305,9 @@ describe('an unreachable JWKS', () => {
     await new Promise<void>((r) => s.close(() => r()));
     const iss = `http://127.0.0.1:${port}`;
     const t = await mint(k1, { issuer: iss, audience: AUD });
-    const o = opts({ issuers: [{ issuer: iss, audience: AUD, jwksUri: `${iss}/jwks.json`, algorithms: ['EdDSA'] }] });
+    const o = opts({
+      issuers: [{ issuer: iss, audience: AUD, jwksUri: `${iss}/jwks.json`, algorithms: ['EdDSA'] }],
+    });
     expect(await verifyJwt(t, o)).toMatchObject({ ok: false, code: 'ERR_JWKS_UNAVAILABLE' });
   });
 });

@@ -96,10 +96,11 @@ describe('the pipeline fails closed', () => {
   it('a decision past the deadline is ERR_TIMEOUT', async () => {
     const d = deps({
       settings: { ...DEFAULT_SETTINGS, deadlineMs: 20 },
-      store: { consumeOnce: () => new Promise(() => undefined), close: () => Promise.resolve() },
+      // The check side reads the store once (quarantine); only the verify side's consume hangs.
+      store: { ...createMemoryStore(), consumeOnce: () => new Promise(() => undefined) },
     });
     const p = createPipeline(d);
-    // The check side never touches the store; the verify side then waits on it forever.
+    // The verify side then waits on the store forever.
     const allowed = await p.run(raw());
     const token = allowed.upstreamHeaders['x-writ-token']!;
     const v = await p.run(raw({ role: 'verify', headers: { 'x-writ-token': token } }));
@@ -108,7 +109,7 @@ describe('the pipeline fails closed', () => {
 
   it('an unreachable state store is ERR_STATE_UNAVAILABLE on the verify side', async () => {
     const d = deps({
-      store: { consumeOnce: () => Promise.reject(new Error('ECONNREFUSED')), close: () => Promise.resolve() },
+      store: { ...createMemoryStore(), consumeOnce: () => Promise.reject(new Error('ECONNREFUSED')) },
     });
     const p = createPipeline(d);
     const allowed = await p.run(raw());

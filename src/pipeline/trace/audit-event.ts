@@ -34,9 +34,15 @@ export interface DecisionEvent {
   readonly message?: string;
 }
 
-/** An operational event in the chain itself (recovery after a crash, key changes). */
+/** An operational event in the chain itself (recovery, checkpoints, anchors, key changes; docs/audit.md). */
 export interface ChainEvent {
-  readonly type: 'audit.recovered-torn-tail' | 'audit.started';
+  readonly type:
+    | 'audit.recovered-torn-tail'
+    | 'audit.started'
+    | 'audit.checkpoint'
+    | 'audit.anchor'
+    | 'audit.key-added'
+    | 'audit.key-retired';
   readonly [key: string]: JsonValue;
 }
 

@@ -10,6 +10,8 @@ export interface AppendedRecord {
 /** An append-only, hash-chained decision log. `append` returns only once the OS has the record. */
 export interface AuditLog {
   append(event: AuditEvent, timeMs: number): AppendedRecord;
+  /** The last record's seq and hash (seq 0 and the genesis hash for an empty log). */
+  head(): { readonly seq: number; readonly hash: string };
   /** Forces buffered records to stable storage. */
   flush(): void;
   close(): void;

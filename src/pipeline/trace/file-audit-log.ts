@@ -141,6 +141,7 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
       if (closed) throw new Error('audit log is closed');
       return writeRecord(event, timeMs);
     },
+    head: () => ({ seq, hash: prev }),
     flush() {
       if (!closed) fsyncSync(fd);
       dirty = false;

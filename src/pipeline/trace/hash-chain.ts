@@ -20,11 +20,16 @@ export interface AuditRecord {
   readonly hash: string;
 }
 
-/** The hash a record must carry, computed from its other fields. */
-export function recordHash(seq: number, time: string, prev: string, event: unknown): string {
+/** The RFC 8785 bytes a record's hash covers (also what a checkpoint's time-stamp imprints). */
+export function recordBody(seq: number, time: string, prev: string, event: unknown): string {
   const body = canonicalize({ seq, time, prev, event });
   if (body === undefined) throw new TypeError('audit event did not serialize');
-  return createHash('sha256').update(body).digest('hex');
+  return body;
+}
+
+/** The hash a record must carry, computed from its other fields. */
+export function recordHash(seq: number, time: string, prev: string, event: unknown): string {
+  return createHash('sha256').update(recordBody(seq, time, prev, event)).digest('hex');
 }
 
 /** Builds the next record and its JSON line (canonical, newline-terminated). */
@@ -41,7 +46,18 @@ export function chainRecord(
 }
 
 export type ChainProblem =
-  'unparseable' | 'torn-last-line' | 'bad-shape' | 'bad-sequence' | 'broken-link' | 'bad-hash';
+  | 'unparseable'
+  | 'torn-last-line'
+  | 'bad-shape'
+  | 'bad-sequence'
+  | 'broken-link'
+  | 'bad-hash'
+  // Found by the checkpoint layer (checkpoint-verify.ts) on a record whose link and hash are fine.
+  | 'bad-checkpoint'
+  | 'unknown-key'
+  | 'bad-key-event'
+  | 'bad-anchor'
+  | 'missing-checkpoint';
 
 export interface ChainVerdict {
   readonly ok: boolean;
@@ -55,12 +71,18 @@ export interface ChainVerdict {
 export class ChainVerifier {
   private expectedSeq = 1;
   private prev = GENESIS_HASH;
+  private prevBefore = GENESIS_HASH;
   private lineNo = 0;
   private bad: ChainVerdict['firstBad'];
 
   /** Feeds one line (without its newline). Returns false once a problem has been found. */
   push(line: string): boolean {
-    if (this.bad !== undefined) return false;
+    return this.pushRecord(line) !== null;
+  }
+
+  /** Like push, but returns the verified record (null once a problem has been found). */
+  pushRecord(line: string): AuditRecord | null {
+    if (this.bad !== undefined) return null;
     this.lineNo++;
     let parsed: unknown;
     try {
@@ -86,9 +108,10 @@ export class ChainVerifier {
       return this.fail('broken-link', `prev does not match the hash of record ${this.expectedSeq - 1}`);
     const expected = recordHash(r['seq'], r['time'], r['prev'], r['event']);
     if (expected !== r['hash']) return this.fail('bad-hash', 'hash does not match the record content');
+    this.prevBefore = this.prev;
     this.prev = expected;
     this.expectedSeq++;
-    return true;
+    return r as unknown as AuditRecord;
   }
 
   /** Marks the final line as torn (the file did not end with a newline). */
@@ -99,14 +122,32 @@ export class ChainVerifier {
     }
   }
 
+  /** Marks the line just pushed as bad for a reason beyond the link (a checkpoint or anchor problem). */
+  reject(problem: ChainProblem, detail: string): void {
+    if (this.bad === undefined) {
+      this.fail(problem, detail);
+      // The rejected record does not count as verified.
+      this.expectedSeq--;
+      this.prev = this.prevBefore;
+    }
+  }
+
+  /** Fails after the last line (e.g. the log ends before a checkpoint it must contain). */
+  rejectAtEnd(problem: ChainProblem, detail: string): void {
+    if (this.bad === undefined) {
+      this.lineNo++;
+      this.fail(problem, detail);
+    }
+  }
+
   result(): ChainVerdict {
     const base = { ok: this.bad === undefined, records: this.expectedSeq - 1, lastHash: this.prev };
     return this.bad === undefined ? base : { ...base, firstBad: this.bad };
   }
 
-  private fail(problem: ChainProblem, detail: string): false {
+  private fail(problem: ChainProblem, detail: string): null {
     this.bad = { line: this.lineNo, problem, detail };
-    return false;
+    return null;
   }
 }
 

@@ -32,7 +32,11 @@ export async function makeKey(alg: Alg, kid: string): Promise<SigningKey> {
 }
 
 export async function startIdp(keys: SigningKey[]): Promise<Idp> {
-  const state = { hits: { jwks: 0, discovery: 0 }, published: keys, discoveryIssuer: undefined as string | undefined };
+  const state = {
+    hits: { jwks: 0, discovery: 0 },
+    published: keys,
+    discoveryIssuer: undefined as string | undefined,
+  };
   let issuer = '';
   const server: Server = createServer((req, res) => {
     if (req.url === '/jwks.json') {

@@ -32,16 +32,11 @@ function sqlFinding(info: SqlStatementInfo, leaf: StringLeaf, production: boolea
     case 'DELETE':
     case 'UPDATE': {
       if (info.filter === 'key' || info.filter === 'n/a') return null;
+      // A filter on non-key columns may touch many rows: a low signal that production policy can use.
+      if (info.filter === 'other')
+        return makeFinding({ id: ID }, 'sql-bulk-write', 'low', leaf.path, ev, tags);
       const kind = info.verb === 'DELETE' ? 'sql-delete-without-key' : 'sql-update-without-key';
-      const base: Severity = info.filter === 'none' || info.verb === 'DELETE' ? 'high' : 'medium';
-      return makeFinding(
-        { id: ID },
-        kind,
-        bump(info.filter === 'none' ? 'critical' : base, production),
-        leaf.path,
-        ev,
-        tags,
-      );
+      return makeFinding({ id: ID }, kind, 'critical', leaf.path, ev, tags);
     }
     case 'DROP':
     case 'TRUNCATE':
@@ -56,16 +51,8 @@ function sqlFinding(info: SqlStatementInfo, leaf: StringLeaf, production: boolea
         tags,
       );
     case 'ALTER': {
-      // Dropping a column or constraint loses data; renames and additions are schema churn.
-      const lossy = /\bdrop\b/i.test(info.text);
-      return makeFinding(
-        { id: ID },
-        'sql-alter',
-        bump(lossy ? 'high' : 'medium', production),
-        leaf.path,
-        ev,
-        tags,
-      );
+      // Schema changes (even additive ones) lock tables and can lose data: high, critical on production.
+      return makeFinding({ id: ID }, 'sql-alter', bump('high', production), leaf.path, ev, tags);
     }
     default:
       return null;

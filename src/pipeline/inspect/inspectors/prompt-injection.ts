@@ -3,12 +3,22 @@ import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import {
   ADDRESSES_AI,
+  CODE_ADOPTION,
   CODE_INVITATION,
+  DISCLOSURE,
+  EXFIL_DESTINATION,
+  GENERAL_QUESTION,
   MALICIOUS_CODE,
+  OUTPUT_COERCION,
   OUTPUT_DIRECTIVE,
   OVERRIDE,
+  PERSONA_SWITCH,
+  PERSONAL,
+  POLITE_TASK,
+  RISKY_IMPORT,
   ROLE_SPOOF,
-  TASK_IMPERATIVE,
+  TASK_OBJECT,
+  TASK_VERB,
   TOOL_COERCION,
 } from '../lib/injection-phrases.js';
 import { isKeyLeaf, isShellLeaf, isSqlLeaf } from '../lib/leaf-role.js';
@@ -22,38 +32,89 @@ const tags = TAGS[ID];
 const CONTENT_KEY =
   /^(?:body|content|contents|text|html|plain|message_body|email|email_body|document|doc|page|page_content|ticket|comment|comments|description|snippet|result|results|output|summary|note|notes|markdown|context|article|post|review|transcript|data|payload|response|reply|details|bio|about|readme|title|subject)$/;
 
-/** A finding kind and severity when the text carries an instruction; content leaves get the indirect checks. */
-function classify(text: string, content: boolean): [string, Severity, number] | null {
+type Hit = [string, Severity, number];
+
+/** Instructions that are injection wherever they appear, even in the user's own prompt. */
+function direct(text: string): Hit | null {
   const override = OVERRIDE.exec(text);
   if (override !== null) return ['instruction-override', 'high', override.index];
   const coercion = TOOL_COERCION.exec(text);
   if (coercion !== null) return ['tool-coercion', 'critical', coercion.index];
+  const exfil = EXFIL_DESTINATION.exec(text);
+  if (exfil !== null) return ['exfiltration-instruction', 'high', exfil.index];
   const role = ROLE_SPOOF.exec(text);
   if (role !== null) return ['role-spoofing', 'high', role.index];
+  const persona = PERSONA_SWITCH.exec(text);
+  if (persona !== null) return ['role-spoofing', 'medium', persona.index];
   const addressed = ADDRESSES_AI.exec(text);
   if (addressed !== null) return ['addressed-to-ai', 'high', addressed.index];
-  if (!content) return null;
-  // Indirect injection: content that tells its reader what to do with its output, or hands it code to run.
-  const code = MALICIOUS_CODE.exec(text);
-  if (code !== null && (CODE_INVITATION.test(text) || /```/.test(text)))
-    return ['indirect-code', 'high', code.index];
-  const directive = OUTPUT_DIRECTIVE.exec(text);
-  const task = TASK_IMPERATIVE.exec(text);
-  if (directive !== null && task !== null) return ['indirect-instruction', 'high', task.index];
-  if (directive !== null && /\b(?:your|the) (?:responses?|answers?|repl(?:y|ies)|outputs?)\b/i.test(text))
-    return ['indirect-instruction', 'medium', directive.index];
-  if (task !== null) {
-    // A lone imperative in a mail ("Click here") is normal; one that sets an unrelated task is not.
-    const sentence = text.slice(task.index, task.index + 200);
-    if (
-      /\b(?:in (?:simple|plain) terms|step[- ]by[- ]step|the following (?:sentence|text|phrase|word)|(?:in|to|into) (?:french|spanish|german|chinese|japanese|russian|italian|portuguese|arabic|korean|hindi|emoji|base64|binary|morse|pig latin|reverse)|an? (?:essay|poem|story|haiku|limerick|song|joke|letter|tweet|slogan|recipe)|(?:python|javascript|sql|java|c\+\+) (?:function|code|script))\b/i.test(
-        sentence,
-      )
-    ) {
-      return ['indirect-instruction', 'medium', task.index];
-    }
+  const disclosure = DISCLOSURE.exec(text);
+  if (disclosure !== null) return ['disclosure-request', 'medium', disclosure.index];
+  return null;
+}
+
+/** Sentences are scored only up to this length; longer runs are not an instruction. */
+const MAX_SENTENCE = 320;
+/** Content scanned by the sentence scorer; an instruction hidden deeper still meets the direct checks. */
+const SCAN_WINDOW = 64 * 1024;
+/** A sentence with this score sets the reader a task. */
+const SENTENCE_THRESHOLD = 3;
+
+/**
+ * Scores one sentence of third-party content for a task aimed at its reader (the lexical features in
+ * docs/inspectors.md): a reference to the reader's own output, a task verb or a polite task request, a
+ * general-knowledge question with nothing personal in it, an output literal, and an object that names a genre,
+ * language or topic frame.
+ */
+function sentenceScore(s: string): number {
+  let score = 0;
+  if (OUTPUT_DIRECTIVE.test(s)) score += 3;
+  if (OUTPUT_COERCION.test(s)) score += 2;
+  const task = TASK_VERB.test(s) || POLITE_TASK.test(s);
+  if (task) score += 2;
+  else if (GENERAL_QUESTION.test(s) && !PERSONAL.test(s)) score += 3;
+  if (task && TASK_OBJECT.test(s)) score += 1;
+  if (task && !PERSONAL.test(s)) score += 1;
+  return score;
+}
+
+/**
+ * An instruction embedded in content written by someone else: a sentence that sets the reader a task, with
+ * other content around it (a message that is only a request is a request, not an injection).
+ */
+function embeddedTask(text: string): Hit | null {
+  const n = Math.min(text.length, SCAN_WINDOW);
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? '\n' : text[i];
+    const end = c === '\n' || ((c === '.' || c === '!' || c === '?') && (i + 1 >= n || /\s/.test(text[i + 1] ?? '')));
+    if (!end) continue;
+    const raw = text.slice(start, i + (c === '\n' ? 0 : 1));
+    const sentenceStart = start;
+    start = i + 1;
+    const s = raw.trim();
+    if (s.length < 12 || s.length > MAX_SENTENCE) continue;
+    // The rest of the leaf must be real content for the sentence to be out of place in it.
+    if (text.length - s.length < 80) continue;
+    const score = sentenceScore(s);
+    if (score >= SENTENCE_THRESHOLD)
+      return ['indirect-instruction', score >= 4 ? 'high' : 'medium', sentenceStart];
   }
   return null;
+}
+
+/** A finding kind and severity when the text carries an instruction; content leaves get the indirect checks. */
+function classify(text: string, content: boolean): Hit | null {
+  const hit = direct(text);
+  if (hit !== null || !content) return hit;
+  // Indirect injection: content that hands its reader code to run, or sets it a task.
+  const fenced = text.includes('```');
+  const code = MALICIOUS_CODE.exec(text) ?? (fenced ? RISKY_IMPORT.exec(text) : null);
+  if (code !== null && (CODE_INVITATION.test(text) || CODE_ADOPTION.test(text) || fenced))
+    return ['indirect-code', 'high', code.index];
+  const coerced = OUTPUT_COERCION.exec(text);
+  if (coerced !== null && OUTPUT_DIRECTIVE.test(text)) return ['output-coercion', 'high', coerced.index];
+  return embeddedTask(text);
 }
 
 function isContent(leaf: StringLeaf): boolean {
@@ -68,7 +129,7 @@ function isContent(leaf: StringLeaf): boolean {
 /** Flags instructions aimed at the model inside arguments and content, in any leaf and decoded form. */
 export const promptInjectionInspector: Inspector = {
   id: ID,
-  version: '1.0.0',
+  version: '1.1.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     for (const leaf of input.leaves) {

@@ -1,9 +1,17 @@
 /** secrets: cloud keys, API tokens, private keys, JWTs, connection strings, high-entropy credential values. */
-import type { Finding } from '../../model/finding.js';
+import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import { isKeyLeaf } from '../lib/leaf-role.js';
 import { redactSecret } from '../lib/redact.js';
-import { ASSIGNMENT, CREDENTIAL_KEY, entropy, findSecrets, isPlaceholder } from '../lib/secret-patterns.js';
+import {
+  ASSIGNMENT,
+  CREDENTIAL_KEY,
+  entropy,
+  findSecrets,
+  githubChecksumValid,
+  isPlaceholder,
+  type SecretMatch,
+} from '../lib/secret-patterns.js';
 import { TAGS } from '../tags.js';
 
 const ID = 'secrets';
@@ -16,20 +24,30 @@ function isReference(value: string): boolean {
   );
 }
 
+/** Words and separators only (`not_a_real_token`, `foo-bar`): a description or a placeholder, not a key. */
+function wordLike(v: string): boolean {
+  return /^[a-z]{1,20}(?:[_\s-][a-z]{1,20}){0,8}$/.test(v);
+}
+
+/** Values under a provider key name that do not have that provider's shape (an encrypted blob, a note). */
+function wrongProviderShape(name: string, v: string): boolean {
+  if (/aws_?secret/i.test(name)) return !/^[A-Za-z0-9/+]{40}$/.test(v);
+  return false;
+}
+
+function severityOf(s: SecretMatch): Severity {
+  if (s.kind === 'azure-identity-id') return 'medium';
+  // A GitHub token whose CRC32 suffix does not check out is still reported, one step lower.
+  if (s.kind === 'github-token' && /^gh[pousr]_[A-Za-z0-9]{36}$/.test(s.match))
+    return githubChecksumValid(s.match) ? 'critical' : 'high';
+  return s.critical ? 'critical' : 'high';
+}
+
 function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
   const value = leaf.value;
   const found = findSecrets(value);
   for (const s of found) {
-    out.push(
-      makeFinding(
-        { id: ID },
-        s.kind,
-        s.critical ? 'critical' : 'high',
-        leaf.path,
-        redactSecret(s.match),
-        tags,
-      ),
-    );
+    out.push(makeFinding({ id: ID }, s.kind, severityOf(s), leaf.path, redactSecret(s.match), tags));
   }
   if (found.length > 0) return;
   // A credential-named field: the value is a secret if it is not a reference or a placeholder.
@@ -41,7 +59,7 @@ function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
         makeFinding(
           { id: ID },
           kind,
-          kind === 'high-entropy' ? 'high' : 'medium',
+          kind === 'high-entropy' ? 'high' : wordLike(v) ? 'low' : 'medium',
           leaf.path,
           redactSecret(v),
           tags,
@@ -54,6 +72,8 @@ function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(value); m !== null; m = ASSIGNMENT.exec(value)) {
     const secret = m[2] ?? '';
+    // A URL or a PEM header is judged by its own rule (connection-string, basic-auth-url, private-key).
+    if (secret.includes('://') || secret.startsWith('-----')) continue;
     if (
       isReference(secret) ||
       isPlaceholder(secret) ||
@@ -62,11 +82,13 @@ function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
       continue;
     // Code that reads a secret (`password = getPassword()`) is not a leak; a literal with mixed classes is.
     if (/[()[\]]/.test(secret) || !/\d|[^A-Za-z0-9]/.test(secret)) continue;
+    // Words (`not_a_real_token`) or a value that cannot be the named provider's key stay a low signal.
+    const weak = wordLike(secret) || wrongProviderShape(m[1] ?? '', secret);
     out.push(
       makeFinding(
         { id: ID },
         'credential-assignment',
-        entropy(secret) >= 3.5 ? 'high' : 'medium',
+        weak ? 'low' : entropy(secret) >= 3.5 ? 'high' : 'medium',
         leaf.path,
         redactSecret(secret),
         tags,
@@ -76,15 +98,39 @@ function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
   }
 }
 
+/** A dotenv file name (`.env`, `.env.production`, `prod.env`), not a template (`.env.example`, `example.env`). */
+const DOTENV_NAME = /(?:^|[\\/])(?:\.env(?:\.[A-Za-z0-9_-]{1,32})?|[A-Za-z0-9_-]{1,64}\.env)$/;
+const DOTENV_TEMPLATE = /(?:example|sample|template|dist|defaults?)/i;
+const PATH_KEY = /^(?:path|file|filename|file_path|filepath|name|target|destination|dest)$/;
+
+/** The dotenv file a write targets, if any: dotenv files exist to hold secrets, so writing one is a signal. */
+function dotenvTarget(leaves: readonly StringLeaf[]): boolean {
+  return leaves.some(
+    (l) =>
+      l.decodedBy.length === 0 &&
+      l.source === 'arguments' &&
+      PATH_KEY.test(l.key) &&
+      DOTENV_NAME.test(l.value) &&
+      !DOTENV_TEMPLATE.test(l.value.slice(l.value.search(/[^\\/]*$/))),
+  );
+}
+
 /** Flags credentials in any leaf: provider formats first, then credential-named fields and assignments. */
 export const secretsInspector: Inspector = {
   id: ID,
-  version: '1.0.0',
+  version: '1.1.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     for (const leaf of input.leaves) {
       if (leaf.value.length < 8 || isKeyLeaf(leaf)) continue;
       inspectLeaf(leaf, out);
+    }
+    if (out.length === 0 && dotenvTarget(input.leaves)) {
+      const content = input.leaves.find(
+        (l) => l.decodedBy.length === 0 && !isKeyLeaf(l) && /^[A-Za-z_][A-Za-z0-9_]{0,64}=\S/m.test(l.value),
+      );
+      if (content !== undefined)
+        out.push(makeFinding({ id: ID }, 'dotenv-file', 'medium', content.path, redactSecret(content.value), tags));
     }
     return out;
   },

@@ -1,11 +1,30 @@
 /** Secret detection shared by the secrets and exfiltration inspectors: provider token formats and key material. */
 
+import { crc32 } from 'node:zlib';
+
 /** One detected secret: the rule that matched, where, and the matched text (for redaction only). */
 export interface SecretMatch {
   readonly kind: string;
   readonly index: number;
   readonly match: string;
   readonly critical: boolean;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * GitHub's classic tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` + 36) end in a 6-char base62 CRC32 of the
+ * 30 random chars: a valid checksum makes a real token near certain, a wrong one marks a made-up string.
+ */
+export function githubChecksumValid(token: string): boolean {
+  if (!/^gh[pousr]_[A-Za-z0-9]{36}$/.test(token)) return false;
+  let n = crc32(token.slice(4, 34));
+  let enc = '';
+  while (n > 0) {
+    enc = BASE62[n % 62]! + enc;
+    n = Math.floor(n / 62);
+  }
+  return enc.padStart(6, '0') === token.slice(34);
 }
 
 interface Rule {
@@ -25,17 +44,13 @@ const rule = (kind: string, src: string, critical = true, check?: (m: string) =>
     ? { kind, re: new RegExp(src, 'g'), critical }
     : { kind, re: new RegExp(src, 'g'), critical, check };
 
+const PLACEHOLDER_WORDS =
+  /(?:x{6,}|X{6,}|\*{3,}|\.{3}|<[^>]{0,40}>|\$\{[^}]{0,40}\}|\{\{[^}]{0,40}\}\}|your[_-]?|example|dummy|placeholder|changeme|redacted|replace[_-]?(?:me|with|this)|insert[_-]?(?:your|here)|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret))/i;
+
 /** Placeholder bodies (`xxxx`, `****`, `<token>`, `...`, `${VAR}`, all one repeated char) are not secrets. */
 export function isPlaceholder(secret: string): boolean {
   const s = secret.replace(/^[a-z]{2,8}[_-]/i, '');
-  if (
-    /^(.)\1+$/.test(s.replace(/[_-]/g, '')) ||
-    /(?:x{6,}|\*{3,}|\.{3}|<[^>]{0,40}>|\$\{[^}]{0,40}\}|\{\{[^}]{0,40}\}\}|your[_-]?|example|dummy|placeholder|changeme|redacted)/i.test(
-      s,
-    )
-  )
-    return true;
-  return false;
+  return /^(.)\1+$/.test(s.replace(/[_-]/g, '')) || PLACEHOLDER_WORDS.test(secret);
 }
 
 /** Shannon entropy in bits per character. */
@@ -60,7 +75,7 @@ const RULES: readonly Rule[] = [
     true,
     (m) => !/EXAMPLE|SECRETSKEY/.test(m),
   ),
-  rule('github-token', `${B}gh[pousr]_[A-Za-z0-9_]{36,255}`),
+  rule('github-token', `${B}gh[pousr]_[A-Za-z0-9_]{36,255}`, true, notPlaceholder),
   rule('github-token', `${B}github_pat_[A-Za-z0-9_]{60,255}`),
   rule('gitlab-token', `${B}gl(?:pat|ptt|dt|rt|soat|ffct|agent|cbt|imt)-[A-Za-z0-9_-]{20,64}`),
   rule('slack-token', `${B}xox[abposre]-(?:\\d{6,20}-){1,3}[A-Za-z0-9-]{0,64}`, true, (m) => m.length >= 20),
@@ -69,7 +84,7 @@ const RULES: readonly Rule[] = [
     'slack-webhook',
     `hooks\\.slack\\.com/(?:services|workflows)/T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{16,40}`,
   ),
-  rule('stripe-key', `${B}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,128}`, true, notPlaceholder),
+  rule('stripe-key', `${B}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,247}${E}`, true, notPlaceholder),
   rule('openai-key', `${B}sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}`),
   rule('anthropic-key', `${B}sk-ant-(?:api|admin|sid)\\d{2}-[A-Za-z0-9_-]{32,200}`, true, notPlaceholder),
   rule('groq-key', `${B}gsk_[A-Za-z0-9]{52}${E}`),
@@ -84,10 +99,12 @@ const RULES: readonly Rule[] = [
   rule('npm-token', `${B}npm_[A-Za-z0-9]{36}${E}`),
   rule('gcp-api-key', `${B}AIza[0-9A-Za-z_-]{35}${E}`),
   rule('linear-key', `${B}lin_(?:api|oauth)_[A-Za-z0-9]{40}${E}`),
-  rule('notion-token', `${B}ntn_[A-Za-z0-9]{40,50}${E}`),
+  // Notion: `ntn_`, 11 digits, 35 alphanumerics (the documented integration-token shape).
+  rule('notion-token', `${B}ntn_\\d{11}[A-Za-z0-9]{35}${E}`),
   rule('figma-token', `${B}fig[dou]_[A-Za-z0-9_-]{40,64}`),
   rule('databricks-token', `${B}dapi[a-fA-F0-9]{32}(?:-\\d)?${E}`),
-  rule('cloudflare-token', `${B}cf(?:at|ut|k)_[A-Za-z0-9]{40,64}`),
+  // Cloudflare: 40 alphanumerics then an 8-hex checksum, nothing after it.
+  rule('cloudflare-token', `${B}cf(?:at|ut|k)_[A-Za-z0-9]{40}[a-f0-9]{8}${E}`),
   rule('grafana-token', `${B}(?:glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})`),
   rule('vault-token', `${B}hv[sbr]\\.[A-Za-z0-9_-]{24,255}`),
   rule('tailscale-key', `(?<![A-Za-z])tskey-[a-z]{2,16}-[A-Za-z0-9]{6,20}-[A-Za-z0-9]{16,64}`),
@@ -107,6 +124,12 @@ const RULES: readonly Rule[] = [
     true,
   ),
   rule('gcp-service-account', `"type"\\s{0,4}:\\s{0,4}"service_account"`, true),
+  // Azure AD tenant and application (client) IDs: identifiers, not keys, but they scope a credential attack.
+  rule(
+    'azure-identity-id',
+    `(?:[Aa][Zz][Uu][Rr][Ee]|[Aa][Dd]|[Aa][Aa][Dd]|[Aa][Rr][Mm])_?(?:[Tt][Ee][Nn][Aa][Nn][Tt]|[Cc][Ll][Ii][Ee][Nn][Tt])_?[Ii][Dd]["']?\\s{0,4}[:=]\\s{0,4}["']?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${E}`,
+    false,
+  ),
   rule('jwt', `${B}eyJ[A-Za-z0-9_-]{8,4000}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,2000}`, false),
   rule(
     'connection-string',
@@ -140,18 +163,24 @@ function credentialPart(url: string): string {
   return url.slice(scheme + 3, at);
 }
 
-/** Rejects URL credentials that are templates or documentation (`user:password`, `${USER}:${PASS}`). */
+/** Passwords that documentation writes in place of a real one. */
+const DOC_PASSWORD =
+  /^(?:password|passwd|pwd|mypassword|yourpassword|my_?pass|your_?pass|secret_?password|changeme|replace_?with_?\w{0,40}|enter_?\w{0,40}|\.\.\.)$/i;
+
+/**
+ * Rejects URL credentials that are templates or documentation: `${USER}:${PASS}`, `{user}:{pass}`,
+ * `YOUR_USER:YOUR_PASSWORD`, the word `password` as the password, identical user and password
+ * (`postgres:postgres`, a default), and passwords shorter than four characters or of one repeated character.
+ */
 function realUrlCredential(match: string): boolean {
   const cred = credentialPart(match);
   const colon = cred.indexOf(':');
   const user = cred.slice(0, colon);
   const pass = cred.slice(colon + 1);
-  if (pass.length === 0 || isPlaceholder(pass) || isPlaceholder(user)) return false;
-  if (/^[$%{<[]|^:|[{}]/.test(pass)) return false;
-  return (
-    !/^(?:pass(?:word)?|secret|pwd|xxx+|\*+|changeme|\.\.\.)$/i.test(pass) ||
-    /^(?:user|admin|root)$/i.test(user) === false
-  );
+  if (pass.length < 4 || isPlaceholder(pass) || isPlaceholder(user)) return false;
+  if (/^[$%{<[]|^:|[{}]/.test(pass) || /[{}$]/.test(user)) return false;
+  if (DOC_PASSWORD.test(pass) || user === pass) return false;
+  return true;
 }
 
 /** Every secret in the text (one match per rule and position), linear in text length. */
@@ -163,6 +192,11 @@ export function findSecrets(text: string, max = 64): SecretMatch[] {
       const match = m[0];
       if (r.check !== undefined && !r.check(match)) continue;
       if (r.kind === 'private-key' && !realPrivateKey(text, m.index)) continue;
+      // A service-account file is a secret only when its private key is real (not `...` documentation).
+      if (r.kind === 'gcp-service-account') {
+        const k = text.indexOf('-----BEGIN', m.index);
+        if (k === -1 || k - m.index > 8000 || !realPrivateKey(text, k)) continue;
+      }
       if ((r.kind === 'connection-string' || r.kind === 'basic-auth-url') && !realUrlCredential(match))
         continue;
       if (
@@ -184,4 +218,4 @@ export const CREDENTIAL_KEY =
 
 /** `key = value` assignments in text (env files, config, code) whose key names a credential. */
 export const ASSIGNMENT =
-  /(?:^|[\s{,;(])["']?([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|api_?key|apikey|access_?key|token|private_?key|credential)s?)["']?\s{0,4}(?:=|:|:=|=>)\s{0,4}["']?([^\s"',;]{6,200})/gim;
+  /(?:^|[^A-Za-z0-9_.-])["']?([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|api_?key|apikey|access_?key|token|private_?key|credential|authtoken|_auth)s?)["']?\s{0,4}(?:=|:|:=|=>)\s{0,4}["']?([^\s"',;]{6,200})/gim;

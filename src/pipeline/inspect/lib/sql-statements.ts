@@ -7,7 +7,10 @@ const { Parser } = nodeSqlParser;
 export interface SqlStatementInfo {
   /** Upper-case verb: `DELETE`, `UPDATE`, `DROP`, `TRUNCATE`, `ALTER`, `GRANT`, `SELECT`... */
   readonly verb: string;
-  /** For DELETE/UPDATE: `none` (no WHERE), `key` (a key-column equality bounds it), `other`. */
+  /**
+   * For DELETE/UPDATE: `none` (no WHERE, or a WHERE that is always true such as `1=1`), `key` (a key-column
+   * equality or IN list bounds it), `other` (a filter on non-key columns: a bulk write).
+   */
   readonly filter: 'none' | 'key' | 'other' | 'n/a';
   /** The object kind after DROP/ALTER/TRUNCATE (`TABLE`, `DATABASE`, ...) when known. */
   readonly object: string;
@@ -82,11 +85,44 @@ function hasKeyFilter(node: Node | null, depth = 0): boolean {
   return false;
 }
 
+function literalValue(node: Node | null): string | null {
+  if (node === null) return null;
+  const t = node['type'];
+  if (t === 'number' || t === 'bool') return String(node['value']).toLowerCase();
+  if (t === 'single_quote_string' || t === 'double_quote_string' || t === 'string')
+    return `'${String(node['value'])}'`;
+  return null;
+}
+
+/** True when a WHERE can never exclude a row: `1=1`, `'a'='a'`, `TRUE`, `1`, or an OR with such a branch. */
+export function isTautology(node: Node | null, depth = 0): boolean {
+  if (node === null || depth > 64) return false;
+  const t = node['type'];
+  if (t === 'bool') return node['value'] === true;
+  if (t === 'number') return Number(node['value']) !== 0;
+  if (t !== 'binary_expr') return false;
+  const op = str(node['operator']).toUpperCase();
+  const left = asNode(node['left']);
+  const right = asNode(node['right']);
+  if (op === 'OR') return isTautology(left, depth + 1) || isTautology(right, depth + 1);
+  if (op === 'AND') return isTautology(left, depth + 1) && isTautology(right, depth + 1);
+  const l = literalValue(left);
+  const r = literalValue(right);
+  if (op === '=' || op === '<=>' || op === 'IS') {
+    if (l !== null && l === r) return true;
+    const lc = columnName(left);
+    return lc !== null && lc === columnName(right);
+  }
+  if ((op === '<>' || op === '!=') && l !== null && r !== null) return l !== r;
+  return false;
+}
+
 function fromAst(node: Node, text: string): SqlStatementInfo {
   const type = str(node['type']).toUpperCase();
   if (type === 'DELETE' || type === 'UPDATE') {
     const where = asNode(node['where']);
-    const filter = where === null ? 'none' : hasKeyFilter(where) ? 'key' : 'other';
+    const filter =
+      where === null || isTautology(where) ? 'none' : hasKeyFilter(where) ? 'key' : 'other';
     return { verb: type, filter, object: 'TABLE', text };
   }
   const keyword = str(node['keyword']).toUpperCase();
@@ -126,6 +162,9 @@ function leadingVerb(stmt: string): { verb: string; rest: string } {
   return { verb: (m?.[1] ?? '').toUpperCase(), rest: (m?.[2] ?? '').toUpperCase() };
 }
 
+const LEXICAL_TAUTOLOGY =
+  /^\s*(?:true|1|\(?\s*(\d{1,9}|'[^']{0,40}')\s*=\s*\1\s*\)?)\s*(?:$|;|--|\border\b|\blimit\b|\breturning\b)|\bor\s+(?:true\b|\(?\s*(\d{1,9}|'[^']{0,40}')\s*=\s*\2\b)/i;
+
 /** A lexical reading for statements the parser rejects: verb, object, and a key-equality search after WHERE. */
 function lexical(stmt: string): SqlStatementInfo {
   const { verb, rest } = leadingVerb(stmt);
@@ -133,6 +172,8 @@ function lexical(stmt: string): SqlStatementInfo {
     const where = /\bwhere\b/i.exec(stmt);
     if (where === null) return { verb, filter: 'none', object: 'TABLE', text: stmt };
     const cond = stmt.slice(where.index + 5);
+    // `WHERE 1=1`, `WHERE true`, `... OR 'a'='a'`: a filter that keeps every row.
+    if (LEXICAL_TAUTOLOGY.test(cond)) return { verb, filter: 'none', object: 'TABLE', text: stmt };
     const keyEq =
       /(?:^|[\s(.])["`[]?(?:id|uuid|guid|pk|[A-Za-z0-9]{0,64}_id|[A-Za-z0-9]{0,64}_uuid)["`\]]?\s*(?:=|\bin\b)\s*(?:'[^']{0,200}'|-?\d|\(|\$\d|\?|:[A-Za-z])/i;
     const hasOr = /\bor\b/i.test(cond);

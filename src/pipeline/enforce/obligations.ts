@@ -1,0 +1,70 @@
+/** Obligations enforced at check time: rate caps per (subject, tool, rule), and quarantine signals. */
+import type { QuarantineSignals } from '../deps.js';
+import { severityRank, type Finding } from '../model/finding.js';
+import type { CompiledRule, PolicySet } from '../policy/types.js';
+import { sessionKey, subjectKey, type StateStore } from '../../state/store.js';
+
+/** A rate cap that the current call exceeded. */
+export interface RateExceeded {
+  readonly rule: string;
+  readonly limit: number;
+  readonly windowSeconds: number;
+  readonly retryAfterSeconds: number;
+}
+
+const byId = new WeakMap<PolicySet, ReadonlyMap<string, CompiledRule>>();
+
+/** The rule of a loaded set by id (indexed once per set: sets are immutable). */
+function ruleOf(set: PolicySet, id: string): CompiledRule | undefined {
+  let m = byId.get(set);
+  if (m === undefined) {
+    m = new Map(set.rules.map((r) => [r.id, r]));
+    byId.set(set, m);
+  }
+  return m.get(id);
+}
+
+/**
+ * Counts this call against every deciding rule's rate cap and reports the first one exceeded. Each rule
+ * counts separately, so two rules with caps never share (or dilute) one counter.
+ */
+export async function enforceRateCaps(
+  store: StateStore,
+  set: PolicySet,
+  rules: readonly string[],
+  subject: string,
+  tool: string,
+): Promise<RateExceeded | null> {
+  let exceeded: RateExceeded | null = null;
+  for (const id of rules) {
+    const rate = ruleOf(set, id)?.obligations?.rate;
+    if (rate === undefined) continue;
+    // '\n' cannot occur in a SPIFFE ID or a rule id, so the key is unambiguous.
+    const hit = await store.hitRate(`${subject}\n${tool}\n${id}`, rate.windowSeconds * 1000);
+    if (hit.count > rate.limit && exceeded === null) {
+      exceeded = {
+        rule: id,
+        limit: rate.limit,
+        windowSeconds: rate.windowSeconds,
+        retryAfterSeconds: Math.max(1, Math.ceil(hit.resetInMs / 1000)),
+      };
+    }
+  }
+  return exceeded;
+}
+
+/** The first finding that is a configured quarantine signal, if any. */
+export function quarantineSignal(findings: readonly Finding[], signals: QuarantineSignals | undefined): Finding | null {
+  if (signals === undefined || (signals.findings.length === 0 && signals.minSeverity === null)) return null;
+  const floor = signals.minSeverity === null ? Infinity : severityRank(signals.minSeverity);
+  for (const f of findings) {
+    if (severityRank(f.severity) >= floor) return f;
+    for (const s of signals.findings) if (f.id === s || f.id.startsWith(`${s}.`)) return f;
+  }
+  return null;
+}
+
+/** The quarantine key for an action: its session when it has one, else its subject. */
+export function quarantineKey(subject: string, sessionId: string | null): string {
+  return sessionId === null ? subjectKey(subject) : sessionKey(sessionId);
+}
