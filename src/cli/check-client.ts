@@ -45,6 +45,24 @@ function plain(v: StructValue): unknown {
   return Object.fromEntries(Object.entries(v.structValue.fields ?? {}).map(([k, x]) => [k, plain(x)]));
 }
 
+/** The decision trace writ sends as dynamic metadata (`writ_trace`), parsed. */
+export interface WireTrace {
+  readonly rules: string[];
+  readonly requested: { method: string; authority: string; path: string; bodyBytes: number };
+  readonly normalized: { adapter: string; tool: string; operation: string; subject: string | null } | null;
+  readonly inspectors: { id: string; severity: string; path: string; occurrences: number }[];
+  readonly policy: { decision: string; rules: string[]; version: string } | null;
+  readonly enforcement: { tokenId: string | null; expiresAt: number | null; obligations: string | null };
+  readonly audit: { seq: number; hash: string; prev: string } | null;
+}
+
+/** Parses the `writ_trace` metadata of a Check response. */
+export function wireTrace(response: CheckResponse): WireTrace {
+  const text = structField(response, 'writ_trace');
+  if (typeof text !== 'string') throw new Error('response carries no writ_trace metadata');
+  return JSON.parse(text) as WireTrace;
+}
+
 /** The value of a header an OK or denied response sets. */
 export function responseHeader(response: CheckResponse, name: string): string | undefined {
   const list = response.ok_response?.headers ?? response.denied_response?.headers ?? [];

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { startWrit } from '../app.js';
 import { PACKAGE_ROOT, resolveConfig } from '../config.js';
 import type { CheckResponse } from '../extauthz/envoy-types.js';
-import { connectCheckClient, responseHeader, structField } from './check-client.js';
+import { connectCheckClient, responseHeader, structField, wireTrace } from './check-client.js';
 import { loadScenarios, scenarioCheckRequest, scenarioBody, type Scenario } from './scenario.js';
 
 export interface DemoOptions {
@@ -33,25 +33,35 @@ function describe(out: NodeJS.WritableStream, s: Scenario, res: CheckResponse) {
     'requested',
     `${method} https://${r.authority ?? 'mcp.tools.svc.cluster.local'}${r.path ?? (r.mcp ? '/mcp' : '/')} (${body.length} bytes)${r.mcp ? ` tool ${r.mcp.tool}` : ''}`,
   );
+  const trace = wireTrace(res);
+  const n = trace.normalized;
   line(
     out,
     'normalized',
-    `adapter=${String(structField(res, 'writ_adapter'))} tool=${String(structField(res, 'writ_tool'))} operation=${String(structField(res, 'writ_operation'))} subject=${String(structField(res, 'writ_subject'))}`,
+    n === null
+      ? '(not normalized)'
+      : `adapter=${n.adapter} tool=${n.tool} operation=${n.operation} subject=${String(n.subject)}`,
   );
-  const findings = (structField(res, 'writ_findings') as string[] | undefined) ?? [];
-  line(out, 'inspectors', findings.length === 0 ? '(no findings)' : findings.join(', '));
-  const rules = (structField(res, 'writ_rules') as string[] | undefined) ?? [];
+  line(
+    out,
+    'inspectors',
+    trace.inspectors.length === 0
+      ? '(no findings)'
+      : trace.inspectors
+          .map((f) => `${f.id}:${f.severity}${f.occurrences > 1 ? ` x${f.occurrences}` : ''}`)
+          .join(', '),
+  );
   line(
     out,
     'policy',
-    `${String(structField(res, 'writ_decision'))} ${String(structField(res, 'writ_code'))} rules=[${rules.join(', ')}] version=${String(structField(res, 'writ_policy_version'))}`,
+    `${String(structField(res, 'writ_decision'))} ${String(structField(res, 'writ_code'))} rules=[${trace.rules.join(', ')}] version=${String(structField(res, 'writ_policy_version'))}`,
   );
   if (res.ok_response !== undefined) {
     const token = responseHeader(res, 'x-writ-token') ?? '';
     line(
       out,
       'enforcement',
-      `OK: x-writ-token ${token.slice(0, 24)}... (jti ${String(structField(res, 'writ_token_id'))})`,
+      `OK: x-writ-token ${token.slice(0, 24)}... (jti ${String(trace.enforcement.tokenId)})`,
     );
   } else {
     line(
@@ -60,10 +70,13 @@ function describe(out: NodeJS.WritableStream, s: Scenario, res: CheckResponse) {
       `DENIED: HTTP ${res.denied_response?.status.code ?? '?'} ${res.denied_response?.body ?? ''}`,
     );
   }
+  const a = trace.audit;
   line(
     out,
     'trace',
-    `seq ${String(structField(res, 'writ_audit_seq'))} hash ${String(structField(res, 'writ_audit_hash')).slice(0, 16)}... prev ${String(structField(res, 'writ_audit_prev')).slice(0, 16)}...`,
+    a === null
+      ? '(not recorded)'
+      : `seq ${a.seq} hash ${a.hash.slice(0, 16)}... prev ${a.prev.slice(0, 16)}...`,
   );
 }
 

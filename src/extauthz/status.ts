@@ -25,6 +25,10 @@ const UNAVAILABLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'ERR_AUDIT_WRITE',
   'ERR_TIMEOUT',
   'ERR_INTERNAL',
+  // The identity provider or the key file is unreachable: a retry may succeed, unlike a bad credential.
+  'ERR_JWKS_UNAVAILABLE',
+  'ERR_OIDC_DISCOVERY',
+  'ERR_API_KEYS_UNAVAILABLE',
 ]);
 
 /** The gRPC status of a Check answer: OK lets Envoy forward the request, anything else denies it. */

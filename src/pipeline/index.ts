@@ -52,7 +52,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   };
 
-  const decide = async (raw: RawRequest, traceId: string): Promise<Outcome> => {
+  // Synchronous where it can be: the check role decides without awaiting anything, and a timer could
+  // not interrupt CPU-bound work anyway. Only decisions that wait on I/O race the deadline.
+  const decide = (raw: RawRequest, traceId: string): Outcome | Promise<Outcome> => {
     switch (raw.role) {
       case 'check':
         return decideCheck(deps, raw, traceId);
@@ -63,36 +65,55 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   };
 
+  const failed = (raw: RawRequest, traceId: string, err: unknown): Outcome => {
+    if (err instanceof WritError) return failure(raw, raw.role, traceId, err.code, err.message);
+    deps.log.error({ err, traceId }, 'internal error; denying');
+    return failure(raw, raw.role, traceId, 'ERR_INTERNAL');
+  };
+
+  const withDeadline = async (
+    pending: Promise<Outcome>,
+    raw: RawRequest,
+    traceId: string,
+  ): Promise<Outcome> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<Outcome>((resolve) => {
+      timer = setTimeout(
+        () => resolve(failure(raw, raw.role, traceId, 'ERR_TIMEOUT')),
+        deps.settings.deadlineMs,
+      );
+    });
+    try {
+      return await Promise.race([pending, deadline]);
+    } catch (err) {
+      return failed(raw, traceId, err);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const finish = (raw: RawRequest, traceId: string, outcome: Outcome): Verdict => {
+    if (outcome.verdict.code.startsWith('ERR_')) {
+      deps.log.warn(
+        { traceId, role: raw.role, code: outcome.verdict.code, reason: outcome.verdict.message },
+        'denied',
+      );
+    }
+    return record(outcome);
+  };
+
   return {
-    async run(raw) {
+    run(raw) {
       const traceId = deps.newTraceId();
-      let outcome: Outcome;
-      let timer: NodeJS.Timeout | undefined;
+      let pending: Outcome | Promise<Outcome>;
       try {
-        const deadline = new Promise<Outcome>((resolve) => {
-          timer = setTimeout(
-            () => resolve(failure(raw, raw.role, traceId, 'ERR_TIMEOUT')),
-            deps.settings.deadlineMs,
-          );
-        });
-        outcome = await Promise.race([decide(raw, traceId), deadline]);
+        pending = decide(raw, traceId);
       } catch (err) {
-        if (err instanceof WritError) {
-          outcome = failure(raw, raw.role, traceId, err.code, err.message);
-        } else {
-          deps.log.error({ err, traceId }, 'internal error; denying');
-          outcome = failure(raw, raw.role, traceId, 'ERR_INTERNAL');
-        }
-      } finally {
-        clearTimeout(timer);
+        return Promise.resolve(finish(raw, traceId, failed(raw, traceId, err)));
       }
-      if (outcome.verdict.code.startsWith('ERR_')) {
-        deps.log.warn(
-          { traceId, role: raw.role, code: outcome.verdict.code, reason: outcome.verdict.message },
-          'denied',
-        );
-      }
-      return record(outcome);
+      if (pending instanceof Promise)
+        return withDeadline(pending, raw, traceId).then((o) => finish(raw, traceId, o));
+      return Promise.resolve(finish(raw, traceId, pending));
     },
 
     reject(role, code, message, raw = null) {

@@ -1,5 +1,6 @@
 /** Builds verdicts and their audit events together, so what is answered and what is recorded agree. */
 import { createHash } from 'node:crypto';
+import { bodySha256 } from './bind/canonical-action.js';
 import { REASON_CODES, type ReasonCode } from './errors.js';
 import type { Action } from './model/action.js';
 import type { Finding } from './model/finding.js';
@@ -106,7 +107,7 @@ export function makeOutcome(o: OutcomeInput): Outcome {
     host: action?.resource.host ?? raw?.authority ?? '',
     path,
     query_sha256: raw !== null && q !== -1 ? hex(raw.path.slice(q + 1)) : null,
-    body_sha256: raw !== null && raw.body.length > 0 ? hex(raw.body) : null,
+    body_sha256: raw !== null && raw.body.length > 0 ? bodySha256(raw) : null,
     body_bytes: raw?.body.length ?? 0,
     action_hash: o.actionHash ?? null,
     token_id: o.tokenId ?? null,

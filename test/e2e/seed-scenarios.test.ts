@@ -1,7 +1,7 @@
 /** The seed scenarios (scenarios/seed/*.yaml), decided both in process and over real gRPC. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseHeader, structField } from '../../src/cli/check-client.js';
+import { responseHeader, structField, wireTrace } from '../../src/cli/check-client.js';
 import { loadScenarios, scenarioCheckRequest, type Scenario } from '../../src/cli/scenario.js';
 import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
 import { mapCheckRequest } from '../../src/extauthz/map-request.js';
@@ -40,10 +40,11 @@ describe('seed scenarios over gRPC', () => {
       const res: CheckResponse = await t.check.check(scenarioCheckRequest(s.request));
       expect(structField(res, 'writ_decision')).toBe(s.expect.decision);
       if (s.expect.code !== undefined) expect(structField(res, 'writ_code')).toBe(s.expect.code);
-      expectRules(s, structField(res, 'writ_rules') as string[]);
+      const trace = wireTrace(res);
+      expectRules(s, trace.rules);
       expectFindings(
         s,
-        ((structField(res, 'writ_findings') as string[]) ?? []).map((f) => f.split(':')[0]!),
+        trace.inspectors.map((f) => f.id),
       );
       const allowed = s.expect.decision === 'ALLOW' || s.expect.decision === 'ALLOW_WITH_OBLIGATIONS';
       expect(res.status.code).toBe(allowed ? 0 : 7);
@@ -69,7 +70,7 @@ describe('seed scenarios over gRPC', () => {
         expect(new Set(body.findings).size).toBe(body.findings.length);
         expect(responseHeader(res, 'x-writ-token')).toBeUndefined();
       }
-      expect(structField(res, 'writ_audit_seq')).toBeGreaterThan(0);
+      expect(trace.audit?.seq).toBeGreaterThan(0);
     });
   }
 });

@@ -29,6 +29,18 @@ export function sha256Base64url(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('base64url');
 }
 
+const bodyDigests = new WeakMap<RawRequest, string>();
+
+/** base64url SHA-256 of the exact body bytes, computed once per request (the token and the audit both use it). */
+export function bodySha256(raw: RawRequest): string {
+  let digest = bodyDigests.get(raw);
+  if (digest === undefined) {
+    digest = sha256Base64url(raw.body);
+    bodyDigests.set(raw, digest);
+  }
+  return digest;
+}
+
 /** The envelope as a JSON object (exposed for documentation and tests). */
 export function canonicalEnvelope(raw: RawRequest, action: Action): { [k: string]: JsonValue } {
   const envelope: { [k: string]: JsonValue } = {
@@ -37,7 +49,7 @@ export function canonicalEnvelope(raw: RawRequest, action: Action): { [k: string
     authority: canonicalAuthority(raw.authority, raw.scheme || 'https'),
     path: raw.path,
     content_type: (raw.headers['content-type'] ?? '').trim(),
-    body_sha256: sha256Base64url(raw.body),
+    body_sha256: bodySha256(raw),
   };
   if (action.action.adapter === 'mcp' && action.action.mcpMethod === 'tools/call') {
     envelope['mcp'] = { tool: action.action.tool, arguments: action.action.arguments };

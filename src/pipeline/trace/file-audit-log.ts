@@ -6,6 +6,7 @@
  */
 import {
   closeSync,
+  fdatasync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
@@ -121,16 +122,19 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
     options.onRecovery?.({ tornBytes: torn.length, tornSha256, movedTo, resumedAtSeq: seq });
   }
 
+  // The batched fsync runs off the event loop (fdatasync on the libuv pool): decisions are answered
+  // after write(2), so a blocking fsync here would only stall every call in flight.
+  let syncing = false;
   const timer =
     interval > 0
       ? setInterval(() => {
-          if (!dirty) return;
+          if (!dirty || syncing) return;
           dirty = false;
-          try {
-            fsyncSync(fd);
-          } catch {
-            dirty = true; // retried on the next tick; the write itself already succeeded
-          }
+          syncing = true;
+          fdatasync(fd, (err) => {
+            syncing = false;
+            if (err) dirty = true; // retried on the next tick; the write itself already succeeded
+          });
         }, interval)
       : null;
   timer?.unref();

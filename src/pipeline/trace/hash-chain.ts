@@ -29,10 +29,16 @@ export function recordBody(seq: number, time: string, prev: string, event: unkno
 
 /** The hash a record must carry, computed from its other fields. */
 export function recordHash(seq: number, time: string, prev: string, event: unknown): string {
-  return createHash('sha256').update(recordBody(seq, time, prev, event)).digest('hex');
+  return createHash('sha256')
+    .update(recordBody(seq, time, prev, event))
+    .digest('hex');
 }
 
-/** Builds the next record and its JSON line (canonical, newline-terminated). */
+/**
+ * Builds the next record and its JSON line (canonical, newline-terminated). The event is serialized
+ * once; the hashed body and the line are assembled around it in RFC 8785 key order
+ * (`event`, `hash`, `prev`, `seq`, `time`), which is what `recordHash` and the verifier recompute.
+ */
 export function chainRecord(
   prev: string,
   seq: number,
@@ -40,9 +46,12 @@ export function chainRecord(
   event: AuditEvent,
 ): { record: AuditRecord; line: string } {
   const time = new Date(timeMs).toISOString();
-  const hash = recordHash(seq, time, prev, event);
+  const eventJson = canonicalize(event);
+  if (eventJson === undefined) throw new TypeError('audit event did not serialize');
+  const tail = `"prev":"${prev}","seq":${seq},"time":"${time}"}`;
+  const hash = createHash('sha256').update(`{"event":${eventJson},${tail}`).digest('hex');
   const record: AuditRecord = { seq, time, prev, event, hash };
-  return { record, line: `${canonicalize(record) ?? ''}\n` };
+  return { record, line: `{"event":${eventJson},"hash":"${hash}",${tail}\n` };
 }
 
 export type ChainProblem =
