@@ -85,7 +85,7 @@ function percentiles(samples: number[]): { p50: number; p99: number; mean: numbe
 }
 
 /** Times each call separately (hrtime, ns -> µs) after a warm-up. */
-function measure(reqs: readonly Req[], iterations: number, run: (r: Req) => unknown) {
+function measure<R>(reqs: readonly R[], iterations: number, run: (r: R) => unknown) {
   for (let i = 0; i < Math.min(2000, iterations); i++) run(reqs[i % reqs.length]!);
   const samples = new Array<number>(iterations);
   for (let i = 0; i < iterations; i++) {
@@ -97,14 +97,16 @@ function measure(reqs: readonly Req[], iterations: number, run: (r: Req) => unkn
   return percentiles(samples);
 }
 
-const fmt = (p: { p50: number; p99: number; mean: number }) => `p50 ${p.p50.toFixed(2)} µs  p99 ${p.p99.toFixed(2)} µs  mean ${p.mean.toFixed(2)} µs`;
+const fmt = (p: { p50: number; p99: number; mean: number }) =>
+  `p50 ${p.p50.toFixed(2)} µs  p99 ${p.p99.toFixed(2)} µs  mean ${p.mean.toFixed(2)} µs`;
 
 const { yaml, cedar: cedarText } = generate();
 const t0 = performance.now();
 const set = compilePolicySources([{ name: 'bench.yaml', text: yaml }]);
 const writLoadMs = performance.now() - t0;
 const parsed = cedar.preparsePolicySet('bench', { staticPolicies: cedarText });
-if (parsed.type !== 'success') throw new Error(`cedar rejected the policies: ${JSON.stringify(parsed.errors)}`);
+if (parsed.type !== 'success')
+  throw new Error(`cedar rejected the policies: ${JSON.stringify(parsed.errors)}`);
 
 const reqs = requests(5000);
 // The two engines must agree on every request, or the comparison means nothing.
@@ -114,7 +116,10 @@ for (const r of reqs) {
   const c = cedar.statefulIsAuthorized(r.cedar);
   if (c.type !== 'success') throw new Error(`cedar failed: ${JSON.stringify(c.errors)}`);
   const cd = c.response.decision === 'allow' ? 'ALLOW' : 'DENY';
-  if (w !== cd) throw new Error(`engines disagree on ${JSON.stringify(r.cedar.context)} ${r.cedar.resource.id}: writ ${w}, cedar ${cd}`);
+  if (w !== cd)
+    throw new Error(
+      `engines disagree on ${JSON.stringify(r.cedar.context)} ${JSON.stringify(r.cedar.resource)}: writ ${w}, cedar ${cd}`,
+    );
   if (w === 'ALLOW') allows++;
 }
 
@@ -125,19 +130,68 @@ const cedarStats = measure(reqs, cedarIter, (r) => cedar.statefulIsAuthorized(r.
 
 // The default pack on a mix of calls like the seed scenarios (inspection excluded: this times policy only).
 const pack = loadPolicyFolder(join(import.meta.dirname, '..', 'policies'));
-const f = (id: string, severity: Finding['severity']): Finding => ({ id, inspector: id.split('.')[0]!, severity, path: '$', evidence: '', owasp: [], atlas: [] });
+const f = (id: string, severity: Finding['severity']): Finding => ({
+  id,
+  inspector: id.split('.')[0]!,
+  severity,
+  path: '$',
+  evidence: '',
+  owasp: [],
+  atlas: [],
+});
 const packCases: Array<{ action: Action; findings: Finding[] }> = [
-  { action: actionFrom({ action: { tool: 'execute_query', operation: 'delete' }, resource: { database: 'production' } }), findings: [f('destructive-op.drop', 'critical')] },
-  { action: actionFrom({ action: { tool: 'query_db', operation: 'read' }, resource: { database: 'analytics-replica' } }), findings: [] },
-  { action: actionFrom({ action: { tool: 'write_file', operation: 'write' } }), findings: [f('path-traversal.dot-dot', 'high')] },
-  { action: actionFrom({ action: { tool: 'POST pastebin.dev', adapter: 'http' }, resource: { host: 'pastebin.dev' } }), findings: [f('ssrf-egress.not-allowlisted', 'high')] },
-  { action: actionFrom({ action: { tool: 'GET api.github.com', adapter: 'http', httpMethod: 'GET', operation: 'read' }, resource: { host: 'api.github.com' } }), findings: [] },
-  { action: actionFrom({ action: { tool: 'send_email', operation: 'send' }, resource: { external: true, recipients: ['x@external.com'] }, context: { timeMs: Date.UTC(2026, 0, 3, 22) } }), findings: [f('prompt-injection.override', 'high')] },
-  { action: actionFrom({ action: { tool: 'run_shell', operation: 'exec', arguments: { command: 'ls -la | wc -l' } } }), findings: [] },
-  { action: actionFrom({ action: { tool: 'get_user', operation: 'read' } }), findings: [f('pii.email', 'medium')] },
+  {
+    action: actionFrom({
+      action: { tool: 'execute_query', operation: 'delete' },
+      resource: { database: 'production' },
+    }),
+    findings: [f('destructive-op.drop', 'critical')],
+  },
+  {
+    action: actionFrom({
+      action: { tool: 'query_db', operation: 'read' },
+      resource: { database: 'analytics-replica' },
+    }),
+    findings: [],
+  },
+  {
+    action: actionFrom({ action: { tool: 'write_file', operation: 'write' } }),
+    findings: [f('path-traversal.dot-dot', 'high')],
+  },
+  {
+    action: actionFrom({
+      action: { tool: 'POST pastebin.dev', adapter: 'http' },
+      resource: { host: 'pastebin.dev' },
+    }),
+    findings: [f('ssrf-egress.not-allowlisted', 'high')],
+  },
+  {
+    action: actionFrom({
+      action: { tool: 'GET api.github.com', adapter: 'http', httpMethod: 'GET', operation: 'read' },
+      resource: { host: 'api.github.com' },
+    }),
+    findings: [],
+  },
+  {
+    action: actionFrom({
+      action: { tool: 'send_email', operation: 'send' },
+      resource: { external: true, recipients: ['x@external.com'] },
+      context: { timeMs: Date.UTC(2026, 0, 3, 22) },
+    }),
+    findings: [f('prompt-injection.override', 'high')],
+  },
+  {
+    action: actionFrom({
+      action: { tool: 'run_shell', operation: 'exec', arguments: { command: 'ls -la | wc -l' } },
+    }),
+    findings: [],
+  },
+  {
+    action: actionFrom({ action: { tool: 'get_user', operation: 'read' } }),
+    findings: [f('pii.email', 'medium')],
+  },
 ];
-const packReqs = packCases.map((c) => ({ ...c, cedar: undefined as never }));
-const packStats = measure(packReqs as unknown as Req[], writIter, (r) => evaluatePolicy(pack, r.action, (r as unknown as { findings: Finding[] }).findings));
+const packStats = measure(packCases, writIter, (r) => evaluatePolicy(pack, r.action, r.findings));
 
 const out = {
   node: process.version,
@@ -160,7 +214,10 @@ process.stdout.write(
   ].join('\n'),
 );
 const failures: string[] = [];
-if (writStats.p99 > cedarStats.p99) failures.push(`writ p99 ${writStats.p99.toFixed(2)} µs is slower than cedar's ${cedarStats.p99.toFixed(2)} µs`);
+if (writStats.p99 > cedarStats.p99)
+  failures.push(
+    `writ p99 ${writStats.p99.toFixed(2)} µs is slower than cedar's ${cedarStats.p99.toFixed(2)} µs`,
+  );
 if (packStats.p99 >= 20) failures.push(`default pack p99 ${packStats.p99.toFixed(2)} µs is not under 20 µs`);
 if (failures.length > 0) {
   process.stderr.write(`${failures.join('\n')}\n`);

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import * as prettier from 'prettier';
 import { connectCheckClient, responseHeader, structField } from '../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../src/cli/scenario.js';
 import { authorizationService } from '../src/extauthz/envoy-protos.js';
@@ -422,7 +423,7 @@ async function main(): Promise<number> {
     `\nwrit vs no-op (medians of ${rounds} round${rounds > 1 ? 's' : ''}; ${facts.nproc} cores, node ${facts.node}, load at start ${facts.load})\n${textTable(rows)}\n`,
   );
   if (!quick && flags['no-docs'] !== true) {
-    writeDoc({ rows, results, facts, command, audit, profile });
+    await writeDoc({ rows, results, facts, command, audit, profile });
     log('wrote docs/performance.md');
   }
   const othersOk = flags['no-others'] === true ? true : otherBenches();
@@ -438,7 +439,7 @@ interface DocInput {
   readonly profile: string | undefined;
 }
 
-function writeDoc(d: DocInput): void {
+async function writeDoc(d: DocInput): Promise<void> {
   const text = `# Performance
 
 Written by \`${d.command}\` on ${d.facts['date']} (commit ${d.facts['commit']}). Re-run it to refresh this page;
@@ -488,7 +489,10 @@ Per round:
 
 ${markdownRounds(d.results)}
 ${d.profile === undefined ? '' : `\n## Where writ's CPU goes\n\n\`node --cpu-prof\` on the writ server process (\`npm run bench -- --profile\`).\n\n${d.profile}\n`}`;
-  writeFileSync(join(ROOT, 'docs', 'performance.md'), text);
+  // Formatted as `npm run format:check` expects, so a fresh run never breaks the gate.
+  const path = join(ROOT, 'docs', 'performance.md');
+  const options = (await prettier.resolveConfig(path)) ?? {};
+  writeFileSync(path, await prettier.format(text, { ...options, filepath: path }));
 }
 
 main().then(

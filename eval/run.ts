@@ -20,7 +20,7 @@ import {
 /** The deployment the eval assumes: an allowlist, internal domains, one production database. */
 const CONFIG: InspectorConfig = {
   egressAllowlist: ['api.github.com'],
-  internalDomains: ['*.svc.cluster.local', 'corp.example', 'mcp.local'],
+  internalDomains: ['*.svc.cluster.local', 'corp.example'],
   productionDatabases: ['prod'],
   protectedBranches: ['main'],
 };

@@ -5,11 +5,25 @@ import { dirname } from 'node:path';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { startAdminServer } from './admin/admin-server.js';
+import { createApprovalApi } from './admin/approval-api.js';
+import { createApproverAuth, loadApiKeyFile } from './admin/approver-auth.js';
+import { MetricsRegistry } from './admin/metrics.js';
+import { RecentDecisions } from './admin/recent-decisions.js';
+import {
+  createWebhookSender,
+  parseWebhookTarget,
+  type WebhookSender,
+  type WebhookTarget,
+} from './enforce/webhook-sender.js';
+import { loadOrCreateWebhookSecret } from './enforce/webhook-secret.js';
+import { startExtProc, type RunningExtProc } from './extproc/ext-proc-server.js';
 import type { ServerConfig } from './config.js';
 import { startTransport, type RoleListener, type RunningTransport } from './extauthz/server.js';
-import { loadOrCreateLocalKey, staticKeySet } from './keys/local-key.js';
+import { KeyRing, type RootSigner } from './keys/key-ring.js';
+import { createRootSigner } from './keys/root-signer.js';
 import type { Signer } from './keys/signer.js';
-import type { PipelineDeps } from './pipeline/deps.js';
+import type { PipelineDeps, QuarantineSignals } from './pipeline/deps.js';
+import { SEVERITY_ORDER, type Severity } from './pipeline/model/finding.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { inspectAction } from './pipeline/inspect/registry.js';
 import type { Role } from './pipeline/model/raw-request.js';
@@ -17,9 +31,14 @@ import { loadPolicyFolder } from './pipeline/policy/load.js';
 import type { PolicySet } from './pipeline/policy/types.js';
 import type { AuditLog } from './pipeline/trace/audit-log.js';
 import { openFileAuditLog } from './pipeline/trace/file-audit-log.js';
-import { withCheckpoints, type AnchoringStats } from './pipeline/trace/checkpointer.js';
+import {
+  withCheckpoints,
+  type AnchoringStats,
+  type CheckpointingAuditLog,
+} from './pipeline/trace/checkpointer.js';
 import { createTsaClient } from './anchoring/tsa-client.js';
 import { createMemoryStore } from './state/memory-store.js';
+import { createRedisStore } from './state/redis-store.js';
 import type { StateStore } from './state/store.js';
 
 export interface WritOptions {
@@ -31,20 +50,48 @@ export interface WritOptions {
   readonly listeners?: readonly RoleListener[];
   readonly store?: StateStore;
   readonly signer?: Signer;
+  /** A root key to use instead of the configured one (tests: a KMS signer against a loopback fake). */
+  readonly root?: RootSigner;
   /** Start the admin HTTP server (default: when adminPort is not 0). */
   readonly admin?: boolean;
+  /** Where the ext_proc role listens; default: the configured port, unless `listeners` is overridden. */
+  readonly extproc?: { readonly host: string; readonly port: number };
+  /** Webhook retry timing (tests shorten it). */
+  readonly webhookRetry?: { readonly baseDelayMs: number; readonly maxAttempts: number };
 }
 
 export interface WritInstance {
-  readonly ports: Readonly<Partial<Record<Role | 'admin', number>>>;
+  readonly ports: Readonly<Partial<Record<Role | 'admin' | 'extproc', number>>>;
   readonly pipeline: Pipeline;
   readonly policy: () => PolicySet;
   readonly signer: Signer;
+  /** Current, next and retired token keys; `rotate()` switches keys without downtime. */
+  readonly keyRing: KeyRing;
   readonly audit: AuditLog;
   /** Checkpoint and anchoring counters (for /metrics: a non-zero consecutiveFailures is an alert). */
   readonly anchoring: () => AnchoringStats;
   readonly logger: Logger;
+  readonly store: StateStore;
+  readonly metrics: MetricsRegistry;
+  /** Approval webhooks in flight; `idle()` waits for them (tests). */
+  readonly webhooks: WebhookSender;
   close(): Promise<void>;
+}
+
+/** `severity:<level>` entries set the floor; every other entry is a finding id or id prefix. */
+export function quarantineSignals(entries: readonly string[]): QuarantineSignals {
+  let minSeverity: Severity | null = null;
+  const findings: string[] = [];
+  for (const e of entries) {
+    if (!e.startsWith('severity:')) {
+      findings.push(e);
+      continue;
+    }
+    const level = e.slice('severity:'.length) as Severity;
+    if (!SEVERITY_ORDER.includes(level)) throw new TypeError(`--quarantine-on: unknown severity "${level}"`);
+    minSeverity = level;
+  }
+  return { findings, minSeverity };
 }
 
 /** The configured listeners: check and verify always, inbound when its port is set. */
@@ -70,39 +117,93 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     { policyDir: config.policyDir, version: policySet.version, rules: policySet.rules.length },
     'policy loaded',
   );
-  const signer = opts.signer ?? loadOrCreateLocalKey(config.signingKeyFile);
   mkdirSync(dirname(config.auditFile), { recursive: true, mode: 0o700 });
-  const audit = withCheckpoints(
-    openFileAuditLog({
-      path: config.auditFile,
-      fsyncIntervalMs: config.auditFsyncMs,
-      nowMs: now,
-      onRecovery: (r) =>
-        logger.error(r, 'audit log had a torn last line: moved aside and recorded in the chain'),
-    }),
-    {
-      signer: () => signer,
-      origin: `writ-audit/${config.replicaId}`,
-      everyRecords: config.checkpointEvery,
-      everyMs: config.checkpointIntervalS * 1000,
-      ...(config.tsaUrl === ''
-        ? {}
-        : {
-            tsa: createTsaClient({
-              url: config.tsaUrl,
-              trustedCaPem: readFileSync(config.tsaCaFile, 'utf8'),
-            }),
+  const rawAudit = openFileAuditLog({
+    path: config.auditFile,
+    fsyncIntervalMs: config.auditFsyncMs,
+    nowMs: now,
+    onRecovery: (r) =>
+      logger.error(r, 'audit log had a torn last line: moved aside and recorded in the chain'),
+  });
+  // Key changes go into the chain; before the checkpointing wrapper exists they go to the file directly.
+  let audit: CheckpointingAuditLog | undefined;
+  const root = opts.root ?? (await createRootSigner(config, opts.signer));
+  const keyRing = await KeyRing.create({
+    root,
+    now,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    skewSeconds: config.clockSkewSeconds,
+    rotateEveryMs: config.keyRotationS * 1000,
+    onKeyEvent: (event) => (audit ?? rawAudit).append(event, now()),
+    onError: (err) => logger.error({ err, alert: 'key-certification-failed' }, 'key rotation postponed'),
+  });
+  const signer = keyRing.signer;
+  audit = withCheckpoints(rawAudit, {
+    signer: () => signer,
+    origin: `writ-audit/${config.replicaId}`,
+    everyRecords: config.checkpointEvery,
+    everyMs: config.checkpointIntervalS * 1000,
+    ...(config.tsaUrl === ''
+      ? {}
+      : {
+          tsa: createTsaClient({
+            url: config.tsaUrl,
+            trustedCaPem: readFileSync(config.tsaCaFile, 'utf8'),
           }),
-      now,
-      log: logger,
-    },
+        }),
+    now,
+    log: logger,
+  });
+  const metrics = new MetricsRegistry();
+  const storeUp = metrics.gauge(
+    'writ_state_store_up',
+    'whether the shared state store answers (1) or not (0)',
   );
-  const store = opts.store ?? createMemoryStore(now);
+  let store: StateStore;
+  if (opts.store !== undefined) store = opts.store;
+  else if (config.redisUrl !== null) {
+    const redis = createRedisStore({
+      url: config.redisUrl,
+      prefix: config.redisPrefix,
+      onStateChange: (up, err) => {
+        storeUp.set(up ? 1 : 0);
+        if (up) logger.info('redis connected');
+        else logger.error({ err }, 'redis unavailable: decisions that need shared state are denied');
+      },
+    });
+    // writ starts even while Redis is down (every stateful decision is then a deny) and recovers by itself.
+    if (!(await redis.waitUntilReady(2000)))
+      logger.error({ redis: 'down' }, 'redis not reachable at startup');
+    store = redis;
+  } else {
+    store = createMemoryStore(now);
+    storeUp.set(1);
+  }
+  const webhookSecretNeeded =
+    config.approvalWebhooks.length > 0 || policySet.rules.some((r) => (r.approval?.webhooks.length ?? 0) > 0);
+  const webhooks = createWebhookSender({
+    secret: webhookSecretNeeded ? loadOrCreateWebhookSecret(config.webhookSecretFile) : 'unused-no-webhooks',
+    log: logger,
+    attemptFailures: metrics.counter(
+      'writ_webhook_attempt_failures_total',
+      'approval webhook attempts that failed',
+    ),
+    deliveryFailures: metrics.counter(
+      'writ_webhook_delivery_failures_total',
+      'approval webhooks that failed every attempt (alert on any increase)',
+    ),
+    deliveries: metrics.counter('writ_webhook_deliveries_total', 'approval webhooks delivered'),
+    ...(opts.webhookRetry ?? {}),
+    ...(config.consoleUrl === null ? {} : { consoleUrl: config.consoleUrl }),
+  });
+  const configuredTargets = config.approvalWebhooks.map(parseWebhookTarget);
+  const approvalsCreated = metrics.counter('writ_approvals_created_total', 'pending approvals created');
+  const quarantines = metrics.counter('writ_quarantines_total', 'sessions or subjects quarantined');
   const deps: PipelineDeps = {
     policy: () => policySet,
     inspect: (action, headers, cfg) => inspectAction(action, headers, cfg).findings,
     signer,
-    keys: staticKeySet([signer.publicKey]),
+    keys: keyRing,
     store,
     audit,
     now,
@@ -114,12 +215,46 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
       clockSkewSeconds: config.clockSkewSeconds,
       trustAgentHeaders: config.trustAgentHeaders,
       deadlineMs: config.deadlineMs,
+      quarantineOn: quarantineSignals(config.quarantineOn),
+    },
+    hooks: {
+      approvalCreated: (record, policyWebhooks) => {
+        approvalsCreated.inc();
+        const targets: WebhookTarget[] = [...configuredTargets];
+        for (const w of policyWebhooks) {
+          try {
+            targets.push(parseWebhookTarget(w));
+          } catch (err) {
+            logger.error({ err, webhook: w }, 'policy names an invalid approval webhook');
+          }
+        }
+        webhooks.notify(record, targets);
+      },
+      quarantined: (record) => {
+        quarantines.inc();
+        logger.warn(record, 'quarantined');
+      },
     },
   };
-  const pipeline = createPipeline(deps);
+  const core = createPipeline(deps);
+  const recent = new RecentDecisions();
+  // The console's recent-decisions view sees exactly what the transport answered.
+  const pipeline: Pipeline = {
+    run: async (raw) => {
+      const v = await core.run(raw);
+      recent.push(v);
+      return v;
+    },
+    reject: (role, code, message, raw) => {
+      const v = core.reject(role, code, message, raw);
+      recent.push(v);
+      return v;
+    },
+  };
   let transport: RunningTransport | undefined;
   let admin: Server | undefined;
-  const ports: Partial<Record<Role | 'admin', number>> = {};
+  let extproc: RunningExtProc | undefined;
+  const ports: Partial<Record<Role | 'admin' | 'extproc', number>> = {};
   try {
     transport = await startTransport({
       listeners: opts.listeners ?? configuredListeners(config),
@@ -136,27 +271,75 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
         host: config.listenHost,
         port: config.adminPort,
         publicKeys: () => [signer.publicKey],
+        jwks: () => keyRing.jwks(),
         ready: () => true,
+        metrics,
+        api: createApprovalApi({
+          store,
+          auth: createApproverAuth(
+            config.approverKeysFile === null ? [] : loadApiKeyFile(config.approverKeysFile),
+            config.oidc ?? undefined,
+          ),
+          recent,
+          now,
+          log: logger,
+          decisions: metrics.counter(
+            'writ_approval_api_decisions_total',
+            'approval API decisions by outcome',
+          ),
+        }),
       });
       admin = started.server;
       ports.admin = started.port;
     }
+    const extprocAt =
+      opts.extproc ??
+      (opts.listeners === undefined && config.extprocPort !== 0
+        ? { host: config.listenHost, port: config.extprocPort }
+        : undefined);
+    if (extprocAt !== undefined) {
+      const masked = metrics.counter('writ_extproc_masked_total', 'values masked in responses, by kind');
+      extproc = await startExtProc({
+        ...extprocAt,
+        keys: deps.keys,
+        now,
+        clockSkewSeconds: config.clockSkewSeconds,
+        log: logger,
+        onMasked: (fields, pii) => {
+          masked.inc({ kind: 'field' }, fields);
+          masked.inc({ kind: 'pii' }, pii);
+        },
+      });
+      ports.extproc = extproc.port;
+    }
   } catch (err) {
     await transport?.shutdown(0);
+    await extproc?.shutdown(0);
+    await new Promise<void>((resolve) => (admin === undefined ? resolve() : admin.close(() => resolve())));
+    webhooks.close();
+    await store.close();
     audit.close();
     throw err;
   }
+  keyRing.start();
   logger.info({ ports, kid: signer.kid, audit: config.auditFile }, 'writ serving');
   return {
     ports,
     pipeline,
     policy: () => policySet,
     signer,
+    keyRing,
     audit,
     anchoring: () => audit.stats(),
     logger,
+    store,
+    metrics,
+    webhooks,
     async close() {
+      keyRing.stop();
       await transport?.shutdown(2000);
+      await extproc?.shutdown(2000);
+      webhooks.close();
       await new Promise<void>((resolve) => (admin === undefined ? resolve() : admin.close(() => resolve())));
       await store.close();
       audit.close();

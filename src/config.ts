@@ -26,10 +26,39 @@ export interface ServerConfig {
   /** RFC 3161 TSA URL; empty disables anchoring. */
   readonly tsaUrl: string;
   readonly tsaCaFile: string;
+  /** Root key: a local file, or a KMS key that certifies short-lived signing keys (docs/keys.md). */
+  readonly signer: 'local' | 'aws-kms' | 'gcp-kms';
+  readonly awsKmsKeyId: string;
+  readonly gcpKmsKey: string;
+  /** Seconds each short-lived signing key signs; 0 (local only): the root key signs tokens itself. */
+  readonly keyRotationS: number;
   readonly trustAgentHeaders: boolean;
   readonly signingKeyFile: string;
   readonly auditFile: string;
   readonly logLevel: string;
+  /** Redis for shared state across replicas; null keeps state in this process's memory. */
+  readonly redisUrl: string | null;
+  readonly redisPrefix: string;
+  /** The ext_proc role's gRPC port (response masking); 0 disables it. */
+  readonly extprocPort: number;
+  /** `name sha256-hex` lines; null: no API-key approvers. */
+  readonly approverKeysFile: string | null;
+  /** OIDC approvers: all four set, or none. */
+  readonly oidc: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly jwksUrl: string;
+    readonly roleClaim: string;
+    readonly requiredRole: string;
+  } | null;
+  /** Webhook targets for new approvals (`slack+https://...` for Slack's message shape). */
+  readonly approvalWebhooks: readonly string[];
+  /** File holding the webhook HMAC secret; null: generated into <home>/keys/webhook-secret. */
+  readonly webhookSecretFile: string;
+  /** Linked from webhooks so an approver can open the console. */
+  readonly consoleUrl: string | null;
+  /** Finding ids (or id prefixes) and `severity:<level>` that quarantine a session on sight. */
+  readonly quarantineOn: readonly string[];
 }
 
 /** One documented setting: its flag, its environment variable and its default. */
@@ -125,6 +154,30 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '',
   },
   {
+    flag: 'signer',
+    env: 'WRIT_SIGNER',
+    doc: 'root key: local, aws-kms or gcp-kms',
+    fallback: 'local',
+  },
+  {
+    flag: 'aws-kms-key-id',
+    env: 'WRIT_AWS_KMS_KEY_ID',
+    doc: 'AWS KMS key (ECC_NIST_EDWARDS25519) id or ARN, with --signer aws-kms',
+    fallback: '',
+  },
+  {
+    flag: 'gcp-kms-key',
+    env: 'WRIT_GCP_KMS_KEY',
+    doc: 'Cloud KMS key version (EC_SIGN_ED25519) resource name, with --signer gcp-kms',
+    fallback: '',
+  },
+  {
+    flag: 'key-rotation',
+    env: 'WRIT_KEY_ROTATION_S',
+    doc: 'seconds each short-lived token key signs (0: the local root signs; KMS needs > 0)',
+    fallback: '0 (local), 300 (KMS)',
+  },
+  {
     flag: 'trust-agent-headers',
     env: 'WRIT_TRUST_AGENT_HEADERS',
     doc: 'trust x-writ-agent/-tenant/-session/-origin',
@@ -143,6 +196,54 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '<home>/audit/audit.jsonl',
   },
   { flag: 'log-level', env: 'WRIT_LOG_LEVEL', doc: 'pino log level', fallback: 'info' },
+  {
+    flag: 'redis-url',
+    env: 'WRIT_REDIS_URL',
+    doc: 'Redis for state shared by replicas (empty: in-process memory)',
+    fallback: '',
+  },
+  { flag: 'redis-prefix', env: 'WRIT_REDIS_PREFIX', doc: 'prefix of every Redis key', fallback: '{writ}:' },
+  {
+    flag: 'extproc-port',
+    env: 'WRIT_EXTPROC_PORT',
+    doc: 'ext_proc role (response masking) gRPC port (0 disables)',
+    fallback: '9194',
+  },
+  {
+    flag: 'approver-keys-file',
+    env: 'WRIT_APPROVER_KEYS_FILE',
+    doc: 'approver API keys, one "name sha256-hex" per line',
+    fallback: '',
+  },
+  { flag: 'oidc-issuer', env: 'WRIT_OIDC_ISSUER', doc: 'OIDC issuer of approver tokens', fallback: '' },
+  { flag: 'oidc-audience', env: 'WRIT_OIDC_AUDIENCE', doc: 'audience approver tokens must name', fallback: '' },
+  { flag: 'oidc-jwks-url', env: 'WRIT_OIDC_JWKS_URL', doc: 'JWKS URL of the approver token issuer', fallback: '' },
+  { flag: 'oidc-role-claim', env: 'WRIT_OIDC_ROLE_CLAIM', doc: 'claim holding approver roles', fallback: 'roles' },
+  {
+    flag: 'oidc-approver-role',
+    env: 'WRIT_OIDC_APPROVER_ROLE',
+    doc: 'role an approver token must hold',
+    fallback: 'writ-approver',
+  },
+  {
+    flag: 'approval-webhooks',
+    env: 'WRIT_APPROVAL_WEBHOOKS',
+    doc: 'comma-separated webhook URLs for new approvals (slack+https://... for Slack)',
+    fallback: '',
+  },
+  {
+    flag: 'webhook-secret-file',
+    env: 'WRIT_WEBHOOK_SECRET_FILE',
+    doc: 'HMAC secret for webhook signatures (generated if absent)',
+    fallback: '<home>/keys/webhook-secret',
+  },
+  { flag: 'console-url', env: 'WRIT_CONSOLE_URL', doc: 'approval console URL linked from webhooks', fallback: '' },
+  {
+    flag: 'quarantine-on',
+    env: 'WRIT_QUARANTINE_ON',
+    doc: 'comma-separated finding ids and severity:<level> that quarantine a session',
+    fallback: '',
+  },
 ];
 
 /** A configuration value that cannot be used; startup stops with this message. */
@@ -176,6 +277,55 @@ function tsaSettings(url: string, caFile: string): { tsaUrl: string; tsaCaFile: 
   // SECURITY: a TSA reply is only worth anchoring if it chains to a CA we chose.
   if (caFile === '') throw new ConfigError('--tsa-url needs --tsa-ca-file (the TSA root CA, PEM)');
   return { tsaUrl: url, tsaCaFile: resolve(caFile) };
+}
+
+function signerSettings(
+  signer: string,
+  awsKmsKeyId: string,
+  gcpKmsKey: string,
+  rotation: string | undefined,
+): Pick<ServerConfig, 'signer' | 'awsKmsKeyId' | 'gcpKmsKey' | 'keyRotationS'> {
+  if (signer !== 'local' && signer !== 'aws-kms' && signer !== 'gcp-kms')
+    throw new ConfigError(`--signer must be local, aws-kms or gcp-kms, got "${signer}"`);
+  if (signer === 'aws-kms' && awsKmsKeyId === '')
+    throw new ConfigError('--signer aws-kms needs --aws-kms-key-id');
+  if (
+    signer === 'gcp-kms' &&
+    !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+\/cryptoKeyVersions\/[^/]+$/.test(
+      gcpKmsKey,
+    )
+  )
+    throw new ConfigError('--signer gcp-kms needs --gcp-kms-key projects/.../cryptoKeyVersions/N');
+  const keyRotationS = integer('--key-rotation', rotation ?? (signer === 'local' ? '0' : '300'), 0, 86_400);
+  // SECURITY/PERF: a KMS key never signs tokens itself: it would put a network call on every decision.
+  if (signer !== 'local' && keyRotationS < 10)
+    throw new ConfigError('--key-rotation must be at least 10 s with a KMS signer');
+  return { signer, awsKmsKeyId, gcpKmsKey, keyRotationS };
+}
+
+const nonEmpty = (s: string | undefined): string | null => (s === undefined || s.trim() === '' ? null : s.trim());
+const map = <T, U>(v: T | null, f: (t: T) => U): U | null => (v === null ? null : f(v));
+const list = (s: string | undefined): string[] =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+
+function oidcConfig(get: (flag: string) => string | undefined): ServerConfig['oidc'] {
+  const issuer = nonEmpty(get('oidc-issuer'));
+  const audience = nonEmpty(get('oidc-audience'));
+  const jwksUrl = nonEmpty(get('oidc-jwks-url'));
+  const set = [issuer, audience, jwksUrl].filter((x) => x !== null).length;
+  if (set === 0) return null;
+  if (issuer === null || audience === null || jwksUrl === null)
+    throw new ConfigError('--oidc-issuer, --oidc-audience and --oidc-jwks-url must be set together');
+  return {
+    issuer,
+    audience,
+    jwksUrl,
+    roleClaim: get('oidc-role-claim') ?? 'roles',
+    requiredRole: get('oidc-approver-role') ?? 'writ-approver',
+  };
 }
 
 /** Resolves the configuration from parsed flags and an environment. */
@@ -214,9 +364,24 @@ export function resolveConfig(
     checkpointEvery: integer('--checkpoint-every', get('checkpoint-every') ?? '1000', 0, 10_000_000),
     checkpointIntervalS: integer('--checkpoint-interval', get('checkpoint-interval') ?? '60', 0, 86_400),
     ...tsaSettings(get('tsa-url') ?? '', get('tsa-ca-file') ?? ''),
+    ...signerSettings(
+      get('signer') ?? 'local',
+      get('aws-kms-key-id') ?? '',
+      get('gcp-kms-key') ?? '',
+      get('key-rotation'),
+    ),
     trustAgentHeaders: boolean('--trust-agent-headers', get('trust-agent-headers') ?? 'false'),
     signingKeyFile: resolve(get('signing-key') ?? join(home, 'keys', 'signing-key.pem')),
     auditFile: resolve(get('audit-file') ?? join(home, 'audit', 'audit.jsonl')),
     logLevel: get('log-level') ?? 'info',
+    redisUrl: nonEmpty(get('redis-url')),
+    redisPrefix: get('redis-prefix') ?? '{writ}:',
+    extprocPort: port('extproc-port', 9194),
+    approverKeysFile: map(nonEmpty(get('approver-keys-file')), (f) => resolve(f)),
+    oidc: oidcConfig(get),
+    approvalWebhooks: list(get('approval-webhooks')),
+    webhookSecretFile: resolve(get('webhook-secret-file') ?? join(home, 'keys', 'webhook-secret')),
+    consoleUrl: nonEmpty(get('console-url')),
+    quarantineOn: list(get('quarantine-on')),
   };
 }

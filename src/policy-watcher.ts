@@ -45,7 +45,10 @@ export function watchPolicyFolder(dir: string, options: PolicyWatcherOptions): P
     if (closed) return false;
     let next: PolicySet;
     try {
-      next = loadPolicyFolder(folder, options.knownInspectors === undefined ? {} : { knownInspectors: options.knownInspectors });
+      next = loadPolicyFolder(
+        folder,
+        options.knownInspectors === undefined ? {} : { knownInspectors: options.knownInspectors },
+      );
     } catch (err) {
       options.onError?.(err);
       return false;
@@ -69,7 +72,10 @@ export function watchPolicyFolder(dir: string, options: PolicyWatcherOptions): P
     }, options.debounceMs ?? 200);
   };
 
-  const tryWatch = (path: string, listener: (event: string, file: string | null) => void): FSWatcher | null => {
+  const tryWatch = (
+    path: string,
+    listener: (event: string, file: string | null) => void,
+  ): FSWatcher | null => {
     try {
       const w = watch(path, { persistent: false }, listener);
       w.on('error', () => schedule());
@@ -90,7 +96,8 @@ export function watchPolicyFolder(dir: string, options: PolicyWatcherOptions): P
     if (file === null || file === name) schedule();
   });
   if (parentWatcher !== null) watchers.push(parentWatcher);
-  const poll = options.pollMs !== undefined && options.pollMs > 0 ? setInterval(schedule, options.pollMs) : undefined;
+  const poll =
+    options.pollMs !== undefined && options.pollMs > 0 ? setInterval(schedule, options.pollMs) : undefined;
   poll?.unref();
 
   return {

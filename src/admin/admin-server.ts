@@ -12,6 +12,8 @@ export interface AdminOptions {
   readonly host: string;
   readonly port: number;
   readonly publicKeys: () => readonly KeyObject[];
+  /** The full key set to publish (current, next, retired, root, certifications); overrides publicKeys. */
+  readonly jwks?: () => object;
   readonly ready: () => boolean;
   /** Served on `/metrics` in the Prometheus text format. */
   readonly metrics?: MetricsRegistry;
@@ -58,7 +60,7 @@ export function startAdminServer(opts: AdminOptions): Promise<{ server: Server; 
       case '/readyz':
         return opts.ready() ? send(200, { status: 'ready' }) : send(503, { status: 'not ready' });
       case '/.well-known/jwks.json':
-        return send(200, jwksDocument(opts.publicKeys()));
+        return send(200, opts.jwks?.() ?? jwksDocument(opts.publicKeys()));
       default:
         return send(404, { error: 'not found' });
     }

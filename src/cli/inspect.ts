@@ -6,8 +6,11 @@ import type { Action } from '../pipeline/model/action.js';
 import type { RawRequest } from '../pipeline/model/raw-request.js';
 import { normalizeRequest } from '../pipeline/normalize/index.js';
 
-/** The synthetic endpoint an MCP line is sent to: the same adapter path the server takes. */
-const MCP_URL = new URL('https://mcp.local/mcp');
+/** The endpoint an MCP line is sent to: an in-mesh MCP server, through the same adapter path the server takes. */
+export const MCP_URL = new URL('https://mcp.tools.svc.cluster.local/mcp');
+
+/** The caller of an MCP line unless the line names one: an authenticated in-mesh agent (mTLS SPIFFE ID). */
+export const DEFAULT_PRINCIPAL = 'spiffe://cluster.local/ns/agents/sa/support-assistant';
 
 function rawRequest(
   method: string,
@@ -15,6 +18,7 @@ function rawRequest(
   headers: Record<string, string>,
   body: string,
   line: number,
+  principal: string,
 ): RawRequest {
   return {
     role: 'check',
@@ -26,18 +30,25 @@ function rawRequest(
     headers,
     body: new TextEncoder().encode(body),
     bodyPartial: false,
-    sourcePrincipal: '',
+    sourcePrincipal: principal,
     sourceAddress: '',
     destinationPrincipal: '',
     receivedAtMs: 0,
   };
 }
 
-/** Turns one input object (`{"tool","arguments"}` or `{"http":{...}}`) into the RawRequest the server would see. */
+/**
+ * Turns one input object (`{"tool","arguments"}` or `{"http":{...}}`, each with an optional `"principal"`
+ * SPIFFE ID) into the RawRequest the server would see. MCP lines are POSTed to MCP_URL from
+ * DEFAULT_PRINCIPAL unless the line names its principal (`"principal": ""` for an unauthenticated caller).
+ */
 export function lineToRawRequest(input: unknown, line: number): RawRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new TypeError('line is not a JSON object');
   const obj = input as Record<string, unknown>;
+  const named = obj['principal'];
+  if (named !== undefined && typeof named !== 'string') throw new TypeError('principal must be a string');
+  const principal = named ?? DEFAULT_PRINCIPAL;
   if (typeof obj['tool'] === 'string') {
     const args = obj['arguments'] ?? {};
     const body = JSON.stringify({
@@ -46,7 +57,7 @@ export function lineToRawRequest(input: unknown, line: number): RawRequest {
       method: 'tools/call',
       params: { name: obj['tool'], arguments: args },
     });
-    return rawRequest('POST', MCP_URL, { 'content-type': 'application/json' }, body, line);
+    return rawRequest('POST', MCP_URL, { 'content-type': 'application/json' }, body, line, principal);
   }
   const http = obj['http'];
   if (typeof http === 'object' && http !== null && !Array.isArray(http)) {
@@ -60,7 +71,14 @@ export function lineToRawRequest(input: unknown, line: number): RawRequest {
     }
     const body =
       typeof h['body'] === 'string' ? h['body'] : h['body'] === undefined ? '' : JSON.stringify(h['body']);
-    return rawRequest(typeof h['method'] === 'string' ? h['method'] : 'GET', url, headers, body, line);
+    return rawRequest(
+      typeof h['method'] === 'string' ? h['method'] : 'GET',
+      url,
+      headers,
+      body,
+      line,
+      typeof named === 'string' ? named : '',
+    );
   }
   throw new TypeError('expected "tool" or "http"');
 }

@@ -52,7 +52,11 @@ interface TestCase {
   readonly request?: ScenarioRequest;
   /** Or an action directly (omitted parts take defaults), with the findings to assume. */
   readonly action?: PartialAction;
-  readonly findings?: ReadonlyArray<{ readonly id: string; readonly severity: Severity; readonly count?: number }>;
+  readonly findings?: ReadonlyArray<{
+    readonly id: string;
+    readonly severity: Severity;
+    readonly count?: number;
+  }>;
   readonly facts?: PolicyFacts;
   readonly expect: {
     readonly decision: string;
@@ -80,24 +84,24 @@ function prepareCase(set: PolicySet, c: TestCase): { action: Action; findings: F
       trustAgentHeaders: true,
     });
     const findings = inspectAction(action, mapped.raw.headers, config).findings;
-    if (findings.some((f) => f.id === INSPECTOR_FAILED)) throw new TypeError('an inspector failed on this request');
+    if (findings.some((f) => f.id === INSPECTOR_FAILED))
+      throw new TypeError('an inspector failed on this request');
     return { action, findings };
   }
   const partial = c.action ?? {};
   const action = actionFrom({ ...partial, context: { ...partial.context, timeMs: atMs } });
-  const findings = (c.findings ?? []).map(
-    (f): Finding => ({
-      id: f.id,
-      inspector: f.id.split('.', 1)[0] ?? f.id,
-      severity: f.severity,
-      path: '$',
-      evidence: '',
-      owasp: [],
-      atlas: [],
-      ...(f.count === undefined ? {} : { count: f.count }),
-    }),
-  );
-  for (const f of findings) if (!SEVERITY_ORDER.includes(f.severity)) throw new TypeError(`unknown severity "${f.severity}"`);
+  const findings = (c.findings ?? []).map((f): Finding => ({
+    id: f.id,
+    inspector: f.id.split('.', 1)[0] ?? f.id,
+    severity: f.severity,
+    path: '$',
+    evidence: '',
+    owasp: [],
+    atlas: [],
+    ...(f.count === undefined ? {} : { count: f.count }),
+  }));
+  for (const f of findings)
+    if (!SEVERITY_ORDER.includes(f.severity)) throw new TypeError(`unknown severity "${f.severity}"`);
   return { action, findings };
 }
 
@@ -109,11 +113,13 @@ function compare(d: PolicyDecision, e: TestCase['expect']): string[] {
   if (e.rules !== undefined && JSON.stringify(d.rules) !== JSON.stringify(e.rules)) {
     out.push(`rules: want [${e.rules.join(', ')}], got [${d.rules.join(', ')}]`);
   }
-  for (const r of e.rules_include ?? []) if (!d.rules.includes(r)) out.push(`rules: want to include ${r}, got [${d.rules.join(', ')}]`);
+  for (const r of e.rules_include ?? [])
+    if (!d.rules.includes(r)) out.push(`rules: want to include ${r}, got [${d.rules.join(', ')}]`);
   if (e.obligations !== undefined) {
     const got = (d.obligations ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(e.obligations)) {
-      if (JSON.stringify(got[k]) !== JSON.stringify(v)) out.push(`obligations.${k}: want ${JSON.stringify(v)}, got ${JSON.stringify(got[k])}`);
+      if (JSON.stringify(got[k]) !== JSON.stringify(v))
+        out.push(`obligations.${k}: want ${JSON.stringify(v)}, got ${JSON.stringify(got[k])}`);
     }
   }
   return out;
@@ -124,7 +130,9 @@ function runTests(dir: string, out: Out, err: Out): number {
   const set = loadPolicy(dir);
   const testsDir = join(dir, 'tests');
   const files = statSync(testsDir, { throwIfNoEntry: false })?.isDirectory()
-    ? readdirSync(testsDir).filter((f) => /\.ya?ml$/.test(f)).sort()
+    ? readdirSync(testsDir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
     : [];
   if (files.length === 0) {
     err.write(`writ policy test: no test files in "${testsDir}"\n`);
@@ -145,8 +153,10 @@ function runTests(dir: string, out: Out, err: Out): number {
       const label = `${path}: ${c.name ?? `case ${i + 1}`}`;
       let problems: string[];
       try {
-        if (c.expect === undefined || typeof c.expect.decision !== 'string') throw new TypeError('case lacks expect.decision');
-        if ((c.request === undefined) === (c.action === undefined)) throw new TypeError('a case has either "request" or "action"');
+        if (c.expect === undefined || typeof c.expect.decision !== 'string')
+          throw new TypeError('case lacks expect.decision');
+        if ((c.request === undefined) === (c.action === undefined))
+          throw new TypeError('a case has either "request" or "action"');
         const { action, findings } = prepareCase(set, c);
         problems = compare(evaluateInput(set, policyInput(action, findings, c.facts ?? {})), c.expect);
       } catch (e) {
@@ -170,7 +180,8 @@ function readRequest(file: string): { request: ScenarioRequest; at?: string } {
   const text = readFileSync(file === '-' ? 0 : file, 'utf8');
   const doc = parse(text) as { request?: ScenarioRequest; at?: string } & ScenarioRequest;
   if (doc === null || typeof doc !== 'object') throw new TypeError(`"${file}" holds no request`);
-  if (doc.request !== undefined) return { request: doc.request, ...(doc.at === undefined ? {} : { at: doc.at }) };
+  if (doc.request !== undefined)
+    return { request: doc.request, ...(doc.at === undefined ? {} : { at: doc.at }) };
   return { request: doc };
 }
 
@@ -179,12 +190,13 @@ function findAuditEvent(file: string, traceId: string): { event: DecisionEvent; 
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.includes(traceId)) continue;
     const rec = JSON.parse(line) as { time?: string; event?: DecisionEvent };
-    if (rec.event?.type === 'decision' && rec.event.trace_id === traceId && typeof rec.time === 'string') return { event: rec.event, time: rec.time };
+    if (rec.event?.type === 'decision' && rec.event.trace_id === traceId && typeof rec.time === 'string')
+      return { event: rec.event, time: rec.time };
   }
   return null;
 }
 
-async function explain(args: string[], out: Out, err: Out): Promise<number> {
+function explain(args: string[], out: Out, err: Out): number {
   const { values } = parseArgs({
     args,
     options: {
@@ -202,24 +214,43 @@ async function explain(args: string[], out: Out, err: Out): Promise<number> {
     out.write(values.json ? `${JSON.stringify({ ...e, ...extra }, null, 2)}\n` : formatExplanation(e));
   if (values.request !== undefined) {
     const { request, at } = readRequest(values.request);
-    const { action, findings } = prepareCase(set, { name: 'explain', request, at: values.at ?? at ?? new Date().toISOString(), expect: { decision: '' } });
-    if (!values.json && findings.length > 0) out.write(`findings: ${findings.map((f) => `${f.id} (${f.severity})`).join(', ')}\n\n`);
+    const { action, findings } = prepareCase(set, {
+      name: 'explain',
+      request,
+      at: values.at ?? at ?? new Date().toISOString(),
+      expect: { decision: '' },
+    });
+    if (!values.json && findings.length > 0)
+      out.write(`findings: ${findings.map((f) => `${f.id} (${f.severity})`).join(', ')}\n\n`);
     print(explainInput(set, policyInput(action, findings)), { findings });
     return 0;
   }
   if (values['trace-id'] !== undefined && values.audit !== undefined) {
     const found = findAuditEvent(values.audit, values['trace-id']);
     if (found === null) {
-      err.write(`writ policy explain: no decision with trace id "${values['trace-id']}" in "${values.audit}"\n`);
+      err.write(
+        `writ policy explain: no decision with trace id "${values['trace-id']}" in "${values.audit}"\n`,
+      );
       return 1;
     }
     const { event, time } = found;
     const e = explainValues(set, auditedValues(set, event, time));
-    print(e, { recorded: { decision: event.decision, code: event.code, rules: event.rules, policy_version: event.policy_version } });
+    print(e, {
+      recorded: {
+        decision: event.decision,
+        code: event.code,
+        rules: event.rules,
+        policy_version: event.policy_version,
+      },
+    });
     if (!values.json) {
-      out.write(`recorded: ${event.decision} (${event.code}) by [${event.rules.join(', ')}] under policy ${event.policy_version} at ${time}\n`);
+      out.write(
+        `recorded: ${event.decision} (${event.code}) by [${event.rules.join(', ')}] under policy ${event.policy_version} at ${time}\n`,
+      );
       if (event.policy_version !== set.version) {
-        out.write(`warning: the record was decided under policy ${event.policy_version}; "${values.policy}" is ${set.version}\n`);
+        out.write(
+          `warning: the record was decided under policy ${event.policy_version}; "${values.policy}" is ${set.version}\n`,
+        );
       }
     }
     return 0;
@@ -229,28 +260,44 @@ async function explain(args: string[], out: Out, err: Out): Promise<number> {
 }
 
 /** Runs `writ policy <subcommand>`; resolves to the process exit code. */
-export async function runPolicyCommand(args: string[], out: Out, err: Out): Promise<number> {
+export function runPolicyCommand(args: string[], out: Out, err: Out): Promise<number> {
+  try {
+    return Promise.resolve(policyCommand(args, out, err));
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+function policyCommand(args: string[], out: Out, err: Out): number {
   const [sub, ...rest] = args;
   try {
     switch (sub) {
       case 'validate': {
         if (rest[0] === undefined) break;
         const set = loadPolicy(rest[0]);
-        out.write(`ok: ${set.rules.length} rules, ${Object.keys(set.lists).length} lists, policy version ${set.version}\n`);
+        out.write(
+          `ok: ${set.rules.length} rules, ${Object.keys(set.lists).length} lists, policy version ${set.version}\n`,
+        );
         return 0;
       }
       case 'test':
         if (rest[0] === undefined) break;
         return runTests(rest[0], out, err) === 0 ? 0 : 1;
       case 'explain':
-        return await explain(rest, out, err);
+        return explain(rest, out, err);
+      default:
+        break;
     }
   } catch (e) {
     if (e instanceof PolicyLoadError) {
       err.write(`invalid policy:\n${e.message}\n`);
       return 1;
     }
-    if (e instanceof WritError || e instanceof TypeError || (e instanceof Error && 'code' in e && e.code === 'ENOENT')) {
+    if (
+      e instanceof WritError ||
+      e instanceof TypeError ||
+      (e instanceof Error && 'code' in e && e.code === 'ENOENT')
+    ) {
       err.write(`writ policy: ${e.message}\n`);
       return 2;
     }

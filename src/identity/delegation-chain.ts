@@ -97,6 +97,8 @@ export async function verifyDelegationChain(
   }
   const verified = await Promise.all(tokens.map((t) => verifyJwt(t, options.verify)));
   const hops: DelegationHop[] = [];
+  // Every principal named so far (hop 0's sub, then each actor): a repeat is a loop of delegation.
+  const seen = new Set<string>();
   for (const [i, v] of verified.entries()) {
     if (!v.ok) return failHop(v.code, i, `hop ${i}: ${v.message}`);
     const { claims } = v;
@@ -132,6 +134,13 @@ export async function verifyDelegationChain(
         );
       }
     }
+    // SECURITY: a chain that returns to a principal already in it (A to B to A) lets an actor launder its
+    // own request through another agent; it is never a legitimate delegation.
+    if (i === 0) seen.add(hop.sub);
+    if (seen.has(actor)) {
+      return failHop('ERR_DELEGATION_CYCLE', i, `hop ${i} actor ${quote(actor)} already appears in the chain`);
+    }
+    seen.add(actor);
     // may_act on this hop's subject names who may act for it; the actor here is the next hop's sub.
     const next = verified[i + 1];
     const actorIssuer = next?.ok === true ? next.issuer : v.issuer;

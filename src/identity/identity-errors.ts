@@ -1,43 +1,55 @@
-/** Reason codes of the identity stage (workload identity, XFCC, JWT, API keys, delegation), one catalogue. */
+/**
+ * Reason codes of the identity stage (workload identity, XFCC, JWT, API keys, delegation): a named subset of
+ * the one catalogue in `src/pipeline/errors.ts`, so a code and its meaning are written down once.
+ */
 
-/** Every reason code the identity stage can return, with its one-line meaning; ids are stable once shipped. */
-export const IDENTITY_ERRORS = {
-  ERR_IDENTITY_UNAUTHENTICATED: 'the peer principal is empty or not a valid SPIFFE ID',
-  ERR_IDENTITY_UNTRUSTED_DOMAIN: 'the SPIFFE ID belongs to a trust domain that is not configured as trusted',
-  ERR_XFCC_MALFORMED: 'the x-forwarded-client-cert header does not parse as Envoy XFCC',
-  ERR_XFCC_NO_URI: 'the element appended by the adjacent proxy carries no URI',
-  ERR_XFCC_AMBIGUOUS_URI: 'the element appended by the adjacent proxy carries more than one URI',
-  ERR_XFCC_UNTRUSTED_PROXY: 'the element was not appended by the configured trusted proxy (By mismatch)',
-  ERR_JWT_MALFORMED: 'the token is not a well-formed compact JWS JWT',
-  ERR_JWT_EXPIRED: 'the token exp is in the past beyond the allowed clock skew',
-  ERR_JWT_NOT_YET_VALID: 'the token nbf is in the future beyond the allowed clock skew',
-  ERR_JWT_ISSUER:
-    'the token iss claim is missing, not a string, or does not match the issuer it was verified for',
-  ERR_JWT_UNTRUSTED_ISSUER: 'the token iss names no configured issuer',
-  ERR_JWT_AUDIENCE: 'the token aud does not contain the audience configured for its issuer',
-  ERR_JWT_UNKNOWN_KEY: 'no key in the issuer JWKS matches the token kid and alg, even after one refresh',
-  ERR_JWT_ALG: 'the token alg is none, symmetric, or not in the issuer allowlist',
-  ERR_JWT_UNTRUSTED_KEY:
-    'the token header names its own key (jku, jwk, x5u, x5c); writ only uses the issuer JWKS',
-  ERR_JWT_SIGNATURE: 'the token signature does not verify with the issuer key',
-  ERR_JWT_CLAIMS: 'a required claim is missing or a claim has an invalid value',
-  ERR_JWKS_UNAVAILABLE: 'the issuer JWKS could not be fetched or parsed',
-  ERR_OIDC_DISCOVERY: 'the OIDC discovery document could not be fetched or is invalid',
-  ERR_OIDC_ISSUER_MISMATCH: 'the OIDC discovery document names an issuer other than the configured one',
-  ERR_API_KEY_MALFORMED: 'the presented API key is empty, too short or has invalid characters',
-  ERR_API_KEY_UNKNOWN: 'the presented API key matches no stored key hash (unknown or revoked)',
-  ERR_API_KEYS_UNAVAILABLE: 'the API key file could not be read or is invalid; all keys are refused',
-  ERR_DELEGATION_EMPTY: 'the delegation chain header is present but holds no token',
-  ERR_DELEGATION_TOO_DEEP: 'the delegation chain has more hops than the configured maximum',
-  ERR_DELEGATION_ACTOR_MISMATCH: 'a hop has no act.sub, or the next hop sub is not this hop act.sub',
-  ERR_DELEGATION_SCOPE_WIDENED: 'a hop holds a scope the previous hop did not hold',
-  ERR_DELEGATION_EXPIRY_EXTENDED: 'a hop expires later than the previous hop',
-  ERR_DELEGATION_MAY_ACT: 'a hop has may_act and its actor is not permitted by it',
-  ERR_DELEGATION_SCOPE_INSUFFICIENT: 'the effective scopes do not allow the operation on the resource',
-} as const;
+import { REASON_CODES } from '../pipeline/errors.js';
 
-/** A reason code of the identity stage. */
-export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
+/** The codes the identity core can return; their meanings live in the one catalogue, `REASON_CODES`. */
+const IDENTITY_CODES = [
+  'ERR_IDENTITY_UNAUTHENTICATED',
+  'ERR_IDENTITY_UNTRUSTED_DOMAIN',
+  'ERR_XFCC_MALFORMED',
+  'ERR_XFCC_NO_URI',
+  'ERR_XFCC_AMBIGUOUS_URI',
+  'ERR_XFCC_UNTRUSTED_PROXY',
+  'ERR_JWT_MALFORMED',
+  'ERR_JWT_EXPIRED',
+  'ERR_JWT_NOT_YET_VALID',
+  'ERR_JWT_ISSUER',
+  'ERR_JWT_UNTRUSTED_ISSUER',
+  'ERR_JWT_AUDIENCE',
+  'ERR_JWT_UNKNOWN_KEY',
+  'ERR_JWT_ALG',
+  'ERR_JWT_UNTRUSTED_KEY',
+  'ERR_JWT_SIGNATURE',
+  'ERR_JWT_CLAIMS',
+  'ERR_JWKS_UNAVAILABLE',
+  'ERR_OIDC_DISCOVERY',
+  'ERR_OIDC_ISSUER_MISMATCH',
+  'ERR_API_KEY_MALFORMED',
+  'ERR_API_KEY_UNKNOWN',
+  'ERR_API_KEYS_UNAVAILABLE',
+  'ERR_DELEGATION_EMPTY',
+  'ERR_DELEGATION_TOO_DEEP',
+  'ERR_DELEGATION_ACTOR_MISMATCH',
+  'ERR_DELEGATION_SCOPE_WIDENED',
+  'ERR_DELEGATION_EXPIRY_EXTENDED',
+  'ERR_DELEGATION_MAY_ACT',
+  'ERR_DELEGATION_CYCLE',
+  'ERR_DELEGATION_SCOPE_INSUFFICIENT',
+] as const satisfies readonly (keyof typeof REASON_CODES)[];
+
+/** A reason code of the identity stage (a subset of writ's `ReasonCode`). */
+export type IdentityErrorCode = (typeof IDENTITY_CODES)[number];
+
+/** Every reason code the identity stage can return, with its one-line meaning, taken from `REASON_CODES`. */
+export const IDENTITY_ERRORS: { readonly [C in IdentityErrorCode]: (typeof REASON_CODES)[C] } =
+  Object.freeze(
+    Object.fromEntries(IDENTITY_CODES.map((c) => [c, REASON_CODES[c]])) as {
+      [C in IdentityErrorCode]: (typeof REASON_CODES)[C];
+    },
+  );
 
 /** JWT verification codes, the subset `verifyJwt` can return. */
 export type JwtErrorCode = Extract<

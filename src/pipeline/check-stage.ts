@@ -111,6 +111,7 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
   if (policy.decision === 'REQUIRE_APPROVAL') {
     const now = deps.now();
     const q = raw.path.indexOf('?');
+    const approvalSettings = policy.approval ?? { approvers: [], webhooks: [], ttlSeconds: 900 };
     const { resolution, record } = await stateful(
       gateApproval(deps.store, {
         action,
@@ -118,7 +119,7 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
         actionHash: ah,
         findings,
         rules: policy.rules,
-        settings: policy.approval ?? { approvers: [], webhooks: [], ttlSeconds: 900 },
+        settings: approvalSettings,
         traceId,
         policyVersion: set.version,
         nowMs: now,
@@ -126,7 +127,7 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
     );
     if (resolution === 'created') {
       try {
-        deps.hooks?.approvalCreated?.(record);
+        deps.hooks?.approvalCreated?.(record, approvalSettings.webhooks);
       } catch (err) {
         // The approval exists; a failing notifier must not change the decision.
         deps.log.error({ err, approvalId: record.id }, 'approval notifier threw');

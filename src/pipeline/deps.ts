@@ -37,8 +37,11 @@ export interface QuarantineSignals {
 
 /** Side effects of enforcement the core only announces; the composition root does the I/O. */
 export interface EnforceHooks {
-  /** A new pending approval: send the webhooks. Must not throw or block (the decision does not wait). */
-  readonly approvalCreated?: (record: ApprovalRecord) => void;
+  /**
+   * A new pending approval: send the webhooks (the configured ones plus those the policy names). Must
+   * not throw or block: the decision does not wait for delivery.
+   */
+  readonly approvalCreated?: (record: ApprovalRecord, webhooks: readonly string[]) => void;
   /** A session or subject was just quarantined. */
   readonly quarantined?: (record: QuarantineRecord) => void;
 }

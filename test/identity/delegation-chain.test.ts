@@ -122,6 +122,23 @@ describe('verifyDelegationChain', () => {
     });
   });
 
+  it('rejects a chain that returns to a principal already in it, at the hop that closes the loop', async () => {
+    // user:alice -> agent:1 -> agent:2 -> agent:1: continuity, scopes and expiry all hold; only the loop is wrong.
+    const spec = chainSpec(3);
+    spec[2]!.actor = 'agent:1';
+    expect(await verifyDelegationChain(await header(spec), options)).toMatchObject({
+      ok: false,
+      code: 'ERR_DELEGATION_CYCLE',
+      hop: 2,
+    });
+    const self = chainSpec(1);
+    self[0]!.actor = 'user:alice';
+    expect(await verifyDelegationChain(await header(self), options)).toMatchObject({
+      code: 'ERR_DELEGATION_CYCLE',
+      hop: 0,
+    });
+  });
+
   it('rejects a hop without act.sub', async () => {
     const spec = chainSpec(2);
     spec[1]!.actor = undefined;

@@ -6,31 +6,58 @@ import { policyInput } from '../../src/pipeline/policy/policy-input.js';
 import { makeAction } from '../support/make-action.js';
 
 const dim = (name: string) => DIMENSIONS.find((d) => d.name === name)!;
-const ZONES = ['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe'];
+const ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'America/St_Johns',
+  'Australia/Lord_Howe',
+];
 
 describe('dimensions', () => {
   it('context.time.hour and weekday match Intl for any instant and zone, through the cache', () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.constantFrom(...ZONES), (ms, timezone) => {
-        const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hour: 'numeric', hourCycle: 'h23', weekday: 'short' }).formatToParts(ms);
-        const want = { hour: Number(parts.find((p) => p.type === 'hour')!.value), weekday: parts.find((p) => p.type === 'weekday')!.value.toLowerCase() };
-        // Read twice, in fresh inputs, so the second read comes from the per-zone bucket cache.
-        for (let i = 0; i < 2; i++) {
-          const input = policyInput(makeAction({ context: { timeMs: ms } }), []);
-          expect({ hour: dim('context.time.hour').read(input, { timezone }), weekday: dim('context.time.weekday').read(input, { timezone }) }).toEqual(want);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc.constantFrom(...ZONES),
+        (ms, timezone) => {
+          const parts = new Intl.DateTimeFormat('en-US', {
+            timeZone: timezone,
+            hour: 'numeric',
+            hourCycle: 'h23',
+            weekday: 'short',
+          }).formatToParts(ms);
+          const want = {
+            hour: Number(parts.find((p) => p.type === 'hour')!.value),
+            weekday: parts.find((p) => p.type === 'weekday')!.value.toLowerCase(),
+          };
+          // Read twice, in fresh inputs, so the second read comes from the per-zone bucket cache.
+          for (let i = 0; i < 2; i++) {
+            const input = policyInput(makeAction({ context: { timeMs: ms } }), []);
+            expect({
+              hour: dim('context.time.hour').read(input, { timezone }),
+              weekday: dim('context.time.weekday').read(input, { timezone }),
+            }).toEqual(want);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it('context.request_rate is null when not measured, never 0', () => {
     expect(dim('context.request_rate').read(policyInput(makeAction(), []), { timezone: 'UTC' })).toBeNull();
-    expect(dim('context.request_rate').read(policyInput(makeAction(), [], { requestRate: 12 }), { timezone: 'UTC' })).toBe(12);
+    expect(
+      dim('context.request_rate').read(policyInput(makeAction(), [], { requestRate: 12 }), {
+        timezone: 'UTC',
+      }),
+    ).toBe(12);
   });
 
   it('has at least 30 fixed dimensions over subject, action, resource, context and signals', () => {
     expect(DIMENSIONS.length).toBeGreaterThanOrEqual(30);
-    for (const area of ['subject.', 'action.', 'resource.', 'context.']) expect(DIMENSIONS.some((d) => d.name.startsWith(area))).toBe(true);
+    for (const area of ['subject.', 'action.', 'resource.', 'context.'])
+      expect(DIMENSIONS.some((d) => d.name.startsWith(area))).toBe(true);
   });
 });

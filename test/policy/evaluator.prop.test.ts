@@ -37,8 +37,15 @@ const scalarSpec = (domain: readonly string[], list: string) =>
 const CONDITIONS: Record<string, fc.Arbitrary<unknown>> = {
   'action.tool': scalarSpec(TOOLS, 'tools'),
   'resource.host': scalarSpec(HOSTS, 'hosts'),
-  'action.operation': fc.oneof(fc.constantFrom(...OPS), fc.record({ in: fc.subarray([...OPS], { minLength: 1 }) })),
-  'resource.database': fc.oneof(fc.constantFrom(...DBS), fc.record({ exists: fc.boolean() }), fc.record({ not_in: fc.constant(DBS.slice(0, 1)) })),
+  'action.operation': fc.oneof(
+    fc.constantFrom(...OPS),
+    fc.record({ in: fc.subarray([...OPS], { minLength: 1 }) }),
+  ),
+  'resource.database': fc.oneof(
+    fc.constantFrom(...DBS),
+    fc.record({ exists: fc.boolean() }),
+    fc.record({ not_in: fc.constant(DBS.slice(0, 1)) }),
+  ),
   'context.hops': fc.oneof(
     fc.integer({ min: 0, max: 4 }),
     fc.record({ gt: fc.integer({ min: 0, max: 4 }) }),
@@ -52,13 +59,20 @@ const CONDITIONS: Record<string, fc.Arbitrary<unknown>> = {
     fc.record({ any: fc.record({ in: fc.constant('$roles') }) }),
     fc.record({ all: fc.record({ in: fc.subarray(ROLES, { minLength: 1 }) }) }),
   ),
-  'signals.pii': fc.oneof(fc.record({ severity_at_least: fc.constantFrom(...SEVS) }), fc.record({ exists: fc.boolean() })),
+  'signals.pii': fc.oneof(
+    fc.record({ severity_at_least: fc.constantFrom(...SEVS) }),
+    fc.record({ exists: fc.boolean() }),
+  ),
 };
 const DIMS = Object.keys(CONDITIONS);
 
 const group = fc
   .subarray(DIMS, { maxLength: 3 })
-  .chain((dims) => fc.tuple(...dims.map((d) => CONDITIONS[d]!)).map((specs) => Object.fromEntries(dims.map((d, i) => [d, specs[i]]))));
+  .chain((dims) =>
+    fc
+      .tuple(...dims.map((d) => CONDITIONS[d]!))
+      .map((specs) => Object.fromEntries(dims.map((d, i) => [d, specs[i]]))),
+  );
 
 const rule = (i: number): fc.Arbitrary<RefRule> =>
   fc
@@ -95,7 +109,7 @@ const input = fc.record({
   pii: fc.constantFrom(null, ...SEVS),
 });
 
-function build(i: fc.RecordValue<typeof input extends fc.Arbitrary<infer T> ? T : never>) {
+function build(i: typeof input extends fc.Arbitrary<infer T> ? T : never) {
   const action = makeAction({
     action: { tool: i.tool, operation: i.operation },
     resource: { host: i.host, database: i.database, external: i.external },
@@ -103,12 +117,26 @@ function build(i: fc.RecordValue<typeof input extends fc.Arbitrary<infer T> ? T 
     subject: { roles: i.roles },
   });
   const findings: Finding[] =
-    i.pii === null ? [] : [{ id: 'pii.email', inspector: 'pii', severity: i.pii, path: '$', evidence: '', owasp: [], atlas: [] }];
+    i.pii === null
+      ? []
+      : [
+          {
+            id: 'pii.email',
+            inspector: 'pii',
+            severity: i.pii,
+            path: '$',
+            evidence: '',
+            owasp: [],
+            atlas: [],
+          },
+        ];
   return { action, findings };
 }
 
 const compile = (p: RefPolicy) =>
-  compilePolicySources([{ name: 'gen.yaml', text: JSON.stringify({ apiVersion: 'writ.dev/v1', ...p }) }], { checkUnreachable: false });
+  compilePolicySources([{ name: 'gen.yaml', text: JSON.stringify({ apiVersion: 'writ.dev/v1', ...p }) }], {
+    checkUnreachable: false,
+  });
 
 describe('compiled evaluator against the reference evaluator', () => {
   it('decides the same, with the same rules, masks and approvers', () => {
@@ -119,7 +147,10 @@ describe('compiled evaluator against the reference evaluator', () => {
           const { action, findings } = build(i);
           const got = evaluatePolicy(set, action, findings);
           const want = referenceDecide(p, action, findings);
-          expect({ decision: got.decision, rules: got.rules }).toEqual({ decision: want.decision, rules: want.rules });
+          expect({ decision: got.decision, rules: got.rules }).toEqual({
+            decision: want.decision,
+            rules: want.rules,
+          });
           if (want.mask !== undefined) expect(got.obligations?.mask).toEqual(want.mask);
           if (want.approvers !== undefined) expect(got.approval?.approvers).toEqual(want.approvers);
         }
@@ -129,7 +160,10 @@ describe('compiled evaluator against the reference evaluator', () => {
   });
 
   it('uses the index: rules pinned to a tool sit in buckets, not in the unindexed list', () => {
-    const set = compile({ lists: LISTS, rules: [{ id: 'a', priority: 0, effect: 'allow', when: { 'action.tool': 't1', 'context.hops': 0 } }] });
+    const set = compile({
+      lists: LISTS,
+      rules: [{ id: 'a', priority: 0, effect: 'allow', when: { 'action.tool': 't1', 'context.hops': 0 } }],
+    });
     const allow = set.index.find((e) => e.effect === 'allow')!.index;
     expect(allow.unindexed).toHaveLength(0);
     expect(allow.keyed[0]!.dimension).toBe('action.tool');
@@ -151,7 +185,12 @@ describe('unreachable rules', () => {
             if (ruleMatches(dead, pi)) expect(ruleMatches(coveredBy, pi)).toBe(true);
             const a = evaluatePolicy(set, action, findings);
             const b = evaluatePolicy(without, action, findings);
-            expect({ d: b.decision, c: b.code, o: b.obligations, ap: b.approval }).toEqual({ d: a.decision, c: a.code, o: a.obligations, ap: a.approval });
+            expect({ d: b.decision, c: b.code, o: b.obligations, ap: b.approval }).toEqual({
+              d: a.decision,
+              c: a.code,
+              o: a.obligations,
+              ap: a.approval,
+            });
           }
         }
       }),

@@ -36,7 +36,10 @@ describe('writ policy test', () => {
   it('exits non-zero and names the failing case and what differed', async () => {
     const dir = join(tmp, 'pack');
     mkdirSync(join(dir, 'tests'), { recursive: true });
-    writeFileSync(join(dir, 'p.yaml'), 'apiVersion: writ.dev/v1\nrules:\n  - {id: read-ok, effect: allow, when: {action.operation: read}}\n');
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      'apiVersion: writ.dev/v1\nrules:\n  - {id: read-ok, effect: allow, when: {action.operation: read}}\n',
+    );
     writeFileSync(
       join(dir, 'tests', 'cases.yaml'),
       'cases:\n' +
@@ -56,19 +59,32 @@ describe('writ policy validate', () => {
     expect((await run('validate', join(root, 'policies'))).code).toBe(0);
     const dir = join(tmp, 'bad');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: writ.dev/v1\nrules:\n  - {id: r1, effect: deny, when: {signals.nope: {exists: true}}}\n');
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'apiVersion: writ.dev/v1\nrules:\n  - {id: r1, effect: deny, when: {signals.nope: {exists: true}}}\n',
+    );
     const r = await run('validate', dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/bad\.yaml:3:\d+: rule "r1": unknown inspector "nope" in dimension "signals\.nope"/);
+    expect(r.stderr).toMatch(
+      /bad\.yaml:3:\d+: rule "r1": unknown inspector "nope" in dimension "signals\.nope"/,
+    );
   });
 });
 
 describe('writ policy explain', () => {
   it('explains a request: every rule, each condition, and the decision', async () => {
-    const r = await run('explain', '--request', join(root, 'scenarios', 'seed', '01-destructive-prod.yaml'), '--policy', join(root, 'policies'));
+    const r = await run(
+      'explain',
+      '--request',
+      join(root, 'scenarios', 'seed', '01-destructive-prod.yaml'),
+      '--policy',
+      join(root, 'policies'),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ no-destructive-prod \(deny, priority 100\)/);
-    expect(r.stdout).toMatch(/✓ resource\.database \{"in":"\$production_databases"\}\s+\(value: "production"\)/);
+    expect(r.stdout).toMatch(
+      /✓ resource\.database \{"in":"\$production_databases"\}\s+\(value: "production"\)/,
+    );
     expect(r.stdout).toMatch(/✗ analytics-readonly/);
     expect(r.stdout).toMatch(/decision: DENY \(POLICY_DENY\) by no-destructive-prod/);
   });
@@ -97,11 +113,27 @@ describe('writ policy explain', () => {
       body_bytes: 120,
       action_hash: null,
       token_id: null,
-      findings: [{ id: 'path-traversal.dot-dot', severity: 'high', path: '$.action.arguments.path', evidence: '../../etc/…' }],
+      findings: [
+        {
+          id: 'path-traversal.dot-dot',
+          severity: 'high',
+          path: '$.action.arguments.path',
+          evidence: '../../etc/…',
+          occurrences: 1,
+        },
+      ],
     };
     log.append(event, Date.UTC(2026, 0, 5, 10, 0, 0));
     log.close();
-    const r = await run('explain', '--trace-id', 'trace-42', '--audit', audit, '--policy', join(root, 'policies'));
+    const r = await run(
+      'explain',
+      '--trace-id',
+      'trace-42',
+      '--audit',
+      audit,
+      '--policy',
+      join(root, 'policies'),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ path-traversal-denied/);
     expect(r.stdout).toMatch(/\? resource\.database .*not recorded/);
@@ -109,7 +141,15 @@ describe('writ policy explain', () => {
     expect(r.stdout).toContain('recorded: DENY (POLICY_DENY) by [path-traversal-denied]');
     expect(r.stdout).not.toContain('warning');
 
-    const missing = await run('explain', '--trace-id', 'nope', '--audit', audit, '--policy', join(root, 'policies'));
+    const missing = await run(
+      'explain',
+      '--trace-id',
+      'nope',
+      '--audit',
+      audit,
+      '--policy',
+      join(root, 'policies'),
+    );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no decision with trace id "nope"');
   });

@@ -110,7 +110,9 @@ const LIST_DIMS = new Set(['subject.roles']);
 
 function matches(rule: RefRule, a: Action, f: readonly Finding[], lists: Record<string, string[]>): boolean {
   const groups = rule.when_any ?? [rule.when ?? {}];
-  return groups.some((g) => Object.entries(g).every(([dim, spec]) => test(spec, read(dim, a, f), LIST_DIMS.has(dim), lists)));
+  return groups.some((g) =>
+    Object.entries(g).every(([dim, spec]) => test(spec, read(dim, a, f), LIST_DIMS.has(dim), lists)),
+  );
 }
 
 const STRENGTH = { allow: 0, allow_with_obligations: 1, require_approval: 2, deny: 3 } as const;
@@ -124,12 +126,21 @@ export function referenceDecide(p: RefPolicy, a: Action, f: readonly Finding[]) 
     .filter((r) => STRENGTH[r.effect] === top)
     .sort((x, y) => y.priority - x.priority || (x.id < y.id ? -1 : 1));
   const effect = deciding[0]!.effect;
-  const decision = { allow: 'ALLOW', deny: 'DENY', require_approval: 'REQUIRE_APPROVAL', allow_with_obligations: 'ALLOW_WITH_OBLIGATIONS' }[effect];
-  const out: { decision: string; rules: string[]; mask?: string[]; approvers?: string[] } = { decision, rules: deciding.map((r) => r.id) };
+  const decision = {
+    allow: 'ALLOW',
+    deny: 'DENY',
+    require_approval: 'REQUIRE_APPROVAL',
+    allow_with_obligations: 'ALLOW_WITH_OBLIGATIONS',
+  }[effect];
+  const out: { decision: string; rules: string[]; mask?: string[]; approvers?: string[] } = {
+    decision,
+    rules: deciding.map((r) => r.id),
+  };
   if (effect === 'allow_with_obligations') {
     const mask = [...new Set(deciding.flatMap((r) => r.obligations?.mask ?? []))].sort();
     if (mask.length > 0) out.mask = mask;
   }
-  if (effect === 'require_approval') out.approvers = [...new Set(deciding.flatMap((r) => r.approval?.approvers ?? []))].sort();
+  if (effect === 'require_approval')
+    out.approvers = [...new Set(deciding.flatMap((r) => r.approval?.approvers ?? []))].sort();
   return out;
 }

@@ -21,9 +21,19 @@ describe('policy JSON Schema', () => {
 
   it('rejects an unknown rule field, an unknown dimension and a missing obligations block', () => {
     expect(validate(doc('apiVersion: writ.dev/v1\nrules:\n  - {id: a, efect: deny}\n'))).toBe(false);
-    expect(validate(doc('apiVersion: writ.dev/v1\nrules:\n  - {id: a, effect: deny, when: {resource.hots: x}}\n'))).toBe(false);
-    expect(validate(doc('apiVersion: writ.dev/v1\nrules:\n  - {id: a, effect: allow_with_obligations}\n'))).toBe(false);
-    expect(validate(doc('apiVersion: writ.dev/v1\nrules:\n  - {id: a, effect: deny, when: {signals.pii.email: {severity_at_least: high}}}\n'))).toBe(true);
+    expect(
+      validate(doc('apiVersion: writ.dev/v1\nrules:\n  - {id: a, effect: deny, when: {resource.hots: x}}\n')),
+    ).toBe(false);
+    expect(
+      validate(doc('apiVersion: writ.dev/v1\nrules:\n  - {id: a, effect: allow_with_obligations}\n')),
+    ).toBe(false);
+    expect(
+      validate(
+        doc(
+          'apiVersion: writ.dev/v1\nrules:\n  - {id: a, effect: deny, when: {signals.pii.email: {severity_at_least: high}}}\n',
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('lists exactly the dimensions and operators the loader knows', () => {

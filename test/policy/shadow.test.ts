@@ -5,7 +5,8 @@ import { compareDecisions, createShadowCounter, shadowEvaluate } from '../../src
 import { evaluatePolicy } from '../../src/pipeline/policy/evaluate.js';
 import { makeAction } from '../support/make-action.js';
 
-const set = (rules: string) => compilePolicySources([{ name: 'p.yaml', text: `apiVersion: writ.dev/v1\nrules:\n${rules}` }]);
+const set = (rules: string) =>
+  compilePolicySources([{ name: 'p.yaml', text: `apiVersion: writ.dev/v1\nrules:\n${rules}` }]);
 
 describe('shadow mode', () => {
   const live = set('  - {id: reads, effect: allow, when: {action.operation: read}}\n');
@@ -23,10 +24,22 @@ describe('shadow mode', () => {
     ];
     const diffs = cases.map((a, i) => shadowEvaluate(candidate, a, [], evaluatePolicy(live, a, []), `t${i}`));
     for (const d of diffs) counter.record(d);
-    expect(diffs[0]).toMatchObject({ traceId: 't0', kind: 'tightened', live: { decision: 'ALLOW', rules: ['reads'] }, candidate: { decision: 'DENY', rules: [] } });
-    expect(diffs[1]).toMatchObject({ kind: 'loosened', candidate: { decision: 'ALLOW', rules: ['sends'], version: candidate.version } });
+    expect(diffs[0]).toMatchObject({
+      traceId: 't0',
+      kind: 'tightened',
+      live: { decision: 'ALLOW', rules: ['reads'] },
+      candidate: { decision: 'DENY', rules: [] },
+    });
+    expect(diffs[1]).toMatchObject({
+      kind: 'loosened',
+      candidate: { decision: 'ALLOW', rules: ['sends'], version: candidate.version },
+    });
     expect(diffs[2]).toBeNull();
-    expect(counter.counts()).toEqual({ evaluated: 3, differed: 2, byKind: { loosened: 1, tightened: 1, 'rules-changed': 0, 'obligations-changed': 0 } });
+    expect(counter.counts()).toEqual({
+      evaluated: 3,
+      differed: 2,
+      byKind: { loosened: 1, tightened: 1, 'rules-changed': 0, 'obligations-changed': 0 },
+    });
   });
 
   it('reports the same decision reached by other rules', () => {

@@ -22,12 +22,14 @@ describe('commandNames', () => {
 
 describe('argumentCommands', () => {
   it('reads command, cmd and script keys at any depth, and argv lists', () => {
-    expect(argumentCommands({ command: 'ls', nested: { cmd: 'grep x | jq .' }, steps: [{ script: 'date' }], other: 'rm' })).toEqual([
-      'ls',
-      'grep',
-      'jq',
-      'date',
-    ]);
+    expect(
+      argumentCommands({
+        command: 'ls',
+        nested: { cmd: 'grep x | jq .' },
+        steps: [{ script: 'date' }],
+        other: 'rm',
+      }),
+    ).toEqual(['ls', 'grep', 'jq', 'date']);
     expect(argumentCommands({ command: ['rm', '-rf', '/'] })).toEqual(['rm']);
     expect(argumentCommands('ls')).toEqual([]);
   });

@@ -4,9 +4,12 @@ import { compilePolicySources, PolicyLoadError } from '../../src/pipeline/policy
 
 function problems(rules: string): string[] {
   try {
-    compilePolicySources([{ name: 'p.yaml', text: `apiVersion: writ.dev/v1\nlists:\n  tools: [a, b, c]\nrules:\n${rules}` }]);
+    compilePolicySources([
+      { name: 'p.yaml', text: `apiVersion: writ.dev/v1\nlists:\n  tools: [a, b, c]\nrules:\n${rules}` },
+    ]);
   } catch (err) {
-    if (err instanceof PolicyLoadError) return err.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
+    if (err instanceof PolicyLoadError)
+      return err.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
     throw err;
   }
   return [];
@@ -33,9 +36,21 @@ describe('unreachable rules', () => {
     expect(p[0]).toMatch(/rule "allow-b" is unreachable: rule "approve-tools"/);
   });
   it('reports a same-effect deny only when the covering rule comes first, and a catch-all covers everything weaker', () => {
-    expect(problems('  - {id: a, priority: 5, effect: deny, when: {action.tool: a}}\n  - {id: b, priority: 9, effect: deny, when: {action.tool: a, context.hops: 1}}\n')).toEqual([]);
-    expect(problems('  - {id: a, priority: 9, effect: deny, when: {action.tool: a}}\n  - {id: b, priority: 5, effect: deny, when: {action.tool: a, context.hops: 1}}\n')).toHaveLength(1);
-    expect(problems('  - {id: all, effect: require_approval, when: {}}\n  - {id: x, effect: allow, when: {action.tool: c}}\n')[0]).toMatch(/rule "x" is unreachable: rule "all"/);
+    expect(
+      problems(
+        '  - {id: a, priority: 5, effect: deny, when: {action.tool: a}}\n  - {id: b, priority: 9, effect: deny, when: {action.tool: a, context.hops: 1}}\n',
+      ),
+    ).toEqual([]);
+    expect(
+      problems(
+        '  - {id: a, priority: 9, effect: deny, when: {action.tool: a}}\n  - {id: b, priority: 5, effect: deny, when: {action.tool: a, context.hops: 1}}\n',
+      ),
+    ).toHaveLength(1);
+    expect(
+      problems(
+        '  - {id: all, effect: require_approval, when: {}}\n  - {id: x, effect: allow, when: {action.tool: c}}\n',
+      )[0],
+    ).toMatch(/rule "x" is unreachable: rule "all"/);
   });
   it('does not report rules that can still change a decision', () => {
     // A narrower deny, a broader weaker rule, merged obligations, disjoint values, a different operator.

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadPolicyFolder } from '../../src/pipeline/policy/load.js';
 import { watchPolicyFolder, type PolicyWatcher } from '../../src/policy-watcher.js';
 
-const policy = (id: string) => `apiVersion: writ.dev/v1\nrules:\n  - {id: ${id}, effect: allow, when: {action.tool: x}}\n`;
+const policy = (id: string) =>
+  `apiVersion: writ.dev/v1\nrules:\n  - {id: ${id}, effect: allow, when: {action.tool: x}}\n`;
 const until = async (cond: () => boolean, ms = 5000) => {
   const end = Date.now() + ms;
   while (!cond()) {

@@ -11,7 +11,8 @@ function problems(text: string): string[] {
   try {
     compilePolicySources([{ name: 'p.yaml', text }]);
   } catch (err) {
-    if (err instanceof PolicyLoadError) return err.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
+    if (err instanceof PolicyLoadError)
+      return err.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
     throw err;
   }
   return [];
@@ -35,47 +36,83 @@ describe('policy load errors', () => {
       '      resource.database: { in: $nope }',
     ].join('\n');
     const p = problems(text);
-    expect(p).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^p\.yaml:6:7: rule "r1": unknown dimension "resource.hots"/),
-      expect.stringMatching(/^p\.yaml:7:22: rule "r1": condition on "resource.host": invalid regex/),
-      expect.stringMatching(/^p\.yaml:8:21: rule "r1": condition on "context.hops": "gt" takes a number/),
-      expect.stringMatching(/^p\.yaml:9:26: rule "r1": condition on "resource.database": unknown list "\$nope"/),
-    ]));
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^p\.yaml:6:7: rule "r1": unknown dimension "resource.hots"/),
+        expect.stringMatching(/^p\.yaml:7:22: rule "r1": condition on "resource.host": invalid regex/),
+        expect.stringMatching(/^p\.yaml:8:21: rule "r1": condition on "context.hops": "gt" takes a number/),
+        expect.stringMatching(
+          /^p\.yaml:9:26: rule "r1": condition on "resource.database": unknown list "\$nope"/,
+        ),
+      ]),
+    );
   });
   it('rejects YAML syntax errors, duplicate keys, duplicate ids and a wrong apiVersion', () => {
     expect(problems('apiVersion: writ.dev/v1\nrules: [\n')[0]).toMatch(/^p\.yaml:\d+:\d+: YAML syntax/);
     expect(problems(`${head}rules:\n  - id: a\n    id: b\n    effect: deny\n`)[0]).toMatch(/YAML syntax/);
-    expect(problems(`${head}rules:\n  - {id: a, effect: deny}\n  - {id: a, effect: deny}\n`)[0]).toMatch(/^p\.yaml:4:5: rule id "a" is already used at p\.yaml:3/);
-    expect(problems('apiVersion: v0\nrules: []\n')[0]).toMatch(/^p\.yaml:1:13: apiVersion must be "writ\.dev\/v1"/);
+    expect(problems(`${head}rules:\n  - {id: a, effect: deny}\n  - {id: a, effect: deny}\n`)[0]).toMatch(
+      /^p\.yaml:4:5: rule id "a" is already used at p\.yaml:3/,
+    );
+    expect(problems('apiVersion: v0\nrules: []\n')[0]).toMatch(
+      /^p\.yaml:1:13: apiVersion must be "writ\.dev\/v1"/,
+    );
   });
   it('requires obligations for allow_with_obligations and checks their shape', () => {
-    expect(problems(`${head}rules:\n  - {id: a, effect: allow_with_obligations}\n`)[0]).toMatch(/needs obligations/);
-    expect(problems(`${head}rules:\n  - {id: a, effect: allow_with_obligations, obligations: {rate: {limit: 0, window: 1m}}}\n`)[0]).toMatch(/obligations.rate/);
+    expect(problems(`${head}rules:\n  - {id: a, effect: allow_with_obligations}\n`)[0]).toMatch(
+      /needs obligations/,
+    );
+    expect(
+      problems(
+        `${head}rules:\n  - {id: a, effect: allow_with_obligations, obligations: {rate: {limit: 0, window: 1m}}}\n`,
+      )[0],
+    ).toMatch(/obligations.rate/);
   });
 });
 
-const finding = (id: string, severity: Finding['severity']): Finding => ({ id, inspector: id.split('.')[0]!, severity, path: '$', evidence: '', owasp: [], atlas: [] });
+const finding = (id: string, severity: Finding['severity']): Finding => ({
+  id,
+  inspector: id.split('.')[0]!,
+  severity,
+  path: '$',
+  evidence: '',
+  owasp: [],
+  atlas: [],
+});
 
 describe('policy combining', () => {
-  const set = compilePolicySources([{
-    name: 'p.yaml',
-    text: `${head}lists:\n  prod: [production]\nrules:\n` +
-      '  - {id: allow-all, effect: allow}\n' +
-      '  - {id: mask, effect: allow_with_obligations, when: {action.tool: get_user}, obligations: {mask: [email]}}\n' +
-      '  - {id: rate, effect: allow_with_obligations, when: {action.tool: get_user}, obligations: {mask: [ssn], rate: {limit: 5, window: 1m}}}\n' +
-      '  - {id: approve, effect: require_approval, when: {action.operation: send}}\n' +
-      '  - {id: no-prod-delete, effect: deny, when: {resource.database: {in: $prod}, signals.destructive-op: {severity_at_least: high}}}\n',
-  }]);
+  const set = compilePolicySources([
+    {
+      name: 'p.yaml',
+      text:
+        `${head}lists:\n  prod: [production]\nrules:\n` +
+        '  - {id: allow-all, effect: allow}\n' +
+        '  - {id: mask, effect: allow_with_obligations, when: {action.tool: get_user}, obligations: {mask: [email]}}\n' +
+        '  - {id: rate, effect: allow_with_obligations, when: {action.tool: get_user}, obligations: {mask: [ssn], rate: {limit: 5, window: 1m}}}\n' +
+        '  - {id: approve, effect: require_approval, when: {action.operation: send}}\n' +
+        '  - {id: no-prod-delete, effect: deny, when: {resource.database: {in: $prod}, signals.destructive-op: {severity_at_least: high}}}\n',
+    },
+  ]);
 
   it('deny overrides everything', () => {
-    const d = evaluatePolicy(set, makeAction({ resource: { database: 'production' }, action: { operation: 'send' } }), [finding('destructive-op.drop', 'critical')]);
+    const d = evaluatePolicy(
+      set,
+      makeAction({ resource: { database: 'production' }, action: { operation: 'send' } }),
+      [finding('destructive-op.drop', 'critical')],
+    );
     expect(d).toMatchObject({ decision: 'DENY', code: 'POLICY_DENY', rules: ['no-prod-delete'] });
   });
   it('a severity below the threshold does not deny', () => {
-    expect(evaluatePolicy(set, makeAction({ resource: { database: 'production' } }), [finding('destructive-op.x', 'medium')]).decision).toBe('ALLOW');
+    expect(
+      evaluatePolicy(set, makeAction({ resource: { database: 'production' } }), [
+        finding('destructive-op.x', 'medium'),
+      ]).decision,
+    ).toBe('ALLOW');
   });
   it('require_approval beats allow', () => {
-    expect(evaluatePolicy(set, makeAction({ action: { operation: 'send' } }), [])).toMatchObject({ decision: 'REQUIRE_APPROVAL', rules: ['approve'] });
+    expect(evaluatePolicy(set, makeAction({ action: { operation: 'send' } }), [])).toMatchObject({
+      decision: 'REQUIRE_APPROVAL',
+      rules: ['approve'],
+    });
   });
   it('merges the obligations of every matching rule', () => {
     const d = evaluatePolicy(set, makeAction({ action: { tool: 'get_user' } }), []);
@@ -84,7 +121,16 @@ describe('policy combining', () => {
     expect(d.obligations).toEqual({ mask: ['email', 'ssn'], rate: { limit: 5, windowSeconds: 60 } });
   });
   it('nothing matching is a default deny', () => {
-    const empty = compilePolicySources([{ name: 'e.yaml', text: `${head}rules:\n  - {id: only-github, effect: allow, when: {resource.host: api.github.com}}\n` }]);
-    expect(evaluatePolicy(empty, makeAction(), [])).toMatchObject({ decision: 'DENY', code: 'POLICY_DEFAULT_DENY', rules: [] });
+    const empty = compilePolicySources([
+      {
+        name: 'e.yaml',
+        text: `${head}rules:\n  - {id: only-github, effect: allow, when: {resource.host: api.github.com}}\n`,
+      },
+    ]);
+    expect(evaluatePolicy(empty, makeAction(), [])).toMatchObject({
+      decision: 'DENY',
+      code: 'POLICY_DEFAULT_DENY',
+      rules: [],
+    });
   });
 });

@@ -27,6 +27,22 @@ export interface InspectorConfig {
   readonly productionDatabases: readonly string[];
   /** Branches a force push must never reach. */
   readonly protectedBranches: readonly string[];
+  /**
+   * Optional pinned tool-definition hashes by `<server>/<tool>` (sha256 of the canonical definition), read by
+   * tool-poisoning: a tools/list whose definition hash differs is a rug pull (`definition-changed`).
+   */
+  readonly pinnedToolHashes?: Readonly<Record<string, string>>;
+  /**
+   * Optional trust-on-first-use store for tools not pinned above: `pin(key, hash)` records the first hash seen
+   * and returns the pinned one. Injected (memory or shared store), never module state.
+   */
+  readonly toolPinStore?: ToolPinStore;
+}
+
+/** Trust-on-first-use pins of tool definitions, read by tool-poisoning through InspectorConfig. */
+export interface ToolPinStore {
+  /** Records `hash` for `key` if none is pinned yet and returns the pinned hash. */
+  pin(key: string, hash: string): string;
 }
 
 /** What an inspector receives: the frozen action and its string leaves, computed once per request. */

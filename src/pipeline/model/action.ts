@@ -1,5 +1,6 @@
 /** Action: the unified model every adapter produces and every later stage reads. */
 import type { JsonValue } from './json.js';
+import type { Role } from './raw-request.js';
 
 /** The coarse class of what an action does; policies match on it. */
 export type OperationClass = 'read' | 'write' | 'delete' | 'send' | 'exec' | 'admin' | 'unknown';
@@ -60,6 +61,10 @@ export interface ActionContext {
   readonly sessionId: string | null;
   readonly bodySize: number;
   readonly contentType: string;
+  /** The listener the call arrived on (`check`, `verify`, `inbound`); absent in hand-built actions. */
+  readonly role?: Role;
+  /** The delegation chain's principals, origin first and the caller last; absent without a chain. */
+  readonly actors?: readonly string[];
 }
 
 /** One tool call, in writ's own terms. Frozen before inspection: what is hashed is what was inspected. */

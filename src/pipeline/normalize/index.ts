@@ -151,6 +151,7 @@ export function normalizeRequest(
       sessionId: trust ? (raw.headers['x-writ-session'] ?? null) : null,
       bodySize: raw.body.length,
       contentType: request.contentType,
+      role: raw.role,
     },
     payload: request.body,
   };

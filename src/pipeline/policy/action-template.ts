@@ -2,7 +2,7 @@
  * Builds a complete Action from a partial description, for policy test cases written as actions and for
  * explanations rebuilt from an audit record. Defaults describe an authenticated MCP read.
  */
-import type { Action, OperationClass } from '../model/action.js';
+import type { Action } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 
 /** An action with any part left out; omitted fields take the template's defaults. */
@@ -32,7 +32,7 @@ export function actionFrom(over: PartialAction = {}): Action {
     action: {
       adapter: 'mcp',
       tool: 'unknown',
-      operation: 'unknown' as OperationClass,
+      operation: 'unknown',
       httpMethod: 'POST',
       mcpMethod: 'tools/call',
       arguments: {},

@@ -3,6 +3,7 @@
  * keeps digests and redacted evidence only, so only what it records is recovered; every other dimension
  * stays unknown and its conditions are shown as such instead of being guessed.
  */
+import type { OperationClass } from '../model/action.js';
 import type { Finding, Severity } from '../model/finding.js';
 import { parseSpiffeId } from '../normalize/spiffe-id.js';
 import type { DecisionEvent } from '../trace/audit-event.js';
@@ -33,7 +34,11 @@ export const AUDITED_DIMENSIONS: readonly string[] = [
 ];
 
 /** The dimension values a decision event (and its record time) pins down, for every dimension the set reads. */
-export function auditedValues(set: PolicySet, event: DecisionEvent, recordTime: string): Map<string, DimensionValue> {
+export function auditedValues(
+  set: PolicySet,
+  event: DecisionEvent,
+  recordTime: string,
+): Map<string, DimensionValue> {
   const spiffe = event.subject === null ? null : parseSpiffeId(event.subject);
   const action = actionFrom({
     subject: {
@@ -45,7 +50,7 @@ export function auditedValues(set: PolicySet, event: DecisionEvent, recordTime: 
     action: {
       adapter: event.adapter ?? '',
       tool: event.tool ?? '',
-      operation: (event.operation ?? 'unknown') as never,
+      operation: (event.operation ?? 'unknown') as OperationClass,
       httpMethod: event.method,
     },
     resource: { host: event.host, path: event.path },

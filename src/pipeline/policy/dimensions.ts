@@ -43,7 +43,12 @@ function localTime(input: PolicyInput, timezone: string): { hour: number; weekda
   }
   let fmt = formatters.get(timezone);
   if (fmt === undefined) {
-    fmt = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hour: 'numeric', hourCycle: 'h23', weekday: 'short' });
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hour: 'numeric',
+      hourCycle: 'h23',
+      weekday: 'short',
+    });
     formatters.set(timezone, fmt);
   }
   let hour = 0;
@@ -65,7 +70,8 @@ export function maxSeverity(input: PolicyInput, prefix: string): Severity | null
   if (cached !== undefined) return cached as Severity | null;
   let best = -1;
   for (const f of input.findings) {
-    if (f.id === prefix || f.inspector === prefix || f.id.startsWith(`${prefix}.`)) best = Math.max(best, severityRank(f.severity));
+    if (f.id === prefix || f.inspector === prefix || f.id.startsWith(`${prefix}.`))
+      best = Math.max(best, severityRank(f.severity));
   }
   const value = best < 0 ? null : (SEVERITY_ORDER[best] ?? null);
   input.memo.set(key, value);
@@ -81,60 +87,169 @@ function commands(input: PolicyInput): readonly string[] {
   return value;
 }
 
-const SEVERITY_POINTS: Readonly<Record<Severity, number>> = { info: 0, low: 5, medium: 15, high: 40, critical: 80 };
+const SEVERITY_POINTS: Readonly<Record<Severity, number>> = {
+  info: 0,
+  low: 5,
+  medium: 15,
+  high: 40,
+  critical: 80,
+};
 
-const dim = (name: string, type: DimensionType, doc: string, read: Dimension['read']): Dimension => ({ name, type, doc, read });
+const dim = (name: string, type: DimensionType, doc: string, read: Dimension['read']): Dimension => ({
+  name,
+  type,
+  doc,
+  read,
+});
 
 /** The fixed dimensions. `signals.<inspector>` and `signals.<inspector>.<kind>` are added dynamically. */
 export const DIMENSIONS: readonly Dimension[] = [
   dim('subject.spiffe_id', 'string', 'the caller workload SPIFFE ID', (i) => i.action.subject.spiffeId),
   dim('subject.trust_domain', 'string', 'the SPIFFE trust domain', (i) => i.action.subject.trustDomain),
-  dim('subject.namespace', 'string', 'the Kubernetes namespace from the SPIFFE ID', (i) => i.action.subject.namespace),
-  dim('subject.service_account', 'string', 'the Kubernetes service account from the SPIFFE ID', (i) => i.action.subject.serviceAccount),
+  dim(
+    'subject.namespace',
+    'string',
+    'the Kubernetes namespace from the SPIFFE ID',
+    (i) => i.action.subject.namespace,
+  ),
+  dim(
+    'subject.service_account',
+    'string',
+    'the Kubernetes service account from the SPIFFE ID',
+    (i) => i.action.subject.serviceAccount,
+  ),
   dim('subject.agent', 'string', 'the agent name', (i) => i.action.subject.agent),
   dim('subject.tenant', 'string', 'the tenant', (i) => i.action.subject.tenant),
   dim('subject.roles', 'strings', 'roles of the authenticated subject', (i) => i.action.subject.roles),
   dim('subject.scopes', 'strings', 'effective (narrowest) delegated scopes', (i) => i.action.subject.scopes),
   dim('subject.auth_method', 'string', 'mtls, jwt, api-key or none', (i) => i.action.subject.authMethod),
-  dim('subject.authenticated', 'boolean', 'true when the peer has a valid workload identity', (i) => i.action.subject.spiffeId !== null),
-  dim('action.adapter', 'string', 'the adapter that interpreted the call (http, mcp, ...)', (i) => i.action.action.adapter),
+  dim(
+    'subject.authenticated',
+    'boolean',
+    'true when the caller is authenticated: a trusted workload identity, a JWT or an API key',
+    // authMethod, not spiffeId: a caller with a verified JWT or API key but no mTLS is authenticated.
+    (i) => i.action.subject.authMethod !== 'none',
+  ),
+  dim(
+    'action.adapter',
+    'string',
+    'the adapter that interpreted the call (http, mcp, ...)',
+    (i) => i.action.action.adapter,
+  ),
   dim('action.tool', 'string', 'the tool name (MCP tool, or "<METHOD> <host>")', (i) => i.action.action.tool),
-  dim('action.operation', 'string', 'read, write, delete, send, exec, admin or unknown', (i) => i.action.action.operation),
+  dim(
+    'action.operation',
+    'string',
+    'read, write, delete, send, exec, admin or unknown',
+    (i) => i.action.action.operation,
+  ),
   dim('action.http_method', 'string', 'the HTTP method', (i) => i.action.action.httpMethod),
-  dim('action.command', 'string', 'the first program a command/cmd/script argument starts (as written, not resolved)', (i) => commands(i)[0] ?? null),
-  dim('action.commands', 'strings', 'every program a command/cmd/script argument starts, after ; && || | ( $( <( and newlines', (i) => commands(i)),
-  dim('action.mcp_method', 'string', 'the MCP JSON-RPC method (tools/call, tools/list, ...)', (i) => i.action.action.mcpMethod),
+  dim(
+    'action.command',
+    'string',
+    'the first program a command/cmd/script argument starts (as written, not resolved)',
+    (i) => commands(i)[0] ?? null,
+  ),
+  dim(
+    'action.commands',
+    'strings',
+    'every program a command/cmd/script argument starts, after ; && || | ( $( <( and newlines',
+    (i) => commands(i),
+  ),
+  dim(
+    'action.mcp_method',
+    'string',
+    'the MCP JSON-RPC method (tools/call, tools/list, ...)',
+    (i) => i.action.action.mcpMethod,
+  ),
   dim('resource.uri', 'string', 'the full request URI', (i) => i.action.resource.uri),
   dim('resource.scheme', 'string', 'the URI scheme', (i) => i.action.resource.scheme),
-  dim('resource.host', 'string', 'the destination host, lower-case, without port', (i) => i.action.resource.host),
+  dim(
+    'resource.host',
+    'string',
+    'the destination host, lower-case, without port',
+    (i) => i.action.resource.host,
+  ),
   dim('resource.port', 'number', 'the destination port when given', (i) => i.action.resource.port),
   dim('resource.path', 'string', 'the request path without query', (i) => i.action.resource.path),
   dim('resource.database', 'string', 'the database a tool call names', (i) => i.action.resource.database),
   dim('resource.table', 'string', 'the table a tool call or its SQL names', (i) => i.action.resource.table),
   dim('resource.file_path', 'string', 'the file path a tool call names', (i) => i.action.resource.filePath),
-  dim('resource.environment', 'string', 'the environment (production when the database is listed as such)', (i) => i.action.resource.environment),
-  dim('resource.classification', 'string', 'the data classification of the resource', (i) => i.action.resource.classification),
-  dim('resource.external', 'boolean', 'true when the host or a recipient is outside the trust boundary', (i) => i.action.resource.external),
+  dim(
+    'resource.environment',
+    'string',
+    'the environment (production when the database is listed as such)',
+    (i) => i.action.resource.environment,
+  ),
+  dim(
+    'resource.classification',
+    'string',
+    'the data classification of the resource',
+    (i) => i.action.resource.classification,
+  ),
+  dim(
+    'resource.external',
+    'boolean',
+    'true when the host or a recipient is outside the trust boundary',
+    (i) => i.action.resource.external,
+  ),
   dim('resource.recipients', 'strings', 'recipients of a send', (i) => i.action.resource.recipients),
   dim('resource.recipient_domains', 'strings', 'the mail domains of the recipients', (i) =>
     i.action.resource.recipients.map((r) => emailDomain(r) ?? '').filter((d) => d.length > 0),
   ),
   dim('context.hops', 'number', 'delegation hops that led to this call', (i) => i.action.context.hops),
-  dim('context.origin', 'string', 'where the content driving the call came from', (i) => i.action.context.origin),
+  dim(
+    'context.actors',
+    'strings',
+    'the delegation chain principals, origin first and the caller last (empty without a chain)',
+    (i) => i.action.context.actors ?? [],
+  ),
+  dim(
+    'context.role',
+    'string',
+    'the listener the call arrived on: check, verify or inbound',
+    (i) => i.action.context.role ?? null,
+  ),
+  dim(
+    'context.origin',
+    'string',
+    'where the content driving the call came from',
+    (i) => i.action.context.origin,
+  ),
   dim('context.session', 'string', 'the agent session id', (i) => i.action.context.sessionId),
   dim('context.body_size', 'number', 'request body size in bytes', (i) => i.action.context.bodySize),
   dim('context.content_type', 'string', 'the request media type', (i) => i.action.context.contentType),
-  dim('context.time.hour', 'number', 'hour of day (0-23) in the policy time zone', (i, e) => localTime(i, e.timezone).hour),
-  dim('context.time.weekday', 'string', 'day of week (mon..sun) in the policy time zone', (i, e) => localTime(i, e.timezone).weekday),
-  dim('context.request_rate', 'number', 'calls per minute by this subject; null (never 0) until the pipeline measures it', (i) =>
-    i.facts.requestRate ?? null,
+  dim(
+    'context.time.hour',
+    'number',
+    'hour of day (0-23) in the policy time zone',
+    (i, e) => localTime(i, e.timezone).hour,
+  ),
+  dim(
+    'context.time.weekday',
+    'string',
+    'day of week (mon..sun) in the policy time zone',
+    (i, e) => localTime(i, e.timezone).weekday,
+  ),
+  dim(
+    'context.request_rate',
+    'number',
+    'calls per minute by this subject; null (never 0) until the pipeline measures it',
+    (i) => i.facts.requestRate ?? null,
   ),
   dim('context.record_count', 'number', 'the largest record count an inspector reported', (i) =>
     i.findings.reduce((n, f) => Math.max(n, f.count ?? 0), 0),
   ),
   dim('findings', 'strings', 'ids of every inspector finding', (i) => i.findings.map((f) => f.id)),
-  dim('risk.score', 'number', 'sum of finding severities (info 0, low 5, medium 15, high 40, critical 80), capped at 100', (i) =>
-    Math.min(100, i.findings.reduce((n, f) => n + SEVERITY_POINTS[f.severity], 0)),
+  dim(
+    'risk.score',
+    'number',
+    'sum of finding severities (info 0, low 5, medium 15, high 40, critical 80), capped at 100',
+    (i) =>
+      Math.min(
+        100,
+        i.findings.reduce((n, f) => n + SEVERITY_POINTS[f.severity], 0),
+      ),
   ),
 ];
 
@@ -142,7 +257,10 @@ const BY_NAME = new Map(DIMENSIONS.map((d) => [d.name, d] as const));
 const SIGNAL = /^signals\.([a-z][a-z0-9-]*)(?:\.([a-z0-9][a-z0-9-]*))?$/;
 
 /** Looks a dimension up by name, including `signals.<inspector>[.<kind>]` (max severity found). */
-export function findDimension(name: string, knownInspectors?: ReadonlySet<string>): Dimension | { error: string } {
+export function findDimension(
+  name: string,
+  knownInspectors?: ReadonlySet<string>,
+): Dimension | { error: string } {
   const fixed = BY_NAME.get(name);
   if (fixed !== undefined) return fixed;
   const m = SIGNAL.exec(name);

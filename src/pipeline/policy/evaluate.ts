@@ -7,7 +7,14 @@
 import type { Action } from '../model/action.js';
 import type { Finding } from '../model/finding.js';
 import { policyInput, type PolicyFacts, type PolicyInput } from './policy-input.js';
-import type { ApprovalSettings, CompiledRule, Effect, Obligations, PolicyDecision, PolicySet } from './types.js';
+import type {
+  ApprovalSettings,
+  CompiledRule,
+  Effect,
+  Obligations,
+  PolicyDecision,
+  PolicySet,
+} from './types.js';
 
 /** True when one of the rule's condition groups holds entirely. */
 export function ruleMatches(rule: CompiledRule, input: PolicyInput): boolean {
@@ -32,7 +39,11 @@ export function mergeObligations(list: readonly Obligations[]): Obligations {
   let quarantine = false;
   for (const o of list) {
     for (const m of o.mask ?? []) mask.add(m);
-    if (o.rate !== undefined && (rate === undefined || o.rate.limit / o.rate.windowSeconds < rate.limit / rate.windowSeconds)) rate = o.rate;
+    if (
+      o.rate !== undefined &&
+      (rate === undefined || o.rate.limit / o.rate.windowSeconds < rate.limit / rate.windowSeconds)
+    )
+      rate = o.rate;
     // Two different sandbox profiles cannot both be honoured: the lexically first is chosen, deterministically.
     if (o.sandbox !== undefined && (sandbox === undefined || o.sandbox < sandbox)) sandbox = o.sandbox;
     if (o.quarantine === true) quarantine = true;
@@ -57,7 +68,11 @@ export function mergeApprovals(list: readonly ApprovalSettings[]): ApprovalSetti
 const DEFAULT_APPROVAL: ApprovalSettings = { approvers: [], webhooks: [], ttlSeconds: 900 };
 
 /** The decision for the matching rules of the strongest effect that matched (`rules` in evaluation order). */
-export function combine(effect: Effect | null, rules: readonly CompiledRule[], policyVersion: string): PolicyDecision {
+export function combine(
+  effect: Effect | null,
+  rules: readonly CompiledRule[],
+  policyVersion: string,
+): PolicyDecision {
   const ids = rules.map((r) => r.id);
   switch (effect) {
     case null:
@@ -105,6 +120,11 @@ export function evaluateInput(set: PolicySet, input: PolicyInput): PolicyDecisio
 }
 
 /** Decides an action. Pure and total: it cannot fail on a validated policy set. */
-export function evaluatePolicy(set: PolicySet, action: Action, findings: readonly Finding[], facts: PolicyFacts = {}): PolicyDecision {
+export function evaluatePolicy(
+  set: PolicySet,
+  action: Action,
+  findings: readonly Finding[],
+  facts: PolicyFacts = {},
+): PolicyDecision {
   return evaluateInput(set, policyInput(action, findings, facts));
 }

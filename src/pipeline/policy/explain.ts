@@ -30,7 +30,10 @@ export interface RuleExplanation {
   readonly description: string;
   readonly location: SourceLocation;
   readonly result: ConditionResult;
-  readonly alternatives: ReadonlyArray<{ readonly result: ConditionResult; readonly conditions: readonly ConditionExplanation[] }>;
+  readonly alternatives: ReadonlyArray<{
+    readonly result: ConditionResult;
+    readonly conditions: readonly ConditionExplanation[];
+  }>;
 }
 
 /** The full explanation of one decision. */
@@ -43,7 +46,10 @@ export interface PolicyExplanation {
 }
 
 /** Reads a dimension's value for an explanation; `undefined` means the value is not known. */
-export type ValueSource = (dimension: string, read: (input: PolicyInput) => DimensionValue) => DimensionValue | undefined;
+export type ValueSource = (
+  dimension: string,
+  read: (input: PolicyInput) => DimensionValue,
+) => DimensionValue | undefined;
 
 const and = (results: readonly ConditionResult[]): ConditionResult =>
   results.includes('failed') ? 'failed' : results.includes('unknown') ? 'unknown' : 'held';
@@ -88,7 +94,9 @@ export function explainInput(set: PolicySet, input: PolicyInput): PolicyExplanat
 export function explainValues(set: PolicySet, known: ReadonlyMap<string, DimensionValue>): PolicyExplanation {
   const rules = set.rules.map((r) => explainRule(r, (d) => known.get(d)));
   let effect: Effect | null = null;
-  for (const r of rules) if (r.result === 'held' && (effect === null || EFFECT_STRENGTH[r.effect] > EFFECT_STRENGTH[effect])) effect = r.effect;
+  for (const r of rules)
+    if (r.result === 'held' && (effect === null || EFFECT_STRENGTH[r.effect] > EFFECT_STRENGTH[effect]))
+      effect = r.effect;
   const floor = effect === null ? -1 : EFFECT_STRENGTH[effect];
   const uncertain = rules.some((r) => r.result === 'unknown' && EFFECT_STRENGTH[r.effect] >= floor);
   const deciding = set.rules.filter((r, i) => r.effect === effect && rules[i]?.result === 'held');
@@ -100,7 +108,9 @@ export function formatExplanation(e: PolicyExplanation): string {
   const mark: Record<ConditionResult, string> = { held: '✓', failed: '✗', unknown: '?' };
   const lines: string[] = [];
   for (const r of e.rules) {
-    lines.push(`${mark[r.result]} ${r.id} (${r.effect}, priority ${r.priority}) ${r.location.file}:${r.location.line}`);
+    lines.push(
+      `${mark[r.result]} ${r.id} (${r.effect}, priority ${r.priority}) ${r.location.file}:${r.location.line}`,
+    );
     r.alternatives.forEach((alt, i) => {
       if (r.alternatives.length > 1) lines.push(`    alternative ${i + 1}: ${alt.result}`);
       if (alt.conditions.length === 0) lines.push('    (no conditions: matches every request)');
@@ -116,6 +126,9 @@ export function formatExplanation(e: PolicyExplanation): string {
   if (d.obligations !== undefined) lines.push(`obligations: ${JSON.stringify(d.obligations)}`);
   if (d.approval !== undefined) lines.push(`approval: ${JSON.stringify(d.approval)}`);
   lines.push(`policy version: ${e.policyVersion}`);
-  if (e.uncertain) lines.push('note: some conditions read values the audit record does not keep; a rule marked ? could have changed this');
+  if (e.uncertain)
+    lines.push(
+      'note: some conditions read values the audit record does not keep; a rule marked ? could have changed this',
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -10,7 +10,16 @@ import { findDimension, type DimensionEnv } from './dimensions.js';
 import type { PolicyInput } from './policy-input.js';
 import { compileSpec, ConditionError, equalitySet, type NamedLists } from './operators.js';
 import { buildRuleIndex } from './rule-index.js';
-import { EFFECT_STRENGTH, type ApprovalSettings, type CompiledCondition, type CompiledRule, type Effect, type Obligations, type PolicySet, type SourceLocation } from './types.js';
+import {
+  EFFECT_STRENGTH,
+  type ApprovalSettings,
+  type CompiledCondition,
+  type CompiledRule,
+  type Effect,
+  type Obligations,
+  type PolicySet,
+  type SourceLocation,
+} from './types.js';
 import { findUnreachableRules } from './unreachable.js';
 
 /** The schema version every policy file declares. */
@@ -52,7 +61,8 @@ export interface SourceFile {
 
 /** Reads every `*.yaml`/`*.yml` file of a folder (not its tests/ subfolder), sorted by name. */
 export function readPolicyFolder(dir: string, baseDir = process.cwd()): SourceFile[] {
-  if (!statSync(dir).isDirectory()) throw new PolicyLoadError([{ file: dir, line: 1, column: 1, message: 'not a folder' }]);
+  if (!statSync(dir).isDirectory())
+    throw new PolicyLoadError([{ file: dir, line: 1, column: 1, message: 'not a folder' }]);
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.'))
     .sort()
@@ -70,7 +80,8 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   const lists: Record<string, readonly string[]> = {};
   const rawRules: { node: Node; file: string; lc: LineCounter }[] = [];
   let timezone = 'UTC';
-  if (files.length === 0) problems.push({ file: '(policy folder)', line: 1, column: 1, message: 'no policy files found' });
+  if (files.length === 0)
+    problems.push({ file: '(policy folder)', line: 1, column: 1, message: 'no policy files found' });
 
   for (const file of files) {
     const lc = new LineCounter();
@@ -79,10 +90,16 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
       const pos = lc.linePos(node?.range?.[0] ?? 0);
       return { file: file.name, line: pos.line, column: pos.col };
     };
-    const report = (node: Node | null | undefined, message: string) => problems.push({ ...at(node), message });
+    const report = (node: Node | null | undefined, message: string) =>
+      problems.push({ ...at(node), message });
     for (const err of doc.errors) {
       const pos = lc.linePos(err.pos[0]);
-      problems.push({ file: file.name, line: pos.line, column: pos.col, message: `YAML syntax: ${err.message.split('\n')[0] ?? ''}` });
+      problems.push({
+        file: file.name,
+        line: pos.line,
+        column: pos.col,
+        message: `YAML syntax: ${err.message.split('\n')[0] ?? ''}`,
+      });
     }
     if (doc.errors.length > 0) continue;
     const root = doc.contents;
@@ -92,12 +109,15 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     }
     for (const pair of root.items as Pair<Node, Node>[]) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (!TOP_KEYS.includes(key)) report(pair.key, `unknown field "${key}" (expected one of ${TOP_KEYS.join(', ')})`);
+      if (!TOP_KEYS.includes(key))
+        report(pair.key, `unknown field "${key}" (expected one of ${TOP_KEYS.join(', ')})`);
     }
     const api = root.get('apiVersion', true) as Node | undefined;
-    if (!isScalar(api) || api.value !== POLICY_API_VERSION) report(api ?? root, `apiVersion must be "${POLICY_API_VERSION}"`);
+    if (!isScalar(api) || api.value !== POLICY_API_VERSION)
+      report(api ?? root, `apiVersion must be "${POLICY_API_VERSION}"`);
     const kind = root.get('kind', true) as Node | undefined;
-    if (kind !== undefined && (!isScalar(kind) || kind.value !== 'PolicySet')) report(kind, 'kind must be "PolicySet"');
+    if (kind !== undefined && (!isScalar(kind) || kind.value !== 'PolicySet'))
+      report(kind, 'kind must be "PolicySet"');
 
     const settings = root.get('settings', true) as Node | undefined;
     if (settings !== undefined) {
@@ -106,7 +126,11 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
         for (const pair of settings.items as Pair<Node, Node>[]) {
           const key = isScalar(pair.key) ? String(pair.key.value) : '';
           if (key !== 'timezone') report(pair.key, `unknown setting "${key}" (expected timezone)`);
-          else if (!isScalar(pair.value) || typeof pair.value.value !== 'string' || !validTimezone(pair.value.value)) {
+          else if (
+            !isScalar(pair.value) ||
+            typeof pair.value.value !== 'string' ||
+            !validTimezone(pair.value.value)
+          ) {
             report(pair.value, 'timezone must be an IANA time zone name such as "Europe/Berlin"');
           } else timezone = pair.value.value;
         }
@@ -120,7 +144,10 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
           const name = isScalar(pair.key) ? String(pair.key.value) : '';
           if (!LIST_NAME.test(name)) report(pair.key, `list name "${name}" must be lower_snake_case`);
           else if (lists[name] !== undefined) report(pair.key, `list "${name}" is defined twice`);
-          else if (!isSeq(pair.value) || !pair.value.items.every((i) => isScalar(i) && typeof i.value === 'string')) {
+          else if (
+            !isSeq(pair.value) ||
+            !pair.value.items.every((i) => isScalar(i) && typeof i.value === 'string')
+          ) {
             report(pair.value, `list "${name}" must be a list of strings`);
           } else lists[name] = pair.value.items.map((i) => String((i as { value: unknown }).value));
         }
@@ -154,7 +181,10 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   const ordered = rules.map((r, ordinal) => ({ ...r, ordinal }));
   if (options.checkUnreachable !== false) {
     for (const { rule, coveredBy: by } of findUnreachableRules(ordered)) {
-      const why = EFFECT_STRENGTH[by.effect] > EFFECT_STRENGTH[rule.effect] ? `its effect ${by.effect} wins over ${rule.effect}` : `it comes first with the same effect`;
+      const why =
+        EFFECT_STRENGTH[by.effect] > EFFECT_STRENGTH[rule.effect]
+          ? `its effect ${by.effect} wins over ${rule.effect}`
+          : `it comes first with the same effect`;
       problems.push({
         ...rule.location,
         message:
@@ -175,7 +205,6 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     index: buildRuleIndex(ordered),
   };
 }
-
 
 function validTimezone(tz: string): boolean {
   try {
@@ -211,21 +240,26 @@ function compileRule(
   if (!RULE_ID.test(id)) bad(idNode ?? node, `${name}: id must be lower-kebab-case, 1-64 characters`);
   for (const pair of node.items as Pair<Node, Node>[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!RULE_KEYS.includes(key)) bad(pair.key, `unknown field "${key}" in ${name} (expected one of ${RULE_KEYS.join(', ')})`);
+    if (!RULE_KEYS.includes(key))
+      bad(pair.key, `unknown field "${key}" in ${name} (expected one of ${RULE_KEYS.join(', ')})`);
   }
   const effectNode = get('effect');
   const effect = isScalar(effectNode) ? String(effectNode.value) : '';
-  if (!EFFECTS.includes(effect as Effect)) bad(effectNode ?? node, `${name}: effect must be one of ${EFFECTS.join(', ')}`);
+  if (!EFFECTS.includes(effect as Effect))
+    bad(effectNode ?? node, `${name}: effect must be one of ${EFFECTS.join(', ')}`);
   const descNode = get('description');
-  if (descNode !== undefined && !(isScalar(descNode) && typeof descNode.value === 'string')) bad(descNode, `${name}: description must be text`);
+  if (descNode !== undefined && !(isScalar(descNode) && typeof descNode.value === 'string'))
+    bad(descNode, `${name}: description must be text`);
   const prioNode = get('priority');
   const priority = isScalar(prioNode) ? prioNode.value : 0;
-  if (prioNode !== undefined && !(typeof priority === 'number' && Number.isInteger(priority))) bad(prioNode, `${name}: priority must be an integer`);
+  if (prioNode !== undefined && !(typeof priority === 'number' && Number.isInteger(priority)))
+    bad(prioNode, `${name}: priority must be an integer`);
 
   const groups: CompiledCondition[][] = [];
   const whenNode = get('when');
   const whenAny = get('when_any');
-  if (whenNode !== undefined && whenAny !== undefined) bad(whenAny, `${name}: use either when or when_any, not both`);
+  if (whenNode !== undefined && whenAny !== undefined)
+    bad(whenAny, `${name}: use either when or when_any, not both`);
   const compileGroup = (group: Node): CompiledCondition[] | null => {
     if (!isMap(group)) {
       bad(group, `${name}: conditions are a mapping of dimension to condition`);
@@ -239,7 +273,7 @@ function compileRule(
         bad(pair.key, `${name}: ${dim.error}`);
         continue;
       }
-      const spec: unknown = pair.value === null ? null : (pair.value as Node).toJSON();
+      const spec: unknown = pair.value === null ? null : pair.value.toJSON();
       try {
         const holds = compileSpec(spec, dim.type, lists);
         const read = (input: PolicyInput) => dim.read(input, env);
@@ -264,7 +298,8 @@ function compileRule(
     const g = compileGroup(whenNode);
     if (g !== null) groups.push(g);
   } else if (whenAny !== undefined) {
-    if (!isSeq(whenAny) || whenAny.items.length === 0) bad(whenAny, `${name}: when_any must be a non-empty list of condition mappings`);
+    if (!isSeq(whenAny) || whenAny.items.length === 0)
+      bad(whenAny, `${name}: when_any must be a non-empty list of condition mappings`);
     else
       for (const item of whenAny.items as Node[]) {
         const g = compileGroup(item);
@@ -280,11 +315,13 @@ function compileRule(
   const obligationsNode = get('obligations');
   if (effect === 'require_approval') {
     approval = parseApproval(approvalNode, name, bad);
-  } else if (approvalNode !== undefined) bad(approvalNode, `${name}: approval applies only to effect require_approval`);
+  } else if (approvalNode !== undefined)
+    bad(approvalNode, `${name}: approval applies only to effect require_approval`);
   if (effect === 'allow_with_obligations') {
     if (obligationsNode === undefined) bad(node, `${name}: effect allow_with_obligations needs obligations`);
     else obligations = parseObligations(obligationsNode, name, bad);
-  } else if (obligationsNode !== undefined) bad(obligationsNode, `${name}: obligations apply only to effect allow_with_obligations`);
+  } else if (obligationsNode !== undefined)
+    bad(obligationsNode, `${name}: obligations apply only to effect allow_with_obligations`);
 
   if (!ok) return null;
   const description = isScalar(descNode) ? String(descNode.value) : '';
@@ -309,7 +346,11 @@ function seconds(text: unknown): number | null {
   return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
 }
 
-function parseApproval(node: Node | undefined, name: string, bad: (n: Node | null | undefined, m: string) => void): ApprovalSettings | undefined {
+function parseApproval(
+  node: Node | undefined,
+  name: string,
+  bad: (n: Node | null | undefined, m: string) => void,
+): ApprovalSettings | undefined {
   if (node === undefined) return { approvers: [], webhooks: [], ttlSeconds: 900 };
   const value = node.toJSON() as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -317,40 +358,65 @@ function parseApproval(node: Node | undefined, name: string, bad: (n: Node | nul
     return undefined;
   }
   const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v)) if (!['approvers', 'webhooks', 'ttl'].includes(k)) bad(node, `${name}: unknown approval field "${k}"`);
+  for (const k of Object.keys(v))
+    if (!['approvers', 'webhooks', 'ttl'].includes(k)) bad(node, `${name}: unknown approval field "${k}"`);
   const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
-  if (v['approvers'] !== undefined && !strings(v['approvers'])) bad(node, `${name}: approval.approvers must be a list of strings`);
-  if (v['webhooks'] !== undefined && !strings(v['webhooks'])) bad(node, `${name}: approval.webhooks must be a list of strings`);
+  if (v['approvers'] !== undefined && !strings(v['approvers']))
+    bad(node, `${name}: approval.approvers must be a list of strings`);
+  if (v['webhooks'] !== undefined && !strings(v['webhooks']))
+    bad(node, `${name}: approval.webhooks must be a list of strings`);
   const ttl = v['ttl'] === undefined ? 900 : seconds(v['ttl']);
-  if (ttl === null || ttl <= 0) bad(node, `${name}: approval.ttl must be a duration such as "15m", "900s" or "1h"`);
-  return { approvers: (v['approvers'] as string[] | undefined) ?? [], webhooks: (v['webhooks'] as string[] | undefined) ?? [], ttlSeconds: ttl ?? 900 };
+  if (ttl === null || ttl <= 0)
+    bad(node, `${name}: approval.ttl must be a duration such as "15m", "900s" or "1h"`);
+  return {
+    approvers: (v['approvers'] as string[] | undefined) ?? [],
+    webhooks: (v['webhooks'] as string[] | undefined) ?? [],
+    ttlSeconds: ttl ?? 900,
+  };
 }
 
-function parseObligations(node: Node, name: string, bad: (n: Node | null | undefined, m: string) => void): Obligations | undefined {
+function parseObligations(
+  node: Node,
+  name: string,
+  bad: (n: Node | null | undefined, m: string) => void,
+): Obligations | undefined {
   const value = node.toJSON() as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     bad(node, `${name}: obligations must be a mapping`);
     return undefined;
   }
   const v = value as Record<string, unknown>;
-  const out: { mask?: string[]; rate?: { limit: number; windowSeconds: number }; sandbox?: string; quarantine?: boolean } = {};
+  const out: {
+    mask?: string[];
+    rate?: { limit: number; windowSeconds: number };
+    sandbox?: string;
+    quarantine?: boolean;
+  } = {};
   for (const k of Object.keys(v)) {
     const x = v[k];
     switch (k) {
       case 'mask':
-        if (!Array.isArray(x) || !x.every((s) => typeof s === 'string') || x.length === 0) bad(node, `${name}: obligations.mask must be a list of field paths`);
-        else out.mask = x as string[];
+        if (!Array.isArray(x) || !x.every((s) => typeof s === 'string') || x.length === 0)
+          bad(node, `${name}: obligations.mask must be a list of field paths`);
+        else out.mask = x;
         break;
       case 'rate': {
         const r = x as Record<string, unknown> | null;
         const window = seconds(r?.['window']);
-        if (r === null || typeof r !== 'object' || !Number.isInteger(r['limit']) || (r['limit'] as number) <= 0 || window === null) {
+        if (
+          r === null ||
+          typeof r !== 'object' ||
+          !Number.isInteger(r['limit']) ||
+          (r['limit'] as number) <= 0 ||
+          window === null
+        ) {
           bad(node, `${name}: obligations.rate needs limit (a positive integer) and window (such as "1m")`);
         } else out.rate = { limit: r['limit'] as number, windowSeconds: window };
         break;
       }
       case 'sandbox':
-        if (typeof x !== 'string' || x.length === 0) bad(node, `${name}: obligations.sandbox must name a sandbox profile`);
+        if (typeof x !== 'string' || x.length === 0)
+          bad(node, `${name}: obligations.sandbox must name a sandbox profile`);
         else out.sandbox = x;
         break;
       case 'quarantine':

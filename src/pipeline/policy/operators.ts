@@ -21,13 +21,29 @@ export type NamedLists = Readonly<Record<string, readonly string[]>>;
 
 /** Every operator a condition may use. */
 export const OPERATORS = [
-  'equals', 'in', 'not_in', 'glob', 'regex', 'cidr', 'gt', 'gte', 'lt', 'lte', 'between',
-  'exists', 'not', 'any', 'all', 'contains', 'severity_at_least',
+  'equals',
+  'in',
+  'not_in',
+  'glob',
+  'regex',
+  'cidr',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'between',
+  'exists',
+  'not',
+  'any',
+  'all',
+  'contains',
+  'severity_at_least',
 ] as const;
 
 type Spec = unknown;
 
-const isPlainObject = (v: Spec): v is Record<string, Spec> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: Spec): v is Record<string, Spec> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function resolveList(spec: Spec, lists: NamedLists, op: string): (string | number | boolean)[] {
   if (typeof spec === 'string' && spec.startsWith('$')) {
@@ -85,7 +101,8 @@ function compileOperator(op: string, arg: Spec, type: DimensionType, lists: Name
   switch (op) {
     case 'equals':
       expectType(type, ['string', 'number', 'boolean', 'severity'], op);
-      if (!['string', 'number', 'boolean'].includes(typeof arg)) throw new ConditionError('"equals" takes a scalar');
+      if (!['string', 'number', 'boolean'].includes(typeof arg))
+        throw new ConditionError('"equals" takes a scalar');
       return (v) => v === arg;
     case 'in':
     case 'not_in': {
@@ -111,7 +128,8 @@ function compileOperator(op: string, arg: Spec, type: DimensionType, lists: Name
       return (v) => {
         if (typeof v !== 'string' || !ipaddr.isValid(v.replace(/^\[|\]$/g, ''))) return false;
         let ip = ipaddr.parse(v.replace(/^\[|\]$/g, ''));
-        if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+        if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress())
+          ip = (ip as ipaddr.IPv6).toIPv4Address();
         return ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
       };
     }
@@ -128,7 +146,8 @@ function compileOperator(op: string, arg: Spec, type: DimensionType, lists: Name
     }
     case 'between': {
       expectType(type, ['number'], op);
-      if (!Array.isArray(arg) || arg.length !== 2) throw new ConditionError('"between" takes [low, high] (inclusive)');
+      if (!Array.isArray(arg) || arg.length !== 2)
+        throw new ConditionError('"between" takes [low, high] (inclusive)');
       const lo = number(arg[0], op);
       const hi = number(arg[1], op);
       if (lo > hi) throw new ConditionError(`"between" low ${lo} is above high ${hi}`);
@@ -161,8 +180,8 @@ function compileOperator(op: string, arg: Spec, type: DimensionType, lists: Name
       expectType(type, ['strings'], op);
       const inner = compileSpec(arg, 'string', lists);
       return op === 'any'
-        ? (v) => Array.isArray(v) && v.some((x) => inner(x))
-        : (v) => Array.isArray(v) && v.length > 0 && v.every((x) => inner(x));
+        ? (v) => Array.isArray(v) && (v as readonly string[]).some((x) => inner(x))
+        : (v) => Array.isArray(v) && v.length > 0 && (v as readonly string[]).every((x) => inner(x));
     }
     default:
       throw new ConditionError(`unknown operator "${op}" (known: ${OPERATORS.join(', ')})`);
@@ -190,18 +209,26 @@ export function compileSpec(spec: Spec, type: DimensionType, lists: NamedLists):
  * The finite set of scalar values a condition holds for, when it is a plain equality (`x`, `[x, y]`,
  * `$list`, `{equals: x}`, `{in: ...}`) on a scalar dimension; otherwise undefined.
  */
-export function equalitySet(spec: Spec, type: DimensionType, lists: NamedLists): ReadonlySet<string | number | boolean> | undefined {
+export function equalitySet(
+  spec: Spec,
+  type: DimensionType,
+  lists: NamedLists,
+): ReadonlySet<string | number | boolean> | undefined {
   if (type === 'strings') return undefined;
   if (isPlainObject(spec)) {
     const keys = Object.keys(spec);
     if (keys.length !== 1) return undefined;
     const arg = spec['equals'];
-    if (keys[0] === 'equals') return typeof arg === 'string' || typeof arg === 'number' || typeof arg === 'boolean' ? new Set([arg]) : undefined;
+    if (keys[0] === 'equals')
+      return typeof arg === 'string' || typeof arg === 'number' || typeof arg === 'boolean'
+        ? new Set([arg])
+        : undefined;
     if (keys[0] === 'in') return new Set(resolveList(spec['in'], lists, 'in'));
     return undefined;
   }
   if (typeof spec === 'string' && spec.startsWith('$')) return new Set(resolveList(spec, lists, 'in'));
   if (Array.isArray(spec)) return new Set(resolveList(spec, lists, 'in'));
-  if (typeof spec === 'string' || typeof spec === 'number' || typeof spec === 'boolean') return new Set([spec]);
+  if (typeof spec === 'string' || typeof spec === 'number' || typeof spec === 'boolean')
+    return new Set([spec]);
   return undefined;
 }

@@ -20,6 +20,10 @@ export interface PolicyInput {
 }
 
 /** Makes the input for one evaluation. */
-export function policyInput(action: Action, findings: readonly Finding[], facts: PolicyFacts = {}): PolicyInput {
+export function policyInput(
+  action: Action,
+  findings: readonly Finding[],
+  facts: PolicyFacts = {},
+): PolicyInput {
   return { action, findings, facts, memo: new Map() };
 }

@@ -5,7 +5,13 @@
  */
 import type { DimensionValue } from './dimensions.js';
 import type { PolicyInput } from './policy-input.js';
-import { EFFECT_STRENGTH, type CompiledRule, type Effect, type EffectIndex, type RuleIndex } from './types.js';
+import {
+  EFFECT_STRENGTH,
+  type CompiledRule,
+  type Effect,
+  type EffectIndex,
+  type RuleIndex,
+} from './types.js';
 
 /** Dimensions worth indexing on, most selective first; any other equality dimension comes after them. */
 const PREFERRED = [
@@ -30,10 +36,14 @@ const rank = (dimension: string) => {
 };
 
 /** The dimension and values a rule can be bucketed by, or null when some alternative has no equality. */
-function indexKey(rule: CompiledRule): { dimension: string; values: Set<DimensionValue>; read: (i: PolicyInput) => DimensionValue } | null {
+function indexKey(
+  rule: CompiledRule,
+): { dimension: string; values: Set<DimensionValue>; read: (i: PolicyInput) => DimensionValue } | null {
   const first = rule.anyOf[0];
   if (first === undefined) return null;
-  const candidates = first.filter((c) => c.oneOf !== undefined).sort((a, b) => rank(a.dimension) - rank(b.dimension));
+  const candidates = first
+    .filter((c) => c.oneOf !== undefined)
+    .sort((a, b) => rank(a.dimension) - rank(b.dimension));
   for (const cand of candidates) {
     const values = new Set<DimensionValue>();
     // INVARIANT: the rule goes only into the buckets of values some alternative requires, so every
@@ -51,10 +61,19 @@ function indexKey(rule: CompiledRule): { dimension: string; values: Set<Dimensio
 
 /** Builds the index for rules already sorted in evaluation order. */
 export function buildRuleIndex(rules: readonly CompiledRule[]): RuleIndex {
-  const effects = (Object.keys(EFFECT_STRENGTH) as Effect[]).sort((a, b) => EFFECT_STRENGTH[b] - EFFECT_STRENGTH[a]);
+  const effects = (Object.keys(EFFECT_STRENGTH) as Effect[]).sort(
+    (a, b) => EFFECT_STRENGTH[b] - EFFECT_STRENGTH[a],
+  );
   return effects.map((effect) => {
     const unindexed: CompiledRule[] = [];
-    const keyed = new Map<string, { dimension: string; read: (i: PolicyInput) => DimensionValue; buckets: Map<DimensionValue, CompiledRule[]> }>();
+    const keyed = new Map<
+      string,
+      {
+        dimension: string;
+        read: (i: PolicyInput) => DimensionValue;
+        buckets: Map<DimensionValue, CompiledRule[]>;
+      }
+    >();
     for (const rule of rules) {
       if (rule.effect !== effect) continue;
       const key = indexKey(rule);
@@ -73,7 +92,10 @@ export function buildRuleIndex(rules: readonly CompiledRule[]): RuleIndex {
         else bucket.push(rule);
       }
     }
-    const index: EffectIndex = { unindexed, keyed: [...keyed.values()].sort((a, b) => rank(a.dimension) - rank(b.dimension)) };
+    const index: EffectIndex = {
+      unindexed,
+      keyed: [...keyed.values()].sort((a, b) => rank(a.dimension) - rank(b.dimension)),
+    };
     return { effect, index };
   });
 }

@@ -17,20 +17,34 @@ export interface ShadowDiff {
   readonly traceId: string;
   readonly kind: ShadowDiffKind;
   readonly live: { readonly decision: Decision; readonly rules: readonly string[]; readonly version: string };
-  readonly candidate: { readonly decision: Decision; readonly rules: readonly string[]; readonly version: string };
+  readonly candidate: {
+    readonly decision: Decision;
+    readonly rules: readonly string[];
+    readonly version: string;
+  };
 }
 
 /** How restrictive each decision is; a candidate lower than live would let more through. */
-const STRICTNESS: Readonly<Record<Decision, number>> = { ALLOW: 0, ALLOW_WITH_OBLIGATIONS: 1, REQUIRE_APPROVAL: 2, DENY: 3 };
+const STRICTNESS: Readonly<Record<Decision, number>> = {
+  ALLOW: 0,
+  ALLOW_WITH_OBLIGATIONS: 1,
+  REQUIRE_APPROVAL: 2,
+  DENY: 3,
+};
 
 /** Compares a live and a candidate decision; null when they agree in decision, rules and obligations. */
-export function compareDecisions(live: PolicyDecision, candidate: PolicyDecision, traceId: string): ShadowDiff | null {
+export function compareDecisions(
+  live: PolicyDecision,
+  candidate: PolicyDecision,
+  traceId: string,
+): ShadowDiff | null {
   let kind: ShadowDiffKind;
   const delta = STRICTNESS[candidate.decision] - STRICTNESS[live.decision];
   if (delta < 0) kind = 'loosened';
   else if (delta > 0) kind = 'tightened';
   else if (live.rules.join('\0') !== candidate.rules.join('\0')) kind = 'rules-changed';
-  else if (JSON.stringify(live.obligations ?? null) !== JSON.stringify(candidate.obligations ?? null)) kind = 'obligations-changed';
+  else if (JSON.stringify(live.obligations ?? null) !== JSON.stringify(candidate.obligations ?? null))
+    kind = 'obligations-changed';
   else return null;
   return {
     traceId,
@@ -61,7 +75,11 @@ export interface ShadowCounts {
 
 /** A counter of shadow comparisons: feed it every result (null when they agreed). */
 export function createShadowCounter(): { record(diff: ShadowDiff | null): void; counts(): ShadowCounts } {
-  const counts: ShadowCounts = { evaluated: 0, differed: 0, byKind: { loosened: 0, tightened: 0, 'rules-changed': 0, 'obligations-changed': 0 } };
+  const counts: ShadowCounts = {
+    evaluated: 0,
+    differed: 0,
+    byKind: { loosened: 0, tightened: 0, 'rules-changed': 0, 'obligations-changed': 0 },
+  };
   return {
     record(diff) {
       counts.evaluated++;

@@ -7,7 +7,12 @@ import type { PolicyInput } from './policy-input.js';
 export type Effect = 'allow' | 'deny' | 'require_approval' | 'allow_with_obligations';
 
 /** Effects from weakest to strongest, in combining order: a stronger matching effect decides. */
-export const EFFECT_STRENGTH: Readonly<Record<Effect, number>> = { allow: 0, allow_with_obligations: 1, require_approval: 2, deny: 3 };
+export const EFFECT_STRENGTH: Readonly<Record<Effect, number>> = {
+  allow: 0,
+  allow_with_obligations: 1,
+  require_approval: 2,
+  deny: 3,
+};
 
 /** What a policy decides. */
 export type Decision = 'ALLOW' | 'DENY' | 'REQUIRE_APPROVAL' | 'ALLOW_WITH_OBLIGATIONS';
@@ -97,7 +102,12 @@ export type RuleIndex = ReadonlyArray<{ readonly effect: Effect; readonly index:
 /** What policy decided, and which rules decided it. */
 export interface PolicyDecision {
   readonly decision: Decision;
-  readonly code: 'POLICY_ALLOW' | 'POLICY_DENY' | 'POLICY_DEFAULT_DENY' | 'POLICY_REQUIRE_APPROVAL' | 'POLICY_ALLOW_WITH_OBLIGATIONS';
+  readonly code:
+    | 'POLICY_ALLOW'
+    | 'POLICY_DENY'
+    | 'POLICY_DEFAULT_DENY'
+    | 'POLICY_REQUIRE_APPROVAL'
+    | 'POLICY_ALLOW_WITH_OBLIGATIONS';
   /** The ids of the rules that made the decision (the deciding effect's matches), in priority order. */
   readonly rules: readonly string[];
   readonly approval?: ApprovalSettings;

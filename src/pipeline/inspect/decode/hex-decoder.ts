@@ -2,7 +2,8 @@
 import type { Decoder, DecodedPart } from './decoder.js';
 import { bytesAsText } from './printable.js';
 
-const RUN = /(?:0x)?((?:[0-9a-fA-F]{2}){8,})/g;
+// PERF: starts only where a hex run begins (not inside a word), so prose is one cheap check per character.
+const RUN = /(?<![0-9A-Za-z])(?:0x)?((?:[0-9a-fA-F]{2}){8,})/g;
 const MAX_RUNS = 8;
 
 /** Decodes hex runs that yield readable UTF-8 text (hashes and ids decode to binary and are skipped). */

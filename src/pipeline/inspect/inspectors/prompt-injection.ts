@@ -34,6 +34,10 @@ const CONTENT_KEY =
 
 type Hit = [string, Severity, number];
 
+/** Program text: imports, includes, requires, definitions, shell or PowerShell invocations. */
+const PROGRAM =
+  /(?:^|\n)\s{0,8}(?:import\s+[\w.]|from\s+[\w.]{1,60}\s+import\b|#include\s*<|(?:const|let|var)\s+\w{1,40}\s*=\s*require\(|def\s+\w{1,60}\s*\(|function\s+\w{1,60}\s*\(|using\s+System\b|package\s+main\b|#!\/)/;
+
 /** Instructions that are injection wherever they appear, even in the user's own prompt. */
 function direct(text: string): Hit | null {
   const override = OVERRIDE.exec(text);
@@ -66,10 +70,13 @@ const SENTENCE_THRESHOLD = 3;
  * general-knowledge question with nothing personal in it, an output literal, and an object that names a genre,
  * language or topic frame.
  */
-function sentenceScore(s: string): number {
+function sentenceScore(s: string, outputWords: boolean): number {
   let score = 0;
-  if (OUTPUT_DIRECTIVE.test(s)) score += 3;
-  if (OUTPUT_COERCION.test(s)) score += 2;
+  // PERF: the output checks run per sentence only when the whole text has an output word at all.
+  if (outputWords) {
+    if (OUTPUT_DIRECTIVE.test(s)) score += 3;
+    if (OUTPUT_COERCION.test(s)) score += 2;
+  }
   const task = TASK_VERB.test(s) || POLITE_TASK.test(s);
   if (task) score += 2;
   else if (GENERAL_QUESTION.test(s) && !PERSONAL.test(s)) score += 3;
@@ -78,29 +85,52 @@ function sentenceScore(s: string): number {
   return score;
 }
 
+/** Sentence ends (a line break, `.` `!` `?` before a space, a capital or the end) and glued capitals. */
+const BOUNDARY = /\n|[.!?](?=\s|[A-Z]|$)|[a-z](?=[A-Z])/g;
+const OUTPUT_WORD = /\b(?:your|reply|respond|answer|print|say|output|return|write|type|do not|don't|never)\b/i;
+
 /**
  * An instruction embedded in content written by someone else: a sentence that sets the reader a task, with
- * other content around it (a message that is only a request is a request, not an injection).
+ * other content around it (a message that is only a request is a request, not an injection). Up to two
+ * capitals glued to a lower-case letter (`accountWrite a poem`) also start a candidate sentence, since
+ * injected text is often spliced into a word (`MySQL` just makes a harmless extra candidate).
  */
 function embeddedTask(text: string): Hit | null {
-  const n = Math.min(text.length, SCAN_WINDOW);
+  const window = text.length > SCAN_WINDOW ? text.slice(0, SCAN_WINDOW) : text;
+  const outputWords = OUTPUT_WORD.test(window);
   let start = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i === n ? '\n' : text[i];
-    const end = c === '\n' || ((c === '.' || c === '!' || c === '?') && (i + 1 >= n || /\s/.test(text[i + 1] ?? '')));
-    if (!end) continue;
-    const raw = text.slice(start, i + (c === '\n' ? 0 : 1));
-    const sentenceStart = start;
+  let glue1 = -1;
+  let glue2 = -1;
+  const re = new RegExp(BOUNDARY.source, 'g');
+  for (let m = re.exec(window); ; m = re.exec(window)) {
+    const i = m === null ? window.length : m.index;
+    if (m !== null && m[0].length === 1 && m[0] >= 'a' && m[0] <= 'z') {
+      if (glue1 === -1) glue1 = i + 1;
+      else if (glue2 === -1) glue2 = i + 1;
+      continue;
+    }
+    const stop = m === null || m[0] === '\n' ? i : i + 1;
+    for (const from of [start, glue1, glue2]) {
+      if (from === -1) continue;
+      const hit = scoreSpan(text, from, stop, outputWords);
+      if (hit !== null) return hit;
+    }
+    if (m === null) return null;
     start = i + 1;
-    const s = raw.trim();
-    if (s.length < 12 || s.length > MAX_SENTENCE) continue;
-    // The rest of the leaf must be real content for the sentence to be out of place in it.
-    if (text.length - s.length < 80) continue;
-    const score = sentenceScore(s);
-    if (score >= SENTENCE_THRESHOLD)
-      return ['indirect-instruction', score >= 4 ? 'high' : 'medium', sentenceStart];
+    glue1 = -1;
+    glue2 = -1;
   }
-  return null;
+}
+
+function scoreSpan(text: string, from: number, stop: number, outputWords: boolean): Hit | null {
+  const len = stop - from;
+  if (len < 12 || len > MAX_SENTENCE + 40) return null;
+  const s = text.slice(from, stop).trim();
+  if (s.length < 12 || s.length > MAX_SENTENCE) return null;
+  // The rest of the leaf must be real content for the sentence to be out of place in it.
+  if (text.length - s.length < 80) return null;
+  const score = sentenceScore(s, outputWords);
+  return score >= SENTENCE_THRESHOLD ? ['indirect-instruction', score >= 4 ? 'high' : 'medium', from] : null;
 }
 
 /** A finding kind and severity when the text carries an instruction; content leaves get the indirect checks. */
@@ -112,6 +142,12 @@ function classify(text: string, content: boolean): Hit | null {
   const code = MALICIOUS_CODE.exec(text) ?? (fenced ? RISKY_IMPORT.exec(text) : null);
   if (code !== null && (CODE_INVITATION.test(text) || CODE_ADOPTION.test(text) || fenced))
     return ['indirect-code', 'high', code.index];
+  // Any fenced program handed to the reader with a request to adopt it, whatever its modules.
+  if (fenced) {
+    const program = PROGRAM.exec(text);
+    if (program !== null && (CODE_INVITATION.test(text) || CODE_ADOPTION.test(text)))
+      return ['indirect-code', 'medium', program.index];
+  }
   const coerced = OUTPUT_COERCION.exec(text);
   if (coerced !== null && OUTPUT_DIRECTIVE.test(text)) return ['output-coercion', 'high', coerced.index];
   return embeddedTask(text);
@@ -136,8 +172,12 @@ export const promptInjectionInspector: Inspector = {
       const text = leaf.value;
       if (text.length < 12 || (leaf.source !== 'arguments' && leaf.source !== 'body' && !isKeyLeaf(leaf)))
         continue;
-      if (isSqlLeaf(leaf, input.action) || isShellLeaf(leaf, input.action)) continue;
-      const hit = classify(text, !isKeyLeaf(leaf) && isContent(leaf));
+      const content = !isKeyLeaf(leaf) && isContent(leaf);
+      // Statements and command lines are other inspectors' business; prose that merely starts with "Explain"
+      // or "Show" under a content key is still prose.
+      if (isShellLeaf(leaf, input.action) || (!(content && CONTENT_KEY.test(leaf.key)) && isSqlLeaf(leaf, input.action)))
+        continue;
+      const hit = classify(text, content);
       if (hit !== null)
         out.push(
           makeFinding({ id: ID }, hit[0], hit[1], leaf.path, excerpt(text, Math.max(0, hit[2] - 10)), tags),

@@ -339,6 +339,15 @@ const BREAKOUT_KEYWORDS = new Set([
 
 const SQLISH =
   /['"`;#]|--|\/\*|\b(?:union|select|or|and|xor|sleep|benchmark|waitfor|having|order|group|exec|execute|declare|insert|drop|pg_sleep)\b|\|\||&&/i;
+
+/**
+ * PERF: a value (not a statement) is lexed only when it holds a shape every scored feature needs: a quote or
+ * comment next to SQL, a boolean operator before an operand or comparison, a stacked statement, a SQL
+ * keyword that has no business in data, a timing or probe call, or a system variable. Prose with an
+ * apostrophe, a semicolon or the word "and" passes this gate without lexing.
+ */
+const VALUE_GATE =
+  /['"`)]\s{0,8}(?:or|and|xor|union|select|having|order|group|limit|procedure|into|waitfor|like|rlike|regexp|is|in|div|\|\||&&|;|--|#|\/\*|\)|=|<|>|\+|\|)|\b(?:or|and|xor|\|\||&&)\s{0,8}(?:[(\d'"@!-]|not\b|true\b|false\b|null\b|[\w.]{1,40}\s{0,4}(?:[=<>!]|like\b|rlike\b|regexp\b|is\b|in\b|between\b|sounds\b))|(?:\|\||&&)|;\s{0,8}(?:select|insert|update|delete|drop|create|alter|exec|execute|declare|shutdown|truncate|waitfor|grant|if|begin|union|set|use|call|handler)\b|\b(?:union|select|waitfor|having|exec|execute|declare|insert|drop|shutdown|truncate|procedure)\b|\b[a-z_.]{2,40}\(|--|\/\*|#|@@?[a-z]|\b0x[0-9a-f]{4}|\border\s+by\b|\bgroup\s+by\b|\binformation_schema\b/i;
 const NOSQL =
   /(?:\[\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|in|exists|or|and|not|expr|eq)\s*\]|"\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|exists|expr|function|accumulator)"\s*:|\$where\b|\bthis\.\w{1,64}\s*(?:==|!=)|;\s*return\s+(?:true|1)\b|\bdb\.\w{1,64}\.\w{1,64}\s*\()/i;
 const NOSQL_KEYS = new Set(['$where', '$function', '$accumulator', '$expr']);
@@ -354,7 +363,7 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
   if (NOSQL.test(value)) add(s, 'nosql-operator', 3);
   if (SQLISH.test(value)) {
     if (isSqlLeaf(leaf, input.action)) scoreStatement(value, s);
-    else scoreValue(value, s);
+    else if (VALUE_GATE.test(value)) scoreValue(value, s);
   }
   if (s.score >= THRESHOLD && s.kind !== '') {
     const severity: Severity =

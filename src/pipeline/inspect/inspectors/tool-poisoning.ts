@@ -11,19 +11,10 @@ import { TAGS } from '../tags.js';
 const ID = 'tool-poisoning';
 const tags = TAGS[ID];
 
-/** Trust-on-first-use pins of tool definitions; injected (memory or shared store), never module state. */
-export interface ToolPinStore {
-  /** Records `hash` for `key` if none is pinned yet and returns the pinned hash. */
-  pin(key: string, hash: string): string;
-}
+export type { ToolPinStore } from '../inspector.js';
 
-/** Optional settings this inspector reads in addition to InspectorConfig. */
-export interface ToolPinConfig {
-  /** Pinned definition hashes by `<server>/<tool>`, from configuration. */
-  readonly pinnedToolHashes?: Readonly<Record<string, string>>;
-  /** Trust-on-first-use store for servers not pinned in configuration. */
-  readonly toolPinStore?: ToolPinStore;
-}
+/** The pin settings this inspector reads (now documented optional fields of InspectorConfig). */
+export type ToolPinConfig = Pick<InspectorConfig, 'pinnedToolHashes' | 'toolPinStore'>;
 
 /** Phrases typical of poisoned descriptions: secrecy, side effects on other tools, reading local secrets. */
 const HIDDEN_INSTRUCTION =
@@ -75,7 +66,7 @@ export const toolPoisoningInspector: Inspector = {
     const tools = findTools(action.arguments) ?? findTools(payload);
     if (tools === null) return out;
     const source = findTools(action.arguments) !== null ? '$.action.arguments' : '$.payload';
-    const pins = input.config as InspectorConfig & ToolPinConfig;
+    const pins = input.config;
     const server = resource.host === '' ? 'unknown' : `${resource.host}${resource.path}`;
     tools.forEach((tool, i) => {
       if (!isJsonObject(tool)) return;

@@ -52,7 +52,7 @@ export const EXFIL_DESTINATION =
 
 /** Imports of network, process and capture modules: the body of code that spies, exfiltrates or destroys. */
 export const RISKY_IMPORT =
-  /\b(?:import|from)\s{1,4}(?:requests|httpx|aiohttp|socket|smtplib|aiosmtplib|secure_smtplib|ftplib|paramiko|subprocess|shutil|psutil|ctypes|winreg|pynput|keyboard|scapy|urllib|http\.cookiejar|browser_cookie3?|pyautogui|mss|cryptography|os)\b/;
+  /\b(?:import|from)\s{1,4}(?:requests|httpx|aiohttp|socket|smtplib|aiosmtplib|secure_smtplib|ftplib|paramiko|subprocess|shutil|psutil|ctypes|winreg|pynput|keyboard|scapy|urllib|http\.cookiejar|browser_cookie3?|pyautogui|mss|cryptography|os|sys|pyshark|dpkt|pcapy|netifaces|iptc|nmap|win32api|win32con|win32com|pywinauto|threading|multiprocessing|signal|glob|pathlib|zipfile|tarfile)\b/;
 
 /** Text that asks for code to be merged into the reader's own work. */
 export const CODE_ADOPTION =
@@ -60,7 +60,7 @@ export const CODE_ADOPTION =
 
 /** Verbs that set a reader a content task (write, explain, analyse...) rather than a business action. */
 export const TASK_VERB =
-  /^(?:please\s+|kindly\s+|also\s+|now\s+|additionally,?\s+|next,?\s+|then,?\s+|finally,?\s+)?(?:write|draft|compose|create|generate|develop|produce|craft|explain|describe|summari[sz]e|outline|translate|analy[sz]e|classify|categori[sz]e|identify|evaluate|assess|compare|contrast|calculate|compute|solve|predict|forecast|recommend|suggest|list|provide|give|tell|show|teach|define|break down|elaborate|discuss|brainstorm|design|propose|estimate|determine|rate|rank|rewrite|rephrase|paraphrase|proofread|debug|implement|name|extract|research|investigate|look up|automate|detect|interpret|simulate|convert|render|replace|remove|jumble|scramble|reverse|encode|decode|spell|count|respond|reply|answer|act|pretend|imagine|engage|chat|converse|tell me|help me)\b/i;
+  /^(?:please\s+|kindly\s+|also\s+|now\s+|additionally,?\s+|next,?\s+|then,?\s+|finally,?\s+)?(?:write|draft|compose|create|generate|develop|produce|craft|explain|describe|summari[sz]e|outline|translate|analy[sz]e|classify|categori[sz]e|identify|evaluate|assess|compare|contrast|calculate|compute|solve|predict|forecast|recommend|suggest|list|provide|give|tell|show|teach|define|break down|elaborate|discuss|brainstorm|design|propose|estimate|determine|rate|rank|rewrite|rephrase|paraphrase|proofread|debug|implement|name|extract|research|investigate|look up|automate|detect|interpret|simulate|convert|render|replace|remove|substitute|swap|shift|mirror|rearrange|group|introduce|misspell|jumble|scramble|reverse|encode|decode|spell|count|respond|reply|answer|act|pretend|imagine|engage|chat|converse|tell me|help me)\b/i;
 
 /** `can you explain ...`, `could you write ...`: a polite form of the same task. */
 export const POLITE_TASK =
@@ -68,11 +68,11 @@ export const POLITE_TASK =
 
 /** A general-knowledge question: wh-word first, no mention of the writer's or recipient's own affairs. */
 export const GENERAL_QUESTION =
-  /^(?:what(?:'s| is| are| was| were| does| do| did)|who (?:is|was|are|were|wrote|invented|discovered|painted|founded|won)|which (?:is|are|was)|how (?:does|do|did|can|could|would|should|many|much|far|long|old)|why (?:is|are|do|does|did)|when (?:did|was|were|is)|where (?:is|are|was|were|did|do|does))\b[^?]{3,160}\?$/i;
+  /^(?:what(?:'s| is| are| was| were| does| do| did)|who (?:is|was|are|were|wrote|invented|discovered|painted|founded|won)|which (?:is|are|was)|how (?:does|do|did|can|could|would|should|many|much|far|long|old)|how (?:do|can|should|would) (?:i|one|you) |why (?:is|are|do|does|did)|when (?:did|was|were|is)|where (?:is|are|was|were|did|do|does))\b[^?]{3,160}\?$/i;
 
 /** Personal or transactional words that mark a question as part of the correspondence itself. */
 export const PERSONAL =
-  /\b(?:i|i'm|i've|me|my|mine|we|we're|our|ours|us|your|yours|you've|you're|invoice|order|payment|account|meeting|call|schedule|delivery|shipment|refund|ticket|attached|attachment|deadline|contract|quote|subscription|receipt|balance|amount|statement|card)\b/i;
+  /\b(?:i'm|i've|me|my|mine|we|we're|our|ours|us|your|yours|you've|you're|invoice|order|payment|account|meeting|call|schedule|delivery|shipment|refund|ticket|attached|attachment|deadline|contract|quote|subscription|receipt|balance|amount|statement|card)\b/i;
 
 /** Markers of a content task: a genre to produce, a language, a topic frame, a quoted item. */
 export const TASK_OBJECT =
