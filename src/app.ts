@@ -25,7 +25,9 @@ import type { Signer } from './keys/signer.js';
 import type { PipelineDeps, QuarantineSignals } from './pipeline/deps.js';
 import { SEVERITY_ORDER, type Severity } from './pipeline/model/finding.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
-import { inspectAction } from './pipeline/inspect/registry.js';
+import { DEFAULT_INSPECTORS, inspectAction } from './pipeline/inspect/registry.js';
+import { watchPolicyFolder } from './policy-watcher.js';
+import type { ShadowDiff } from './pipeline/policy/shadow.js';
 import type { Role } from './pipeline/model/raw-request.js';
 import { loadPolicyFolder } from './pipeline/policy/load.js';
 import type { PolicySet } from './pipeline/policy/types.js';
@@ -112,7 +114,21 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
   const logger =
     opts.logger ?? pino({ level: config.logLevel, base: { service: 'writ' } }, pino.destination(2));
   // An invalid policy stops startup here, with file:line and reason (PolicyLoadError).
-  const policySet = loadPolicyFolder(config.policyDir);
+  // Rules may name only inspectors that exist: `signals.prompt-injecton` is a load error, not a silent no-match.
+  const knownInspectors = new Set(DEFAULT_INSPECTORS.map((i) => i.id));
+  const policySet = loadPolicyFolder(config.policyDir, { knownInspectors });
+  // Hot reload: a new valid set is swapped in atomically between decisions; an invalid one is reported and ignored.
+  const policyWatcher = watchPolicyFolder(config.policyDir, {
+    initial: policySet,
+    knownInspectors,
+    onReload: (next, prev) =>
+      logger.info({ from: prev.version, to: next.version, rules: next.rules.length }, 'policy reloaded'),
+    onError: (err) =>
+      logger.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        'policy reload failed; keeping the last good set',
+      ),
+  });
   logger.info(
     { policyDir: config.policyDir, version: policySet.version, rules: policySet.rules.length },
     'policy loaded',
@@ -199,8 +215,37 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
   const configuredTargets = config.approvalWebhooks.map(parseWebhookTarget);
   const approvalsCreated = metrics.counter('writ_approvals_created_total', 'pending approvals created');
   const quarantines = metrics.counter('writ_quarantines_total', 'sessions or subjects quarantined');
+  // Shadow mode: a candidate folder, watched like the live one, decides beside it and never enforces.
+  const shadowDiffs = metrics.counter(
+    'writ_shadow_differences_total',
+    'decisions where the shadow policy differs, by kind',
+  );
+  const shadowWatcher =
+    config.shadowPolicyDir === ''
+      ? undefined
+      : watchPolicyFolder(config.shadowPolicyDir, {
+          initial: loadPolicyFolder(config.shadowPolicyDir, { knownInspectors }),
+          knownInspectors,
+          onError: (err) =>
+            logger.error(
+              { err: err instanceof Error ? err.message : String(err) },
+              'shadow policy reload failed',
+            ),
+        });
   const deps: PipelineDeps = {
-    policy: () => policySet,
+    policy: () => policyWatcher.current(),
+    ...(shadowWatcher === undefined
+      ? {}
+      : {
+          shadow: {
+            policy: () => shadowWatcher.current(),
+            record: (diff: ShadowDiff | null) => {
+              if (diff === null) return;
+              shadowDiffs.inc({ kind: diff.kind });
+              logger.warn({ shadow: diff }, 'shadow policy differs');
+            },
+          },
+        }),
     inspect: (action, headers, cfg) => inspectAction(action, headers, cfg).findings,
     signer,
     keys: keyRing,
@@ -316,6 +361,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     await transport?.shutdown(0);
     await extproc?.shutdown(0);
     await new Promise<void>((resolve) => (admin === undefined ? resolve() : admin.close(() => resolve())));
+    policyWatcher.close();
     webhooks.close();
     await store.close();
     audit.close();
@@ -326,7 +372,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
   return {
     ports,
     pipeline,
-    policy: () => policySet,
+    policy: () => policyWatcher.current(),
     signer,
     keyRing,
     audit,
@@ -336,6 +382,8 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     metrics,
     webhooks,
     async close() {
+      policyWatcher.close();
+      shadowWatcher?.close();
       keyRing.stop();
       await transport?.shutdown(2000);
       await extproc?.shutdown(2000);

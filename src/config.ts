@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseSpiffeId } from './pipeline/normalize/spiffe-id.js';
 
 /** The installed package's root (holds the embedded default policies/). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,9 +34,19 @@ export interface ServerConfig {
   /** Seconds each short-lived signing key signs; 0 (local only): the root key signs tokens itself. */
   readonly keyRotationS: number;
   readonly trustAgentHeaders: boolean;
+  /** Trust domains whose SPIFFE IDs are accepted (docs/identity.md); any other is ERR_IDENTITY_UNTRUSTED_DOMAIN. */
+  readonly trustDomains: readonly string[];
+  /** SPIFFE ID of the adjacent proxy whose XFCC element names the caller; empty: XFCC is ignored. */
+  readonly xfccTrustedProxy: string;
+  /** YAML list of JWT issuers; empty: no JWT, delegation chain or JWT session is accepted. */
+  readonly jwtIssuersFile: string;
+  /** JSON file of API key hashes; empty: no API key is accepted. */
+  readonly apiKeysFile: string;
   readonly signingKeyFile: string;
   readonly auditFile: string;
   readonly logLevel: string;
+  /** A candidate policy folder evaluated in shadow mode ('' = off). */
+  readonly shadowPolicyDir: string;
   /** Redis for shared state across replicas; null keeps state in this process's memory. */
   readonly redisUrl: string | null;
   readonly redisPrefix: string;
@@ -90,7 +101,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'inbound-port',
     env: 'WRIT_INBOUND_PORT',
     doc: 'inbound role gRPC port (0 disables)',
-    fallback: '0',
+    fallback: '9193',
   },
   {
     flag: 'admin-port',
@@ -184,6 +195,30 @@ export const SETTINGS: readonly Setting[] = [
     fallback: 'false',
   },
   {
+    flag: 'trust-domains',
+    env: 'WRIT_TRUST_DOMAINS',
+    doc: 'comma-separated SPIFFE trust domains whose workloads are accepted',
+    fallback: 'cluster.local',
+  },
+  {
+    flag: 'xfcc-trusted-proxy',
+    env: 'WRIT_XFCC_TRUSTED_PROXY',
+    doc: 'SPIFFE ID of the proxy whose x-forwarded-client-cert element is trusted (empty: XFCC ignored)',
+    fallback: '',
+  },
+  {
+    flag: 'jwt-issuers-file',
+    env: 'WRIT_JWT_ISSUERS_FILE',
+    doc: 'YAML list of JWT issuers {issuer, audience, jwks_uri | discovery, algorithms} (empty: none)',
+    fallback: '',
+  },
+  {
+    flag: 'api-keys-file',
+    env: 'WRIT_API_KEYS_FILE',
+    doc: 'JSON file of API key SHA-256 hashes, re-read every second (empty: none)',
+    fallback: '',
+  },
+  {
     flag: 'signing-key',
     env: 'WRIT_SIGNING_KEY_FILE',
     doc: 'Ed25519 PKCS#8 PEM key (generated if absent)',
@@ -196,6 +231,12 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '<home>/audit/audit.jsonl',
   },
   { flag: 'log-level', env: 'WRIT_LOG_LEVEL', doc: 'pino log level', fallback: 'info' },
+  {
+    flag: 'shadow-policy-dir',
+    env: 'WRIT_SHADOW_POLICY_DIR',
+    doc: 'candidate policy folder evaluated beside the live one, never enforced',
+    fallback: '(off)',
+  },
   {
     flag: 'redis-url',
     env: 'WRIT_REDIS_URL',
@@ -216,9 +257,24 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '',
   },
   { flag: 'oidc-issuer', env: 'WRIT_OIDC_ISSUER', doc: 'OIDC issuer of approver tokens', fallback: '' },
-  { flag: 'oidc-audience', env: 'WRIT_OIDC_AUDIENCE', doc: 'audience approver tokens must name', fallback: '' },
-  { flag: 'oidc-jwks-url', env: 'WRIT_OIDC_JWKS_URL', doc: 'JWKS URL of the approver token issuer', fallback: '' },
-  { flag: 'oidc-role-claim', env: 'WRIT_OIDC_ROLE_CLAIM', doc: 'claim holding approver roles', fallback: 'roles' },
+  {
+    flag: 'oidc-audience',
+    env: 'WRIT_OIDC_AUDIENCE',
+    doc: 'audience approver tokens must name',
+    fallback: '',
+  },
+  {
+    flag: 'oidc-jwks-url',
+    env: 'WRIT_OIDC_JWKS_URL',
+    doc: 'JWKS URL of the approver token issuer',
+    fallback: '',
+  },
+  {
+    flag: 'oidc-role-claim',
+    env: 'WRIT_OIDC_ROLE_CLAIM',
+    doc: 'claim holding approver roles',
+    fallback: 'roles',
+  },
   {
     flag: 'oidc-approver-role',
     env: 'WRIT_OIDC_APPROVER_ROLE',
@@ -237,7 +293,12 @@ export const SETTINGS: readonly Setting[] = [
     doc: 'HMAC secret for webhook signatures (generated if absent)',
     fallback: '<home>/keys/webhook-secret',
   },
-  { flag: 'console-url', env: 'WRIT_CONSOLE_URL', doc: 'approval console URL linked from webhooks', fallback: '' },
+  {
+    flag: 'console-url',
+    env: 'WRIT_CONSOLE_URL',
+    doc: 'approval console URL linked from webhooks',
+    fallback: '',
+  },
   {
     flag: 'quarantine-on',
     env: 'WRIT_QUARANTINE_ON',
@@ -262,6 +323,20 @@ function boolean(name: string, text: string): boolean {
   if (text === 'true' || text === '1') return true;
   if (text === 'false' || text === '0') return false;
   throw new ConfigError(`${name} must be true or false, got "${text}"`);
+}
+
+function trustDomains(text: string): string[] {
+  const list = text.split(',').map((d) => d.trim());
+  // The same grammar parseSpiffeId admits, so a configured domain can actually match.
+  if (list.length === 0 || list.some((d) => !/^[a-z0-9._-]+$/.test(d)))
+    throw new ConfigError(`--trust-domains must be comma-separated lowercase trust domains, got "${text}"`);
+  return list;
+}
+
+function spiffeIdOrEmpty(name: string, text: string): string {
+  if (text !== '' && parseSpiffeId(text) === null)
+    throw new ConfigError(`${name} must be a SPIFFE ID (spiffe://td/path), got "${text}"`);
+  return text;
 }
 
 function replicaId(text: string): string {
@@ -303,7 +378,8 @@ function signerSettings(
   return { signer, awsKmsKeyId, gcpKmsKey, keyRotationS };
 }
 
-const nonEmpty = (s: string | undefined): string | null => (s === undefined || s.trim() === '' ? null : s.trim());
+const nonEmpty = (s: string | undefined): string | null =>
+  s === undefined || s.trim() === '' ? null : s.trim();
 const map = <T, U>(v: T | null, f: (t: T) => U): U | null => (v === null ? null : f(v));
 const list = (s: string | undefined): string[] =>
   (s ?? '')
@@ -328,6 +404,11 @@ function oidcConfig(get: (flag: string) => string | undefined): ServerConfig['oi
   };
 }
 
+/** An absolute path, or empty when the setting is unset or empty. */
+function optionalPath(text: string | undefined): string {
+  return text === undefined || text === '' ? '' : resolve(text);
+}
+
 /** Resolves the configuration from parsed flags and an environment. */
 export function resolveConfig(
   flags: Readonly<Record<string, string | undefined>>,
@@ -347,7 +428,7 @@ export function resolveConfig(
     listenHost: get('host') ?? '127.0.0.1',
     checkPort: port('check-port', 9191),
     verifyPort: port('verify-port', 9192),
-    inboundPort: port('inbound-port', 0),
+    inboundPort: port('inbound-port', 9193),
     adminPort: port('admin-port', 9190),
     maxBodyBytes: integer('--max-body-bytes', get('max-body-bytes') ?? '1048576', 0, 64 * 1024 * 1024),
     tokenTtlSeconds: integer('--token-ttl', get('token-ttl') ?? '60', 1, 3600),
@@ -371,9 +452,14 @@ export function resolveConfig(
       get('key-rotation'),
     ),
     trustAgentHeaders: boolean('--trust-agent-headers', get('trust-agent-headers') ?? 'false'),
+    trustDomains: trustDomains(get('trust-domains') ?? 'cluster.local'),
+    xfccTrustedProxy: spiffeIdOrEmpty('--xfcc-trusted-proxy', get('xfcc-trusted-proxy') ?? ''),
+    jwtIssuersFile: optionalPath(get('jwt-issuers-file')),
+    apiKeysFile: optionalPath(get('api-keys-file')),
     signingKeyFile: resolve(get('signing-key') ?? join(home, 'keys', 'signing-key.pem')),
     auditFile: resolve(get('audit-file') ?? join(home, 'audit', 'audit.jsonl')),
     logLevel: get('log-level') ?? 'info',
+    shadowPolicyDir: get('shadow-policy-dir') === undefined ? '' : resolve(get('shadow-policy-dir') ?? ''),
     redisUrl: nonEmpty(get('redis-url')),
     redisPrefix: get('redis-prefix') ?? '{writ}:',
     extprocPort: port('extproc-port', 9194),

@@ -6,6 +6,7 @@ import { ConfigError, resolveConfig, SETTINGS } from '../config.js';
 import { runAuditVerify } from './audit-verify.js';
 import { runDemo } from './demo.js';
 import { runInspect } from './inspect.js';
+import { runPolicyCommand } from './policy-command.js';
 import { inspectorConfigFrom } from '../pipeline/deps.js';
 import { loadPolicyFolder, PolicyLoadError } from '../pipeline/policy/load.js';
 
@@ -15,6 +16,10 @@ const USAGE = `usage:
                                     send the seed scenarios over gRPC and print each decision trace
   writ audit verify FILE            check a hash-chained audit log; names the first bad record
   writ inspect [--policy-dir DIR]   JSON lines in (tool calls), findings out, without a server
+  writ policy validate DIR          load and check a policy folder (file:line:column on error)
+  writ policy test DIR              run the YAML test cases in DIR/tests (non-zero exit on failure)
+  writ policy explain --request FILE|- [--policy DIR] [--at ISO] [--json]
+  writ policy explain --trace-id ID --audit FILE [--policy DIR] [--json]
 
 serve flags (environment variable in brackets):
 ${SETTINGS.map((s) => `  --${s.flag.padEnd(20)} [${s.env}] ${s.doc} (default ${s.fallback})`).join('\n')}
@@ -63,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       );
       return mismatches === 0 ? 0 : 1;
     }
+    case 'policy':
+      return runPolicyCommand(rest, process.stdout, process.stderr);
     case 'inspect': {
       const { values } = parseArgs({ args: rest, options: { 'policy-dir': { type: 'string' } } });
       const config = resolveConfig(

@@ -10,11 +10,13 @@ import { inspectorConfigFrom, type PipelineDeps } from './deps.js';
 import { approvalDetails, gateApproval } from './enforce/approval-gate.js';
 import { enforceRateCaps, quarantineKey, quarantineSignal } from './enforce/obligations.js';
 import { WritError } from './errors.js';
+import { resolveIdentity } from './identity-stage.js';
 import { INSPECTOR_FAILED } from './inspect/run-inspectors.js';
 import type { RawRequest } from './model/raw-request.js';
 import { normalizeRequest } from './normalize/index.js';
 import { makeOutcome, type Outcome } from './outcome.js';
 import { evaluatePolicy } from './policy/evaluate.js';
+import { shadowEvaluate } from './policy/shadow.js';
 import { obligationsToJson, type Obligations } from './policy/types.js';
 
 /** Header that carries the execution token upstream. */
@@ -38,13 +40,31 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const inspectorConfig = inspectorConfigFrom(set);
-  const action = deepFreeze(
-    normalizeRequest(raw, {
-      internalDomains: inspectorConfig.internalDomains,
-      productionDatabases: inspectorConfig.productionDatabases,
-      trustAgentHeaders: deps.settings.trustAgentHeaders,
-    }),
-  );
+  const normalized = normalizeRequest(raw, {
+    internalDomains: inspectorConfig.internalDomains,
+    productionDatabases: inspectorConfig.productionDatabases,
+    trustAgentHeaders: deps.settings.trustAgentHeaders,
+  });
+  // The agent's own credentials and delegation chain (src/pipeline/identity-stage.ts); denials come before policy.
+  const identity = await resolveIdentity(deps.identity, raw, normalized, {
+    nowMs: deps.now(),
+    trustAgentHeaders: deps.settings.trustAgentHeaders,
+    strictBearer: false,
+  });
+  const action = deepFreeze(identity.ok ? identity.action : normalized);
+  if (!identity.ok) {
+    return makeOutcome({
+      raw,
+      role: raw.role,
+      traceId,
+      action,
+      policyVersion: set.version,
+      decision: 'DENY',
+      code: identity.code,
+      message: identity.message,
+      removeHeaders: WRIT_UPSTREAM_HEADERS,
+    });
+  }
   const subject = action.subject.spiffeId ?? 'anonymous';
   const sessionId = action.context.sessionId;
   // One store read per decision, before any inspection work: a quarantined caller gets nothing further.
@@ -94,6 +114,9 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
     });
   }
   const policy = evaluatePolicy(set, action, findings);
+  // Shadow mode: the candidate set decides too, and only the difference is kept (it never enforces).
+  if (deps.shadow !== undefined)
+    deps.shadow.record(shadowEvaluate(deps.shadow.policy(), action, findings, policy, traceId));
   if (policy.decision === 'DENY') {
     return makeOutcome({
       ...base,
@@ -134,7 +157,13 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
       }
     }
     const details = approvalDetails(record, resolution, now, deps.settings.approvalRetryAfterSeconds);
-    const deny = { ...base, rules: policy.rules, actionHash: ah, removeHeaders: WRIT_UPSTREAM_HEADERS, details } as const;
+    const deny = {
+      ...base,
+      rules: policy.rules,
+      actionHash: ah,
+      removeHeaders: WRIT_UPSTREAM_HEADERS,
+      details,
+    } as const;
     switch (resolution) {
       case 'created':
         return makeOutcome({ ...deny, decision: 'REQUIRE_APPROVAL', code: policy.code });
@@ -152,7 +181,9 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
         break;
     }
   } else if (policy.obligations !== undefined) {
-    const exceeded = await stateful(enforceRateCaps(deps.store, set, policy.rules, subject, action.action.tool));
+    const exceeded = await stateful(
+      enforceRateCaps(deps.store, set, policy.rules, subject, action.action.tool),
+    );
     if (exceeded !== null) {
       return makeOutcome({
         ...base,
@@ -162,7 +193,11 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
         rules: policy.rules,
         actionHash: ah,
         removeHeaders: WRIT_UPSTREAM_HEADERS,
-        details: { retry_after_s: exceeded.retryAfterSeconds, rate_limit: exceeded.limit, rate_window_s: exceeded.windowSeconds },
+        details: {
+          retry_after_s: exceeded.retryAfterSeconds,
+          rate_limit: exceeded.limit,
+          rate_window_s: exceeded.windowSeconds,
+        },
       });
     }
     granted = policy.obligations;

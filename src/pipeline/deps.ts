@@ -3,7 +3,9 @@ import type { KeySet, Signer } from '../keys/signer.js';
 import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/store.js';
 import type { InspectorConfig } from './inspect/inspector.js';
 import type { Action } from './model/action.js';
+import type { IdentityDeps } from './identity-stage.js';
 import type { Finding, Severity } from './model/finding.js';
+import type { ShadowDiff } from './policy/shadow.js';
 import type { PolicySet } from './policy/types.js';
 import type { AuditLog } from './trace/audit-log.js';
 
@@ -71,7 +73,14 @@ export interface PipelineDeps {
   readonly newTraceId: () => string;
   readonly log: PipelineLogger;
   readonly settings: PipelineSettings;
+  /** A candidate policy set evaluated beside the live one: differences are recorded, never enforced. */
+  readonly shadow?: {
+    readonly policy: () => PolicySet;
+    readonly record: (diff: ShadowDiff | null) => void;
+  };
   readonly hooks?: EnforceHooks;
+  /** Identity (trust domains, JWT issuers, API keys, delegation); absent: the peer principal only, no inbound role. */
+  readonly identity?: IdentityDeps;
 }
 
 /** The inspector settings a policy set's named lists define. */
