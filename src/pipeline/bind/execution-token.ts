@@ -2,7 +2,7 @@
  * Execution tokens: a compact JWS (EdDSA, typ `exec+jwt`) binding one action hash to one upstream for a
  * short time. Minted by the check role, verified and consumed by the verify role.
  */
-import { randomBytes, verify as verifySignature } from 'node:crypto';
+import { randomFillSync, verify as verifySignature } from 'node:crypto';
 import type { KeySet, Signer } from '../../keys/signer.js';
 import type { ReasonCode } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.js';
@@ -46,6 +46,33 @@ export interface MintInput {
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
+// Token ids come from a pooled CSPRNG buffer: one randomFillSync per 256 tokens instead of one per token.
+const idPool = Buffer.alloc(16 * 256);
+let idOffset = idPool.length;
+
+/** 128 random bits, base64url. */
+export function randomTokenId(): string {
+  if (idOffset === idPool.length) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  const id = idPool.toString('base64url', idOffset, idOffset + 16);
+  idOffset += 16;
+  return id;
+}
+
+// The protected header depends only on the key id; encode it once per key.
+const headerCache = new Map<string, string>();
+function encodedHeader(kid: string): string {
+  let h = headerCache.get(kid);
+  if (h === undefined) {
+    h = b64(JSON.stringify({ alg: 'EdDSA', typ: TOKEN_TYPE, kid }));
+    if (headerCache.size > 64) headerCache.clear(); // keys rotate; never grow without bound
+    headerCache.set(kid, h);
+  }
+  return h;
+}
+
 /** Mints a signed token. The jti is 128 random bits. */
 export function mintExecutionToken(
   signer: Signer,
@@ -56,7 +83,7 @@ export function mintExecutionToken(
     iss: TOKEN_ISSUER,
     sub: input.subject,
     aud: input.audience,
-    jti: randomBytes(16).toString('base64url'),
+    jti: randomTokenId(),
     iat,
     exp: iat + (input.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
     ah: input.actionHash,
@@ -64,7 +91,7 @@ export function mintExecutionToken(
     pv: input.policyVersion,
     ...(input.obligations === undefined ? {} : { obl: input.obligations }),
   };
-  const signingInput = `${b64(JSON.stringify({ alg: 'EdDSA', typ: TOKEN_TYPE, kid: signer.kid }))}.${b64(JSON.stringify(claims))}`;
+  const signingInput = `${encodedHeader(signer.kid)}.${b64(JSON.stringify(claims))}`;
   const signature = Buffer.from(signer.sign(Buffer.from(signingInput, 'ascii'))).toString('base64url');
   return { token: `${signingInput}.${signature}`, claims };
 }
