@@ -367,7 +367,10 @@ export function secretsSets(): EvalSet[] {
         attack,
         category: name,
       };
-      if (SECRETLINT_OUT_OF_SCOPE[name] !== undefined || SECRETLINT_OUT_OF_SCOPE[`${name}/${c}`] !== undefined)
+      if (
+        SECRETLINT_OUT_OF_SCOPE[name] !== undefined ||
+        SECRETLINT_OUT_OF_SCOPE[`${name}/${c}`] !== undefined
+      )
         excluded.push(kase);
       else (files.includes('.secretlintrc.json') ? withOptions : plain).push(kase);
     }
@@ -542,5 +545,7 @@ export function destructiveSets(): EvalSet[] {
       attack: /^\s*(?:drop|truncate)\b/i.test(s) || !/\bwhere\b/i.test(s),
       category: s.trim().split(/\s+/)[0]!.toUpperCase(),
     }));
-  return [{ inspector: 'destructive-op', name: 'sqlglot DROP/TRUNCATE/DELETE/UPDATE (SOURCE.md labels)', cases }];
+  return [
+    { inspector: 'destructive-op', name: 'sqlglot DROP/TRUNCATE/DELETE/UPDATE (SOURCE.md labels)', cases },
+  ];
 }

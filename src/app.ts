@@ -19,6 +19,8 @@ import { loadOrCreateWebhookSecret } from './enforce/webhook-secret.js';
 import { startExtProc, type RunningExtProc } from './extproc/ext-proc-server.js';
 import type { ServerConfig } from './config.js';
 import { startTransport, type RoleListener, type RunningTransport } from './extauthz/server.js';
+import { createIdentityDeps } from './identity/identity-deps.js';
+import type { JwksCache } from './identity/jwt-verifier.js';
 import { KeyRing, type RootSigner } from './keys/key-ring.js';
 import { createRootSigner } from './keys/root-signer.js';
 import type { Signer } from './keys/signer.js';
@@ -58,6 +60,8 @@ export interface WritOptions {
   readonly admin?: boolean;
   /** Where the ext_proc role listens; default: the configured port, unless `listeners` is overridden. */
   readonly extproc?: { readonly host: string; readonly port: number };
+  /** The JWKS cache of the JWT issuers (tests: a short refresh cooldown, to exercise key rotation). */
+  readonly jwksCache?: JwksCache;
   /** Webhook retry timing (tests shorten it). */
   readonly webhookRetry?: { readonly baseDelayMs: number; readonly maxAttempts: number };
 }
@@ -113,6 +117,9 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
   const now = opts.now ?? Date.now;
   const logger =
     opts.logger ?? pino({ level: config.logLevel, base: { service: 'writ' } }, pino.destination(2));
+  // Trust domains, XFCC, JWT issuers and API keys (docs/identity.md); a bad issuers or key file stops startup
+  // here, before any watcher or file is opened.
+  const identity = createIdentityDeps(config, opts.jwksCache === undefined ? {} : { jwksCache: opts.jwksCache });
   // An invalid policy stops startup here, with file:line and reason (PolicyLoadError).
   // Rules may name only inspectors that exist: `signals.prompt-injecton` is a load error, not a silent no-match.
   const knownInspectors = new Set(DEFAULT_INSPECTORS.map((i) => i.id));
@@ -234,6 +241,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
         });
   const deps: PipelineDeps = {
     policy: () => policyWatcher.current(),
+    identity,
     ...(shadowWatcher === undefined
       ? {}
       : {

@@ -33,6 +33,11 @@ export interface ServerConfig {
   readonly gcpKmsKey: string;
   /** Seconds each short-lived signing key signs; 0 (local only): the root key signs tokens itself. */
   readonly keyRotationS: number;
+  /** SIEM export (docs/siem.md): OCSF JSON lines to stdout and/or a file, RFC 5424 syslog over TCP/TLS. */
+  readonly siemStdout: boolean;
+  readonly siemFile: string;
+  readonly siemSyslog: { readonly host: string; readonly port: number } | null;
+  readonly siemSyslogCaFile: string;
   readonly trustAgentHeaders: boolean;
   /** Trust domains whose SPIFFE IDs are accepted (docs/identity.md); any other is ERR_IDENTITY_UNTRUSTED_DOMAIN. */
   readonly trustDomains: readonly string[];
@@ -187,6 +192,30 @@ export const SETTINGS: readonly Setting[] = [
     env: 'WRIT_KEY_ROTATION_S',
     doc: 'seconds each short-lived token key signs (0: the local root signs; KMS needs > 0)',
     fallback: '0 (local), 300 (KMS)',
+  },
+  {
+    flag: 'siem-stdout',
+    env: 'WRIT_SIEM_STDOUT',
+    doc: 'write every audit record to stdout as an OCSF JSON line',
+    fallback: 'false',
+  },
+  {
+    flag: 'siem-file',
+    env: 'WRIT_SIEM_FILE',
+    doc: 'append every audit record to this file as an OCSF JSON line (empty: off)',
+    fallback: '',
+  },
+  {
+    flag: 'siem-syslog',
+    env: 'WRIT_SIEM_SYSLOG',
+    doc: 'ship OCSF events as RFC 5424 syslog over TCP to host:port (empty: off)',
+    fallback: '',
+  },
+  {
+    flag: 'siem-syslog-ca',
+    env: 'WRIT_SIEM_SYSLOG_CA_FILE',
+    doc: 'PEM CA of the syslog receiver: ship over TLS (RFC 5425) instead of TCP',
+    fallback: '',
   },
   {
     flag: 'trust-agent-headers',
@@ -354,6 +383,13 @@ function tsaSettings(url: string, caFile: string): { tsaUrl: string; tsaCaFile: 
   return { tsaUrl: url, tsaCaFile: resolve(caFile) };
 }
 
+function hostPort(name: string, text: string): { host: string; port: number } | null {
+  if (text === '') return null;
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
+  if (m === null) throw new ConfigError(`${name} must be host:port, got "${text}"`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: integer(name, m[2]!, 1, 65535) };
+}
+
 function signerSettings(
   signer: string,
   awsKmsKeyId: string,
@@ -445,6 +481,10 @@ export function resolveConfig(
     checkpointEvery: integer('--checkpoint-every', get('checkpoint-every') ?? '1000', 0, 10_000_000),
     checkpointIntervalS: integer('--checkpoint-interval', get('checkpoint-interval') ?? '60', 0, 86_400),
     ...tsaSettings(get('tsa-url') ?? '', get('tsa-ca-file') ?? ''),
+    siemStdout: boolean('--siem-stdout', get('siem-stdout') ?? 'false'),
+    siemFile: (get('siem-file') ?? '') === '' ? '' : resolve(get('siem-file')!),
+    siemSyslog: hostPort('--siem-syslog', get('siem-syslog') ?? ''),
+    siemSyslogCaFile: (get('siem-syslog-ca') ?? '') === '' ? '' : resolve(get('siem-syslog-ca')!),
     ...signerSettings(
       get('signer') ?? 'local',
       get('aws-kms-key-id') ?? '',

@@ -51,7 +51,10 @@ export function startAdminServer(opts: AdminOptions): Promise<{ server: Server; 
       return res.end(CONSOLE_HTML);
     }
     if (url.pathname === '/metrics' && opts.metrics !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+        'cache-control': 'no-store',
+      });
       return res.end(opts.metrics.render());
     }
     switch (url.pathname) {

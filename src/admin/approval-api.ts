@@ -113,12 +113,21 @@ export function createApprovalApi(opts: ApprovalApiOptions) {
         const result = await opts.store.decideApproval(id, decision, approver.id, reason, opts.now());
         if (!result.ok) {
           const status = result.why === 'not-found' ? 404 : result.why === 'expired' ? 410 : 409;
-          send(res, status, { error: `approval is ${result.why === 'not-pending' ? result.record?.status : result.why}` });
+          send(res, status, {
+            error: `approval is ${result.why === 'not-pending' ? result.record?.status : result.why}`,
+          });
           return true;
         }
         opts.decisions?.inc({ outcome: decision });
         opts.log.info(
-          { approvalId: id, approver: approver.id, decision, reason, subject: record.subject, actionHash: record.actionHash },
+          {
+            approvalId: id,
+            approver: approver.id,
+            decision,
+            reason,
+            subject: record.subject,
+            actionHash: record.actionHash,
+          },
           'approval decided',
         );
         send(res, 200, result.record);

@@ -15,7 +15,8 @@ export interface Approver {
   readonly method: 'api-key' | 'oidc';
 }
 
-export type AuthResult = { readonly ok: true; readonly approver: Approver } | { readonly ok: false; readonly reason: string };
+export type AuthResult =
+  { readonly ok: true; readonly approver: Approver } | { readonly ok: false; readonly reason: string };
 
 /** Verifies a bearer credential. */
 export interface ApproverAuth {
@@ -71,13 +72,15 @@ function hasRole(payload: JWTPayload, claim: string, role: string): boolean {
 
 /** Builds the authenticator from API keys and optional OIDC settings. */
 export function createApproverAuth(keys: readonly ApiKeyEntry[], oidc?: OidcSettings): ApproverAuth {
-  const jwks = oidc === undefined ? undefined : createRemoteJWKSet(new URL(oidc.jwksUrl), { timeoutDuration: 3000 });
+  const jwks =
+    oidc === undefined ? undefined : createRemoteJWKSet(new URL(oidc.jwksUrl), { timeoutDuration: 3000 });
   return {
     async authenticate(authorization) {
       if (authorization === undefined || !/^Bearer /i.test(authorization))
         return { ok: false, reason: 'no bearer credential' };
       const credential = authorization.slice(7).trim();
-      if (credential.length === 0 || credential.length > 8192) return { ok: false, reason: 'no bearer credential' };
+      if (credential.length === 0 || credential.length > 8192)
+        return { ok: false, reason: 'no bearer credential' };
       // A JWT has three dot-separated parts; an API key has none.
       if (credential.split('.').length === 3 && oidc !== undefined && jwks !== undefined) {
         try {
@@ -90,10 +93,15 @@ export function createApproverAuth(keys: readonly ApiKeyEntry[], oidc?: OidcSett
           if (!hasRole(payload, oidc.roleClaim, oidc.requiredRole))
             return { ok: false, reason: `token lacks role "${oidc.requiredRole}"` };
           const sub = payload.sub ?? '';
-          const names = [sub, typeof payload['email'] === 'string' ? payload['email'] : ''].filter((n) => n !== '');
+          const names = [sub, typeof payload['email'] === 'string' ? payload['email'] : ''].filter(
+            (n) => n !== '',
+          );
           return { ok: true, approver: { id: `oidc:${sub}`, names, method: 'oidc' } };
         } catch (err) {
-          return { ok: false, reason: `invalid token: ${err instanceof Error ? err.message : 'unverifiable'}` };
+          return {
+            ok: false,
+            reason: `invalid token: ${err instanceof Error ? err.message : 'unverifiable'}`,
+          };
         }
       }
       const digest = createHash('sha256').update(credential, 'utf8').digest();

@@ -76,7 +76,10 @@ export class MetricsRegistry {
   render(): string {
     const out: string[] = [];
     for (const f of this.families.values()) {
-      out.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${f.name} ${f.type}`);
+      out.push(
+        `# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`,
+        `# TYPE ${f.name} ${f.type}`,
+      );
       if (f.values.size === 0 && f.type === 'counter') out.push(`${f.name} 0`);
       for (const [k, v] of f.values) out.push(`${f.name}${k} ${v}`);
     }

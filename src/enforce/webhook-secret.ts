@@ -15,6 +15,7 @@ export function loadOrCreateWebhookSecret(path: string): string {
     }
   }
   const secret = readFileSync(path, 'utf8').trim();
-  if (Buffer.byteLength(secret) < 16) throw new TypeError(`webhook secret in ${path} is shorter than 16 bytes`);
+  if (Buffer.byteLength(secret) < 16)
+    throw new TypeError(`webhook secret in ${path} is shorter than 16 bytes`);
   return secret;
 }

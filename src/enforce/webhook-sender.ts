@@ -65,10 +65,13 @@ export function verifyWebhookSignature(
   nowSeconds: number,
   toleranceSeconds = 300,
 ): boolean {
-  const parts = new Map(header.split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+  const parts = new Map(
+    header.split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+  );
   const t = Number(parts.get('t'));
   const v1 = parts.get('v1') ?? '';
-  if (!Number.isSafeInteger(t) || Math.abs(nowSeconds - t) > toleranceSeconds || !/^[0-9a-f]{64}$/.test(v1)) return false;
+  if (!Number.isSafeInteger(t) || Math.abs(nowSeconds - t) > toleranceSeconds || !/^[0-9a-f]{64}$/.test(v1))
+    return false;
   const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
   return timingSafeEqual(expected, Buffer.from(v1, 'hex'));
 }
@@ -161,7 +164,11 @@ export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
       try {
         const res = await fetch(target.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'writ-webhook/1' },
+          headers: {
+            'content-type': 'application/json',
+            [SIGNATURE_HEADER]: signature,
+            'user-agent': 'writ-webhook/1',
+          },
           body,
           redirect: 'error',
           signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop.signal]),
@@ -180,13 +187,19 @@ export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
       if (attempt < maxAttempts) await sleep(random() * Math.min(cap, base * 2 ** (attempt - 1)));
     }
     opts.deliveryFailures?.inc({ target: host });
-    opts.log.error({ target: host, approvalId, attempts: maxAttempts, err: lastError }, 'approval webhook gave up');
+    opts.log.error(
+      { target: host, approvalId, attempts: maxAttempts, err: lastError },
+      'approval webhook gave up',
+    );
   };
 
   return {
     notify(record, targets) {
       for (const t of targets) {
-        const payload = t.format === 'slack' ? slackMessage(record, opts.consoleUrl) : approvalEvent(record, opts.consoleUrl);
+        const payload =
+          t.format === 'slack'
+            ? slackMessage(record, opts.consoleUrl)
+            : approvalEvent(record, opts.consoleUrl);
         const p = deliver(t, JSON.stringify(payload), record.id).catch((err: unknown) =>
           opts.log.error({ err, approvalId: record.id }, 'approval webhook crashed'),
         );

@@ -62,7 +62,8 @@ function headerMap(h: HttpHeaders | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const x of h?.headers?.headers ?? []) {
     if (x.key === undefined) continue;
-    const v = x.raw_value !== undefined && x.raw_value.length > 0 ? x.raw_value.toString('utf8') : (x.value ?? '');
+    const v =
+      x.raw_value !== undefined && x.raw_value.length > 0 ? x.raw_value.toString('utf8') : (x.value ?? '');
     out.set(x.key.toLowerCase(), v);
   }
   return out;
@@ -74,7 +75,9 @@ function deny(code: string, message: string): ProcessingResponse {
   return {
     immediate_response: {
       status: { code: 403 },
-      headers: { set_headers: [{ header: { key: 'content-type', raw_value: Buffer.from('application/json') } }] },
+      headers: {
+        set_headers: [{ header: { key: 'content-type', raw_value: Buffer.from('application/json') } }],
+      },
       body: Buffer.from(JSON.stringify({ decision: 'DENY', reason: code, message })),
       details: `writ_${code}`,
     },
@@ -95,7 +98,9 @@ function onRequestHeaders(
   if (token === undefined || token === '') return { response: { request_headers: CONTINUE }, mask: null };
   let payload: { ah?: unknown } = {};
   try {
-    payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { ah?: unknown };
+    payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      ah?: unknown;
+    };
   } catch {
     return { response: deny('ERR_TOKEN_MALFORMED', 'token payload is not JSON'), mask: null };
   }
@@ -110,7 +115,8 @@ function onRequestHeaders(
   });
   if (!check.ok) return { response: deny(check.code, check.message), mask: null };
   const mask = check.claims.obl?.['mask'];
-  if (!Array.isArray(mask) || mask.length === 0) return { response: { request_headers: CONTINUE }, mask: null };
+  if (!Array.isArray(mask) || mask.length === 0)
+    return { response: { request_headers: CONTINUE }, mask: null };
   return {
     response: {
       request_headers: CONTINUE,
@@ -120,7 +126,9 @@ function onRequestHeaders(
   };
 }
 
-function processHandler(opts: ExtProcOptions): grpc.handleBidiStreamingCall<ProcessingRequest, ProcessingResponse> {
+function processHandler(
+  opts: ExtProcOptions,
+): grpc.handleBidiStreamingCall<ProcessingRequest, ProcessingResponse> {
   return (call) => {
     let mask: string[] | null = null;
     call.on('data', (req: ProcessingRequest) => {
@@ -134,7 +142,9 @@ function processHandler(opts: ExtProcOptions): grpc.handleBidiStreamingCall<Proc
           // The masked body has another length: drop content-length so Envoy frames it anew.
           out = {
             response_headers:
-              mask === null ? CONTINUE : { response: { status: 0, header_mutation: { remove_headers: ['content-length'] } } },
+              mask === null
+                ? CONTINUE
+                : { response: { status: 0, header_mutation: { remove_headers: ['content-length'] } } },
           };
         } else if (req.response_body !== undefined) {
           if (mask === null) out = { response_body: CONTINUE };

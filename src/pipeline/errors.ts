@@ -53,12 +53,14 @@ export const REASON_CODES = {
   ERR_JWT_MALFORMED: 'the token is not a well-formed compact JWS JWT',
   ERR_JWT_EXPIRED: 'the token exp is in the past beyond the allowed clock skew',
   ERR_JWT_NOT_YET_VALID: 'the token nbf is in the future beyond the allowed clock skew',
-  ERR_JWT_ISSUER: 'the token iss claim is missing, not a string, or does not match the issuer it was verified for',
+  ERR_JWT_ISSUER:
+    'the token iss claim is missing, not a string, or does not match the issuer it was verified for',
   ERR_JWT_UNTRUSTED_ISSUER: 'the token iss names no configured issuer',
   ERR_JWT_AUDIENCE: 'the token aud does not contain the audience configured for its issuer',
   ERR_JWT_UNKNOWN_KEY: 'no key in the issuer JWKS matches the token kid and alg, even after one refresh',
   ERR_JWT_ALG: 'the token alg is none, symmetric, or not in the issuer allowlist',
-  ERR_JWT_UNTRUSTED_KEY: 'the token header names its own key (jku, jwk, x5u, x5c); writ only uses the issuer JWKS',
+  ERR_JWT_UNTRUSTED_KEY:
+    'the token header names its own key (jku, jwk, x5u, x5c); writ only uses the issuer JWKS',
   ERR_JWT_SIGNATURE: 'the token signature does not verify with the issuer key',
   ERR_JWT_CLAIMS: 'a required claim is missing or a claim has an invalid value',
   ERR_JWKS_UNAVAILABLE: 'the issuer JWKS could not be fetched or parsed',

@@ -6,6 +6,7 @@
 import { decideCheck } from './check-stage.js';
 import type { PipelineDeps } from './deps.js';
 import { WritError, type ReasonCode } from './errors.js';
+import { decideInbound } from './inbound-stage.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import { makeOutcome, type Outcome } from './outcome.js';
 import type { Verdict } from './verdict.js';
@@ -61,7 +62,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       case 'verify':
         return decideVerify(deps, raw, traceId);
       case 'inbound':
-        return failure(raw, raw.role, traceId, 'ERR_INTERNAL', 'the inbound role is not configured');
+        return decideInbound(deps, raw, traceId);
     }
   };
 

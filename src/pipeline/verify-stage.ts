@@ -18,7 +18,10 @@ const canonicalize = createRequire(import.meta.url)('canonicalize') as (value: u
  * A header that is absent is fine (writ re-emits it from the claims); one that is present must match,
  * because a tool may read it: a changed mask, rate or sandbox on the way is tampering.
  */
-function obligationHeaderMismatch(headers: Readonly<Record<string, string>>, claims: ExecutionClaims): string | null {
+function obligationHeaderMismatch(
+  headers: Readonly<Record<string, string>>,
+  claims: ExecutionClaims,
+): string | null {
   const sent = headers[OBLIGATIONS_HEADER];
   if (sent !== undefined) {
     let parsed: unknown;

@@ -94,9 +94,12 @@ export function createMemoryStore(now: () => number = Date.now): StateStore {
 
     decideApproval(id, decision, by, reason, nowMs) {
       const r = approvals.get(id);
-      if (r === undefined) return Promise.resolve({ ok: false as const, why: 'not-found' as const, record: null });
-      if (r.status !== 'pending') return Promise.resolve({ ok: false as const, why: 'not-pending' as const, record: r });
-      if (nowMs > r.expiresAt) return Promise.resolve({ ok: false as const, why: 'expired' as const, record: r });
+      if (r === undefined)
+        return Promise.resolve({ ok: false as const, why: 'not-found' as const, record: null });
+      if (r.status !== 'pending')
+        return Promise.resolve({ ok: false as const, why: 'not-pending' as const, record: r });
+      if (nowMs > r.expiresAt)
+        return Promise.resolve({ ok: false as const, why: 'expired' as const, record: r });
       const record = update(r, { status: decision, decidedBy: by, decidedAt: nowMs, reason });
       return Promise.resolve({ ok: true as const, record });
     },

@@ -193,7 +193,9 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
 
   return {
     consumeOnce: (key, ttlMs) =>
-      guard(async () => (await r.set(`${p}once:${key}`, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK'),
+      guard(
+        async () => (await r.set(`${p}once:${key}`, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK',
+      ),
 
     resolveApproval: (candidate, nowMs) =>
       guard(async () => {
@@ -239,7 +241,13 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
 
     decideApproval: (id, decision, by, reason, nowMs) =>
       guard(async (): Promise<DecideResult> => {
-        const [status, flat] = await r.writDecideApproval(approvalKey(id), decision, by, reason, String(nowMs));
+        const [status, flat] = await r.writDecideApproval(
+          approvalKey(id),
+          decision,
+          by,
+          reason,
+          String(nowMs),
+        );
         const record = recordOf(flat);
         if (status === 'ok' && record !== null) return { ok: true, record };
         return { ok: false, why: status as 'not-found' | 'not-pending' | 'expired', record };
@@ -258,7 +266,10 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
 
     quarantineOf: (subject, sessionId) =>
       guard(async () => {
-        const keys = sessionId === null ? [`${p}q:${subjectKey(subject)}`] : [`${p}q:${sessionKey(sessionId)}`, `${p}q:${subjectKey(subject)}`];
+        const keys =
+          sessionId === null
+            ? [`${p}q:${subjectKey(subject)}`]
+            : [`${p}q:${sessionKey(sessionId)}`, `${p}q:${subjectKey(subject)}`];
         const values = await r.mget(...keys);
         const hit = values.find((v) => v !== null);
         return hit === undefined || hit === null ? null : (JSON.parse(hit) as QuarantineRecord);

@@ -68,7 +68,11 @@ export type ApprovalResolution =
 /** The answer of an approver's decision on an approval. */
 export type DecideResult =
   | { readonly ok: true; readonly record: ApprovalRecord }
-  | { readonly ok: false; readonly why: 'not-found' | 'not-pending' | 'expired'; readonly record: ApprovalRecord | null };
+  | {
+      readonly ok: false;
+      readonly why: 'not-found' | 'not-pending' | 'expired';
+      readonly record: ApprovalRecord | null;
+    };
 
 /** Why a session or subject is quarantined. */
 export interface QuarantineRecord {

@@ -62,7 +62,11 @@ describe('approvals', () => {
     const id = pending.body.approval_id as string;
     const ok = await t.api('POST', `/api/approvals/${id}/approve`, { reason: 'board mail is expected' });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ status: 'approved', decidedBy: 'key:alice', reason: 'board mail is expected' });
+    expect(ok.body).toMatchObject({
+      status: 'approved',
+      decidedBy: 'key:alice',
+      reason: 'board mail is expected',
+    });
     const granted = await checkOnce(t, req);
     expect(granted).toMatchObject({ decision: 'ALLOW', code: 'APPROVAL_GRANTED' });
     const token = responseHeader(granted.res, 'x-writ-token')!;
@@ -109,9 +113,16 @@ describe('approvals', () => {
     expect((await t.api('POST', `/api/approvals/${id}/deny`, { reason: 'not now' })).status).toBe(200);
     const denied = await checkOnce(t, req);
     expect(denied).toMatchObject({ decision: 'DENY', code: 'APPROVAL_DENIED', http: 403 });
-    expect(denied.body).toMatchObject({ approval_id: id, status: 'denied', decided_by: 'key:alice', reason: 'not now' });
+    expect(denied.body).toMatchObject({
+      approval_id: id,
+      status: 'denied',
+      decided_by: 'key:alice',
+      reason: 'not now',
+    });
     // A decided approval cannot be decided again.
-    expect((await t.api('POST', `/api/approvals/${id}/approve`, { reason: 'changed my mind' })).status).toBe(409);
+    expect((await t.api('POST', `/api/approvals/${id}/approve`, { reason: 'changed my mind' })).status).toBe(
+      409,
+    );
   });
 
   it('denies an expired approval with ERR_APPROVAL_EXPIRED, then starts a new one', async () => {
@@ -137,7 +148,9 @@ describe('approvals', () => {
   it('refuses unauthenticated callers, a wrong key, a missing reason, and the agent approving itself', async () => {
     const id = (await checkOnce(t, email('self@example.org'))).body.approval_id as string;
     expect((await t.api('POST', `/api/approvals/${id}/approve`, { reason: 'x' }, null)).status).toBe(401);
-    expect((await t.api('POST', `/api/approvals/${id}/approve`, { reason: 'x' }, 'wrong-key')).status).toBe(401);
+    expect((await t.api('POST', `/api/approvals/${id}/approve`, { reason: 'x' }, 'wrong-key')).status).toBe(
+      401,
+    );
     expect((await t.api('GET', '/api/approvals', undefined, null)).status).toBe(401);
     expect((await t.api('POST', `/api/approvals/${id}/approve`, {})).status).toBe(400);
     const self = await t.api('POST', `/api/approvals/${id}/approve`, { reason: 'trust me' }, AGENT_KEY);

@@ -1,4 +1,5 @@
 /** The ext_proc role over a real gRPC bidirectional stream on loopback: masked response bodies. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- proto-loader messages are untyped; the test reads them loosely */
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseHeader } from '../../src/cli/check-client.js';
@@ -13,7 +14,10 @@ beforeAll(async () => {
   t = await startEnforceWrit();
   const root = loadEnvoyProtos() as any;
   const Ctor = root.envoy.service.ext_proc.v3.ExternalProcessor as grpc.ServiceClientConstructor;
-  client = new Ctor(`127.0.0.1:${t.writ.ports.extproc}`, grpc.credentials.createInsecure()) as typeof client;
+  client = new Ctor(
+    `127.0.0.1:${t.writ.ports.extproc}`,
+    grpc.credentials.createInsecure(),
+  ) as unknown as typeof client;
 });
 afterAll(async () => {
   client.close();
@@ -60,11 +64,21 @@ describe('ext_proc role', () => {
     const s = stream();
     const token = await maskedToken();
     const h = await s.send({
-      request_headers: { headers: { headers: [hv(':authority', DEFAULT_MCP_AUTHORITY), hv(':scheme', 'https'), hv('x-writ-token', token)] } },
+      request_headers: {
+        headers: {
+          headers: [
+            hv(':authority', DEFAULT_MCP_AUTHORITY),
+            hv(':scheme', 'https'),
+            hv('x-writ-token', token),
+          ],
+        },
+      },
     });
     expect(h.response).toBe('request_headers');
     expect(h.mode_override).toMatchObject({ response_body_mode: 2, response_header_mode: 1 });
-    const rh = await s.send({ response_headers: { headers: { headers: [hv('content-length', String(upstreamBody.length))] } } });
+    const rh = await s.send({
+      response_headers: { headers: { headers: [hv('content-length', String(upstreamBody.length))] } },
+    });
     expect(rh.response_headers.response.header_mutation.remove_headers).toEqual(['content-length']);
     const rb = await s.send({ response_body: { body: Buffer.from(upstreamBody), end_of_stream: true } });
     const out = JSON.parse(Buffer.from(rb.response_body.response.body_mutation.body).toString('utf8'));
@@ -78,7 +92,10 @@ describe('ext_proc role', () => {
   it('passes a response through untouched when the token has no mask, and when there is no token', async () => {
     const res = await t.check.check(scenarioCheckRequest(mcp('get_weather', { city: 'Rome' })));
     const token = responseHeader(res, 'x-writ-token')!;
-    for (const headers of [[hv(':authority', DEFAULT_MCP_AUTHORITY), hv('x-writ-token', token)], [hv(':authority', 'x')]]) {
+    for (const headers of [
+      [hv(':authority', DEFAULT_MCP_AUTHORITY), hv('x-writ-token', token)],
+      [hv(':authority', 'x')],
+    ]) {
       const s = stream();
       const h = await s.send({ request_headers: { headers: { headers } } });
       expect(h.response).toBe('request_headers');
@@ -93,7 +110,11 @@ describe('ext_proc role', () => {
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
     const dropped = `${h}.${Buffer.from(JSON.stringify({ ...claims, obl: {} })).toString('base64url')}.${sig}`;
     const s = stream();
-    const r = await s.send({ request_headers: { headers: { headers: [hv(':authority', DEFAULT_MCP_AUTHORITY), hv('x-writ-token', dropped)] } } });
+    const r = await s.send({
+      request_headers: {
+        headers: { headers: [hv(':authority', DEFAULT_MCP_AUTHORITY), hv('x-writ-token', dropped)] },
+      },
+    });
     expect(r.response).toBe('immediate_response');
     expect(r.immediate_response.status.code).toBe(403);
     expect(JSON.parse(Buffer.from(r.immediate_response.body).toString()).reason).toBe('ERR_TOKEN_SIGNATURE');
@@ -103,9 +124,14 @@ describe('ext_proc role', () => {
 
 describe('maskResponseBody', () => {
   it('masks paths into arrays, names at any depth, and withholds bytes it cannot read', () => {
-    const body = Buffer.from(JSON.stringify({ items: [{ ssn: '1', x: { Email: 'a' } }, { ssn: '2' }], keep: 'ok' }));
+    const body = Buffer.from(
+      JSON.stringify({ items: [{ ssn: '1', x: { Email: 'a' } }, { ssn: '2' }], keep: 'ok' }),
+    );
     const r = maskResponseBody(body, ['$.items[*].ssn', 'email']);
-    expect(JSON.parse(r.body.toString())).toEqual({ items: [{ ssn: '[masked]', x: { Email: '[masked]' } }, { ssn: '[masked]' }], keep: 'ok' });
+    expect(JSON.parse(r.body.toString())).toEqual({
+      items: [{ ssn: '[masked]', x: { Email: '[masked]' } }, { ssn: '[masked]' }],
+      keep: 'ok',
+    });
     expect(r.fields).toBe(3);
     expect(maskResponseBody(Buffer.from([0xff, 0xfe]), ['email']).mode).toBe('withheld');
     const text = maskResponseBody(Buffer.from('plain text for bob@example.org'), ['email']);

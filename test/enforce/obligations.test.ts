@@ -8,16 +8,22 @@ import { checkOnce, mcp, startEnforceWrit, type EnforceWrit } from './support.js
 
 let t: EnforceWrit;
 beforeAll(async () => {
-  t = await startEnforceWrit({ flags: { 'trust-agent-headers': 'true', 'quarantine-on': 'pii.credit-card' } });
+  t = await startEnforceWrit({
+    flags: { 'trust-agent-headers': 'true', 'quarantine-on': 'pii.credit-card' },
+  });
 });
 afterAll(async () => t.stop());
 
-const as = (sa: string, r: ScenarioRequest): ScenarioRequest => ({ ...r, principal: `spiffe://cluster.local/ns/agents/sa/${sa}` });
+const as = (sa: string, r: ScenarioRequest): ScenarioRequest => ({
+  ...r,
+  principal: `spiffe://cluster.local/ns/agents/sa/${sa}`,
+});
 
 describe('rate caps', () => {
   it('allows the limit, then denies 429 with retry-after, per subject, until the window resets', async () => {
     const call = (sa: string, city: string) => checkOnce(t, as(sa, mcp('get_weather', { city })));
-    for (let i = 0; i < 3; i++) expect((await call('rate-a', `c${i}`)).decision).toBe('ALLOW_WITH_OBLIGATIONS');
+    for (let i = 0; i < 3; i++)
+      expect((await call('rate-a', `c${i}`)).decision).toBe('ALLOW_WITH_OBLIGATIONS');
     const over = await call('rate-a', 'c3');
     expect(over).toMatchObject({ decision: 'DENY', code: 'ERR_RATE_LIMITED', http: 429 });
     expect(over.body).toMatchObject({ rate_limit: 3, rate_window_s: 60 });
@@ -45,8 +51,12 @@ describe('quarantine', () => {
     expect(after.body.quarantine).toBe(key);
     const list = await t.api('GET', '/api/quarantines');
     expect(list.body.quarantines.map((q: { key: string }) => q.key)).toContain(key);
-    expect((await t.api('POST', '/api/quarantines/release', { key, reason: 'investigated' }, null)).status).toBe(401);
-    expect((await t.api('POST', '/api/quarantines/release', { key, reason: 'investigated' })).status).toBe(200);
+    expect(
+      (await t.api('POST', '/api/quarantines/release', { key, reason: 'investigated' }, null)).status,
+    ).toBe(401);
+    expect((await t.api('POST', '/api/quarantines/release', { key, reason: 'investigated' })).status).toBe(
+      200,
+    );
     expect((await checkOnce(t, as('q-subject', mcp('get_weather', { city: 'Oslo' })))).decision).toBe(
       'ALLOW_WITH_OBLIGATIONS',
     );
@@ -57,9 +67,13 @@ describe('quarantine', () => {
     const hit = await checkOnce(t, as('q-session', card), { 'x-writ-session': 'sess-1' });
     expect(hit).toMatchObject({ decision: 'DENY', code: 'ERR_QUARANTINED' });
     expect(hit.body.quarantine).toBe('session:sess-1');
-    const same = await checkOnce(t, as('q-session', mcp('get_weather', { city: 'Oslo' })), { 'x-writ-session': 'sess-1' });
+    const same = await checkOnce(t, as('q-session', mcp('get_weather', { city: 'Oslo' })), {
+      'x-writ-session': 'sess-1',
+    });
     expect(same.code).toBe('ERR_QUARANTINED');
-    const other = await checkOnce(t, as('q-session', mcp('get_weather', { city: 'Oslo' })), { 'x-writ-session': 'sess-2' });
+    const other = await checkOnce(t, as('q-session', mcp('get_weather', { city: 'Oslo' })), {
+      'x-writ-session': 'sess-2',
+    });
     expect(other.decision).toBe('ALLOW_WITH_OBLIGATIONS');
   });
 });
@@ -87,16 +101,25 @@ describe('obligations in the token', () => {
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
     const weakened = { ...claims, obl: { sandbox: 'none' } };
     const verifyWith = async (tok: string, extra: Record<string, string> = {}) =>
-      String(structField(await t.verify.check(scenarioCheckRequest(customer, { 'x-writ-token': tok, ...extra })), 'writ_code'));
+      String(
+        structField(
+          await t.verify.check(scenarioCheckRequest(customer, { 'x-writ-token': tok, ...extra })),
+          'writ_code',
+        ),
+      );
     // Altered claim, original signature.
     const unsigned = `${h}.${Buffer.from(JSON.stringify(weakened)).toString('base64url')}.${s}`;
     expect(await verifyWith(unsigned)).toBe('ERR_TOKEN_SIGNATURE');
     // Re-signed with a key writ does not trust (claiming writ's kid, and with its own kid).
     const foreign = generateKeyPairSync('ed25519').privateKey;
     const kid = JSON.parse(Buffer.from(h, 'base64url').toString()).kid as string;
-    const resignedKid = await new SignJWT(weakened).setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid }).sign(foreign);
+    const resignedKid = await new SignJWT(weakened)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid })
+      .sign(foreign);
     expect(await verifyWith(resignedKid)).toBe('ERR_TOKEN_SIGNATURE');
-    const resigned = await new SignJWT(weakened).setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: 'attacker' }).sign(foreign);
+    const resigned = await new SignJWT(weakened)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: 'attacker' })
+      .sign(foreign);
     expect(await verifyWith(resigned)).toBe('ERR_TOKEN_UNKNOWN_KEY');
     // The genuine token with an obligation header changed on the way.
     expect(await verifyWith(token, { 'x-writ-obligations': JSON.stringify({ sandbox: 'none' }) })).toBe(
@@ -105,7 +128,9 @@ describe('obligations in the token', () => {
     expect(await verifyWith(token, { 'x-writ-sandbox': 'none' })).toBe('ERR_OBLIGATIONS_TAMPERED');
     // The same obligations in another key order are not tampering; none of the failures consumed the token.
     expect(
-      await verifyWith(token, { 'x-writ-obligations': JSON.stringify({ sandbox: 'gvisor-readonly', mask: claims.obl.mask }) }),
+      await verifyWith(token, {
+        'x-writ-obligations': JSON.stringify({ sandbox: 'gvisor-readonly', mask: claims.obl.mask }),
+      }),
     ).toBe('VERIFY_OK');
   });
 });

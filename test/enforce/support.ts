@@ -41,6 +41,9 @@ rules:
 `;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, read loosely by tests
+type ApiBody = any;
+
 export interface EnforceWrit {
   readonly writ: WritInstance;
   readonly home: string;
@@ -49,7 +52,12 @@ export interface EnforceWrit {
   readonly clock: { now: number };
   readonly adminUrl: string;
   /** Calls the admin API with an optional bearer credential. */
-  api(method: string, path: string, body?: unknown, key?: string | null): Promise<{ status: number; body: any }>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string | null,
+  ): Promise<{ status: number; body: ApiBody }>;
   stop(): Promise<void>;
 }
 
@@ -118,7 +126,13 @@ export const mcp = (tool: string, args: unknown, extra: Partial<ScenarioRequest>
 });
 
 /** Decision, code and deny body of a Check answer. */
-export function outcomeOf(res: CheckResponse): { decision: string; code: string; body: any; http: number | null } {
+export function outcomeOf(res: CheckResponse): {
+  decision: string;
+  code: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the deny body is JSON, read loosely by tests
+  body: any;
+  http: number | null;
+} {
   return {
     decision: String(structField(res, 'writ_decision')),
     code: String(structField(res, 'writ_code')),
@@ -128,7 +142,11 @@ export function outcomeOf(res: CheckResponse): { decision: string; code: string;
 }
 
 /** Sends one check for a scenario request. */
-export async function checkOnce(t: { check: CheckClient }, r: ScenarioRequest, headers: Record<string, string> = {}) {
+export async function checkOnce(
+  t: { check: CheckClient },
+  r: ScenarioRequest,
+  headers: Record<string, string> = {},
+) {
   const res = await t.check.check(scenarioCheckRequest(r, headers));
   return { res, ...outcomeOf(res) };
 }

@@ -4,10 +4,10 @@ import { destructiveOpInspector as insp } from '../../src/pipeline/inspect/inspe
 import { ids, runArgs, runOn } from './inspect-helpers.js';
 
 describe('destructive-op: SQL', () => {
-  it('flags a DELETE whose filter is not on a key column', () => {
+  it('reports a DELETE whose filter is not on a key column as a low bulk-write signal', () => {
     const f = runArgs(insp, 'query_db', { query: "DELETE FROM users WHERE tenant='prod'" });
-    expect(ids(f)).toEqual(['destructive-op.sql-delete-without-key']);
-    expect(['high', 'critical']).toContain(f[0]?.severity);
+    expect(ids(f)).toEqual(['destructive-op.sql-bulk-write']);
+    expect(f[0]?.severity).toBe('low');
     expect(f[0]?.path).toBe('$.action.arguments.query');
   });
   it('passes a keyed SELECT, DELETE and UPDATE', () => {
@@ -39,15 +39,33 @@ describe('destructive-op: SQL', () => {
     const f = runArgs(insp, 'run', { steps: [{ text: 'DROP DATABASE customers' }] });
     expect(f[0]?.path).toBe('$.action.arguments.steps[0].text');
   });
-  it('raises severity on a production database', () => {
-    const f = runOn(insp, {
+  it('keeps a bulk write low on production (policy decides) and raises DROP to critical there', () => {
+    const bulk = runOn(insp, {
       action: { arguments: { sql: 'UPDATE users SET plan = 1 WHERE email = $1' } },
       resource: { database: 'prod' },
     });
-    expect(f[0]?.severity).toBe('high');
+    expect(bulk[0]?.severity).toBe('low');
+    const alter = runOn(insp, {
+      action: { arguments: { sql: 'ALTER TABLE users ADD COLUMN note text' } },
+      resource: { database: 'prod' },
+    });
+    expect(alter[0]?.severity).toBe('critical');
+  });
+  it('treats UPDATE without WHERE and a tautological WHERE as critical', () => {
+    for (const sql of [
+      'UPDATE accounts SET active = false',
+      'DELETE FROM t WHERE 1=1',
+      "UPDATE t SET a = 1 WHERE 'a'='a'",
+    ]) {
+      const f = runArgs(insp, 'db.query', { sql });
+      expect(f[0]?.severity, sql).toBe('critical');
+    }
   });
   it('falls back to a lexical reading when the parser rejects the dialect', () => {
     expect(ids(runArgs(insp, 'q', { sql: 'DELETE FROM t WHERE name LIKE $$x$$ RETURNING ~~~' }))).toEqual([
+      'destructive-op.sql-bulk-write',
+    ]);
+    expect(ids(runArgs(insp, 'q', { sql: 'DELETE FROM t WHERE 1=1 RETURNING ~~~' }))).toEqual([
       'destructive-op.sql-delete-without-key',
     ]);
   });

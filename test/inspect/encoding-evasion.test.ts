@@ -12,13 +12,10 @@ describe('encoding-evasion', () => {
     const { findings } = inspectAction(action, {}, TEST_CONFIG, DEFAULT_INSPECTORS);
     expect(findings.map((f) => f.id)).toContain('encoding-evasion.encoded-attack');
   });
-  it('flags bidi overrides and unicode tag characters', () => {
+  it('flags a bidi override that disguises a file name', () => {
     expect(ids(runArgs(encodingEvasionInspector, 'crm.note', { text: 'invoice\u202egpj.exe' }))).toContain(
       'encoding-evasion.bidi-override',
     );
-    expect(
-      ids(runArgs(encodingEvasionInspector, 'crm.note', { text: 'hi\udb40\udc41\udb40\udc42' })),
-    ).toContain('encoding-evasion.unicode-tags');
   });
   it('passes plain accented text and emoji', () => {
     expect(runArgs(encodingEvasionInspector, 'crm.note', { text: 'Café crème, merci 🙂' })).toEqual([]);

@@ -18,7 +18,7 @@ describe('prompt-injection', () => {
     expect(ids(runArgs(insp, 'email.send', { body }))).toEqual(['prompt-injection.indirect-instruction']);
   });
   it('flags a general-knowledge question glued into a word of a mail', () => {
-    const body = `${MAIL.slice(0, 60)}Which river is the longest in Europe? ${MAIL.slice(60)}`;
+    const body = `${MAIL.slice(0, 60)}What is the longest river in Europe? ${MAIL.slice(60)}`;
     expect(ids(runArgs(insp, 'email.send', { body }))).toEqual(['prompt-injection.indirect-instruction']);
   });
   it('flags fenced code offered for the reader to merge into its work', () => {

@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCheckClient, responseHeader, type CheckClient } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest } from '../../src/cli/scenario.js';
 import { APPROVER_KEY, enforcementPolicy, mcp, outcomeOf } from '../enforce/support.js';
-import { cleanPrefix, REDIS_URL, redisSkipReason, runRedisTests, testPrefix } from '../support/redis.js';
+import {
+  cleanPrefix,
+  freePort,
+  REDIS_URL,
+  redisSkipReason,
+  runRedisTests,
+  testPrefix,
+} from '../support/redis.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 
@@ -31,23 +38,34 @@ async function startReplica(dir: string, name: string, prefix: string): Promise<
       'tsx',
       'src/cli/main.ts',
       'serve',
-      '--home', home,
-      '--policy-dir', join(dir, 'policies'),
-      '--signing-key', join(dir, 'signing-key.pem'),
-      '--approver-keys-file', join(dir, 'approvers.txt'),
-      '--redis-url', REDIS_URL,
-      '--redis-prefix', prefix,
-      '--check-port', '0',
-      '--verify-port', '0',
-      '--admin-port', '0',
-      '--extproc-port', '0',
+      '--home',
+      home,
+      '--policy-dir',
+      join(dir, 'policies'),
+      '--signing-key',
+      join(dir, 'signing-key.pem'),
+      '--approver-keys-file',
+      join(dir, 'approvers.txt'),
+      '--redis-url',
+      REDIS_URL,
+      '--redis-prefix',
+      prefix,
+      '--check-port',
+      '0',
+      '--verify-port',
+      '0',
+      // --admin-port 0 disables the admin server, so pick a free one.
+      '--admin-port',
+      String(await freePort()),
+      '--extproc-port',
+      '0',
     ],
     { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WRIT_LOG_LEVEL: 'info' } },
   );
   const ports = await new Promise<Record<string, number>>((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`${name} did not start: ${buf.slice(-2000)}`)), 30_000);
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
       buf += d;
       for (const line of buf.split('\n')) {
         if (!line.includes('"writ serving"')) continue;
@@ -58,7 +76,7 @@ async function startReplica(dir: string, name: string, prefix: string): Promise<
     });
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${buf.slice(-2000)}`)));
   });
-  child.stderr!.resume();
+  child.stderr.resume();
   return {
     child,
     check: connectCheckClient(`127.0.0.1:${ports['check']}`),
@@ -80,7 +98,10 @@ describe.skipIf(!runRedisTests)(`two replicas sharing Redis${redisSkipReason}`, 
     // One signing key for both, so either replica's verify role trusts the other's tokens.
     const key = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' });
     writeFileSync(join(dir, 'signing-key.pem'), key, { mode: 0o600 });
-    writeFileSync(join(dir, 'approvers.txt'), `alice ${createHash('sha256').update(APPROVER_KEY).digest('hex')}\n`);
+    writeFileSync(
+      join(dir, 'approvers.txt'),
+      `alice ${createHash('sha256').update(APPROVER_KEY).digest('hex')}\n`,
+    );
     [a, b] = await Promise.all([startReplica(dir, 'a', prefix), startReplica(dir, 'b', prefix)]);
   }, 60_000);
 
@@ -117,7 +138,10 @@ describe.skipIf(!runRedisTests)(`two replicas sharing Redis${redisSkipReason}`, 
     });
     expect(approve.status).toBe(200);
     // Both replicas race for the one approval: exactly one is granted.
-    const [x, y] = await Promise.all([a.check.check(scenarioCheckRequest(req)), b.check.check(scenarioCheckRequest(req))]);
+    const [x, y] = await Promise.all([
+      a.check.check(scenarioCheckRequest(req)),
+      b.check.check(scenarioCheckRequest(req)),
+    ]);
     const granted = [x, y].filter((r) => outcomeOf(r).code === 'APPROVAL_GRANTED');
     expect(granted).toHaveLength(1);
     const token = responseHeader(granted[0]!, 'x-writ-token')!;
@@ -129,11 +153,18 @@ describe.skipIf(!runRedisTests)(`two replicas sharing Redis${redisSkipReason}`, 
   it('shares rate caps and quarantines across replicas', async () => {
     const weather = (city: string) => scenarioCheckRequest(as('replica-rate', 'get_weather', { city }));
     const codes = [];
-    for (const [i, r] of [a, b, a, b].entries()) codes.push(outcomeOf(await r.check.check(weather(`c${i}`))).code);
-    expect(codes).toEqual(['POLICY_ALLOW_WITH_OBLIGATIONS', 'POLICY_ALLOW_WITH_OBLIGATIONS', 'POLICY_ALLOW_WITH_OBLIGATIONS', 'ERR_RATE_LIMITED']);
+    for (const [i, r] of [a, b, a, b].entries())
+      codes.push(outcomeOf(await r.check.check(weather(`c${i}`))).code);
+    expect(codes).toEqual([
+      'POLICY_ALLOW_WITH_OBLIGATIONS',
+      'POLICY_ALLOW_WITH_OBLIGATIONS',
+      'POLICY_ALLOW_WITH_OBLIGATIONS',
+      'ERR_RATE_LIMITED',
+    ]);
     await a.check.check(scenarioCheckRequest(as('replica-q', 'read_honeypot', { id: 1 })));
-    expect(outcomeOf(await b.check.check(scenarioCheckRequest(as('replica-q', 'get_weather', { city: 'x' })))).code).toBe(
-      'ERR_QUARANTINED',
-    );
+    expect(
+      outcomeOf(await b.check.check(scenarioCheckRequest(as('replica-q', 'get_weather', { city: 'x' }))))
+        .code,
+    ).toBe('ERR_QUARANTINED');
   });
 });

@@ -19,7 +19,15 @@ export function candidate(subject: string, ah: string, createdAt = T0, ttlMs = 6
     approvers: ['security-oncall'],
     traceId: 'trace-1',
     policyVersion: 'v1',
-    action: { adapter: 'mcp', tool: 'send_email', operation: 'send', method: 'POST', host: 'mcp', path: '/mcp', arguments: '{"to":"x"}' },
+    action: {
+      adapter: 'mcp',
+      tool: 'send_email',
+      operation: 'send',
+      method: 'POST',
+      host: 'mcp',
+      path: '/mcp',
+      arguments: '{"to":"x"}',
+    },
     findings: [],
     decidedBy: null,
     decidedAt: null,
@@ -63,7 +71,10 @@ export function storeConformance(name: string, make: () => Promise<StateStore>):
       const a = ah();
       const { record } = await s.resolveApproval(candidate('spiffe://td/sa/a', a), T0);
       const decided = await s.decideApproval(record.id, 'approved', 'alice', 'looks fine', T0 + 10);
-      expect(decided).toMatchObject({ ok: true, record: { status: 'approved', decidedBy: 'alice', reason: 'looks fine' } });
+      expect(decided).toMatchObject({
+        ok: true,
+        record: { status: 'approved', decidedBy: 'alice', reason: 'looks fine' },
+      });
       const retries = await Promise.all(
         Array.from({ length: 10 }, () => s.resolveApproval(candidate('spiffe://td/sa/a', a), T0 + 20)),
       );
@@ -84,9 +95,15 @@ export function storeConformance(name: string, make: () => Promise<StateStore>):
       ]);
       expect([x.ok, y.ok].filter(Boolean)).toHaveLength(1);
       expect((await s.decideApproval(record.id, 'denied', 'bob', 'no', T0 + 2)).ok).toBe(false);
-      expect(await s.decideApproval('no-such-id', 'approved', 'a', 'r', T0)).toMatchObject({ ok: false, why: 'not-found' });
+      expect(await s.decideApproval('no-such-id', 'approved', 'a', 'r', T0)).toMatchObject({
+        ok: false,
+        why: 'not-found',
+      });
       const late = await s.resolveApproval(candidate('spiffe://td/sa/a', ah()), T0);
-      expect(await s.decideApproval(late.record.id, 'approved', 'a', 'r', T0 + 61_000)).toMatchObject({ ok: false, why: 'expired' });
+      expect(await s.decideApproval(late.record.id, 'approved', 'a', 'r', T0 + 61_000)).toMatchObject({
+        ok: false,
+        why: 'expired',
+      });
       await s.close();
     });
 
@@ -101,7 +118,9 @@ export function storeConformance(name: string, make: () => Promise<StateStore>):
       const stale = await s.resolveApproval(candidate('spiffe://td/sa/a', b), T0 + 60_001);
       expect(stale.resolution).toBe('expired');
       expect(stale.record.status).toBe('expired');
-      expect((await s.resolveApproval(candidate('spiffe://td/sa/a', b), T0 + 60_002)).resolution).toBe('created');
+      expect((await s.resolveApproval(candidate('spiffe://td/sa/a', b), T0 + 60_002)).resolution).toBe(
+        'created',
+      );
       await s.close();
     });
 

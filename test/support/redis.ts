@@ -8,7 +8,10 @@ export const REDIS_URL = process.env['WRIT_TEST_REDIS_URL'] ?? 'redis://127.0.0.
 
 function ping(): boolean {
   try {
-    return execFileSync('redis-cli', ['-u', REDIS_URL, 'ping'], { encoding: 'utf8', timeout: 3000 }).trim() === 'PONG';
+    return (
+      execFileSync('redis-cli', ['-u', REDIS_URL, 'ping'], { encoding: 'utf8', timeout: 3000 }).trim() ===
+      'PONG'
+    );
   } catch {
     return false;
   }
@@ -75,7 +78,10 @@ export class PrivateRedis {
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
       try {
-        if (execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG') return;
+        if (
+          execFileSync('redis-cli', ['-p', String(this.port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG'
+        )
+          return;
       } catch {
         // not up yet
       }

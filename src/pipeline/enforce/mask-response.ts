@@ -43,7 +43,12 @@ function parsePath(spec: string): Step[] | null {
 
 /** The field name a spec falls back to when it is not a readable path: masking more, never less. */
 function fallbackName(spec: string): string {
-  return (spec.split(/[.[\]'$*]+/).filter((x) => x !== '').pop() ?? spec).toLowerCase();
+  return (
+    spec
+      .split(/[.[\]'$*]+/)
+      .filter((x) => x !== '')
+      .pop() ?? spec
+  ).toLowerCase();
 }
 
 function maskPath(value: JsonValue, steps: readonly Step[], i: number): { value: JsonValue; n: number } {
@@ -91,7 +96,11 @@ export function redactPiiText(text: string): { text: string; n: number } {
   return { text: out, n };
 }
 
-function walk(value: JsonValue, names: ReadonlySet<string>, depth: number): { value: JsonValue; fields: number; pii: number } {
+function walk(
+  value: JsonValue,
+  names: ReadonlySet<string>,
+  depth: number,
+): { value: JsonValue; fields: number; pii: number } {
   if (typeof value === 'string') {
     const r = redactPiiText(value);
     return { value: r.text, fields: 0, pii: r.n };
@@ -130,7 +139,12 @@ export function maskResponseBody(body: Uint8Array, mask: readonly string[]): Mas
     text = decodeUtf8Strict(body);
   } catch {
     // SECURITY: bytes writ cannot read cannot be shown to be free of the masked data.
-    return { body: Buffer.from('{"error":"writ: response withheld: body could not be masked"}'), fields: 0, pii: 0, mode: 'withheld' };
+    return {
+      body: Buffer.from('{"error":"writ: response withheld: body could not be masked"}'),
+      fields: 0,
+      pii: 0,
+      mode: 'withheld',
+    };
   }
   let parsed: JsonValue;
   try {
@@ -151,5 +165,10 @@ export function maskResponseBody(body: Uint8Array, mask: readonly string[]): Mas
     }
   }
   const r = walk(parsed, names, 0);
-  return { body: Buffer.from(JSON.stringify(r.value), 'utf8'), fields: fields + r.fields, pii: r.pii, mode: 'json' };
+  return {
+    body: Buffer.from(JSON.stringify(r.value), 'utf8'),
+    fields: fields + r.fields,
+    pii: r.pii,
+    mode: 'json',
+  };
 }

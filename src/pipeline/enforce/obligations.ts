@@ -54,7 +54,10 @@ export async function enforceRateCaps(
 }
 
 /** The first finding that is a configured quarantine signal, if any. */
-export function quarantineSignal(findings: readonly Finding[], signals: QuarantineSignals | undefined): Finding | null {
+export function quarantineSignal(
+  findings: readonly Finding[],
+  signals: QuarantineSignals | undefined,
+): Finding | null {
   if (signals === undefined || (signals.findings.length === 0 && signals.minSeverity === null)) return null;
   const floor = signals.minSeverity === null ? Infinity : severityRank(signals.minSeverity);
   for (const f of findings) {

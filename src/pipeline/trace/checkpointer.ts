@@ -34,6 +34,8 @@ export interface CheckpointerOptions {
   readonly retryMaxMs?: number;
   /** Most checkpoints awaiting a time-stamp; older ones are dropped (newer ones cover them). */
   readonly maxBacklog?: number;
+  /** Sees every record appended (SIEM export); must only enqueue, and its errors are ignored. */
+  readonly tap?: (record: AppendedRecord, event: AuditEvent, timeMs: number) => void;
 }
 
 /** Counters for /metrics and alerts. */
@@ -87,7 +89,21 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
   const retryInitial = opts.retryInitialMs ?? 1000;
   const retryMax = opts.retryMaxMs ?? 60_000;
 
-  const appendChainEvent = (event: AuditEvent): AppendedRecord => inner.append(event, opts.now());
+  const tap = opts.tap;
+  const tapped = (rec: AppendedRecord, event: AuditEvent, timeMs: number): AppendedRecord => {
+    if (tap !== undefined) {
+      try {
+        tap(rec, event, timeMs);
+      } catch {
+        // SECURITY: export is best effort; the record is already in the chain and the decision stands.
+      }
+    }
+    return rec;
+  };
+  const appendChainEvent = (event: AuditEvent): AppendedRecord => {
+    const timeMs = opts.now();
+    return tapped(inner.append(event, timeMs), event, timeMs);
+  };
 
   const checkpoint = (): AppendedRecord | null => {
     deferred = false;
@@ -97,7 +113,7 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
     const timeMs = opts.now();
     let rec: AppendedRecord;
     try {
-      rec = inner.append(event, timeMs);
+      rec = tapped(inner.append(event, timeMs), event, timeMs);
     } catch (err) {
       // The next decision's append fails the same way and is denied; here we only report.
       opts.log.error({ err, alert: 'audit-checkpoint-failed' }, 'audit checkpoint could not be written');
@@ -156,7 +172,10 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
           s.anchored++;
           s.lastAnchorMs = opts.now();
           if (s.consecutiveFailures > 0)
-            opts.log.info({ failures: s.consecutiveFailures, backlog: backlog.length }, 'TSA is back; anchoring backlog');
+            opts.log.info(
+              { failures: s.consecutiveFailures, backlog: backlog.length },
+              'TSA is back; anchoring backlog',
+            );
           s.consecutiveFailures = 0;
           delay = retryInitial;
         } catch (err) {
@@ -197,7 +216,8 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
 
   return {
     append(event, timeMs) {
-      const rec = inner.append(event, timeMs);
+      const rec =
+        tap === undefined ? inner.append(event, timeMs) : tapped(inner.append(event, timeMs), event, timeMs);
       // PERF: the hot path only counts; signing happens after the decision is answered.
       if (++sinceCheckpoint >= opts.everyRecords && opts.everyRecords > 0 && !deferred) {
         deferred = true;

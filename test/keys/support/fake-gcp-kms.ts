@@ -24,7 +24,8 @@ export interface FakeGcpKms {
 
 const require = createRequire(import.meta.url);
 const kmsRoot = join(dirname(require.resolve('@google-cloud/kms/package.json')), 'build', 'protos');
-const gaxRoot = join(dirname(require.resolve('google-gax/package.json')), 'build', 'protos');
+// google-gax ships google/api/*.proto (annotations, field_behavior...) that the KMS protos import.
+const gaxRoot = join(dirname(require.resolve('google-gax')), '..', 'protos');
 
 type Callback = grpc.sendUnaryData<unknown>;
 type Call = grpc.ServerUnaryCall<Record<string, unknown>, unknown>;

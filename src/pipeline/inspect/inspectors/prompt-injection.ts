@@ -87,7 +87,8 @@ function sentenceScore(s: string, outputWords: boolean): number {
 
 /** Sentence ends (a line break, `.` `!` `?` before a space, a capital or the end) and glued capitals. */
 const BOUNDARY = /\n|[.!?](?=\s|[A-Z]|$)|[a-z](?=[A-Z])/g;
-const OUTPUT_WORD = /\b(?:your|reply|respond|answer|print|say|output|return|write|type|do not|don't|never)\b/i;
+const OUTPUT_WORD =
+  /\b(?:your|reply|respond|answer|print|say|output|return|write|type|do not|don't|never)\b/i;
 
 /**
  * An instruction embedded in content written by someone else: a sentence that sets the reader a task, with
@@ -175,7 +176,10 @@ export const promptInjectionInspector: Inspector = {
       const content = !isKeyLeaf(leaf) && isContent(leaf);
       // Statements and command lines are other inspectors' business; prose that merely starts with "Explain"
       // or "Show" under a content key is still prose.
-      if (isShellLeaf(leaf, input.action) || (!(content && CONTENT_KEY.test(leaf.key)) && isSqlLeaf(leaf, input.action)))
+      if (
+        isShellLeaf(leaf, input.action) ||
+        (!(content && CONTENT_KEY.test(leaf.key)) && isSqlLeaf(leaf, input.action))
+      )
         continue;
       const hit = classify(text, content);
       if (hit !== null)

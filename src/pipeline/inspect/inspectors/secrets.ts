@@ -130,7 +130,9 @@ export const secretsInspector: Inspector = {
         (l) => l.decodedBy.length === 0 && !isKeyLeaf(l) && /^[A-Za-z_][A-Za-z0-9_]{0,64}=\S/m.test(l.value),
       );
       if (content !== undefined)
-        out.push(makeFinding({ id: ID }, 'dotenv-file', 'medium', content.path, redactSecret(content.value), tags));
+        out.push(
+          makeFinding({ id: ID }, 'dotenv-file', 'medium', content.path, redactSecret(content.value), tags),
+        );
     }
     return out;
   },

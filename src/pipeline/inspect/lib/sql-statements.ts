@@ -121,8 +121,7 @@ function fromAst(node: Node, text: string): SqlStatementInfo {
   const type = str(node['type']).toUpperCase();
   if (type === 'DELETE' || type === 'UPDATE') {
     const where = asNode(node['where']);
-    const filter =
-      where === null || isTautology(where) ? 'none' : hasKeyFilter(where) ? 'key' : 'other';
+    const filter = where === null || isTautology(where) ? 'none' : hasKeyFilter(where) ? 'key' : 'other';
     return { verb: type, filter, object: 'TABLE', text };
   }
   const keyword = str(node['keyword']).toUpperCase();

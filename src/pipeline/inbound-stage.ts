@@ -1,0 +1,133 @@
+/**
+ * The inbound role: calls from external systems into a governed agent. Admit (body limits, a valid
+ * session token), authenticate and check the delegation chain, inspect what is handed to the agent, then
+ * decide by the same policy set (rules target it with `context.role: inbound`). Every stage can deny.
+ */
+import { admitRequest } from './admit.js';
+import { WRIT_UPSTREAM_HEADERS, OBLIGATIONS_HEADER } from './check-stage.js';
+import { deepFreeze } from './deep-freeze.js';
+import { inspectorConfigFrom, type PipelineDeps } from './deps.js';
+import { enforceRateCaps } from './enforce/obligations.js';
+import { WritError } from './errors.js';
+import { authenticateSession, IDENTITY_SECRET_HEADERS, resolveIdentity } from './identity-stage.js';
+import { INSPECTOR_FAILED } from './inspect/run-inspectors.js';
+import type { RawRequest } from './model/raw-request.js';
+import { normalizeRequest } from './normalize/index.js';
+import { makeOutcome, type Outcome } from './outcome.js';
+import { evaluatePolicy } from './policy/evaluate.js';
+import { obligationsToJson } from './policy/types.js';
+
+/**
+ * Stripped before the call reaches the agent: writ's own upstream headers (an outside caller must not
+ * forge them) and the credentials writ consumed (the agent has no use for them and must not replay them).
+ */
+export const INBOUND_STRIPPED_HEADERS: readonly string[] = [...WRIT_UPSTREAM_HEADERS, ...IDENTITY_SECRET_HEADERS];
+
+/** Decides one inbound call. Throws WritError on malformed input (the caller denies and audits it). */
+export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId: string): Promise<Outcome> {
+  const set = deps.policy();
+  admitRequest(raw, deps.settings.maxBodyBytes);
+  const nowMs = deps.now();
+  const head = {
+    raw,
+    role: raw.role,
+    traceId,
+    policyVersion: set.version,
+    removeHeaders: INBOUND_STRIPPED_HEADERS,
+  } as const;
+  // Admission by session first: an unauthenticated caller's body is not even parsed.
+  const session = await authenticateSession(deps.identity, raw, nowMs);
+  if (!session.ok) {
+    return makeOutcome({
+      ...head,
+      decision: 'DENY',
+      code: session.code,
+      message: session.message,
+      ...(session.cause === undefined ? {} : { details: { cause: session.cause } }),
+    });
+  }
+  const cfg = inspectorConfigFrom(set);
+  const normalized = normalizeRequest(raw, {
+    internalDomains: cfg.internalDomains,
+    productionDatabases: cfg.productionDatabases,
+    trustAgentHeaders: deps.settings.trustAgentHeaders,
+  });
+  const identity = await resolveIdentity(deps.identity, raw, normalized, {
+    nowMs,
+    trustAgentHeaders: deps.settings.trustAgentHeaders,
+    strictBearer: true,
+    session,
+  });
+  if (!identity.ok) {
+    // Denied before policy: the record names the identity code and no rule.
+    return makeOutcome({
+      ...head,
+      action: deepFreeze(normalized),
+      decision: 'DENY',
+      code: identity.code,
+      message: identity.message,
+    });
+  }
+  const action = deepFreeze(identity.action);
+  // The inspectors see exactly what the agent will be handed (prompt injection above all).
+  const findings = deps.inspect(action, raw.headers, cfg);
+  const base = { ...head, action, findings } as const;
+  if (findings.some((f) => f.id === INSPECTOR_FAILED)) {
+    return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_INSPECTOR_FAILED' });
+  }
+  const policy = evaluatePolicy(set, action, findings);
+  switch (policy.decision) {
+    case 'DENY':
+      return makeOutcome({ ...base, decision: 'DENY', code: policy.code, rules: policy.rules });
+    case 'REQUIRE_APPROVAL':
+      // An external caller has no way to wait for or retry against a human approval: deny, naming the rule.
+      return makeOutcome({
+        ...base,
+        decision: 'DENY',
+        code: policy.code,
+        message: 'a rule requires approval, which the inbound role cannot hold; denied',
+        rules: policy.rules,
+      });
+    case 'ALLOW':
+      return makeOutcome({ ...base, decision: 'ALLOW', code: policy.code, rules: policy.rules });
+    case 'ALLOW_WITH_OBLIGATIONS': {
+      const subject = action.subject.spiffeId ?? 'anonymous';
+      let exceeded;
+      try {
+        exceeded = await enforceRateCaps(deps.store, set, policy.rules, subject, action.action.tool);
+      } catch (err) {
+        throw new WritError('ERR_STATE_UNAVAILABLE', err instanceof Error ? err.message : 'state store failed');
+      }
+      if (exceeded !== null) {
+        return makeOutcome({
+          ...base,
+          decision: 'DENY',
+          code: 'ERR_RATE_LIMITED',
+          message: `rate cap of rule "${exceeded.rule}" (${exceeded.limit} per ${exceeded.windowSeconds}s) is used up`,
+          rules: policy.rules,
+          details: {
+            retry_after_s: exceeded.retryAfterSeconds,
+            rate_limit: exceeded.limit,
+            rate_window_s: exceeded.windowSeconds,
+          },
+        });
+      }
+      // The agent's runtime applies the remaining obligations (masking, sandbox); writ states them.
+      const obligations =
+        policy.obligations === undefined ? null : JSON.stringify(obligationsToJson(policy.obligations));
+      return makeOutcome({
+        ...base,
+        decision: 'ALLOW_WITH_OBLIGATIONS',
+        code: policy.code,
+        rules: policy.rules,
+        obligations,
+        ...(obligations === null
+          ? {}
+          : {
+              upstreamHeaders: { [OBLIGATIONS_HEADER]: obligations },
+              removeHeaders: INBOUND_STRIPPED_HEADERS.filter((x) => x !== OBLIGATIONS_HEADER),
+            }),
+      });
+    }
+  }
+}
