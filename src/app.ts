@@ -23,6 +23,8 @@ import { createIdentityDeps } from './identity/identity-deps.js';
 import type { JwksCache } from './identity/jwt-verifier.js';
 import { KeyRing, type RootSigner } from './keys/key-ring.js';
 import { createRootSigner } from './keys/root-signer.js';
+import type { SinkStats } from './siem/exporter.js';
+import { siemExporterFromConfig } from './siem/from-config.js';
 import type { Signer } from './keys/signer.js';
 import type { PipelineDeps, QuarantineSignals } from './pipeline/deps.js';
 import { SEVERITY_ORDER, type Severity } from './pipeline/model/finding.js';
@@ -76,6 +78,8 @@ export interface WritInstance {
   readonly audit: AuditLog;
   /** Checkpoint and anchoring counters (for /metrics: a non-zero consecutiveFailures is an alert). */
   readonly anchoring: () => AnchoringStats;
+  /** SIEM export counters per sink (sent, dropped, failures, queued), for /metrics. */
+  readonly siem: () => Readonly<Record<string, SinkStats>>;
   readonly logger: Logger;
   readonly store: StateStore;
   readonly metrics: MetricsRegistry;
@@ -119,7 +123,10 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     opts.logger ?? pino({ level: config.logLevel, base: { service: 'writ' } }, pino.destination(2));
   // Trust domains, XFCC, JWT issuers and API keys (docs/identity.md); a bad issuers or key file stops startup
   // here, before any watcher or file is opened.
-  const identity = createIdentityDeps(config, opts.jwksCache === undefined ? {} : { jwksCache: opts.jwksCache });
+  const identity = createIdentityDeps(
+    config,
+    opts.jwksCache === undefined ? {} : { jwksCache: opts.jwksCache },
+  );
   // An invalid policy stops startup here, with file:line and reason (PolicyLoadError).
   // Rules may name only inspectors that exist: `signals.prompt-injecton` is a load error, not a silent no-match.
   const knownInspectors = new Set(DEFAULT_INSPECTORS.map((i) => i.id));
@@ -149,7 +156,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
       logger.error(r, 'audit log had a torn last line: moved aside and recorded in the chain'),
   });
   // Key changes go into the chain; before the checkpointing wrapper exists they go to the file directly.
-  let audit: CheckpointingAuditLog | undefined;
+  const chain: { audit?: CheckpointingAuditLog } = {};
   const root = opts.root ?? (await createRootSigner(config, opts.signer));
   const keyRing = await KeyRing.create({
     root,
@@ -157,11 +164,17 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     tokenTtlSeconds: config.tokenTtlSeconds,
     skewSeconds: config.clockSkewSeconds,
     rotateEveryMs: config.keyRotationS * 1000,
-    onKeyEvent: (event) => (audit ?? rawAudit).append(event, now()),
+    onKeyEvent: (event) => (chain.audit ?? rawAudit).append(event, now()),
     onError: (err) => logger.error({ err, alert: 'key-certification-failed' }, 'key rotation postponed'),
   });
   const signer = keyRing.signer;
-  audit = withCheckpoints(rawAudit, {
+  const siem = siemExporterFromConfig(config, (sink, err) =>
+    logger.warn({ err, sink, alert: 'siem-export-failed' }, 'SIEM export failed; retrying'),
+  );
+  const audit = withCheckpoints(rawAudit, {
+    ...(siem === null
+      ? {}
+      : { tap: (rec, event, timeMs) => siem.enqueue({ seq: rec.seq, hash: rec.hash, timeMs, event }) }),
     signer: () => signer,
     origin: `writ-audit/${config.replicaId}`,
     everyRecords: config.checkpointEvery,
@@ -177,6 +190,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     now,
     log: logger,
   });
+  chain.audit = audit;
   const metrics = new MetricsRegistry();
   const storeUp = metrics.gauge(
     'writ_state_store_up',
@@ -373,6 +387,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     webhooks.close();
     await store.close();
     audit.close();
+    await siem?.close();
     throw err;
   }
   keyRing.start();
@@ -385,6 +400,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     keyRing,
     audit,
     anchoring: () => audit.stats(),
+    siem: () => siem?.stats() ?? {},
     logger,
     store,
     metrics,
@@ -399,6 +415,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
       await new Promise<void>((resolve) => (admin === undefined ? resolve() : admin.close(() => resolve())));
       await store.close();
       audit.close();
+      await siem?.close();
     },
   };
 }

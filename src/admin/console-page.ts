@@ -39,12 +39,13 @@ const call = async (method, path, body) => {
 const clear = (id) => { const t = $(id); while (t.firstChild) t.removeChild(t.firstChild); return t; };
 const decide = async (id, verdict, reasonInput) => {
   const r = await call('POST', '/api/approvals/' + encodeURIComponent(id) + '/' + verdict, { reason: reasonInput.value });
-  if (r.status === 200) { status(verdict + 'd ' + id, true); await load(); }
+  // Reload first, so the confirmation is what stays on screen.
+  if (r.status === 200) { await load(); status(verdict + 'd ' + id, true); }
   else status(r.status + ': ' + ((r.data && r.data.error) || 'refused'), false);
 };
 const release = async (key) => {
   const r = await call('POST', '/api/quarantines/release', { key, reason: 'released from the console' });
-  if (r.status === 200) { status('released ' + key, true); await load(); }
+  if (r.status === 200) { await load(); status('released ' + key, true); }
   else status(r.status + ': ' + ((r.data && r.data.error) || 'refused'), false);
 };
 const load = async () => {

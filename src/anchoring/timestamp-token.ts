@@ -3,7 +3,8 @@
  * verifies a TimeStampToken fully, including what pkijs leaves out: the TSA certificate's critical
  * timeStamping EKU (RFC 3161 §2.3), the nonce, and the ESS signing-certificate(-v2) binding (RFC 5816).
  */
-import { createHash, webcrypto, X509Certificate } from 'node:crypto';
+// pkijs verifies with globalThis.crypto (WebCrypto), which Node 20+ provides.
+import { createHash, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
@@ -22,18 +23,6 @@ const DIGEST_BY_OID: Readonly<Record<string, string>> = {
   '2.16.840.1.101.3.4.2.3': 'sha512',
   [OID_SHA1]: 'sha1',
 };
-
-let engineSet = false;
-/** pkijs needs a WebCrypto engine; node:crypto's is used (set once, lazily). */
-function ensureEngine(): void {
-  if (engineSet) return;
-  pkijs.setEngine('node', new pkijs.CryptoEngine({
-      name: 'node',
-      crypto: webcrypto as unknown as pkijs.CryptoEngineParameters['crypto'],
-    }),
-  );
-  engineSet = true;
-}
 
 const toArrayBuffer = (b: Uint8Array): ArrayBuffer =>
   b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
@@ -63,14 +52,7 @@ export function buildTimeStampRequest(imprint: Uint8Array, nonce: Uint8Array): U
 
 /** Why a token or a reply was refused; stable strings for logs and `writ audit verify`. */
 export type TstProblem =
-  | 'malformed'
-  | 'rejected'
-  | 'imprint'
-  | 'nonce'
-  | 'eku'
-  | 'signing-certificate'
-  | 'chain'
-  | 'signature';
+  'malformed' | 'rejected' | 'imprint' | 'nonce' | 'eku' | 'signing-certificate' | 'chain' | 'signature';
 
 export class TimestampError extends Error {
   override readonly name = 'TimestampError';
@@ -90,11 +72,14 @@ export function tokenFromResponse(der: Uint8Array): Uint8Array {
   } catch (e) {
     throw new TimestampError('malformed', `time-stamp reply is not a TimeStampResp: ${String(e)}`);
   }
-  const status = resp.status.status;
+  const status: number = resp.status.status;
   // 0 granted, 1 grantedWithMods (RFC 3161 §2.4.2); anything else carries no token.
   if ((status !== 0 && status !== 1) || resp.timeStampToken === undefined) {
     const text = resp.status.statusStrings?.map((s) => s.valueBlock.value).join('; ') ?? '';
-    throw new TimestampError('rejected', `TSA refused the request (status ${status}${text ? `: ${text}` : ''})`);
+    throw new TimestampError(
+      'rejected',
+      `TSA refused the request (status ${status}${text ? `: ${text}` : ''})`,
+    );
   }
   return new Uint8Array(resp.timeStampToken.toSchema().toBER(false));
 }
@@ -133,7 +118,7 @@ function checkSigningCertificate(signerInfo: pkijs.SignerInfo, signerCertDer: Ui
   // substituted certificate with the same key would pass (RFC 5035 §1, RFC 5816).
   if (attr === undefined)
     throw new TimestampError('signing-certificate', 'token has no signing-certificate attribute');
-  const signingCert = attr.values[0];
+  const signingCert = attr.values[0] as asn1js.AsnType | undefined;
   const certs = signingCert === undefined ? undefined : children(signingCert)[0];
   const first = certs === undefined ? undefined : children(certs)[0];
   if (first === undefined) throw new TimestampError('signing-certificate', 'signing-certificate is empty');
@@ -142,7 +127,8 @@ function checkSigningCertificate(signerInfo: pkijs.SignerInfo, signerCertDer: Ui
   let i = 0;
   if (v2 !== undefined && parts[0] instanceof asn1js.Sequence) {
     const oid = children(parts[0])[0];
-    const name = oid instanceof asn1js.ObjectIdentifier ? DIGEST_BY_OID[oid.valueBlock.toString()] : undefined;
+    const name =
+      oid instanceof asn1js.ObjectIdentifier ? DIGEST_BY_OID[oid.valueBlock.toString()] : undefined;
     if (name === undefined) throw new TimestampError('signing-certificate', 'unknown ESSCertIDv2 hash');
     algorithm = name;
     i = 1;
@@ -152,7 +138,10 @@ function checkSigningCertificate(signerInfo: pkijs.SignerInfo, signerCertDer: Ui
     throw new TimestampError('signing-certificate', 'ESSCertID has no certHash');
   const expected = createHash(algorithm).update(signerCertDer).digest('hex');
   if (hex(certHash.valueBlock.valueHexView) !== expected)
-    throw new TimestampError('signing-certificate', 'signing-certificate hash does not match the signer certificate');
+    throw new TimestampError(
+      'signing-certificate',
+      'signing-certificate hash does not match the signer certificate',
+    );
 }
 
 /** Checks that the signer certificate's EKU is exactly timeStamping and critical (RFC 3161 §2.3). */
@@ -171,7 +160,6 @@ function checkEku(cert: pkijs.Certificate): void {
  * nonce, EKU and signing-certificate binding. Throws TimestampError naming the first failed check.
  */
 export async function verifyTimeStampToken(token: Uint8Array, check: TstCheck): Promise<VerifiedTimestamp> {
-  ensureEngine();
   let signed: pkijs.SignedData;
   let tst: pkijs.TSTInfo;
   try {
@@ -183,7 +171,10 @@ export async function verifyTimeStampToken(token: Uint8Array, check: TstCheck): 
     if (e === undefined) throw new Error('no TSTInfo');
     tst = pkijs.TSTInfo.fromBER(e.getValue());
   } catch (e) {
-    throw new TimestampError('malformed', `time-stamp token does not parse: ${e instanceof Error ? e.message : String(e)}`);
+    throw new TimestampError(
+      'malformed',
+      `time-stamp token does not parse: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   if (signed.signerInfos.length !== 1) throw new TimestampError('malformed', 'token must have one signer');
   const imprint = tst.messageImprint;

@@ -14,7 +14,12 @@ import {
   type CheckpointEvent,
   type ParsedNote,
 } from '../pipeline/trace/checkpoint.js';
-import { ChainVerifier, recordBody, type AuditRecord, type ChainVerdict } from '../pipeline/trace/hash-chain.js';
+import {
+  ChainVerifier,
+  recordBody,
+  type AuditRecord,
+  type ChainVerdict,
+} from '../pipeline/trace/hash-chain.js';
 
 /** What the offline verifier trusts beyond the file itself. */
 export interface AuditVerifyOptions {
@@ -61,7 +66,9 @@ export async function verifyAuditFile(
   progressEvery = 100_000,
 ): Promise<AuditVerdict> {
   const opts: AuditVerifyOptions =
-    typeof optsOrProgress === 'function' ? { onProgress: optsOrProgress, progressEvery } : (optsOrProgress ?? {});
+    typeof optsOrProgress === 'function'
+      ? { onProgress: optsOrProgress, progressEvery }
+      : (optsOrProgress ?? {});
   return verifyAuditText(createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }), opts);
 }
 
@@ -74,6 +81,8 @@ export async function verifyAuditText(
   const every = opts.progressEvery ?? progressEvery;
   const chain = new ChainVerifier();
   const trusted = new Map(opts.keys ?? []);
+  // Certified keys may sign only within their certification's validity (seconds); roots have none.
+  const validity = new Map<string, { nbf: number; exp: number }>();
   const signaturesChecked = opts.keys !== undefined;
   const timestampsChecked = opts.tsaCaPem !== undefined;
   const notes = [...(opts.checkpoints ?? [])];
@@ -87,7 +96,10 @@ export async function verifyAuditText(
   const onRecord = async (r: AuditRecord): Promise<void> => {
     for (const n of notes)
       if (n.size === r.seq && n.head !== r.hash)
-        return chain.reject('missing-checkpoint', `record ${r.seq} differs from the external checkpoint's head`);
+        return chain.reject(
+          'missing-checkpoint',
+          `record ${r.seq} differs from the external checkpoint's head`,
+        );
     const e = r.event as Record<string, unknown> | null;
     if (e === null || typeof e !== 'object') return;
     switch (e['type']) {
@@ -98,9 +110,17 @@ export async function verifyAuditText(
           return chain.reject('bad-checkpoint', 'checkpoint does not sign the record before it');
         if (signaturesChecked) {
           const key = trusted.get(e.kid);
-          if (key === undefined) return chain.reject('unknown-key', `checkpoint signed by unknown key "${e.kid}"`);
+          if (key === undefined)
+            return chain.reject('unknown-key', `checkpoint signed by unknown key "${e.kid}"`);
           if (!verifyCheckpointSignature(e, key))
             return chain.reject('bad-checkpoint', 'checkpoint signature does not verify');
+          const window = validity.get(e.kid);
+          const t = Math.floor(Date.parse(r.time) / 1000);
+          if (window !== undefined && (t < window.nbf || t > window.exp))
+            return chain.reject(
+              'bad-checkpoint',
+              `checkpoint signed outside key "${e.kid}"'s certified validity`,
+            );
         }
         checkpoints++;
         lastCheckpointSeq = r.seq;
@@ -109,14 +129,16 @@ export async function verifyAuditText(
       }
       case 'audit.anchor': {
         const seq = e['checkpoint_seq'];
-        const target = typeof seq === 'number' ? pending.get(seq) : undefined;
+        if (typeof seq !== 'number') return chain.reject('bad-anchor', 'anchor has no checkpoint_seq');
+        const target = pending.get(seq);
         if (target === undefined || target.hash !== e['checkpoint_hash'] || !str(e['tst']))
           return chain.reject('bad-anchor', 'anchor does not name an earlier, unanchored checkpoint');
-        if (timestampsChecked) {
+        const caPem = opts.tsaCaPem;
+        if (caPem !== undefined) {
           try {
             const v = await verifyTimeStampToken(Buffer.from(e['tst'], 'base64'), {
               data: Buffer.from(target.body, 'utf8'),
-              trustedCaPem: opts.tsaCaPem!,
+              trustedCaPem: caPem,
             });
             if (e['gen_time'] !== v.genTime.toISOString())
               return chain.reject('bad-anchor', 'anchor gen_time differs from the token');
@@ -125,7 +147,7 @@ export async function verifyAuditText(
             return chain.reject('bad-anchor', `time-stamp token: ${err.problem}: ${err.message}`);
           }
         }
-        pending.delete(seq as number);
+        pending.delete(seq);
         anchors++;
         return;
       }
@@ -137,6 +159,7 @@ export async function verifyAuditText(
         const added = verifyKeyEvent(e, trusted);
         if (!added.ok) return chain.reject('bad-key-event', added.reason);
         trusted.set(added.kid, added.key);
+        if (added.validity !== undefined) validity.set(added.kid, added.validity);
         return;
       }
       default:

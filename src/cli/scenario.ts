@@ -22,6 +22,89 @@ export interface ScenarioRequest {
   readonly body?: string;
   /** A JSON body of `count` synthetic customer records under `key`. */
   readonly generate?: { readonly key: string; readonly count: number };
+  /** The listener the request goes to; default `check` (scenarios/identity uses `inbound` too). */
+  readonly role?: 'check' | 'inbound';
+  /**
+   * Tokens the runner mints with its test issuer at run time, since a signed token cannot live in a file:
+   * `delegation` becomes `x-writ-delegation-chain` (origin first), `session` `x-writ-session-token`,
+   * `bearer` `authorization: Bearer`.
+   */
+  readonly delegation?: readonly ScenarioHop[];
+  readonly session?: ScenarioToken;
+  readonly bearer?: ScenarioToken;
+}
+
+/** One delegation hop to mint: `sub` delegates to `act` with `scope` (space-separated). */
+export interface ScenarioHop {
+  readonly sub: string;
+  readonly act: string;
+  readonly scope?: string;
+}
+
+/** A JWT to mint for `sub`, with an optional `scope`. */
+export interface ScenarioToken {
+  readonly sub: string;
+  readonly scope?: string;
+}
+
+/** What one decision must look like. Fields left out are not checked. */
+export interface ScenarioExpect {
+  readonly decision: string;
+  readonly code?: string;
+  readonly rules?: readonly string[];
+  readonly rules_include?: readonly string[];
+  /** Inspector ids (or finding id prefixes) that must be among the findings; [] means none at all. */
+  readonly findings?: readonly string[];
+  readonly http_status?: number;
+  readonly token?: boolean;
+  /** Fields the deny body must carry (matched as a subset), e.g. `approvers`. */
+  readonly body?: Readonly<Record<string, unknown>>;
+  /** What the decision's audit record (found by trace id) must carry. */
+  readonly audit?: ScenarioAuditExpect;
+}
+
+/** Fields of the audit decision event a scenario pins down (docs/audit.md). */
+export interface ScenarioAuditExpect {
+  readonly code?: string;
+  readonly decision?: string;
+  readonly role?: string;
+  readonly rules?: readonly string[];
+  readonly rules_include?: readonly string[];
+  /** Finding ids or prefixes that must be in the record's `findings`. */
+  readonly findings?: readonly string[];
+  readonly tool?: string;
+  /** Whether the record names a token id (an allowed call) or not. */
+  readonly token?: boolean;
+  /** Whether the record carries obligations. */
+  readonly obligations?: boolean;
+}
+
+/**
+ * A later step of a multi-call scenario (scenarios/owasp): optionally advance the clock or have an approver
+ * decide the approval the previous step created, then send a request (the scenario's own by default).
+ */
+export interface ScenarioStep {
+  readonly name: string;
+  /** The listener: check (default), verify (the tool side) or inbound. */
+  readonly via?: 'check' | 'verify' | 'inbound';
+  readonly request?: ScenarioRequest;
+  /** `previous`: send the execution token the last allowed step received (x-writ-token). */
+  readonly token?: 'previous';
+  /** Send the request this many times; every answer must match `expect`. */
+  readonly repeat?: number;
+  /** Seconds to move the clock forward first. */
+  readonly advance_s?: number;
+  /** An approver decides the approval the last REQUIRE_APPROVAL step created, before the request is sent. */
+  readonly approve?: {
+    readonly decision: 'approve' | 'deny';
+    /** What the approver is shown (the approval record): tool, arguments text, finding ids. */
+    readonly shows?: {
+      readonly tool?: string;
+      readonly arguments_include?: readonly string[];
+      readonly findings?: readonly string[];
+    };
+  };
+  readonly expect: ScenarioExpect;
 }
 
 export interface Scenario {
@@ -30,16 +113,18 @@ export interface Scenario {
   /** ISO instant the decision is made at (tests inject it; a live server uses its own clock). */
   readonly at?: string;
   readonly request: ScenarioRequest;
-  readonly expect: {
-    readonly decision: string;
-    readonly code?: string;
-    readonly rules?: readonly string[];
-    readonly rules_include?: readonly string[];
-    /** Inspector ids (or finding id prefixes) that must be among the findings; [] means none at all. */
-    readonly findings?: readonly string[];
-    readonly http_status?: number;
-    readonly token?: boolean;
-  };
+  readonly expect: ScenarioExpect;
+  /** OWASP Agentic Top 10 (2026) items the scenario evidences (scenarios/owasp). */
+  readonly owasp?: readonly string[];
+  /** MITRE ATLAS technique ids the scenario exercises. */
+  readonly atlas?: readonly string[];
+  /** What, precisely, the scenario shows writ does. */
+  readonly covers?: string;
+  /** `pending`: the feature is not built yet; runners report the scenario as pending, never as passing. */
+  readonly status?: 'pending';
+  readonly pending_reason?: string;
+  /** Further calls after the first, in order. */
+  readonly steps?: readonly ScenarioStep[];
 }
 
 /** Loads every scenario file of a folder, sorted by name. */

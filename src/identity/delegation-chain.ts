@@ -138,7 +138,11 @@ export async function verifyDelegationChain(
     // own request through another agent; it is never a legitimate delegation.
     if (i === 0) seen.add(hop.sub);
     if (seen.has(actor)) {
-      return failHop('ERR_DELEGATION_CYCLE', i, `hop ${i} actor ${quote(actor)} already appears in the chain`);
+      return failHop(
+        'ERR_DELEGATION_CYCLE',
+        i,
+        `hop ${i} actor ${quote(actor)} already appears in the chain`,
+      );
     }
     seen.add(actor);
     // may_act on this hop's subject names who may act for it; the actor here is the next hop's sub.

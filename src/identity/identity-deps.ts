@@ -26,14 +26,19 @@ export interface IdentityDepsOptions {
 }
 
 /** Creates the identity dependencies; throws with the file and line on an unusable issuers or key file. */
-export function createIdentityDeps(settings: IdentitySettings, options: IdentityDepsOptions = {}): IdentityDeps {
+export function createIdentityDeps(
+  settings: IdentitySettings,
+  options: IdentityDepsOptions = {},
+): IdentityDeps {
   const issuers = settings.jwtIssuersFile === '' ? [] : loadIssuersFile(settings.jwtIssuersFile);
   if (settings.apiKeysFile !== '') {
     // The store re-reads the file and fails closed at run time; a bad file at startup stops the process.
     try {
       parseApiKeyFile(readFileSync(settings.apiKeysFile, 'utf8'));
     } catch (err) {
-      throw new Error(`${settings.apiKeysFile}: unusable api key file: ${(err as Error).message}`, { cause: err });
+      throw new Error(`${settings.apiKeysFile}: unusable api key file: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   const keyCache = options.jwksCache ?? createJwksCache();

@@ -44,12 +44,11 @@ const IDENTITY_CODES = [
 export type IdentityErrorCode = (typeof IDENTITY_CODES)[number];
 
 /** Every reason code the identity stage can return, with its one-line meaning, taken from `REASON_CODES`. */
-export const IDENTITY_ERRORS: { readonly [C in IdentityErrorCode]: (typeof REASON_CODES)[C] } =
-  Object.freeze(
-    Object.fromEntries(IDENTITY_CODES.map((c) => [c, REASON_CODES[c]])) as {
-      [C in IdentityErrorCode]: (typeof REASON_CODES)[C];
-    },
-  );
+export const IDENTITY_ERRORS: { readonly [C in IdentityErrorCode]: (typeof REASON_CODES)[C] } = Object.freeze(
+  Object.fromEntries(IDENTITY_CODES.map((c) => [c, REASON_CODES[c]])) as {
+    [C in IdentityErrorCode]: (typeof REASON_CODES)[C];
+  },
+);
 
 /** JWT verification codes, the subset `verifyJwt` can return. */
 export type JwtErrorCode = Extract<

@@ -24,7 +24,9 @@ export function parseIssuersFile(text: string, name: string): IssuerConfig[] {
   const at = (node: Node | null | undefined) => `${name}:${lc.linePos(node?.range?.[0] ?? 0).line}`;
   const first = doc.errors[0];
   if (first !== undefined) {
-    throw new IssuersFileError(`${name}:${lc.linePos(first.pos[0]).line}: YAML syntax: ${first.message.split('\n')[0] ?? ''}`);
+    throw new IssuersFileError(
+      `${name}:${lc.linePos(first.pos[0]).line}: YAML syntax: ${first.message.split('\n')[0] ?? ''}`,
+    );
   }
   const root = doc.contents;
   if (!isSeq(root)) throw new IssuersFileError(`${at(root)}: the issuers file is a list of issuers`);
@@ -38,7 +40,8 @@ export function parseIssuersFile(text: string, name: string): IssuerConfig[] {
       if (!KEYS.has(k)) throw new IssuersFileError(`${where}: unknown field "${k}"`);
     }
     const { issuer, audience, jwks_uri: jwksUri, discovery, algorithms } = e;
-    if (typeof issuer !== 'string' || issuer.length === 0) throw new IssuersFileError(`${where}: issuer is required`);
+    if (typeof issuer !== 'string' || issuer.length === 0)
+      throw new IssuersFileError(`${where}: issuer is required`);
     // Tokens are matched to an issuer by iss alone, so two entries for one issuer would be ambiguous.
     if (seen.has(issuer)) throw new IssuersFileError(`${where}: issuer "${issuer}" is listed twice`);
     seen.add(issuer);
@@ -57,13 +60,15 @@ export function parseIssuersFile(text: string, name: string): IssuerConfig[] {
       throw new IssuersFileError(`${where}: give exactly one of jwks_uri or discovery: true`);
     }
     if (jwksUri !== undefined) {
+      if (typeof jwksUri !== 'string') throw new IssuersFileError(`${where}: jwks_uri must be a string`);
       let url: URL;
       try {
-        url = new URL(String(jwksUri));
+        url = new URL(jwksUri);
       } catch {
-        throw new IssuersFileError(`${where}: jwks_uri "${String(jwksUri)}" is not a url`);
+        throw new IssuersFileError(`${where}: jwks_uri "${jwksUri}" is not a url`);
       }
-      if (!isAllowedKeyUrl(url)) throw new IssuersFileError(`${where}: jwks_uri must be https (http only on loopback)`);
+      if (!isAllowedKeyUrl(url))
+        throw new IssuersFileError(`${where}: jwks_uri must be https (http only on loopback)`);
       return { issuer, audience, algorithms: algs, jwksUri: url.href };
     }
     return { issuer, audience, algorithms: algs, discovery: true };

@@ -45,7 +45,7 @@ export async function createAwsKmsSigner(opts: AwsKmsSignerOptions): Promise<Roo
       // SECURITY: check the signature before using it, so a wrong key or a corrupted reply is an error
       // here and not a certification no verifier accepts.
       if (sig === undefined || !edVerify(null, data, publicKey, sig))
-        throw new Error('AWS KMS signature does not verify under the key\'s public key');
+        throw new Error("AWS KMS signature does not verify under the key's public key");
       return sig;
     },
     close: () => client.destroy(),

@@ -40,7 +40,9 @@ const asNumber = (v: unknown): number | undefined => {
 };
 
 /** Connects to the key version, checks it is EC_SIGN_ED25519, and returns a RootSigner over it. */
-export async function createGcpKmsSigner(opts: GcpKmsSignerOptions): Promise<RootSigner & { close(): Promise<void> }> {
+export async function createGcpKmsSigner(
+  opts: GcpKmsSignerOptions,
+): Promise<RootSigner & { close(): Promise<void> }> {
   const client = new KeyManagementServiceClient(opts.client);
   const [pub] = await client.getPublicKey({ name: opts.keyVersion });
   if (pub.algorithm !== 'EC_SIGN_ED25519')
@@ -67,9 +69,10 @@ export async function createGcpKmsSigner(opts: GcpKmsSignerOptions): Promise<Roo
       if (res.name !== opts.keyVersion) throw new Error('Cloud KMS answered for another key version');
       const sig = res.signature;
       if (!(sig instanceof Uint8Array)) throw new Error('Cloud KMS returned no signature');
-      if (asNumber(res.signatureCrc32c) !== crc32c(sig)) throw new Error('Cloud KMS signature failed its CRC32C check');
+      if (asNumber(res.signatureCrc32c) !== crc32c(sig))
+        throw new Error('Cloud KMS signature failed its CRC32C check');
       if (!edVerify(null, data, publicKey, sig))
-        throw new Error('Cloud KMS signature does not verify under the key\'s public key');
+        throw new Error("Cloud KMS signature does not verify under the key's public key");
       return new Uint8Array(sig);
     },
     close: () => client.close(),

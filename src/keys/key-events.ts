@@ -34,7 +34,13 @@ export function certificationInput(issuerKid: string, key: KeyObject, nbf: numbe
 }
 
 export type CertCheck =
-  | { readonly ok: true; readonly kid: string; readonly key: KeyObject; readonly claims: KeyCertClaims; readonly issuer: string }
+  | {
+      readonly ok: true;
+      readonly kid: string;
+      readonly key: KeyObject;
+      readonly claims: KeyCertClaims;
+      readonly issuer: string;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** Verifies a certification against issuer keys by kid; returns the certified key. */
@@ -53,7 +59,8 @@ export function verifyCertification(jws: string, issuers: ReadonlyMap<string, Ke
   if (header['alg'] !== 'EdDSA' || header['typ'] !== KEY_CERT_TYPE || typeof header['kid'] !== 'string')
     return { ok: false, reason: 'certification header is not EdDSA key-cert+jwt with a kid' };
   const issuer = issuers.get(header['kid']);
-  if (issuer === undefined) return { ok: false, reason: `certification issuer "${header['kid']}" is not trusted` };
+  if (issuer === undefined)
+    return { ok: false, reason: `certification issuer "${header['kid']}" is not trusted` };
   if (!edVerify(null, Buffer.from(`${h}.${p}`, 'ascii'), issuer, Buffer.from(s, 'base64url')))
     return { ok: false, reason: 'certification signature does not verify' };
   if (claims.jwk?.kty !== 'OKP' || claims.jwk.crv !== 'Ed25519' || typeof claims.jwk.x !== 'string')
@@ -70,7 +77,9 @@ export function verifyCertification(jws: string, issuers: ReadonlyMap<string, Ke
 export function verifyKeyEvent(
   event: Readonly<Record<string, unknown>>,
   trusted: ReadonlyMap<string, KeyObject>,
-): { ok: true; kid: string; key: KeyObject } | { ok: false; reason: string } {
+):
+  | { ok: true; kid: string; key: KeyObject; validity?: { nbf: number; exp: number } }
+  | { ok: false; reason: string } {
   const kid = event['kid'];
   const cert = event['certification'];
   if (typeof kid !== 'string') return { ok: false, reason: 'key event has no kid' };
@@ -81,5 +90,5 @@ export function verifyKeyEvent(
   const c = verifyCertification(cert, trusted);
   if (!c.ok) return c;
   if (c.kid !== kid) return { ok: false, reason: 'key event kid differs from its certification' };
-  return { ok: true, kid, key: c.key };
+  return { ok: true, kid, key: c.key, validity: { nbf: c.claims.nbf, exp: c.claims.exp } };
 }

@@ -93,15 +93,15 @@ export class KeyRing implements KeySet {
     first: Entry,
   ) {
     this.current = first;
-    const ring = this;
+    const current = (): Signer => this.current.signer;
     this.signer = {
       get kid() {
-        return ring.current.signer.kid;
+        return current().kid;
       },
       get publicKey() {
-        return ring.current.signer.publicKey;
+        return current().publicKey;
       },
-      sign: (data) => ring.current.signer.sign(data),
+      sign: (data) => current().sign(data),
     };
   }
 
@@ -118,7 +118,8 @@ export class KeyRing implements KeySet {
       certification: null,
     });
     if (opts.rotateEveryMs === 0) {
-      if (!('signer' in root)) throw new TypeError('a KMS root needs key rotation (short-lived signing keys)');
+      if (!('signer' in root))
+        throw new TypeError('a KMS root needs key rotation (short-lived signing keys)');
       const signer = (root as ReturnType<typeof localRoot>).signer;
       return new KeyRing(opts, { signer, certification: null, nbf: 0, exp: Number.MAX_SAFE_INTEGER });
     }
@@ -210,7 +211,8 @@ export class KeyRing implements KeySet {
     if (this.current.signer.kid === kid) return this.current.signer.publicKey;
     if (this.next?.signer.kid === kid) return this.next.signer.publicKey;
     const now = this.opts.now();
-    for (const r of this.retired) if (r.entry.signer.kid === kid && r.until > now) return r.entry.signer.publicKey;
+    for (const r of this.retired)
+      if (r.entry.signer.kid === kid && r.until > now) return r.entry.signer.publicKey;
     return undefined;
   }
 

@@ -105,7 +105,8 @@ function namesConfiguredIssuer(token: string, issuers: readonly string[]): boole
   if (payload === undefined) return false;
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
-    const iss = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>)['iss'] : null;
+    const iss =
+      typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>)['iss'] : null;
     return typeof iss === 'string' && issuers.includes(iss);
   } catch {
     return false;

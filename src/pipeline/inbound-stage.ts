@@ -21,7 +21,10 @@ import { obligationsToJson } from './policy/types.js';
  * Stripped before the call reaches the agent: writ's own upstream headers (an outside caller must not
  * forge them) and the credentials writ consumed (the agent has no use for them and must not replay them).
  */
-export const INBOUND_STRIPPED_HEADERS: readonly string[] = [...WRIT_UPSTREAM_HEADERS, ...IDENTITY_SECRET_HEADERS];
+export const INBOUND_STRIPPED_HEADERS: readonly string[] = [
+  ...WRIT_UPSTREAM_HEADERS,
+  ...IDENTITY_SECRET_HEADERS,
+];
 
 /** Decides one inbound call. Throws WritError on malformed input (the caller denies and audits it). */
 export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId: string): Promise<Outcome> {
@@ -96,7 +99,10 @@ export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId
       try {
         exceeded = await enforceRateCaps(deps.store, set, policy.rules, subject, action.action.tool);
       } catch (err) {
-        throw new WritError('ERR_STATE_UNAVAILABLE', err instanceof Error ? err.message : 'state store failed');
+        throw new WritError(
+          'ERR_STATE_UNAVAILABLE',
+          err instanceof Error ? err.message : 'state store failed',
+        );
       }
       if (exceeded !== null) {
         return makeOutcome({

@@ -4,6 +4,7 @@
  * API Activity "Other" events. Fields OCSF has no attribute for go under `unmapped`.
  */
 import type { JsonValue } from '../pipeline/model/json.js';
+import type { AuditEvent } from '../pipeline/trace/audit-event.js';
 
 /** OCSF version the mapping targets. */
 export const OCSF_VERSION = '1.3.0';
@@ -15,7 +16,7 @@ export interface ExportRecord {
   readonly seq: number;
   readonly hash: string;
   readonly timeMs: number;
-  readonly event: Readonly<Record<string, JsonValue>>;
+  readonly event: AuditEvent;
 }
 
 // API Activity activity_id: 1 Create, 2 Read, 3 Update, 4 Delete, 99 Other.
@@ -34,20 +35,28 @@ const SEVERITY: Readonly<Record<string, { id: number; name: string }>> = {
 };
 
 const str = (v: JsonValue | undefined): string | null => (typeof v === 'string' ? v : null);
+/** A field as text: strings as they are, anything else as JSON (never "[object Object]"). */
+const text = (v: JsonValue | undefined): string =>
+  typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v);
 
 function maxSeverity(findings: JsonValue | undefined): { id: number; name: string } {
   let best = SEVERITY['info']!;
   if (!Array.isArray(findings)) return best;
   for (const f of findings) {
-    const s = f !== null && typeof f === 'object' && !Array.isArray(f) ? SEVERITY[String(f['severity'])] : undefined;
+    const s =
+      f !== null && typeof f === 'object' && !Array.isArray(f) ? SEVERITY[text(f['severity'])] : undefined;
     if (s !== undefined && s.id > best.id) best = s;
   }
   return best;
 }
 
 /** The OCSF event for one record; pure, so the exporter can run it off the decision path. */
-export function toOcsf(rec: ExportRecord, product: { readonly version: string; readonly replica: string }): Record<string, JsonValue> {
-  const e = rec.event;
+export function toOcsf(
+  rec: ExportRecord,
+  product: { readonly version: string; readonly replica: string },
+): Record<string, JsonValue> {
+  // Both event shapes are JSON objects; read them field by field.
+  const e = rec.event as unknown as Readonly<Record<string, JsonValue>>;
   const metadata = {
     version: OCSF_VERSION,
     product: { name: 'writ', vendor_name: 'writ', version: product.version },
@@ -72,17 +81,17 @@ export function toOcsf(rec: ExportRecord, product: { readonly version: string; r
       severity: 'Informational',
       status_id: 1,
       status: 'Success',
-      message: String(e['type']),
-      metadata: { ...metadata, event_code: String(e['type']) },
-      api: { operation: String(e['type']), service: { name: 'writ-audit' } },
+      message: text(e['type']),
+      metadata: { ...metadata, event_code: text(e['type']) },
+      api: { operation: text(e['type']), service: { name: 'writ-audit' } },
       actor: { app_name: 'writ' },
       unmapped: { writ: { ...e, chain_hash: rec.hash } },
     };
   }
-  const decision = String(e['decision']);
+  const decision = text(e['decision']);
   const allowed = decision === 'ALLOW' || decision === 'ALLOW_WITH_OBLIGATIONS';
-  const errored = String(e['code']).startsWith('ERR_');
-  const activity = ACTIVITY_BY_OPERATION[String(e['operation'])] ?? { id: 99, name: 'Other' };
+  const errored = text(e['code']).startsWith('ERR_');
+  const activity = ACTIVITY_BY_OPERATION[text(e['operation'])] ?? { id: 99, name: 'Other' };
   const severity = maxSeverity(e['findings']);
   const subject = str(e['subject']);
   return {
@@ -99,26 +108,26 @@ export function toOcsf(rec: ExportRecord, product: { readonly version: string; r
     // status: did writ reach a decision (Success) or fail closed with an error code (Failure).
     status_id: errored ? 2 : 1,
     status: errored ? 'Failure' : 'Success',
-    status_code: String(e['code']),
+    status_code: text(e['code']),
     ...(typeof e['message'] === 'string' ? { status_detail: e['message'] } : {}),
     // Security Control profile: 1 Allowed / 2 Denied; a pending approval is denied until approved.
     action_id: allowed ? 1 : 2,
     action: allowed ? 'Allowed' : 'Denied',
     disposition_id: allowed ? 1 : 2,
     disposition: allowed ? 'Allowed' : 'Blocked',
-    message: `${decision} ${String(e['code'])}${e['tool'] === null ? '' : ` ${String(e['tool'])}`}`,
-    metadata: { ...metadata, correlation_uid: String(e['trace_id']), event_code: 'decision' },
+    message: `${decision} ${text(e['code'])}${e['tool'] === null ? '' : ` ${text(e['tool'])}`}`,
+    metadata: { ...metadata, correlation_uid: text(e['trace_id']), event_code: 'decision' },
     actor: { user: { uid: subject, type_id: 99, type: 'Agent workload' }, app_name: str(e['adapter']) },
     api: {
-      operation: str(e['tool']) ?? String(e['method']),
-      service: { name: String(e['host']) },
-      request: { uid: String(e['trace_id']) },
+      operation: str(e['tool']) ?? text(e['method']),
+      service: { name: text(e['host']) },
+      request: { uid: text(e['trace_id']) },
     },
     http_request: {
-      http_method: String(e['method']),
-      url: { hostname: String(e['host']), path: String(e['path']) },
+      http_method: text(e['method']),
+      url: { hostname: text(e['host']), path: text(e['path']) },
     },
-    dst_endpoint: { hostname: String(e['host']) },
+    dst_endpoint: { hostname: text(e['host']) },
     unmapped: {
       writ: {
         role: e['role'] ?? null,

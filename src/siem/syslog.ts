@@ -2,7 +2,7 @@
  * Syslog shipping: RFC 5424 messages over TCP or TLS (RFC 5425) with octet-counting framing
  * (RFC 6587 §3.4.1), reconnecting with backoff. The message is the OCSF JSON event.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { JsonValue } from '../pipeline/model/json.js';
 import type { SinkWriter } from './exporter.js';
@@ -32,14 +32,14 @@ export function formatSyslog(
   const md = (ocsf['metadata'] ?? {}) as Record<string, JsonValue>;
   const time = new Date(Number(ocsf['time'])).toISOString();
   const params: Array<[string, string]> = [
-    ['class_uid', String(ocsf['class_uid'])],
-    ['seq', String(md['sequence'] ?? '')],
+    ['class_uid', JSON.stringify(ocsf['class_uid'] ?? null)],
+    ['seq', JSON.stringify(md['sequence'] ?? null)],
   ];
   if (typeof md['correlation_uid'] === 'string') params.push(['trace_id', md['correlation_uid']]);
   if (typeof ocsf['action'] === 'string') params.push(['action', ocsf['action']]);
   if (typeof ocsf['status_code'] === 'string') params.push(['code', ocsf['status_code']]);
   const sd = `[${SD_ID} ${params.map(([k, v]) => `${k}="${sdEscape(v)}"`).join(' ')}]`;
-  const msgId = token(String(md['event_code'] ?? 'writ'), 32);
+  const msgId = token(typeof md['event_code'] === 'string' ? md['event_code'] : 'writ', 32);
   // The UTF-8 BOM marks MSG as UTF-8 (RFC 5424 §6.4).
   return `<${pri}>1 ${time} ${token(host, 255)} writ ${token(procId, 128)} ${msgId} ${sd} \uFEFF${JSON.stringify(ocsf)}`;
 }
@@ -72,7 +72,10 @@ export function syslogWriter(target: SyslogTarget): SinkWriter & { close(): void
               host: target.host,
               port: target.port,
               ca: target.tlsCa,
-              servername: target.servername ?? target.host,
+              // SNI carries host names only (RFC 6066); an IP is still checked against the certificate.
+              ...(isIP(target.servername ?? target.host) === 0
+                ? { servername: target.servername ?? target.host }
+                : {}),
             });
       const ready = target.tlsCa === undefined ? 'connect' : 'secureConnect';
       s.once(ready, () => {

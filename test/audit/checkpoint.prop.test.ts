@@ -25,7 +25,10 @@ const T0 = 1_767_000_000_000;
 type Item = { kind: 'event'; event: AuditEvent } | { kind: 'checkpoint' };
 
 /** Chains items; a checkpoint item is signed over the head by `sign` (the attacker cannot, so re-uses sig). */
-function chain(items: readonly Item[], oldSigs?: ReadonlyMap<number, CheckpointEvent>): {
+function chain(
+  items: readonly Item[],
+  oldSigs?: ReadonlyMap<number, CheckpointEvent>,
+): {
   lines: string[];
   checkpoints: Map<number, CheckpointEvent>;
 } {
@@ -51,8 +54,10 @@ function chain(items: readonly Item[], oldSigs?: ReadonlyMap<number, CheckpointE
 }
 
 const text = (lines: readonly string[]) => lines.map((l) => `${l}\n`).join('');
-const verify = (lines: readonly string[], extra: Parameters<typeof verifyAuditText>[1] = {}): Promise<AuditVerdict> =>
-  verifyAuditText([text(lines)], { keys, ...extra });
+const verify = (
+  lines: readonly string[],
+  extra: Parameters<typeof verifyAuditText>[1] = {},
+): Promise<AuditVerdict> => verifyAuditText([text(lines)], { keys, ...extra });
 
 /** 3..24 events with a checkpoint after every `every` events, and at least one checkpoint. */
 const logs = fc
@@ -110,7 +115,9 @@ describe('audit checkpoints (properties)', () => {
         const covered = items.flatMap((x, i) => (x.kind === 'event' && i < lastCheckpoint(items) ? [i] : []));
         const i = covered[a % covered.length]!;
         const attacked = items.map((x, j) =>
-          j === i && x.kind === 'event' ? { kind: 'event' as const, event: { ...x.event, note: 'forged' } } : x,
+          j === i && x.kind === 'event'
+            ? { kind: 'event' as const, event: { ...x.event, note: 'forged' } }
+            : x,
         );
         await expectCaughtAfterRechain(items, attacked, i);
       }),
@@ -120,25 +127,32 @@ describe('audit checkpoints (properties)', () => {
 
   it('a re-chained insertion, deletion or reordering before a checkpoint is caught there', async () => {
     await fc.assert(
-      fc.asyncProperty(logs, fc.nat(), fc.nat(), fc.constantFrom('insert', 'delete', 'swap'), async (items, a, b, op) => {
-        const last = lastCheckpoint(items);
-        const evIdx = items.flatMap((x, i) => (x.kind === 'event' && i < last ? [i] : []));
-        const i = evIdx[a % evIdx.length]!;
-        const attacked = [...items];
-        let changedAt = i;
-        if (op === 'insert') attacked.splice(i, 0, { kind: 'event', event: { type: 'audit.started', note: 'x' } });
-        else if (op === 'delete') attacked.splice(i, 1);
-        else {
-          const j = evIdx[b % evIdx.length]!;
-          const x = attacked[i]!;
-          const y = attacked[j]!;
-          fc.pre(i !== j && JSON.stringify(x) !== JSON.stringify(y));
-          attacked[i] = y;
-          attacked[j] = x;
-          changedAt = Math.min(i, j);
-        }
-        await expectCaughtAfterRechain(items, attacked, changedAt);
-      }),
+      fc.asyncProperty(
+        logs,
+        fc.nat(),
+        fc.nat(),
+        fc.constantFrom('insert', 'delete', 'swap'),
+        async (items, a, b, op) => {
+          const last = lastCheckpoint(items);
+          const evIdx = items.flatMap((x, i) => (x.kind === 'event' && i < last ? [i] : []));
+          const i = evIdx[a % evIdx.length]!;
+          const attacked = [...items];
+          let changedAt = i;
+          if (op === 'insert')
+            attacked.splice(i, 0, { kind: 'event', event: { type: 'audit.started', note: 'x' } });
+          else if (op === 'delete') attacked.splice(i, 1);
+          else {
+            const j = evIdx[b % evIdx.length]!;
+            const x = attacked[i]!;
+            const y = attacked[j]!;
+            fc.pre(i !== j && JSON.stringify(x) !== JSON.stringify(y));
+            attacked[i] = y;
+            attacked[j] = x;
+            changedAt = Math.min(i, j);
+          }
+          await expectCaughtAfterRechain(items, attacked, changedAt);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -165,7 +179,9 @@ describe('audit checkpoints (properties)', () => {
         const { lines, checkpoints } = chain(items);
         const ckIdx = [...checkpoints.keys()];
         const at = ckIdx[a % ckIdx.length]!;
-        const note = parseCheckpointNote(checkpointNote(checkpoints.get(at)!, signer.publicKey), (k) => keys.get(k));
+        const note = parseCheckpointNote(checkpointNote(checkpoints.get(at)!, signer.publicKey), (k) =>
+          keys.get(k),
+        );
         expect(note.size).toBe(at); // the checkpoint at line at+1 covers records 1..at
         const keep = a % at; // cut off at least one record the checkpoint covers
         const v = await verify(lines.slice(0, keep), { checkpoints: [note] });
@@ -181,7 +197,9 @@ describe('audit checkpoints (properties)', () => {
   it('a checkpoint signed by an unknown key is refused', async () => {
     const items: Item[] = [{ kind: 'event', event: { type: 'audit.started' } }, { kind: 'checkpoint' }];
     const other = signerFromPrivateKey(generateKeyPairSync('ed25519').privateKey);
-    const v = await verifyAuditText([text(chain(items).lines)], { keys: new Map([[other.kid, other.publicKey]]) });
+    const v = await verifyAuditText([text(chain(items).lines)], {
+      keys: new Map([[other.kid, other.publicKey]]),
+    });
     expect(v.firstBad).toMatchObject({ line: 2, problem: 'unknown-key' });
   });
 });

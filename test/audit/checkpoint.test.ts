@@ -156,7 +156,14 @@ describe('checkpoints and anchors', () => {
     const cli = (...args: string[]) =>
       spawnSync(
         process.execPath,
-        ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'), 'audit', 'verify', ...args],
+        [
+          '--import',
+          'tsx',
+          join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'),
+          'audit',
+          'verify',
+          ...args,
+        ],
         { encoding: 'utf8', timeout: 60_000 },
       );
     const flags = ['--keys', keysFile, '--tsa-ca', join(dir, 'tsa-ca.pem'), '--checkpoint', noteFile];

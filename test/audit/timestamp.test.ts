@@ -67,9 +67,9 @@ describe('RFC 3161 time-stamping', () => {
   it('refuses a token over other data (imprint) and one chained to another CA', async () => {
     const data = Buffer.from('a');
     const { token } = await createTsaClient({ url: tsa.url, trustedCaPem: tsa.caPem }).timestamp(data);
-    expect(await problemOf(verifyTimeStampToken(token, { data: Buffer.from('b'), trustedCaPem: tsa.caPem }))).toBe(
-      'imprint',
-    );
+    expect(
+      await problemOf(verifyTimeStampToken(token, { data: Buffer.from('b'), trustedCaPem: tsa.caPem })),
+    ).toBe('imprint');
     expect(await problemOf(verifyTimeStampToken(token, { data, trustedCaPem: other.caPem }))).toBe('chain');
     // The client itself refuses a TSA whose CA is not the configured one.
     const wrongCa = createTsaClient({ url: other.url, trustedCaPem: tsa.caPem });
@@ -80,7 +80,9 @@ describe('RFC 3161 time-stamping', () => {
     const data = Buffer.from('fresh');
     const nonce = newNonce((n) => randomBytes(n));
     const token = await rawReply(tsa.url, data, nonce);
-    expect(await problemOf(verifyTimeStampToken(token, { data, nonce, trustedCaPem: tsa.caPem }))).toBe('none');
+    expect(await problemOf(verifyTimeStampToken(token, { data, nonce, trustedCaPem: tsa.caPem }))).toBe(
+      'none',
+    );
     const otherNonce = newNonce((n) => randomBytes(n));
     expect(
       await problemOf(verifyTimeStampToken(token, { data, nonce: otherNonce, trustedCaPem: tsa.caPem })),
@@ -109,13 +111,32 @@ describe('RFC 3161 time-stamping', () => {
         writeFileSync(join(lax.dir, 'tst.der'), new Uint8Array(sd.encapContentInfo.eContent!.getValue()));
         execFileSync(
           'openssl',
-          ['cms', '-sign', '-binary', '-nodetach', '-in', 'tst.der', '-econtent_type',
-            '1.2.840.113549.1.9.16.1.4', '-signer', 'tsacert.pem', '-inkey', 'private/tsakey.pem', '-md',
-            'sha256', '-outform', 'DER', '-out', 'resigned.der'], // prettier-ignore
+          [
+            'cms',
+            '-sign',
+            '-binary',
+            '-nodetach',
+            '-in',
+            'tst.der',
+            '-econtent_type',
+            '1.2.840.113549.1.9.16.1.4',
+            '-signer',
+            'tsacert.pem',
+            '-inkey',
+            'private/tsakey.pem',
+            '-md',
+            'sha256',
+            '-outform',
+            'DER',
+            '-out',
+            'resigned.der',
+          ],
           { cwd: lax.dir },
         );
         const resigned = new Uint8Array(readFileSync(join(lax.dir, 'resigned.der')));
-        expect(await problemOf(verifyTimeStampToken(resigned, { data, trustedCaPem: lax.caPem }))).toBe('eku');
+        expect(await problemOf(verifyTimeStampToken(resigned, { data, trustedCaPem: lax.caPem }))).toBe(
+          'eku',
+        );
       } finally {
         await lax.dispose();
       }
@@ -134,8 +155,24 @@ describe('RFC 3161 time-stamping', () => {
       .replace('serial=', '');
     execFileSync(
       'openssl',
-      ['x509', '-req', '-in', 'tsa.csr', '-CA', 'cacert.pem', '-CAkey', 'private/cakey.pem', '-set_serial',
-        `0x${serial}`, '-out', 'twin.pem', '-days', '30', '-extfile', 'tsa_ext.cnf'], // prettier-ignore
+      [
+        'x509',
+        '-req',
+        '-in',
+        'tsa.csr',
+        '-CA',
+        'cacert.pem',
+        '-CAkey',
+        'private/cakey.pem',
+        '-set_serial',
+        `0x${serial}`,
+        '-out',
+        'twin.pem',
+        '-days',
+        '30',
+        '-extfile',
+        'tsa_ext.cnf',
+      ],
       { cwd: tsa.dir },
     );
     const twinDer = execFileSync('openssl', ['x509', '-in', 'twin.pem', '-outform', 'DER'], { cwd: tsa.dir });
@@ -161,6 +198,8 @@ describe('RFC 3161 time-stamping', () => {
     } finally {
       await tsa.start();
     }
-    await expect(client.timestamp(Buffer.from('y'))).resolves.toMatchObject({ token: expect.any(Uint8Array) });
+    await expect(client.timestamp(Buffer.from('y'))).resolves.toMatchObject({
+      token: expect.any(Uint8Array),
+    });
   });
 });

@@ -17,9 +17,17 @@ const gcpKey = process.env['WRIT_TEST_GCP_KMS_KEY'];
 async function contract(root: RootSigner): Promise<void> {
   const data = Buffer.from(`writ contract ${Date.now()}`);
   expect(verify(null, data, root.publicKey, await root.sign(data))).toBe(true);
-  const ring = await KeyRing.create({ root, now: Date.now, tokenTtlSeconds: 60, skewSeconds: 5, rotateEveryMs: 60_000 });
+  const ring = await KeyRing.create({
+    root,
+    now: Date.now,
+    tokenTtlSeconds: 60,
+    skewSeconds: 5,
+    rotateEveryMs: 60_000,
+  });
   const current = ring.jwks().keys.find((k) => k['x-writ-status'] === 'current')!;
-  expect(verifyCertification(String(current['x-writ-cert']), new Map([[root.kid, root.publicKey]])).ok).toBe(true);
+  expect(
+    verifyCertification(current['x-writ-cert'] as string, new Map([[root.kid, root.publicKey]])).ok,
+  ).toBe(true);
 }
 
 describe('real AWS KMS', () => {

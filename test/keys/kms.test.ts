@@ -50,12 +50,18 @@ const gcpClient = (port: number) => ({
 async function ringMintsOffThePath(root: RootSigner, kmsSignCalls: () => number): Promise<void> {
   const before = kmsSignCalls();
   const now = Date.UTC(2026, 0, 5);
-  const ring = await KeyRing.create({ root, now: () => now, tokenTtlSeconds: 60, skewSeconds: 5, rotateEveryMs: 300_000 });
+  const ring = await KeyRing.create({
+    root,
+    now: () => now,
+    tokenTtlSeconds: 60,
+    skewSeconds: 5,
+    rotateEveryMs: 300_000,
+  });
   expect(kmsSignCalls() - before).toBe(2); // current and next, certified once each
   const jwks = ring.jwks().keys;
   const roots = new Map([[root.kid, root.publicKey]]);
   for (const k of jwks.filter((x) => x['x-writ-cert'] !== undefined))
-    expect(verifyCertification(String(k['x-writ-cert']), roots)).toMatchObject({ ok: true, kid: k['kid'] });
+    expect(verifyCertification(k['x-writ-cert'] as string, roots)).toMatchObject({ ok: true, kid: k['kid'] });
   for (let i = 0; i < 200; i++) {
     const { token } = mintExecutionToken(ring.signer, {
       subject: 's',
@@ -94,9 +100,9 @@ describe('AWS KMS signer (@aws-sdk/client-kms over AWS JSON 1.1)', () => {
     } finally {
       aws.wrongKey = false;
     }
-    await expect(createAwsKmsSigner({ keyId: 'alias/nope', client: awsClient(aws.endpoint) })).rejects.toThrow(
-      /does not exist/,
-    );
+    await expect(
+      createAwsKmsSigner({ keyId: 'alias/nope', client: awsClient(aws.endpoint) }),
+    ).rejects.toThrow(/does not exist/);
     root.close();
   });
 
@@ -126,7 +132,10 @@ describe('AWS KMS signer (@aws-sdk/client-kms over AWS JSON 1.1)', () => {
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'secret',
     });
-    const config = resolveConfig({ home, signer: 'aws-kms', 'aws-kms-key-id': aws.keyId, 'admin-port': '0' }, {});
+    const config = resolveConfig(
+      { home, signer: 'aws-kms', 'aws-kms-key-id': aws.keyId, 'admin-port': '0' },
+      {},
+    );
     const writ = await startWrit({
       config,
       logger: pino({ level: 'silent' }),
@@ -139,7 +148,9 @@ describe('AWS KMS signer (@aws-sdk/client-kms over AWS JSON 1.1)', () => {
     const check = connectCheckClient(`127.0.0.1:${writ.ports.check}`);
     const verifyClient = connectCheckClient(`127.0.0.1:${writ.ports.verify}`);
     try {
-      const request = { mcp: { tool: 'query_db', arguments: { database: 'analytics-replica', query: 'SELECT 1' } } };
+      const request = {
+        mcp: { tool: 'query_db', arguments: { database: 'analytics-replica', query: 'SELECT 1' } },
+      };
       const res = await check.check(scenarioCheckRequest(request));
       const token = responseHeader(res, 'x-writ-token')!;
       const v = await verifyClient.check(scenarioCheckRequest(request, { 'x-writ-token': token }));
@@ -171,9 +182,9 @@ describe('Google Cloud KMS signer (@google-cloud/kms over gRPC)', () => {
   it('refuses a key version that is not EC_SIGN_ED25519 and an unknown one', async () => {
     const ec = await startFakeGcpKms({ algorithm: 'EC_SIGN_P256_SHA256' });
     try {
-      await expect(createGcpKmsSigner({ keyVersion: ec.keyVersion, client: gcpClient(ec.port) })).rejects.toThrow(
-        /not EC_SIGN_ED25519/,
-      );
+      await expect(
+        createGcpKmsSigner({ keyVersion: ec.keyVersion, client: gcpClient(ec.port) }),
+      ).rejects.toThrow(/not EC_SIGN_ED25519/);
       await expect(
         createGcpKmsSigner({ keyVersion: `${ec.keyVersion}0`, client: gcpClient(ec.port) }),
       ).rejects.toThrow(/not found/);

@@ -59,6 +59,8 @@ async function startReplica(dir: string, name: string, prefix: string): Promise<
       String(await freePort()),
       '--extproc-port',
       '0',
+      '--inbound-port',
+      '0',
     ],
     { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WRIT_LOG_LEVEL: 'info' } },
   );

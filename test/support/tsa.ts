@@ -39,14 +39,42 @@ function makeCa(dir: string, opts: TsaOptions): void {
   execFileSync('mkdir', ['-p', 'private'], { cwd: dir });
   writeFileSync(join(dir, 'tsaserial'), '01\n');
   sh(dir, [
-    'req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', 'private/cakey.pem', '-out', 'cacert.pem', '-days', '3650', '-subj', '/CN=Test TSA Root CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-  ]); // prettier-ignore
+    'req',
+    '-x509',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'private/cakey.pem',
+    '-out',
+    'cacert.pem',
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=Test TSA Root CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   sh(dir, [
-    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', 'private/tsakey.pem', '-out', 'tsa.csr', '-subj', '/CN=Test TSA',
-  ]); // prettier-ignore
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'private/tsakey.pem',
+    '-out',
+    'tsa.csr',
+    '-subj',
+    '/CN=Test TSA',
+  ]);
   const eku = opts.eku ?? 'critical';
   const ext = [
     'basicConstraints=critical,CA:FALSE',
@@ -57,9 +85,22 @@ function makeCa(dir: string, opts: TsaOptions): void {
   ];
   writeFileSync(join(dir, 'tsa_ext.cnf'), `${ext.join('\n')}\n`);
   sh(dir, [
-    'x509', '-req', '-in', 'tsa.csr', '-CA', 'cacert.pem', '-CAkey', 'private/cakey.pem',
-    '-CAcreateserial', '-out', 'tsacert.pem', '-days', '825', '-extfile', 'tsa_ext.cnf',
-  ]); // prettier-ignore
+    'x509',
+    '-req',
+    '-in',
+    'tsa.csr',
+    '-CA',
+    'cacert.pem',
+    '-CAkey',
+    'private/cakey.pem',
+    '-CAcreateserial',
+    '-out',
+    'tsacert.pem',
+    '-days',
+    '825',
+    '-extfile',
+    'tsa_ext.cnf',
+  ]);
   writeFileSync(
     join(dir, 'tsa.cnf'),
     [
@@ -100,7 +141,7 @@ export async function startTestTsa(opts: TsaOptions = {}): Promise<TestTsa> {
         execFile(
           'openssl',
           ['ts', '-reply', '-config', join(dir, 'tsa.cnf'), '-queryfile', q, '-out', r],
-          (err) => (err ? reject(err) : resolve()),
+          (err) => (err === null ? resolve() : reject(new Error(`openssl ts -reply: ${err.message}`))),
         ),
       );
       const out = readFileSync(r);
@@ -121,9 +162,9 @@ export async function startTestTsa(opts: TsaOptions = {}): Promise<TestTsa> {
     dir,
     answered: () => answered,
     replayPrevious: false,
-    stop: async () => undefined,
-    start: async () => undefined,
-    dispose: async () => undefined,
+    stop: () => Promise.resolve(),
+    start: () => Promise.resolve(),
+    dispose: () => Promise.resolve(),
   };
   let server: Server | null = null;
   const listen = (port: number) =>

@@ -41,7 +41,12 @@ export function checkpointBody(origin: string, size: number, headHex: string): s
 }
 
 /** Signs the head with the given key and returns the event to append. */
-export function makeCheckpoint(signer: Signer, origin: string, size: number, headHex: string): CheckpointEvent {
+export function makeCheckpoint(
+  signer: Signer,
+  origin: string,
+  size: number,
+  headHex: string,
+): CheckpointEvent {
   const sig = signer.sign(Buffer.from(checkpointBody(origin, size, headHex), 'utf8'));
   return {
     type: 'audit.checkpoint',
@@ -89,7 +94,10 @@ export interface ParsedNote {
 }
 
 /** Parses a note written by `checkpointNote` and checks its signature; throws on anything else. */
-export function parseCheckpointNote(text: string, keyFor: (kid: string) => KeyObject | undefined): ParsedNote {
+export function parseCheckpointNote(
+  text: string,
+  keyFor: (kid: string) => KeyObject | undefined,
+): ParsedNote {
   const split = text.indexOf('\n\n');
   if (split === -1) throw new Error('checkpoint note has no signature block');
   const [origin, sizeText, head64] = text.slice(0, split).split('\n');

@@ -4,7 +4,7 @@
  * key; it checks that requests carry a SigV4 Authorization header but does not verify it.
  */
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 
 export interface FakeAwsKms {
   readonly endpoint: string;
@@ -33,9 +33,9 @@ export async function startFakeAwsKms(opts: { keySpec?: string } = {}): Promise<
     calls: {},
     failSigns: 0,
     wrongKey: false,
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
-  const error = (res: import('node:http').ServerResponse, status: number, type: string, message: string) => {
+  const error = (res: ServerResponse, status: number, type: string, message: string) => {
     res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'fake' });
     res.end(JSON.stringify({ __type: type, message }));
   };
@@ -48,7 +48,11 @@ export async function startFakeAwsKms(opts: { keySpec?: string } = {}): Promise<
       fake.calls[op] = (fake.calls[op] ?? 0) + 1;
       if (req.method !== 'POST' || req.headers['content-type'] !== 'application/x-amz-json-1.1')
         return error(res, 400, 'SerializationException', 'expected application/x-amz-json-1.1');
-      if (!/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/kms\/aws4_request/.test(String(req.headers.authorization)))
+      if (
+        !/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/kms\/aws4_request/.test(
+          String(req.headers.authorization),
+        )
+      )
         return error(res, 400, 'MissingAuthenticationTokenException', 'request is not SigV4-signed');
       let body: Record<string, unknown>;
       try {
@@ -82,7 +86,11 @@ export async function startFakeAwsKms(opts: { keySpec?: string } = {}): Promise<
           if (message.length === 0 || message.length > 4096)
             return error(res, 400, 'ValidationException', 'Message must be 1 to 4096 bytes');
           const sig = sign(null, message, fake.wrongKey ? other : privateKey);
-          return ok({ KeyId: KEY_ARN, SigningAlgorithm: 'ED25519_SHA_512', Signature: sig.toString('base64') });
+          return ok({
+            KeyId: KEY_ARN,
+            SigningAlgorithm: 'ED25519_SHA_512',
+            Signature: sig.toString('base64'),
+          });
         }
         default:
           return error(res, 400, 'UnknownOperationException', `unknown operation ${target}`);

@@ -10,7 +10,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { crc32c } from '../../../src/keys/gcp-kms-signer.js';
 
-export const KEY_VERSION = 'projects/writ-test/locations/global/keyRings/writ/cryptoKeys/root/cryptoKeyVersions/1';
+export const KEY_VERSION =
+  'projects/writ-test/locations/global/keyRings/writ/cryptoKeys/root/cryptoKeyVersions/1';
 
 export interface FakeGcpKms {
   readonly port: number;
@@ -52,7 +53,7 @@ export async function startFakeGcpKms(opts: { algorithm?: string } = {}): Promis
     publicKey,
     calls: {},
     corruptNext: false,
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
   const notFound = (cb: Callback, name: unknown) =>
     cb({ code: grpc.status.NOT_FOUND, details: `CryptoKeyVersion ${String(name)} not found` }, null);
@@ -78,7 +79,10 @@ export async function startFakeGcpKms(opts: { algorithm?: string } = {}): Promis
     if (req['name'] !== KEY_VERSION) return notFound(cb, req['name']);
     const data = req['data'] as Buffer;
     if (data.length === 0 || req['digest'] !== null)
-      return cb({ code: grpc.status.INVALID_ARGUMENT, details: 'EC_SIGN_ED25519 signs data, not a digest' }, null);
+      return cb(
+        { code: grpc.status.INVALID_ARGUMENT, details: 'EC_SIGN_ED25519 signs data, not a digest' },
+        null,
+      );
     const sent = (req['dataCrc32c'] as { value?: string } | null)?.value;
     if (sent !== undefined && Number(sent) !== crc32c(data))
       return cb({ code: grpc.status.INVALID_ARGUMENT, details: 'data_crc32c does not match' }, null);
@@ -99,7 +103,9 @@ export async function startFakeGcpKms(opts: { algorithm?: string } = {}): Promis
   const server = new grpc.Server();
   server.addService(service, handlers);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   Object.assign(fake, { port });
   fake.close = () =>

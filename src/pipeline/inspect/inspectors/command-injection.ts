@@ -134,6 +134,14 @@ const PROBE_COMMANDS = new Set([
   'openssl',
   'dd',
   'system',
+  'netsh',
+  'schtasks',
+  'vssadmin',
+  'wevtutil',
+  'bcdedit',
+  'icacls',
+  'cacls',
+  'quser',
 ]);
 
 /** Commands that ignore stdin: piping into them is a probe, not a pipeline. */
@@ -155,15 +163,19 @@ const PIPE_PROBES = new Set([
   'pwd',
   'ver',
   'tasklist',
+  'curl',
+  'wget',
+  'netsh',
+  'reg',
 ]);
 
 /** Code-execution calls in PHP, Python, Node, Ruby, Java and SSI, wherever they appear. */
 const CODE_EXEC =
-  /(?:<\?php|<\?=|<!--#exec\b|\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|assert|create_function)\s*\(\s*['"$`]|\bos\.(?:system|popen|exec[lv]p?e?)\s*\(|\bsubprocess\.(?:call|run|Popen|check_output|check_call)\s*\(|\brequire\s*\(\s*['"]child_process['"]\s*\)|\bchild_process\b|\bRuntime\.getRuntime\(\)\.exec|\bProcessBuilder\s*\(|\b__import__\s*\(\s*['"]os['"]\s*\)|\bKernel\.(?:system|exec)|\bIO\.popen|%x\{|\bphpinfo\s*\(\s*\)|\$\{\s{0,4}[a-z_]{1,30}\s{0,4}\()/i;
+  /(?:<\?php|<\?=|<!--#exec\b|(?<![a-z_])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|assert|create_function|eval)\s*\(\s*['"$`]|(?<![a-z_])(?:phpinfo|phpversion|php_uname|getmypid|get_current_user)\s*\(\s*\)|\$_(?:GET|POST|REQUEST|COOKIE|SERVER|FILES|ENV)\s*\[|\{\{[^{}\n]{0,200}(?:[a-z_]\s*\(|__)|\bKernel\.(?:spawn|eval|exit)\b|%x[({[]|@\{\[|\bos\.(?:system|popen|exec[lv]p?e?)\s*\(|\bsubprocess\.(?:call|run|Popen|check_output|check_call)\s*\(|\brequire\s*\(\s*['"]child_process['"]\s*\)|\bchild_process\b|\bRuntime\.getRuntime\(\)\.exec|\bProcessBuilder\s*\(|\b__import__\s*\(\s*['"]os['"]\s*\)|\bKernel\.(?:system|exec)|\bIO\.popen|%x\{|\bphpinfo\s*\(\s*\)|\$\{\s{0,4}@?[a-z_]{1,30}\s{0,4}\()/i;
 
 /** Reverse shells and bind shells in the usual one-liner forms. */
 const REVERSE_SHELL =
-  /(?:\/dev\/(?:tcp|udp)\/|\b(?:nc|ncat|netcat)\b[^\n|;&]{0,200}\s-[a-z]{0,4}[ec]\b|\b(?:ba)?sh\s+-i\b[^\n]{0,40}[<>]&|\bmkfifo\b[^\n]{0,200}\b(?:nc|ncat|telnet|openssl)\b|\bsocat\b[^\n]{0,200}\bexec:|\bsocket\.socket\s*\(|\bfsockopen\s*\(|\bTCPSocket\.(?:new|open)|Net\.Sockets\.TCPClient|\bIO::Socket::INET|\bsocket\s*\(\s*S,|\bexec\s+\d<>\/dev\/tcp)/i;
+  /(?:\/dev\/(?:tcp|udp)\/|(?<![a-z])(?:nc|ncat|netcat)\b[^\n|;&]{0,200}\s-[a-z]{0,4}[ec]\b|\b(?:ba)?sh\s+-i\b[^\n]{0,40}[<>]&|\bmkfifo\b[^\n]{0,200}\b(?:nc|ncat|telnet|openssl)\b|\bsocat\b[^\n]{0,200}\bexec:|\bsocket\.socket\s*\(|\bfsockopen\s*\(|\bTCPSocket\.(?:new|open)|Net\.Sockets\.TCPClient|\bIO::Socket::INET|\bsocket\s*\(\s*S,|\bexec\s+\d<>\/dev\/tcp)/i;
 
 /** Fetch-and-execute: `curl ... | sh`, `sh <(curl ...)`, `bash -c "$(wget -O- ...)"`, PowerShell `iex(iwr ...)`. */
 const DOWNLOAD_EXEC =
@@ -171,7 +183,106 @@ const DOWNLOAD_EXEC =
 
 /** Shell obfuscation that has no benign use in an argument: IFS tricks, brace commas, quote-split words. */
 const OBFUSCATION =
-  /(?:\$\{IFS\}|\$IFS\b|\$\{?9\}?IFS|\{[a-z]{1,16},[^}\s]{1,200}\}|\b[a-z]{1,8}(?:''|""|\\)[a-z]{1,8}(?:''|""|\\)?[a-z]{0,8}\b(?=\s|$|;)|\$\{[A-Za-z_]{1,32}:\d{1,3}:\d{1,3}\}|\$'\\x[0-9a-f]{2})/i;
+  /(?:\$\{IFS\}|\$IFS\b|\$\{?9\}?IFS|\{[a-z]{1,16},[^}\s]{1,200}\}|\$\{[A-Za-z_]{1,32}:\d{1,3}:\d{1,3}\}|\$'\\x[0-9a-f]{2})/i;
+
+/** A word split by empty quotes or backslashes (`w\\ho''ami`); it counts only when the joined word is a probe. */
+const SPLIT_WORD = /(?<![\w\\])[a-z]{1,8}(?:''|""|\\)[a-z]{1,8}(?:(?:''|""|\\)[a-z]{1,8})?(?=\s|$|;|\|)/gi;
+
+function splitProbe(text: string): number {
+  if (!text.includes('\\') && !text.includes("''") && !text.includes('""')) return -1;
+  SPLIT_WORD.lastIndex = 0;
+  for (let m = SPLIT_WORD.exec(text); m !== null; m = SPLIT_WORD.exec(text)) {
+    if (PROBE_COMMANDS.has(m[0].replace(/''|""|\\/g, '').toLowerCase())) return m.index;
+  }
+  return -1;
+}
+
+/** Interpreters and the flags that hand them a program on the command line. */
+const INLINE_CODE: Readonly<Record<string, readonly string[]>> = {
+  perl: ['-e', '-E'],
+  python: ['-c'],
+  python3: ['-c'],
+  ruby: ['-e'],
+  node: ['-e', '--eval', '-p'],
+  php: ['-r'],
+  bash: ['-c'],
+  sh: ['-c'],
+  powershell: ['-c', '-command', '-enc', '-encodedcommand'],
+  pwsh: ['-c', '-command'],
+  cmd: ['/c', '/k'],
+};
+
+function inlineInterpreter(argv: readonly string[]): boolean {
+  const flags = INLINE_CODE[programName(argv)];
+  return flags !== undefined && argv.slice(1, 3).some((a) => flags.includes(a.toLowerCase()));
+}
+
+/** Commands that only report on the host: a chain into one of them after `&&` is a probe, not a workflow. */
+const RECON = new Set([
+  'curl',
+  'wget',
+  'id',
+  'whoami',
+  'uname',
+  'systeminfo',
+  'nc',
+  'ncat',
+  'netcat',
+  'telnet',
+  'ifconfig',
+  'ipconfig',
+  'net',
+  'netsh',
+  'netstat',
+  'passwd',
+  'ls',
+  'dir',
+  'pwd',
+  'sleep',
+  'hostname',
+  'reg',
+]);
+
+/** Files whose content is a credential store or host fingerprint: reading one in a chained command is theft. */
+const SENSITIVE_READ =
+  /(?:\/etc\/(?:passwd|shadow|gshadow|sudoers)\b|[\\/]repair[\\/](?:sam|system|security)\b|[\\/]config[\\/](?:sam|system|security)\b|\bboot\.ini\b|\bwin\.ini\b|\.ssh[\\/]id_|\.aws[\\/]credentials|\/proc\/self\/environ)/i;
+const FILE_READERS = new Set([
+  'cat',
+  'type',
+  'more',
+  'less',
+  'head',
+  'tail',
+  'nl',
+  'strings',
+  'xxd',
+  'od',
+  'base64',
+  'get-content',
+  'gc',
+  'tac',
+]);
+
+/**
+ * A quoted word whose text opens with a control operator and a probe (`";id;"`, `'|id|'`, `"\n/bin/ls\n"`):
+ * harmless where it stands, but built to close the quotes a program wraps a value in. Returns the offset.
+ */
+function quoteBreakout(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const q = text[i];
+    if (q !== '"' && q !== "'") continue;
+    const end = text.indexOf(q, i + 1);
+    if (end === -1) return -1;
+    const body = text.slice(i + 1, Math.min(end, i + 400));
+    const m =
+      /^\s{0,4}(?:;|&&?|\|\|?|\n|\r|\\n|\\r|%0a|%0d)\s{0,16}(?:[./\\a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/i.exec(
+        body,
+      );
+    if (m !== null && PROBE_COMMANDS.has((m[1] ?? '').toLowerCase())) return i;
+    i = end;
+  }
+  return -1;
+}
 
 const SHELLSHOCK = /\(\)\s*\{\s*:?\s*;?\s*\}\s*;/;
 
@@ -192,12 +303,15 @@ function push(out: Finding[], kind: string, leaf: StringLeaf, text: string, at =
 /** Commands after a separator or inside a substitution that are probes, not part of the intended pipeline. */
 function chainedProbe(text: string): number {
   // A newline separates commands like `;` does; shell-quote reads it as plain whitespace.
-  const commands = splitCommands(text.replace(/\r?\n/g, ' ; '));
+  // So does a literal `\n` left by a template that never decoded it (`ping x \nid`).
+  const commands = splitCommands(text.replace(/\r?\n|\\[nr](?=[/a-z]|\s|$)/gi, ' ; '));
   const first = programName(commands[0]?.argv ?? []);
   for (let i = 1; i < commands.length; i++) {
     const cmd = commands[i]!;
     const prog = programName(cmd.argv);
     if (prog === '' || !PROBE_COMMANDS.has(prog)) continue;
+    // Any operator into a reader of a credential store is theft, whatever the pipeline looks like.
+    if (FILE_READERS.has(prog) && cmd.argv.slice(1).some((a) => SENSITIVE_READ.test(a))) return i;
     // Pipelines into filters and `cd x && make` are ordinary; probes follow `;`, `&`, `||` or open a substitution.
     const via = cmd.after;
     if (
@@ -224,22 +338,8 @@ function chainedProbe(text: string): number {
       continue;
     if (
       (via === '&&' || via === '(' || via === '$(') &&
-      ![
-        'curl',
-        'wget',
-        'id',
-        'whoami',
-        'uname',
-        'systeminfo',
-        'nc',
-        'ncat',
-        'netcat',
-        'telnet',
-        'ifconfig',
-        'ipconfig',
-        'net',
-        'passwd',
-      ].includes(prog)
+      !RECON.has(prog) &&
+      !(via === '&&' && inlineInterpreter(cmd.argv))
     )
       continue;
     if (prog === first && via !== ';' && via !== '&') continue;
@@ -260,8 +360,15 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
   const shell = isShellLeaf(leaf, input.action);
   const obf = OBFUSCATION.exec(text);
   if (obf !== null && (shell || /[;|&`$]/.test(text))) push(out, 'obfuscation', leaf, text, obf.index);
+  else {
+    const split = splitProbe(text);
+    if (split !== -1) push(out, 'obfuscation', leaf, text, split);
+  }
   if (shell) {
-    if (/[;|&`\n\r]|\$\(/.test(text) && chainedProbe(text) !== -1) push(out, 'chained-command', leaf, text);
+    if (/[;|&`\n\r]|\$\(|\\[nr]/.test(text) && chainedProbe(text) !== -1)
+      push(out, 'chained-command', leaf, text);
+    else if (/["'][\s]{0,4}[;|&\n\r\\%]/.test(text) && quoteBreakout(text) !== -1)
+      push(out, 'chained-command', leaf, text, quoteBreakout(text));
     else if (/`[^`]{1,200}`/.test(text)) {
       const inner = /`\s*(?:[./a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/i.exec(text);
       if (inner !== null && PROBE_COMMANDS.has((inner[1] ?? '').toLowerCase()))

@@ -2,7 +2,12 @@
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import { isKeyLeaf, isPathKey, isShellLeaf } from '../lib/leaf-role.js';
-import { countDotDotSegments, normalizePath } from '../lib/path-normalize.js';
+import {
+  countDotDotSegments,
+  normalizePath,
+  pathSkeleton,
+  unescapeBackslashes,
+} from '../lib/path-normalize.js';
 import { excerpt } from '../lib/redact.js';
 import { TAGS } from '../tags.js';
 
@@ -11,15 +16,31 @@ const tags = TAGS[ID];
 
 /** Files whose content is a credential or key: reading one is an incident wherever the path appears. */
 const CREDENTIAL_FILE =
-  /(?:\/etc\/(?:shadow|gshadow|sudoers|master\.passwd)|\/\.ssh\/(?:id_[a-z0-9_]+|authorized_keys|known_hosts|config)|\/\.aws\/(?:credentials|config)|\/\.kube\/config|\/\.docker\/config\.json|\/\.config\/gcloud\/|application_default_credentials\.json|\/\.azure\/|\/\.netrc|\/\.npmrc|\/\.pypirc|\/\.git-credentials|\/\.pgpass|\/\.bash_history|\/\.zsh_history|\/proc\/self\/(?:environ|cmdline|mem|maps|fd)|\/proc\/\d{1,7}\/environ|\/var\/run\/secrets\/|\/run\/secrets\/|\/etc\/ssl\/private\/|\\(?:sam|system|security)$|\\repair\\sam|\\config\\sam|ntds\.dit|\/\.gnupg\/)/i;
+  /(?:\/etc\/(?:shadow|gshadow|sudoers|master\.passwd)|\/\.ssh\/(?:id_[a-z0-9_]+|authorized_keys|known_hosts|config)|\/\.aws\/(?:credentials|config)|\/\.kube\/config|\/\.docker\/config\.json|\/\.config\/gcloud\/|application_default_credentials\.json|\/\.azure\/|\/\.netrc|\/\.npmrc|\/\.pypirc|\/\.git-credentials|\/\.pgpass|\/\.bash_history|\/\.zsh_history|\/proc\/self\/(?:environ|cmdline|mem|maps|fd)|\/proc\/\d{1,7}\/environ|\/var\/run\/secrets\/|\/run\/secrets\/|\/etc\/ssl\/private\/|\\(?:sam|system|security)$|\\repair\\sam|\\config\\sam|ntds\.dit|(?:^|[\\/])(?:unattend(?:ed)?|autounattend|sysprep)\.(?:xml|txt|inf)$|\/\.gnupg\/)/i;
 
 /** Absolute locations an agent's file tool should not reach. */
 const SENSITIVE_ROOT =
-  /^(?:\/(?:etc|proc|sys|dev|root|boot|var\/log|var\/run|run|var\/lib|private\/etc|usr\/local\/etc)(?:\/|$)|~\/?\.|\$home\/\.|[a-z]:[\\/](?:windows|winnt|boot\.ini|inetpub|users\\[^\\]{1,64}\\(?:appdata|ntuser)|programdata)|\/users\/[^/]{1,64}\/library\/|\/home\/[^/]{1,64}\/\.)/i;
+  /^(?:\/(?:etc|proc|sys|dev|root|boot|var\/log|var\/run|run|var\/lib|private\/etc|usr\/local\/etc)(?:\/|$)|~\/?\.|\$home\/\.|[a-z]:[\\/](?:windows|winnt|boot\.ini|inetpub|users[\\/][^\\/]{1,64}[\\/](?:appdata|ntuser)|programdata)|\/users\/[^/]{1,64}\/library\/|\/home\/[^/]{1,64}\/\.|\/usr\/lib\/security\/|\/var\/adm\/|\/usr\/etc\/|\/var\/db\/shadow\/|[a-z]:[\\/](?:system32|system volume information)(?:[\\/]|$))/i;
 
 /** Files that are targets wherever they sit in a path value (`..%5cwin.ini`, `%0a/bin/cat /etc/passwd`). */
 const SENSITIVE_FILE =
-  /(?:\/etc\/(?:passwd|shadow|group|hosts|issue|crontab|fstab)\b|(?:^|[\\/])(?:win\.ini|boot\.ini|system\.ini|\.htaccess|\.htpasswd|web\.config|php\.ini|httpd\.conf)\b|(?:^|[\\/])(?:windows|winnt)[\\/](?:system32|win\.ini|repair)|\/proc\/(?:self|\d{1,7})\/)/i;
+  /(?:\/etc\/(?:passwd|shadow|group|hosts|issue|crontab|fstab)\b|(?:^|[\\/])(?:win\.ini|boot\.ini|system\.ini|\.htaccess|\.htpasswd|web\.config|php\.ini|httpd\.conf|apache2\.conf|nginx\.conf|my\.cnf|my\.ini|web\.xml|server\.xml|tomcat-users\.xml|wp-config\.php|config\.inc\.php|configuration\.php|localsettings\.php|\.bash_profile|\.bashrc|\.bash_login|\.profile|\.zshrc|\.cshrc|\.login|\.[a-z]{0,12}_?history|\.viminfo)\b|(?:^|[\\/])(?:windows|winnt)[\\/](?:system32|win\.ini|repair)|\/proc\/(?:self|\d{1,7})\/)/i;
+
+/**
+ * Install trees of web, database, FTP and mail servers and of the OS itself, reached as an absolute path:
+ * their logs are log-poisoning inclusion targets and their configs hold credentials.
+ */
+const SERVER_TREE =
+  /^\/(?:[^/]{1,64}\/){0,4}(?:apache\d{0,2}|apache group|apache software foundation|httpd|nginx|lighttpd|xampp|lampp|lamp|wamp|appserv|cpanel|tomcat\d{0,2}|jakarta|mysql(?: ?server ?[\d.]{0,8})?|mariadb|postgresql|php\d{0,2}|filezilla ?(?:ftp|server)?|mercurymail|inetpub|iis|program ?files(?: \(x86\))?|documents and settings)(?:\/|$)/;
+/** A log directory near the root with a server log in it (`/logs/error.log`, `c:/log/httpd/access_log`). */
+const ROOT_LOG =
+  /^\/(?:[^/]{1,64}\/){0,2}(?:logs?|adm)\/(?:[^/]{1,64}\/){0,2}[^/]{0,64}(?:access|error|messages|syslog|auth)/;
+/** Relative paths that name a system file from the filesystem root (`etc/passwd` under a `/` base). */
+const RELATIVE_SYSTEM =
+  /^(?:etc\/(?:passwd|shadow|gshadow|master\.passwd|sudoers|issue|hosts)|(?:windows|winnt)\/(?:win\.ini|system32\/|repair\/)|boot\.ini$)/;
+/** PHP stream-filter chain segments (`convert.iconv.utf8.cp930`, `convert.base64-encode`): filter-chain RCE. */
+const PHP_FILTER =
+  /^(?:\|?(?:convert\.(?:iconv|base64|quoted-printable)|string\.(?:rot13|toupper|tolower|strip_tags)|zlib\.(?:deflate|inflate)|bzip2\.(?:compress|decompress)|dechunk|consumed)[.\-|/a-z0-9_]{0,200})$/i;
 
 /** Stream wrappers and schemes that turn a path parameter into file or code access. */
 const WRAPPER = /^(?:file|php|phar|zip|data|expect|glob|jar|netdoc|compress\.zlib|compress\.bzip2|zlib):/i;
@@ -29,6 +50,28 @@ function pathLike(value: string): boolean {
   return !/\s/.test(value.trim()) || /^\s*(?:[./\\~]|[a-z]:[\\/])/i.test(value);
 }
 
+/**
+ * Reads the path with every character that no file name may hold as a separator (`%c0%9v`, `%01`, `?`, stray
+ * escapes) and the dot-only segments before the first name as climbs: where it lands is what a lenient server
+ * opens. A sensitive landing spot after such a prefix is traversal (dot segments) or a sensitive path.
+ */
+function landedOnTarget(leaf: StringLeaf, normalized: string, ev: string, out: Finding[]): void {
+  const { target, dotSegments, prefixSegments } = pathSkeleton(normalized);
+  if (target === '') return;
+  const landed = `/${target}`;
+  const sensitive =
+    prefixSegments > 0
+      ? CREDENTIAL_FILE.test(landed) ||
+        SENSITIVE_ROOT.test(landed) ||
+        SENSITIVE_FILE.test(landed) ||
+        SERVER_TREE.test(landed) ||
+        ROOT_LOG.test(landed)
+      : RELATIVE_SYSTEM.test(target);
+  if (!sensitive) return;
+  if (dotSegments > 0) out.push(makeFinding({ id: ID }, 'dotdot', 'high', leaf.path, ev, tags, dotSegments));
+  else out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
+}
+
 function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {
   const raw = leaf.value;
   const pathKey = isPathKey(leaf.key) || leaf.source === 'url' || leaf.source === 'query';
@@ -36,7 +79,10 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
   const looksLikePath = pathKey || pathLike(raw);
   const normalized = normalizePath(raw);
   const lower = normalized.toLowerCase().replace(/\\/g, (m) => m);
-  const climbs = countDotDotSegments(normalized);
+  let climbs = countDotDotSegments(normalized);
+  // Escaped dots and slashes (`.\\/\\.\\.\\/`) climb once a shell or string reader drops the backslashes.
+  if (climbs === 0 && /\\[./]/.test(normalized))
+    climbs = countDotDotSegments(unescapeBackslashes(normalized));
   const credential = CREDENTIAL_FILE.test(lower.replace(/\\/g, '/')) || CREDENTIAL_FILE.test(lower);
   const ev = excerpt(normalized.includes('\0') ? normalized.replace(/\0/g, '\\0') : normalized);
 
@@ -78,6 +124,9 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
   ) {
     out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
   }
+  if (looksLikePath && !shell && climbs === 0 && !credential && !out.some((f) => f.path === leaf.path)) {
+    landedOnTarget(leaf, normalized, ev, out);
+  }
   if (
     looksLikePath &&
     (raw.includes('\0') || /%00|\\0|\\x00|\\u0000/i.test(raw) || normalized.includes('\0'))
@@ -91,7 +140,7 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
     ) {
       out.push(makeFinding({ id: ID }, 'unc-path', 'high', leaf.path, ev, tags));
     }
-    if (WRAPPER.test(normalized.trim()))
+    if (WRAPPER.test(normalized.trim()) || PHP_FILTER.test(normalized.trim()))
       out.push(makeFinding({ id: ID }, 'wrapper-scheme', 'high', leaf.path, ev, tags));
   }
 }
