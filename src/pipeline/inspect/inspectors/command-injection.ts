@@ -311,7 +311,8 @@ function chainedProbe(text: string): number {
     const prog = programName(cmd.argv);
     if (prog === '' || !PROBE_COMMANDS.has(prog)) continue;
     // Any operator into a reader of a credential store is theft, whatever the pipeline looks like.
-    if (FILE_READERS.has(prog) && cmd.argv.slice(1).some((a) => SENSITIVE_READ.test(a))) return i;
+    // shell-quote drops Windows backslashes from argv, so the raw line is what is matched.
+    if (FILE_READERS.has(prog) && SENSITIVE_READ.test(text)) return i;
     // Pipelines into filters and `cd x && make` are ordinary; probes follow `;`, `&`, `||` or open a substitution.
     const via = cmd.after;
     if (

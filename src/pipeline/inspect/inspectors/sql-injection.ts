@@ -164,10 +164,117 @@ function nextOperand(tokens: readonly SqlToken[], i: number): number {
     ((tokens[j]?.kind === 'p' && tokens[j]?.text === '(') ||
       tokens[j]?.text === 'not' ||
       tokens[j]?.text === '!' ||
-      tokens[j]?.text === '-')
+      tokens[j]?.text === '-' ||
+      tokens[j]?.text === '+' ||
+      tokens[j]?.text === '~')
   )
     j++;
   return j;
+}
+
+const ARITH = new Set(['+', '-', '*', '/', '%', '^', '|', '&', '~', '<<', '>>', '||', '&&']);
+
+/**
+ * An operand expression from `a` up to a comparison (`1+2=3+4`, `(1)=(1)`, `pi() && cos(pi())=-1`): operands
+ * joined by arithmetic, with parentheses. Returns the first operand's index and the comparison's, or null.
+ */
+function comparisonAt(tokens: readonly SqlToken[], a: number): { left: number; cmp: number } | null {
+  let left = -1;
+  for (let k = a, steps = 0; k < tokens.length && steps < 12; k++, steps++) {
+    const t = tokens[k]!;
+    if (isCmp(t)) return left === -1 ? null : { left, cmp: k };
+    if (isOperand(t)) {
+      if (left === -1) left = k;
+      continue;
+    }
+    if (t.kind === 'p' && (t.text === '(' || t.text === ')' || t.text === ',')) continue;
+    if ((t.kind === 'o' && ARITH.has(t.text)) || t.text === 'div' || t.text === 'mod' || t.text === 'not')
+      continue;
+    return null;
+  }
+  return null;
+}
+
+/** Keywords that must follow a stacked statement's verb for it to be one (`; drop table`, not `; drop by`). */
+const STACK_OBJECT = new Set([
+  'table',
+  'database',
+  'schema',
+  'view',
+  'index',
+  'procedure',
+  'function',
+  'user',
+  'trigger',
+  'login',
+  'role',
+  'tables',
+]);
+
+/**
+ * True when the tokens after `; <verb>` read as that statement's grammar rather than prose that happens to
+ * follow a semicolon (`; call when you get here`, `; set swarovski`).
+ */
+function stackedStatement(tokens: readonly SqlToken[], i: number): boolean {
+  const verb = tokens[i]?.text ?? '';
+  const rest = tokens.slice(i + 1, i + 8);
+  const has = (p: (t: SqlToken) => boolean) => rest.some(p);
+  const first = rest[0];
+  switch (verb) {
+    case 'select':
+      return has(
+        (t) =>
+          t.text === 'from' ||
+          t.kind === 'n' ||
+          t.kind === 's' ||
+          t.kind === 'f' ||
+          t.kind === 'v' ||
+          t.text === '*',
+      );
+    case 'insert':
+      return has((t) => t.text === 'into' || t.text === 'values');
+    case 'update':
+      return has((t) => t.text === 'set');
+    case 'delete':
+      return has((t) => t.text === 'from');
+    case 'drop':
+    case 'create':
+    case 'alter':
+    case 'truncate':
+      return (
+        first !== undefined && (STACK_OBJECT.has(first.text) || (verb === 'truncate' && first.kind === 'w'))
+      );
+    case 'set':
+      return has((t) => t.text === '=' || t.kind === 'v');
+    case 'exec':
+    case 'execute':
+      return (
+        first !== undefined &&
+        (first.kind === 'f' ||
+          first.kind === 'v' ||
+          first.kind === 's' ||
+          first.text === '(' ||
+          /^(?:xp_|sp_|master\.|dbms_)/.test(first.text))
+      );
+    case 'declare':
+      return first?.kind === 'v';
+    case 'waitfor':
+      return first?.text === 'delay' || first?.text === 'time';
+    case 'call':
+      return first?.kind === 'f';
+    case 'shutdown':
+      return first === undefined || first.kind === 'c' || first.text === 'with' || first.text === ';';
+    case 'if':
+      return first?.text === '(' || first?.kind === 'f' || first?.kind === 'n';
+    case 'begin':
+      return first === undefined || first.text === ';' || first.kind === 'w' || first.kind === 'k';
+    case 'use':
+      return first !== undefined && (rest[1] === undefined || rest[1].text === ';' || rest[1].kind === 'c');
+    case 'grant':
+      return has((t) => t.text === 'on' || t.text === 'to');
+    default:
+      return true;
+  }
 }
 
 /** Scores token-level features shared by values and statements. */
@@ -184,7 +291,14 @@ function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score):
         let literals = 0;
         for (let k = nextOperand(tokens, j) + 1; k < tokens.length && k < nextOperand(tokens, j) + 40; k++) {
           const u = tokens[k]!;
-          if (u.text === 'from') break;
+          if (
+            u.text === 'from' ||
+            u.text === 'union' ||
+            u.text === ')' ||
+            u.text === 'order' ||
+            u.text === ';'
+          )
+            break;
           if (isLiteral(u)) literals++;
         }
         add(s, 'union', statement ? (literals >= 3 ? 3 : 0) : 3);
@@ -206,8 +320,15 @@ function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score):
         )
           add(s, 'blind', 2);
         else if (!statement) add(s, 'tautology', 1);
+      } else if (comparisonAt(tokens, a) !== null) {
+        // An arithmetic or parenthesized comparison after a boolean (`or 1+2=3`, `or (1)=(1)`).
+        const c = comparisonAt(tokens, a)!;
+        const r = tokens[nextOperand(tokens, c.cmp + 1)];
+        if (isOperand(r))
+          add(s, isLiteral(tokens[c.left]) && isLiteral(r) ? 'tautology' : 'blind', statement ? 1 : 3);
       } else if (
         isLiteral(left) &&
+        left!.kind !== 's' &&
         (op === undefined ||
           op.kind === 'c' ||
           op.kind === 'o' ||
@@ -228,10 +349,21 @@ function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score):
       t.kind === 'p' &&
       t.text === ';' &&
       next !== undefined &&
-      next.kind === 'k' &&
+      (next.kind === 'k' || next.kind === 'w') &&
       STACKABLE.has(next.text)
     )
-      add(s, 'stacked', statement ? 1 : 3);
+      add(s, 'stacked', statement ? 1 : stackedStatement(tokens, i + 1) ? 3 : 1);
+    // A subquery inside a value: data never holds `(select ...)` or `select ... from`.
+    if (!statement && t.kind === 'k' && t.text === 'select') {
+      const prev = tokens[i - 1];
+      let from = false;
+      for (let k = i + 1; k < tokens.length && k < i + 40; k++)
+        if (tokens[k]!.text === 'from') {
+          from = true;
+          break;
+        }
+      if ((prev?.kind === 'p' && prev.text === '(') || from) add(s, 'union', 3);
+    }
     if (t.kind === 'f' && TIME_FUNCS.has(t.text)) add(s, 'time-based', 3);
     if (t.kind === 'k' && t.text === 'waitfor' && next?.text === 'delay') add(s, 'time-based', 3);
     if ((t.kind === 'f' && PROBE_FUNCS.has(t.text)) || t.kind === 'v') probes++;
@@ -270,9 +402,28 @@ function scoreValue(text: string, s: Score): void {
   s.score += best.score - best.weight;
 }
 
+/** Operators MySQL applies to two strings without complaint (`'a'^'b'`, `'a' rlike 'b'`, `'a' sounds like 'b'`). */
+const IMPLICIT_OPS = new Set([
+  'like',
+  'rlike',
+  'regexp',
+  'sounds',
+  'is',
+  'not',
+  'div',
+  'mod',
+  'xor',
+  'in',
+  'between',
+]);
+
 function scoreReading(text: string, s: Score): void {
-  const tokens = lexSql(text);
-  if (tokens.length < 2) return;
+  const all = lexSql(text);
+  if (all.length < 2) return;
+  // Inline comments are whitespace to the parser (`1/**/union/**/select`): the grammar is read without them.
+  const tokens = all.some((t) => t.kind === 'c' && t.text === '/*')
+    ? all.filter((t, k) => !(t.kind === 'c' && t.text === '/*' && k < all.length - 1))
+    : all;
   scoreTokens(tokens, false, s);
   // Breakout: in a quoted reading, the server's string closes inside the value and SQL follows it.
   const head = tokens[0];
@@ -287,6 +438,19 @@ function scoreReading(text: string, s: Score): void {
         (first.kind === 'p' && first.text === ';') ||
         (first.kind === 'k' && BREAKOUT_KEYWORDS.has(first.text)));
     if (breakout) add(s, first.kind === 'c' ? 'comment-truncation' : 'tautology', 2);
+    // The value closes the server's string, applies an operator, and reopens a string the server's own closing
+    // quote ends (`'^'`, `a' rlike 'b`): the fingerprint string-operator-string that only a breakout produces.
+    const last = tokens[tokens.length - 1];
+    if (
+      first !== undefined &&
+      ((first.kind === 'o' && !CMP_OR_ARITH_EXCLUDED.has(first.text)) ||
+        (first.kind === 'k' && IMPLICIT_OPS.has(first.text))) &&
+      last?.kind === 's' &&
+      last.closed === false &&
+      last !== head &&
+      tokens.length <= 8
+    )
+      add(s, 'tautology', 3);
   }
   const last = tokens[tokens.length - 1];
   if (last?.kind === 'c' && tokens.length >= 2) add(s, 'comment-truncation', 1);
@@ -315,6 +479,9 @@ function scoreStatement(text: string, s: Score): void {
   // String literals hold values: injection text that stayed inside its quotes is still an attack string.
   for (const t of tokens) if (t.kind === 's' && t.text.length >= 4) scoreValue(t.text, s);
 }
+
+/** Punctuation-like operator tokens that prose puts after a quote (`'s: '`, `'? '`) and SQL never needs. */
+const CMP_OR_ARITH_EXCLUDED = new Set([':', '?', '::']);
 
 const BREAKOUT_KEYWORDS = new Set([
   'union',

@@ -32,6 +32,14 @@ function isWordChar(c: string): boolean {
   );
 }
 
+/** True when the `#` at `i` reads as a comment: nothing after it on its line, symbols after it, or a line break. */
+function hashComment(text: string, i: number): boolean {
+  const nl = text.indexOf('\n', i);
+  const rest = text.slice(i + 1, nl === -1 ? Math.min(text.length, i + 200) : Math.min(nl, i + 200)).trim();
+  // A line break after it means more SQL follows the comment (`#foo\nselect`), as in multi-line payloads.
+  return nl !== -1 || rest === '' || !/^[a-z0-9]/i.test(rest);
+}
+
 /** Tokenizes SQL-ish text in one pass. */
 export function lexSql(text: string): SqlToken[] {
   const out: SqlToken[] = [];
@@ -66,6 +74,13 @@ export function lexSql(text: string): SqlToken[] {
       i = closed ? j + 1 : n;
       continue;
     }
+    // `#` opens a comment only in MySQL and only when the line has nothing after it that reads as words:
+    // `#2 MOM` or `'# BLAH` is a number sign in text (PostgreSQL reads `#` as XOR).
+    if (c === '#' && !hashComment(text, i)) {
+      out.push({ kind: 'w', text: '#', start: i });
+      i++;
+      continue;
+    }
     if ((c === '-' && text[i + 1] === '-') || c === '#') {
       const nl = text.indexOf('\n', i);
       out.push({ kind: 'c', text: c === '#' ? '#' : '--', start: i });
@@ -94,8 +109,17 @@ export function lexSql(text: string): SqlToken[] {
     }
     if (c >= '0' && c <= '9') {
       let j = i + 1;
-      if (c === '0' && (text[j] === 'x' || text[j] === 'X' || text[j] === 'b')) j++;
-      while (j < n && (isWordChar(text[j] ?? '') || text[j] === '.')) j++;
+      if (c === '0' && (text[j] === 'x' || text[j] === 'X' || text[j] === 'b')) {
+        j++;
+        while (j < n && /[0-9a-fA-F]/.test(text[j] ?? '')) j++;
+      } else {
+        // Digits, a fraction and an exponent; a word glued on after (`1e0UNION`) is its own token, as MySQL reads it.
+        while (j < n && ((text[j]! >= '0' && text[j]! <= '9') || text[j] === '.')) j++;
+        if ((text[j] === 'e' || text[j] === 'E') && /[0-9+-]/.test(text[j + 1] ?? '')) {
+          j += 2;
+          while (j < n && text[j]! >= '0' && text[j]! <= '9') j++;
+        }
+      }
       out.push({ kind: 'n', text: text.slice(i, j).toLowerCase(), start: i });
       i = j;
       continue;
