@@ -12,6 +12,9 @@ import { TAGS } from '../tags.js';
 const ID = 'exfiltration';
 const tags = TAGS[ID];
 
+/** Headers that present a credential to the service being called. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
 /** Personal values in one call that make it a bulk transfer. */
 const BULK_PII = 20;
 /** Query values or subdomain labels this long and random are data being smuggled out, not parameters. */
@@ -56,8 +59,12 @@ export const exfiltrationInspector: Inspector = {
     let pii = 0;
     let sensitivePii = 0;
     let firstPath = '';
+    // A credential in Authorization/Cookie sent to an allowlisted API authenticates the agent to that API;
+    // it is not data leaving. The same secret in a body or query still counts.
+    const allowlistedHost = hostMatches(input.action.resource.host, input.config.egressAllowlist);
     for (const leaf of input.leaves) {
       if (isKeyLeaf(leaf) || leaf.source === 'url' || leaf.value.length < 6) continue;
+      if (allowlistedHost && leaf.source === 'header' && CREDENTIAL_HEADERS.has(leaf.key)) continue;
       const s = findSecrets(leaf.value, 8).length;
       const p = findPii(leaf.value, 5_000);
       if ((s > 0 || p.length > 0) && firstPath === '') firstPath = leaf.path;
