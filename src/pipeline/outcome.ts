@@ -65,7 +65,12 @@ export function makeOutcome(o: OutcomeInput): Outcome {
             database: action.resource.database,
             external: action.resource.external,
           },
-    inspectors: summary.map((f) => ({ id: f.id, severity: f.severity, path: f.path, occurrences: f.occurrences })),
+    inspectors: summary.map((f) => ({
+      id: f.id,
+      severity: f.severity,
+      path: f.path,
+      occurrences: f.occurrences,
+    })),
     policy:
       o.rules === undefined && o.code.startsWith('ERR_')
         ? null
