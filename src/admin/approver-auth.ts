@@ -1,6 +1,7 @@
 /**
  * Approver authentication for the approval API and console: an API key (only its SHA-256 is stored,
  * in WRIT_APPROVER_KEYS_FILE) or an OIDC JWT verified with jose against a JWKS, with a required role.
+ * Both yield the approver's groups, which an approval's `approvers` list is checked against.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ export interface Approver {
   /** Names the approver is known by, compared with an approval's subject and agent (self-approval). */
   readonly names: readonly string[];
   readonly method: 'api-key' | 'oidc';
+  /** Approver groups: the key entry's groups, or the values of the token's groups claim. */
+  readonly groups: readonly string[];
 }
 
 export type AuthResult =
@@ -31,30 +34,35 @@ export interface OidcSettings {
   readonly roleClaim: string;
   /** The role an approver must hold. */
   readonly requiredRole: string;
+  /** Claim that holds the approver's groups (a string or a list of strings); default: `roleClaim`. */
+  readonly groupsClaim?: string;
   /** Accepted signature algorithms: asymmetric only, pinned (never taken from the token). */
   readonly algorithms?: readonly string[];
 }
 
-/** One API key entry: the approver's name and the SHA-256 of the key. */
+/** One API key entry: the approver's name, the SHA-256 of the key, and the approver's groups. */
 export interface ApiKeyEntry {
   readonly name: string;
   readonly sha256: Buffer;
+  readonly groups: readonly string[];
 }
 
 const PINNED_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 
 /**
- * Parses an API key file: one `name sha256-hex` per line (`#` starts a comment). A key is made with
- * `openssl rand -base64 32` and hashed with `printf %s "$KEY" | sha256sum`.
+ * Parses an API key file: one `name sha256-hex [group,group...]` per line (`#` starts a comment). A key
+ * is made with `openssl rand -base64 32` and hashed with `printf %s "$KEY" | sha256sum`. The optional
+ * third column lists the approver groups the key belongs to (`security-oncall,dba`).
  */
 export function parseApiKeyFile(text: string, file = 'approver keys'): ApiKeyEntry[] {
   const out: ApiKeyEntry[] = [];
   text.split('\n').forEach((line, i) => {
     const t = line.replace(/#.*/, '').trim();
     if (t === '') return;
-    const m = /^([A-Za-z0-9._@:-]{1,128})\s+([0-9a-fA-F]{64})$/.exec(t);
-    if (m === null) throw new TypeError(`${file}:${i + 1}: expected "name sha256-hex"`);
-    out.push({ name: m[1]!, sha256: Buffer.from(m[2]!, 'hex') });
+    const m = /^([A-Za-z0-9._@:-]{1,128})\s+([0-9a-fA-F]{64})(?:\s+([A-Za-z0-9._@:,/-]{1,1024}))?$/.exec(t);
+    if (m === null) throw new TypeError(`${file}:${i + 1}: expected "name sha256-hex [group,group...]"`);
+    const groups = (m[3] ?? '').split(',').filter((g) => g !== '');
+    out.push({ name: m[1]!, sha256: Buffer.from(m[2]!, 'hex'), groups });
   });
   return out;
 }
@@ -64,10 +72,11 @@ export function loadApiKeyFile(path: string): ApiKeyEntry[] {
   return parseApiKeyFile(readFileSync(path, 'utf8'), path);
 }
 
-function hasRole(payload: JWTPayload, claim: string, role: string): boolean {
+/** The values of a roles or groups claim: a list of strings, or one space-separated string. */
+function claimValues(payload: JWTPayload, claim: string): string[] {
   const v = payload[claim];
-  if (typeof v === 'string') return v.split(' ').includes(role);
-  return Array.isArray(v) && v.includes(role);
+  if (typeof v === 'string') return v.split(' ').filter((x) => x !== '');
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** Builds the authenticator from API keys and optional OIDC settings. */
@@ -90,13 +99,14 @@ export function createApproverAuth(keys: readonly ApiKeyEntry[], oidc?: OidcSett
             algorithms: [...(oidc.algorithms ?? PINNED_ALGORITHMS)],
             requiredClaims: ['sub', 'exp'],
           });
-          if (!hasRole(payload, oidc.roleClaim, oidc.requiredRole))
+          if (!claimValues(payload, oidc.roleClaim).includes(oidc.requiredRole))
             return { ok: false, reason: `token lacks role "${oidc.requiredRole}"` };
           const sub = payload.sub ?? '';
           const names = [sub, typeof payload['email'] === 'string' ? payload['email'] : ''].filter(
             (n) => n !== '',
           );
-          return { ok: true, approver: { id: `oidc:${sub}`, names, method: 'oidc' } };
+          const groups = claimValues(payload, oidc.groupsClaim ?? oidc.roleClaim);
+          return { ok: true, approver: { id: `oidc:${sub}`, names, method: 'oidc', groups } };
         } catch (err) {
           return {
             ok: false,
@@ -109,7 +119,10 @@ export function createApproverAuth(keys: readonly ApiKeyEntry[], oidc?: OidcSett
       let match: ApiKeyEntry | undefined;
       for (const k of keys) if (timingSafeEqual(k.sha256, digest) && match === undefined) match = k;
       if (match === undefined) return { ok: false, reason: 'unknown API key' };
-      return { ok: true, approver: { id: `key:${match.name}`, names: [match.name], method: 'api-key' } };
+      return {
+        ok: true,
+        approver: { id: `key:${match.name}`, names: [match.name], method: 'api-key', groups: match.groups },
+      };
     },
   };
 }
@@ -123,4 +136,12 @@ export function isSelfApproval(approver: Approver, subject: string, agent: strin
   const sa = /\/sa\/([^/]+)$/.exec(subject)?.[1];
   const own = new Set([subject, agent ?? '', sa ?? ''].filter((n) => n !== '' && n !== 'anonymous'));
   return approver.names.some((n) => own.has(n));
+}
+
+/**
+ * True when an approver may decide an approval whose policy names `approvers` (groups): any
+ * authenticated approver when the list is empty, else only a member of one of the groups.
+ */
+export function inApproverGroups(approver: Approver, approvers: readonly string[]): boolean {
+  return approvers.length === 0 || approver.groups.some((g) => approvers.includes(g));
 }

@@ -31,6 +31,13 @@ const UNAVAILABLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'ERR_API_KEYS_UNAVAILABLE',
 ]);
 
+// A response writ withholds (ext_proc role): the upstream answered, but not with something the agent may see.
+const BAD_UPSTREAM: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'ERR_TOOL_DEFINITION_CHANGED',
+  'ERR_TOOL_POISONED',
+  'ERR_TOOL_LIST_INVALID',
+]);
+
 /** The gRPC status of a Check answer: OK lets Envoy forward the request, anything else denies it. */
 export function grpcCodeFor(decision: Decision): number {
   return decision === 'ALLOW' || decision === 'ALLOW_WITH_OBLIGATIONS' ? GRPC_OK : GRPC_PERMISSION_DENIED;
@@ -42,6 +49,8 @@ export function httpStatusFor(decision: Decision, code: ReasonCode): number {
   // 429 with retry-after: the caller may try again when the window resets.
   if (code === 'ERR_RATE_LIMITED') return 429;
   if (BAD_INPUT.has(code)) return 400;
+  // 502: the upstream MCP server sent a tool list writ will not pass on.
+  if (BAD_UPSTREAM.has(code)) return 502;
   // 503: writ could not decide; a retry may succeed, unlike a policy deny.
   if (UNAVAILABLE.has(code)) return 503;
   // DENY and REQUIRE_APPROVAL alike: the request may not run now; x-writ-decision tells them apart.

@@ -43,6 +43,11 @@ export const REASON_CODES = {
   ERR_APPROVAL_EXPIRED: 'the approval for this action expired before it was used',
   ERR_RATE_LIMITED: 'the rate cap of this subject, tool and rule is used up for the current window',
   ERR_QUARANTINED: 'this session or subject is quarantined until an approver releases it',
+  // MCP tool lists in responses (ext_proc role; docs/approvals.md).
+  ERR_TOOL_DEFINITION_CHANGED:
+    'an MCP server changed the definition of a pinned tool (rug pull); an approver must reset its pins',
+  ERR_TOOL_POISONED: 'an MCP tool definition in the response hides instructions for the model',
+  ERR_TOOL_LIST_INVALID: 'an MCP tools/list response could not be parsed strictly, so it is withheld',
   // Identity (docs/identity.md): workload identity, XFCC, JWT, API keys, delegation, inbound session.
   ERR_IDENTITY_UNAUTHENTICATED: 'the peer principal is empty or not a valid SPIFFE ID',
   ERR_IDENTITY_UNTRUSTED_DOMAIN: 'the SPIFFE ID belongs to a trust domain that is not configured as trusted',

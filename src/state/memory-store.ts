@@ -144,6 +144,16 @@ export function createMemoryStore(now: () => number = Date.now): StateStore {
       return Promise.resolve(value);
     },
 
+    resetPins(prefix) {
+      let n = 0;
+      for (const key of pins.keys())
+        if (key.startsWith(prefix)) {
+          pins.delete(key);
+          n++;
+        }
+      return Promise.resolve(n);
+    },
+
     close() {
       clearInterval(timer);
       used.clear();

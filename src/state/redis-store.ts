@@ -290,6 +290,21 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
 
     pinOnce: (key, value) => guard(async () => r.writPinOnce(`${p}pin:${key}`, value)),
 
+    // An operator action, rare: SCAN (not KEYS, which blocks Redis) over the pins of one prefix. A pin
+    // made while the scan runs may survive it; it is then simply the first definition seen after reset.
+    resetPins: (prefix) =>
+      guard(async () => {
+        const match = `${`${p}pin:${prefix}`.replace(/[*?[\]\\]/g, '\\$&')}*`;
+        let cursor = '0';
+        let n = 0;
+        do {
+          const [next, keys] = await r.scan(cursor, 'MATCH', match, 'COUNT', 500);
+          cursor = next;
+          if (keys.length > 0) n += await r.unlink(...keys);
+        } while (cursor !== '0');
+        return n;
+      }),
+
     async waitUntilReady(timeoutMs) {
       if (up) return true;
       return new Promise<boolean>((resolve) => {

@@ -41,7 +41,7 @@ export interface ApprovalRecord {
   readonly expiresAt: number;
   /** The policy rules that required the approval. */
   readonly rules: readonly string[];
-  /** Approver groups the policy names (informational: any authenticated approver may decide). */
+  /** Approver groups the policy names: only a member of one may decide; empty, any approver may. */
   readonly approvers: readonly string[];
   /** The trace id of the decision that created it. */
   readonly traceId: string;
@@ -133,6 +133,11 @@ export interface StateStore {
 
   /** Pins `value` under `key` unless one is pinned already; returns the pinned value (first wins). */
   pinOnce(key: string, value: string): Promise<string>;
+  /**
+   * Removes every pin whose key starts with `prefix` (an operator re-pinning a server after a legitimate
+   * update); returns how many were removed. The next `pinOnce` of such a key pins afresh.
+   */
+  resetPins(prefix: string): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -17,6 +17,21 @@ describe('encoding-evasion', () => {
       'encoding-evasion.bidi-override',
     );
   });
+  it('flags even two Unicode tag characters (U+E0000 block) outside an emoji flag', () => {
+    expect(
+      ids(runArgs(encodingEvasionInspector, 'crm.note', { text: 'hi\udb40\udc41\udb40\udc42' })),
+    ).toContain('encoding-evasion.unicode-tags');
+    // LANGUAGE TAG and CANCEL TAG are tag characters too.
+    expect(
+      ids(runArgs(encodingEvasionInspector, 'crm.note', { text: 'ok\udb40\udc01\udb40\udc7f' })),
+    ).toContain('encoding-evasion.unicode-tags');
+  });
+  it('passes an emoji subdivision flag (the one legitimate use of tag characters)', () => {
+    const england = '\ud83c\udff4\udb40\udc67\udb40\udc62\udb40\udc65\udb40\udc6e\udb40\udc67\udb40\udc7f';
+    expect(ids(runArgs(encodingEvasionInspector, 'crm.note', { text: `Go ${england}!` }))).not.toContain(
+      'encoding-evasion.unicode-tags',
+    );
+  });
   it('passes plain accented text and emoji', () => {
     expect(runArgs(encodingEvasionInspector, 'crm.note', { text: 'Café crème, merci 🙂' })).toEqual([]);
   });

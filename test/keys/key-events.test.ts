@@ -28,15 +28,15 @@ const keyAdded = (key: Signer, certification: string | null): AuditEvent => ({
   certification,
 });
 
-/** Chains events at the given times; a `null` event is a checkpoint signed by `signer` over the head. */
-function log(items: Array<{ at: number; event: AuditEvent | { checkpointBy: Signer } }>): string {
+/** Chains events at the given times; `checkpointBy` makes a checkpoint signed by that key over the head. */
+function log(items: Array<{ at: number; event?: AuditEvent; checkpointBy?: Signer }>): string {
   let prev = GENESIS_HASH;
   return items
     .map((it, i) => {
-      const event =
-        'checkpointBy' in it.event
-          ? makeCheckpoint(it.event.checkpointBy, 'writ-audit/k', i, prev)
-          : it.event;
+      const event: AuditEvent =
+        it.checkpointBy !== undefined
+          ? makeCheckpoint(it.checkpointBy, 'writ-audit/k', i, prev)
+          : (it.event ?? { type: 'audit.started' });
       const { record, line } = chainRecord(prev, i + 1, it.at, event);
       prev = record.hash;
       return line;
@@ -54,7 +54,7 @@ describe('key trust in `writ audit verify`', () => {
       { at: T0, event: keyAdded(root, null) },
       { at: T0, event: keyAdded(k, certify(root, k, nbf, nbf + 600)) },
       { at: T0 + 1000, event: { type: 'audit.started' } },
-      { at: T0 + 2000, event: { checkpointBy: k } },
+      { at: T0 + 2000, checkpointBy: k },
     ]);
     expect(await verifyAuditText([text], { keys: trustRoot })).toMatchObject({ ok: true, checkpoints: 1 });
   });
@@ -63,7 +63,7 @@ describe('key trust in `writ audit verify`', () => {
     const k = newSigner();
     const text = log([
       { at: T0, event: keyAdded(k, certify(root, k, nbf, nbf + 600)) },
-      { at: T0 + 601_000, event: { checkpointBy: k } },
+      { at: T0 + 601_000, checkpointBy: k },
     ]);
     const v = await verifyAuditText([text], { keys: trustRoot });
     expect(v.firstBad).toMatchObject({ line: 2, problem: 'bad-checkpoint' });
@@ -84,7 +84,7 @@ describe('key trust in `writ audit verify`', () => {
       problem: 'bad-key-event',
     });
     // And a key never announced cannot sign checkpoints.
-    const unannounced = log([{ at: T0, event: { checkpointBy: k } }]);
+    const unannounced = log([{ at: T0, checkpointBy: k }]);
     expect((await verifyAuditText([unannounced], { keys: trustRoot })).firstBad).toMatchObject({
       problem: 'unknown-key',
     });

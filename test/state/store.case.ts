@@ -174,5 +174,19 @@ export function storeConformance(name: string, make: () => Promise<StateStore>):
       expect(await s.pinOnce(key, 'hash-c')).toBe(x);
       await s.close();
     });
+
+    it('resets the pins of one prefix only, glob characters included, and pins afresh after', async () => {
+      const s = await make();
+      const server = `mcp-${ah()}*[x]`;
+      await s.pinOnce(`${server}/a`, 'hash-a');
+      await s.pinOnce(`${server}/b`, 'hash-b');
+      const other = `mcp-${ah()}x`;
+      await s.pinOnce(`${other}/a`, 'hash-o');
+      expect(await s.resetPins(`${server}/`)).toBe(2);
+      expect(await s.pinOnce(`${server}/a`, 'hash-new')).toBe('hash-new');
+      expect(await s.pinOnce(`${other}/a`, 'hash-new')).toBe('hash-o');
+      expect(await s.resetPins(`${server}/zzz`)).toBe(0);
+      await s.close();
+    });
   });
 }

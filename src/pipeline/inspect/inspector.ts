@@ -50,6 +50,11 @@ export interface InspectionInput {
   readonly action: Action;
   readonly leaves: readonly StringLeaf[];
   readonly config: InspectorConfig;
+  /**
+   * Optional per-request cache: the character classes of `leaves[i]` (`lib/leaf-traits.ts`), computed once so
+   * inspectors skip regexes a leaf cannot match. Inspectors fall back to computing them when it is absent.
+   */
+  readonly traits?: ArrayLike<number>;
 }
 
 /** A risk inspector. Stateless and deterministic; must not mutate its input or throw on hostile input. */

@@ -16,6 +16,7 @@ import { secretsInspector } from './inspectors/secrets.js';
 import { sqlInjectionInspector } from './inspectors/sql-injection.js';
 import { ssrfEgressInspector } from './inspectors/ssrf-egress.js';
 import { toolPoisoningInspector } from './inspectors/tool-poisoning.js';
+import { traitsOf } from './lib/leaf-traits.js';
 import { runInspectors } from './run-inspectors.js';
 
 /** All twelve inspectors, in the order their findings are reported. */
@@ -42,7 +43,9 @@ export function inspectAction(
   inspectors: readonly Inspector[] = DEFAULT_INSPECTORS,
 ): { findings: Finding[]; leaves: number } {
   const expanded = expandLeaves(collectLeaves(action, headers));
-  const input = { action, leaves: expanded.leaves, config };
+  const traits = new Uint16Array(expanded.leaves.length);
+  expanded.leaves.forEach((leaf, i) => (traits[i] = traitsOf(leaf.value)));
+  const input = { action, leaves: expanded.leaves, config, traits };
   const findings = runInspectors(inspectors, input);
   // An attack that only shows after decoding is also an evasion; say so under encoding-evasion.
   if (inspectors.includes(encodingEvasionInspector)) {

@@ -46,4 +46,13 @@ export interface ChainEvent {
   readonly [key: string]: JsonValue;
 }
 
-export type AuditEvent = DecisionEvent | ChainEvent;
+/**
+ * An operator's action on the admin API (docs/approvals.md): an approval decided, a quarantine
+ * released, tool pins reset, or a void note for one of those whose state change did not take effect.
+ */
+export interface OperatorEvent {
+  readonly type: 'approval.decided' | 'quarantine.released' | 'pins.reset' | 'operator.void';
+  readonly [key: string]: JsonValue;
+}
+
+export type AuditEvent = DecisionEvent | ChainEvent | OperatorEvent;

@@ -2,6 +2,18 @@
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import { isKeyLeaf, isShellLeaf } from '../lib/leaf-role.js';
+import {
+  BRACKET,
+  COLON,
+  CONTROL,
+  DASH,
+  DOLLAR,
+  leafTraits,
+  PAREN,
+  PERCENT,
+  SLASH,
+  SYMBOL,
+} from '../lib/leaf-traits.js';
 import { excerpt } from '../lib/redact.js';
 import { programName, splitCommands } from '../lib/shell-words.js';
 import { TAGS } from '../tags.js';
@@ -349,17 +361,23 @@ function chainedProbe(text: string): number {
   return -1;
 }
 
-function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {
+function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[], traits: number): void {
   const text = leaf.value;
-  if (SHELLSHOCK.test(text)) push(out, 'shellshock', leaf, text);
-  const rev = REVERSE_SHELL.exec(text);
+  const has = (bits: number) => (traits & bits) !== 0;
+  // PERF: each pattern needs a character the leaf may not have; prose skips most of them.
+  if (has(PAREN) && has(BRACKET) && SHELLSHOCK.test(text)) push(out, 'shellshock', leaf, text);
+  const rev =
+    has(SLASH | DASH | PAREN | COLON | SYMBOL) || /socket/i.test(text) ? REVERSE_SHELL.exec(text) : null;
   if (rev !== null) push(out, 'reverse-shell', leaf, text, rev.index);
-  const dl = DOWNLOAD_EXEC.exec(text);
+  const dl = has(CONTROL | PAREN | DASH) ? DOWNLOAD_EXEC.exec(text) : null;
   if (dl !== null) push(out, 'download-exec', leaf, text, dl.index);
-  const code = CODE_EXEC.exec(text);
+  const code =
+    has(PAREN | SYMBOL | BRACKET | DOLLAR | PERCENT) || /child_process|kernel\./i.test(text)
+      ? CODE_EXEC.exec(text)
+      : null;
   if (code !== null) push(out, 'code-exec', leaf, text, code.index);
   const shell = isShellLeaf(leaf, input.action);
-  const obf = OBFUSCATION.exec(text);
+  const obf = has(DOLLAR | BRACKET) ? OBFUSCATION.exec(text) : null;
   if (obf !== null && (shell || /[;|&`$]/.test(text))) push(out, 'obfuscation', leaf, text, obf.index);
   else {
     const split = splitProbe(text);
@@ -402,10 +420,10 @@ export const commandInjectionInspector: Inspector = {
   version: '1.0.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
-    for (const leaf of input.leaves) {
-      if (leaf.value.length < 2 || isKeyLeaf(leaf)) continue;
-      inspectLeaf(leaf, input, out);
-    }
+    input.leaves.forEach((leaf, i) => {
+      if (leaf.value.length < 2 || isKeyLeaf(leaf)) return;
+      inspectLeaf(leaf, input, out, leafTraits(input, i));
+    });
     return out;
   },
 };

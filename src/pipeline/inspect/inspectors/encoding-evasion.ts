@@ -8,7 +8,13 @@ import { TAGS } from '../tags.js';
 const ID = 'encoding-evasion';
 const tags = TAGS[ID];
 
-const TAG_CHARS = /\udb40[\udc20-\udc7e]/g;
+/** Every Unicode tag character (U+E0000-E007F), written as surrogate pairs. */
+const TAG_CHARS = /\udb40[\udc00-\udc7f]/g;
+/**
+ * The one legitimate use of tag characters: an emoji subdivision flag, U+1F3F4 followed by tag letters or
+ * digits and ended by CANCEL TAG U+E007F (the flags of England, Scotland, Wales).
+ */
+const EMOJI_TAG_SEQUENCE = /\ud83c\udff4(?:\udb40[\udc20-\udc7e]){1,12}\udb40\udc7f/g;
 const ZERO_WIDTH = /[\u200b-\u200d\u2060-\u2064\ufeff\u180e]/g;
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
 /** A word mixing Latin letters with Cyrillic or Greek lookalikes (`pаypal` with a Cyrillic `а`). */
@@ -37,13 +43,17 @@ export const encodingEvasionInspector: Inspector = {
       }
       // eslint-disable-next-line no-control-regex
       if (!/[^\x00-\x7f]/.test(v)) continue;
-      const tagCount = v.match(TAG_CHARS)?.length ?? 0;
-      if (tagCount >= 4)
+      // Tag characters outside an emoji flag spell invisible text (ASCII smuggling): even one or two are a
+      // finding. (The earlier check required four and skipped U+E0000-E001F and U+E007F.)
+      const tagCount = v.includes('\udb40')
+        ? (v.replace(EMOJI_TAG_SEQUENCE, '').match(TAG_CHARS)?.length ?? 0)
+        : 0;
+      if (tagCount >= 1)
         out.push(
           makeFinding(
             { id: ID },
             'unicode-tags',
-            'high',
+            tagCount >= 4 ? 'high' : 'medium',
             leaf.path,
             `${tagCount} tag characters`,
             tags,

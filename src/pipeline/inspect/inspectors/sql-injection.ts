@@ -187,7 +187,7 @@ function comparisonAt(tokens: readonly SqlToken[], a: number): { left: number; c
       if (left === -1) left = k;
       continue;
     }
-    if (t.kind === 'p' && (t.text === '(' || t.text === ')' || t.text === ',')) continue;
+    if (t.kind === 'p' && (t.text === '(' || t.text === ')')) continue;
     if ((t.kind === 'o' && ARITH.has(t.text)) || t.text === 'div' || t.text === 'mod' || t.text === 'not')
       continue;
     return null;
@@ -323,12 +323,16 @@ function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score):
       } else if (comparisonAt(tokens, a) !== null) {
         // An arithmetic or parenthesized comparison after a boolean (`or 1+2=3`, `or (1)=(1)`).
         const c = comparisonAt(tokens, a)!;
+        const l = tokens[c.left];
         const r = tokens[nextOperand(tokens, c.cmp + 1)];
-        if (isOperand(r))
-          add(s, isLiteral(tokens[c.left]) && isLiteral(r) ? 'tautology' : 'blind', statement ? 1 : 3);
+        const valued = (v: SqlToken | undefined) => isLiteral(v) || v?.kind === 'f' || v?.kind === 'v';
+        if (isOperand(r) && (valued(l) || valued(r)))
+          add(s, isLiteral(l) && isLiteral(r) ? 'tautology' : 'blind', statement ? 1 : 3);
       } else if (
         isLiteral(left) &&
-        left!.kind !== 's' &&
+        // Quoted words joined by AND/OR are search syntax (`"foo" AND "bar"`); a string counts only when the
+        // server's own quote closes it or an operator follows it (`' or ''-'`).
+        (left!.kind !== 's' || left!.closed === false || op?.kind === 'o') &&
         (op === undefined ||
           op.kind === 'c' ||
           op.kind === 'o' ||
@@ -448,6 +452,8 @@ function scoreReading(text: string, s: Score): void {
       last?.kind === 's' &&
       last.closed === false &&
       last !== head &&
+      // The reopened string is left for the server's quote to close at once: no words of text in it.
+      /^\s{0,4}\w{0,3}\s{0,4}$/.test(last.text) &&
       tokens.length <= 8
     )
       add(s, 'tautology', 3);

@@ -1,0 +1,143 @@
+/**
+ * Third-party corpus cases for the adversarial and benign test sets: a deterministic sample of every scored
+ * eval set, judged on the same normalize -> decode -> inspect path as `npm run eval` and the server.
+ * Run `node --import tsx test/evidence/support/corpus-cases.ts` to freeze a new baseline.
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  commandInjectionSets,
+  destructiveSets,
+  encodingSets,
+  pathTraversalSets,
+  promptInjectionSets,
+  secretsSets,
+  sqlInjectionSets,
+  ssrfSets,
+  type EvalCase,
+  type EvalSet,
+} from '../../../eval/corpora.js';
+import { lineToAction } from '../../../src/cli/inspect.js';
+import type { InspectorConfig } from '../../../src/pipeline/inspect/inspector.js';
+import { DEFAULT_INSPECTORS, inspectAction } from '../../../src/pipeline/inspect/registry.js';
+import { severityRank } from '../../../src/pipeline/model/finding.js';
+
+export const BASELINE_FILE = join(import.meta.dirname, '..', 'baselines', 'corpus-baseline.json');
+
+/** The deployment `npm run eval` assumes (eval/run.ts), so the two agree case by case. */
+const CONFIG: InspectorConfig = {
+  egressAllowlist: ['api.github.com'],
+  internalDomains: ['*.svc.cluster.local', 'corp.example'],
+  productionDatabases: ['prod'],
+  protectedBranches: ['main'],
+};
+
+/**
+ * How many cases of each set are sampled (an even stride over the set, so every category is represented).
+ * Small sets are taken whole; the large ones are capped to keep the suite to seconds.
+ */
+const CAP: Readonly<Record<string, number>> = {
+  'libinjection sqli-* (value)': 220,
+  'libinjection sqli-* (in SQL)': 120,
+  'PATT SQL+NoSQL (value)': 120,
+  'sqlglot identity (benign SQL)': 300,
+  'libinjection false_positives (value)': 120,
+  'PATT command injection (ping -c 1 <p>)': 160,
+  'PATT command injection (host value)': 80,
+  'tldr-pages commands (benign shell)': 400,
+  'PATT Directory Traversal': 220,
+  'PATT File Inclusion': 120,
+  'libinjection false_positives (path)': 100,
+};
+const WHOLE_SET_MAX = 700;
+
+/** One sampled case: its stable id (hash of the tool call), label and category. */
+export interface SampledCase {
+  readonly id: string;
+  readonly set: string;
+  readonly inspector: string;
+  readonly attack: boolean;
+  readonly category: string;
+  readonly line: unknown;
+}
+
+function sample(set: EvalSet): EvalCase[] {
+  const cap = CAP[set.name] ?? WHOLE_SET_MAX;
+  if (set.cases.length <= cap) return [...set.cases];
+  const stride = set.cases.length / cap;
+  return Array.from({ length: cap }, (_, i) => set.cases[Math.floor(i * stride)]!);
+}
+
+/** Every scored set (informational ones are left out, as in the eval summary), sampled. */
+export function sampledSets(): { set: EvalSet; cases: SampledCase[] }[] {
+  const sets = [
+    ...sqlInjectionSets(),
+    ...commandInjectionSets(),
+    ...pathTraversalSets(),
+    ...secretsSets(),
+    ...promptInjectionSets('test'),
+    ...ssrfSets(),
+    ...encodingSets(),
+    ...destructiveSets(),
+  ].filter((s) => s.informational !== true);
+  return sets.map((set) => {
+    const seen = new Set<string>();
+    const cases: SampledCase[] = [];
+    for (const c of sample(set)) {
+      const id = createHash('sha256').update(JSON.stringify(c.line)).digest('hex').slice(0, 16);
+      // Duplicate payloads in a corpus are one case, not two.
+      if (seen.has(id)) continue;
+      seen.add(id);
+      cases.push({ id, set: set.name, inspector: set.inspector, attack: c.attack, category: c.category, line: c.line });
+    }
+    return { set, cases };
+  });
+}
+
+const FLAG_AT = severityRank('medium');
+const byId = (id: string) => DEFAULT_INSPECTORS.find((i) => i.id === id)!;
+
+/** Whether the inspector under test flags the case at medium or above (the eval's definition). */
+export function flagged(c: SampledCase): boolean {
+  const inspectors =
+    c.inspector === 'encoding-evasion'
+      ? ['sql-injection', 'command-injection', 'path-traversal', 'encoding-evasion'].map(byId)
+      : [byId(c.inspector)];
+  const { action, headers } = lineToAction(c.line, 1, CONFIG);
+  const { findings } = inspectAction(action, headers, CONFIG, inspectors);
+  return findings.some(
+    (f) =>
+      severityRank(f.severity) >= FLAG_AT &&
+      (c.inspector === 'encoding-evasion' ? f.id === 'encoding-evasion.encoded-attack' : f.inspector === c.inspector),
+  );
+}
+
+/** The frozen judgement per set: which sampled attacks were detected and which benign cases were flagged. */
+export interface Baseline {
+  readonly frozen: string;
+  readonly sets: Record<
+    string,
+    { readonly detected: readonly string[]; readonly missed: readonly string[]; readonly falsePositives: readonly string[]; readonly clean: readonly string[] }
+  >;
+}
+
+function freeze(): void {
+  const sets: Baseline['sets'] = {};
+  for (const { set, cases } of sampledSets()) {
+    const entry = { detected: [] as string[], missed: [] as string[], falsePositives: [] as string[], clean: [] as string[] };
+    for (const c of cases) {
+      const f = flagged(c);
+      if (c.attack) (f ? entry.detected : entry.missed).push(c.id);
+      else (f ? entry.falsePositives : entry.clean).push(c.id);
+    }
+    sets[set.name] = entry;
+  }
+  const baseline: Baseline = { frozen: new Date().toISOString().slice(0, 10), sets };
+  writeFileSync(BASELINE_FILE, `${JSON.stringify(baseline, null, 1)}\n`);
+  for (const [name, e] of Object.entries(sets))
+    process.stdout.write(`${name}: ${e.detected.length} detected, ${e.missed.length} missed, ${e.clean.length} clean, ${e.falsePositives.length} FP\n`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) freeze();
