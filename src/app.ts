@@ -304,6 +304,27 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     },
   };
   const core = createPipeline(deps);
+  // Anchoring and SIEM keep their own counters; copy them into /metrics at scrape time.
+  const anchorGauge = metrics.gauge(
+    'writ_audit_anchoring',
+    'checkpoint and RFC 3161 anchoring state, by field',
+  );
+  const siemGauge = metrics.gauge('writ_siem_export', 'SIEM export counters, by sink and field');
+  metrics.collect(() => {
+    const a = audit.stats();
+    anchorGauge.set(a.checkpoints, { field: 'checkpoints' });
+    anchorGauge.set(a.anchored, { field: 'anchored' });
+    anchorGauge.set(a.anchorFailures, { field: 'anchor_failures' });
+    // Non-zero: the TSA is failing now. Alert on this one.
+    anchorGauge.set(a.consecutiveFailures, { field: 'consecutive_failures' });
+    anchorGauge.set(a.backlog, { field: 'backlog' });
+    for (const [sink, st] of Object.entries(siem?.stats() ?? {})) {
+      siemGauge.set(st.sent, { sink, field: 'sent' });
+      siemGauge.set(st.dropped, { sink, field: 'dropped' });
+      siemGauge.set(st.failures, { sink, field: 'failures' });
+      siemGauge.set(st.queued, { sink, field: 'queued' });
+    }
+  });
   const recent = new RecentDecisions();
   // The console's recent-decisions view sees exactly what the transport answered.
   const pipeline: Pipeline = {

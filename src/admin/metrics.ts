@@ -35,6 +35,12 @@ function labelKey(labels: Labels | undefined): string {
 /** A registry of metric families. */
 export class MetricsRegistry {
   private readonly families = new Map<string, Family>();
+  private readonly collectors: (() => void)[] = [];
+
+  /** Registers a function run before every render, to copy state kept elsewhere into gauges. */
+  collect(fn: () => void): void {
+    this.collectors.push(fn);
+  }
 
   private family(name: string, help: string, type: Family['type']): Family {
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new TypeError(`invalid metric name "${name}"`);
@@ -74,6 +80,7 @@ export class MetricsRegistry {
 
   /** Every family in the Prometheus text exposition format (version 0.0.4). */
   render(): string {
+    for (const fn of this.collectors) fn();
     const out: string[] = [];
     for (const f of this.families.values()) {
       out.push(

@@ -14,7 +14,9 @@ const USAGE = `usage:
   writ serve [--flag value ...]     start the check and verify roles (and admin port)
   writ demo [--check host:port --verify host:port]
                                     send the seed scenarios over gRPC and print each decision trace
-  writ audit verify FILE            check a hash-chained audit log; names the first bad record
+  writ audit verify FILE [--keys JWKS|PEM] [--tsa-ca PEM] [--checkpoint NOTE]
+                                    check a hash-chained audit log offline: links, checkpoint
+                                    signatures, RFC 3161 time-stamps; names the first bad record
   writ inspect [--policy-dir DIR]   JSON lines in (tool calls), findings out, without a server
   writ policy validate DIR          load and check a policy folder (file:line:column on error)
   writ policy test DIR              run the YAML test cases in DIR/tests (non-zero exit on failure)
