@@ -77,7 +77,10 @@ export function countLevels(
 }
 
 /** The text of docs/atlas-coverage.md. */
-export function renderCoverage(atlas: { version: string; techniques: readonly AtlasTechnique[] }, mapping: Mapping): string {
+export function renderCoverage(
+  atlas: { version: string; techniques: readonly AtlasTechnique[] },
+  mapping: Mapping,
+): string {
   const counts = countLevels(atlas.techniques, mapping);
   const top = atlas.techniques.filter((t) => t.parent === null).length;
   const sub = atlas.techniques.length - top;

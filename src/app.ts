@@ -368,6 +368,8 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
             config.approverKeysFile === null ? [] : loadApiKeyFile(config.approverKeysFile),
             config.oidc ?? undefined,
           ),
+          // Approver decisions, releases and pin resets go into the same chain as the decisions they affect.
+          audit: deps.audit,
           recent,
           now,
           log: logger,
@@ -387,9 +389,14 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
         : undefined);
     if (extprocAt !== undefined) {
       const masked = metrics.counter('writ_extproc_masked_total', 'values masked in responses, by kind');
+      const toolLists = metrics.counter(
+        'writ_mcp_tool_lists_total',
+        'MCP tools/list responses checked, by outcome (changed: a rug pull; alert on any but passed)',
+      );
       extproc = await startExtProc({
         ...extprocAt,
         keys: deps.keys,
+        store,
         now,
         clockSkewSeconds: config.clockSkewSeconds,
         log: logger,
@@ -397,6 +404,8 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
           masked.inc({ kind: 'field' }, fields);
           masked.inc({ kind: 'pii' }, pii);
         },
+        // By outcome only: the server is the agent's chosen authority, an unbounded label.
+        onToolList: (_server, outcome) => toolLists.inc({ outcome }),
       });
       ports.extproc = extproc.port;
     }

@@ -66,6 +66,8 @@ export interface ServerConfig {
     readonly jwksUrl: string;
     readonly roleClaim: string;
     readonly requiredRole: string;
+    /** Claim holding approver groups (matched against a rule's `approval.approvers`). */
+    readonly groupsClaim: string;
   } | null;
   /** Webhook targets for new approvals (`slack+https://...` for Slack's message shape). */
   readonly approvalWebhooks: readonly string[];
@@ -282,7 +284,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     flag: 'approver-keys-file',
     env: 'WRIT_APPROVER_KEYS_FILE',
-    doc: 'approver API keys, one "name sha256-hex" per line',
+    doc: 'approver API keys, one "name sha256-hex [group,group...]" per line',
     fallback: '',
   },
   { flag: 'oidc-issuer', env: 'WRIT_OIDC_ISSUER', doc: 'OIDC issuer of approver tokens', fallback: '' },
@@ -309,6 +311,12 @@ export const SETTINGS: readonly Setting[] = [
     env: 'WRIT_OIDC_APPROVER_ROLE',
     doc: 'role an approver token must hold',
     fallback: 'writ-approver',
+  },
+  {
+    flag: 'oidc-groups-claim',
+    env: 'WRIT_OIDC_GROUPS_CLAIM',
+    doc: 'claim holding approver groups (default: the role claim)',
+    fallback: '',
   },
   {
     flag: 'approval-webhooks',
@@ -437,6 +445,8 @@ function oidcConfig(get: (flag: string) => string | undefined): ServerConfig['oi
     jwksUrl,
     roleClaim: get('oidc-role-claim') ?? 'roles',
     requiredRole: get('oidc-approver-role') ?? 'writ-approver',
+    // Many IdPs put groups in their own claim (`groups`); by default the role claim holds both.
+    groupsClaim: nonEmpty(get('oidc-groups-claim')) ?? get('oidc-role-claim') ?? 'roles',
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The admin HTTP port: liveness, readiness, the key set verifiers trust (JWKS), Prometheus metrics,
- * and (when configured) the approval API and console.
+ * and (when configured) the approval API (`/api/*`, and the operator routes under `/v1/`) and console.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
@@ -17,7 +17,7 @@ export interface AdminOptions {
   readonly ready: () => boolean;
   /** Served on `/metrics` in the Prometheus text format. */
   readonly metrics?: MetricsRegistry;
-  /** Handles `/api/*` (the approval API); without it `/api/*` and `/console` are 404. */
+  /** Handles `/api/*` and `/v1/*` (the approval API); without it those and `/console` are 404. */
   readonly api?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
@@ -39,7 +39,7 @@ export function startAdminServer(opts: AdminOptions): Promise<{ server: Server; 
       res.end(JSON.stringify(body));
     };
     const url = new URL(req.url ?? '/', 'http://admin');
-    if (opts.api !== undefined && url.pathname.startsWith('/api/')) {
+    if (opts.api !== undefined && (url.pathname.startsWith('/api/') || url.pathname.startsWith('/v1/'))) {
       opts.api(req, res, url).catch(() => {
         if (!res.headersSent) send(500, { error: 'internal error' });
       });

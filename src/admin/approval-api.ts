@@ -1,22 +1,33 @@
 /**
  * The approval API on the admin port: list, show, approve and deny approvals, list and release
- * quarantines, recent decisions. Every route needs an authenticated approver; an agent can never
- * decide its own action.
+ * quarantines, reset MCP tool pins, recent decisions. Every route needs an authenticated approver; an
+ * agent can never decide its own action, and only a member of an approval's approver groups may
+ * decide it. Every operator action is written to the audit chain before it takes effect.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { canonicalAuthority } from '../pipeline/bind/canonical-action.js';
 import type { PipelineLogger } from '../pipeline/deps.js';
+import { pinPrefix } from '../pipeline/enforce/tool-pins.js';
+import type { OperatorEvent } from '../pipeline/trace/audit-event.js';
+import type { AppendedRecord, AuditLog } from '../pipeline/trace/audit-log.js';
 import type { StateStore } from '../state/store.js';
-import { isSelfApproval, type ApproverAuth } from './approver-auth.js';
+import { inApproverGroups, isSelfApproval, type Approver, type ApproverAuth } from './approver-auth.js';
 import type { Counter } from './metrics.js';
 import type { RecentDecisions } from './recent-decisions.js';
 
 export interface ApprovalApiOptions {
   readonly store: StateStore;
   readonly auth: ApproverAuth;
+  /**
+   * The audit chain the pipeline appends to (the checkpointing wrapper in production). Decisions,
+   * releases and pin resets are appended here first; a failed append fails the call (500) and changes
+   * nothing.
+   */
+  readonly audit: AuditLog;
   readonly recent?: RecentDecisions;
   readonly now: () => number;
   readonly log: PipelineLogger;
-  /** Counts decisions by outcome (`approved`, `denied`, `refused`). */
+  /** Counts decisions by outcome (`approved`, `denied`, `refused`, `not-in-group`, `unauthenticated`). */
   readonly decisions?: Counter;
 }
 
@@ -51,10 +62,57 @@ function reasonOf(body: Record<string, unknown>): string | null {
   return t.length === 0 || t.length > MAX_REASON ? null : t;
 }
 
+/** The audit chain refused an operator event: the call fails and nothing changed. */
+class AuditRefused extends Error {
+  override readonly name = 'AuditRefused';
+}
+
+/** The fields every operator event carries about who acted. */
+const actor = (approver: Approver, nowMs: number) => ({
+  approver: approver.id,
+  method: approver.method,
+  groups: [...approver.groups],
+  time: new Date(nowMs).toISOString(),
+});
+
 /** Handles `/api/*`; returns false for any other path so the admin server can route it. */
 export function createApprovalApi(opts: ApprovalApiOptions) {
+  /**
+   * Appends an operator event before the state change it records, so no approval is ever usable
+   * without its audit record. Throws AuditRefused when the chain cannot take it.
+   */
+  const record = (event: OperatorEvent): AppendedRecord => {
+    try {
+      return opts.audit.append(event, opts.now());
+    } catch (err) {
+      opts.log.error({ err, event: event.type }, 'audit append failed; operator action refused');
+      throw new AuditRefused('audit append failed');
+    }
+  };
+  /**
+   * When the state change after a recorded event did not happen (another approver won the race, the
+   * approval expired in between), a void event names the record it cancels. Best effort: the state
+   * store is the authority on what took effect, and the first record already names the attempt.
+   */
+  const voidRecord = (rec: AppendedRecord, why: string, nowMs: number) => {
+    try {
+      opts.audit.append(
+        {
+          type: 'operator.void',
+          voids_seq: rec.seq,
+          voids_hash: rec.hash,
+          why,
+          time: new Date(nowMs).toISOString(),
+        },
+        nowMs,
+      );
+    } catch (err) {
+      opts.log.error({ err, voids: rec.seq }, 'audit append of a void event failed');
+    }
+  };
+
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-    if (!url.pathname.startsWith('/api/')) return false;
+    if (!url.pathname.startsWith('/api/') && !url.pathname.startsWith('/v1/')) return false;
     const auth = await opts.auth.authenticate(req.headers.authorization);
     if (!auth.ok) {
       opts.decisions?.inc({ outcome: 'unauthenticated' });
@@ -97,21 +155,56 @@ export function createApprovalApi(opts: ApprovalApiOptions) {
           send(res, 400, { error: `a JSON body with a reason (1 to ${MAX_REASON} characters) is required` });
           return true;
         }
-        const record = await opts.store.getApproval(id);
-        if (record === null) {
+        const current = await opts.store.getApproval(id);
+        if (current === null) {
           send(res, 404, { error: 'no such approval' });
           return true;
         }
         // SECURITY: the agent that asked may never be the one that approves.
-        if (isSelfApproval(approver, record.subject, record.agent)) {
+        if (isSelfApproval(approver, current.subject, current.agent)) {
           opts.decisions?.inc({ outcome: 'refused' });
           opts.log.warn({ approvalId: id, approver: approver.id }, 'self-approval refused');
           send(res, 403, { error: 'an agent cannot decide its own approval' });
           return true;
         }
+        // SECURITY: the policy names who may decide; an empty list admits any authenticated approver.
+        if (!inApproverGroups(approver, current.approvers)) {
+          opts.decisions?.inc({ outcome: 'not-in-group' });
+          opts.log.warn(
+            { approvalId: id, approver: approver.id, groups: approver.groups, required: current.approvers },
+            "approver not in the approval's groups",
+          );
+          send(res, 403, {
+            error: `approver ${approver.id} is in none of the groups that may decide this approval: ${current.approvers.join(', ')}`,
+            required_groups: current.approvers,
+          });
+          return true;
+        }
+        const nowMs = opts.now();
+        // Checked before the audit record, so the chain does not fill with attempts that cannot succeed.
+        if (current.status !== 'pending' || nowMs > current.expiresAt) {
+          const expired = current.status === 'pending';
+          send(res, expired ? 410 : 409, { error: `approval is ${expired ? 'expired' : current.status}` });
+          return true;
+        }
         const decision = one[2] === 'approve' ? 'approved' : 'denied';
-        const result = await opts.store.decideApproval(id, decision, approver.id, reason, opts.now());
+        const audited = record({
+          type: 'approval.decided',
+          approval_id: id,
+          action_hash: current.actionHash,
+          subject: current.subject,
+          agent: current.agent,
+          decision,
+          reason,
+          rules: [...current.rules],
+          approvers: [...current.approvers],
+          ...actor(approver, nowMs),
+        });
+        // A store error leaves the outcome unknown (a timed-out script may still have run), so it is
+        // not voided: the record stands as the attempt, and the store says whether it took effect.
+        const result = await opts.store.decideApproval(id, decision, approver.id, reason, nowMs);
         if (!result.ok) {
+          voidRecord(audited, result.why, opts.now());
           const status = result.why === 'not-found' ? 404 : result.why === 'expired' ? 410 : 409;
           send(res, status, {
             error: `approval is ${result.why === 'not-pending' ? result.record?.status : result.why}`,
@@ -125,8 +218,9 @@ export function createApprovalApi(opts: ApprovalApiOptions) {
             approver: approver.id,
             decision,
             reason,
-            subject: record.subject,
-            actionHash: record.actionHash,
+            subject: current.subject,
+            actionHash: current.actionHash,
+            auditSeq: audited.seq,
           },
           'approval decided',
         );
@@ -141,13 +235,61 @@ export function createApprovalApi(opts: ApprovalApiOptions) {
           send(res, 400, { error: 'a JSON body with key and reason is required' });
           return true;
         }
+        const held = (await opts.store.listQuarantines()).find((q) => q.key === key);
+        if (held === undefined) {
+          send(res, 404, { error: 'not quarantined' });
+          return true;
+        }
+        const nowMs = opts.now();
+        const audited = record({
+          type: 'quarantine.released',
+          key,
+          quarantine_reason: held.reason,
+          quarantine_trace_id: held.traceId,
+          quarantined_at: new Date(held.at).toISOString(),
+          reason,
+          ...actor(approver, nowMs),
+        });
         const released = await opts.store.releaseQuarantine(key);
-        if (released) opts.log.info({ key, approver: approver.id, reason }, 'quarantine released');
+        if (!released) voidRecord(audited, 'not-quarantined', opts.now());
+        else
+          opts.log.info({ key, approver: approver.id, reason, auditSeq: audited.seq }, 'quarantine released');
         send(res, released ? 200 : 404, released ? { released: key } : { error: 'not quarantined' });
+        return true;
+      }
+      const pins = /^\/v1\/pins\/([^/]{1,300})\/reset$/.exec(path);
+      if (pins !== null && req.method === 'POST') {
+        let server: string;
+        try {
+          server = canonicalAuthority(decodeURIComponent(pins[1]!), 'https');
+        } catch {
+          send(res, 400, { error: 'the server name is not valid percent-encoding' });
+          return true;
+        }
+        const body = await readJson(req);
+        const reason = body === null ? null : reasonOf(body);
+        if (reason === null || server === '' || server.includes('/')) {
+          send(res, 400, {
+            error: `a server and a JSON body with a reason (1 to ${MAX_REASON} characters) are required`,
+          });
+          return true;
+        }
+        const nowMs = opts.now();
+        const audited = record({ type: 'pins.reset', server, reason, ...actor(approver, nowMs) });
+        const removed = await opts.store.resetPins(pinPrefix(server));
+        opts.log.warn(
+          { server, removed, approver: approver.id, reason, auditSeq: audited.seq },
+          'tool pins reset',
+        );
+        send(res, 200, { server, removed });
         return true;
       }
       send(res, 404, { error: 'not found' });
     } catch (err) {
+      if (err instanceof AuditRefused) {
+        send(res, 500, { error: 'the audit log could not record the action; nothing was changed' });
+        return true;
+      }
       opts.log.error({ err, path }, 'approval API failed');
       send(res, 503, { error: 'state store unavailable' });
     }

@@ -12,6 +12,7 @@ h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:1.5rem}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 pre{white-space:pre-wrap;word-break:break-all;max-height:12rem;overflow:auto;margin:0}
 #status{padding:4px 0;min-height:1.4em}.err{color:#a00}.ok{color:#060}
+footer{margin-top:2rem;color:#555;font-size:12px}
 button{margin:2px}input[type=text]{width:12rem}
 `;
 
@@ -121,6 +122,9 @@ export const CONSOLE_HTML = `<!doctype html>
 <h2>Recent decisions (this replica)</h2>
 <table><thead><tr><th>trace</th><th>role</th><th>decision</th><th>code</th><th>tool</th><th>subject</th><th>rules</th><th>findings</th></tr></thead>
 <tbody id="decisions"></tbody></table>
+<footer id="replica-note">Recent decisions are those of the replica serving this page only; with several
+replicas, each shows its own. Approvals and quarantines above are shared by every replica. The audit
+log holds every decision of every replica.</footer>
 <script>${SCRIPT}</script>
 </body></html>
 `;

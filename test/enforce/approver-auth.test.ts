@@ -1,10 +1,13 @@
 /** Approver authentication: hashed API keys, and OIDC tokens verified against a real JWKS server on loopback. */
 import { createHash } from 'node:crypto';
+
+const sha256 = (k: string) => createHash('sha256').update(k).digest('hex');
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createApproverAuth,
+  inApproverGroups,
   isSelfApproval,
   parseApiKeyFile,
   type ApproverAuth,
@@ -25,13 +28,16 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
   });
   await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
-  const keys = parseApiKeyFile(`alice ${createHash('sha256').update('k-alice').digest('hex')}  # on call\n`);
+  const keys = parseApiKeyFile(
+    `alice ${sha256('k-alice')}  # on call\ncarol ${sha256('k-carol')} security-oncall,dba # with groups\n`,
+  );
   auth = createApproverAuth(keys, {
     issuer: ISS,
     audience: AUD,
     jwksUrl: `http://127.0.0.1:${(jwksServer.address() as { port: number }).port}/jwks`,
     roleClaim: 'roles',
     requiredRole: 'writ-approver',
+    groupsClaim: 'groups',
   });
 });
 afterAll(() => new Promise((r) => jwksServer.close(r)));
@@ -82,14 +88,46 @@ describe('approver auth', () => {
     const subject = 'spiffe://cluster.local/ns/agents/sa/support-assistant';
     expect(
       isSelfApproval(
-        { id: 'key:support-assistant', names: ['support-assistant'], method: 'api-key' },
+        { id: 'key:support-assistant', names: ['support-assistant'], method: 'api-key', groups: [] },
         subject,
         null,
       ),
     ).toBe(true);
-    expect(isSelfApproval({ id: 'oidc:x', names: [subject], method: 'oidc' }, subject, 'bot')).toBe(true);
     expect(
-      isSelfApproval({ id: 'key:alice', names: ['alice'], method: 'api-key' }, subject, 'support-assistant'),
+      isSelfApproval({ id: 'oidc:x', names: [subject], method: 'oidc', groups: [] }, subject, 'bot'),
+    ).toBe(true);
+    expect(
+      isSelfApproval(
+        { id: 'key:alice', names: ['alice'], method: 'api-key', groups: [] },
+        subject,
+        'support-assistant',
+      ),
     ).toBe(false);
+  });
+
+  it('reads approver groups from the key file and from the groups claim, and matches them', async () => {
+    const carol = await auth.authenticate('Bearer k-carol');
+    expect(carol).toMatchObject({
+      ok: true,
+      approver: { id: 'key:carol', groups: ['security-oncall', 'dba'] },
+    });
+    const alice = await auth.authenticate('Bearer k-alice');
+    expect(alice).toMatchObject({ ok: true, approver: { groups: [] } });
+    const oidc = await auth.authenticate(
+      `Bearer ${await token({ roles: ['writ-approver'], groups: 'security-oncall  finance' })}`,
+    );
+    expect(oidc).toMatchObject({ ok: true, approver: { groups: ['security-oncall', 'finance'] } });
+    // The role claim is not the groups claim here: a role never counts as a group.
+    const roleOnly = await auth.authenticate(
+      `Bearer ${await token({ roles: ['writ-approver', 'security-oncall'] })}`,
+    );
+    expect(roleOnly).toMatchObject({ ok: true, approver: { groups: [] } });
+    if (!carol.ok || !alice.ok || !oidc.ok) throw new Error('unreachable');
+    expect(inApproverGroups(carol.approver, ['security-oncall'])).toBe(true);
+    expect(inApproverGroups(alice.approver, ['security-oncall'])).toBe(false);
+    expect(inApproverGroups(alice.approver, [])).toBe(true);
+    expect(inApproverGroups(oidc.approver, ['dba', 'finance'])).toBe(true);
+    expect(inApproverGroups(oidc.approver, ['dba'])).toBe(false);
+    expect(() => parseApiKeyFile(`dave ${sha256('k')} bad group`)).toThrow(/group,group/);
   });
 });

@@ -10,8 +10,12 @@ import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenar
 import { resolveConfig } from '../../src/config.js';
 import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
 
-/** The approver's API key in tests, and one named after the agent itself (self-approval). */
+/**
+ * The approver's API key in tests (alice, group security-oncall), one outside that group (bob, group
+ * dba), and one named after the agent itself (self-approval).
+ */
 export const APPROVER_KEY = 'approver-key-0123456789abcdef';
+export const OTHER_GROUP_KEY = 'dba-key-0123456789abcdef';
 export const AGENT_KEY = 'agent-key-0123456789abcdef';
 
 /** The enforcement policy every enforce test uses. */
@@ -26,6 +30,10 @@ rules:
       approvers: [security-oncall]
       ttl: 10m
       webhooks: [${webhooks.map((w) => JSON.stringify(w)).join(', ')}]
+  - id: ticket-needs-approval
+    effect: require_approval
+    when: { action.tool: create_ticket }
+    approval: { ttl: 10m }
   - id: weather-capped
     effect: allow_with_obligations
     when: { action.tool: get_weather }
@@ -71,7 +79,11 @@ export async function startEnforceWrit(
   writeFileSync(join(policyDir, 'policy.yaml'), enforcementPolicy(opts.webhooks));
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
   const keys = join(home, 'approvers.txt');
-  writeFileSync(keys, `# test approvers\nalice ${sha(APPROVER_KEY)}\nsupport-assistant ${sha(AGENT_KEY)}\n`);
+  writeFileSync(
+    keys,
+    `# test approvers\nalice ${sha(APPROVER_KEY)} security-oncall\nbob ${sha(OTHER_GROUP_KEY)} dba\n` +
+      `support-assistant ${sha(AGENT_KEY)} security-oncall\n`,
+  );
   const clock = { now: opts.startAt ?? Date.UTC(2026, 0, 5, 10, 0, 0) };
   const config = resolveConfig(
     { home, 'policy-dir': policyDir, 'admin-port': '0', 'approver-keys-file': keys, ...opts.flags },

@@ -25,9 +25,9 @@ const byId = new Map(atlas.techniques.map((t) => [t.id, t]));
 const entryOf = new Map(mapping.techniques.map((e) => [e.id, e]));
 const inspectorIds = new Set(DEFAULT_INSPECTORS.map((i) => i.id));
 const ruleIds = new Set(
-  (parse(readFileSync(join(ROOT, 'policies', 'default.yaml'), 'utf8')) as { rules: { id: string }[] }).rules.map(
-    (r) => r.id,
-  ),
+  (
+    parse(readFileSync(join(ROOT, 'policies', 'default.yaml'), 'utf8')) as { rules: { id: string }[] }
+  ).rules.map((r) => r.id),
 );
 const scenarios = loadScenarios(join(ROOT, 'scenarios', 'owasp'));
 const scenarioByPath = new Map(scenarios.map((s) => [s.file.slice(ROOT.length + 1), s]));
@@ -59,7 +59,8 @@ describe('ATLAS mapping', () => {
     for (const e of mapping.techniques) {
       expect(LEVELS, e.id).toContain(e.level);
       expect(e.reason.length, `${e.id} reason`).toBeGreaterThan(20);
-      if (e.level !== 'not-applicable') expect(e.controls?.length ?? 0, `${e.id} controls`).toBeGreaterThan(0);
+      if (e.level !== 'not-applicable')
+        expect(e.controls?.length ?? 0, `${e.id} controls`).toBeGreaterThan(0);
       else expect(e.controls ?? [], `${e.id}: not applicable claims no control`).toEqual([]);
     }
   });
@@ -83,7 +84,9 @@ describe('ATLAS mapping', () => {
       const backing = (e.evidence ?? [])
         .map((f) => scenarioByPath.get(f))
         .filter((s) => s !== undefined && s.status !== 'pending' && (s.atlas ?? []).includes(e.id))
-        .filter((s) => [s!.expect, ...(s!.steps ?? []).map((x) => x.expect)].some((x) => REFUSED.has(x.decision)));
+        .filter((s) =>
+          [s!.expect, ...(s!.steps ?? []).map((x) => x.expect)].some((x) => REFUSED.has(x.decision)),
+        );
       expect(backing.length, `${e.id} has a refusing scenario tagged with it`).toBeGreaterThan(0);
     }
   });
@@ -99,7 +102,9 @@ describe('ATLAS mapping', () => {
       for (const id of tags?.atlas ?? []) {
         const e = entryOf.get(id);
         expect(e?.level, `${inspector.id}: ${id}`).not.toBe('not-applicable');
-        expect(e?.controls ?? [], `${id} names inspector:${inspector.id}`).toContain(`inspector:${inspector.id}`);
+        expect(e?.controls ?? [], `${id} names inspector:${inspector.id}`).toContain(
+          `inspector:${inspector.id}`,
+        );
       }
     }
   });
@@ -113,7 +118,15 @@ describe('ATLAS mapping', () => {
   });
 
   it('maps the agent-specific techniques (tool invocation, tool poisoning, rug pull, exfiltration via tools)', () => {
-    for (const id of ['AML.T0053', 'AML.T0110', 'AML.T0109', 'AML.T0086', 'AML.T0101', 'AML.T0098', 'AML.T0080'])
+    for (const id of [
+      'AML.T0053',
+      'AML.T0110',
+      'AML.T0109',
+      'AML.T0086',
+      'AML.T0101',
+      'AML.T0098',
+      'AML.T0080',
+    ])
       expect(entryOf.get(id)?.level, id).not.toBe('not-applicable');
   });
 

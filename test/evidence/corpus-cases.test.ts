@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BASELINE_FILE, flagged, sampledSets, type Baseline } from './support/corpus-cases.js';
+import { BASELINE_FILE, flagged, sampledSets, setKey, type Baseline } from './support/corpus-cases.js';
 
 const baseline = JSON.parse(readFileSync(BASELINE_FILE, 'utf8')) as Baseline;
 const sets = sampledSets();
@@ -24,7 +24,7 @@ describe('corpus cases', () => {
   it('samples every scored eval set, and the baseline knows every sampled case', () => {
     expect(sets.length).toBeGreaterThanOrEqual(25);
     for (const { set, cases } of sets) {
-      const b = baseline.sets[set.name];
+      const b = baseline.sets[setKey(set)];
       expect(b, `baseline for ${set.name}`).toBeDefined();
       const known = new Set([...b!.detected, ...b!.missed, ...b!.falsePositives, ...b!.clean]);
       // A corpus that changed under the baseline must be re-frozen deliberately, not silently skipped.
@@ -48,11 +48,11 @@ describe('corpus cases', () => {
   });
 
   for (const { set, cases } of sets) {
-    const b = baseline.sets[set.name];
+    const b = baseline.sets[setKey(set)];
     if (b === undefined) continue;
     const detected = new Set(b.detected);
     const clean = new Set(b.clean);
-    describe(set.name, () => {
+    describe(setKey(set), () => {
       for (const c of cases) {
         if (c.attack && detected.has(c.id))
           it(`attack: ${c.inspector} flags ${c.category} ${c.id}`, () => expect(flagged(c)).toBe(true));

@@ -57,7 +57,9 @@ const at = (s: Scenario) => (s.at === undefined ? Date.UTC(2026, 0, 5, 10, 0, 0)
  * quarantines of one scenario never leak into another.
  */
 function principalOf(s: Scenario): string {
-  const stem = basename(s.file, '.yaml').toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  const stem = basename(s.file, '.yaml')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-');
   return `spiffe://cluster.local/ns/agents/sa/${stem}`;
 }
 const withPrincipal = (s: Scenario, r: ScenarioRequest): ScenarioRequest =>
@@ -225,7 +227,9 @@ describe('OWASP Agentic Top 10 scenarios over gRPC', () => {
       const all = scenarios.filter((s) => s.owasp?.includes(item));
       return `${item} ${all.length - all.filter((s) => s.status === 'pending').length} passing, ${all.filter((s) => s.status === 'pending').length} pending`;
     });
-    console.log(`owasp scenarios: ${live.length} run, ${pending.length} pending, ${calls} audited calls\n  ${summary.join('\n  ')}`);
+    console.log(
+      `owasp scenarios: ${live.length} run, ${pending.length} pending, ${calls} audited calls\n  ${summary.join('\n  ')}`,
+    );
   });
 });
 

@@ -27,4 +27,30 @@ describe('command-injection', () => {
     );
     expect(runArgs(insp, 'crm.note', { text: 'Tom & Jerry; cats and dogs' })).toEqual([]);
   });
+  it('flags interpreter calls glued to a value and template expressions that call code', () => {
+    for (const host of ["10.1.2.3passthru('uname -a')", '10.1.2.3{{ config.items() }}', 'db01phpversion()']) {
+      expect(ids(runArgs(insp, 'net.ping', { host }))).toContain('command-injection.code-exec');
+    }
+  });
+  it('flags a quoted argument built to close the quotes a program wraps a value in', () => {
+    expect(ids(runArgs(insp, 'shell.exec', { command: 'nslookup "| whoami |"' }))).toContain(
+      'command-injection.chained-command',
+    );
+    expect(runArgs(insp, 'shell.exec', { command: 'grep -E "a|b" notes.txt | sort' })).toEqual([]);
+  });
+  it('flags recon and inline interpreters after && and reads of credential stores after any operator', () => {
+    for (const command of [
+      'traceroute 10.0.0.9 && netstat -an',
+      'traceroute 10.0.0.9 && python3 -c "import os"',
+      'traceroute 10.0.0.9 | more C:\\Windows\\repair\\SAM',
+    ]) {
+      expect(ids(runArgs(insp, 'shell.exec', { command }))).toContain('command-injection.chained-command');
+    }
+  });
+  it('reads backslash- and quote-split words only when they join into a command', () => {
+    expect(ids(runArgs(insp, 'shell.exec', { command: 'u\\na\\me -a' }))).toContain(
+      'command-injection.obfuscation',
+    );
+    expect(runArgs(insp, 'shell.exec', { command: 'copy path\\to\\file backup\\dir' })).toEqual([]);
+  });
 });

@@ -42,4 +42,21 @@ describe('path-traversal', () => {
     expect(runArgs(insp, 'chat', { text: 'see the file ../notes.md for details... thanks.' })).toEqual([]);
     expect(read('v1.2..v1.3')).toEqual([]);
   });
+  it('treats characters no file name may hold as separators on the way to a sensitive target', () => {
+    for (const p of [
+      '..%07..%07etc%07shadow',
+      '%c0%6e%c0%6e%c0%9zwin.ini',
+      '%%32%%65%%32%%65%%35%%63boot.ini',
+    ]) {
+      expect(
+        ids(read(p)).some((id) => id === 'path-traversal.dotdot' || id === 'path-traversal.sensitive-path'),
+      ).toBe(true);
+    }
+  });
+  it('flags server trees and logs as inclusion targets, and PHP filter-chain segments', () => {
+    expect(ids(read('/srv/nginx/logs/access.log'))).toContain('path-traversal.sensitive-path');
+    expect(ids(read('D:\\xampp\\apache\\conf\\httpd.conf'))).toContain('path-traversal.sensitive-path');
+    expect(ids(read('convert.iconv.UTF-16LE.UTF-8'))).toContain('path-traversal.wrapper-scheme');
+    expect(read('/workspace/app/logs/build-output.txt')).toEqual([]);
+  });
 });

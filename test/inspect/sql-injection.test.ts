@@ -29,4 +29,24 @@ describe('sql-injection', () => {
       runArgs(insp, 'crm.note', { text: "Dana's order shipped; she and Lee were happy or so it seemed." }),
     ).toEqual([]);
   });
+  it('flags subqueries, arithmetic comparisons and string-operator-string breakouts in values', () => {
+    for (const v of [
+      '9 or (select count(*) from accounts)>0',
+      'abc OR (2)*3=(6)',
+      "x' ^ '",
+      '3e1UNION SELECT 1',
+    ]) {
+      expect(ids(runArgs(insp, 'crm.lookup', { customer_id: v })).length, v).toBeGreaterThan(0);
+    }
+  });
+  it('passes search syntax and prose that only looks like SQL', () => {
+    for (const v of [
+      '"red scarf" AND "wool"',
+      'Gate code 42; call when you arrive',
+      'ITEM 5" #3 BLUE',
+      'DO OR NOT DO, THERE IS NO TRY',
+    ]) {
+      expect(runArgs(insp, 'crm.lookup', { customer_id: v }), v).toEqual([]);
+    }
+  });
 });

@@ -37,22 +37,103 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- printf "%s.%s.svc.cluster.local" (include "writ.fullname" .) .Release.Namespace -}}
 {{- end -}}
 
+{{/* More than one pod can serve: several replicas, or an autoscaler. */}}
+{{- define "writ.multi" -}}
+{{- if or (gt (int .Values.replicaCount) 1) .Values.autoscaling.enabled -}}true{{- end -}}
+{{- end -}}
+
+{{/* A CA file from a ConfigMap or a Secret: the volume source, given {name, configMap, secret}. */}}
+{{- define "writ.caVolume" -}}
+- name: {{ .name }}
+  {{- if .configMap }}
+  configMap:
+    name: {{ .configMap }}
+  {{- else }}
+  secret:
+    secretName: {{ .secret }}
+  {{- end }}
+{{- end -}}
+
 {{/*
-Refuse configurations that would be wrong at run time rather than render them: several replicas need
-shared state (Redis) and one signing key that every replica holds.
+Refuse configurations that would be wrong at run time rather than render them. Each `fail` mirrors a
+ConfigError of src/config.ts (writ would refuse to start) or a fleet-level fact writ cannot see from one
+pod (several replicas need one key, one state store and one webhook secret).
 */}}
 {{- define "writ.validate" -}}
-{{- $multi := or (gt (int .Values.replicaCount) 1) .Values.autoscaling.enabled -}}
-{{- if and $multi (not (or .Values.redis.url .Values.redis.existingSecret)) -}}
-{{- fail "more than one replica needs redis.url or redis.existingSecret: replay detection and rate caps are shared state" -}}
+{{- $v := .Values -}}
+{{- $multi := eq (include "writ.multi" .) "true" -}}
+{{- $pods := ternary (printf "autoscaling up to %d replicas" (int $v.autoscaling.maxReplicas)) (printf "replicaCount=%d" (int $v.replicaCount)) (and $v.autoscaling.enabled true) -}}
+{{- $rotation := int $v.signer.keyRotationS -}}
+{{- if and $multi (not (or $v.redis.url $v.redis.existingSecret)) -}}
+{{- fail (printf "%s needs redis.url or redis.existingSecret: replay detection, approvals and rate caps are shared state" $pods) -}}
 {{- end -}}
-{{- if and $multi (eq .Values.signer.type "local") (not .Values.signer.local.existingSecret) -}}
-{{- fail "more than one replica with signer.type=local needs signer.local.existingSecret: every replica must sign with the same key" -}}
+{{- if and (eq $v.signer.type "gcp-kms") (not $v.signer.gcpKms.keyVersion) -}}
+{{- fail "signer.type=gcp-kms needs signer.gcpKms.keyVersion (projects/.../cryptoKeyVersions/N)" -}}
 {{- end -}}
-{{- if and (eq .Values.signer.type "gcp-kms") (not .Values.signer.gcpKms.keyVersion) -}}
-{{- fail "signer.type=gcp-kms needs signer.gcpKms.keyVersion" -}}
-{{- end -}}
-{{- if and (eq .Values.signer.type "aws-kms") (not (and .Values.signer.awsKms.keyId .Values.signer.awsKms.region)) -}}
+{{- if and (eq $v.signer.type "aws-kms") (not (and $v.signer.awsKms.keyId $v.signer.awsKms.region)) -}}
 {{- fail "signer.type=aws-kms needs signer.awsKms.keyId and signer.awsKms.region" -}}
+{{- end -}}
+{{- if and (ne $v.signer.type "local") (lt $rotation 10) -}}
+{{- fail (printf "signer.type=%s needs signer.keyRotationS of at least 10 (300 is usual): a KMS key only certifies short-lived keys and never signs a decision, and writ refuses less" $v.signer.type) -}}
+{{- end -}}
+{{- if and $multi (gt $rotation 0) -}}
+{{- fail (printf "%s with signer.keyRotationS=%d: each replica would only know its own short-lived signing keys, so a token minted by one replica fails to verify on another (docs/keys.md). Run one replica, or signer.type=local with signer.local.existingSecret and signer.keyRotationS=0 (KMS signers need rotation, so they are single-replica for now)" $pods $rotation) -}}
+{{- end -}}
+{{- if and $multi (eq $v.signer.type "local") (not $v.signer.local.existingSecret) -}}
+{{- fail (printf "%s with signer.type=local needs signer.local.existingSecret: every replica must sign with the same key" $pods) -}}
+{{- end -}}
+{{- $oidc := $v.approvals.oidc -}}
+{{- if and (or $oidc.issuer $oidc.audience $oidc.jwksUrl) (not (and $oidc.issuer $oidc.audience $oidc.jwksUrl)) -}}
+{{- fail "approvals.oidc.issuer, audience and jwksUrl must be set together (or none)" -}}
+{{- end -}}
+{{- $hooks := $v.approvals.webhooks -}}
+{{- if and $hooks.targets $hooks.targetsSecret -}}
+{{- fail "approvals.webhooks: give targets or targetsSecret, not both" -}}
+{{- end -}}
+{{- if and $multi (or $hooks.targets $hooks.targetsSecret) (not $hooks.secret.existingSecret) -}}
+{{- fail (printf "%s with approval webhooks needs approvals.webhooks.secret.existingSecret: otherwise each pod signs with a secret of its own and receivers cannot verify" $pods) -}}
+{{- end -}}
+{{- $tsa := $v.audit.tsa -}}
+{{- if and $tsa.url (not (or $tsa.caConfigMap $tsa.caSecret)) -}}
+{{- fail "audit.tsa.url needs audit.tsa.caConfigMap or audit.tsa.caSecret: a time-stamp is only worth keeping if it chains to a CA you chose" -}}
+{{- end -}}
+{{- if and $tsa.caConfigMap $tsa.caSecret -}}
+{{- fail "audit.tsa: give caConfigMap or caSecret, not both" -}}
+{{- end -}}
+{{- $sys := $v.siem.syslog -}}
+{{- if and (or $sys.caConfigMap $sys.caSecret) (not $sys.address) -}}
+{{- fail "siem.syslog.caConfigMap/caSecret without siem.syslog.address" -}}
+{{- end -}}
+{{- if and $sys.caConfigMap $sys.caSecret -}}
+{{- fail "siem.syslog: give caConfigMap or caSecret, not both" -}}
+{{- end -}}
+{{- if and $v.shadowPolicies.enabled (not (or $v.shadowPolicies.files $v.shadowPolicies.existingConfigMap)) -}}
+{{- fail "shadowPolicies.enabled needs shadowPolicies.files or shadowPolicies.existingConfigMap" -}}
+{{- end -}}
+{{- if and $v.istio.enabled $v.istio.extProc.enabled (not $v.roles.extProc) -}}
+{{- fail "istio.extProc.enabled needs roles.extProc: the EnvoyFilter would point at a port writ does not serve, and fail closed" -}}
+{{- end -}}
+{{- include "writ.validateIstioLayout" . -}}
+{{- end -}}
+
+{{/*
+Istio applies one CUSTOM provider per workload: refuse layouts where the agents (inbound) and tools
+(verify) policies could select the same workload.
+*/}}
+{{- define "writ.validateIstioLayout" -}}
+{{- $ist := .Values.istio -}}
+{{- if and $ist.enabled .Values.roles.inbound (eq $ist.agents.namespace $ist.tools.namespace) -}}
+{{- if eq $ist.mode "ambient" -}}
+{{- fail "istio.mode=ambient needs istio.agents.namespace and istio.tools.namespace to differ: both policies would attach to the one waypoint, two CUSTOM providers on one workload" -}}
+{{- end -}}
+{{- $disjoint := false -}}
+{{- range $k, $val := $ist.agents.matchLabels -}}
+{{- if and (hasKey $ist.tools.matchLabels $k) (ne (toString (index $ist.tools.matchLabels $k)) (toString $val)) -}}
+{{- $disjoint = true -}}
+{{- end -}}
+{{- end -}}
+{{- if not $disjoint -}}
+{{- fail "istio.agents and istio.tools share a namespace and their matchLabels can select the same pod (no label key with different values): one workload would get two CUSTOM providers" -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}

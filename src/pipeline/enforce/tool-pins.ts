@@ -34,7 +34,8 @@ export function isToolsListRequest(body: Uint8Array): boolean {
 /** The JSON-RPC messages of a response body: one JSON document, or the `data` of each SSE event. */
 function messagesOf(body: Uint8Array, contentType: string): JsonValue[] {
   const text = decodeUtf8Strict(body);
-  if (!/^\s*text\/event-stream\b/i.test(contentType)) return text.trim() === '' ? [] : [parseStrictJson(text)];
+  if (!/^\s*text\/event-stream\b/i.test(contentType))
+    return text.trim() === '' ? [] : [parseStrictJson(text)];
   // MCP's Streamable HTTP may answer with server-sent events; each event's data lines form one message.
   const out: JsonValue[] = [];
   let data: string[] = [];
@@ -91,8 +92,8 @@ export interface ToolListVerdict {
   readonly code: ReasonCode | null;
   /** Names of pinned tools whose definition differs from the pin. */
   readonly changed: readonly string[];
-  /** Names of tools pinned by this response (first sight). */
-  readonly pinned: readonly string[];
+  /** Names of tools whose definition equals their pin (pinned by this response or before). */
+  readonly unchanged: readonly string[];
   /** Tool-poisoning findings of severity high or critical. */
   readonly findings: readonly Finding[];
   readonly tools: number;
@@ -168,7 +169,7 @@ export async function checkToolList(
   path: string,
   tools: readonly JsonValue[],
 ): Promise<ToolListVerdict> {
-  const base = { changed: [], pinned: [], findings: [], tools: tools.length };
+  const base = { changed: [], unchanged: [], findings: [], tools: tools.length };
   if (tools.length === 0) return { code: null, ...base };
   const named = tools.filter((t): t is JsonObject => isJsonObject(t) && typeof t['name'] === 'string');
   // A tool without a name cannot be pinned, and a client may still show it to the model.
@@ -178,18 +179,21 @@ export async function checkToolList(
     .filter((f) => f.id !== 'tool-poisoning.definition-changed' && severityRank(f.severity) >= HIGH);
   if (findings.length > 0) return { code: 'ERR_TOOL_POISONED', ...base, findings };
   const changed: string[] = [];
-  const pinned: string[] = [];
+  const unchanged: string[] = [];
   await Promise.all(
     named.map(async (tool) => {
       const name = tool['name'] as string;
       const hash = toolDefinitionHash(tool);
       const pin = await store.pinOnce(pinKey(server, name), hash);
-      if (pin !== hash) changed.push(name);
-      // Not strictly "pinned by this call" when another replica pinned the same hash at once: either
-      // way the definition is now the pinned one.
-      else pinned.push(name);
+      (pin === hash ? unchanged : changed).push(name);
     }),
   );
   changed.sort();
-  return { code: changed.length > 0 ? 'ERR_TOOL_DEFINITION_CHANGED' : null, changed, pinned, findings, tools: tools.length };
+  return {
+    code: changed.length > 0 ? 'ERR_TOOL_DEFINITION_CHANGED' : null,
+    changed,
+    unchanged,
+    findings,
+    tools: tools.length,
+  };
 }

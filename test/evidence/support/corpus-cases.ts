@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format } from 'prettier';
 import {
   commandInjectionSets,
   destructiveSets,
@@ -90,11 +91,21 @@ export function sampledSets(): { set: EvalSet; cases: SampledCase[] }[] {
       // Duplicate payloads in a corpus are one case, not two.
       if (seen.has(id)) continue;
       seen.add(id);
-      cases.push({ id, set: set.name, inspector: set.inspector, attack: c.attack, category: c.category, line: c.line });
+      cases.push({
+        id,
+        set: set.name,
+        inspector: set.inspector,
+        attack: c.attack,
+        category: c.category,
+        line: c.line,
+      });
     }
     return { set, cases };
   });
 }
+
+/** Baseline key: two inspectors score the same corpus under one set name (tldr-pages). */
+export const setKey = (set: EvalSet): string => `${set.inspector}/${set.name}`;
 
 const FLAG_AT = severityRank('medium');
 const byId = (id: string) => DEFAULT_INSPECTORS.find((i) => i.id === id)!;
@@ -110,7 +121,9 @@ export function flagged(c: SampledCase): boolean {
   return findings.some(
     (f) =>
       severityRank(f.severity) >= FLAG_AT &&
-      (c.inspector === 'encoding-evasion' ? f.id === 'encoding-evasion.encoded-attack' : f.inspector === c.inspector),
+      (c.inspector === 'encoding-evasion'
+        ? f.id === 'encoding-evasion.encoded-attack'
+        : f.inspector === c.inspector),
   );
 }
 
@@ -119,25 +132,38 @@ export interface Baseline {
   readonly frozen: string;
   readonly sets: Record<
     string,
-    { readonly detected: readonly string[]; readonly missed: readonly string[]; readonly falsePositives: readonly string[]; readonly clean: readonly string[] }
+    {
+      readonly detected: readonly string[];
+      readonly missed: readonly string[];
+      readonly falsePositives: readonly string[];
+      readonly clean: readonly string[];
+    }
   >;
 }
 
-function freeze(): void {
+async function freeze(): Promise<void> {
   const sets: Baseline['sets'] = {};
   for (const { set, cases } of sampledSets()) {
-    const entry = { detected: [] as string[], missed: [] as string[], falsePositives: [] as string[], clean: [] as string[] };
+    const entry = {
+      detected: [] as string[],
+      missed: [] as string[],
+      falsePositives: [] as string[],
+      clean: [] as string[],
+    };
     for (const c of cases) {
       const f = flagged(c);
       if (c.attack) (f ? entry.detected : entry.missed).push(c.id);
       else (f ? entry.falsePositives : entry.clean).push(c.id);
     }
-    sets[set.name] = entry;
+    sets[setKey(set)] = entry;
   }
   const baseline: Baseline = { frozen: new Date().toISOString().slice(0, 10), sets };
-  writeFileSync(BASELINE_FILE, `${JSON.stringify(baseline, null, 1)}\n`);
+  // Written as prettier would, so `npm run format:check` stays clean after a re-freeze.
+  writeFileSync(BASELINE_FILE, await format(JSON.stringify(baseline), { parser: 'json' }));
   for (const [name, e] of Object.entries(sets))
-    process.stdout.write(`${name}: ${e.detected.length} detected, ${e.missed.length} missed, ${e.clean.length} clean, ${e.falsePositives.length} FP\n`);
+    process.stdout.write(
+      `${name}: ${e.detected.length} detected, ${e.missed.length} missed, ${e.clean.length} clean, ${e.falsePositives.length} FP\n`,
+    );
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) freeze();
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await freeze();

@@ -120,7 +120,8 @@ export async function startEvidenceWrit(startAt = Date.UTC(2026, 0, 5, 10, 0, 0)
       for (const line of readFileSync(config.auditFile, 'utf8').split('\n')) {
         if (line.length === 0) continue;
         const rec = JSON.parse(line) as { event: { type: string; trace_id?: string } };
-        if (rec.event.type === 'decision' && rec.event.trace_id === traceId) return rec.event as DecisionEvent;
+        if (rec.event.type === 'decision' && rec.event.trace_id === traceId)
+          return rec.event as DecisionEvent;
       }
       throw new Error(`no audit record for trace ${traceId}`);
     },
@@ -130,7 +131,7 @@ export async function startEvidenceWrit(startAt = Date.UTC(2026, 0, 5, 10, 0, 0)
         headers: { 'content-type': 'application/json', authorization: `Bearer ${APPROVER_KEY}` },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return { status: res.status, body: (await res.json()) as unknown };
+      return { status: res.status, body: await res.json() };
     },
     async stop() {
       check.close();

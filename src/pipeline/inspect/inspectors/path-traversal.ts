@@ -56,6 +56,13 @@ function pathLike(value: string): boolean {
  * opens. A sensitive landing spot after such a prefix is traversal (dot segments) or a sensitive path.
  */
 function landedOnTarget(leaf: StringLeaf, normalized: string, ev: string, out: Finding[]): void {
+  // PERF: a plain relative name (`docs/readme.md`) has no prefix to strip; only the relative check applies.
+  // eslint-disable-next-line no-control-regex
+  if (!/^\s*(?:[./\\~?%]|[a-z]:)|[?*<>|"%\u0000-\u001f\u007f-\uffff]/i.test(normalized)) {
+    if (RELATIVE_SYSTEM.test(normalized.toLowerCase().replace(/\\/g, '/')))
+      out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
+    return;
+  }
   const { target, dotSegments, prefixSegments } = pathSkeleton(normalized);
   if (target === '') return;
   const landed = `/${target}`;

@@ -186,6 +186,8 @@ export function countDotDotSegments(path: string): number {
 }
 
 /** Splits the decoded path at every run of separators or characters no file name may hold, lower-cased. */
+// Control characters are exactly what this class must match: each is a separator to a lenient server.
+// eslint-disable-next-line no-control-regex
 const SKELETON_SEP = /[/\\:;?*<>|"%\u0000-\u001f\u007f-\uffff]+/g;
 
 /**
