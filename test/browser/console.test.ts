@@ -1,12 +1,20 @@
 /**
  * The approval console in a real headless browser (Debian's chromium via playwright-core): a pending
  * approval shows with its action, findings and trace; an approver approves it and the agent's retry is
- * allowed; an unauthenticated click is refused; attacker-controlled arguments render as text.
+ * allowed; an unauthenticated click is refused, and so is an approver outside the approval's groups;
+ * attacker-controlled arguments render as text; the footer says recent decisions are this replica's.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkOnce, mcp, APPROVER_KEY, startEnforceWrit, type EnforceWrit } from '../enforce/support.js';
+import {
+  checkOnce,
+  mcp,
+  APPROVER_KEY,
+  OTHER_GROUP_KEY,
+  startEnforceWrit,
+  type EnforceWrit,
+} from '../enforce/support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM) || process.env['CI'] === 'true';
@@ -75,6 +83,24 @@ describe.skipIf(!haveBrowser)(`approval console${skipReason}`, () => {
     // The recent decisions view shows the grant.
     await page.click('#refresh');
     await page.locator('#decisions tr', { hasText: 'APPROVAL_GRANTED' }).first().waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('shows an approver outside the approval groups why the decision is refused, and says whose decisions it lists', async () => {
+    const req = mcp('send_email', { to: 'groups@example.org', subject: 'hi', body: 'x' });
+    const id = (await checkOnce(t, req)).body.approval_id as string;
+    const { page, errors } = await openConsole();
+    await page.fill('#key', OTHER_GROUP_KEY);
+    await page.click('#signin');
+    const row = page.locator(`tr.approval[data-id="${id}"]`);
+    await row.waitFor();
+    await row.locator('input.reason').fill('looks fine to a dba');
+    await row.locator('button.approve').click();
+    await page.locator('#status.err', { hasText: '403' }).waitFor();
+    expect(await page.locator('#status').innerText()).toMatch(/none of the groups .*security-oncall/);
+    expect((await t.api('GET', `/api/approvals/${id}`)).body.status).toBe('pending');
+    expect(await page.locator('footer#replica-note').innerText()).toMatch(/replica serving this page only/);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -61,13 +61,15 @@ async function pendingId(r: ScenarioRequest): Promise<string> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- audit lines are JSON, read loosely
-function auditEvents(): any[] {
-  return readFileSync(join(t.home, 'audit', 'audit.jsonl'), 'utf8')
+type Json = any;
+const auditText = () => readFileSync(join(t.home, 'audit', 'audit.jsonl'), 'utf8');
+/** Every audit record, parsed. */
+const auditRecords = (): Json[] =>
+  auditText()
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => JSON.parse(l).event);
-}
-const auditText = () => readFileSync(join(t.home, 'audit', 'audit.jsonl'), 'utf8');
+    .map((l): Json => JSON.parse(l));
+const auditEvents = (): Json[] => auditRecords().map((r: { event: Json }): Json => r.event);
 
 describe('approver groups', () => {
   it('refuses an API-key approver outside the approval groups (403), admits one inside', async () => {
@@ -212,10 +214,7 @@ describe('operator actions in the audit chain', () => {
     // Either the loser was refused before its record (it saw the decided state), or its record is voided.
     const recordedLosers = decided.filter((e) => e.decision !== winner);
     expect(decided.filter((e) => e.decision === winner)).toHaveLength(1);
-    const records = auditText()
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l));
+    const records = auditRecords();
     for (const loser of recordedLosers) {
       const seq = records.find(
         (r) =>

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import {
   commandInjectionSets,
   destructiveSets,
@@ -159,7 +159,13 @@ async function freeze(): Promise<void> {
   }
   const baseline: Baseline = { frozen: new Date().toISOString().slice(0, 10), sets };
   // Written as prettier would, so `npm run format:check` stays clean after a re-freeze.
-  writeFileSync(BASELINE_FILE, await format(JSON.stringify(baseline), { parser: 'json' }));
+  writeFileSync(
+    BASELINE_FILE,
+    await format(JSON.stringify(baseline), {
+      ...(await resolveConfig(BASELINE_FILE)),
+      filepath: BASELINE_FILE,
+    }),
+  );
   for (const [name, e] of Object.entries(sets))
     process.stdout.write(
       `${name}: ${e.detected.length} detected, ${e.missed.length} missed, ${e.clean.length} clean, ${e.falsePositives.length} FP\n`,

@@ -56,7 +56,8 @@ export async function startEvidenceWrit(startAt = Date.UTC(2026, 0, 5, 10, 0, 0)
   );
   const approvers = join(home, 'approvers.txt');
   const sha = createHash('sha256').update(APPROVER_KEY).digest('hex');
-  writeFileSync(approvers, `security-oncall ${sha}\n`);
+  // The approver belongs to the group the default pack's approval rules name.
+  writeFileSync(approvers, `oncall-alice ${sha} security-oncall\n`);
   const config = resolveConfig(
     {
       home,
