@@ -34,14 +34,15 @@ function dynamicMetadata(v: Verdict): NonNullable<CheckResponse['dynamic_metadat
 
 /** The deny body an agent sees: decision, reason code and trace id; never a stack trace. */
 export function denyBody(v: Verdict): string {
+  // Details first: no detail field can override the decision, the reason code or the trace id.
   return JSON.stringify({
+    ...(v.details === undefined ? {} : v.details),
     decision: v.decision,
     reason: v.code,
     message: v.message,
     trace_id: v.traceId,
     rules: v.rules,
     findings: v.trace.inspectors.map((f) => f.id),
-    ...(v.details === undefined ? {} : v.details),
   });
 }
 

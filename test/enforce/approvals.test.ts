@@ -117,7 +117,8 @@ describe('approvals', () => {
       approval_id: id,
       status: 'denied',
       decided_by: 'key:alice',
-      reason: 'not now',
+      approver_reason: 'not now',
+      reason: 'APPROVAL_DENIED', // the reason code is never overwritten by the approver's text
     });
     // A decided approval cannot be decided again.
     expect((await t.api('POST', `/api/approvals/${id}/approve`, { reason: 'changed my mind' })).status).toBe(

@@ -34,12 +34,7 @@ let calls = 0;
  * and a test below asserts the defect is still there, so fixing it turns that test red and forces this
  * entry out.
  */
-const KNOWN_DEFECTS: Readonly<Record<string, string>> = {
-  APPROVAL_DENIED:
-    "the deny body's `reason` (the reason code) is overwritten by the approver's free-text reason: " +
-    'approvalDetails (src/pipeline/enforce/approval-gate.ts) returns `reason`, which the deny body ' +
-    '(src/extauthz/map-response.ts) spreads after the code',
-};
+const KNOWN_DEFECTS: Readonly<Record<string, string>> = {};
 /** The deny-body `reason` seen for each known-defect code. */
 const observedReason = new Map<string, unknown>();
 

@@ -95,7 +95,7 @@ export function approvalDetails(
     };
   }
   if (resolution === 'denied') {
-    return { ...base, decided_by: record.decidedBy ?? '', reason: record.reason ?? '' };
+    return { ...base, decided_by: record.decidedBy ?? '', approver_reason: record.reason ?? '' };
   }
   return base;
 }
