@@ -137,7 +137,7 @@ export function createApprovalApi(opts: ApprovalApiOptions) {
         return true;
       }
       if (req.method === 'GET' && path === '/api/whoami') {
-        send(res, 200, { approver: approver.id, method: approver.method });
+        send(res, 200, { approver: approver.id, method: approver.method, groups: approver.groups });
         return true;
       }
       const one = /^\/api\/approvals\/([A-Za-z0-9_-]{1,64})(?:\/(approve|deny))?$/.exec(path);

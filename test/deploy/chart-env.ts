@@ -40,8 +40,8 @@ export function resolveContainerEnv(
   return out;
 }
 
-/** The volume mount a path lies under (the longest mountPath that is a folder prefix of it). */
-export function mountFor(mounts: readonly Loose[], file: string): Loose | undefined {
+/** The volume mount a path lies under (the longest mountPath that is a folder prefix of it), or undefined. */
+export function mountFor(mounts: readonly Loose[], file: string): Loose {
   return mounts
     .filter((m) => file === m.mountPath || file.startsWith(`${String(m.mountPath)}/`))
     .sort((a, b) => String(b.mountPath).length - String(a.mountPath).length)[0];
@@ -69,7 +69,8 @@ export function customPolicyOverlaps(policies: readonly Record<string, Loose>[])
         a.spec.targetRefs || b.spec.targetRefs
           ? JSON.stringify(a.spec.targetRefs) === JSON.stringify(b.spec.targetRefs)
           : selectorsCanOverlap(a.spec.selector?.matchLabels ?? {}, b.spec.selector?.matchLabels ?? {});
-      if (clash) out.push(`${String(a.metadata.name)} / ${String(b.metadata.name)} in ${a.metadata.namespace}`);
+      if (clash)
+        out.push(`${String(a.metadata.name)} / ${String(b.metadata.name)} in ${a.metadata.namespace}`);
     }
   });
   return out;

@@ -1,7 +1,8 @@
 /** The standalone Envoy bootstraps in examples/envoy/ load into Envoy's own Bootstrap message, strictly. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SETTINGS } from '../../src/config.js';
 import { EnvoyProtoSet, checkMessage } from './proto-strict.js';
 import type { Loose } from './manifests.js';
 import { repoPath } from './paths.js';
@@ -35,12 +36,41 @@ function seconds(duration: string): number {
   return Number(duration.replace(/s$/, ''));
 }
 
+const AUTHZ_ROUTER = ['envoy.filters.http.ext_authz', 'envoy.filters.http.router'];
 const cases = [
-  { file: 'agent-egress.yaml', cluster: 'writ_check', port: 9191, health: 'writ.check' },
-  { file: 'tool-server.yaml', cluster: 'writ_verify', port: 9192, health: 'writ.verify' },
+  {
+    file: 'agent-egress.yaml',
+    cluster: 'writ_check',
+    port: 9191,
+    health: 'writ.check',
+    filters: ['envoy.filters.http.ext_authz', 'envoy.filters.http.ext_proc', 'envoy.filters.http.router'],
+  },
+  {
+    file: 'tool-server.yaml',
+    cluster: 'writ_verify',
+    port: 9192,
+    health: 'writ.verify',
+    filters: AUTHZ_ROUTER,
+  },
+  {
+    file: 'agent-inbound.yaml',
+    cluster: 'writ_inbound',
+    port: 9193,
+    health: 'writ.inbound',
+    filters: AUTHZ_ROUTER,
+  },
 ];
 
-describe.each(cases)('examples/envoy/$file', ({ file, cluster, port, health }) => {
+it('covers every example and every gRPC role of writ', () => {
+  expect(readdirSync(repoPath('examples/envoy')).sort()).toEqual(cases.map((c) => c.file).sort());
+  // The ports writ listens on by default (src/config.ts) are the ones the examples call.
+  for (const { port, health } of cases) {
+    const role = health.replace('writ.', '').toUpperCase();
+    expect(SETTINGS.find((s) => s.env === `WRIT_${role}_PORT`)?.fallback, role).toBe(String(port));
+  }
+});
+
+describe.each(cases)('examples/envoy/$file', ({ file, cluster, port, health, filters }) => {
   const config = load(file);
 
   it('is a valid envoy.config.bootstrap.v3.Bootstrap, typed configs included', () => {
@@ -74,7 +104,7 @@ describe.each(cases)('examples/envoy/$file', ({ file, cluster, port, health }) =
     );
     expect(hcm).toHaveLength(1);
     const names = (hcm[0]!.http_filters as { name: string }[]).map((f) => f.name);
-    expect(names).toEqual(['envoy.filters.http.ext_authz', 'envoy.filters.http.router']);
+    expect(names).toEqual(filters);
     for (const t of ['request_timeout', 'stream_idle_timeout', 'request_headers_timeout']) {
       expect(hcm[0]![t], t).toMatch(/^\d+(\.\d+)?s$/);
     }
@@ -90,6 +120,25 @@ describe.each(cases)('examples/envoy/$file', ({ file, cluster, port, health }) =
     // Envoy's connection buffer must hold the whole body writ has to see.
     const listener = (config.static_resources as { listeners: Record<string, Loose>[] }).listeners[0]!;
     expect(listener.per_connection_buffer_limit_bytes).toBeGreaterThan(WRIT_MAX_BODY_BYTES);
+  });
+});
+
+describe('examples/envoy/agent-egress.yaml response masking', () => {
+  it('runs ext_proc after ext_authz as writ expects: request headers sent, bodies by mode_override, fail closed', () => {
+    const config = load('agent-egress.yaml');
+    const [proc] = findTyped(
+      config,
+      'type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor',
+    );
+    expect(proc!.failure_mode_allow).toBe(false);
+    expect(proc!.allow_mode_override).toBe(true);
+    expect(proc!.processing_mode.request_header_mode).toBe('SEND');
+    expect(seconds(proc!.grpc_service.timeout)).toBeLessThan(1);
+    const clusters = (config.static_resources as { clusters: Record<string, Loose>[] }).clusters;
+    const writ = clusters.find((c) => c.name === proc!.grpc_service.envoy_grpc.cluster_name)!;
+    const address = writ.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
+    expect(String(address.port_value)).toBe(SETTINGS.find((s) => s.env === 'WRIT_EXTPROC_PORT')?.fallback);
+    expect(writ.typed_extension_protocol_options).toBeDefined(); // gRPC needs HTTP/2
   });
 });
 

@@ -3,6 +3,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SETTINGS } from '../../src/config.js';
+import { customPolicyOverlaps } from './chart-env.js';
 import { typeCheckManifests, validateWithModels, type Manifest } from './k8s-validate.js';
 import { ofKind, readManifests, type Loose } from './manifests.js';
 import { istioOperatorSpecSchema, meshConfigSchema } from './mesh-config-schema.js';
@@ -10,6 +12,11 @@ import { repoPath } from './paths.js';
 import { EnvoyProtoSet, checkMessage } from './proto-strict.js';
 
 const ROLE_PORTS: Record<string, number> = { 'writ-check': 9191, 'writ-verify': 9192, 'writ-inbound': 9193 };
+const ROLE_ENVS: Record<string, string> = {
+  'writ-check': 'WRIT_CHECK_PORT',
+  'writ-verify': 'WRIT_VERIFY_PORT',
+  'writ-inbound': 'WRIT_INBOUND_PORT',
+};
 const WRIT_MAX_BODY_BYTES = 1048576;
 const WRIT_SERVICE = 'writ.writ.svc.cluster.local';
 
@@ -78,6 +85,8 @@ describe('meshConfig extension providers', () => {
     for (const { name, envoyExtAuthzGrpc: p } of providers) {
       expect(p.service, name).toBe(WRIT_SERVICE);
       expect(p.port, name).toBe(ROLE_PORTS[name]);
+      // writ's own defaults (src/config.ts): the provider's port is the port writ listens on.
+      expect(String(p.port), name).toBe(SETTINGS.find((s) => s.env === ROLE_ENVS[name])?.fallback);
       const seconds = Number(String(p.timeout).replace(/s$/, ''));
       expect(seconds, name).toBeGreaterThan(0);
       expect(seconds, name).toBeLessThan(1);
@@ -118,6 +127,9 @@ describe('the governed layout', () => {
       tools: 'writ-verify',
       agents: 'writ-inbound',
     });
+    // Selectors that could match one pod count too, not only identical ones; ambient policies per waypoint.
+    expect(customPolicyOverlaps(sidecar)).toEqual([]);
+    expect(customPolicyOverlaps(ofKind(byFile('ambient.yaml'), 'AuthorizationPolicy'))).toEqual([]);
     const gw = sidecar.find((p) => p.spec.provider.name === 'writ-check')!;
     expect(gw.spec.selector.matchLabels).toEqual({ istio: 'egressgateway' });
   });
@@ -178,5 +190,24 @@ describe('the governed layout', () => {
     expect(issues).toEqual([]);
     expect(value.typed_config.failure_mode_allow).toBe(false);
     expect(value.typed_config.grpc_service.envoy_grpc.cluster_name).toBe(`outbound|9194||${WRIT_SERVICE}`);
+    // writ reads x-writ-token on the request headers (src/extproc/ext-proc-server.ts) and asks for bodies
+    // per request: with request headers skipped it would never see a token and never mask.
+    expect(value.typed_config.processing_mode.request_header_mode).toBe('SEND');
+    expect(value.typed_config.allow_mode_override).toBe(true);
+  });
+
+  it('runs the ext_proc filter on the workloads writ-check governs, so the token is there to read', () => {
+    const [filter] = ofKind(byFile('ext-proc.yaml'), 'EnvoyFilter');
+    const check = ofKind(byFile('authorization-policies.yaml'), 'AuthorizationPolicy').find(
+      (p) => p.spec.provider.name === 'writ-check',
+    )!;
+    expect(filter!.metadata.namespace).toBe(check.metadata.namespace);
+    expect(filter!.spec.workloadSelector.labels).toEqual(check.spec.selector.matchLabels);
+    // Before the router: after the ext_authz filter Istio inserts for the CUSTOM policy.
+    expect(filter!.spec.configPatches[0]).toMatchObject({
+      applyTo: 'HTTP_FILTER',
+      match: { listener: { filterChain: { filter: { subFilter: { name: 'envoy.filters.http.router' } } } } },
+      patch: { operation: 'INSERT_BEFORE' },
+    });
   });
 });

@@ -3,58 +3,30 @@
  * tools/list responses checked against tool-definition pins (rug pull) and for poisoned descriptions.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- proto-loader messages are untyped; the test reads them loosely */
-import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseHeader } from '../../src/cli/check-client.js';
 import { DEFAULT_MCP_AUTHORITY, scenarioCheckRequest } from '../../src/cli/scenario.js';
-import { loadEnvoyProtos } from '../../src/extauthz/envoy-protos.js';
 import { maskResponseBody } from '../../src/pipeline/enforce/mask-response.js';
 import { pinKey, toolDefinitionHash, toolsInResponse } from '../../src/pipeline/enforce/tool-pins.js';
 import { verifyChainText } from '../../src/pipeline/trace/hash-chain.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { extProcClient, hv, listBody, tool, withheld, type ExtProcClient } from './ext-proc-client.js';
 import { mcp, startEnforceWrit, type EnforceWrit } from './support.js';
 
 let t: EnforceWrit;
-let client: grpc.Client & { Process: () => grpc.ClientDuplexStream<object, any> };
+let ep: ExtProcClient;
 beforeAll(async () => {
   t = await startEnforceWrit();
-  const root = loadEnvoyProtos() as any;
-  const Ctor = root.envoy.service.ext_proc.v3.ExternalProcessor as grpc.ServiceClientConstructor;
-  client = new Ctor(
-    `127.0.0.1:${t.writ.ports.extproc}`,
-    grpc.credentials.createInsecure(),
-  ) as unknown as typeof client;
+  ep = extProcClient(t.writ.ports.extproc!);
 });
 afterAll(async () => {
-  client.close();
+  ep.close();
   await t.stop();
 });
 
-const hv = (key: string, value: string) => ({ key, raw_value: Buffer.from(value) });
-
-/** Opens one stream and returns a function that sends a message and awaits its answer. */
-function stream() {
-  const call = client.Process();
-  const answers: any[] = [];
-  const waiters: ((v: any) => void)[] = [];
-  call.on('data', (m: any) => {
-    const w = waiters.shift();
-    if (w) w(m);
-    else answers.push(m);
-  });
-  return {
-    send(msg: object): Promise<any> {
-      call.write(msg);
-      return new Promise((resolve) => {
-        const a = answers.shift();
-        if (a !== undefined) resolve(a);
-        else waiters.push(resolve);
-      });
-    },
-    end: () => call.end(),
-  };
-}
+const stream = () => ep.stream();
+const listExchange: ExtProcClient['listExchange'] = (...args) => ep.listExchange(...args);
 
 async function maskedToken(): Promise<string> {
   const res = await t.check.check(scenarioCheckRequest(mcp('get_customer', { id: 7 })));
@@ -147,66 +119,7 @@ describe('maskResponseBody', () => {
   });
 });
 
-/** One tool definition as an MCP server lists it. */
-const tool = (name: string, description: string) => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties: { q: { type: 'string', description: 'what to look up' } } },
-});
 const BASE = [tool('search_docs', 'Searches the documentation.'), tool('send_email', 'Sends an e-mail.')];
-
-/**
- * Runs one MCP tools/list exchange through a stream, as Envoy would: request headers, the buffered
- * request body, response headers, the buffered response body. Returns every answer.
- */
-async function listExchange(
-  server: string,
-  responseBody: string | Buffer,
-  opts: { contentType?: string; requestBody?: string } = {},
-) {
-  const s = stream();
-  const headers = await s.send({
-    request_headers: {
-      headers: {
-        headers: [
-          hv(':method', 'POST'),
-          hv(':authority', server),
-          hv(':scheme', 'https'),
-          hv(':path', '/mcp?session=1'),
-          hv('content-type', 'application/json'),
-          hv('accept-encoding', 'gzip'),
-        ],
-      },
-    },
-  });
-  const body = await s.send({
-    request_body: {
-      body: Buffer.from(opts.requestBody ?? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' })),
-      end_of_stream: true,
-    },
-  });
-  const responseHeaders = await s.send({
-    response_headers: {
-      headers: {
-        headers: [hv(':status', '200'), hv('content-type', opts.contentType ?? 'application/json')],
-      },
-    },
-  });
-  const final = await s.send({ response_body: { body: Buffer.from(responseBody), end_of_stream: true } });
-  s.end();
-  return { headers, body, responseHeaders, final };
-}
-
-const listBody = (tools: unknown[]) => JSON.stringify({ jsonrpc: '2.0', id: 1, result: { tools } });
-
-/** The deny body of an immediate response, or null when the response passed. */
-function withheld(final: any): { status: number; body: any } | null {
-  if (final.response !== 'immediate_response') return null;
-  return {
-    status: final.immediate_response.status.code,
-    body: JSON.parse(Buffer.from(final.immediate_response.body).toString('utf8')),
-  };
-}
 
 describe('ext_proc role: MCP tool-definition pins', () => {
   it('asks for the request body of a JSON POST, and the response body only for a tools/list call', async () => {

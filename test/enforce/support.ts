@@ -9,6 +9,7 @@ import { connectCheckClient, structField, type CheckClient } from '../../src/cli
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import { resolveConfig } from '../../src/config.js';
 import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
+import type { StateStore } from '../../src/state/store.js';
 
 /**
  * The approver's API key in tests (alice, group security-oncall), one outside that group (bob, group
@@ -71,7 +72,7 @@ export interface EnforceWrit {
 
 /** Starts writ with the enforcement policy. */
 export async function startEnforceWrit(
-  opts: { flags?: Record<string, string>; webhooks?: string[]; startAt?: number } = {},
+  opts: { flags?: Record<string, string>; webhooks?: string[]; startAt?: number; store?: StateStore } = {},
 ): Promise<EnforceWrit> {
   const home = mkdtempSync(join(tmpdir(), 'writ-enforce-'));
   const policyDir = join(home, 'policies');
@@ -100,6 +101,7 @@ export async function startEnforceWrit(
     extproc: { host: '127.0.0.1', port: 0 },
     admin: true,
     webhookRetry: { baseDelayMs: 5, maxAttempts: 4 },
+    ...(opts.store === undefined ? {} : { store: opts.store }),
   });
   const check = connectCheckClient(`127.0.0.1:${writ.ports.check}`);
   const verify = connectCheckClient(`127.0.0.1:${writ.ports.verify}`);

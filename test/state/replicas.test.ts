@@ -102,7 +102,7 @@ describe.skipIf(!runRedisTests)(`two replicas sharing Redis${redisSkipReason}`, 
     writeFileSync(join(dir, 'signing-key.pem'), key, { mode: 0o600 });
     writeFileSync(
       join(dir, 'approvers.txt'),
-      `alice ${createHash('sha256').update(APPROVER_KEY).digest('hex')}\n`,
+      `alice ${createHash('sha256').update(APPROVER_KEY).digest('hex')} security-oncall\n`,
     );
     [a, b] = await Promise.all([startReplica(dir, 'a', prefix), startReplica(dir, 'b', prefix)]);
   }, 60_000);

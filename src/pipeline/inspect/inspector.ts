@@ -55,6 +55,11 @@ export interface InspectionInput {
    * inspectors skip regexes a leaf cannot match. Inspectors fall back to computing them when it is absent.
    */
   readonly traits?: ArrayLike<number>;
+  /**
+   * Optional per-request views (`lib/leaf-traits.ts` `LeafViews`): each leaf's word set, computed lazily once
+   * and shared by every inspector that gates regexes on keywords. Absent: inspectors compute their own.
+   */
+  readonly views?: { words(i: number): ReadonlySet<number> };
 }
 
 /** A risk inspector. Stateless and deterministic; must not mutate its input or throw on hostile input. */

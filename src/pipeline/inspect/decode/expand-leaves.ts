@@ -8,6 +8,16 @@ import { htmlEntityDecoder } from './html-entity-decoder.js';
 import { jsonDecoder } from './json-decoder.js';
 import { unicodeFoldDecoder } from './unicode-fold.js';
 import { urlDecoder } from './url-decoder.js';
+import {
+  B64_RUN,
+  BRACKET,
+  CONTROL,
+  HEX_RUN,
+  NON_ASCII,
+  PERCENT,
+  SLASH,
+  traitsOf,
+} from '../lib/leaf-traits.js';
 
 /** Bounds on decoding: layers, added leaves and added characters, so a decompression-style bomb stays cheap. */
 export const DECODE_LIMITS = {
@@ -28,23 +38,46 @@ export const DECODERS: readonly Decoder[] = [
   hexDecoder,
 ];
 
+/**
+ * PERF: the character classes (`lib/leaf-traits.ts`) a decoder needs before it can change anything; a leaf
+ * without them (plain prose, ids, names) skips that decoder's scan entirely.
+ */
+const NEEDS: Readonly<Record<string, number>> = {
+  url: PERCENT,
+  html: CONTROL,
+  escape: SLASH,
+  unicode: NON_ASCII,
+  json: BRACKET,
+  base64: B64_RUN,
+  hex: HEX_RUN,
+};
+
 /** The expanded leaves, and whether a bound stopped decoding (itself a signal: padding to hide a payload). */
 export interface ExpandedLeaves {
   readonly leaves: StringLeaf[];
   readonly exhausted: boolean;
+  /** `traitsOf(leaves[i].value)` for every leaf, computed once here and reused by the inspectors. */
+  readonly traits: Uint16Array;
 }
 
 /** The original leaves followed by their decoded forms (each with `decodedBy` and a `#decoder` path suffix). */
 export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
   const out: StringLeaf[] = [...leaves];
+  const traits: number[] = leaves.map((l) => traitsOf(l.value));
   let added = 0;
   let addedChars = 0;
   let frontier: StringLeaf[] = [...leaves];
+  let frontierTraits: number[] = traits.slice();
   for (let depth = 0; depth < DECODE_LIMITS.maxDepth && frontier.length > 0; depth++) {
     const next: StringLeaf[] = [];
-    for (const leaf of frontier) {
+    const nextTraits: number[] = [];
+    for (let f = 0; f < frontier.length; f++) {
+      const leaf = frontier[f]!;
+      const mask = frontierTraits[f] ?? 0;
       if (leaf.value.length > DECODE_LIMITS.maxInputChars || leaf.path.endsWith('#key')) continue;
       for (const decoder of DECODERS) {
+        const needs = NEEDS[decoder.name];
+        if (needs !== undefined && (mask & needs) === 0) continue;
         // Unicode folding of an already folded value, or JSON of a JSON leaf, cannot reveal more.
         if (leaf.decodedBy[leaf.decodedBy.length - 1] === decoder.name && decoder.name !== 'url') continue;
         for (const part of decoder.decode(leaf.value)) {
@@ -53,7 +86,7 @@ export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
             added >= DECODE_LIMITS.maxAddedLeaves ||
             addedChars + part.value.length > DECODE_LIMITS.maxAddedChars
           ) {
-            return { leaves: out, exhausted: true };
+            return { leaves: out, exhausted: true, traits: Uint16Array.from(traits) };
           }
           const child: StringLeaf = {
             path: `${leaf.path}${part.suffix}`,
@@ -62,14 +95,18 @@ export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
             source: leaf.source,
             decodedBy: [...leaf.decodedBy, decoder.name],
           };
+          const childTraits = traitsOf(part.value);
           out.push(child);
+          traits.push(childTraits);
           next.push(child);
+          nextTraits.push(childTraits);
           added++;
           addedChars += part.value.length;
         }
       }
     }
     frontier = next;
+    frontierTraits = nextTraits;
   }
-  return { leaves: out, exhausted: frontier.length > 0 };
+  return { leaves: out, exhausted: frontier.length > 0, traits: Uint16Array.from(traits) };
 }

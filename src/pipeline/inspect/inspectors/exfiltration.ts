@@ -6,6 +6,7 @@ import { hostMatches } from '../lib/host-pattern.js';
 import { isKeyLeaf } from '../lib/leaf-role.js';
 import { findPii } from '../lib/pii-patterns.js';
 import { excerpt } from '../lib/redact.js';
+import { leafTraits, TOKEN_RUN } from '../lib/leaf-traits.js';
 import { findSecrets } from '../lib/secret-patterns.js';
 import { TAGS } from '../tags.js';
 
@@ -62,10 +63,11 @@ export const exfiltrationInspector: Inspector = {
     // A credential in Authorization/Cookie sent to an allowlisted API authenticates the agent to that API;
     // it is not data leaving. The same secret in a body or query still counts.
     const allowlistedHost = hostMatches(input.action.resource.host, input.config.egressAllowlist);
-    for (const leaf of input.leaves) {
+    for (let i = 0; i < input.leaves.length; i++) {
+      const leaf = input.leaves[i]!;
       if (isKeyLeaf(leaf) || leaf.source === 'url' || leaf.value.length < 6) continue;
       if (allowlistedHost && leaf.source === 'header' && CREDENTIAL_HEADERS.has(leaf.key)) continue;
-      const s = findSecrets(leaf.value, 8).length;
+      const s = findSecrets(leaf.value, 8, (leafTraits(input, i) & TOKEN_RUN) !== 0).length;
       const p = findPii(leaf.value, 5_000);
       if ((s > 0 || p.length > 0) && firstPath === '') firstPath = leaf.path;
       secrets += s;

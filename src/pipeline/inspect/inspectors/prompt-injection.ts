@@ -22,6 +22,16 @@ import {
   TOOL_COERCION,
 } from '../lib/injection-phrases.js';
 import { isKeyLeaf, isShellLeaf, isSqlLeaf } from '../lib/leaf-role.js';
+import {
+  BRACKET,
+  hasAnyWord,
+  leafTraits,
+  leafWords,
+  NON_ASCII,
+  QUOTE,
+  SYMBOL,
+  wordKeys,
+} from '../lib/leaf-traits.js';
 import { excerpt } from '../lib/redact.js';
 import { TAGS } from '../tags.js';
 
@@ -38,21 +48,41 @@ type Hit = [string, Severity, number];
 const PROGRAM =
   /(?:^|\n)\s{0,8}(?:import\s+[\w.]|from\s+[\w.]{1,60}\s+import\b|#include\s*<|(?:const|let|var)\s+\w{1,40}\s*=\s*require\(|def\s+\w{1,60}\s*\(|function\s+\w{1,60}\s*\(|using\s+System\b|package\s+main\b|#!\/)/;
 
+/**
+ * PERF: the words (`lib/leaf-traits.ts` word keys) each direct check cannot match without: one of its leading
+ * verbs or nouns. Non-ASCII text (the translated overrides) and template punctuation open their gates too.
+ */
+const OVERRIDE_WORDS = wordKeys(
+  'ignore disregard forget override bypass skip discard drop abandon neglect overlook ignora ignorar ignorez ignorier ignoriere ignorieren',
+);
+const COERCION_WORDS = wordKeys(
+  'send email e forward post upload share transfer exfiltrate leak copy paste submit dm message',
+);
+const EXFIL_WORDS = wordKeys('append send post upload forward submit transmit exfiltrate beacon url urlencode');
+const ROLE_WORDS = wordKeys('system assistant now mode new reveal print show repeat output leak pretend');
+const PERSONA_WORDS = wordKeys('want will must shall going now instructions role');
+const ADDRESS_WORDS = wordKeys(
+  'ai assistant llm model agent chatbot gpt claude bot copilot assistants agents models this',
+);
+const DISCLOSURE_WORDS = wordKeys('reveal return print dump list show leak disclose output expose send');
+
 /** Instructions that are injection wherever they appear, even in the user's own prompt. */
-function direct(text: string): Hit | null {
-  const override = OVERRIDE.exec(text);
+function direct(text: string, traits: number, words: ReadonlySet<number>): Hit | null {
+  const foreign = (traits & NON_ASCII) !== 0;
+  const override = foreign || hasAnyWord(words, OVERRIDE_WORDS) ? OVERRIDE.exec(text) : null;
   if (override !== null) return ['instruction-override', 'high', override.index];
-  const coercion = TOOL_COERCION.exec(text);
+  const coercion = hasAnyWord(words, COERCION_WORDS) ? TOOL_COERCION.exec(text) : null;
   if (coercion !== null) return ['tool-coercion', 'critical', coercion.index];
-  const exfil = EXFIL_DESTINATION.exec(text);
+  const exfil = hasAnyWord(words, EXFIL_WORDS) ? EXFIL_DESTINATION.exec(text) : null;
   if (exfil !== null) return ['exfiltration-instruction', 'high', exfil.index];
-  const role = ROLE_SPOOF.exec(text);
+  const role =
+    (traits & (SYMBOL | BRACKET)) !== 0 || hasAnyWord(words, ROLE_WORDS) ? ROLE_SPOOF.exec(text) : null;
   if (role !== null) return ['role-spoofing', 'high', role.index];
-  const persona = PERSONA_SWITCH.exec(text);
+  const persona = (traits & QUOTE) !== 0 || hasAnyWord(words, PERSONA_WORDS) ? PERSONA_SWITCH.exec(text) : null;
   if (persona !== null) return ['role-spoofing', 'medium', persona.index];
-  const addressed = ADDRESSES_AI.exec(text);
+  const addressed = hasAnyWord(words, ADDRESS_WORDS) ? ADDRESSES_AI.exec(text) : null;
   if (addressed !== null) return ['addressed-to-ai', 'high', addressed.index];
-  const disclosure = DISCLOSURE.exec(text);
+  const disclosure = hasAnyWord(words, DISCLOSURE_WORDS) ? DISCLOSURE.exec(text) : null;
   if (disclosure !== null) return ['disclosure-request', 'medium', disclosure.index];
   return null;
 }
@@ -70,13 +100,11 @@ const SENTENCE_THRESHOLD = 3;
  * general-knowledge question with nothing personal in it, an output literal, and an object that names a genre,
  * language or topic frame.
  */
-function sentenceScore(s: string, outputWords: boolean): number {
+function sentenceScore(s: string, directive: boolean, coercion: boolean): number {
   let score = 0;
-  // PERF: the output checks run per sentence only when the whole text has an output word at all.
-  if (outputWords) {
-    if (OUTPUT_DIRECTIVE.test(s)) score += 3;
-    if (OUTPUT_COERCION.test(s)) score += 2;
-  }
+  // PERF: the output checks run per sentence only when the whole text can match them at all.
+  if (directive && OUTPUT_DIRECTIVE.test(s)) score += 3;
+  if (coercion && OUTPUT_COERCION.test(s)) score += 2;
   const task = TASK_VERB.test(s) || POLITE_TASK.test(s);
   if (task) score += 2;
   else if (GENERAL_QUESTION.test(s) && !PERSONAL.test(s)) score += 3;
@@ -87,6 +115,11 @@ function sentenceScore(s: string, outputWords: boolean): number {
 
 /** Sentence ends (a line break, `.` `!` `?` before a space, a capital or the end) and glued capitals. */
 const BOUNDARY = /\n|[.!?](?=\s|[A-Z]|$)|[a-z](?=[A-Z])/g;
+/** Words OUTPUT_DIRECTIVE and OUTPUT_COERCION cannot match without. */
+const DIRECTIVE_WORDS = wordKeys(
+  'response responses answer answers reply replies output outputs message messages summary summaries completion completions respond',
+);
+const COERCION_OUTPUT_WORDS = wordKeys('reply respond answer print say output return write type not don never');
 const OUTPUT_WORD =
   /\b(?:your|reply|respond|answer|print|say|output|return|write|type|do not|don't|never)\b/i;
 
@@ -96,9 +129,13 @@ const OUTPUT_WORD =
  * capitals glued to a lower-case letter (`accountWrite a poem`) also start a candidate sentence, since
  * injected text is often spliced into a word (`MySQL` just makes a harmless extra candidate).
  */
-function embeddedTask(text: string): Hit | null {
+function embeddedTask(text: string, words: ReadonlySet<number>): Hit | null {
   const window = text.length > SCAN_WINDOW ? text.slice(0, SCAN_WINDOW) : text;
   const outputWords = OUTPUT_WORD.test(window);
+  // A sentence that starts after a boundary matches an output pattern only if the window does (its edges are
+  // non-word characters either way); a sentence glued inside a word has a new `\b` and is checked on its own.
+  const directive = outputWords && hasAnyWord(words, DIRECTIVE_WORDS) && OUTPUT_DIRECTIVE.test(window);
+  const coercion = outputWords && hasAnyWord(words, COERCION_OUTPUT_WORDS) && OUTPUT_COERCION.test(window);
   let start = 0;
   let glue1 = -1;
   let glue2 = -1;
@@ -111,11 +148,11 @@ function embeddedTask(text: string): Hit | null {
       continue;
     }
     const stop = m === null || m[0] === '\n' ? i : i + 1;
-    for (const from of [start, glue1, glue2]) {
-      if (from === -1) continue;
-      const hit = scoreSpan(text, from, stop, outputWords);
-      if (hit !== null) return hit;
-    }
+    const hit =
+      scoreSpan(text, start, stop, directive, coercion) ??
+      (glue1 === -1 ? null : scoreSpan(text, glue1, stop, outputWords, outputWords)) ??
+      (glue2 === -1 ? null : scoreSpan(text, glue2, stop, outputWords, outputWords));
+    if (hit !== null) return hit;
     if (m === null) return null;
     start = i + 1;
     glue1 = -1;
@@ -123,20 +160,26 @@ function embeddedTask(text: string): Hit | null {
   }
 }
 
-function scoreSpan(text: string, from: number, stop: number, outputWords: boolean): Hit | null {
+function scoreSpan(
+  text: string,
+  from: number,
+  stop: number,
+  directive: boolean,
+  coercion: boolean,
+): Hit | null {
   const len = stop - from;
   if (len < 12 || len > MAX_SENTENCE + 40) return null;
   const s = text.slice(from, stop).trim();
   if (s.length < 12 || s.length > MAX_SENTENCE) return null;
   // The rest of the leaf must be real content for the sentence to be out of place in it.
   if (text.length - s.length < 80) return null;
-  const score = sentenceScore(s, outputWords);
+  const score = sentenceScore(s, directive, coercion);
   return score >= SENTENCE_THRESHOLD ? ['indirect-instruction', score >= 4 ? 'high' : 'medium', from] : null;
 }
 
 /** A finding kind and severity when the text carries an instruction; content leaves get the indirect checks. */
-function classify(text: string, content: boolean): Hit | null {
-  const hit = direct(text);
+function classify(text: string, content: boolean, traits: number, words: ReadonlySet<number>): Hit | null {
+  const hit = direct(text, traits, words);
   if (hit !== null || !content) return hit;
   // Indirect injection: content that hands its reader code to run, or sets it a task.
   const fenced = text.includes('```');
@@ -149,9 +192,9 @@ function classify(text: string, content: boolean): Hit | null {
     if (program !== null && (CODE_INVITATION.test(text) || CODE_ADOPTION.test(text)))
       return ['indirect-code', 'medium', program.index];
   }
-  const coerced = OUTPUT_COERCION.exec(text);
+  const coerced = hasAnyWord(words, COERCION_OUTPUT_WORDS) ? OUTPUT_COERCION.exec(text) : null;
   if (coerced !== null && OUTPUT_DIRECTIVE.test(text)) return ['output-coercion', 'high', coerced.index];
-  return embeddedTask(text);
+  return embeddedTask(text, words);
 }
 
 function isContent(leaf: StringLeaf): boolean {
@@ -169,7 +212,8 @@ export const promptInjectionInspector: Inspector = {
   version: '1.1.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
-    for (const leaf of input.leaves) {
+    for (let i = 0; i < input.leaves.length; i++) {
+      const leaf = input.leaves[i]!;
       const text = leaf.value;
       if (text.length < 12 || (leaf.source !== 'arguments' && leaf.source !== 'body' && !isKeyLeaf(leaf)))
         continue;
@@ -181,7 +225,7 @@ export const promptInjectionInspector: Inspector = {
         (!(content && CONTENT_KEY.test(leaf.key)) && isSqlLeaf(leaf, input.action))
       )
         continue;
-      const hit = classify(text, content);
+      const hit = classify(text, content, leafTraits(input, i), leafWords(input, i));
       if (hit !== null)
         out.push(
           makeFinding({ id: ID }, hit[0], hit[1], leaf.path, excerpt(text, Math.max(0, hit[2] - 10)), tags),

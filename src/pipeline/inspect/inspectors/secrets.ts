@@ -2,6 +2,7 @@
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import { isKeyLeaf } from '../lib/leaf-role.js';
+import { COLON, leafTraits, SYMBOL, TOKEN_RUN } from '../lib/leaf-traits.js';
 import { redactSecret } from '../lib/redact.js';
 import {
   ASSIGNMENT,
@@ -43,9 +44,12 @@ function severityOf(s: SecretMatch): Severity {
   return s.critical ? 'critical' : 'high';
 }
 
-function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
+/** Fragments every ASSIGNMENT key holds (`password`, `api_key`, `authtoken`...), checked before the regex. */
+const ASSIGNMENT_KEY = /pass|pwd|secret|key|token|credential|_auth/i;
+
+function inspectLeaf(leaf: StringLeaf, traits: number, out: Finding[]): void {
   const value = leaf.value;
-  const found = findSecrets(value);
+  const found = findSecrets(value, 64, (traits & TOKEN_RUN) !== 0);
   for (const s of found) {
     out.push(makeFinding({ id: ID }, s.kind, severityOf(s), leaf.path, redactSecret(s.match), tags));
   }
@@ -68,7 +72,8 @@ function inspectLeaf(leaf: StringLeaf, out: Finding[]): void {
       return;
     }
   }
-  if (value.length < 12 || !/[=:]/.test(value)) return;
+  if (value.length < 12 || (traits & (SYMBOL | COLON)) === 0 || !/[=:]/.test(value)) return;
+  if (!ASSIGNMENT_KEY.test(value)) return;
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(value); m !== null; m = ASSIGNMENT.exec(value)) {
     const secret = m[2] ?? '';
@@ -121,9 +126,10 @@ export const secretsInspector: Inspector = {
   version: '1.1.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
-    for (const leaf of input.leaves) {
+    for (let i = 0; i < input.leaves.length; i++) {
+      const leaf = input.leaves[i]!;
       if (leaf.value.length < 8 || isKeyLeaf(leaf)) continue;
-      inspectLeaf(leaf, out);
+      inspectLeaf(leaf, leafTraits(input, i), out);
     }
     if (out.length === 0 && dotenvTarget(input.leaves)) {
       const content = input.leaves.find(

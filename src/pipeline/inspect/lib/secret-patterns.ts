@@ -31,6 +31,8 @@ interface Rule {
   readonly kind: string;
   readonly re: RegExp;
   readonly critical: boolean;
+  /** False for the few formats with no 16-char run of token characters (PEM headers, URL credentials). */
+  readonly needsRun?: false;
   /** Rejects placeholders and look-alikes after the format matched. */
   readonly check?: (m: string) => boolean;
 }
@@ -118,12 +120,15 @@ const RULES: readonly Rule[] = [
     true,
     notPlaceholder,
   ),
-  rule(
-    'private-key',
-    `-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----`,
-    true,
-  ),
-  rule('gcp-service-account', `"type"\\s{0,4}:\\s{0,4}"service_account"`, true),
+  {
+    ...rule(
+      'private-key',
+      `-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |)PRIVATE KEY(?: BLOCK)?-----`,
+      true,
+    ),
+    needsRun: false,
+  },
+  { ...rule('gcp-service-account', `"type"\\s{0,4}:\\s{0,4}"service_account"`, true), needsRun: false },
   // Azure AD tenant and application (client) IDs: identifiers, not keys, but they scope a credential attack.
   rule(
     'azure-identity-id',
@@ -131,16 +136,22 @@ const RULES: readonly Rule[] = [
     false,
   ),
   rule('jwt', `${B}eyJ[A-Za-z0-9_-]{8,4000}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,2000}`, false),
-  rule(
-    'connection-string',
-    `${B}(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:[a-z]{2,12}|oracle|clickhouse)://[^\\s:@/"'\`]{1,128}:[^\\s@/"'\`]{1,256}@[^\\s"'\`]{1,256}`,
-    true,
-  ),
-  rule(
-    'basic-auth-url',
-    `${B}(?:https?|ftps?|wss?)://[^\\s:@/"'\`<>()\\[\\]]{1,128}:[^\\s@/"'\`<>()\\[\\]]{1,256}@[A-Za-z0-9.-]{1,253}`,
-    true,
-  ),
+  {
+    ...rule(
+      'connection-string',
+      `${B}(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:[a-z]{2,12}|oracle|clickhouse)://[^\\s:@/"'\`]{1,128}:[^\\s@/"'\`]{1,256}@[^\\s"'\`]{1,256}`,
+      true,
+    ),
+    needsRun: false,
+  },
+  {
+    ...rule(
+      'basic-auth-url',
+      `${B}(?:https?|ftps?|wss?)://[^\\s:@/"'\`<>()\\[\\]]{1,128}:[^\\s@/"'\`<>()\\[\\]]{1,256}@[A-Za-z0-9.-]{1,253}`,
+      true,
+    ),
+    needsRun: false,
+  },
   rule(
     'secp256k1-key',
     `${B}0x[a-fA-F0-9]{64}${E}`,
@@ -183,10 +194,15 @@ function realUrlCredential(match: string): boolean {
   return true;
 }
 
-/** Every secret in the text (one match per rule and position), linear in text length. */
-export function findSecrets(text: string, max = 64): SecretMatch[] {
+/**
+ * Every secret in the text (one match per rule and position), linear in text length. PERF: `longRun` says
+ * whether the text has a run of 16+ token characters (`TOKEN_RUN` in `lib/leaf-traits.ts`); every token
+ * format needs one, so text without it only meets the PEM, service-account and URL-credential rules.
+ */
+export function findSecrets(text: string, max = 64, longRun = true): SecretMatch[] {
   const out: SecretMatch[] = [];
   for (const r of RULES) {
+    if (!longRun && r.needsRun !== false) continue;
     r.re.lastIndex = 0;
     for (let m = r.re.exec(text); m !== null && out.length < max; m = r.re.exec(text)) {
       const match = m[0];

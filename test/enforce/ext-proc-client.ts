@@ -1,0 +1,114 @@
+/** An ext_proc client for tests: one real gRPC bidirectional stream per exchange, driven as Envoy would. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- proto-loader messages are untyped; tests read them loosely */
+import * as grpc from '@grpc/grpc-js';
+import { loadEnvoyProtos } from '../../src/extauthz/envoy-protos.js';
+
+/** A header value as Envoy sends it (raw bytes). */
+export const hv = (key: string, value: string) => ({ key, raw_value: Buffer.from(value) });
+
+/** One tool definition as an MCP server lists it. */
+export const tool = (name: string, description: string) => ({
+  name,
+  description,
+  inputSchema: { type: 'object', properties: { q: { type: 'string', description: 'what to look up' } } },
+});
+
+/** A JSON-RPC tools/list result body. */
+export const listBody = (tools: unknown[]) => JSON.stringify({ jsonrpc: '2.0', id: 1, result: { tools } });
+
+/** The status and deny body of an immediate response, or null when the response passed. */
+export function withheld(final: any): { status: number; body: any } | null {
+  if (final.response !== 'immediate_response') return null;
+  return {
+    status: final.immediate_response.status.code,
+    body: JSON.parse(Buffer.from(final.immediate_response.body).toString('utf8')),
+  };
+}
+
+/** A client of one ext_proc listener. */
+export interface ExtProcClient {
+  /** Opens one stream; `send` writes a message and awaits its answer. */
+  stream(): { send(msg: object): Promise<any>; end(): void };
+  /**
+   * One MCP tools/list exchange: request headers, the buffered request body, response headers, the
+   * buffered response body. Returns every answer.
+   */
+  listExchange(
+    server: string,
+    responseBody: string | Buffer,
+    opts?: { contentType?: string; requestBody?: string },
+  ): Promise<{ headers: any; body: any; responseHeaders: any; final: any }>;
+  close(): void;
+}
+
+/** Connects to the ext_proc listener on a loopback port. */
+export function extProcClient(port: number): ExtProcClient {
+  const root = loadEnvoyProtos() as any;
+  const Ctor = root.envoy.service.ext_proc.v3.ExternalProcessor as grpc.ServiceClientConstructor;
+  const client = new Ctor(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+  ) as unknown as grpc.Client & {
+    Process: () => grpc.ClientDuplexStream<object, any>;
+  };
+  const stream = () => {
+    const call = client.Process();
+    const answers: any[] = [];
+    const waiters: ((v: any) => void)[] = [];
+    call.on('data', (m: any) => {
+      const w = waiters.shift();
+      if (w) w(m);
+      else answers.push(m);
+    });
+    return {
+      send(msg: object): Promise<any> {
+        call.write(msg);
+        return new Promise((resolve) => {
+          const a = answers.shift();
+          if (a !== undefined) resolve(a);
+          else waiters.push(resolve);
+        });
+      },
+      end: () => call.end(),
+    };
+  };
+  return {
+    stream,
+    async listExchange(server, responseBody, opts = {}) {
+      const s = stream();
+      const headers = await s.send({
+        request_headers: {
+          headers: {
+            headers: [
+              hv(':method', 'POST'),
+              hv(':authority', server),
+              hv(':scheme', 'https'),
+              hv(':path', '/mcp?session=1'),
+              hv('content-type', 'application/json'),
+              hv('accept-encoding', 'gzip'),
+            ],
+          },
+        },
+      });
+      const body = await s.send({
+        request_body: {
+          body: Buffer.from(
+            opts.requestBody ?? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+          ),
+          end_of_stream: true,
+        },
+      });
+      const responseHeaders = await s.send({
+        response_headers: {
+          headers: {
+            headers: [hv(':status', '200'), hv('content-type', opts.contentType ?? 'application/json')],
+          },
+        },
+      });
+      const final = await s.send({ response_body: { body: Buffer.from(responseBody), end_of_stream: true } });
+      s.end();
+      return { headers, body, responseHeaders, final };
+    },
+    close: () => client.close(),
+  };
+}
