@@ -279,7 +279,7 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
     it('sets every SETTINGS variable in some variant, except the documented left-at-default ones', () => {
       const rendered = new Set(
         Object.values(v).flatMap((docs): string[] =>
-          container(docs).env.map((e: Loose): string => String(e.name)),
+          (container(docs).env as Loose[]).map((e: Loose): string => String(e.name)),
         ),
       );
       const unset = [...SETTING_ENVS].filter((env) => !rendered.has(env)).sort();
@@ -477,7 +477,7 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
       ...container(docs).ports.map((p: Loose) => Number(p.containerPort)),
       ...ofKind(docs, 'Service')[0]!.spec.ports.map((p: Loose) => Number(p.port)),
       ...ofKind(docs, 'NetworkPolicy')[0]!.spec.ingress.flatMap((r: Loose): number[] =>
-        r.ports.map((p: Loose): number => Number(p.port)),
+        (r.ports as Loose[]).map((p: Loose): number => Number(p.port)),
       ),
     ];
     expect(ports).not.toContain(9193);
@@ -511,8 +511,8 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
 
     it('lets writ reach the TSA and the syslog receiver when egress is restricted', () => {
       const egressPorts = (docs: Manifest[]): number[] =>
-        ofKind(docs, 'NetworkPolicy')[0]!.spec.egress.flatMap((r: Loose): number[] =>
-          r.ports.map((p: Loose): number => Number(p.port)),
+        (ofKind(docs, 'NetworkPolicy')[0]!.spec.egress as Loose[]).flatMap((r: Loose): number[] =>
+          (r.ports as Loose[]).map((p: Loose): number => Number(p.port)),
         );
       expect(egressPorts(v.production)).toEqual(expect.arrayContaining([53, 6379, 443, 80, 6514]));
       expect(egressPorts(v.everything)).toEqual(expect.arrayContaining([8443, 601]));

@@ -16,7 +16,7 @@ import { secretsInspector } from './inspectors/secrets.js';
 import { sqlInjectionInspector } from './inspectors/sql-injection.js';
 import { ssrfEgressInspector } from './inspectors/ssrf-egress.js';
 import { toolPoisoningInspector } from './inspectors/tool-poisoning.js';
-import { LeafViews } from './lib/leaf-traits.js';
+import { makeLeafViews } from './lib/leaf-traits.js';
 import { runInspectors } from './run-inspectors.js';
 
 /** All twelve inspectors, in the order their findings are reported. */
@@ -45,7 +45,7 @@ export function inspectAction(
   const expanded = expandLeaves(collectLeaves(action, headers));
   const traits = expanded.traits;
   // Word sets are filled lazily, once per leaf, by the first inspector that asks.
-  const views = new LeafViews(expanded.leaves, traits);
+  const views = makeLeafViews(expanded.leaves);
   const input = { action, leaves: expanded.leaves, config, traits, views };
   const findings = runInspectors(inspectors, input);
   // An attack that only shows after decoding is also an evasion; say so under encoding-evasion.

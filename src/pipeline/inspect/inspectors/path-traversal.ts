@@ -2,6 +2,7 @@
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import { isKeyLeaf, isPathKey, isShellLeaf } from '../lib/leaf-role.js';
+import { hasAnyWord, leafTraits, leafWords, SLASH, wordKeys } from '../lib/leaf-traits.js';
 import {
   countDotDotSegments,
   normalizePath,
@@ -33,6 +34,9 @@ const SENSITIVE_FILE =
 const SERVER_TREE =
   /^\/(?:[^/]{1,64}\/){0,4}(?:apache\d{0,2}|apache group|apache software foundation|httpd|nginx|lighttpd|xampp|lampp|lamp|wamp|appserv|cpanel|tomcat\d{0,2}|jakarta|mysql(?: ?server ?[\d.]{0,8})?|mariadb|postgresql|php\d{0,2}|filezilla ?(?:ftp|server)?|mercurymail|inetpub|iis|program ?files(?: \(x86\))?|documents and settings)(?:\/|$)/;
 /** A log directory near the root with a server log in it (`/logs/error.log`, `c:/log/httpd/access_log`). */
+/** Setup answer files: the CREDENTIAL_FILE names that need no slash before them (`unattend.xml` alone). */
+const UNATTEND_WORDS = wordKeys('unattend unattended autounattend sysprep');
+
 const ROOT_LOG =
   /^\/(?:[^/]{1,64}\/){0,2}(?:logs?|adm)\/(?:[^/]{1,64}\/){0,2}[^/]{0,64}(?:access|error|messages|syslog|auth)/;
 /** Relative paths that name a system file from the filesystem root (`etc/passwd` under a `/` base). */
@@ -79,7 +83,7 @@ function landedOnTarget(leaf: StringLeaf, normalized: string, ev: string, out: F
   else out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
 }
 
-function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {
+function inspectLeaf(leaf: StringLeaf, input: InspectionInput, i: number, out: Finding[]): void {
   const raw = leaf.value;
   const pathKey = isPathKey(leaf.key) || leaf.source === 'url' || leaf.source === 'query';
   const shell = isShellLeaf(leaf, input.action);
@@ -90,8 +94,16 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
   // Escaped dots and slashes (`.\\/\\.\\.\\/`) climb once a shell or string reader drops the backslashes.
   if (climbs === 0 && /\\[./]/.test(normalized))
     climbs = countDotDotSegments(unescapeBackslashes(normalized));
-  const credential = CREDENTIAL_FILE.test(lower.replace(/\\/g, '/')) || CREDENTIAL_FILE.test(lower);
-  const ev = excerpt(normalized.includes('\0') ? normalized.replace(/\0/g, '\\0') : normalized);
+  // PERF: without a slash or backslash only three CREDENTIAL_FILE alternatives can match.
+  const slashy = normalized !== raw || (leafTraits(input, i) & SLASH) !== 0;
+  const credential = slashy
+    ? CREDENTIAL_FILE.test(lower.replace(/\\/g, '/')) || CREDENTIAL_FILE.test(lower)
+    : (lower.includes('ntds.dit') ||
+        lower.includes('application_default_credentials.json') ||
+        hasAnyWord(leafWords(input, i), UNATTEND_WORDS)) &&
+      CREDENTIAL_FILE.test(lower);
+  const ev = (): string =>
+    excerpt(normalized.includes('\0') ? normalized.replace(/\0/g, '\\0') : normalized);
 
   if (climbs > 0) {
     // Prose and command lines use `../` legitimately; one climb in free text is not a finding.
@@ -112,7 +124,7 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
           'dotdot',
           shell ? (severity === 'critical' ? 'high' : 'medium') : severity,
           leaf.path,
-          ev,
+          ev(),
           tags,
           climbs,
         ),
@@ -123,32 +135,32 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
     out.push(makeFinding({ id: ID }, 'encoded-dotdot', 'high', leaf.path, excerpt(raw), tags));
   }
   if (credential) {
-    out.push(makeFinding({ id: ID }, 'credential-file', shell ? 'high' : 'critical', leaf.path, ev, tags));
+    out.push(makeFinding({ id: ID }, 'credential-file', shell ? 'high' : 'critical', leaf.path, ev(), tags));
   } else if (
     looksLikePath &&
     !shell &&
     (SENSITIVE_ROOT.test(normalized.trim()) || (pathKey && SENSITIVE_FILE.test(normalized)))
   ) {
-    out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
+    out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev(), tags));
   }
   if (looksLikePath && !shell && climbs === 0 && !credential && !out.some((f) => f.path === leaf.path)) {
-    landedOnTarget(leaf, normalized, ev, out);
+    landedOnTarget(leaf, normalized, ev(), out);
   }
   if (
     looksLikePath &&
     (raw.includes('\0') || /%00|\\0|\\x00|\\u0000/i.test(raw) || normalized.includes('\0'))
   ) {
-    out.push(makeFinding({ id: ID }, 'null-byte', 'high', leaf.path, ev, tags));
+    out.push(makeFinding({ id: ID }, 'null-byte', 'high', leaf.path, ev(), tags));
   }
   if (pathKey && leaf.source === 'arguments') {
     if (
       /^\s*(?:\\\\|\/\/)[^\\/\s]{1,255}[\\/]/.test(normalized) &&
       !/^\s*\/\/[^/]{1,255}\.[a-z]{2,}\//i.test(normalized)
     ) {
-      out.push(makeFinding({ id: ID }, 'unc-path', 'high', leaf.path, ev, tags));
+      out.push(makeFinding({ id: ID }, 'unc-path', 'high', leaf.path, ev(), tags));
     }
     if (WRAPPER.test(normalized.trim()) || PHP_FILTER.test(normalized.trim()))
-      out.push(makeFinding({ id: ID }, 'wrapper-scheme', 'high', leaf.path, ev, tags));
+      out.push(makeFinding({ id: ID }, 'wrapper-scheme', 'high', leaf.path, ev(), tags));
   }
 }
 
@@ -158,11 +170,12 @@ export const pathTraversalInspector: Inspector = {
   version: '1.0.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
-    for (const leaf of input.leaves) {
+    for (let i = 0; i < input.leaves.length; i++) {
+      const leaf = input.leaves[i]!;
       if (leaf.value.length < 2 || isKeyLeaf(leaf)) continue;
       // Cheap gate: every finding needs a dot, a slash, a backslash, a percent or a NUL.
       if (!/[./\\%\0~\uff0e\u2024\u2215]|0x[25]/i.test(leaf.value)) continue;
-      inspectLeaf(leaf, input, out);
+      inspectLeaf(leaf, input, i, out);
     }
     return out;
   },

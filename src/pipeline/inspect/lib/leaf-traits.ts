@@ -145,32 +145,27 @@ export function hasAnyWord(words: ReadonlySet<number>, keys: readonly number[]):
   return false;
 }
 
+/** Per-request views of the leaves, filled lazily on first use by any inspector. */
+export interface LeafViews {
+  words(i: number): ReadonlySet<number>;
+}
+
 /**
- * Per-request views of the leaves, filled lazily on first use by any inspector: character classes (given) and
- * word sets. Built by `inspectAction`; the caches are private fields, so a frozen input still fills them.
+ * Builds the per-request views for `inspectAction`. The caches live in a closure, not on the object, so a
+ * frozen input still fills them, and nothing outlives the request.
  */
-export class LeafViews {
-  readonly #traits: ArrayLike<number>;
-  readonly #texts: readonly { readonly value: string }[];
-  readonly #words: (Set<number> | undefined)[] = [];
-
-  constructor(leaves: readonly { readonly value: string }[], traits: ArrayLike<number>) {
-    this.#texts = leaves;
-    this.#traits = traits;
-  }
-
-  traits(i: number): number {
-    return this.#traits[i] ?? traitsOf(this.#texts[i]?.value ?? '');
-  }
-
-  words(i: number): ReadonlySet<number> {
-    let w = this.#words[i];
-    if (w === undefined) {
-      w = wordsOf(this.#texts[i]?.value ?? '');
-      this.#words[i] = w;
-    }
-    return w;
-  }
+export function makeLeafViews(leaves: readonly { readonly value: string }[]): LeafViews {
+  const words: (Set<number> | undefined)[] = new Array<Set<number> | undefined>(leaves.length);
+  return {
+    words(i: number): ReadonlySet<number> {
+      let w = words[i];
+      if (w === undefined) {
+        w = wordsOf(leaves[i]?.value ?? '');
+        words[i] = w;
+      }
+      return w;
+    },
+  };
 }
 
 /** The traits of leaf `i`: from the per-request array when `inspectAction` computed it, else computed here. */

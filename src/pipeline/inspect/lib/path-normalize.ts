@@ -114,6 +114,8 @@ function percentDecodeOnce(text: string): string {
 
 /** The path as a lenient server would see it: decoded up to four rounds, lookalikes folded, `\` kept. */
 export function normalizePath(raw: string): string {
+  // PERF: with no `%`, no `0x` and nothing outside ASCII, no rule below can change the text.
+  if (!/[%\u0080-\uffff]|0x/i.test(raw)) return raw;
   let text = raw;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let next = text;
