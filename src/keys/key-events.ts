@@ -33,6 +33,9 @@ export function certificationInput(issuerKid: string, key: KeyObject, nbf: numbe
   return `${b64(JSON.stringify({ alg: 'EdDSA', typ: KEY_CERT_TYPE, kid: issuerKid }))}.${b64(JSON.stringify(claims))}`;
 }
 
+/** Why a certification fails: malformed or inconsistent (`invalid`), or not signed by a trusted root. */
+export type CertFailure = 'invalid' | 'untrusted';
+
 export type CertCheck =
   | {
       readonly ok: true;
@@ -41,36 +44,76 @@ export type CertCheck =
       readonly claims: KeyCertClaims;
       readonly issuer: string;
     }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly failure: CertFailure; readonly reason: string };
 
-/** Verifies a certification against issuer keys by kid; returns the certified key. */
+const B64URL = /^[A-Za-z0-9_-]+$/;
+const invalid = (reason: string): CertCheck => ({ ok: false, failure: 'invalid', reason });
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function decodeSegment(segment: string): unknown {
+  if (!B64URL.test(segment)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Verifies a certification against issuer keys by kid; returns the certified key. It may come from a
+ * token header (an attacker's bytes), so every member is type-checked and nothing here throws.
+ */
 export function verifyCertification(jws: string, issuers: ReadonlyMap<string, KeyObject>): CertCheck {
   const parts = jws.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'certification is not a compact JWS' };
+  if (parts.length !== 3) return invalid('certification is not a compact JWS');
   const [h, p, s] = parts as [string, string, string];
-  let header: Record<string, unknown>;
-  let claims: KeyCertClaims;
-  try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
-    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as KeyCertClaims;
-  } catch {
-    return { ok: false, reason: 'certification does not parse' };
-  }
-  if (header['alg'] !== 'EdDSA' || header['typ'] !== KEY_CERT_TYPE || typeof header['kid'] !== 'string')
-    return { ok: false, reason: 'certification header is not EdDSA key-cert+jwt with a kid' };
-  const issuer = issuers.get(header['kid']);
+  const header = decodeSegment(h);
+  const claims = decodeSegment(p);
+  if (!isObject(header) || !isObject(claims)) return invalid('certification does not parse');
+  const issuerKid = header['kid'];
+  // SECURITY: the algorithm is fixed (EdDSA), never taken from the certification.
+  if (header['alg'] !== 'EdDSA' || header['typ'] !== KEY_CERT_TYPE || typeof issuerKid !== 'string')
+    return invalid('certification header is not EdDSA key-cert+jwt with a kid');
+  if (header['crit'] !== undefined) return invalid('certification has critical header parameters');
+  const issuer = issuers.get(issuerKid);
   if (issuer === undefined)
-    return { ok: false, reason: `certification issuer "${header['kid']}" is not trusted` };
-  if (!edVerify(null, Buffer.from(`${h}.${p}`, 'ascii'), issuer, Buffer.from(s, 'base64url')))
-    return { ok: false, reason: 'certification signature does not verify' };
-  if (claims.jwk?.kty !== 'OKP' || claims.jwk.crv !== 'Ed25519' || typeof claims.jwk.x !== 'string')
-    return { ok: false, reason: 'certified key is not an Ed25519 JWK' };
-  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: claims.jwk.x }, format: 'jwk' });
+    return { ok: false, failure: 'untrusted', reason: `certification issuer "${issuerKid}" is not trusted` };
+  const sig = B64URL.test(s) ? Buffer.from(s, 'base64url') : null;
+  if (sig === null || sig.length !== 64 || !edVerify(null, Buffer.from(`${h}.${p}`, 'ascii'), issuer, sig))
+    return {
+      ok: false,
+      failure: 'untrusted',
+      reason: `certification signature does not verify under root "${issuerKid}"`,
+    };
+  const jwk = claims['jwk'];
+  if (!isObject(jwk) || jwk['kty'] !== 'OKP' || jwk['crv'] !== 'Ed25519' || typeof jwk['x'] !== 'string')
+    return invalid('certified key is not an Ed25519 JWK');
+  if (claims['iss'] !== 'writ') return invalid('certification issuer claim is not writ');
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk['x'] }, format: 'jwk' });
+  } catch {
+    return invalid('certified key is not a valid Ed25519 public key');
+  }
   const kid = ed25519Thumbprint(key);
-  if (kid !== claims.sub) return { ok: false, reason: 'certified key does not match its kid' };
-  if (!Number.isSafeInteger(claims.nbf) || !Number.isSafeInteger(claims.exp) || claims.exp < claims.nbf)
-    return { ok: false, reason: 'certification validity is malformed' };
-  return { ok: true, kid, key, claims, issuer: header['kid'] };
+  if (kid !== claims['sub']) return invalid('certified key does not match its kid');
+  const { nbf, exp } = claims;
+  if (!Number.isSafeInteger(nbf) || !Number.isSafeInteger(exp) || (exp as number) < (nbf as number))
+    return invalid('certification validity is malformed');
+  return {
+    ok: true,
+    kid,
+    key,
+    claims: {
+      iss: 'writ',
+      sub: kid,
+      jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk['x'] },
+      nbf: nbf as number,
+      exp: exp as number,
+    },
+    issuer: issuerKid,
+  };
 }
 
 /** Checks an `audit.key-added` event: its certification must verify under a trusted key and match its kid. */
@@ -88,7 +131,7 @@ export function verifyKeyEvent(
   if (known !== undefined) return { ok: true, kid, key: known };
   if (typeof cert !== 'string') return { ok: false, reason: `key "${kid}" is neither trusted nor certified` };
   const c = verifyCertification(cert, trusted);
-  if (!c.ok) return c;
+  if (!c.ok) return { ok: false, reason: c.reason };
   if (c.kid !== kid) return { ok: false, reason: 'key event kid differs from its certification' };
   return { ok: true, kid, key: c.key, validity: { nbf: c.claims.nbf, exp: c.claims.exp } };
 }

@@ -6,9 +6,10 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { JsonValue } from '../pipeline/model/json.js';
+import { CertifiedKeys } from './certified-keys.js';
 import { certificationInput, publicJwk } from './key-events.js';
 import { signerFromPrivateKey } from './local-key.js';
-import type { KeySet, Signer } from './signer.js';
+import type { CertifiedKeyCheck, KeySet, Signer } from './signer.js';
 
 /** A root key: slow (KMS round trip) and asynchronous, so it only certifies short-lived keys. */
 export interface RootSigner {
@@ -87,21 +88,27 @@ export class KeyRing implements KeySet {
   private certifying: Promise<void> | null = null;
   /** The signer tokens are minted with; reads the current key at each call (mint is synchronous). */
   readonly signer: Signer;
+  /** Other replicas' keys, by their certification under this ring's root (tokens' `wcrt`). */
+  private readonly peers: CertifiedKeys;
 
   private constructor(
     private readonly opts: KeyRingOptions,
     first: Entry,
   ) {
     this.current = first;
-    const current = (): Signer => this.current.signer;
+    this.peers = new CertifiedKeys(new Map([[opts.root.kid, opts.root.publicKey]]));
+    const current = (): Entry => this.current;
     this.signer = {
       get kid() {
-        return current().kid;
+        return current().signer.kid;
       },
       get publicKey() {
-        return current().publicKey;
+        return current().signer.publicKey;
       },
-      sign: (data) => current().sign(data),
+      get certification() {
+        return current().certification;
+      },
+      sign: (data) => current().signer.sign(data),
     };
   }
 
@@ -170,7 +177,15 @@ export class KeyRing implements KeySet {
     if (this.opts.rotateEveryMs === 0) return false;
     if (this.next === null) {
       await this.prepareNext().catch((err: unknown) => this.opts.onError?.(err));
-      if (this.next === null) return false;
+      if (this.next === null) {
+        if (this.current.exp * 1000 <= this.opts.now())
+          this.opts.onError?.(
+            new Error(
+              `the certification of signing key ${this.current.signer.kid} has expired: other replicas refuse its tokens (ERR_TOKEN_CERT_EXPIRED) until the root certifies a new key`,
+            ),
+          );
+        return false;
+      }
     }
     const old = this.current;
     this.current = this.next!;
@@ -205,6 +220,14 @@ export class KeyRing implements KeySet {
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * A key of another replica sharing this root (KMS key or shared key file), as the token's `wcrt`
+   * certifies it; verify-stage reaches here only for a kid `get` does not know.
+   */
+  certified(certification: string): CertifiedKeyCheck {
+    return this.peers.check(certification);
   }
 
   get(kid: string): KeyObject | undefined {

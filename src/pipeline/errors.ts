@@ -31,6 +31,11 @@ export const REASON_CODES = {
   ERR_TOKEN_ALG: 'the execution token uses an algorithm other than EdDSA',
   ERR_TOKEN_TYPE: 'the execution token does not have type exec+jwt',
   ERR_TOKEN_UNKNOWN_KEY: 'the execution token was signed by a key writ does not trust',
+  ERR_TOKEN_CERT_INVALID:
+    "the certification in the token header (wcrt) is malformed or does not certify the token's key",
+  ERR_TOKEN_CERT_EXPIRED: "the token was issued outside its key's certified validity window",
+  ERR_TOKEN_CERT_UNTRUSTED:
+    'the certification in the token header (wcrt) is not signed by a trusted root key',
   ERR_TOKEN_SIGNATURE: 'the execution token signature does not verify',
   ERR_TOKEN_EXPIRED: 'the execution token has expired',
   ERR_TOKEN_NOT_YET_VALID: 'the execution token was issued in the future',

@@ -1,9 +1,12 @@
 /**
  * Execution tokens: a compact JWS (EdDSA, typ `exec+jwt`) binding one action hash to one upstream for a
- * short time. Minted by the check role, verified and consumed by the verify role.
+ * short time. Minted by the check role, verified and consumed by the verify role. A token signed by a
+ * short-lived key carries that key's certification by the root (`wcrt`, declared in `crit`), so a verify
+ * role on any replica trusting the root can verify it (docs/keys.md).
  */
 import { randomFillSync, verify as verifySignature } from 'node:crypto';
-import type { KeySet, Signer } from '../../keys/signer.js';
+import type { KeyObject } from 'node:crypto';
+import type { CertifiedKey, KeySet, Signer } from '../../keys/signer.js';
 import type { ReasonCode } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.js';
 
@@ -15,6 +18,8 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 60;
 /** Clock skew tolerated between the check and verify roles' clocks. */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 5;
 const MAX_TOKEN_LENGTH = 16_384;
+/** The private header parameter carrying the signing key's certification (a compact `key-cert+jwt`). */
+export const CERT_HEADER_PARAM = 'wcrt';
 
 export interface ExecutionClaims {
   readonly iss: string;
@@ -61,15 +66,22 @@ export function randomTokenId(): string {
   return id;
 }
 
-// The protected header depends only on the key id; encode it once per key.
-const headerCache = new Map<string, string>();
-function encodedHeader(kid: string): string {
-  let h = headerCache.get(kid);
-  if (h === undefined) {
-    h = b64(JSON.stringify({ alg: 'EdDSA', typ: TOKEN_TYPE, kid }));
-    if (headerCache.size > 64) headerCache.clear(); // keys rotate; never grow without bound
-    headerCache.set(kid, h);
-  }
+// The protected header depends only on the key (its id and certification); encode it once per key.
+const headerCache = new Map<string, { readonly cert: string | null; readonly h: string }>();
+function encodedHeader(kid: string, cert: string | null): string {
+  const hit = headerCache.get(kid);
+  if (hit !== undefined && hit.cert === cert) return hit.h;
+  // `crit` (RFC 7515 section 4.1.11): a verifier that does not understand `wcrt` must refuse the token
+  // rather than ignore how its key is vouched for.
+  const h = b64(
+    JSON.stringify(
+      cert === null
+        ? { alg: 'EdDSA', typ: TOKEN_TYPE, kid }
+        : { alg: 'EdDSA', typ: TOKEN_TYPE, kid, crit: [CERT_HEADER_PARAM], [CERT_HEADER_PARAM]: cert },
+    ),
+  );
+  if (headerCache.size > 64) headerCache.clear(); // keys rotate; never grow without bound
+  headerCache.set(kid, { cert, h });
   return h;
 }
 
@@ -91,7 +103,7 @@ export function mintExecutionToken(
     pv: input.policyVersion,
     ...(input.obligations === undefined ? {} : { obl: input.obligations }),
   };
-  const signingInput = `${encodedHeader(signer.kid)}.${b64(JSON.stringify(claims))}`;
+  const signingInput = `${encodedHeader(signer.kid, signer.certification ?? null)}.${b64(JSON.stringify(claims))}`;
   const signature = Buffer.from(signer.sign(Buffer.from(signingInput, 'ascii'))).toString('base64url');
   return { token: `${signingInput}.${signature}`, claims };
 }
@@ -165,11 +177,32 @@ export function verifyExecutionToken(token: string, keys: KeySet, expect: Verify
     return fail('ERR_TOKEN_ALG', `token algorithm ${JSON.stringify(header['alg'] ?? null)} is not EdDSA`);
   if (header['typ'] !== TOKEN_TYPE)
     return fail('ERR_TOKEN_TYPE', `token type ${JSON.stringify(header['typ'] ?? null)} is not ${TOKEN_TYPE}`);
-  if (header['crit'] !== undefined)
+  const crit = header['crit'];
+  const wcrt = header[CERT_HEADER_PARAM];
+  // SECURITY: writ understands exactly one critical parameter, `wcrt`, and mints it only with its `crit`.
+  if (crit !== undefined && !(Array.isArray(crit) && crit.length === 1 && crit[0] === CERT_HEADER_PARAM))
     return fail('ERR_TOKEN_MALFORMED', 'token has critical header parameters writ does not understand');
+  if ((crit === undefined) !== (wcrt === undefined) || (wcrt !== undefined && typeof wcrt !== 'string'))
+    return fail('ERR_TOKEN_MALFORMED', `token header ${CERT_HEADER_PARAM} must be a string declared in crit`);
   const kid = header['kid'];
-  const key = typeof kid === 'string' ? keys.get(kid) : undefined;
-  if (key === undefined) return fail('ERR_TOKEN_UNKNOWN_KEY', 'token was signed by an unknown key');
+  let key: KeyObject | undefined = typeof kid === 'string' ? keys.get(kid) : undefined;
+  // Set only for a key another replica signs with: the validity its certification states.
+  let certified: CertifiedKey | undefined;
+  if (key === undefined) {
+    // Not one of this replica's keys: trusted only if a root this replica trusts certified it.
+    if (typeof kid !== 'string' || typeof wcrt !== 'string' || keys.certified === undefined)
+      return fail('ERR_TOKEN_UNKNOWN_KEY', 'token was signed by an unknown key');
+    const c = keys.certified(wcrt);
+    if (!c.ok)
+      return fail(
+        c.failure === 'untrusted' ? 'ERR_TOKEN_CERT_UNTRUSTED' : 'ERR_TOKEN_CERT_INVALID',
+        c.reason,
+      );
+    if (c.key.kid !== kid)
+      return fail('ERR_TOKEN_CERT_INVALID', 'token certification certifies another key than the token kid');
+    certified = c.key;
+    key = certified.key;
+  }
   if (!/^[A-Za-z0-9_-]+$/.test(s)) return fail('ERR_TOKEN_MALFORMED', 'token signature is not base64url');
   const signature = Buffer.from(s, 'base64url');
   if (signature.length !== 64 || !verifySignature(null, Buffer.from(`${h}.${p}`, 'ascii'), key, signature)) {
@@ -179,6 +212,13 @@ export function verifyExecutionToken(token: string, keys: KeySet, expect: Verify
   const claims = isJsonObject(payload) ? claimsOf(payload) : null;
   if (claims === null || claims.iss !== TOKEN_ISSUER)
     return fail('ERR_TOKEN_CLAIMS', 'token claims are missing or malformed');
+  // The key may sign only within its certified window; iat and the window come from the minting replica's
+  // clock, so no skew applies.
+  if (certified !== undefined && (claims.iat < certified.nbf || claims.iat > certified.exp))
+    return fail(
+      'ERR_TOKEN_CERT_EXPIRED',
+      `token issued at ${claims.iat}, outside its key's certified window ${certified.nbf}..${certified.exp}`,
+    );
   const now = Math.floor(expect.nowMs / 1000);
   const skew = expect.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   if (now > claims.exp + skew) return fail('ERR_TOKEN_EXPIRED', `token expired at ${claims.exp}`);

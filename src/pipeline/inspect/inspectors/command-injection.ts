@@ -8,7 +8,10 @@ import {
   CONTROL,
   DASH,
   DOLLAR,
+  hasAnyWord,
   leafTraits,
+  leafWords,
+  wordKeys,
   PAREN,
   PERCENT,
   SLASH,
@@ -361,15 +364,33 @@ function chainedProbe(text: string): number {
   return -1;
 }
 
-function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[], traits: number): void {
+/** Words REVERSE_SHELL cannot match without (netcat, whose lookbehind is letters only, is tested apart). */
+const REVERSE_SHELL_WORDS = wordKeys('dev sh bash mkfifo socat socket fsockopen tcpsocket sockets');
+const NETCAT = /(?<![a-z])n(?:c|cat|etcat)\b/i;
+/** Words DOWNLOAD_EXEC cannot match without (`downloadstring(` has no word boundary and is tested apart). */
+const DOWNLOAD_WORDS = wordKeys('curl wget fetch iwr irm invoke sh bash zsh iex powershell');
+
+function inspectLeaf(
+  leaf: StringLeaf,
+  input: InspectionInput,
+  out: Finding[],
+  traits: number,
+  words: ReadonlySet<number>,
+): void {
   const text = leaf.value;
   const has = (bits: number) => (traits & bits) !== 0;
   // PERF: each pattern needs a character the leaf may not have; prose skips most of them.
   if (has(PAREN) && has(BRACKET) && SHELLSHOCK.test(text)) push(out, 'shellshock', leaf, text);
   const rev =
-    has(SLASH | DASH | PAREN | COLON | SYMBOL) || /socket/i.test(text) ? REVERSE_SHELL.exec(text) : null;
+    (has(SLASH | DASH | PAREN | COLON | SYMBOL) || /socket/i.test(text)) &&
+    (hasAnyWord(words, REVERSE_SHELL_WORDS) || NETCAT.test(text))
+      ? REVERSE_SHELL.exec(text)
+      : null;
   if (rev !== null) push(out, 'reverse-shell', leaf, text, rev.index);
-  const dl = has(CONTROL | PAREN | DASH) ? DOWNLOAD_EXEC.exec(text) : null;
+  const dl =
+    has(CONTROL | PAREN | DASH) && (hasAnyWord(words, DOWNLOAD_WORDS) || /downloadstring/i.test(text))
+      ? DOWNLOAD_EXEC.exec(text)
+      : null;
   if (dl !== null) push(out, 'download-exec', leaf, text, dl.index);
   const code =
     has(PAREN | SYMBOL | BRACKET | DOLLAR | PERCENT) || /child_process|kernel\./i.test(text)
@@ -422,7 +443,7 @@ export const commandInjectionInspector: Inspector = {
     const out: Finding[] = [];
     input.leaves.forEach((leaf, i) => {
       if (leaf.value.length < 2 || isKeyLeaf(leaf)) return;
-      inspectLeaf(leaf, input, out, leafTraits(input, i));
+      inspectLeaf(leaf, input, out, leafTraits(input, i), leafWords(input, i));
     });
     return out;
   },

@@ -102,8 +102,7 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, i: number, out: F
         lower.includes('application_default_credentials.json') ||
         hasAnyWord(leafWords(input, i), UNATTEND_WORDS)) &&
       CREDENTIAL_FILE.test(lower);
-  const ev = (): string =>
-    excerpt(normalized.includes('\0') ? normalized.replace(/\0/g, '\\0') : normalized);
+  const ev = (): string => excerpt(normalized.includes('\0') ? normalized.replace(/\0/g, '\\0') : normalized);
 
   if (climbs > 0) {
     // Prose and command lines use `../` legitimately; one climb in free text is not a finding.

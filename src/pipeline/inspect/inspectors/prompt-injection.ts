@@ -58,7 +58,9 @@ const OVERRIDE_WORDS = wordKeys(
 const COERCION_WORDS = wordKeys(
   'send email e forward post upload share transfer exfiltrate leak copy paste submit dm message',
 );
-const EXFIL_WORDS = wordKeys('append send post upload forward submit transmit exfiltrate beacon url urlencode');
+const EXFIL_WORDS = wordKeys(
+  'append send post upload forward submit transmit exfiltrate beacon url urlencode',
+);
 const ROLE_WORDS = wordKeys('system assistant now mode new reveal print show repeat output leak pretend');
 const PERSONA_WORDS = wordKeys('want will must shall going now instructions role');
 const ADDRESS_WORDS = wordKeys(
@@ -78,7 +80,8 @@ function direct(text: string, traits: number, words: ReadonlySet<number>): Hit |
   const role =
     (traits & (SYMBOL | BRACKET)) !== 0 || hasAnyWord(words, ROLE_WORDS) ? ROLE_SPOOF.exec(text) : null;
   if (role !== null) return ['role-spoofing', 'high', role.index];
-  const persona = (traits & QUOTE) !== 0 || hasAnyWord(words, PERSONA_WORDS) ? PERSONA_SWITCH.exec(text) : null;
+  const persona =
+    (traits & QUOTE) !== 0 || hasAnyWord(words, PERSONA_WORDS) ? PERSONA_SWITCH.exec(text) : null;
   if (persona !== null) return ['role-spoofing', 'medium', persona.index];
   const addressed = hasAnyWord(words, ADDRESS_WORDS) ? ADDRESSES_AI.exec(text) : null;
   if (addressed !== null) return ['addressed-to-ai', 'high', addressed.index];
@@ -119,7 +122,9 @@ const BOUNDARY = /\n|[.!?](?=\s|[A-Z]|$)|[a-z](?=[A-Z])/g;
 const DIRECTIVE_WORDS = wordKeys(
   'response responses answer answers reply replies output outputs message messages summary summaries completion completions respond',
 );
-const COERCION_OUTPUT_WORDS = wordKeys('reply respond answer print say output return write type not don never');
+const COERCION_OUTPUT_WORDS = wordKeys(
+  'reply respond answer print say output return write type not don never',
+);
 const OUTPUT_WORD =
   /\b(?:your|reply|respond|answer|print|say|output|return|write|type|do not|don't|never)\b/i;
 

@@ -161,7 +161,8 @@ function domainEnd(text: string, from: number, limit: number): number {
   let tld = 0;
   while (tld < e - from && isLetter(text.charCodeAt(e - 1 - tld))) tld++;
   if (tld < 2 || tld > 24 || tld === e - from || text.charCodeAt(e - 1 - tld) !== 46) return -1;
-  for (let k = from + 1; k < e; k++) if (text.charCodeAt(k) === 46 && text.charCodeAt(k - 1) === 46) return -1;
+  for (let k = from + 1; k < e; k++)
+    if (text.charCodeAt(k) === 46 && text.charCodeAt(k - 1) === 46) return -1;
   return e;
 }
 
