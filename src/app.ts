@@ -397,6 +397,8 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
         ...extprocAt,
         keys: deps.keys,
         store,
+        // Blocks, masked bodies and first-time pins go into the same chain as the decisions.
+        audit: deps.audit,
         now,
         clockSkewSeconds: config.clockSkewSeconds,
         log: logger,

@@ -77,6 +77,24 @@ export interface ScenarioAuditExpect {
   readonly token?: boolean;
   /** Whether the record carries obligations. */
   readonly obligations?: boolean;
+  /**
+   * ext_proc steps: the type of the event the step must append (`tools.pinned`,
+   * `ext_proc.tool_list_blocked`, `ext_proc.response_masked`), and fields it must carry (matched as a subset).
+   */
+  readonly event?: string;
+  readonly match?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An exchange on the response path: the step's request (the scenario's by default) goes through writ's
+ * ext_proc role as Envoy forwards it, and the upstream answers with `response_body`. `expect.decision` is
+ * ALLOW when the response passes and DENY when writ withholds it (with `code` and `http_status`).
+ */
+export interface ScenarioExtProc {
+  /** The upstream's answer: a string as is, anything else as JSON. */
+  readonly response_body: unknown;
+  /** Default `application/json`. */
+  readonly response_content_type?: string;
 }
 
 /**
@@ -88,6 +106,8 @@ export interface ScenarioStep {
   /** The listener: check (default), verify (the tool side) or inbound. */
   readonly via?: 'check' | 'verify' | 'inbound';
   readonly request?: ScenarioRequest;
+  /** Send the request through the ext_proc role instead, with this upstream answer. */
+  readonly ext_proc?: ScenarioExtProc;
   /** `previous`: send the execution token the last allowed step received (x-writ-token). */
   readonly token?: 'previous';
   /** Send the request this many times; every answer must match `expect`. */
@@ -123,6 +143,8 @@ export interface Scenario {
   /** `pending`: the feature is not built yet; runners report the scenario as pending, never as passing. */
   readonly status?: 'pending';
   readonly pending_reason?: string;
+  /** The first call is an ext_proc exchange of `request` instead of a Check. */
+  readonly ext_proc?: ScenarioExtProc;
   /** Further calls after the first, in order. */
   readonly steps?: readonly ScenarioStep[];
 }

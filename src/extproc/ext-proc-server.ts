@@ -3,7 +3,9 @@
  * because ext_authz cannot see or change a response body. For a request whose execution token carries
  * a `mask` obligation it asks for the buffered response body and returns it masked. For an MCP
  * `tools/list` call it checks the tool definitions in the response against their pins (rug pull) and
- * for hidden instructions, and withholds the response (502) when either check fails.
+ * for hidden instructions, and withholds the response (502) when either check fails. Every block, every
+ * masked body and every first-time pin is appended to the audit chain (docs/audit.md); a response whose
+ * masking or pinning cannot be recorded is withheld (503), and a block stays a block.
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
@@ -23,6 +25,8 @@ import {
   type ToolListVerdict,
 } from '../pipeline/enforce/tool-pins.js';
 import type { ReasonCode } from '../pipeline/errors.js';
+import type { ExtProcEvent } from '../pipeline/trace/audit-event.js';
+import type { AuditLog } from '../pipeline/trace/audit-log.js';
 import type { StateStore } from '../state/store.js';
 
 /** ext_proc's ProcessingMode.BodySendMode.BUFFERED and HeaderSendMode.SEND. */
@@ -55,6 +59,7 @@ interface ProcessingRequest {
   response_trailers?: object;
 }
 type ProcessingResponse = Record<string, unknown>;
+type ToolListBlockedFinding = { readonly id: string; readonly severity: string; readonly path: string };
 
 /** How a tools/list response fared: passed, or why it was withheld. */
 export type ToolListOutcome = 'passed' | 'changed' | 'poisoned' | 'invalid' | 'unavailable';
@@ -66,6 +71,8 @@ export interface ExtProcOptions {
   readonly now: () => number;
   readonly clockSkewSeconds: number;
   readonly log: PipelineLogger;
+  /** The same hash chain the pipeline appends its decisions to. */
+  readonly audit: AuditLog;
   /**
    * Where tool definitions are pinned (shared across replicas with Redis). Without it, tools/list
    * responses are not checked and no request body is asked for.
@@ -120,7 +127,32 @@ interface StreamState {
   path: string;
   contentType: string;
   contentEncoding: string;
+  /** The execution token's `tid` and `jti`, when the request carried a valid one. */
+  traceId: string | null;
+  tokenId: string | null;
 }
+
+/**
+ * Appends one ext_proc event to the audit chain; false (and an error log) when the chain refused it.
+ * The caller decides what a failed append means: a block stays a block, a pass or a masked body is withheld.
+ */
+function audited(opts: ExtProcOptions, event: ExtProcEvent): boolean {
+  try {
+    opts.audit.append(event, opts.now());
+    return true;
+  } catch (err) {
+    opts.log.error({ err, event: event.type, alert: 'audit-write-failed' }, 'ext_proc audit append failed');
+    return false;
+  }
+}
+
+/** The fields every ext_proc event of one stream carries. */
+const eventBase = (state: StreamState) => ({
+  trace_id: state.traceId,
+  token_id: state.tokenId,
+  server: state.server,
+  path: state.path,
+});
 
 /**
  * Decides what to do for one request's headers: a token that does not verify, deny; a valid token
@@ -162,6 +194,8 @@ function onRequestHeaders(
       skewSeconds: opts.clockSkewSeconds,
     });
     if (!check.ok) return deny(check.code, check.message);
+    state.traceId = check.claims.tid;
+    state.tokenId = check.claims.jti;
     const mask = check.claims.obl?.['mask'];
     if (Array.isArray(mask) && mask.length > 0)
       state.mask = mask.filter((m): m is string => typeof m === 'string');
@@ -210,12 +244,37 @@ async function onToolListBody(
   const plain = decoded(body, state.contentEncoding);
   const tools = plain === null ? null : toolsInResponse(plain, state.contentType);
   const report = (outcome: ToolListOutcome) => opts.onToolList?.(state.server, outcome);
+  /** Records a withheld list and returns its deny; SECURITY: the list is withheld whether or not the record was written. */
+  const blocked = (
+    code: ReasonCode,
+    message: string,
+    extra: Record<string, unknown>,
+    detail: {
+      tools: number | null;
+      changed?: ToolListVerdict['changes'];
+      findings?: ToolListBlockedFinding[];
+    },
+  ): ProcessingResponse => {
+    audited(opts, {
+      type: 'ext_proc.tool_list_blocked',
+      ...eventBase(state),
+      code,
+      message,
+      tools: detail.tools,
+      changed: (detail.changed ?? []).map((c) => ({ name: c.name, pinned: c.pinned, seen: c.seen })),
+      findings: detail.findings ?? [],
+    });
+    return deny(code, message, extra);
+  };
   if (tools === null) {
     report('invalid');
     opts.log.warn({ server: state.server }, 'MCP tool list withheld: unreadable response');
-    return deny('ERR_TOOL_LIST_INVALID', 'the tools/list response could not be parsed strictly', {
-      server: state.server,
-    });
+    return blocked(
+      'ERR_TOOL_LIST_INVALID',
+      'the tools/list response could not be parsed strictly',
+      { server: state.server },
+      { tools: null },
+    );
   }
   let verdict: ToolListVerdict;
   try {
@@ -224,10 +283,33 @@ async function onToolListBody(
     // SECURITY: a tool list writ could not compare with its pins is not passed on.
     report('unavailable');
     opts.log.error({ err, server: state.server }, 'tool pins unavailable; withholding the tool list');
-    return deny('ERR_STATE_UNAVAILABLE', 'tool definition pins could not be read');
+    return blocked(
+      'ERR_STATE_UNAVAILABLE',
+      'tool definition pins could not be read',
+      {},
+      { tools: tools.length },
+    );
   }
+  // First-time pins are recorded whatever the verdict: the store holds them from now on.
+  const pinsRecorded =
+    verdict.pinned.length === 0 ||
+    audited(opts, {
+      type: 'tools.pinned',
+      ...eventBase(state),
+      tools: verdict.pinned.map((p) => ({ name: p.name, hash: p.hash })),
+    });
   switch (verdict.code) {
     case null:
+      if (!pinsRecorded) {
+        // SECURITY: a definition pinned without its record would be trusted later with no trace of when
+        // it was first seen; this list is withheld (the pin stays, and the error log names the tools).
+        report('unavailable');
+        opts.log.error(
+          { server: state.server, pinned: verdict.pinned, alert: 'audit-write-failed' },
+          'tool pins could not be recorded; withholding the tool list',
+        );
+        return deny('ERR_AUDIT_WRITE', 'the pinning of these tool definitions could not be recorded');
+      }
       report('passed');
       return null;
     case 'ERR_TOOL_DEFINITION_CHANGED':
@@ -236,13 +318,11 @@ async function onToolListBody(
         { server: state.server, changed: verdict.changed, alert: 'mcp-rug-pull' },
         'MCP tool definitions changed since pinned (rug pull): tool list withheld',
       );
-      return deny(
+      return blocked(
         verdict.code,
         `tool definitions changed since they were pinned: ${verdict.changed.join(', ')}`,
-        {
-          server: state.server,
-          changed: verdict.changed,
-        },
+        { server: state.server, changed: verdict.changed },
+        { tools: verdict.tools, changed: verdict.changes },
       );
     case 'ERR_TOOL_POISONED': {
       report('poisoned');
@@ -251,15 +331,22 @@ async function onToolListBody(
         { server: state.server, findings, alert: 'mcp-tool-poisoning' },
         'MCP tool definitions hide instructions: tool list withheld',
       );
-      return deny(verdict.code, 'a tool definition hides instructions for the model', {
-        server: state.server,
-        findings,
-      });
+      return blocked(
+        verdict.code,
+        'a tool definition hides instructions for the model',
+        { server: state.server, findings },
+        { tools: verdict.tools, findings },
+      );
     }
     default:
       report('invalid');
       opts.log.warn({ server: state.server }, 'MCP tool list withheld: a tool has no name');
-      return deny(verdict.code, 'a tool in the tools/list response has no name', { server: state.server });
+      return blocked(
+        verdict.code,
+        'a tool in the tools/list response has no name',
+        { server: state.server },
+        { tools: verdict.tools },
+      );
   }
 }
 
@@ -303,6 +390,16 @@ async function process1(
     if (state.mask === null) return { response_body: CONTINUE };
     const r = maskResponseBody(body, state.mask);
     opts.onMasked?.(r.fields, r.pii);
+    const recorded = audited(opts, {
+      type: 'ext_proc.response_masked',
+      ...eventBase(state),
+      mask: [...state.mask],
+      mode: r.mode,
+      fields: r.fields,
+      pii: r.pii,
+    });
+    // SECURITY: a masked body whose masking cannot be proven in the chain is not released.
+    if (!recorded) return deny('ERR_AUDIT_WRITE', 'the masking of this response could not be recorded');
     return { response_body: { response: { status: 0, body_mutation: { body: r.body } } } };
   }
   if (req.request_trailers !== undefined) return { request_trailers: {} };
@@ -322,6 +419,8 @@ function processHandler(
       path: '/',
       contentType: '',
       contentEncoding: '',
+      traceId: null,
+      tokenId: null,
     };
     // Answers go out in message order even though a tool list check awaits the store.
     let queue = Promise.resolve();

@@ -350,7 +350,8 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
       expect(c.signer).toBe('gcp-kms');
       expect(c.gcpKmsKey).toMatch(/cryptoKeyVersions\/1$/);
       expect(c.keyRotationS).toBe(300);
-      expect(ofKind(v.kms, 'Deployment')[0]!.spec.replicas).toBe(1);
+      // Several replicas with rotation on: each token carries its key's certification by the KMS key.
+      expect(ofKind(v.kms, 'Deployment')[0]!.spec.replicas).toBe(3);
       expect(ofKind(v.kms, 'ServiceAccount')[0]!.metadata.annotations['iam.gke.io/gcp-service-account']).toBe(
         'writ-signer@acme-prod.iam.gserviceaccount.com',
       );
@@ -646,25 +647,12 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
         'needs signer.local.existingSecret',
       ],
       [
-        'production (3 replicas) with key rotation on',
-        coalesce(prodFile, { signer: { keyRotationS: 300 } }),
-        /autoscaling up to 12 replicas with signer.keyRotationS=300: each replica would only know its own short-lived signing keys/,
-      ],
-      [
-        '3 replicas with rotation on, no autoscaler',
-        coalesce(prodFile, { autoscaling: { enabled: false }, signer: { keyRotationS: 60 } }),
-        'replicaCount=3 with signer.keyRotationS=60',
-      ],
-      [
-        'production with the KMS signer',
+        '3 replicas with key rotation on and no shared root',
         coalesce(prodFile, {
-          signer: {
-            type: 'gcp-kms',
-            keyRotationS: 300,
-            gcpKms: { keyVersion: 'projects/p/locations/l/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1' },
-          },
+          autoscaling: { enabled: false },
+          signer: { keyRotationS: 60, local: { existingSecret: '' } },
         }),
-        'KMS signers need rotation, so they are single-replica for now',
+        'replicaCount=3 with signer.type=local and signer.keyRotationS=60 needs signer.local.existingSecret',
       ],
       [
         'aws-kms without its key',
@@ -726,6 +714,34 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
     ];
     it.each(refusals)('%s', (_name, values, message) => {
       expect(() => renderChart(bin!, valuesFile('bad.yaml', values))).toThrow(message);
+    });
+
+    it('but renders several replicas with key rotation on when they share a root: KMS or one local key', () => {
+      const gcp = { keyVersion: 'projects/p/locations/l/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1' };
+      const aws = { keyId: 'arn:aws:kms:eu-west-1:111122223333:key/k', region: 'eu-west-1' };
+      const roots: [string, Record<string, unknown>, boolean][] = [
+        ['local, shared Secret', { type: 'local' }, true],
+        ['local, key per pod', { type: 'local', local: { existingSecret: '' } }, false],
+        ['gcp-kms', { type: 'gcp-kms', gcpKms: gcp }, true],
+        ['aws-kms', { type: 'aws-kms', awsKms: aws }, true],
+      ];
+      for (const [name, signer, shared] of roots) {
+        for (const scale of [{ autoscaling: { enabled: false }, replicaCount: 3 }, {}]) {
+          const values = coalesce(prodFile, { ...scale, signer: { ...signer, keyRotationS: 300 } });
+          const file = valuesFile('rotation.yaml', values);
+          if (!shared) {
+            expect(() => renderChart(bin!, file), name).toThrow(/needs signer.local.existingSecret/);
+            continue;
+          }
+          const docs = render(file);
+          const c = configOf(docs);
+          // WRIT_KEY_ROTATION_S > 0 with several pods, accepted only over one root.
+          expect(c.keyRotationS, name).toBe(300);
+          expect(c.signer === 'local' ? c.signingKeyFile : c.signer, name).toBe(
+            c.signer === 'local' ? '/etc/writ/signing/signing-key.pem' : signer['type'],
+          );
+        }
+      }
     });
 
     it('but renders agents and tools in one namespace when their labels differ', () => {

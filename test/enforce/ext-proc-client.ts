@@ -25,6 +25,14 @@ export function withheld(final: any): { status: number; body: any } | null {
   };
 }
 
+/** What Envoy sees of one HTTP exchange: request headers and body, then the upstream's answer. */
+export interface EnvoyExchange {
+  readonly requestHeaders: Readonly<Record<string, string>>;
+  readonly requestBody: Buffer;
+  readonly responseHeaders: Readonly<Record<string, string>>;
+  readonly responseBody: Buffer;
+}
+
 /** A client of one ext_proc listener. */
 export interface ExtProcClient {
   /** Opens one stream; `send` writes a message and awaits its answer. */
@@ -36,8 +44,13 @@ export interface ExtProcClient {
   listExchange(
     server: string,
     responseBody: string | Buffer,
-    opts?: { contentType?: string; requestBody?: string },
+    opts?: { contentType?: string; requestBody?: string; headers?: Record<string, string> },
   ): Promise<{ headers: any; body: any; responseHeaders: any; final: any }>;
+  /**
+   * One HTTP exchange driven as Envoy drives it: request headers, then each body only when writ asked
+   * for it (mode_override), stopping at the first immediate response. `final` is the last answer.
+   */
+  exchange(x: EnvoyExchange): Promise<{ answers: any[]; final: any }>;
   close(): void;
 }
 
@@ -86,6 +99,7 @@ export function extProcClient(port: number): ExtProcClient {
               hv(':path', '/mcp?session=1'),
               hv('content-type', 'application/json'),
               hv('accept-encoding', 'gzip'),
+              ...Object.entries(opts.headers ?? {}).map(([k, v]) => hv(k, v)),
             ],
           },
         },
@@ -108,6 +122,38 @@ export function extProcClient(port: number): ExtProcClient {
       const final = await s.send({ response_body: { body: Buffer.from(responseBody), end_of_stream: true } });
       s.end();
       return { headers, body, responseHeaders, final };
+    },
+    async exchange(x) {
+      const s = stream();
+      const answers: any[] = [];
+      const headers = (h: Readonly<Record<string, string>>) => ({
+        headers: { headers: Object.entries(h).map(([k, v]) => hv(k, v)) },
+      });
+      const done = (a: any) => a.response === 'immediate_response';
+      let modes: any = {};
+      const ask = async (msg: object): Promise<any> => {
+        const a: any = await s.send(msg);
+        answers.push(a);
+        modes = { ...modes, ...(a.mode_override ?? {}) };
+        return a;
+      };
+      try {
+        if (done(await ask({ request_headers: headers(x.requestHeaders) })))
+          return { answers, final: answers.at(-1) };
+        if (
+          modes.request_body_mode === 2 &&
+          done(await ask({ request_body: { body: x.requestBody, end_of_stream: true } }))
+        )
+          return { answers, final: answers.at(-1) };
+        // Envoy asks for response headers only in SEND mode (the default for the filter, as charts/writ sets).
+        if (done(await ask({ response_headers: headers(x.responseHeaders) })))
+          return { answers, final: answers.at(-1) };
+        if (modes.response_body_mode === 2)
+          await ask({ response_body: { body: x.responseBody, end_of_stream: true } });
+        return { answers, final: answers.at(-1) };
+      } finally {
+        s.end();
+      }
     },
     close: () => client.close(),
   };

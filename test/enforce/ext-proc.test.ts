@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseHeader } from '../../src/cli/check-client.js';
 import { DEFAULT_MCP_AUTHORITY, scenarioCheckRequest } from '../../src/cli/scenario.js';
 import { maskResponseBody } from '../../src/pipeline/enforce/mask-response.js';
-import { pinKey, toolDefinitionHash, toolsInResponse } from '../../src/pipeline/enforce/tool-pins.js';
+import {
+  pinKey,
+  pinnedHash,
+  toolDefinitionHash,
+  toolsInResponse,
+} from '../../src/pipeline/enforce/tool-pins.js';
 import { verifyChainText } from '../../src/pipeline/trace/hash-chain.js';
 import { extProcClient, hv, listBody, tool, withheld, type ExtProcClient } from './ext-proc-client.js';
 import { mcp, startEnforceWrit, type EnforceWrit } from './support.js';
@@ -141,7 +146,7 @@ describe('ext_proc role: MCP tool-definition pins', () => {
     const changedBefore = t.writ.metrics.value('writ_mcp_tool_lists_total', { outcome: 'changed' });
     // First sight: pinned and passed, the pin holds the RFC 8785 hash of the definition.
     expect(withheld((await listExchange(server, listBody(BASE))).final)).toBeNull();
-    expect(await t.writ.store.pinOnce(pinKey(server, 'send_email'), 'other')).toBe(
+    expect(pinnedHash(await t.writ.store.pinOnce(pinKey(server, 'send_email'), 'other'))).toBe(
       toolDefinitionHash(BASE[1]!),
     );
     // The same list, keys in another order: the canonical form is the same, so it passes.

@@ -8,15 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseHeader, structField, wireTrace } from '../../src/cli/check-client.js';
 import {
   loadScenarios,
+  scenarioBody,
   scenarioCheckRequest,
   type Scenario,
   type ScenarioExpect,
+  type ScenarioExtProc,
   type ScenarioRequest,
   type ScenarioStep,
 } from '../../src/cli/scenario.js';
 import { verifyAuditFile } from '../../src/cli/audit-verify.js';
 import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
 import { mapCheckRequest } from '../../src/extauthz/map-request.js';
+import { withheld } from '../enforce/ext-proc-client.js';
 import { ROOT, startEvidenceWrit, type EvidenceWrit } from './support/evidence-writ.js';
 
 const ITEMS = ['ASI01', 'ASI02', 'ASI03', 'ASI04', 'ASI05', 'ASI06', 'ASI07', 'ASI08', 'ASI09', 'ASI10'];
@@ -143,6 +146,68 @@ async function send(w: EvidenceWrit, via: string, r: ScenarioRequest, extra: Rec
   return client.check(scenarioCheckRequest(r, { ...(await w.headersFor(r)), ...extra }));
 }
 
+/** Events the ext_proc role appends (docs/audit.md). */
+const EXT_PROC_EVENTS = new Set(['tools.pinned', 'ext_proc.tool_list_blocked', 'ext_proc.response_masked']);
+
+/**
+ * One exchange on the response path over a real ext_proc stream: the request as Envoy forwards it (the
+ * headers and body of its Check), then the upstream's answer. Asserts whether writ passed or withheld it,
+ * the deny body, and the ext_proc events the exchange appended to the audit chain.
+ */
+async function runExtProc(
+  r: ScenarioRequest,
+  x: ScenarioExtProc,
+  e: ScenarioExpect,
+  token: string | undefined,
+) {
+  const http = scenarioCheckRequest(r).attributes?.request?.http;
+  expect(http).toBeDefined();
+  const before = t.auditEvents().length;
+  const { final } = await t.extproc.exchange({
+    requestHeaders: {
+      ...http?.headers,
+      ':scheme': r.scheme ?? 'https',
+      ...(token === undefined ? {} : { 'x-writ-token': token }),
+    },
+    requestBody: scenarioBody(r),
+    responseHeaders: { ':status': '200', 'content-type': x.response_content_type ?? 'application/json' },
+    responseBody: Buffer.from(
+      typeof x.response_body === 'string' ? x.response_body : JSON.stringify(x.response_body),
+    ),
+  });
+  const out = withheld(final);
+  const events = t
+    .auditEvents()
+    .slice(before)
+    .filter((ev) => EXT_PROC_EVENTS.has(ev.type)) as unknown as Record<string, unknown>[];
+  const blocks = events.filter((ev) => ev['type'] === 'ext_proc.tool_list_blocked');
+  if (isAllow(e.decision)) {
+    expect(out, 'the response passed').toBeNull();
+    expect(blocks).toEqual([]);
+  } else {
+    expect(out?.status).toBe(e.http_status ?? 403);
+    expect(out?.body).toMatchObject({
+      decision: e.decision,
+      ...(e.code === undefined ? {} : { reason: e.code }),
+    });
+    if (e.body !== undefined) expect(out?.body).toMatchObject(e.body);
+    // Every withheld response has its record in the chain, with the same reason.
+    expect(blocks.map((b) => b['code'])).toEqual([out?.body.reason]);
+  }
+  const a = e.audit;
+  if (a?.event === undefined) {
+    // Nothing asked for: a passed response left no ext_proc record but a block's.
+    expect(events.filter((ev) => ev['type'] !== 'ext_proc.tool_list_blocked')).toEqual([]);
+    return;
+  }
+  const ev = events.find((x) => x['type'] === a.event);
+  expect(ev, `audit event ${a.event}`).toBeDefined();
+  if (a.code !== undefined) expect(ev?.['code']).toBe(a.code);
+  if (a.match !== undefined) expect(ev).toMatchObject(a.match);
+  // SECURITY: the record names tools and hashes, never the definitions the agent was shown.
+  expect(JSON.stringify(ev)).not.toContain('description');
+}
+
 async function runStep(s: Scenario, step: ScenarioStep, st: CallState) {
   if (step.advance_s !== undefined) t.clock.now += step.advance_s * 1000;
   if (step.approve !== undefined) {
@@ -169,6 +234,12 @@ async function runStep(s: Scenario, step: ScenarioStep, st: CallState) {
   }
   const via = step.via ?? s.request.role ?? 'check';
   const r = withPrincipal(s, step.request ?? s.request);
+  if (step.ext_proc !== undefined) {
+    expect(step.token === undefined || st.token !== undefined, 'a previous step received a token').toBe(true);
+    for (let i = 0; i < (step.repeat ?? 1); i++)
+      await runExtProc(r, step.ext_proc, step.expect, step.token === 'previous' ? st.token : undefined);
+    return;
+  }
   const extra: Record<string, string> = {};
   if (step.token === 'previous') {
     expect(st.token, 'a previous step received a token').toBeDefined();
@@ -200,7 +271,11 @@ describe('OWASP Agentic Top 10 scenarios over gRPC', () => {
     it(`${basename(s.file)}: ${s.name}`, async () => {
       t.clock.now = at(s);
       const st: CallState = { token: undefined, approvalId: undefined };
-      const first: ScenarioStep = { name: 'first call', expect: s.expect };
+      const first: ScenarioStep = {
+        name: 'first call',
+        expect: s.expect,
+        ...(s.ext_proc === undefined ? {} : { ext_proc: s.ext_proc }),
+      };
       for (const step of [first, ...(s.steps ?? [])]) await runStep(s, step, st);
     });
   }
@@ -229,7 +304,7 @@ describe('OWASP Agentic Top 10 scenarios over gRPC', () => {
 });
 
 describe('OWASP Agentic Top 10 scenarios in process', () => {
-  for (const s of live.filter((x) => x.steps === undefined)) {
+  for (const s of live.filter((x) => x.steps === undefined && x.ext_proc === undefined)) {
     it(`${basename(s.file)}: ${s.name}`, async () => {
       local.clock.now = at(s);
       const r = withPrincipal(s, s.request);

@@ -76,11 +76,18 @@ pod (several replicas need one key, one state store and one webhook secret).
 {{- if and (ne $v.signer.type "local") (lt $rotation 10) -}}
 {{- fail (printf "signer.type=%s needs signer.keyRotationS of at least 10 (300 is usual): a KMS key only certifies short-lived keys and never signs a decision, and writ refuses less" $v.signer.type) -}}
 {{- end -}}
-{{- if and $multi (gt $rotation 0) -}}
-{{- fail (printf "%s with signer.keyRotationS=%d: each replica would only know its own short-lived signing keys, so a token minted by one replica fails to verify on another (docs/keys.md). Run one replica, or signer.type=local with signer.local.existingSecret and signer.keyRotationS=0 (KMS signers need rotation, so they are single-replica for now)" $pods $rotation) -}}
-{{- end -}}
+{{/*
+Several replicas need one root key. With rotation off the root signs every token itself; with rotation on
+each replica signs with short-lived keys of its own, and its tokens carry the root's certification of the
+key (`wcrt`), so every replica trusting the same root verifies them (docs/keys.md). A KMS key is one root
+by construction; a local root must be the same Secret on every pod.
+*/}}
 {{- if and $multi (eq $v.signer.type "local") (not $v.signer.local.existingSecret) -}}
+{{- if gt $rotation 0 -}}
+{{- fail (printf "%s with signer.type=local and signer.keyRotationS=%d needs signer.local.existingSecret: a replica verifies another's short-lived keys only if the same root key certified them (or use signer.type=aws-kms or gcp-kms)" $pods $rotation) -}}
+{{- else -}}
 {{- fail (printf "%s with signer.type=local needs signer.local.existingSecret: every replica must sign with the same key" $pods) -}}
+{{- end -}}
 {{- end -}}
 {{- $oidc := $v.approvals.oidc -}}
 {{- if and (or $oidc.issuer $oidc.audience $oidc.jwksUrl) (not (and $oidc.issuer $oidc.audience $oidc.jwksUrl)) -}}

@@ -121,6 +121,9 @@ export interface VerifyExpectations {
 
 const fail = (code: ReasonCode, message: string): TokenCheck => ({ ok: false, code, message });
 
+/** Decoded protected headers of tokens that verified, by their encoded form (read-only once stored). */
+const decodedHeaders = new Map<string, JsonObject>();
+
 function decodeJsonSegment(segment: string): JsonValue | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
   try {
@@ -170,7 +173,8 @@ export function verifyExecutionToken(token: string, keys: KeySet, expect: Verify
   const parts = token.split('.');
   if (parts.length !== 3) return fail('ERR_TOKEN_MALFORMED', 'token is not a compact JWS');
   const [h, p, s] = parts as [string, string, string];
-  const header = decodeJsonSegment(h);
+  // Every token of one key has the same header (with `wcrt`, about 800 bytes): decode it once per key.
+  const header = decodedHeaders.get(h) ?? decodeJsonSegment(h);
   if (!isJsonObject(header)) return fail('ERR_TOKEN_MALFORMED', 'token header is not a JSON object');
   // SECURITY: the algorithm is fixed, never taken from the token ("none", HS256-with-public-key).
   if (header['alg'] !== 'EdDSA')
@@ -228,5 +232,10 @@ export function verifyExecutionToken(token: string, keys: KeySet, expect: Verify
     return fail('ERR_TOKEN_AUDIENCE', `token audience "${claims.aud}" is not "${expect.audience}"`);
   if (claims.ah !== expect.actionHash)
     return fail('ERR_TOKEN_ACTION_MISMATCH', 'request does not match the action the token binds');
+  if (!decodedHeaders.has(h)) {
+    // Only headers of tokens that verified are kept, so a caller cannot fill the cache with its own.
+    if (decodedHeaders.size >= 64) decodedHeaders.clear(); // keys rotate; never grow without bound
+    decodedHeaders.set(h, header);
+  }
   return { ok: true, claims };
 }

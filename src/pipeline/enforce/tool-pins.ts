@@ -4,7 +4,7 @@
  * server on first sight in the shared store; a later list that changes a pinned definition is blocked,
  * and so is a list whose descriptions hide instructions for the model (the tool-poisoning inspector).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { toolPoisoningInspector } from '../inspect/inspectors/tool-poisoning.js';
 import type { InspectorConfig } from '../inspect/inspector.js';
@@ -82,6 +82,16 @@ export function toolDefinitionHash(tool: JsonValue): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/**
+ * The value a pin is stored as: `<definition hash>.<nonce>`. The nonce is fresh on every attempt, so the
+ * one attempt (of any replica) that created the pin is the one that reads its own value back: that is how
+ * a first-time pin is told apart from one made before, without a second store call. A pin stored as the
+ * bare hash (before the nonce was added) still compares by its hash.
+ */
+export const pinValue = (hash: string): string => `${hash}.${randomBytes(9).toString('base64url')}`;
+/** The definition hash a stored pin holds. */
+export const pinnedHash = (value: string): string => value.split('.')[0] ?? value;
+
 /** The store key of one tool's pin: `<server>/<tool name>` (a server key never holds `/`). */
 export const pinKey = (server: string, tool: string): string => `${server}/${tool}`;
 /** The prefix of every pin of one server, for a reset. */
@@ -94,6 +104,10 @@ export interface ToolListVerdict {
   readonly changed: readonly string[];
   /** Names of tools whose definition equals their pin (pinned by this response or before). */
   readonly unchanged: readonly string[];
+  /** Tools this response pinned for the first time (sorted by name): what `tools.pinned` records. */
+  readonly pinned: ReadonlyArray<{ readonly name: string; readonly hash: string }>;
+  /** For each changed tool, the pinned and the offered definition hash (sorted by name). */
+  readonly changes: ReadonlyArray<{ readonly name: string; readonly pinned: string; readonly seen: string }>;
   /** Tool-poisoning findings of severity high or critical. */
   readonly findings: readonly Finding[];
   readonly tools: number;
@@ -169,7 +183,7 @@ export async function checkToolList(
   path: string,
   tools: readonly JsonValue[],
 ): Promise<ToolListVerdict> {
-  const base = { changed: [], unchanged: [], findings: [], tools: tools.length };
+  const base = { changed: [], unchanged: [], pinned: [], changes: [], findings: [], tools: tools.length };
   if (tools.length === 0) return { code: null, ...base };
   const named = tools.filter((t): t is JsonObject => isJsonObject(t) && typeof t['name'] === 'string');
   // A tool without a name cannot be pinned, and a client may still show it to the model.
@@ -178,21 +192,31 @@ export async function checkToolList(
     .inspect({ action: listAction(server, path, [...tools]), leaves: [], config: INSPECTOR_CONFIG })
     .filter((f) => f.id !== 'tool-poisoning.definition-changed' && severityRank(f.severity) >= HIGH);
   if (findings.length > 0) return { code: 'ERR_TOOL_POISONED', ...base, findings };
-  const changed: string[] = [];
+  const changes: { name: string; pinned: string; seen: string }[] = [];
   const unchanged: string[] = [];
+  const pinned: { name: string; hash: string }[] = [];
   await Promise.all(
     named.map(async (tool) => {
       const name = tool['name'] as string;
       const hash = toolDefinitionHash(tool);
-      const pin = await store.pinOnce(pinKey(server, name), hash);
-      (pin === hash ? unchanged : changed).push(name);
+      const offered = pinValue(hash);
+      const pin = await store.pinOnce(pinKey(server, name), offered);
+      if (pin === offered) pinned.push({ name, hash });
+      if (pinnedHash(pin) === hash) unchanged.push(name);
+      else changes.push({ name, pinned: pinnedHash(pin), seen: hash });
     }),
   );
-  changed.sort();
+  const byName = (a: { name: string }, b: { name: string }) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  changes.sort(byName);
+  pinned.sort(byName);
+  const changed = changes.map((c) => c.name);
   return {
     code: changed.length > 0 ? 'ERR_TOOL_DEFINITION_CHANGED' : null,
     changed,
     unchanged,
+    pinned,
+    changes,
     findings,
     tools: tools.length,
   };

@@ -55,4 +55,48 @@ export interface OperatorEvent {
   readonly [key: string]: JsonValue;
 }
 
-export type AuditEvent = DecisionEvent | ChainEvent | OperatorEvent;
+/**
+ * What the ext_proc role did to a response (docs/audit.md). `trace_id` and `token_id` are the execution
+ * token's `tid` and `jti` when the request carried one (null otherwise): the check decision that issued the
+ * token has the same `trace_id` and `token_id`, so an auditor joins the two.
+ */
+interface ExtProcEventBase {
+  readonly trace_id: string | null;
+  readonly token_id: string | null;
+  /** The MCP server / upstream authority (canonical, as the token audience) and the path without query. */
+  readonly server: string;
+  readonly path: string;
+}
+
+/** A tools/list response withheld: changed definitions (rug pull), poisoned, unreadable, or pins unavailable. */
+export interface ToolListBlockedEvent extends ExtProcEventBase {
+  readonly type: 'ext_proc.tool_list_blocked';
+  readonly code: string;
+  readonly message: string;
+  /** Tools in the response; null when it could not be read. */
+  readonly tools: number | null;
+  /** Each changed tool with the pinned and the offered definition hash (hex SHA-256 of RFC 8785). */
+  readonly changed: ReadonlyArray<{ readonly name: string; readonly pinned: string; readonly seen: string }>;
+  readonly findings: ReadonlyArray<{ readonly id: string; readonly severity: string; readonly path: string }>;
+}
+
+/** A response body masked for a token's `mask` obligation: what was asked and how much was redacted, never values. */
+export interface ResponseMaskedEvent extends ExtProcEventBase {
+  readonly type: 'ext_proc.response_masked';
+  /** The obligation's field names and `$.` paths. */
+  readonly mask: readonly string[];
+  /** `json`, `text` (not JSON: only personal data redacted) or `withheld` (unreadable, replaced). */
+  readonly mode: string;
+  readonly fields: number;
+  readonly pii: number;
+}
+
+/** Tool definitions pinned for the first time (by this replica's response; one record fleet-wide). */
+export interface ToolsPinnedEvent extends ExtProcEventBase {
+  readonly type: 'tools.pinned';
+  readonly tools: ReadonlyArray<{ readonly name: string; readonly hash: string }>;
+}
+
+export type ExtProcEvent = ToolListBlockedEvent | ResponseMaskedEvent | ToolsPinnedEvent;
+
+export type AuditEvent = DecisionEvent | ChainEvent | OperatorEvent | ExtProcEvent;

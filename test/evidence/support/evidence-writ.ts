@@ -13,7 +13,8 @@ import { connectCheckClient, type CheckClient } from '../../../src/cli/check-cli
 import type { ScenarioRequest, ScenarioToken } from '../../../src/cli/scenario.js';
 import { resolveConfig } from '../../../src/config.js';
 import { createJwksCache } from '../../../src/identity/jwt-verifier.js';
-import type { DecisionEvent } from '../../../src/pipeline/trace/audit-event.js';
+import type { AuditEvent, DecisionEvent } from '../../../src/pipeline/trace/audit-event.js';
+import { extProcClient, type ExtProcClient } from '../../enforce/ext-proc-client.js';
 import { makeKey, startIdp, type Idp, type SigningKey } from '../../identity/support/idp.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -33,12 +34,16 @@ export interface EvidenceWrit {
   readonly check: CheckClient;
   readonly verify: CheckClient;
   readonly inbound: CheckClient;
+  /** The ext_proc role (response path): real bidirectional gRPC streams, driven as Envoy drives them. */
+  readonly extproc: ExtProcClient;
   readonly auditFile: string;
   readonly adminUrl: string;
   /** The headers a scenario request's `delegation`, `session` and `bearer` become, minted at the clock. */
   headersFor(r: ScenarioRequest): Promise<Record<string, string>>;
   /** The audit decision event with this trace id; throws when there is none. */
   auditEvent(traceId: string): DecisionEvent;
+  /** Every event in the audit chain, in order. */
+  auditEvents(): AuditEvent[];
   /** Calls the approval API as the configured approver. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
@@ -82,11 +87,13 @@ export async function startEvidenceWrit(startAt = Date.UTC(2026, 0, 5, 10, 0, 0)
       { role: 'inbound', host: '127.0.0.1', port: 0 },
     ],
     admin: true,
+    extproc: { host: '127.0.0.1', port: 0 },
     jwksCache: createJwksCache({ cooldownMs: 0 }),
   });
   const check = connectCheckClient(`127.0.0.1:${writ.ports.check}`);
   const verify = connectCheckClient(`127.0.0.1:${writ.ports.verify}`);
   const inbound = connectCheckClient(`127.0.0.1:${writ.ports.inbound}`);
+  const extproc = extProcClient(writ.ports.extproc!);
   const adminUrl = `http://127.0.0.1:${writ.ports.admin}`;
   const mint = (t: ScenarioToken, extra: Record<string, unknown> = {}) => {
     const iat = Math.floor(clock.now / 1000);
@@ -105,6 +112,7 @@ export async function startEvidenceWrit(startAt = Date.UTC(2026, 0, 5, 10, 0, 0)
     check,
     verify,
     inbound,
+    extproc,
     auditFile: config.auditFile,
     adminUrl,
     async headersFor(r) {
@@ -126,6 +134,12 @@ export async function startEvidenceWrit(startAt = Date.UTC(2026, 0, 5, 10, 0, 0)
       }
       throw new Error(`no audit record for trace ${traceId}`);
     },
+    auditEvents() {
+      return readFileSync(config.auditFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => (JSON.parse(line) as { event: AuditEvent }).event);
+    },
     async api(method, path, body) {
       const res = await fetch(`${adminUrl}${path}`, {
         method,
@@ -138,6 +152,7 @@ export async function startEvidenceWrit(startAt = Date.UTC(2026, 0, 5, 10, 0, 0)
       check.close();
       verify.close();
       inbound.close();
+      extproc.close();
       await writ.close();
       await idp.close();
       rmSync(home, { recursive: true, force: true });

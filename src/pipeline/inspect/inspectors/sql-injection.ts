@@ -19,6 +19,7 @@ import {
   wordKeys,
 } from '../lib/leaf-traits.js';
 import { lexSql, type SqlToken } from '../lib/sql-lexer.js';
+import { PARSE_CHANGE_LIMIT, parseChange, type ParseChange } from '../lib/sql-parse-change.js';
 import { TAGS } from '../tags.js';
 
 const ID = 'sql-injection';
@@ -579,7 +580,44 @@ const NOSQL =
   /(?:\[\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|in|exists|or|and|not|expr|eq)\s*\]|"\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|exists|expr|function|accumulator)"\s*:|\$where\b|\bthis\.\w{1,64}\s*(?:==|!=)|;\s*return\s+(?:true|1)\b|\bdb\.\w{1,64}\.\w{1,64}\s*\()/i;
 const NOSQL_KEYS = new Set(['$where', '$function', '$accumulator', '$expr']);
 
-function inspectLeaf(leaf: StringLeaf, input: InspectionInput, i: number, out: Finding[]): void {
+/** The finding kind each parse-tree change reports as. */
+const CHANGE_KIND: Record<Exclude<ParseChange, 'none'>, string> = {
+  statement: 'stacked',
+  union: 'union',
+  truncation: 'comment-truncation',
+  boolean: 'tautology',
+  subquery: 'union',
+  call: 'blind',
+};
+
+/**
+ * PERF: the parser runs only on values the lexer already scored weakly (1-2) that hold an operator, a
+ * parenthesis, a variable sigil or a comment: prose with an apostrophe or a lone "and" never reaches it.
+ */
+const PARSE_GATE = /[=<>()@#|^&]|--|\/\*/;
+
+/**
+ * Parse-tree confirmation of a weak lexer score: the value changes the tree of a query it is spliced into
+ * (`lib/sql-parse-change.ts`). Memoized per request: the same value in many leaves is parsed once.
+ */
+function confirmByParse(value: string, s: Score, memo: Map<string, ParseChange>): void {
+  if (s.score < 1 || s.score >= THRESHOLD || value.length > PARSE_CHANGE_LIMIT || !PARSE_GATE.test(value))
+    return;
+  let change = memo.get(value);
+  if (change === undefined) {
+    change = parseChange(value);
+    memo.set(value, change);
+  }
+  if (change !== 'none') add(s, CHANGE_KIND[change], THRESHOLD - s.score);
+}
+
+function inspectLeaf(
+  leaf: StringLeaf,
+  input: InspectionInput,
+  i: number,
+  out: Finding[],
+  memo: Map<string, ParseChange>,
+): void {
   const value = leaf.value;
   if (isKeyLeaf(leaf)) {
     if (NOSQL_KEYS.has(value))
@@ -593,8 +631,17 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, i: number, out: F
     add(s, 'nosql-operator', 3);
   const words = leafWords(input, i);
   if (sqlish(value, traits, words)) {
-    if (isSqlLeaf(leaf, input.action)) scoreStatement(value, s);
-    else if (valueGate(value, traits, words)) scoreValue(value, s);
+    if (isSqlLeaf(leaf, input.action)) {
+      scoreStatement(value, s);
+      // The quoted span of a statement (first quote to last) is where a spliced value sits: check it the same way.
+      const a = value.indexOf("'");
+      const b = value.lastIndexOf("'");
+      if (a !== -1 && b > a) confirmByParse(value.slice(a + 1, b), s, memo);
+    }
+    else if (valueGate(value, traits, words)) {
+      scoreValue(value, s);
+      confirmByParse(value, s, memo);
+    }
   }
   if (s.score >= THRESHOLD && s.kind !== '') {
     const severity: Severity =
@@ -609,8 +656,9 @@ export const sqlInjectionInspector: Inspector = {
   version: '1.0.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
+    const memo = new Map<string, ParseChange>();
     input.leaves.forEach((leaf, i) => {
-      if (leaf.value.length >= 3) inspectLeaf(leaf, input, i, out);
+      if (leaf.value.length >= 3) inspectLeaf(leaf, input, i, out, memo);
     });
     return out;
   },
