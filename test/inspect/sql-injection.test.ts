@@ -1,6 +1,7 @@
 /** sql-injection: values read in each quoting context, statements scored with statement rules. */
 import { describe, expect, it } from 'vitest';
 import { sqlInjectionInspector as insp } from '../../src/pipeline/inspect/inspectors/sql-injection.js';
+import { PARSE_CHANGE_LIMIT, parseChange } from '../../src/pipeline/inspect/lib/sql-parse-change.js';
 import { ids, runArgs } from './inspect-helpers.js';
 
 describe('sql-injection', () => {
@@ -48,5 +49,55 @@ describe('sql-injection', () => {
     ]) {
       expect(runArgs(insp, 'crm.lookup', { customer_id: v }), v).toEqual([]);
     }
+  });
+});
+
+describe('sql parse-tree change (lib/sql-parse-change)', () => {
+  it('reports values that change the tree of a query they are spliced into', () => {
+    const cases: Array<[string, string]> = [
+      ["zed' OR 4=4 AND 'q'='q", 'boolean'],
+      ['12 OR pg_sleep(3)=0', 'boolean'],
+      ["k2' UNION SELECT name FROM pets -- ", 'union'],
+      ['0) OR (7>2', 'boolean'],
+      ["ab'; DELETE FROM pets; -- ", 'statement'],
+      ["t9'/* tail", 'none'],
+      ['( 2 OR @v )  #', 'truncation'],
+      ['LENGTH(user())', 'call'],
+      ['5 - (SELECT 1)', 'subquery'],
+    ];
+    for (const [v, want] of cases) expect(parseChange(v), v).toBe(want);
+  });
+  it('reads an unterminated block comment as truncating the rest of the query', () => {
+    expect(parseChange("t9' OR 2>1 /* tail")).toBe('truncation');
+  });
+  it('leaves literals, search syntax, lists and prose alone', () => {
+    for (const v of [
+      'Ocean blue 42',
+      '"lamp" AND "shade"',
+      '1990 or 2001',
+      "O'Brien & Sons",
+      'Acme (UK) Ltd',
+      'Widget(blue),extra',
+      'size 8 -wide -narrow --sale',
+      '3.5 * 2',
+      'tom@example.org',
+    ])
+      expect(parseChange(v), v).toBe('none');
+  });
+  it('stays bounded and never throws on hostile input', () => {
+    const hostile = [
+      '(select '.repeat(64),
+      '('.repeat(300) + ')'.repeat(300),
+      "'or(".repeat(128),
+      '1=1 or '.repeat(73),
+      '/*'.repeat(256),
+      'case when 1 then '.repeat(30),
+      "x' or y='".repeat(50),
+      'z'.repeat(PARSE_CHANGE_LIMIT + 1),
+    ];
+    const start = performance.now();
+    for (const v of hostile) expect(() => parseChange(v.slice(0, PARSE_CHANGE_LIMIT))).not.toThrow();
+    expect(performance.now() - start).toBeLessThan(2_000);
+    expect(parseChange('(select '.repeat(8) + '1')).toBe('none');
   });
 });

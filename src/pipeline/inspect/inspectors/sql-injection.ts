@@ -19,7 +19,12 @@ import {
   wordKeys,
 } from '../lib/leaf-traits.js';
 import { lexSql, type SqlToken } from '../lib/sql-lexer.js';
-import { PARSE_CHANGE_LIMIT, parseChange, type ParseChange } from '../lib/sql-parse-change.js';
+import {
+  PARSE_CHANGE_ENABLED,
+  PARSE_CHANGE_LIMIT,
+  parseChange,
+  type ParseChange,
+} from '../lib/sql-parse-change.js';
 import { TAGS } from '../tags.js';
 
 const ID = 'sql-injection';
@@ -590,6 +595,9 @@ const CHANGE_KIND: Record<Exclude<ParseChange, 'none'>, string> = {
   call: 'blind',
 };
 
+/** Distinct values parsed per request at most (each costs up to ~15 ms on hostile 512-char input). */
+const PARSE_BUDGET = 8;
+
 /**
  * PERF: the parser runs only on values the lexer already scored weakly (1-2) that hold an operator, a
  * parenthesis, a variable sigil or a comment: prose with an apostrophe or a lone "and" never reaches it.
@@ -601,10 +609,12 @@ const PARSE_GATE = /[=<>()@#|^&]|--|\/\*/;
  * (`lib/sql-parse-change.ts`). Memoized per request: the same value in many leaves is parsed once.
  */
 function confirmByParse(value: string, s: Score, memo: Map<string, ParseChange>): void {
-  if (s.score < 1 || s.score >= THRESHOLD || value.length > PARSE_CHANGE_LIMIT || !PARSE_GATE.test(value))
-    return;
+  if (!PARSE_CHANGE_ENABLED || s.score < 1 || s.score >= THRESHOLD) return;
+  if (value.length > PARSE_CHANGE_LIMIT || !PARSE_GATE.test(value)) return;
   let change = memo.get(value);
   if (change === undefined) {
+    // A request's parser work is bounded: past this many distinct values, the lexer's verdict stands.
+    if (memo.size >= PARSE_BUDGET) return;
     change = parseChange(value);
     memo.set(value, change);
   }
@@ -637,8 +647,7 @@ function inspectLeaf(
       const a = value.indexOf("'");
       const b = value.lastIndexOf("'");
       if (a !== -1 && b > a) confirmByParse(value.slice(a + 1, b), s, memo);
-    }
-    else if (valueGate(value, traits, words)) {
+    } else if (valueGate(value, traits, words)) {
       scoreValue(value, s);
       confirmByParse(value, s, memo);
     }
