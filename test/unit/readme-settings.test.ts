@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../src/config.js';
 
 const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-const rows = [...readme.matchAll(/^\| `--([a-z0-9-]+)` \| `([A-Z0-9_]+)` \|/gm)].map((m) => ({ flag: m[1]!, env: m[2]! }));
+const rows = [...readme.matchAll(/^\| `--([a-z0-9-]+)` \| `([A-Z0-9_]+)` \|/gm)].map((m) => ({
+  flag: m[1]!,
+  env: m[2]!,
+}));
 
 describe('README configuration table', () => {
   it('documents every setting exactly once, with its environment variable', () => {
