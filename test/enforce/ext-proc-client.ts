@@ -67,19 +67,27 @@ export function extProcClient(port: number): ExtProcClient {
   const stream = () => {
     const call = client.Process();
     const answers: any[] = [];
-    const waiters: ((v: any) => void)[] = [];
+    const waiters: { resolve: (v: any) => void; reject: (e: Error) => void }[] = [];
+    let failed: Error | undefined;
     call.on('data', (m: any) => {
       const w = waiters.shift();
-      if (w) w(m);
+      if (w) w.resolve(m);
       else answers.push(m);
+    });
+    // A stream the server ends (or a shutdown cancels) reports an error: hand it to whoever waits,
+    // never leave it unhandled.
+    call.on('error', (err: Error) => {
+      failed = err;
+      for (const w of waiters.splice(0)) w.reject(err);
     });
     return {
       send(msg: object): Promise<any> {
         call.write(msg);
-        return new Promise((resolve) => {
+        return new Promise((resolve, reject) => {
           const a = answers.shift();
           if (a !== undefined) resolve(a);
-          else waiters.push(resolve);
+          else if (failed !== undefined) reject(failed);
+          else waiters.push({ resolve, reject });
         });
       },
       end: () => call.end(),
