@@ -6,7 +6,7 @@ import { admitRequest } from './admit.js';
 import { actionHash, canonicalAuthority } from './bind/canonical-action.js';
 import { mintExecutionToken } from './bind/execution-token.js';
 import { deepFreeze } from './deep-freeze.js';
-import { inspectorConfigFrom, type PipelineDeps } from './deps.js';
+import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './deps.js';
 import { approvalDetails, gateApproval } from './enforce/approval-gate.js';
 import { enforceRateCaps, quarantineKey, quarantineSignal } from './enforce/obligations.js';
 import { WritError } from './errors.js';
@@ -40,11 +40,7 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const inspectorConfig = inspectorConfigFrom(set);
-  const normalized = normalizeRequest(raw, {
-    internalDomains: inspectorConfig.internalDomains,
-    productionDatabases: inspectorConfig.productionDatabases,
-    trustAgentHeaders: deps.settings.trustAgentHeaders,
-  });
+  const normalized = normalizeRequest(raw, normalizeConfigFrom(inspectorConfig, deps.settings));
   // The agent's own credentials and delegation chain (src/pipeline/identity-stage.ts); denials come before policy.
   const identity = await resolveIdentity(deps.identity, raw, normalized, {
     nowMs: deps.now(),

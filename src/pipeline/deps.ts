@@ -2,6 +2,7 @@
 import type { KeySet, Signer } from '../keys/signer.js';
 import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/store.js';
 import type { InspectorConfig } from './inspect/inspector.js';
+import type { NormalizeConfig } from './normalize/index.js';
 import type { Action } from './model/action.js';
 import type { IdentityDeps } from './identity-stage.js';
 import type { Finding, Severity } from './model/finding.js';
@@ -81,6 +82,15 @@ export interface PipelineDeps {
   readonly hooks?: EnforceHooks;
   /** Identity (trust domains, JWT issuers, API keys, delegation); absent: the peer principal only, no inbound role. */
   readonly identity?: IdentityDeps;
+}
+
+/** The normalization settings every role uses: the policy set's lists plus the header trust setting. */
+export function normalizeConfigFrom(cfg: InspectorConfig, settings: PipelineSettings): NormalizeConfig {
+  return {
+    internalDomains: cfg.internalDomains,
+    productionDatabases: cfg.productionDatabases,
+    trustAgentHeaders: settings.trustAgentHeaders,
+  };
 }
 
 /** The inspector settings a policy set's named lists define. */

@@ -6,7 +6,7 @@
 import { admitRequest } from './admit.js';
 import { WRIT_UPSTREAM_HEADERS, OBLIGATIONS_HEADER } from './check-stage.js';
 import { deepFreeze } from './deep-freeze.js';
-import { inspectorConfigFrom, type PipelineDeps } from './deps.js';
+import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './deps.js';
 import { enforceRateCaps } from './enforce/obligations.js';
 import { WritError } from './errors.js';
 import { authenticateSession, IDENTITY_SECRET_HEADERS, resolveIdentity } from './identity-stage.js';
@@ -50,11 +50,7 @@ export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId
     });
   }
   const cfg = inspectorConfigFrom(set);
-  const normalized = normalizeRequest(raw, {
-    internalDomains: cfg.internalDomains,
-    productionDatabases: cfg.productionDatabases,
-    trustAgentHeaders: deps.settings.trustAgentHeaders,
-  });
+  const normalized = normalizeRequest(raw, normalizeConfigFrom(cfg, deps.settings));
   const identity = await resolveIdentity(deps.identity, raw, normalized, {
     nowMs,
     trustAgentHeaders: deps.settings.trustAgentHeaders,

@@ -4,7 +4,7 @@ import { admitRequest } from './admit.js';
 import { actionHash, canonicalAuthority } from './bind/canonical-action.js';
 import { verifyExecutionToken } from './bind/execution-token.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from './check-stage.js';
-import { inspectorConfigFrom, type PipelineDeps } from './deps.js';
+import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './deps.js';
 import { WritError } from './errors.js';
 import type { RawRequest } from './model/raw-request.js';
 import { normalizeRequest } from './normalize/index.js';
@@ -44,11 +44,7 @@ export async function decideVerify(deps: PipelineDeps, raw: RawRequest, traceId:
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const cfg = inspectorConfigFrom(set);
-  const action = normalizeRequest(raw, {
-    internalDomains: cfg.internalDomains,
-    productionDatabases: cfg.productionDatabases,
-    trustAgentHeaders: deps.settings.trustAgentHeaders,
-  });
+  const action = normalizeRequest(raw, normalizeConfigFrom(cfg, deps.settings));
   const ah = actionHash(raw, action);
   const base = {
     raw,
