@@ -6,6 +6,7 @@ import { makeLeafViews } from '../src/pipeline/inspect/lib/leaf-traits.js';
 import { DEFAULT_INSPECTORS, inspectAction } from '../src/pipeline/inspect/registry.js';
 import type { Action } from '../src/pipeline/model/action.js';
 import type { JsonValue } from '../src/pipeline/model/json.js';
+import { actionFrom } from '../src/pipeline/policy/action-template.js';
 
 const CONFIG: InspectorConfig = {
   egressAllowlist: ['api.github.com'],
@@ -16,53 +17,14 @@ const CONFIG: InspectorConfig = {
 const SHORT = process.argv.includes('--short');
 const ITERATIONS = SHORT ? 500 : 5000;
 
+/** An MCP e-mail call from an in-mesh agent carrying `args`, built on the policy action template. */
 function action(args: JsonValue): Action {
-  return {
-    subject: {
-      spiffeId: 'spiffe://cluster.local/ns/agents/sa/bot',
-      trustDomain: 'cluster.local',
-      namespace: 'agents',
-      serviceAccount: 'bot',
-      agent: 'bot',
-      tenant: null,
-      roles: [],
-      scopes: [],
-      authMethod: 'mtls',
-    },
-    action: {
-      adapter: 'mcp',
-      tool: 'email.send',
-      operation: 'send',
-      httpMethod: 'POST',
-      mcpMethod: 'tools/call',
-      arguments: args,
-    },
-    resource: {
-      uri: 'https://mcp.tools.svc.cluster.local/mcp',
-      scheme: 'https',
-      host: 'mcp.tools.svc.cluster.local',
-      port: null,
-      path: '/mcp',
-      query: {},
-      database: null,
-      table: null,
-      filePath: null,
-      environment: null,
-      recipients: ['ops@corp.example'],
-      external: false,
-      classification: null,
-    },
-    context: {
-      requestId: 'bench',
-      timeMs: 0,
-      hops: 0,
-      origin: 'agent',
-      sessionId: null,
-      bodySize: 2048,
-      contentType: 'application/json',
-    },
-    payload: null,
-  };
+  return actionFrom({
+    subject: { spiffeId: 'spiffe://cluster.local/ns/agents/sa/bot', serviceAccount: 'bot', agent: 'bot' },
+    action: { tool: 'email.send', operation: 'send', arguments: args },
+    resource: { recipients: ['ops@corp.example'] },
+    context: { requestId: 'bench', timeMs: 0, origin: 'agent', bodySize: 2048 },
+  });
 }
 
 /** A realistic 2 KiB MCP call: a support reply with a ticket excerpt, metadata and a link. */
