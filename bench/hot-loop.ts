@@ -1,0 +1,82 @@
+/**
+ * `node --import tsx bench/hot-loop.ts [--n 20000] [--app dist|src]`: one allowed check decision in a
+ * loop, in process, without gRPC: decode a CheckRequest, map it, run the pipeline, map the verdict back.
+ * Prints CPU µs per decision, heap allocated per decision and GC counts. Run with `--cpu-prof` to see
+ * where the time goes without HTTP/2 in the picture.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { scenarioCheckRequest } from '../src/cli/scenario.js';
+import { authorizationService } from '../src/extauthz/envoy-protos.js';
+
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '20000' }, app: { type: 'string', default: 'dist' } },
+});
+const n = Number(values.n);
+const base = values.app === 'src' ? '../src' : '../dist';
+const app = (await import(`${base}/app.js`)) as typeof import('../src/app.js');
+const cfg = (await import(`${base}/config.js`)) as typeof import('../src/config.js');
+const mapReq = (await import(
+  `${base}/extauthz/map-request.js`
+)) as typeof import('../src/extauthz/map-request.js');
+const mapRes = (await import(
+  `${base}/extauthz/map-response.js`
+)) as typeof import('../src/extauthz/map-response.js');
+
+const home = mkdtempSync(join(tmpdir(), 'writ-hot-'));
+const writ = await app.startWrit({
+  config: cfg.resolveConfig({ home, 'admin-port': '0', 'log-level': 'silent' }, {}),
+  logger: pino({ level: 'silent' }),
+  listeners: [{ role: 'check', host: '127.0.0.1', port: 0 }],
+  admin: false,
+});
+const method = authorizationService().Check;
+if (method === undefined) throw new Error('no Check method');
+const wire = method.requestSerialize(
+  scenarioCheckRequest({
+    mcp: {
+      tool: 'query_db',
+      arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
+    },
+  }),
+);
+
+let ids = 0;
+async function once(): Promise<string> {
+  const req = method!.requestDeserialize(wire) as Parameters<typeof mapReq.mapCheckRequest>[0];
+  const mapped = mapReq.mapCheckRequest(req, 'check', Date.now(), () => `hot-${ids++}`);
+  if (!mapped.ok) throw new Error(mapped.message);
+  const verdict = await writ.pipeline.run(mapped.raw);
+  method!.responseSerialize(mapRes.mapVerdict(verdict));
+  return verdict.decision;
+}
+
+for (let i = 0; i < 2000; i++) if ((await once()) !== 'ALLOW') throw new Error('not allowed');
+let minor = 0;
+let major = 0;
+const obs = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === 1) minor++;
+    else major++;
+  }
+});
+obs.observe({ entryTypes: ['gc'] });
+const cpu0 = process.cpuUsage();
+const t0 = process.hrtime.bigint();
+for (let i = 0; i < n; i++) await once();
+const cpu = process.cpuUsage(cpu0);
+const wall = Number(process.hrtime.bigint() - t0) / 1e3;
+await new Promise((r) => setTimeout(r, 50));
+obs.disconnect();
+process.stdout.write(
+  `${n} allowed decisions in process (no gRPC): CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/call ` +
+    `(user ${(cpu.user / n).toFixed(1)}, sys ${(cpu.system / n).toFixed(1)}), wall ${(wall / n).toFixed(1)} µs/call, ` +
+    `GC minor ${((minor * 10000) / n).toFixed(1)} / major ${((major * 10000) / n).toFixed(1)} per 10k\n`,
+);
+await writ.close();
+rmSync(home, { recursive: true, force: true });
