@@ -12,20 +12,20 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { scenarioCheckRequest } from '../src/cli/scenario.js';
 import { authorizationService } from '../src/extauthz/envoy-protos.js';
+import type * as AppModule from '../src/app.js';
+import type * as ConfigModule from '../src/config.js';
+import type * as MapRequestModule from '../src/extauthz/map-request.js';
+import type * as MapResponseModule from '../src/extauthz/map-response.js';
 
 const { values } = parseArgs({
   options: { n: { type: 'string', default: '20000' }, app: { type: 'string', default: 'dist' } },
 });
 const n = Number(values.n);
 const base = values.app === 'src' ? '../src' : '../dist';
-const app = (await import(`${base}/app.js`)) as typeof import('../src/app.js');
-const cfg = (await import(`${base}/config.js`)) as typeof import('../src/config.js');
-const mapReq = (await import(
-  `${base}/extauthz/map-request.js`
-)) as typeof import('../src/extauthz/map-request.js');
-const mapRes = (await import(
-  `${base}/extauthz/map-response.js`
-)) as typeof import('../src/extauthz/map-response.js');
+const app = (await import(`${base}/app.js`)) as typeof AppModule;
+const cfg = (await import(`${base}/config.js`)) as typeof ConfigModule;
+const mapReq = (await import(`${base}/extauthz/map-request.js`)) as typeof MapRequestModule;
+const mapRes = (await import(`${base}/extauthz/map-response.js`)) as typeof MapResponseModule;
 
 const home = mkdtempSync(join(tmpdir(), 'writ-hot-'));
 const writ = await app.startWrit({
