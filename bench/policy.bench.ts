@@ -216,7 +216,9 @@ process.stdout.write(
 // Targets are reported, not asserted: on a shared 2-core machine a timing is not a pass/fail test.
 const misses: string[] = [];
 if (writStats.p99 > cedarStats.p99)
-  misses.push(`writ p99 ${writStats.p99.toFixed(2)} µs is slower than cedar's ${cedarStats.p99.toFixed(2)} µs`);
+  misses.push(
+    `writ p99 ${writStats.p99.toFixed(2)} µs is slower than cedar's ${cedarStats.p99.toFixed(2)} µs`,
+  );
 if (packStats.p99 >= 20) misses.push(`default pack p99 ${packStats.p99.toFixed(2)} µs is not under 20 µs`);
 process.stdout.write(
   misses.length === 0

@@ -4,6 +4,7 @@
  * appended to the audit chain before it is answered.
  */
 import { decideCheck } from './check-stage.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import type { PipelineDeps } from './deps.js';
 import { WritError, type ReasonCode } from './errors.js';
 import { decideInbound } from './inbound-stage.js';
@@ -72,26 +73,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return failure(raw, raw.role, traceId, 'ERR_INTERNAL');
   };
 
-  const withDeadline = async (
-    pending: Promise<Outcome>,
-    raw: RawRequest,
-    traceId: string,
-  ): Promise<Outcome> => {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<Outcome>((resolve) => {
-      timer = setTimeout(
-        () => resolve(failure(raw, raw.role, traceId, 'ERR_TIMEOUT')),
-        deps.settings.deadlineMs,
-      );
-    });
-    try {
-      return await Promise.race([pending, deadline]);
-    } catch (err) {
-      return failed(raw, traceId, err);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  // One timer for every decision in flight (src/pipeline/deadline-queue.ts), not one per call.
+  const deadlines = new DeadlineQueue(deps.settings.deadlineMs);
+  const withDeadline = (pending: Promise<Outcome>, raw: RawRequest, traceId: string): Promise<Outcome> =>
+    deadlines.race(
+      pending,
+      () => failure(raw, raw.role, traceId, 'ERR_TIMEOUT'),
+      (err) => failed(raw, traceId, err),
+    );
 
   const finish = (raw: RawRequest, traceId: string, outcome: Outcome): Verdict => {
     if (outcome.verdict.code.startsWith('ERR_')) {

@@ -1,5 +1,5 @@
 /** Builds verdicts and their audit events together, so what is answered and what is recorded agree. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { bodySha256 } from './bind/canonical-action.js';
 import { REASON_CODES, type ReasonCode } from './errors.js';
 import type { Action } from './model/action.js';
@@ -35,7 +35,7 @@ export interface OutcomeInput {
   readonly details?: Verdict['details'];
 }
 
-const hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+const hex = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 
 /** A verdict and the event that records it. */
 export function makeOutcome(o: OutcomeInput): Outcome {
@@ -96,30 +96,33 @@ export function makeOutcome(o: OutcomeInput): Outcome {
     ...(o.details === undefined ? {} : { details: o.details }),
     trace,
   };
+  const failed = o.code.startsWith('ERR_');
+  // Members in RFC 8785 key order, so the audit chain serializes the event in one native pass
+  // (src/pipeline/bind/canonical-json.ts); optional members sit where they sort.
   const event: DecisionEvent = {
-    type: 'decision',
-    trace_id: o.traceId,
-    role: o.role,
-    decision: o.decision,
-    code: o.code,
-    rules: [...(o.rules ?? [])],
-    policy_version: o.policyVersion,
-    subject: action?.subject.spiffeId ?? (raw?.sourcePrincipal || null),
-    adapter: action?.action.adapter ?? null,
-    tool: action?.action.tool ?? null,
-    operation: action?.action.operation ?? null,
-    method: raw?.method ?? '',
-    host: action?.resource.host ?? raw?.authority ?? '',
-    path,
-    query_sha256: raw !== null && q !== -1 ? hex(raw.path.slice(q + 1)) : null,
-    body_sha256: raw !== null && raw.body.length > 0 ? bodySha256(raw) : null,
-    body_bytes: raw?.body.length ?? 0,
     action_hash: o.actionHash ?? null,
-    token_id: o.tokenId ?? null,
+    adapter: action?.action.adapter ?? null,
+    body_bytes: raw?.body.length ?? 0,
+    body_sha256: raw !== null && raw.body.length > 0 ? bodySha256(raw) : null,
+    code: o.code,
+    decision: o.decision,
     // Evidence is already redacted by the inspectors; the path says where, never the raw value.
     findings: summary,
+    host: action?.resource.host ?? raw?.authority ?? '',
+    ...(failed ? { message: message.slice(0, 300) } : {}),
+    method: raw?.method ?? '',
     ...(o.obligations ? { obligations: o.obligations } : {}),
-    ...(o.code.startsWith('ERR_') ? { message: message.slice(0, 300) } : {}),
+    operation: action?.action.operation ?? null,
+    path,
+    policy_version: o.policyVersion,
+    query_sha256: raw !== null && q !== -1 ? hex(raw.path.slice(q + 1)) : null,
+    role: o.role,
+    rules: [...(o.rules ?? [])],
+    subject: action?.subject.spiffeId ?? (raw?.sourcePrincipal || null),
+    token_id: o.tokenId ?? null,
+    tool: action?.action.tool ?? null,
+    trace_id: o.traceId,
+    type: 'decision',
   };
   return { verdict, event };
 }

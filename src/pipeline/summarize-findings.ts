@@ -21,11 +21,12 @@ export function summarizeFindings(findings: readonly Finding[]): FindingSummary[
       if (severityRank(f.severity) > severityRank(entry.worst.severity)) entry.worst = f;
     }
   }
+  // Members in RFC 8785 key order: summaries go into every audit event (see canonical-json.ts).
   return [...byId.values()].map(({ worst, n }) => ({
-    id: worst.id,
-    severity: worst.severity,
-    path: worst.path,
     evidence: worst.evidence,
+    id: worst.id,
     occurrences: n,
+    path: worst.path,
+    severity: worst.severity,
   }));
 }

@@ -1,5 +1,4 @@
 /** The verify role: the upstream side recomputes the action, checks its token, and consumes it once. */
-import { createRequire } from 'node:module';
 import { admitRequest } from './admit.js';
 import { actionHash, canonicalAuthority } from './bind/canonical-action.js';
 import { verifyExecutionToken } from './bind/execution-token.js';
@@ -9,9 +8,8 @@ import { WritError } from './errors.js';
 import type { RawRequest } from './model/raw-request.js';
 import { normalizeRequest } from './normalize/index.js';
 import { makeOutcome, type Outcome } from './outcome.js';
+import { canonicalJson } from './bind/canonical-json.js';
 import type { ExecutionClaims } from './bind/execution-token.js';
-
-const canonicalize = createRequire(import.meta.url)('canonicalize') as (value: unknown) => string | undefined;
 
 /**
  * Why the obligation headers on the request disagree with the signed claims, or null when they agree.
@@ -30,7 +28,7 @@ function obligationHeaderMismatch(
     } catch {
       return `${OBLIGATIONS_HEADER} is not JSON`;
     }
-    if (claims.obl === undefined || canonicalize(parsed) !== canonicalize(claims.obl))
+    if (claims.obl === undefined || canonicalJson(parsed) !== canonicalJson(claims.obl))
       return `${OBLIGATIONS_HEADER} differs from the signed obligations`;
   }
   const sandbox = headers[SANDBOX_HEADER];

@@ -3,14 +3,12 @@
  * Both the check and the verify role compute it with this one function; docs/canonical-action.md
  * defines it for other implementations.
  */
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { hash } from 'node:crypto';
 import type { Action } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
 
-// canonicalize ships CommonJS whose typings declare an ESM default; require() sidesteps the mismatch.
-const canonicalize = createRequire(import.meta.url)('canonicalize') as (value: unknown) => string | undefined;
+import { canonicalJson } from './canonical-json.js';
 
 /** The version of the envelope; bumped if its fields ever change. */
 export const CANONICAL_ACTION_VERSION = 1;
@@ -26,7 +24,8 @@ export function canonicalAuthority(authority: string, scheme: string): string {
 
 /** SHA-256, base64url without padding. */
 export function sha256Base64url(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('base64url');
+  // crypto.hash: one call, no Hash object (about 2x faster than createHash for these sizes).
+  return hash('sha256', data, 'base64url');
 }
 
 const bodyDigests = new WeakMap<RawRequest, string>();
@@ -43,25 +42,23 @@ export function bodySha256(raw: RawRequest): string {
 
 /** The envelope as a JSON object (exposed for documentation and tests). */
 export function canonicalEnvelope(raw: RawRequest, action: Action): { [k: string]: JsonValue } {
-  const envelope: { [k: string]: JsonValue } = {
-    v: CANONICAL_ACTION_VERSION,
-    method: raw.method.toUpperCase(),
-    authority: canonicalAuthority(raw.authority, raw.scheme || 'https'),
-    path: raw.path,
-    content_type: (raw.headers['content-type'] ?? '').trim(),
-    body_sha256: bodySha256(raw),
-  };
+  // Built in RFC 8785 key order, so canonicalJson serializes it in one native pass.
+  const authority = canonicalAuthority(raw.authority, raw.scheme || 'https');
+  const body_sha256 = bodySha256(raw);
+  const content_type = (raw.headers['content-type'] ?? '').trim();
+  const method = raw.method.toUpperCase();
+  const path = raw.path;
+  const v = CANONICAL_ACTION_VERSION;
   if (action.action.adapter === 'mcp' && action.action.mcpMethod === 'tools/call') {
-    envelope['mcp'] = { tool: action.action.tool, arguments: action.action.arguments };
+    const mcp = { arguments: action.action.arguments, tool: action.action.tool };
+    return { authority, body_sha256, content_type, mcp, method, path, v };
   }
-  return envelope;
+  return { authority, body_sha256, content_type, method, path, v };
 }
 
 /** The JCS serialization of the envelope. */
 export function canonicalActionJson(raw: RawRequest, action: Action): string {
-  const text = canonicalize(canonicalEnvelope(raw, action));
-  if (text === undefined) throw new TypeError('canonical envelope did not serialize');
-  return text;
+  return canonicalJson(canonicalEnvelope(raw, action));
 }
 
 /** `ah`: base64url SHA-256 of the canonical action JSON. */

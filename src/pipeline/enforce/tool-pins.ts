@@ -5,7 +5,6 @@
  * and so is a list whose descriptions hide instructions for the model (the tool-poisoning inspector).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { toolPoisoningInspector } from '../inspect/inspectors/tool-poisoning.js';
 import type { InspectorConfig } from '../inspect/inspector.js';
 import type { Action } from '../model/action.js';
@@ -14,9 +13,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.js'
 import { decodeUtf8Strict, parseStrictJson } from '../normalize/strict-json.js';
 import type { ReasonCode } from '../errors.js';
 import type { StateStore } from '../../state/store.js';
-
-// canonicalize ships CommonJS whose typings declare an ESM default; require() sidesteps the mismatch.
-const canonicalize = createRequire(import.meta.url)('canonicalize') as (value: unknown) => string | undefined;
+import { canonicalJson } from '../bind/canonical-json.js';
 
 /** True when a JSON-RPC request body (one message or a batch) calls `tools/list`. */
 export function isToolsListRequest(body: Uint8Array): boolean {
@@ -77,8 +74,7 @@ export function toolsInResponse(body: Uint8Array, contentType: string): JsonValu
 
 /** The SHA-256 (hex) of a tool definition's RFC 8785 serialization. */
 export function toolDefinitionHash(tool: JsonValue): string {
-  const text = canonicalize(tool);
-  if (text === undefined) throw new TypeError('tool definition did not serialize');
+  const text = canonicalJson(tool);
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 

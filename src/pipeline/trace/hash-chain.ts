@@ -2,12 +2,11 @@
  * The SHA-256 hash chain: each JSON line holds `seq`, `time`, `prev` (the previous record's hash), the
  * `event`, and `hash` = SHA-256 over the RFC 8785 serialization of the other four fields.
  */
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { hash as digest } from 'node:crypto';
+import { canonicalJson } from '../bind/canonical-json.js';
+import { isoTime } from './iso-time.js';
 import { isJsonObject, type JsonValue } from '../model/json.js';
 import type { AuditEvent } from './audit-event.js';
-
-const canonicalize = createRequire(import.meta.url)('canonicalize') as (value: unknown) => string | undefined;
 
 /** The `prev` of the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -22,16 +21,12 @@ export interface AuditRecord {
 
 /** The RFC 8785 bytes a record's hash covers (also what a checkpoint's time-stamp imprints). */
 export function recordBody(seq: number, time: string, prev: string, event: unknown): string {
-  const body = canonicalize({ seq, time, prev, event });
-  if (body === undefined) throw new TypeError('audit event did not serialize');
-  return body;
+  return canonicalJson({ event, prev, seq, time });
 }
 
 /** The hash a record must carry, computed from its other fields. */
 export function recordHash(seq: number, time: string, prev: string, event: unknown): string {
-  return createHash('sha256')
-    .update(recordBody(seq, time, prev, event))
-    .digest('hex');
+  return digest('sha256', recordBody(seq, time, prev, event), 'hex');
 }
 
 /**
@@ -45,11 +40,10 @@ export function chainRecord(
   timeMs: number,
   event: AuditEvent,
 ): { record: AuditRecord; line: string } {
-  const time = new Date(timeMs).toISOString();
-  const eventJson = canonicalize(event);
-  if (eventJson === undefined) throw new TypeError('audit event did not serialize');
+  const time = isoTime(timeMs);
+  const eventJson = canonicalJson(event);
   const tail = `"prev":"${prev}","seq":${seq},"time":"${time}"}`;
-  const hash = createHash('sha256').update(`{"event":${eventJson},${tail}`).digest('hex');
+  const hash = digest('sha256', `{"event":${eventJson},${tail}`, 'hex');
   const record: AuditRecord = { seq, time, prev, event, hash };
   return { record, line: `{"event":${eventJson},"hash":"${hash}",${tail}\n` };
 }
