@@ -1,10 +1,16 @@
-/** Loads Envoy's v3 protos from the npm package @grpc/grpc-js-xds (never copied into this repository). */
-import { readFileSync } from 'node:fs';
+/**
+ * Loads Envoy's v3 protos from the npm package @grpc/grpc-js-xds (never copied into this repository):
+ * with proto-loader for the gRPC definitions, and once more with protobufjs for the CheckResponse type
+ * the check role encodes directly (check-response-encoder.ts).
+ */
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type * as Protobuf from 'protobufjs';
+import { checkResponseEncoder } from './check-response-encoder.js';
 
 interface ProtoList {
   readonly package: string;
@@ -40,13 +46,48 @@ export function loadEnvoyProtos(): grpc.GrpcObject {
   return cached;
 }
 
-/** The Authorization service definition (Check). */
+// The protobufjs that proto-loader itself runs on (same version, same registered common protos).
+const protobuf = createRequire(createRequire(import.meta.url).resolve('@grpc/proto-loader'))(
+  'protobufjs',
+) as typeof Protobuf;
+
+/** The Authorization protos as protobufjs types, parsed as proto-loader parses them. */
+function loadAuthorizationRoot(): Protobuf.Root {
+  const root = new protobuf.Root();
+  const fallback = root.resolvePath.bind(root);
+  // proto-loader's include-path resolution (its loadProtosWithOptionsSync), which it does not export.
+  root.resolvePath = (origin, target) => {
+    if (isAbsolute(target)) return target;
+    for (const dir of ENVOY_INCLUDE_DIRS) {
+      const path = join(dir, target);
+      try {
+        accessSync(path, constants.R_OK);
+        return path;
+      } catch {
+        continue;
+      }
+    }
+    return fallback(origin, target);
+  };
+  root.loadSync(list.services.authorization, LOADER_OPTIONS);
+  root.resolveAll();
+  return root;
+}
+
+let service: grpc.ServiceDefinition | undefined;
+
+/** The Authorization service definition (Check), its response encoded without proto-loader's copy. */
 export function authorizationService(): grpc.ServiceDefinition {
-  const ctor = lookup(
-    loadEnvoyProtos(),
-    'envoy.service.auth.v3.Authorization',
-  ) as grpc.ServiceClientConstructor;
-  return ctor.service;
+  if (service !== undefined) return service;
+  const loaded = authorizationClient().service;
+  const check = loaded['Check'];
+  if (check === undefined) throw new Error('Authorization service has no Check method');
+  const responseType = loadAuthorizationRoot().lookupType('envoy.service.auth.v3.CheckResponse');
+  service = {
+    ...loaded,
+    Check: { ...check, responseSerialize: checkResponseEncoder(responseType, check.responseSerialize) },
+  };
+  return service;
 }
 
 /** The Authorization client constructor, for tests and `writ demo`. */

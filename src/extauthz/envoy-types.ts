@@ -37,7 +37,7 @@ export interface CheckRequest {
 
 export interface HeaderValueOption {
   header: { key: string; value: string };
-  append: { value: boolean };
+  append: { readonly value: boolean };
 }
 
 /** google.protobuf.Value as proto-loader wants it: camelCase oneof names, even with keepCase. */
@@ -51,7 +51,7 @@ export type StructValue =
 
 export interface CheckResponse {
   status: { code: number; message?: string };
-  ok_response?: { headers: HeaderValueOption[]; headers_to_remove: string[] };
+  ok_response?: { headers: HeaderValueOption[]; headers_to_remove: readonly string[] };
   denied_response?: { status: { code: number }; headers: HeaderValueOption[]; body: string };
   dynamic_metadata?: { fields: Record<string, StructValue> };
 }

@@ -84,21 +84,41 @@ export interface PipelineDeps {
   readonly identity?: IdentityDeps;
 }
 
+// Both configs depend only on the policy set (and the settings), which change on reload, not per call:
+// build each once, frozen, so every decision shares it and caches keyed on it keep hitting.
+const normalizeConfigs = new WeakMap<InspectorConfig, WeakMap<PipelineSettings, NormalizeConfig>>();
+const inspectorConfigs = new WeakMap<PolicySet, InspectorConfig>();
+
 /** The normalization settings every role uses: the policy set's lists plus the header trust setting. */
 export function normalizeConfigFrom(cfg: InspectorConfig, settings: PipelineSettings): NormalizeConfig {
-  return {
-    internalDomains: cfg.internalDomains,
-    productionDatabases: cfg.productionDatabases,
-    trustAgentHeaders: settings.trustAgentHeaders,
-  };
+  let bySettings = normalizeConfigs.get(cfg);
+  if (bySettings === undefined) {
+    bySettings = new WeakMap();
+    normalizeConfigs.set(cfg, bySettings);
+  }
+  let config = bySettings.get(settings);
+  if (config === undefined) {
+    config = Object.freeze({
+      internalDomains: cfg.internalDomains,
+      productionDatabases: cfg.productionDatabases,
+      trustAgentHeaders: settings.trustAgentHeaders,
+    });
+    bySettings.set(settings, config);
+  }
+  return config;
 }
 
 /** The inspector settings a policy set's named lists define. */
 export function inspectorConfigFrom(set: PolicySet): InspectorConfig {
-  return {
-    egressAllowlist: set.lists['egress_allowlist'] ?? [],
-    internalDomains: set.lists['internal_domains'] ?? [],
-    productionDatabases: set.lists['production_databases'] ?? [],
-    protectedBranches: set.lists['protected_branches'] ?? ['main', 'master'],
-  };
+  let config = inspectorConfigs.get(set);
+  if (config === undefined) {
+    config = Object.freeze({
+      egressAllowlist: set.lists['egress_allowlist'] ?? [],
+      internalDomains: set.lists['internal_domains'] ?? [],
+      productionDatabases: set.lists['production_databases'] ?? [],
+      protectedBranches: set.lists['protected_branches'] ?? ['main', 'master'],
+    });
+    inspectorConfigs.set(set, config);
+  }
+  return config;
 }
