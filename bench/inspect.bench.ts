@@ -1,4 +1,8 @@
-/** Inspection benchmark: all inspectors on a 2 KiB MCP call (median, p99, per inspector) and a 1 MiB hostile body. */
+/**
+ * Inspection benchmark: all inspectors on a 2 KiB MCP call and on the small allowed `query_db` call of
+ * `bench/hot-loop.ts` (median, p99, per inspector), and on 1 MiB hostile bodies. `--quick` (or `--short`)
+ * runs fewer iterations.
+ */
 import { collectLeaves } from '../src/pipeline/inspect/collect-leaves.js';
 import { expandLeaves } from '../src/pipeline/inspect/decode/expand-leaves.js';
 import type { InspectorConfig } from '../src/pipeline/inspect/inspector.js';
@@ -14,7 +18,7 @@ const CONFIG: InspectorConfig = {
   productionDatabases: ['prod'],
   protectedBranches: ['main'],
 };
-const SHORT = process.argv.includes('--short');
+const SHORT = process.argv.includes('--short') || process.argv.includes('--quick');
 const ITERATIONS = SHORT ? 500 : 5000;
 
 /** An MCP e-mail call from an in-mesh agent carrying `args`, built on the policy action template. */
@@ -48,6 +52,29 @@ function twoKiBCall(): Action {
   return a;
 }
 
+/** The hot loop's allowed call: an MCP `query_db` read with a short SELECT, and its request headers. */
+function queryDbCall(): Action {
+  return actionFrom({
+    action: {
+      tool: 'query_db',
+      operation: 'read',
+      arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
+    },
+    resource: { database: 'analytics-replica', table: 'orders' },
+    context: { requestId: 'bench', timeMs: 0, origin: null, bodySize: 174 },
+  });
+}
+const QUERY_DB_HEADERS: Readonly<Record<string, string>> = {
+  ':authority': 'mcp.tools.svc.cluster.local',
+  ':method': 'POST',
+  ':path': '/mcp',
+  'content-type': 'application/json',
+  'x-request-id': 'bench',
+  'user-agent': 'mcp-client/1.4.2 (node)',
+  accept: 'application/json, text/event-stream',
+  'x-forwarded-proto': 'https',
+};
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
@@ -66,18 +93,22 @@ function measure(fn: () => void, n: number): { median: number; p99: number } {
 
 const fmt = (us: number) => `${us.toFixed(1)} µs`;
 
-function main(): void {
-  const call = twoKiBCall();
-  const total = measure(() => inspectAction(call, {}, CONFIG), ITERATIONS);
-  const leaves = measure(() => expandLeaves(collectLeaves(call, {})), ITERATIONS);
+/** Per-inspector rows for one call: the whole of `inspectAction`, the shared per-request work, each inspector. */
+function table(
+  title: string,
+  call: Action,
+  headers: Readonly<Record<string, string>>,
+): { lines: string[]; total: { median: number; p99: number } } {
+  const total = measure(() => inspectAction(call, headers, CONFIG), ITERATIONS);
+  const leaves = measure(() => expandLeaves(collectLeaves(call, headers)), ITERATIONS);
   // Per-inspector rows get the shared per-request views as inspectAction builds them (words pre-filled, so
   // each row is that inspector's own cost; the views' cost is in the collect + decode row's neighbour).
-  const expanded = expandLeaves(collectLeaves(call, {}));
+  const expanded = expandLeaves(collectLeaves(call, headers));
   const views = makeLeafViews(expanded.leaves);
   expanded.leaves.forEach((_, i) => views.words(i));
   const input = { action: call, leaves: expanded.leaves, config: CONFIG, traits: expanded.traits, views };
   const prepare = measure(() => {
-    const x = expandLeaves(collectLeaves(call, {}));
+    const x = expandLeaves(collectLeaves(call, headers));
     const v = makeLeafViews(x.leaves);
     x.leaves.forEach((_, i) => v.words(i));
   }, ITERATIONS);
@@ -86,7 +117,7 @@ function main(): void {
     ...measure(() => insp.inspect(input), ITERATIONS),
   }));
   const lines = [
-    `2 KiB MCP call, ${ITERATIONS} iterations, Node ${process.version}`,
+    `${title}, ${ITERATIONS} iterations, Node ${process.version}`,
     `| stage | median | p99 |`,
     `|---|---:|---:|`,
     `| all inspectors (collect + decode + inspect) | ${fmt(total.median)} | ${fmt(total.p99)} |`,
@@ -94,6 +125,15 @@ function main(): void {
     `| collect + decode + traits + word sets | ${fmt(prepare.median)} | ${fmt(prepare.p99)} |`,
     ...rows.map((r) => `| ${r.id} | ${fmt(r.median)} | ${fmt(r.p99)} |`),
   ];
+  return { lines, total };
+}
+
+function main(): void {
+  const { lines, total } = table('2 KiB MCP call', twoKiBCall(), {});
+  lines.push(
+    '',
+    ...table('small allowed MCP call (query_db, 8 headers)', queryDbCall(), QUERY_DB_HEADERS).lines,
+  );
   const hostile: Record<string, string> = {
     'quotes and separators': "' or 1=1; id | ".repeat(65536),
     'dot-dot-slash': '../'.repeat(349526),

@@ -56,10 +56,11 @@ export interface InspectionInput {
    */
   readonly traits?: ArrayLike<number>;
   /**
-   * Optional per-request views (`lib/leaf-traits.ts` `LeafViews`): each leaf's word set, computed lazily once
-   * and shared by every inspector that gates regexes on keywords. Absent: inspectors compute their own.
+   * Optional per-request views (`lib/leaf-traits.ts` `LeafViews`): each leaf's keyword bits
+   * (`lib/word-gates.ts`), computed lazily once and shared by every inspector that gates regexes on keywords.
+   * Absent: inspectors compute their own.
    */
-  readonly views?: { words(i: number): ReadonlySet<number> };
+  readonly views?: { words(i: number): Uint32Array };
 }
 
 /** A risk inspector. Stateless and deterministic; must not mutate its input or throw on hostile input. */

@@ -51,13 +51,17 @@ const NEEDS: Readonly<Record<string, number>> = {
   base64: B64_RUN,
   hex: HEX_RUN,
 };
+/** NEEDS by decoder position (0: no requirement). */
+const NEEDED = DECODERS.map((d) => NEEDS[d.name] ?? 0);
+/** Every class some decoder needs: a leaf with none of them decodes to nothing. */
+const ANY_NEEDED = NEEDED.includes(0) ? -1 : NEEDED.reduce((a, b) => a | b, 0);
 
 /** The expanded leaves, and whether a bound stopped decoding (itself a signal: padding to hide a payload). */
 export interface ExpandedLeaves {
   readonly leaves: StringLeaf[];
   readonly exhausted: boolean;
   /** `traitsOf(leaves[i].value)` for every leaf, computed once here and reused by the inspectors. */
-  readonly traits: Uint16Array;
+  readonly traits: Int32Array;
 }
 
 /** The original leaves followed by their decoded forms (each with `decodedBy` and a `#decoder` path suffix). */
@@ -74,10 +78,12 @@ export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
     for (let f = 0; f < frontier.length; f++) {
       const leaf = frontier[f]!;
       const mask = frontierTraits[f] ?? 0;
+      if ((mask & ANY_NEEDED) === 0) continue;
       if (leaf.value.length > DECODE_LIMITS.maxInputChars || leaf.path.endsWith('#key')) continue;
-      for (const decoder of DECODERS) {
-        const needs = NEEDS[decoder.name];
-        if (needs !== undefined && (mask & needs) === 0) continue;
+      for (let d = 0; d < DECODERS.length; d++) {
+        const decoder = DECODERS[d]!;
+        const needs = NEEDED[d]!;
+        if (needs !== 0 && (mask & needs) === 0) continue;
         // Unicode folding of an already folded value, or JSON of a JSON leaf, cannot reveal more.
         if (leaf.decodedBy[leaf.decodedBy.length - 1] === decoder.name && decoder.name !== 'url') continue;
         for (const part of decoder.decode(leaf.value)) {
@@ -86,7 +92,7 @@ export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
             added >= DECODE_LIMITS.maxAddedLeaves ||
             addedChars + part.value.length > DECODE_LIMITS.maxAddedChars
           ) {
-            return { leaves: out, exhausted: true, traits: Uint16Array.from(traits) };
+            return { leaves: out, exhausted: true, traits: Int32Array.from(traits) };
           }
           const child: StringLeaf = {
             path: `${leaf.path}${part.suffix}`,
@@ -108,5 +114,5 @@ export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
     frontier = next;
     frontierTraits = nextTraits;
   }
-  return { leaves: out, exhausted: frontier.length > 0, traits: Uint16Array.from(traits) };
+  return { leaves: out, exhausted: frontier.length > 0, traits: Int32Array.from(traits) };
 }

@@ -12,6 +12,7 @@ import {
   leafTraits,
   leafWords,
   wordKeys,
+  type WordBits,
   PAREN,
   PERCENT,
   SLASH,
@@ -375,30 +376,31 @@ function inspectLeaf(
   input: InspectionInput,
   out: Finding[],
   traits: number,
-  words: ReadonlySet<number>,
+  words: WordBits,
 ): void {
   const text = leaf.value;
-  const has = (bits: number) => (traits & bits) !== 0;
   // PERF: each pattern needs a character the leaf may not have; prose skips most of them.
-  if (has(PAREN) && has(BRACKET) && SHELLSHOCK.test(text)) push(out, 'shellshock', leaf, text);
+  if ((traits & PAREN) !== 0 && (traits & BRACKET) !== 0 && SHELLSHOCK.test(text))
+    push(out, 'shellshock', leaf, text);
   const rev =
-    (has(SLASH | DASH | PAREN | COLON | SYMBOL) || /socket/i.test(text)) &&
+    ((traits & (SLASH | DASH | PAREN | COLON | SYMBOL)) !== 0 || /socket/i.test(text)) &&
     (hasAnyWord(words, REVERSE_SHELL_WORDS) || NETCAT.test(text))
       ? REVERSE_SHELL.exec(text)
       : null;
   if (rev !== null) push(out, 'reverse-shell', leaf, text, rev.index);
   const dl =
-    has(CONTROL | PAREN | DASH) && (hasAnyWord(words, DOWNLOAD_WORDS) || /downloadstring/i.test(text))
+    (traits & (CONTROL | PAREN | DASH)) !== 0 &&
+    (hasAnyWord(words, DOWNLOAD_WORDS) || /downloadstring/i.test(text))
       ? DOWNLOAD_EXEC.exec(text)
       : null;
   if (dl !== null) push(out, 'download-exec', leaf, text, dl.index);
   const code =
-    has(PAREN | SYMBOL | BRACKET | DOLLAR | PERCENT) || /child_process|kernel\./i.test(text)
+    (traits & (PAREN | SYMBOL | BRACKET | DOLLAR | PERCENT)) !== 0 || /child_process|kernel\./i.test(text)
       ? CODE_EXEC.exec(text)
       : null;
   if (code !== null) push(out, 'code-exec', leaf, text, code.index);
   const shell = isShellLeaf(leaf, input.action);
-  const obf = has(DOLLAR | BRACKET) ? OBFUSCATION.exec(text) : null;
+  const obf = (traits & (DOLLAR | BRACKET)) !== 0 ? OBFUSCATION.exec(text) : null;
   if (obf !== null && (shell || /[;|&`$]/.test(text))) push(out, 'obfuscation', leaf, text, obf.index);
   else {
     const split = splitProbe(text);

@@ -2,7 +2,19 @@
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import { isKeyLeaf, isPathKey, isShellLeaf } from '../lib/leaf-role.js';
-import { hasAnyWord, leafTraits, leafWords, SLASH, wordKeys } from '../lib/leaf-traits.js';
+import {
+  CONTROL_CHAR,
+  DIGIT,
+  DOT,
+  hasAnyWord,
+  leafTraits,
+  leafWords,
+  NON_ASCII,
+  PERCENT,
+  SLASH,
+  SYMBOL,
+  wordKeys,
+} from '../lib/leaf-traits.js';
 import {
   countDotDotSegments,
   normalizePath,
@@ -59,12 +71,12 @@ function pathLike(value: string): boolean {
  * escapes) and the dot-only segments before the first name as climbs: where it lands is what a lenient server
  * opens. A sensitive landing spot after such a prefix is traversal (dot segments) or a sensitive path.
  */
-function landedOnTarget(leaf: StringLeaf, normalized: string, ev: string, out: Finding[]): void {
+function landedOnTarget(leaf: StringLeaf, normalized: string, ev: () => string, out: Finding[]): void {
   // PERF: a plain relative name (`docs/readme.md`) has no prefix to strip; only the relative check applies.
   // eslint-disable-next-line no-control-regex
   if (!/^\s*(?:[./\\~?%]|[a-z]:)|[?*<>|"%\u0000-\u001f\u007f-\uffff]/i.test(normalized)) {
     if (RELATIVE_SYSTEM.test(normalized.toLowerCase().replace(/\\/g, '/')))
-      out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
+      out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev(), tags));
     return;
   }
   const { target, dotSegments, prefixSegments } = pathSkeleton(normalized);
@@ -79,23 +91,31 @@ function landedOnTarget(leaf: StringLeaf, normalized: string, ev: string, out: F
         ROOT_LOG.test(landed)
       : RELATIVE_SYSTEM.test(target);
   if (!sensitive) return;
-  if (dotSegments > 0) out.push(makeFinding({ id: ID }, 'dotdot', 'high', leaf.path, ev, tags, dotSegments));
-  else out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev, tags));
+  if (dotSegments > 0)
+    out.push(makeFinding({ id: ID }, 'dotdot', 'high', leaf.path, ev(), tags, dotSegments));
+  else out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev(), tags));
 }
 
-function inspectLeaf(leaf: StringLeaf, input: InspectionInput, i: number, out: Finding[]): void {
+function inspectLeaf(
+  leaf: StringLeaf,
+  input: InspectionInput,
+  i: number,
+  traits: number,
+  out: Finding[],
+): void {
   const raw = leaf.value;
   const pathKey = isPathKey(leaf.key) || leaf.source === 'url' || leaf.source === 'query';
   const shell = isShellLeaf(leaf, input.action);
   const looksLikePath = pathKey || pathLike(raw);
-  const normalized = normalizePath(raw);
-  const lower = normalized.toLowerCase().replace(/\\/g, (m) => m);
+  // PERF: normalizePath changes nothing without a `%`, a `0x` (a digit) or a character outside ASCII.
+  const normalized = (traits & (PERCENT | DIGIT | NON_ASCII)) === 0 ? raw : normalizePath(raw);
+  const lower = normalized.toLowerCase();
   let climbs = countDotDotSegments(normalized);
   // Escaped dots and slashes (`.\\/\\.\\.\\/`) climb once a shell or string reader drops the backslashes.
-  if (climbs === 0 && /\\[./]/.test(normalized))
+  if (climbs === 0 && normalized.includes('\\') && /\\[./]/.test(normalized))
     climbs = countDotDotSegments(unescapeBackslashes(normalized));
   // PERF: without a slash or backslash only three CREDENTIAL_FILE alternatives can match.
-  const slashy = normalized !== raw || (leafTraits(input, i) & SLASH) !== 0;
+  const slashy = normalized !== raw || (traits & SLASH) !== 0;
   const credential = slashy
     ? CREDENTIAL_FILE.test(lower.replace(/\\/g, '/')) || CREDENTIAL_FILE.test(lower)
     : (lower.includes('ntds.dit') ||
@@ -143,7 +163,7 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, i: number, out: F
     out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev(), tags));
   }
   if (looksLikePath && !shell && climbs === 0 && !credential && !out.some((f) => f.path === leaf.path)) {
-    landedOnTarget(leaf, normalized, ev(), out);
+    landedOnTarget(leaf, normalized, ev, out);
   }
   if (
     looksLikePath &&
@@ -172,9 +192,13 @@ export const pathTraversalInspector: Inspector = {
     for (let i = 0; i < input.leaves.length; i++) {
       const leaf = input.leaves[i]!;
       if (leaf.value.length < 2 || isKeyLeaf(leaf)) continue;
-      // Cheap gate: every finding needs a dot, a slash, a backslash, a percent or a NUL.
+      // Cheap gate: every finding needs a dot, a slash, a backslash, a percent or a NUL. PERF: the regex
+      // needs one of these classes first (`~` is a SYMBOL, `0x` starts with a DIGIT, `\0` is a control
+      // character, the lookalikes are outside ASCII).
+      const t = leafTraits(input, i);
+      if ((t & (DOT | SLASH | PERCENT | CONTROL_CHAR | NON_ASCII | SYMBOL | DIGIT)) === 0) continue;
       if (!/[./\\%\0~\uff0e\u2024\u2215]|0x[25]/i.test(leaf.value)) continue;
-      inspectLeaf(leaf, input, i, out);
+      inspectLeaf(leaf, input, i, t, out);
     }
     return out;
   },

@@ -22,6 +22,7 @@ import {
   TOOL_COERCION,
 } from '../lib/injection-phrases.js';
 import { isKeyLeaf, isShellLeaf, isSqlLeaf } from '../lib/leaf-role.js';
+import { CAMEL_HUMP } from '../lib/word-gates.js';
 import {
   BRACKET,
   hasAnyWord,
@@ -31,6 +32,7 @@ import {
   QUOTE,
   SYMBOL,
   wordKeys,
+  type WordBits,
 } from '../lib/leaf-traits.js';
 import { excerpt } from '../lib/redact.js';
 import { TAGS } from '../tags.js';
@@ -68,8 +70,17 @@ const ADDRESS_WORDS = wordKeys(
 );
 const DISCLOSURE_WORDS = wordKeys('reveal return print dump list show leak disclose output expose send');
 
+/**
+ * The word each MALICIOUS_CODE alternative opens with (`\brequests\.`, `\beval\s*\(`, `\bImageGrab\b`...):
+ * always a whole word, since a dot, space, parenthesis or `\b` follows it. Only `\bbrowser_cookie` can run
+ * on into a longer word; it is tested apart.
+ */
+const CODE_WORDS = wordKeys(
+  'requests urllib socket subprocess os shutil eval exec keyboard pynput imagegrab pyautogui cryptography fernet psutil ctypes winreg platform getpass scapy sniff http smtplib ftplib paramiko fetch xmlhttprequest navigator document',
+);
+
 /** Instructions that are injection wherever they appear, even in the user's own prompt. */
-function direct(text: string, traits: number, words: ReadonlySet<number>): Hit | null {
+function direct(text: string, traits: number, words: WordBits): Hit | null {
   const foreign = (traits & NON_ASCII) !== 0;
   const override = foreign || hasAnyWord(words, OVERRIDE_WORDS) ? OVERRIDE.exec(text) : null;
   if (override !== null) return ['instruction-override', 'high', override.index];
@@ -129,22 +140,47 @@ const OUTPUT_WORD =
   /\b(?:your|reply|respond|answer|print|say|output|return|write|type|do not|don't|never)\b/i;
 
 /**
+ * The words a sentence needs at its start to score as a task (`lib/injection-phrases.ts`): a TASK_VERB verb
+ * (the first word of `break down`, `look up`, `tell me`, `help me`) or POLITE_TASK's `can/could/would/will`.
+ * Each is a whole word in the text when the sentence starts after a boundary: a non-word character precedes
+ * the sentence, whitespace follows an optional `please`-style prefix, and `\b` or a space follows the word.
+ */
+const TASK_START_WORDS = wordKeys(
+  'write draft compose create generate develop produce craft explain describe summarise summarize outline translate analyse analyze classify categorise categorize identify evaluate assess compare contrast calculate compute solve predict forecast recommend suggest list provide give tell show teach define break elaborate discuss brainstorm design propose estimate determine rate rank rewrite rephrase paraphrase proofread debug implement name extract research investigate look automate detect interpret simulate convert render replace remove substitute swap shift mirror rearrange group introduce misspell jumble scramble reverse encode decode spell count respond reply answer act pretend imagine engage chat converse help can could would will',
+);
+/** GENERAL_QUESTION's opening words (`what's`, `who is`, `how many`...); it also needs a `?`. */
+const QUESTION_WORDS = wordKeys('what who which how why when where');
+/** OUTPUT_WORD's words (`don't` is the word `don`). */
+const OUTPUT_WORDS = wordKeys('your reply respond answer print say output return write type do don never');
+
+/**
  * An instruction embedded in content written by someone else: a sentence that sets the reader a task, with
  * other content around it (a message that is only a request is a request, not an injection). Up to two
  * capitals glued to a lower-case letter (`accountWrite a poem`) also start a candidate sentence, since
  * injected text is often spliced into a word (`MySQL` just makes a harmless extra candidate).
  */
-function embeddedTask(text: string, words: ReadonlySet<number>): Hit | null {
+function embeddedTask(text: string, words: WordBits): Hit | null {
   const window = text.length > SCAN_WINDOW ? text.slice(0, SCAN_WINDOW) : text;
-  const outputWords = OUTPUT_WORD.test(window);
+  const outputWords = hasAnyWord(words, OUTPUT_WORDS) && OUTPUT_WORD.test(window);
   // A sentence that starts after a boundary matches an output pattern only if the window does (its edges are
   // non-word characters either way); a sentence glued inside a word has a new `\b` and is checked on its own.
   const directive = outputWords && hasAnyWord(words, DIRECTIVE_WORDS) && OUTPUT_DIRECTIVE.test(window);
   const coercion = outputWords && hasAnyWord(words, COERCION_OUTPUT_WORDS) && OUTPUT_COERCION.test(window);
+  // PERF: a sentence reaches the threshold only through a directive, a task verb or polite task at its start,
+  // or a general question (coercion alone scores 2). Without a glued capital (CAMEL_HUMP) every sentence
+  // starts after a boundary, so when the text has none of their words no sentence can score: skip them all.
+  if (
+    !directive &&
+    !hasAnyWord(words, CAMEL_HUMP) &&
+    !hasAnyWord(words, TASK_START_WORDS) &&
+    !(hasAnyWord(words, QUESTION_WORDS) && window.includes('?'))
+  )
+    return null;
   let start = 0;
   let glue1 = -1;
   let glue2 = -1;
-  const re = new RegExp(BOUNDARY.source, 'g');
+  const re = BOUNDARY;
+  re.lastIndex = 0;
   for (let m = re.exec(window); ; m = re.exec(window)) {
     const i = m === null ? window.length : m.index;
     if (m !== null && m[0].length === 1 && m[0] >= 'a' && m[0] <= 'z') {
@@ -183,12 +219,14 @@ function scoreSpan(
 }
 
 /** A finding kind and severity when the text carries an instruction; content leaves get the indirect checks. */
-function classify(text: string, content: boolean, traits: number, words: ReadonlySet<number>): Hit | null {
+function classify(text: string, content: boolean, traits: number, words: WordBits): Hit | null {
   const hit = direct(text, traits, words);
   if (hit !== null || !content) return hit;
   // Indirect injection: content that hands its reader code to run, or sets it a task.
   const fenced = text.includes('```');
-  const code = MALICIOUS_CODE.exec(text) ?? (fenced ? RISKY_IMPORT.exec(text) : null);
+  const malicious =
+    hasAnyWord(words, CODE_WORDS) || text.includes('browser_cookie') ? MALICIOUS_CODE.exec(text) : null;
+  const code = malicious ?? (fenced ? RISKY_IMPORT.exec(text) : null);
   if (code !== null && (CODE_INVITATION.test(text) || CODE_ADOPTION.test(text) || fenced))
     return ['indirect-code', 'high', code.index];
   // Any fenced program handed to the reader with a request to adopt it, whatever its modules.

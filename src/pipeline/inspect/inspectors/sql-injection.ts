@@ -17,6 +17,7 @@ import {
   SLASH,
   SYMBOL,
   wordKeys,
+  type WordBits,
 } from '../lib/leaf-traits.js';
 import { lexSql, type SqlToken } from '../lib/sql-lexer.js';
 import {
@@ -560,7 +561,7 @@ const SQLISH_WORDS = wordKeys(
 );
 
 /** `SQLISH.test(text)`, with the regex run only when a character or word it needs is present. */
-function sqlish(text: string, traits: number, words: ReadonlySet<number>): boolean {
+function sqlish(text: string, traits: number, words: WordBits): boolean {
   if ((traits & (QUOTE | CONTROL | SYMBOL)) !== 0 && /['"`;#]|\|\||&&/.test(text)) return true;
   if ((traits & DASH) !== 0 && text.includes('--')) return true;
   if ((traits & SLASH) !== 0 && text.includes('/*')) return true;
@@ -568,7 +569,7 @@ function sqlish(text: string, traits: number, words: ReadonlySet<number>): boole
 }
 
 /** `VALUE_GATE` of v1.2 as a disjunction of parts, each tried only when what it needs is in the leaf. */
-function valueGate(text: string, traits: number, words: ReadonlySet<number>): boolean {
+function valueGate(text: string, traits: number, words: WordBits): boolean {
   if ((traits & (QUOTE | PAREN)) !== 0 && GATE_QUOTE.test(text)) return true;
   if ((hasAnyWord(words, BOOL_WORDS) || (traits & CONTROL) !== 0) && GATE_BOOL.test(text)) return true;
   if ((traits & CONTROL) !== 0 && GATE_STACK.test(text)) return true;
@@ -584,6 +585,8 @@ function valueGate(text: string, traits: number, words: ReadonlySet<number>): bo
 const NOSQL =
   /(?:\[\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|in|exists|or|and|not|expr|eq)\s*\]|"\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|exists|expr|function|accumulator)"\s*:|\$where\b|\bthis\.\w{1,64}\s*(?:==|!=)|;\s*return\s+(?:true|1)\b|\bdb\.\w{1,64}\.\w{1,64}\s*\()/i;
 const NOSQL_KEYS = new Set(['$where', '$function', '$accumulator', '$expr']);
+/** NOSQL's `;\s*return\s+` alternative: the only one without a bracket, quote, `$`, `=`/`!` or `(`. */
+const RETURN_WORD = wordKeys('return');
 
 /** The finding kind each parse-tree change reports as. */
 const CHANGE_KIND: Record<Exclude<ParseChange, 'none'>, string> = {
@@ -636,10 +639,14 @@ function inspectLeaf(
   }
   const s: Score = { score: 0, kind: '', weight: 0 };
   const traits = leafTraits(input, i);
-  // NOSQL needs a bracket, quote, dollar, `;`, `=` or `(` somewhere.
-  if ((traits & (BRACKET | QUOTE | DOLLAR | CONTROL | SYMBOL | PAREN)) !== 0 && NOSQL.test(value))
-    add(s, 'nosql-operator', 3);
+  // NOSQL needs a bracket, quote, dollar, `=`/`!` or `(` somewhere, or `;` before the word `return`.
   const words = leafWords(input, i);
+  if (
+    ((traits & (BRACKET | QUOTE | DOLLAR | SYMBOL | PAREN)) !== 0 ||
+      ((traits & CONTROL) !== 0 && hasAnyWord(words, RETURN_WORD))) &&
+    NOSQL.test(value)
+  )
+    add(s, 'nosql-operator', 3);
   if (sqlish(value, traits, words)) {
     if (isSqlLeaf(leaf, input.action)) {
       scoreStatement(value, s);
@@ -666,9 +673,10 @@ export const sqlInjectionInspector: Inspector = {
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     const memo = new Map<string, ParseChange>();
-    input.leaves.forEach((leaf, i) => {
+    for (let i = 0; i < input.leaves.length; i++) {
+      const leaf = input.leaves[i]!;
       if (leaf.value.length >= 3) inspectLeaf(leaf, input, i, out, memo);
-    });
+    }
     return out;
   },
 };

@@ -4,6 +4,9 @@
  * keywords an injection needs).
  */
 import type { InspectionInput } from '../inspector.js';
+import { wordBitsOf, type WordBits } from './word-gates.js';
+
+export { hasAnyWord, wordKeys, type WordBits, type WordGate } from './word-gates.js';
 
 /** `'` `"` or a backtick. */
 export const QUOTE = 1;
@@ -37,13 +40,24 @@ export const B64_RUN = 8192;
 export const HEX_RUN = 16384;
 /** A run of 16+ token characters (`[A-Za-z0-9_+/=.~-]`): every provider token format needs one. */
 export const TOKEN_RUN = 32768;
+/** `.`. */
+export const DOT = 65536;
+/** An ASCII upper-case letter. */
+export const UPPER = 131072;
+/** A backslash (also counted in SLASH). */
+export const BACKSLASH = 262144;
+/** `@`, `#` (also counted in SYMBOL). */
+export const AT_OR_HASH = 524288;
 
 /** The shortest run the decoders and token formats look at. */
 const RUN = 16;
 
-const TABLE = new Uint16Array(128);
-/** Per ASCII code: 1 = base64 char, 2 = hex digit, 4 = token char. */
-const RUNS = new Uint8Array(128);
+/** Per ASCII code: the class bits above, plus the run-class flags below (bits 24-26). */
+const TABLE = new Int32Array(128);
+const IN_B64 = 1 << 24;
+const IN_HEX = 1 << 25;
+const IN_TOKEN = 1 << 26;
+const CLASS_BITS = (1 << 24) - 1;
 for (const [chars, bit] of [
   ['\'"`', QUOTE],
   [';&|', CONTROL],
@@ -51,23 +65,27 @@ for (const [chars, bit] of [
   ['{}[]', BRACKET],
   ['$', DOLLAR],
   ['<>=!@#*^~', SYMBOL],
+  ['@#', AT_OR_HASH],
   ['/\\', SLASH],
+  ['\\', BACKSLASH],
   ['%', PERCENT],
   ['-', DASH],
   [':', COLON],
+  ['.', DOT],
   ['0123456789', DIGIT],
+  ['ABCDEFGHIJKLMNOPQRSTUVWXYZ', UPPER],
 ] as const) {
-  for (const ch of chars) TABLE[ch.charCodeAt(0)] = bit;
+  for (const ch of chars) TABLE[ch.charCodeAt(0)]! |= bit;
 }
 for (let c = 0; c < 32; c++) TABLE[c] = CONTROL_CHAR;
 TABLE[127] = CONTROL_CHAR;
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   const alnum = /[A-Za-z0-9]/.test(ch);
-  RUNS[c] =
-    (alnum || '+/_-'.includes(ch) ? 1 : 0) |
-    (/[0-9A-Fa-f]/.test(ch) ? 2 : 0) |
-    (alnum || '_+/=.~-'.includes(ch) ? 4 : 0);
+  TABLE[c]! |=
+    (alnum || '+/_-'.includes(ch) ? IN_B64 : 0) |
+    (/[0-9A-Fa-f]/.test(ch) ? IN_HEX : 0) |
+    (alnum || '_+/=.~-'.includes(ch) ? IN_TOKEN : 0);
 }
 
 /** The character classes present in a text, as a bit mask of the constants above. One pass, no allocation. */
@@ -76,78 +94,33 @@ export function traitsOf(text: string): number {
   let b64 = 0;
   let hex = 0;
   let token = 0;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c >= 128) {
       mask |= NON_ASCII;
       b64 = hex = token = 0;
       continue;
     }
-    mask |= TABLE[c]!;
-    const r = RUNS[c]!;
-    b64 = r & 1 ? b64 + 1 : 0;
-    hex = r & 2 ? hex + 1 : 0;
-    token = r & 4 ? token + 1 : 0;
-    if (b64 >= RUN) mask |= B64_RUN;
-    if (hex >= RUN) mask |= HEX_RUN;
-    if (token >= RUN) mask |= TOKEN_RUN;
+    const t = TABLE[c]!;
+    mask |= t;
+    // Each run counter resets on a character outside its class; reaching RUN sets its bit for good.
+    if ((t & IN_B64) !== 0) {
+      if (++b64 === RUN) mask |= B64_RUN;
+    } else b64 = 0;
+    if ((t & IN_HEX) !== 0) {
+      if (++hex === RUN) mask |= HEX_RUN;
+    } else hex = 0;
+    if ((t & IN_TOKEN) !== 0) {
+      if (++token === RUN) mask |= TOKEN_RUN;
+    } else token = 0;
   }
-  return mask;
-}
-
-/**
- * A word's key: FNV-1a over its ASCII letters folded to lower case, kept in 30 bits (a small integer). Words
- * are maximal runs of `[A-Za-z0-9_]`, exactly what a regex `\b` (without the `u` flag) separates, so
- * `words.has(wordKey('union'))` holds whenever `/\bunion\b/i` matches. A collision only makes a gate open
- * where it could have stayed shut; the regex behind it still decides.
- */
-export function wordKey(word: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < word.length; i++) {
-    let c = word.charCodeAt(i);
-    if (c >= 65 && c <= 90) c |= 32;
-    h = Math.imul(h ^ c, 16777619);
-  }
-  return h & 0x3fffffff;
-}
-
-/** The keys of every word in a text, in one pass with no string allocation. */
-export function wordsOf(text: string): Set<number> {
-  const out = new Set<number>();
-  let h = 0x811c9dc5 | 0;
-  let inWord = false;
-  for (let i = 0; i <= text.length; i++) {
-    let c = i < text.length ? text.charCodeAt(i) : 32;
-    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90);
-    if (word) {
-      if (c <= 90 && c >= 65) c |= 32;
-      if (!inWord) {
-        h = 0x811c9dc5 | 0;
-        inWord = true;
-      }
-      h = Math.imul(h ^ c, 16777619);
-    } else if (inWord) {
-      out.add(h & 0x3fffffff);
-      inWord = false;
-    }
-  }
-  return out;
-}
-
-/** Word keys for a list of words, built once at load (a constant table, not state). */
-export function wordKeys(words: string): readonly number[] {
-  return words.split(' ').map(wordKey);
-}
-
-/** True when any of `keys` is in `words`. */
-export function hasAnyWord(words: ReadonlySet<number>, keys: readonly number[]): boolean {
-  for (const k of keys) if (words.has(k)) return true;
-  return false;
+  return mask & CLASS_BITS;
 }
 
 /** Per-request views of the leaves, filled lazily on first use by any inspector. */
 export interface LeafViews {
-  words(i: number): ReadonlySet<number>;
+  words(i: number): WordBits;
 }
 
 /**
@@ -155,12 +128,12 @@ export interface LeafViews {
  * frozen input still fills them, and nothing outlives the request.
  */
 export function makeLeafViews(leaves: readonly { readonly value: string }[]): LeafViews {
-  const words: (Set<number> | undefined)[] = new Array<Set<number> | undefined>(leaves.length);
+  const words: (WordBits | undefined)[] = new Array<WordBits | undefined>(leaves.length);
   return {
-    words(i: number): ReadonlySet<number> {
+    words(i: number): WordBits {
       let w = words[i];
       if (w === undefined) {
-        w = wordsOf(leaves[i]?.value ?? '');
+        w = wordBitsOf(leaves[i]?.value ?? '');
         words[i] = w;
       }
       return w;
@@ -174,7 +147,7 @@ export function leafTraits(input: InspectionInput, i: number): number {
   return cached ?? traitsOf(input.leaves[i]?.value ?? '');
 }
 
-/** The word keys of leaf `i`: from the per-request views when present, else computed here. */
-export function leafWords(input: InspectionInput, i: number): ReadonlySet<number> {
-  return input.views?.words(i) ?? wordsOf(input.leaves[i]?.value ?? '');
+/** The word bits of leaf `i`: from the per-request views when present, else computed here. */
+export function leafWords(input: InspectionInput, i: number): WordBits {
+  return input.views?.words(i) ?? wordBitsOf(input.leaves[i]?.value ?? '');
 }
