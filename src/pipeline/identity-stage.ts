@@ -165,14 +165,47 @@ export async function authenticateSession(
 }
 
 /** The subject's workload identity; null when unauthenticated (policy decides), a denial when untrusted. */
-function workloadOf(ids: IdentityDeps, raw: RawRequest): WorkloadIdentity | IdentityDenial | null {
+function resolveWorkload(ids: IdentityDeps, raw: RawRequest): WorkloadIdentity | IdentityDenial | null {
   const xfcc = raw.headers[XFCC_HEADER];
   // With a trusted proxy configured, a request without XFCC did not come through it: no identity.
   if (ids.workload.xfcc !== undefined && xfcc === undefined) return null;
   const w = resolveWorkloadIdentity({ principal: raw.sourcePrincipal, xfcc }, ids.workload);
-  if (w.ok) return w;
+  if (w.ok) return Object.freeze(w);
   // Empty or malformed principal (plaintext, PERMISSIVE mTLS): unauthenticated, and policy decides.
-  return w.code === 'ERR_IDENTITY_UNAUTHENTICATED' ? null : deny(w.code, w.message);
+  return w.code === 'ERR_IDENTITY_UNAUTHENTICATED' ? null : Object.freeze(deny(w.code, w.message));
+}
+
+/** A peer principal's resolution, with a copy of the trusted domains it was made against. */
+interface PeerWorkload {
+  readonly trusted: readonly string[];
+  readonly result: WorkloadIdentity | IdentityDenial | null;
+}
+
+// The check role's callers are a few workloads whose principal recurs on every call. Without XFCC the
+// resolution depends only on the principal and the trusted domains, so it is keyed on the one and checked
+// against the other; results are frozen. Bounded: cleared when full, long principals never stored.
+const peerWorkloads = new Map<string, PeerWorkload>();
+const MAX_PEER_WORKLOADS = 256;
+const MAX_PRINCIPAL_LENGTH = 2048;
+
+function sameDomains(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function workloadOf(ids: IdentityDeps, raw: RawRequest): WorkloadIdentity | IdentityDenial | null {
+  const principal = raw.sourcePrincipal;
+  if (ids.workload.xfcc !== undefined || principal.length > MAX_PRINCIPAL_LENGTH) {
+    return resolveWorkload(ids, raw);
+  }
+  const trusted = ids.workload.trustedTrustDomains;
+  const hit = peerWorkloads.get(principal);
+  if (hit !== undefined && sameDomains(hit.trusted, trusted)) return hit.result;
+  const result = resolveWorkload(ids, raw);
+  if (peerWorkloads.size >= MAX_PEER_WORKLOADS) peerWorkloads.clear();
+  peerWorkloads.set(principal, Object.freeze({ trusted: Object.freeze([...trusted]), result }));
+  return result;
 }
 
 /** Verifies the chain, binds its last actor to the caller, and checks its scope covers the tool call. */

@@ -2,7 +2,8 @@
 
 /** True when `host` (lower-case, no port) matches one of the patterns. */
 export function hostMatchesAny(host: string, patterns: readonly string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
+  const lower = host.toLowerCase();
+  const h = lower.endsWith('.') ? lower.slice(0, -1) : lower;
   for (const p of patterns) {
     const pattern = p.toLowerCase();
     if (pattern.startsWith('*.')) {

@@ -3,8 +3,9 @@ import { WritError } from '../errors.js';
 import type { Action, Subject } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
-import type { Adapter, ParsedRequest } from './adapter.js';
+import type { Adapter, AdapterResult, ParsedRequest } from './adapter.js';
 import { ADAPTERS } from './adapters/index.js';
+import { BoundedCache } from './bounded-cache.js';
 import { emailDomain, hostMatchesAny } from './host-pattern.js';
 import { parseSpiffeId } from './spiffe-id.js';
 import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
@@ -21,7 +22,9 @@ export interface NormalizeConfig {
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
 export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  const value = contentType ?? '';
+  const semicolon = value.indexOf(';');
+  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
 }
 
 /** True for `application/json` and `application/*+json`. */
@@ -29,17 +32,35 @@ export function isJsonMediaType(type: string): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
-function splitAuthority(authority: string): { host: string; port: number | null } {
-  const m = /^(\[[^\]]+\]|[^:]*)(?::(\d{1,5}))?$/.exec(authority);
+interface Authority {
+  readonly host: string;
+  readonly port: number | null;
+}
+
+const AUTHORITY = /^(\[[^\]]+\]|[^:]*)(?::(\d{1,5}))?$/;
+
+function parseAuthority(authority: string): Authority {
+  const m = AUTHORITY.exec(authority);
   if (m === null) throw new WritError('ERR_BAD_REQUEST', `malformed authority "${authority.slice(0, 64)}"`);
   const host = (m[1] ?? '').toLowerCase();
   if (host.length === 0) throw new WritError('ERR_BAD_REQUEST', 'empty authority');
-  return { host, port: m[2] === undefined ? null : Number(m[2]) };
+  return Object.freeze({ host, port: m[2] === undefined ? null : Number(m[2]) });
 }
 
-function parseQuery(query: string): Record<string, string[]> {
+// A workload talks to a handful of upstreams; a malformed authority throws and is never stored.
+const authorities = new BoundedCache<Authority>(256, 255);
+
+function splitAuthority(authority: string): Authority {
+  return authorities.get(authority, parseAuthority);
+}
+
+// Frozen, so the empty values every request shares cannot be written to.
+const NONE: readonly string[] = Object.freeze([]);
+const NO_QUERY = Object.freeze(Object.create(null) as Record<string, readonly string[]>);
+
+function parseQuery(query: string): Readonly<Record<string, readonly string[]>> {
+  if (query.length === 0) return NO_QUERY;
   const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  if (query.length === 0) return out;
   for (const [k, v] of new URLSearchParams(query)) (out[k] ??= []).push(v);
   return out;
 }
@@ -66,16 +87,16 @@ function parseBody(
 
 function subjectOf(raw: RawRequest, trustHeaders: boolean): Subject {
   const id = parseSpiffeId(raw.sourcePrincipal);
-  const header = (name: string): string | null => (trustHeaders ? (raw.headers[name] ?? null) : null);
+  const agent = trustHeaders ? (raw.headers['x-writ-agent'] ?? null) : null;
   return {
     spiffeId: id === null ? null : raw.sourcePrincipal,
     trustDomain: id?.trustDomain ?? null,
     namespace: id?.namespace ?? null,
     serviceAccount: id?.serviceAccount ?? null,
-    agent: header('x-writ-agent') ?? id?.serviceAccount ?? null,
-    tenant: header('x-writ-tenant'),
-    roles: [],
-    scopes: [],
+    agent: agent ?? id?.serviceAccount ?? null,
+    tenant: trustHeaders ? (raw.headers['x-writ-tenant'] ?? null) : null,
+    roles: NONE,
+    scopes: NONE,
     authMethod: id === null ? 'none' : 'mtls',
   };
 }
@@ -107,6 +128,17 @@ export function selectAdapter(request: ParsedRequest, adapters: readonly Adapter
   throw new WritError('ERR_INTERNAL', 'no adapter matched (the registry must end with a catch-all)');
 }
 
+const NO_HINTS: NonNullable<AdapterResult['resource']> = Object.freeze({});
+
+/** Whether some recipient's mail domain lies outside the trust boundary. */
+function anyExternal(recipients: readonly string[], internalDomains: readonly string[]): boolean {
+  for (const r of recipients) {
+    const domain = emailDomain(r);
+    if (domain !== null && !hostMatchesAny(domain, internalDomains)) return true;
+  }
+  return false;
+}
+
 /** Turns a raw request into the unified action model. Throws WritError on malformed input. */
 export function normalizeRequest(
   raw: RawRequest,
@@ -115,14 +147,11 @@ export function normalizeRequest(
 ): Action {
   const request = parseRequest(raw);
   const result = selectAdapter(request, adapters).normalize(request);
-  const hints = result.resource ?? {};
-  const recipients = hints.recipients ?? [];
+  const hints = result.resource ?? NO_HINTS;
+  const recipients = hints.recipients ?? NONE;
   const database = hints.database ?? null;
   const hostExternal = !hostMatchesAny(request.host, config.internalDomains);
-  const recipientExternal = recipients.some((r) => {
-    const domain = emailDomain(r);
-    return domain !== null && !hostMatchesAny(domain, config.internalDomains);
-  });
+  const recipientExternal = anyExternal(recipients, config.internalDomains);
   const production = database !== null && config.productionDatabases.includes(database.toLowerCase());
   const trust = config.trustAgentHeaders;
   return {

@@ -1,5 +1,6 @@
 /** Classifies what a tool call does (read, write, delete, send, exec) from its name, method and SQL. */
 import type { OperationClass } from '../model/action.js';
+import { BoundedCache } from './bounded-cache.js';
 
 // Verbs are matched as whole words of the tool name (split on _ - . / and camelCase).
 const VERB_CLASSES: ReadonlyArray<readonly [OperationClass, ReadonlySet<string>]> = [
@@ -82,18 +83,31 @@ export function toolWords(tool: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** The class implied by a tool name's verbs; the most dangerous verb wins. */
-export function classifyToolName(tool: string): OperationClass {
+function classifyWords(tool: string): OperationClass {
   const words = toolWords(tool);
   for (const [cls, verbs] of VERB_CLASSES) if (words.some((w) => verbs.has(w))) return cls;
   return 'unknown';
 }
 
+// An agent calls the same few tools over and over; the class is a pure function of the exact name.
+const toolClasses = new BoundedCache<OperationClass>(1024, 256);
+
+/** The class implied by a tool name's verbs; the most dangerous verb wins. */
+export function classifyToolName(tool: string): OperationClass {
+  return toolClasses.get(tool, classifyWords);
+}
+
+const LEADING_COMMENTS = /^(\s*(--[^\n]*\n|\/\*[^]*?\*\/))*/;
+// Sticky, started where the comments end: the same as anchoring on the stripped text, without copying it.
+const FIRST_KEYWORD = /[\s(]*([A-Za-z]+)/y;
+
 /** The class of a SQL statement from its first keyword (a stacked statement is classified by the inspector). */
 export function classifySql(sql: string): OperationClass | null {
-  const match = /^[\s(]*([A-Za-z]+)/.exec(sql.replace(/^(\s*(--[^\n]*\n|\/\*[^]*?\*\/))*/, ''));
+  FIRST_KEYWORD.lastIndex = LEADING_COMMENTS.exec(sql)?.[0].length ?? 0;
+  const match = FIRST_KEYWORD.exec(sql);
   const keyword = match?.[1]?.toLowerCase();
-  return keyword === undefined ? null : (SQL_CLASSES[keyword] ?? null);
+  // Own keys only: `constructor` or `toString` is not a SQL verb.
+  return keyword !== undefined && Object.hasOwn(SQL_CLASSES, keyword) ? (SQL_CLASSES[keyword] ?? null) : null;
 }
 
 /** The class of a plain HTTP call from its method. */

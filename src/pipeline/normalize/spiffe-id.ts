@@ -1,4 +1,5 @@
 /** SPIFFE ID parsing by the SPIFFE spec's rules: compared structurally, never by string prefix. */
+import { BoundedCache } from './bounded-cache.js';
 
 export interface SpiffeId {
   readonly trustDomain: string;
@@ -8,12 +9,16 @@ export interface SpiffeId {
   readonly serviceAccount: string | null;
 }
 
+const MAX_LENGTH = 2048;
 const TRUST_DOMAIN = /^[a-z0-9._-]+$/;
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
 
-/** Parses `spiffe://trust-domain/path`; returns null for anything the spec does not allow. */
-export function parseSpiffeId(text: string): SpiffeId | null {
-  if (!text.startsWith('spiffe://') || text.length > 2048) return null;
+// A workload's few principals recur on every call (normalize and identity both parse them): memoized.
+// Values are frozen, so no caller can change what the next request is told.
+const parsed = new BoundedCache<SpiffeId | null>(256, MAX_LENGTH);
+
+function parse(text: string): SpiffeId | null {
+  if (!text.startsWith('spiffe://') || text.length > MAX_LENGTH) return null;
   const rest = text.slice('spiffe://'.length);
   const slash = rest.indexOf('/');
   const trustDomain = slash === -1 ? rest : rest.slice(0, slash);
@@ -23,10 +28,15 @@ export function parseSpiffeId(text: string): SpiffeId | null {
     if (!SEGMENT.test(s) || s === '.' || s === '..') return null;
   }
   const istio = segments.length === 4 && segments[0] === 'ns' && segments[2] === 'sa';
-  return {
+  return Object.freeze({
     trustDomain,
-    segments,
+    segments: Object.freeze(segments),
     namespace: istio ? (segments[1] ?? null) : null,
     serviceAccount: istio ? (segments[3] ?? null) : null,
-  };
+  });
+}
+
+/** Parses `spiffe://trust-domain/path`; returns null for anything the spec does not allow. Frozen. */
+export function parseSpiffeId(text: string): SpiffeId | null {
+  return parsed.get(text, parse);
 }

@@ -30,6 +30,18 @@ export function parseStrictJson(text: string): JsonValue {
   return value;
 }
 
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+
+/**
+ * An empty object without a prototype, so a "__proto__" key is data, never a prototype switch. Made from
+ * `{}` rather than Object.create(null), which V8 keeps in slow dictionary mode for every later access.
+ */
+function nullProtoObject(): JsonObject {
+  const obj: JsonObject = {};
+  Object.setPrototypeOf(obj, null);
+  return obj;
+}
+
 class Parser {
   pos = 0;
   constructor(private readonly text: string) {}
@@ -40,11 +52,13 @@ class Parser {
 
   skipWhitespace(): void {
     const t = this.text;
-    while (this.pos < t.length) {
-      const c = t.charCodeAt(this.pos);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.pos++;
+    let i = this.pos;
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
       else break;
     }
+    this.pos = i;
   }
 
   parseValue(depth: number): JsonValue {
@@ -78,16 +92,16 @@ class Parser {
   }
 
   parseObject(depth: number): JsonObject {
-    // Null prototype: a "__proto__" key is data, never a prototype switch.
-    const obj = Object.create(null) as JsonObject;
+    const t = this.text;
+    const obj = nullProtoObject();
     this.pos++;
     this.skipWhitespace();
-    if (this.text.charCodeAt(this.pos) === 0x7d) {
+    if (t.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
       return obj;
     }
     for (;;) {
-      if (this.text.charCodeAt(this.pos) !== 0x22) this.fail('expected a string key');
+      if (t.charCodeAt(this.pos) !== 0x22) this.fail('expected a string key');
       const keyStart = this.pos;
       const key = this.parseString();
       if (Object.hasOwn(obj, key)) {
@@ -98,12 +112,12 @@ class Parser {
         );
       }
       this.skipWhitespace();
-      if (this.text.charCodeAt(this.pos) !== 0x3a) this.fail('expected ":"');
+      if (t.charCodeAt(this.pos) !== 0x3a) this.fail('expected ":"');
       this.pos++;
       this.skipWhitespace();
       obj[key] = this.parseValue(depth + 1);
       this.skipWhitespace();
-      const c = this.text.charCodeAt(this.pos);
+      const c = t.charCodeAt(this.pos);
       this.pos++;
       if (c === 0x7d) return obj;
       if (c !== 0x2c) this.fail('expected "," or "}"');
@@ -112,17 +126,18 @@ class Parser {
   }
 
   parseArray(depth: number): JsonValue[] {
+    const t = this.text;
     const arr: JsonValue[] = [];
     this.pos++;
     this.skipWhitespace();
-    if (this.text.charCodeAt(this.pos) === 0x5d) {
+    if (t.charCodeAt(this.pos) === 0x5d) {
       this.pos++;
       return arr;
     }
     for (;;) {
       arr.push(this.parseValue(depth + 1));
       this.skipWhitespace();
-      const c = this.text.charCodeAt(this.pos);
+      const c = t.charCodeAt(this.pos);
       this.pos++;
       if (c === 0x5d) return arr;
       if (c !== 0x2c) this.fail('expected "," or "]"');
@@ -132,31 +147,45 @@ class Parser {
 
   parseString(): string {
     const t = this.text;
-    const start = ++this.pos;
-    // Fast path: no escapes.
+    let i = this.pos + 1;
+    // Fast path: no escapes, one slice.
     for (;;) {
-      const c = t.charCodeAt(this.pos);
+      const c = t.charCodeAt(i);
       if (c === 0x22) {
-        this.pos++;
-        return t.slice(start, this.pos - 1);
+        const s = t.slice(this.pos + 1, i);
+        this.pos = i + 1;
+        return s;
       }
       if (c === 0x5c) break;
-      if (c < 0x20 || Number.isNaN(c)) this.fail('unterminated string or raw control character');
-      this.pos++;
+      if (c < 0x20 || Number.isNaN(c)) {
+        this.pos = i;
+        this.fail('unterminated string or raw control character');
+      }
+      i++;
     }
-    let out = t.slice(start, this.pos);
+    const prefix = t.slice(this.pos + 1, i);
+    this.pos = i;
+    return this.parseEscapedString(prefix);
+  }
+
+  /** The rest of a string from its first backslash; unescaped runs are copied a slice at a time. */
+  parseEscapedString(prefix: string): string {
+    const t = this.text;
+    let out = prefix;
     for (;;) {
-      const c = t.charCodeAt(this.pos);
+      // An unescaped run up to the next quote, backslash or control character.
+      let i = this.pos;
+      let c = t.charCodeAt(i);
+      while (c !== 0x22 && c !== 0x5c && c >= 0x20) c = t.charCodeAt(++i);
+      if (i > this.pos) {
+        out += t.slice(this.pos, i);
+        this.pos = i;
+      }
       if (c === 0x22) {
         this.pos++;
         return out;
       }
-      if (c < 0x20 || Number.isNaN(c)) this.fail('unterminated string or raw control character');
-      if (c !== 0x5c) {
-        out += t[this.pos];
-        this.pos++;
-        continue;
-      }
+      if (c !== 0x5c) this.fail('unterminated string or raw control character');
       const e = t[this.pos + 1];
       this.pos += 2;
       switch (e) {
@@ -209,7 +238,7 @@ class Parser {
 
   readHex4(): number {
     const hex = this.text.slice(this.pos, this.pos + 4);
-    if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid \\u escape');
+    if (!HEX4.test(hex)) this.fail('invalid \\u escape');
     this.pos += 4;
     return parseInt(hex, 16);
   }
@@ -217,21 +246,23 @@ class Parser {
   parseNumber(): number {
     const t = this.text;
     const start = this.pos;
-    if (t[this.pos] === '-') this.pos++;
-    if (t[this.pos] === '0') this.pos++;
+    if (t.charCodeAt(this.pos) === 0x2d) this.pos++;
+    if (t.charCodeAt(this.pos) === 0x30) this.pos++;
     else if (this.isDigit()) while (this.isDigit()) this.pos++;
     else this.fail('invalid number');
     let integer = true;
-    if (t[this.pos] === '.') {
+    if (t.charCodeAt(this.pos) === 0x2e) {
       integer = false;
       this.pos++;
       if (!this.isDigit()) this.fail('invalid number');
       while (this.isDigit()) this.pos++;
     }
-    if (t[this.pos] === 'e' || t[this.pos] === 'E') {
+    const e = t.charCodeAt(this.pos);
+    if (e === 0x65 || e === 0x45) {
       integer = false;
       this.pos++;
-      if (t[this.pos] === '+' || t[this.pos] === '-') this.pos++;
+      const sign = t.charCodeAt(this.pos);
+      if (sign === 0x2b || sign === 0x2d) this.pos++;
       if (!this.isDigit()) this.fail('invalid number');
       while (this.isDigit()) this.pos++;
     }

@@ -63,19 +63,25 @@ function localTime(input: PolicyInput, timezone: string): { hour: number; weekda
   return value;
 }
 
-/** The highest severity among findings whose id starts with `prefix` (an inspector id or a finding id). */
-export function maxSeverity(input: PolicyInput, prefix: string): Severity | null {
-  const key = `sev:${prefix}`;
+/** maxSeverity with its memo key and `<prefix>.` built by the caller, once per condition. */
+function highestSeverity(input: PolicyInput, prefix: string, dotted: string, key: string): Severity | null {
+  // Most decisions have no findings: nothing to scan, and nothing worth remembering.
+  if (input.findings.length === 0) return null;
   const cached = input.memo.get(key);
   if (cached !== undefined) return cached as Severity | null;
   let best = -1;
   for (const f of input.findings) {
-    if (f.id === prefix || f.inspector === prefix || f.id.startsWith(`${prefix}.`))
+    if (f.id === prefix || f.inspector === prefix || f.id.startsWith(dotted))
       best = Math.max(best, severityRank(f.severity));
   }
   const value = best < 0 ? null : (SEVERITY_ORDER[best] ?? null);
   input.memo.set(key, value);
   return value;
+}
+
+/** The highest severity among findings whose id starts with `prefix` (an inspector id or a finding id). */
+export function maxSeverity(input: PolicyInput, prefix: string): Severity | null {
+  return highestSeverity(input, prefix, `${prefix}.`, `sev:${prefix}`);
 }
 
 /** The programs the call's shell arguments start, parsed once per decision. */
@@ -270,7 +276,11 @@ export function findDimension(
       return { error: `unknown inspector "${inspector}" in dimension "${name}"` };
     }
     const prefix = m[2] === undefined ? inspector : `${inspector}.${m[2]}`;
-    return dim(name, 'severity', `highest severity of ${prefix} findings`, (i) => maxSeverity(i, prefix));
+    const dotted = `${prefix}.`;
+    const key = `sev:${prefix}`;
+    return dim(name, 'severity', `highest severity of ${prefix} findings`, (i) =>
+      highestSeverity(i, prefix, dotted, key),
+    );
   }
   return { error: `unknown dimension "${name}"` };
 }

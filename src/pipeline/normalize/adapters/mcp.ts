@@ -3,8 +3,8 @@
  * REST form `POST /mcp/tools/<tool>` whose body is the arguments.
  */
 import { WritError } from '../../errors.js';
-import { isJsonObject } from '../../model/json.js';
-import type { Adapter, ParsedRequest } from '../adapter.js';
+import { isJsonObject, type JsonValue } from '../../model/json.js';
+import type { Adapter, AdapterResult, ParsedRequest } from '../adapter.js';
 import { resourceHintsFromArguments } from '../argument-hints.js';
 import { classifySql, classifyToolName, riskier } from '../operation-class.js';
 
@@ -18,6 +18,24 @@ function isJsonRpc(request: ParsedRequest): boolean {
   return isJsonObject(body) && body['jsonrpc'] !== undefined;
 }
 
+/** A tools/call: the operation is the riskier of the tool name's verb and its SQL's first keyword. */
+function toolCall(request: ParsedRequest, tool: string, args: JsonValue): AdapterResult {
+  const hints = resourceHintsFromArguments(args);
+  const sql = isJsonObject(args) ? (args['query'] ?? args['sql'] ?? args['statement']) : undefined;
+  const operation = riskier(classifyToolName(tool), typeof sql === 'string' ? classifySql(sql) : null);
+  return {
+    action: {
+      adapter: 'mcp',
+      tool,
+      operation,
+      httpMethod: request.raw.method,
+      mcpMethod: 'tools/call',
+      arguments: args,
+    },
+    resource: hints,
+  };
+}
+
 /** The MCP adapter. */
 export const mcpAdapter: Adapter = {
   id: 'mcp',
@@ -29,15 +47,16 @@ export const mcpAdapter: Adapter = {
 
   normalize(request) {
     const body = request.body;
-    const rest = REST_TOOL_PATH.exec(request.pathname);
-    if (rest !== null && !isJsonRpc(request)) {
+    // A JSON-RPC body wins over a REST-shaped path, so the path is only read for a non-JSON-RPC body.
+    const rest = isJsonRpc(request) ? null : REST_TOOL_PATH.exec(request.pathname);
+    if (rest !== null) {
       let tool: string;
       try {
         tool = decodeURIComponent(rest[1] ?? '');
       } catch {
         throw new WritError('ERR_MCP_INVALID', 'tool name in the path is not valid percent-encoding');
       }
-      return toolCall(tool, body);
+      return toolCall(request, tool, body);
     }
     if (!isJsonObject(body)) throw new WritError('ERR_MCP_INVALID', 'JSON-RPC batches are not accepted');
     if (body['jsonrpc'] !== '2.0') throw new WritError('ERR_MCP_INVALID', 'jsonrpc must be "2.0"');
@@ -57,7 +76,7 @@ export const mcpAdapter: Adapter = {
       const args = params['arguments'] ?? {};
       if (!isJsonObject(args))
         throw new WritError('ERR_MCP_INVALID', 'tools/call params.arguments must be an object');
-      return toolCall(name, args);
+      return toolCall(request, name, args);
     }
     // initialize, tools/list, resources/read...: governed as MCP methods without a tool.
     return {
@@ -70,22 +89,5 @@ export const mcpAdapter: Adapter = {
         arguments: params,
       },
     };
-
-    function toolCall(tool: string, args: typeof body) {
-      const hints = resourceHintsFromArguments(args);
-      const sql = isJsonObject(args) ? (args['query'] ?? args['sql'] ?? args['statement']) : undefined;
-      const operation = riskier(classifyToolName(tool), typeof sql === 'string' ? classifySql(sql) : null);
-      return {
-        action: {
-          adapter: 'mcp',
-          tool,
-          operation,
-          httpMethod: request.raw.method,
-          mcpMethod: 'tools/call',
-          arguments: args,
-        },
-        resource: hints,
-      };
-    }
   },
 };
