@@ -24,7 +24,13 @@ export const TOKEN_HEADER = 'x-writ-token';
 export const OBLIGATIONS_HEADER = 'x-writ-obligations';
 export const SANDBOX_HEADER = 'x-writ-sandbox';
 /** Headers only writ may set on the upstream request. */
-export const WRIT_UPSTREAM_HEADERS: readonly string[] = [TOKEN_HEADER, OBLIGATIONS_HEADER, SANDBOX_HEADER];
+export const WRIT_UPSTREAM_HEADERS: readonly string[] = Object.freeze([
+  TOKEN_HEADER,
+  OBLIGATIONS_HEADER,
+  SANDBOX_HEADER,
+]);
+/** An allow without obligations sets the token and strips the other two. */
+const REMOVE_ON_PLAIN_ALLOW: readonly string[] = Object.freeze([OBLIGATIONS_HEADER, SANDBOX_HEADER]);
 
 /** Awaits a state store call; a store that fails makes the decision ERR_STATE_UNAVAILABLE (a deny). */
 async function stateful<T>(op: Promise<T>): Promise<T> {
@@ -216,12 +222,25 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
   } catch (err) {
     throw new WritError('ERR_SIGNING_FAILED', err instanceof Error ? err.message : 'signing failed');
   }
-  const upstreamHeaders: Record<string, string> = { [TOKEN_HEADER]: minted.token };
   const obligationsText = obligations === undefined ? null : JSON.stringify(obligations);
-  if (obligationsText !== null) upstreamHeaders[OBLIGATIONS_HEADER] = obligationsText;
-  if (granted?.sandbox !== undefined) upstreamHeaders[SANDBOX_HEADER] = granted.sandbox;
+  const sandbox = granted?.sandbox;
+  // Literal keys and one shared removal list on the plain allow (the hot path); spreads and computed
+  // keys here measured as a large share of decideCheck's own time.
+  const upstreamHeaders: Record<string, string> =
+    obligationsText === null && sandbox === undefined
+      ? { 'x-writ-token': minted.token }
+      : {
+          'x-writ-token': minted.token,
+          ...(obligationsText === null ? {} : { 'x-writ-obligations': obligationsText }),
+          ...(sandbox === undefined ? {} : { 'x-writ-sandbox': sandbox }),
+        };
   return makeOutcome({
-    ...base,
+    raw,
+    role: raw.role,
+    traceId,
+    action,
+    findings,
+    policyVersion: set.version,
     decision,
     code,
     rules,
@@ -231,6 +250,9 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
     obligations: obligationsText,
     upstreamHeaders,
     // SECURITY: the agent's own x-writ-* headers are overwritten or stripped, never forwarded.
-    removeHeaders: WRIT_UPSTREAM_HEADERS.filter((h) => !(h in upstreamHeaders)),
+    removeHeaders:
+      obligationsText === null && sandbox === undefined
+        ? REMOVE_ON_PLAIN_ALLOW
+        : WRIT_UPSTREAM_HEADERS.filter((h) => !(h in upstreamHeaders)),
   });
 }

@@ -37,6 +37,10 @@ export interface OutcomeInput {
 
 const hex = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A verdict and the event that records it. */
 export function makeOutcome(o: OutcomeInput): Outcome {
   const raw = o.raw;
@@ -91,15 +95,17 @@ export function makeOutcome(o: OutcomeInput): Outcome {
     rules: o.rules ?? [],
     policyVersion: o.policyVersion,
     findings,
-    upstreamHeaders: o.upstreamHeaders ?? {},
+    upstreamHeaders: o.upstreamHeaders ?? NO_HEADERS,
     removeHeaders: o.removeHeaders ?? [],
-    ...(o.details === undefined ? {} : { details: o.details }),
     trace,
   };
-  const failed = o.code.startsWith('ERR_');
+  // Optional members are added after the literal, not spread into it: spreads in these literals
+  // measured as a large share of an allowed decision's own time.
+  if (o.details !== undefined) (verdict as { details?: Verdict['details'] }).details = o.details;
   // Members in RFC 8785 key order, so the audit chain serializes the event in one native pass
-  // (src/pipeline/bind/canonical-json.ts); optional members sit where they sort.
-  const event: DecisionEvent = {
+  // (src/pipeline/bind/canonical-json.ts). The optional `message` and `obligations` are appended out
+  // of order on the rarer paths that have them; canonicalJson puts them in place.
+  const event: Mutable<DecisionEvent> = {
     action_hash: o.actionHash ?? null,
     adapter: action?.action.adapter ?? null,
     body_bytes: raw?.body.length ?? 0,
@@ -109,20 +115,20 @@ export function makeOutcome(o: OutcomeInput): Outcome {
     // Evidence is already redacted by the inspectors; the path says where, never the raw value.
     findings: summary,
     host: action?.resource.host ?? raw?.authority ?? '',
-    ...(failed ? { message: message.slice(0, 300) } : {}),
     method: raw?.method ?? '',
-    ...(o.obligations ? { obligations: o.obligations } : {}),
     operation: action?.action.operation ?? null,
     path,
     policy_version: o.policyVersion,
     query_sha256: raw !== null && q !== -1 ? hex(raw.path.slice(q + 1)) : null,
     role: o.role,
-    rules: [...(o.rules ?? [])],
+    rules: o.rules === undefined ? [] : [...o.rules],
     subject: action?.subject.spiffeId ?? (raw?.sourcePrincipal || null),
     token_id: o.tokenId ?? null,
     tool: action?.action.tool ?? null,
     trace_id: o.traceId,
     type: 'decision',
   };
+  if (o.code.startsWith('ERR_')) event.message = message.slice(0, 300);
+  if (o.obligations) event.obligations = o.obligations;
   return { verdict, event };
 }

@@ -86,29 +86,41 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ when: date })).toBe(canonicalize({ when: date }));
   });
 
-  it('serializes a decision event as built, without reordering (it takes the native path)', () => {
-    const { event } = makeOutcome({
+  it('serializes an allow event as built (the native path) and any other event like the library', () => {
+    const finding = {
+      id: 'pii.email',
+      inspector: 'pii',
+      severity: 'medium',
+      path: '$.a',
+      evidence: 'a***@x',
+      owasp: [],
+      atlas: [],
+    } as const;
+    const allow = makeOutcome({
       raw: null,
       role: 'check',
       traceId: 't-1',
+      decision: 'ALLOW',
+      code: 'POLICY_ALLOW',
+      rules: ['r'],
+      policyVersion: 'v1',
+      findings: [finding],
+      actionHash: 'ah',
+      tokenId: 'jti',
+    }).event;
+    expect(canonicalJson(allow)).toBe(JSON.stringify(allow));
+    const error = makeOutcome({
+      raw: null,
+      role: 'check',
+      traceId: 't-2',
       decision: 'DENY',
       code: 'ERR_BAD_REQUEST',
       message: 'm',
       policyVersion: 'v1',
       obligations: '{"mask":[]}',
-      findings: [
-        {
-          id: 'pii.email',
-          inspector: 'pii',
-          severity: 'medium',
-          path: '$.a',
-          evidence: 'a***@x',
-          owasp: [],
-          atlas: [],
-        },
-      ],
-    });
-    expect(canonicalJson(event)).toBe(JSON.stringify(event));
-    expect(canonicalJson(event)).toBe(canonicalize(event));
+      findings: [finding],
+    }).event;
+    expect(canonicalJson(error)).toBe(canonicalize(error));
+    expect(Object.keys(JSON.parse(canonicalJson(error)) as object)).toEqual(Object.keys(error).sort());
   });
 });
