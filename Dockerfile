@@ -28,4 +28,5 @@ EXPOSE 9190 9191 9192 9193 9194
 # Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001
 # The distroless entrypoint is `node`; exec form, so SIGTERM reaches writ for its graceful drain.
-CMD ["/app/dist/cli/main.js", "serve"]
+# A 64 MiB young generation: fewer scavenges, whose pauses set the decision tail (docs/performance.md).
+CMD ["--max-semi-space-size=64", "/app/dist/cli/main.js", "serve"]

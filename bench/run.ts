@@ -37,6 +37,13 @@ import {
 import { freePort, startServer, type ServerProcess, type ServerSpec } from './lib/server-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * Node flags both servers run with: the ones writ's launchers pass (`npm start`, the image, the chart).
+ * A 64 MiB semi-space means fewer young-generation collections, whose pauses set the tail at fixed rates.
+ */
+const SERVER_NODE_FLAGS: readonly string[] = (process.env['BENCH_NODE_FLAGS'] ?? '--max-semi-space-size=64')
+  .split(' ')
+  .filter((f) => f !== '');
 const CHECK_PATH = '/envoy.service.auth.v3.Authorization/Check';
 
 /** The allowed seed scenario (scenarios/seed/02-analytics-readonly.yaml): inspect, policy, sign, audit all run. */
@@ -114,7 +121,7 @@ function writeBody(): string {
 }
 
 async function serverSpecs(home: string): Promise<Record<ServerName, ServerSpec>> {
-  const tsx = ['--import', 'tsx'];
+  const tsx = [...SERVER_NODE_FLAGS, '--import', 'tsx'];
   const noop: ServerSpec = {
     name: 'no-op',
     command: process.execPath,
@@ -125,6 +132,7 @@ async function serverSpecs(home: string): Promise<Record<ServerName, ServerSpec>
   if (writMode === 'cli') {
     const port = await freePort();
     const args = [
+      ...SERVER_NODE_FLAGS,
       'dist/cli/main.js',
       'serve',
       '--home',
@@ -472,7 +480,9 @@ byte, the big-endian length, the serialized CheckRequest) with \`content-type: a
   **GC** counts and pauses come from a \`PerformanceObserver\` inside each server, read over SIGUSR2.
 - writ and the no-op run phase by phase back to back, A B then B A each round, after a closed-loop warm-up
   (JIT); figures are medians over rounds.
-- Both servers start with \`node --import tsx\`, but writ's code is the compiled \`dist/\`, and the servers turn
+- Both servers start with \`node ${SERVER_NODE_FLAGS.join(' ')} --import tsx\` (the flags writ's launchers pass:
+  \`npm start\`, the image, the chart; \`BENCH_NODE_FLAGS\` overrides them): a 64 MiB young generation means
+  fewer scavenges, whose pauses set the tail at fixed rates. writ's code is the compiled \`dist/\`, and the servers turn
   source maps back off after loading (tsx turns them on, which makes any \`Error.stack\` dearer).
 
 To see the pipeline's own cost without HTTP/2, \`node --import tsx bench/hot-loop.ts\` runs the same allowed

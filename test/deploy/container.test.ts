@@ -58,7 +58,7 @@ describe('Dockerfile', () => {
     const exposed = finalStage.filter((s) => s.op === 'EXPOSE').flatMap((s) => s.args.split(/\s+/));
     expect(exposed.sort()).toEqual(['9190', '9191', '9192', '9193', '9194']);
     const cmd = finalStage.filter((s) => s.op === 'CMD');
-    expect(JSON.parse(cmd[0]!.args)).toEqual(['/app/dist/cli/main.js', 'serve']);
+    expect(JSON.parse(cmd[0]!.args)).toEqual(['--max-semi-space-size=64', '/app/dist/cli/main.js', 'serve']);
   });
 
   it('has a .dockerignore that keeps secrets, state and dependencies out of the context', () => {
@@ -88,6 +88,6 @@ describe('charts/writ runs the image locked down', () => {
   });
 
   it('starts the same command as the image', () => {
-    expect(container).toContain('args: [/app/dist/cli/main.js, serve]');
+    expect(container).toContain('args: [--max-semi-space-size=64, /app/dist/cli/main.js, serve]');
   });
 });

@@ -460,7 +460,7 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
       'grpc-inbound': 9193,
       'grpc-extproc': 9194,
     });
-    expect(c.args).toEqual(['/app/dist/cli/main.js', 'serve']);
+    expect(c.args).toEqual(['--max-semi-space-size=64', '/app/dist/cli/main.js', 'serve']);
     expect(c.readinessProbe.grpc).toEqual({ port: 9191, service: 'writ.check' });
     expect(c.livenessProbe.grpc).toEqual({ port: 9191, service: '' });
     const mounts = c.volumeMounts.map((m: Loose) => String(m.mountPath)).sort();
