@@ -10,6 +10,7 @@ import { WritError, type ReasonCode } from './errors.js';
 import { decideInbound } from './inbound-stage.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import { makeOutcome, type Outcome } from './outcome.js';
+import type { AppendedRecord, StagedRecord } from './trace/audit-log.js';
 import type { Verdict } from './verdict.js';
 import { decideVerify } from './verify-stage.js';
 
@@ -39,19 +40,44 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       removeHeaders: ['x-writ-token', 'x-writ-obligations', 'x-writ-sandbox'],
     });
 
-  const record = (outcome: Outcome): Verdict => {
+  const auditFailed = (outcome: Outcome, err: unknown): Verdict => {
+    // SECURITY: a decision that cannot be recorded is not made; the token (if any) is never released.
+    deps.log.error(
+      { err, traceId: outcome.verdict.traceId, wanted: outcome.verdict.decision },
+      'audit append failed; denying',
+    );
+    const raw = null;
+    return failure(raw, outcome.verdict.role, outcome.verdict.traceId, 'ERR_AUDIT_WRITE').verdict;
+  };
+  const withRecord = (verdict: Verdict, audit: AppendedRecord): Verdict => ({
+    ...verdict,
+    trace: { ...verdict.trace, audit },
+  });
+
+  /** Appends the outcome's event and answers only once the OS has it. */
+  const recordNow = (outcome: Outcome): Verdict => {
     try {
-      const rec = deps.audit.append(outcome.event, deps.now());
-      return { ...outcome.verdict, trace: { ...outcome.verdict.trace, audit: rec } };
+      return withRecord(outcome.verdict, deps.audit.append(outcome.event, deps.now()));
     } catch (err) {
-      // SECURITY: a decision that cannot be recorded is not made; the token (if any) is never released.
-      deps.log.error(
-        { err, traceId: outcome.verdict.traceId, wanted: outcome.verdict.decision },
-        'audit append failed; denying',
-      );
-      const raw = null;
-      return failure(raw, outcome.verdict.role, outcome.verdict.traceId, 'ERR_AUDIT_WRITE').verdict;
+      return auditFailed(outcome, err);
     }
+  };
+
+  // Group commit where the log offers it: the decisions of one turn share one write(2), and each is
+  // answered after that write, never before.
+  const record = (outcome: Outcome): Verdict | Promise<Verdict> => {
+    if (deps.audit.stage === undefined) return recordNow(outcome);
+    let staged: StagedRecord;
+    try {
+      staged = deps.audit.stage(outcome.event, deps.now());
+    } catch (err) {
+      return auditFailed(outcome, err);
+    }
+    const verdict = withRecord(outcome.verdict, staged.record);
+    return staged.written.then(
+      () => verdict,
+      (err: unknown) => auditFailed(outcome, err),
+    );
   };
 
   // Synchronous where it can be: the check role decides without awaiting anything, and a timer could
@@ -82,7 +108,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       (err) => failed(raw, traceId, err),
     );
 
-  const finish = (raw: RawRequest, traceId: string, outcome: Outcome): Verdict => {
+  const finish = (raw: RawRequest, traceId: string, outcome: Outcome): Verdict | Promise<Verdict> => {
     if (outcome.verdict.code.startsWith('ERR_')) {
       deps.log.warn(
         { traceId, role: raw.role, code: outcome.verdict.code, reason: outcome.verdict.message },
@@ -109,7 +135,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     reject(role, code, message, raw = null) {
       const traceId = deps.newTraceId();
       deps.log.warn({ traceId, role, code, reason: message }, 'rejected before the pipeline');
-      return record(failure(raw, role, traceId, code, message));
+      return recordNow(failure(raw, role, traceId, code, message));
     },
   };
 }

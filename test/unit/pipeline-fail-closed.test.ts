@@ -93,6 +93,18 @@ describe('the pipeline fails closed', () => {
     expect(v.upstreamHeaders['x-writ-token']).toBeUndefined();
   });
 
+  it('a batch whose write fails denies every decision staged in it (a real ENOSPC from /dev/full)', async () => {
+    const d = deps({ audit: openFileAuditLog({ path: '/dev/full', fsyncIntervalMs: 50 }) });
+    const p = createPipeline(d);
+    const verdicts = await Promise.all([p.run(raw()), p.run(raw()), p.run(raw())]);
+    for (const v of verdicts) {
+      expect(v).toMatchObject({ decision: 'DENY', code: 'ERR_AUDIT_WRITE' });
+      expect(v.upstreamHeaders['x-writ-token']).toBeUndefined();
+    }
+    expect(d.audit.head().seq).toBe(0);
+    expect(() => d.audit.close()).toThrow(/EINVAL/); // /dev/full cannot be fsynced either
+  });
+
   it('a decision past the deadline is ERR_TIMEOUT', async () => {
     const d = deps({
       settings: { ...DEFAULT_SETTINGS, deadlineMs: 20 },

@@ -62,6 +62,8 @@ export interface CheckpointingAuditLog extends AuditLog {
   drained(): Promise<void>;
 }
 
+const noop = (): void => undefined;
+
 interface Pending {
   readonly seq: number;
   readonly hash: string;
@@ -214,17 +216,33 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
       : null;
   timer?.unref();
 
+  // PERF: the hot path only counts; signing happens after the decision is answered.
+  const counted = (): void => {
+    if (++sinceCheckpoint >= opts.everyRecords && opts.everyRecords > 0 && !deferred) {
+      deferred = true;
+      setImmediate(checkpoint);
+    }
+  };
+
+  const innerStage = inner.stage?.bind(inner);
   return {
     append(event, timeMs) {
       const rec =
         tap === undefined ? inner.append(event, timeMs) : tapped(inner.append(event, timeMs), event, timeMs);
-      // PERF: the hot path only counts; signing happens after the decision is answered.
-      if (++sinceCheckpoint >= opts.everyRecords && opts.everyRecords > 0 && !deferred) {
-        deferred = true;
-        setImmediate(checkpoint);
-      }
+      counted();
       return rec;
     },
+    ...(innerStage === undefined
+      ? {}
+      : {
+          stage(event: AuditEvent, timeMs: number) {
+            const staged = innerStage(event, timeMs);
+            counted();
+            // The export sees a record only once it is written: a failed batch is not in the chain.
+            if (tap !== undefined) void staged.written.then(() => tapped(staged.record, event, timeMs), noop);
+            return staged;
+          },
+        }),
     head: () => inner.head(),
     flush: () => inner.flush(),
     close() {
