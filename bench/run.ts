@@ -499,6 +499,8 @@ ratios to the no-op, measured in the same minutes, are the figures to compare.
 
 ## Results
 
+Why the targets are missed, stage by stage, and what was tried: [performance-budget.md](performance-budget.md).
+
 ${markdownTable(d.rows)}
 
 Per round:
