@@ -67,7 +67,7 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
-  const subject = action.subject.spiffeId ?? 'anonymous';
+  const subject = action.subject.principal ?? 'anonymous';
   const sessionId = action.context.sessionId;
   // One store read per decision, before any inspection work: a quarantined caller gets nothing further.
   const held = await stateful(deps.store.quarantineOf(subject, sessionId));

@@ -44,12 +44,24 @@ export interface IdentityDeps {
   readonly authenticateApiKey?: (key: string) => Promise<ApiKeyResult>;
 }
 
+/**
+ * A token caller's principal: `jwt:<iss>/<sub>` or `api-key:<subject>`, each part percent-encoded, so
+ * no issuer and subject pair can spell another's key (`/` and `:` never appear unencoded in a part).
+ */
+export function credentialPrincipal(method: 'jwt' | 'api-key', subject: string, issuer = ''): string {
+  return method === 'jwt'
+    ? `jwt:${encodeURIComponent(issuer)}/${encodeURIComponent(subject)}`
+    : `api-key:${encodeURIComponent(subject)}`;
+}
+
 /** A caller authenticated by a token: a JWT (bearer or session) or an API key. */
 export interface Credential {
   readonly ok: true;
   readonly method: 'jwt' | 'api-key';
   /** The token's `sub`, or the API key's subject. */
   readonly subject: string;
+  /** The subject qualified by how it was authenticated, unique across issuers (`credentialPrincipal`). */
+  readonly principal: string;
   readonly scopes: readonly string[];
   /** The session id a JWT names (`sid`, else `jti`); null for API keys. */
   readonly sessionId: string | null;
@@ -121,7 +133,7 @@ async function credentialFromJwt(
   if (ids.verifyJwt === undefined) return deny('ERR_JWT_UNTRUSTED_ISSUER', 'no jwt issuers are configured');
   const r = await ids.verifyJwt(token, nowMs);
   if (!r.ok) return deny(r.code, r.message);
-  const { sub, scope, jti } = r.claims;
+  const { sub, scope, jti, iss } = r.claims;
   if (typeof sub !== 'string' || sub.length === 0) return deny('ERR_JWT_CLAIMS', 'token has no sub claim');
   if (scope !== undefined && typeof scope !== 'string')
     return deny('ERR_JWT_CLAIMS', 'token scope is not a string');
@@ -130,6 +142,8 @@ async function credentialFromJwt(
     ok: true,
     method: 'jwt',
     subject: sub,
+    // Two trusted issuers may both have an "alice": the issuer is part of who the caller is.
+    principal: credentialPrincipal('jwt', sub, typeof iss === 'string' ? iss : ''),
     scopes: typeof scope === 'string' ? scope.split(' ').filter((s) => s.length > 0) : [],
     sessionId: typeof sid === 'string' ? sid : (jti ?? null),
   };
@@ -141,7 +155,14 @@ async function credentialFromApiKey(ids: IdentityDeps, key: string): Promise<Cre
     return deny('ERR_API_KEY_UNKNOWN', 'no api key file is configured');
   const r = await ids.authenticateApiKey(key);
   if (!r.ok) return deny(r.code, r.message);
-  return { ok: true, method: 'api-key', subject: r.subject, scopes: r.scopes, sessionId: null };
+  return {
+    ok: true,
+    method: 'api-key',
+    subject: r.subject,
+    principal: credentialPrincipal('api-key', r.subject),
+    scopes: r.scopes,
+    sessionId: null,
+  };
 }
 
 /**
@@ -308,6 +329,8 @@ export async function resolveIdentity(
     // The effective scope is the narrowest one: the chain's last hop, which no hop may widen.
     scopes: delegation?.effectiveScopes ?? credential?.scopes ?? [],
     authMethod: credential?.method ?? (workload === null ? 'none' : 'mtls'),
+    // SECURITY: the workload first: an agent pod presenting a user's token is still that agent.
+    principal: workload?.uri ?? credential?.principal ?? null,
   };
   return {
     ok: true,

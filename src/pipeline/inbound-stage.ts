@@ -90,7 +90,7 @@ export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId
     case 'ALLOW':
       return makeOutcome({ ...base, decision: 'ALLOW', code: policy.code, rules: policy.rules });
     case 'ALLOW_WITH_OBLIGATIONS': {
-      const subject = action.subject.spiffeId ?? 'anonymous';
+      const subject = action.subject.principal ?? 'anonymous';
       let exceeded;
       try {
         exceeded = await enforceRateCaps(deps.store, set, policy.rules, subject, action.action.tool);

@@ -76,7 +76,7 @@ export type DecideResult =
 
 /** Why a session or subject is quarantined. */
 export interface QuarantineRecord {
-  /** `session:<id>` or `subject:<spiffe id>`. */
+  /** `session:<id>` or `subject:<principal>` (src/pipeline/model/action.ts: the SPIFFE ID, else the token caller). */
   readonly key: string;
   readonly reason: string;
   readonly traceId: string;

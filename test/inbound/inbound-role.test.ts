@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseHeader, structField, wireTrace } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
+import { quarantineKey } from '../../src/pipeline/enforce/obligations.js';
+import { credentialPrincipal } from '../../src/pipeline/identity-stage.js';
 import { makeKey, mint } from '../identity/support/idp.js';
 import { startIdentityWrit, type IdentityWrit } from './support/identity-writ.js';
 
@@ -171,6 +173,52 @@ describe('credentials on the check role', () => {
       scenarioCheckRequest(analyticsRead, { 'x-writ-api-key': `writ_${'y'.repeat(43)}` }),
     );
     expect(decision(bad)).toEqual({ decision: 'DENY', code: 'ERR_API_KEY_UNKNOWN' });
+  });
+});
+
+describe('token-only callers are keyed on their principal', () => {
+  const tokenOf = (res: CheckResponse) => {
+    const jws = responseHeader(res, 'x-writ-token')!;
+    return JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string };
+  };
+
+  it('records a JWT or API-key caller without mTLS by issuer and subject, not as nobody', async () => {
+    const alice = await t.token({ sub: 'agent:alice' });
+    const res = await t.check.check(
+      scenarioCheckRequest({ ...analyticsRead, principal: '' }, { authorization: `Bearer ${alice}` }),
+    );
+    expect(decision(res)).toEqual({ decision: 'ALLOW', code: 'POLICY_ALLOW' });
+    const principal = credentialPrincipal('jwt', 'agent:alice', t.idp.issuer);
+    expect(principal).toBe(`jwt:${encodeURIComponent(t.idp.issuer)}/agent%3Aalice`);
+    expect(t.auditEvent(structField(res, 'writ_trace_id') as string)['subject']).toBe(principal);
+    expect(tokenOf(res).sub).toBe(principal);
+    const keyed = await t.check.check(
+      scenarioCheckRequest({ ...analyticsRead, principal: '' }, { 'x-writ-api-key': t.apiKey }),
+    );
+    expect(t.auditEvent(structField(keyed, 'writ_trace_id') as string)['subject']).toBe(
+      'api-key:svc%3Abatch',
+    );
+  });
+
+  it('quarantines one token caller without touching another', async () => {
+    const [mallory, bob] = await Promise.all([
+      t.token({ sub: 'agent:mallory' }),
+      t.token({ sub: 'agent:bob' }),
+    ]);
+    await t.writ.store.quarantine({
+      key: quarantineKey(credentialPrincipal('jwt', 'agent:mallory', t.idp.issuer), null),
+      reason: 'test',
+      traceId: 'test',
+      at: 0,
+    });
+    const held = await t.check.check(
+      scenarioCheckRequest({ ...analyticsRead, principal: '' }, { authorization: `Bearer ${mallory}` }),
+    );
+    expect(decision(held)).toEqual({ decision: 'DENY', code: 'ERR_QUARANTINED' });
+    const free = await t.check.check(
+      scenarioCheckRequest({ ...analyticsRead, principal: '' }, { authorization: `Bearer ${bob}` }),
+    );
+    expect(decision(free)).toEqual({ decision: 'ALLOW', code: 'POLICY_ALLOW' });
   });
 });
 

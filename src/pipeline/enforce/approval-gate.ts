@@ -33,7 +33,7 @@ export function approvalCandidate(r: ApprovalRequest): ApprovalRecord {
   const args = JSON.stringify(r.action.action.arguments) ?? 'null';
   return {
     id: randomBytes(16).toString('base64url'),
-    subject: r.action.subject.spiffeId ?? 'anonymous',
+    subject: r.action.subject.principal ?? 'anonymous',
     agent: r.action.subject.agent,
     actionHash: r.actionHash,
     status: 'pending',

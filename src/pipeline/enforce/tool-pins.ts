@@ -129,6 +129,7 @@ function listAction(server: string, path: string, tools: JsonValue[]): Action {
       roles: [],
       scopes: [],
       authMethod: 'none',
+      principal: null,
     },
     action: {
       adapter: 'mcp',

@@ -18,6 +18,12 @@ export interface Subject {
   readonly scopes: readonly string[];
   /** How the subject was authenticated: `mtls`, `jwt`, `api-key`, or `none`. */
   readonly authMethod: string;
+  /**
+   * Who the caller is, as one key: quarantine, rate caps, the token's `sub` and the audit record use it.
+   * The SPIFFE ID under mTLS, else the token's subject (`jwt:<iss>/<sub>`, `api-key:<subject>`; see
+   * `credentialPrincipal`); null when unauthenticated.
+   */
+  readonly principal: string | null;
 }
 
 export interface ActionPart {

@@ -98,6 +98,7 @@ function subjectOf(raw: RawRequest, trustHeaders: boolean): Subject {
     roles: NONE,
     scopes: NONE,
     authMethod: id === null ? 'none' : 'mtls',
+    principal: id === null ? null : raw.sourcePrincipal,
   };
 }
 

@@ -27,6 +27,7 @@ export function actionFrom(over: PartialAction = {}): Action {
       roles: [],
       scopes: [],
       authMethod: 'mtls',
+      principal: 'spiffe://cluster.local/ns/agents/sa/support-assistant',
       ...over.subject,
     },
     action: {

@@ -19,6 +19,7 @@ export const AUDITED_DIMENSIONS: readonly string[] = [
   'subject.trust_domain',
   'subject.namespace',
   'subject.service_account',
+  'subject.principal',
   'subject.authenticated',
   'action.adapter',
   'action.tool',
@@ -46,6 +47,8 @@ export function auditedValues(
       trustDomain: spiffe?.trustDomain ?? null,
       namespace: spiffe?.namespace ?? null,
       serviceAccount: spiffe?.serviceAccount ?? null,
+      // The event's subject is the decision's principal (src/pipeline/outcome.ts).
+      principal: event.subject,
     },
     action: {
       adapter: event.adapter ?? '',

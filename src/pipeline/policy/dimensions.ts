@@ -113,6 +113,12 @@ export const DIMENSIONS: readonly Dimension[] = [
   dim('subject.spiffe_id', 'string', 'the caller workload SPIFFE ID', (i) => i.action.subject.spiffeId),
   dim('subject.trust_domain', 'string', 'the SPIFFE trust domain', (i) => i.action.subject.trustDomain),
   dim(
+    'subject.principal',
+    'string',
+    'who the caller is: the SPIFFE ID under mTLS, else jwt:<iss>/<sub> or api-key:<subject>',
+    (i) => i.action.subject.principal,
+  ),
+  dim(
     'subject.namespace',
     'string',
     'the Kubernetes namespace from the SPIFFE ID',

@@ -22,6 +22,7 @@ const PREFERRED = [
   'action.command',
   'subject.agent',
   'subject.spiffe_id',
+  'subject.principal',
   'subject.service_account',
   'subject.tenant',
   'subject.namespace',
