@@ -8,7 +8,8 @@ import { mintExecutionToken } from './bind/execution-token.js';
 import { deepFreeze } from './deep-freeze.js';
 import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './deps.js';
 import { approvalDetails, gateApproval } from './enforce/approval-gate.js';
-import { enforceRateCaps, quarantineKey, quarantineSignal } from './enforce/obligations.js';
+import { enforceRateCaps, quarantineSignal } from './enforce/obligations.js';
+import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from './enforce/quarantine.js';
 import { WritError } from './errors.js';
 import { resolveIdentity } from './identity-stage.js';
 import { INSPECTOR_FAILED } from './inspect/run-inspectors.js';
@@ -31,15 +32,6 @@ export const WRIT_UPSTREAM_HEADERS: readonly string[] = Object.freeze([
 ]);
 /** An allow without obligations sets the token and strips the other two. */
 const REMOVE_ON_PLAIN_ALLOW: readonly string[] = Object.freeze([OBLIGATIONS_HEADER, SANDBOX_HEADER]);
-
-/** Awaits a state store call; a store that fails makes the decision ERR_STATE_UNAVAILABLE (a deny). */
-async function stateful<T>(op: Promise<T>): Promise<T> {
-  try {
-    return await op;
-  } catch (err) {
-    throw new WritError('ERR_STATE_UNAVAILABLE', err instanceof Error ? err.message : 'state store failed');
-  }
-}
 
 /** Decides one outbound call. Throws WritError on malformed input (the caller denies and audits it). */
 export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: string): Promise<Outcome> {
@@ -70,7 +62,7 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
   const subject = action.subject.principal ?? 'anonymous';
   const sessionId = action.context.sessionId;
   // One store read per decision, before any inspection work: a quarantined caller gets nothing further.
-  const held = await stateful(deps.store.quarantineOf(subject, sessionId));
+  const held = await heldQuarantine(deps, subject, sessionId);
   if (held !== null) {
     return makeOutcome({
       raw,
@@ -80,19 +72,13 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
       policyVersion: set.version,
       decision: 'DENY',
       code: 'ERR_QUARANTINED',
-      message: `quarantined (${held.key}): ${held.reason}`,
+      ...quarantineDenial(held),
       removeHeaders: WRIT_UPSTREAM_HEADERS,
-      details: { quarantine: held.key, quarantined_at: new Date(held.at).toISOString() },
     });
   }
   const findings = deps.inspect(action, raw.headers, inspectorConfig);
   const base = { raw, role: raw.role, traceId, action, findings, policyVersion: set.version } as const;
-  const quarantine = async (reason: string) => {
-    const record = { key: quarantineKey(subject, sessionId), reason, traceId, at: deps.now() };
-    await stateful(deps.store.quarantine(record));
-    deps.hooks?.quarantined?.(record);
-    return record;
-  };
+  const quarantine = (reason: string) => quarantineCaller(deps, subject, sessionId, reason, traceId);
   // SECURITY: an inspector that crashed saw something it could not handle; that is not a clean bill.
   if (findings.some((f) => f.id === INSPECTOR_FAILED)) {
     return makeOutcome({
@@ -110,9 +96,8 @@ export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: 
       ...base,
       decision: 'DENY',
       code: 'ERR_QUARANTINED',
-      message: `quarantined (${record.key}): ${record.reason}`,
+      ...quarantineDenial(record),
       removeHeaders: WRIT_UPSTREAM_HEADERS,
-      details: { quarantine: record.key, quarantined_at: new Date(record.at).toISOString() },
     });
   }
   const policy = evaluatePolicy(set, action, findings);

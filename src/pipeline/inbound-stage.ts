@@ -1,14 +1,15 @@
 /**
  * The inbound role: calls from external systems into a governed agent. Admit (body limits, a valid
- * session token), authenticate and check the delegation chain, inspect what is handed to the agent, then
- * decide by the same policy set (rules target it with `context.role: inbound`). Every stage can deny.
+ * session token), authenticate and check the delegation chain, refuse a quarantined caller, inspect what
+ * is handed to the agent, then decide by the same policy set (rules target it with `context.role:
+ * inbound`). Every stage can deny; quarantine signals and obligations hold the caller as on the check role.
  */
 import { admitRequest } from './admit.js';
 import { WRIT_UPSTREAM_HEADERS, OBLIGATIONS_HEADER } from './check-stage.js';
 import { deepFreeze } from './deep-freeze.js';
 import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './deps.js';
-import { enforceRateCaps } from './enforce/obligations.js';
-import { WritError } from './errors.js';
+import { enforceRateCaps, quarantineSignal } from './enforce/obligations.js';
+import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from './enforce/quarantine.js';
 import { authenticateSession, IDENTITY_SECRET_HEADERS, resolveIdentity } from './identity-stage.js';
 import { INSPECTOR_FAILED } from './inspect/run-inspectors.js';
 import type { RawRequest } from './model/raw-request.js';
@@ -68,11 +69,36 @@ export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId
     });
   }
   const action = deepFreeze(identity.action);
+  const principal = action.subject.principal ?? 'anonymous';
+  const sessionId = action.context.sessionId;
+  // A held caller gets nothing further, as on the check role: no inspection, no policy.
+  const held = await heldQuarantine(deps, principal, sessionId);
+  if (held !== null) {
+    return makeOutcome({
+      ...head,
+      action,
+      decision: 'DENY',
+      code: 'ERR_QUARANTINED',
+      ...quarantineDenial(held),
+    });
+  }
   // The inspectors see exactly what the agent will be handed (prompt injection above all).
   const findings = deps.inspect(action, raw.headers, cfg);
   const base = { ...head, action, findings } as const;
   if (findings.some((f) => f.id === INSPECTOR_FAILED)) {
     return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_INSPECTOR_FAILED' });
+  }
+  // SECURITY: a configured signal quarantines the outside caller's session before policy runs.
+  const signal = quarantineSignal(findings, deps.settings.quarantineOn);
+  if (signal !== null) {
+    const record = await quarantineCaller(
+      deps,
+      principal,
+      sessionId,
+      `finding ${signal.id} (${signal.severity})`,
+      traceId,
+    );
+    return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_QUARANTINED', ...quarantineDenial(record) });
   }
   const policy = evaluatePolicy(set, action, findings);
   switch (policy.decision) {
@@ -90,16 +116,9 @@ export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId
     case 'ALLOW':
       return makeOutcome({ ...base, decision: 'ALLOW', code: policy.code, rules: policy.rules });
     case 'ALLOW_WITH_OBLIGATIONS': {
-      const subject = action.subject.principal ?? 'anonymous';
-      let exceeded;
-      try {
-        exceeded = await enforceRateCaps(deps.store, set, policy.rules, subject, action.action.tool);
-      } catch (err) {
-        throw new WritError(
-          'ERR_STATE_UNAVAILABLE',
-          err instanceof Error ? err.message : 'state store failed',
-        );
-      }
+      const exceeded = await stateful(
+        enforceRateCaps(deps.store, set, policy.rules, principal, action.action.tool),
+      );
       if (exceeded !== null) {
         return makeOutcome({
           ...base,
@@ -114,6 +133,15 @@ export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId
           },
         });
       }
+      // This call runs under its obligations; every further call of the session is denied.
+      if (policy.obligations?.quarantine === true)
+        await quarantineCaller(
+          deps,
+          principal,
+          sessionId,
+          `obligation of rule(s) ${policy.rules.join(', ')}`,
+          traceId,
+        );
       // The agent's runtime applies the remaining obligations (masking, sandbox); writ states them.
       const obligations =
         policy.obligations === undefined ? null : JSON.stringify(obligationsToJson(policy.obligations));
