@@ -47,6 +47,10 @@ export interface ServerConfig {
   readonly jwtIssuersFile: string;
   /** JSON file of API key hashes; empty: no API key is accepted. */
   readonly apiKeysFile: string;
+  /** Least time between two JWKS refetches an unknown `kid` triggers, per issuer (ms). */
+  readonly jwksCooldownMs: number;
+  /** Age after which an issuer's key set is refetched before use (ms). */
+  readonly jwksMaxAgeMs: number;
   readonly signingKeyFile: string;
   readonly auditFile: string;
   readonly logLevel: string;
@@ -242,6 +246,18 @@ export const SETTINGS: readonly Setting[] = [
     env: 'WRIT_JWT_ISSUERS_FILE',
     doc: 'YAML list of JWT issuers {issuer, audience, jwks_uri | discovery, algorithms} (empty: none)',
     fallback: '',
+  },
+  {
+    flag: 'jwks-cooldown-s',
+    env: 'WRIT_JWKS_COOLDOWN_S',
+    doc: 'least seconds between two JWKS refetches an unknown kid triggers (bounds what forged kids cost)',
+    fallback: '30',
+  },
+  {
+    flag: 'jwks-max-age-s',
+    env: 'WRIT_JWKS_MAX_AGE_S',
+    doc: 'seconds after which an issuer key set is refetched before use',
+    fallback: '600',
   },
   {
     flag: 'api-keys-file',
@@ -506,6 +522,8 @@ export function resolveConfig(
     xfccTrustedProxy: spiffeIdOrEmpty('--xfcc-trusted-proxy', get('xfcc-trusted-proxy') ?? ''),
     jwtIssuersFile: optionalPath(get('jwt-issuers-file')),
     apiKeysFile: optionalPath(get('api-keys-file')),
+    jwksCooldownMs: integer('--jwks-cooldown-s', get('jwks-cooldown-s') ?? '30', 0, 3600) * 1000,
+    jwksMaxAgeMs: integer('--jwks-max-age-s', get('jwks-max-age-s') ?? '600', 1, 86_400) * 1000,
     signingKeyFile: resolve(get('signing-key') ?? join(home, 'keys', 'signing-key.pem')),
     auditFile: resolve(get('audit-file') ?? join(home, 'audit', 'audit.jsonl')),
     logLevel: get('log-level') ?? 'info',

@@ -18,6 +18,10 @@ export interface IdentitySettings {
   readonly jwtIssuersFile: string;
   /** Path of the JSON API key file; empty: no API key. */
   readonly apiKeysFile: string;
+  /** Least time between two refetches an unknown kid triggers (ms). */
+  readonly jwksCooldownMs: number;
+  /** Age after which a key set is refetched before use (ms). */
+  readonly jwksMaxAgeMs: number;
 }
 
 /** Hooks for tests and embedding: a JWKS cache with a short cooldown, say. */
@@ -41,7 +45,9 @@ export function createIdentityDeps(
       });
     }
   }
-  const keyCache = options.jwksCache ?? createJwksCache();
+  const keyCache =
+    options.jwksCache ??
+    createJwksCache({ cooldownMs: settings.jwksCooldownMs, cacheMaxAgeMs: settings.jwksMaxAgeMs });
   // The pipeline's injected clock decides expiry, so tests and replays see the time they set.
   const verifyOptions = (nowMs: number): JwtVerifyOptions => ({ issuers, keyCache, now: new Date(nowMs) });
   const apiKeys = settings.apiKeysFile === '' ? null : createApiKeyStore({ path: settings.apiKeysFile });

@@ -88,4 +88,16 @@ describe('identity settings', () => {
       /must be a SPIFFE ID/,
     );
   });
+
+  it('reads the JWKS cooldown and maximum age in seconds, and refuses values out of range', () => {
+    expect(resolveConfig({}, {})).toMatchObject({ jwksCooldownMs: 30_000, jwksMaxAgeMs: 600_000 });
+    expect(resolveConfig({ 'jwks-cooldown-s': '0' }, { WRIT_JWKS_MAX_AGE_S: '60' })).toMatchObject({
+      jwksCooldownMs: 0,
+      jwksMaxAgeMs: 60_000,
+    });
+    expect(() => resolveConfig({}, { WRIT_JWKS_COOLDOWN_S: '-1' })).toThrow(
+      /--jwks-cooldown-s must be an integer from 0 to 3600/,
+    );
+    expect(() => resolveConfig({ 'jwks-max-age-s': '0' }, {})).toThrow(/--jwks-max-age-s/);
+  });
 });

@@ -8,7 +8,6 @@ import { connectCheckClient, type CheckClient } from '../../../src/cli/check-cli
 import type { ScenarioHop, ScenarioRequest, ScenarioToken } from '../../../src/cli/scenario.js';
 import { resolveConfig } from '../../../src/config.js';
 import { generateApiKey } from '../../../src/identity/api-keys.js';
-import { createJwksCache } from '../../../src/identity/jwt-verifier.js';
 import {
   makeKey,
   mint,
@@ -76,6 +75,9 @@ export async function startIdentityWrit(opts: IdentityWritOptions = {}): Promise
       'policy-dir': policyDir,
       'jwt-issuers-file': issuersFile,
       'api-keys-file': apiKeysFile,
+      // No refresh cooldown: a token with a new kid makes writ refetch the JWKS at once (rotation tests),
+      // set the way an operator would.
+      'jwks-cooldown-s': '0',
       ...opts.flags,
     },
     {},
@@ -90,8 +92,6 @@ export async function startIdentityWrit(opts: IdentityWritOptions = {}): Promise
       { role: 'inbound', host: '127.0.0.1', port: 0 },
     ],
     admin: false,
-    // No refresh cooldown: a token with a new kid makes writ refetch the JWKS at once (rotation tests).
-    jwksCache: createJwksCache({ cooldownMs: 0 }),
   });
   const check = connectCheckClient(`127.0.0.1:${writ.ports.check}`);
   const inbound = connectCheckClient(`127.0.0.1:${writ.ports.inbound}`);
