@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { startWrit } from '../app.js';
 import { ConfigError, resolveConfig, SETTINGS } from '../config.js';
+import { runAuditNote } from './audit-note.js';
 import { runAuditVerify } from './audit-verify.js';
 import { runDemo } from './demo.js';
 import { runInspect } from './inspect.js';
@@ -17,6 +18,9 @@ const USAGE = `usage:
   writ audit verify FILE [--keys JWKS|PEM] [--tsa-ca PEM] [--checkpoint NOTE]
                                     check a hash-chained audit log offline: links, checkpoint
                                     signatures, RFC 3161 time-stamps; names the first bad record
+  writ audit note FILE --keys JWKS|PEM [--seq N]
+                                    print the log's last (or seq N) checkpoint as a C2SP signed note,
+                                    for --checkpoint and witnesses; refuses a log that does not verify
   writ inspect [--policy-dir DIR]   JSON lines in (tool calls), findings out, without a server
   writ policy validate DIR          load and check a policy folder (file:line:column on error)
   writ policy test DIR              run the YAML test cases in DIR/tests (non-zero exit on failure)
@@ -85,6 +89,20 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     case 'audit': {
+      if (rest[0] === 'note') {
+        const { values, positionals } = parseArgs({
+          args: rest.slice(1),
+          options: { keys: { type: 'string' }, seq: { type: 'string' } },
+          allowPositionals: true,
+        });
+        if (positionals.length !== 1 || values.keys === undefined) break;
+        const seq = values.seq === undefined ? undefined : Number(values.seq);
+        if (seq !== undefined && !(Number.isSafeInteger(seq) && seq > 0)) break;
+        return runAuditNote(positionals[0]!, process.stdout, process.stderr, {
+          keys: values.keys,
+          ...(seq === undefined ? {} : { seq }),
+        });
+      }
       if (rest[0] !== 'verify') break;
       const { values, positionals } = parseArgs({
         args: rest.slice(1),
