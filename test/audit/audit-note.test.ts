@@ -43,7 +43,7 @@ function capture() {
   const chunks: string[] = [];
   return {
     text: () => chunks.join(''),
-    sink: { write: (s: string) => chunks.push(s) } as NodeJS.WritableStream,
+    sink: { write: (s: string) => chunks.push(s) } as unknown as NodeJS.WritableStream,
   };
 }
 
