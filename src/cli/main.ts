@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { startWrit } from '../app.js';
 import { ConfigError, resolveConfig, SETTINGS } from '../config.js';
+import { runFleetAnchor, runFleetVerify } from './audit-fleet.js';
 import { runAuditNote } from './audit-note.js';
 import { runAuditVerify } from './audit-verify.js';
 import { runDemo } from './demo.js';
@@ -21,6 +22,11 @@ const USAGE = `usage:
   writ audit note FILE --keys JWKS|PEM [--seq N]
                                     print the log's last (or seq N) checkpoint as a C2SP signed note,
                                     for --checkpoint and witnesses; refuses a log that does not verify
+  writ audit fleet-anchor NOTE... --keys JWKS|PEM --signing-key PEM --origin NAME
+                          [--tsa-url URL --tsa-ca PEM]
+                                    sign one Merkle tree over the replicas' notes and time-stamp it once
+  writ audit fleet-verify FLEET.json --note NOTE --keys JWKS|PEM --fleet-keys JWKS|PEM [--tsa-ca PEM]
+                                    check a replica's note is in a fleet checkpoint, offline
   writ inspect [--policy-dir DIR]   JSON lines in (tool calls), findings out, without a server
   writ policy validate DIR          load and check a policy folder (file:line:column on error)
   writ policy test DIR              run the YAML test cases in DIR/tests (non-zero exit on failure)
@@ -101,6 +107,57 @@ async function main(argv: string[]): Promise<number> {
         return runAuditNote(positionals[0]!, process.stdout, process.stderr, {
           keys: values.keys,
           ...(seq === undefined ? {} : { seq }),
+        });
+      }
+      if (rest[0] === 'fleet-anchor') {
+        const { values, positionals } = parseArgs({
+          args: rest.slice(1),
+          options: {
+            keys: { type: 'string' },
+            'signing-key': { type: 'string' },
+            origin: { type: 'string' },
+            'tsa-url': { type: 'string' },
+            'tsa-ca': { type: 'string' },
+          },
+          allowPositionals: true,
+        });
+        const { keys, origin } = values;
+        const signingKey = values['signing-key'];
+        if (
+          positionals.length === 0 ||
+          keys === undefined ||
+          signingKey === undefined ||
+          origin === undefined
+        )
+          break;
+        return runFleetAnchor(positionals, process.stdout, process.stderr, {
+          keys,
+          signingKey,
+          origin,
+          ...(values['tsa-url'] === undefined ? {} : { tsaUrl: values['tsa-url'] }),
+          ...(values['tsa-ca'] === undefined ? {} : { tsaCa: values['tsa-ca'] }),
+        });
+      }
+      if (rest[0] === 'fleet-verify') {
+        const { values, positionals } = parseArgs({
+          args: rest.slice(1),
+          options: {
+            note: { type: 'string' },
+            keys: { type: 'string' },
+            'fleet-keys': { type: 'string' },
+            'tsa-ca': { type: 'string' },
+          },
+          allowPositionals: true,
+        });
+        const { note, keys } = values;
+        const fleetKeys = values['fleet-keys'];
+        if (positionals.length !== 1 || note === undefined || keys === undefined || fleetKeys === undefined)
+          break;
+        return runFleetVerify(positionals[0]!, process.stdout, process.stderr, {
+          note,
+          keys,
+          fleetKeys,
+          ...(values['tsa-ca'] === undefined ? {} : { tsaCa: values['tsa-ca'] }),
         });
       }
       if (rest[0] !== 'verify') break;
