@@ -9,6 +9,9 @@ export const LEAF_LIMITS = { maxLeaves: 20_000, maxDepth: 64 } as const;
 /** Headers whose values reach tools or carry attacker-chosen URLs; the rest are transport noise. */
 const INSPECTED_HEADERS = ['referer', 'origin', 'x-forwarded-host', 'user-agent', 'cookie', 'authorization'];
 
+/** The `decodedBy` of every original leaf: shared and frozen, since nothing appends to it in place. */
+const NOT_DECODED: readonly string[] = Object.freeze([]);
+
 const SIMPLE_KEY = /^[A-Za-z_$][\w$-]*$/;
 
 function childPath(parent: string, key: string): string {
@@ -26,7 +29,7 @@ function walk(
 ) {
   if (out.length >= LEAF_LIMITS.maxLeaves) return;
   if (typeof value === 'string') {
-    out.push({ path, key, value, source, decodedBy: [] });
+    out.push({ path, key, value, source, decodedBy: NOT_DECODED });
     return;
   }
   if (value === null || typeof value !== 'object' || depth >= LEAF_LIMITS.maxDepth) return;
@@ -36,9 +39,12 @@ function walk(
     return;
   }
   for (const k of Object.keys(value)) {
+    // PERF: the child's path and lower-cased key are built once for the key leaf and the value.
+    const child = childPath(path, k);
+    const key = k.toLowerCase();
     // Keys are attacker-controlled text too ("ignore previous instructions": 1).
-    out.push({ path: `${childPath(path, k)}#key`, key: k.toLowerCase(), value: k, source, decodedBy: [] });
-    walk(value[k] as JsonValue, childPath(path, k), k.toLowerCase(), source, out, depth + 1);
+    out.push({ path: `${child}#key`, key, value: k, source, decodedBy: NOT_DECODED });
+    walk(value[k] as JsonValue, child, key, source, out, depth + 1);
   }
 }
 
@@ -46,29 +52,35 @@ function walk(
 export function collectLeaves(action: Action, headers: Readonly<Record<string, string>>): StringLeaf[] {
   const out: StringLeaf[] = [];
   walk(action.action.arguments, '$.action.arguments', '', 'arguments', out, 0);
-  out.push({ path: '$.resource.uri', key: 'uri', value: action.resource.uri, source: 'url', decodedBy: [] });
+  out.push({
+    path: '$.resource.uri',
+    key: 'uri',
+    value: action.resource.uri,
+    source: 'url',
+    decodedBy: NOT_DECODED,
+  });
   out.push({
     path: '$.resource.path',
     key: 'path',
     value: action.resource.path,
     source: 'url',
-    decodedBy: [],
+    decodedBy: NOT_DECODED,
   });
   for (const [name, values] of Object.entries(action.resource.query)) {
-    values.forEach((v, i) =>
+    for (let i = 0; i < values.length; i++) {
       out.push({
         path: `${childPath('$.resource.query', name)}[${i}]`,
         key: name.toLowerCase(),
-        value: v,
+        value: values[i]!,
         source: 'query',
-        decodedBy: [],
-      }),
-    );
+        decodedBy: NOT_DECODED,
+      });
+    }
   }
   for (const name of INSPECTED_HEADERS) {
     const v = headers[name];
     if (v !== undefined)
-      out.push({ path: `$.headers.${name}`, key: name, value: v, source: 'header', decodedBy: [] });
+      out.push({ path: `$.headers.${name}`, key: name, value: v, source: 'header', decodedBy: NOT_DECODED });
   }
   return out;
 }

@@ -81,14 +81,26 @@ export function makeFinding(
   tags: { readonly owasp: readonly string[]; readonly atlas: readonly string[] },
   count?: number,
 ): Finding {
-  const finding: Finding = {
-    id: `${inspector.id}.${kind}`,
+  const id = `${inspector.id}.${kind}`;
+  // One object either way (`count` last, as a spread would place it).
+  if (count === undefined)
+    return {
+      id,
+      inspector: inspector.id,
+      severity,
+      path: leafPath,
+      evidence,
+      owasp: tags.owasp,
+      atlas: tags.atlas,
+    };
+  return {
+    id,
     inspector: inspector.id,
     severity,
     path: leafPath,
     evidence,
     owasp: tags.owasp,
     atlas: tags.atlas,
+    count,
   };
-  return count === undefined ? finding : { ...finding, count };
 }

@@ -50,7 +50,8 @@ export function inspectAction(
   const findings = runInspectors(inspectors, input);
   // An attack that only shows after decoding is also an evasion; say so under encoding-evasion.
   if (inspectors.includes(encodingEvasionInspector)) {
-    findings.push(...deriveEncodedAttackFindings(findings, expanded.exhausted));
+    const derived = deriveEncodedAttackFindings(findings, expanded.exhausted);
+    for (let i = 0; i < derived.length; i++) findings.push(derived[i]!);
   }
   return { findings, leaves: expanded.leaves.length };
 }

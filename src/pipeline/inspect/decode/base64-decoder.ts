@@ -1,5 +1,5 @@
 /** Base64 and base64url decoding of every long base64 run in a value (whole value or embedded token). */
-import type { Decoder, DecodedPart } from './decoder.js';
+import { NO_PARTS, type Decoder, type DecodedPart } from './decoder.js';
 import { bytesAsText } from './printable.js';
 
 /** Runs shorter than this are words, not payloads. */
@@ -13,7 +13,7 @@ const RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}/g;
 export const base64Decoder: Decoder = {
   name: 'base64',
   decode(value: string): readonly DecodedPart[] {
-    if (value.length < MIN_RUN) return [];
+    if (value.length < MIN_RUN) return NO_PARTS;
     const out: DecodedPart[] = [];
     RUN.lastIndex = 0;
     for (let m = RUN.exec(value); m !== null && out.length < MAX_RUNS; m = RUN.exec(value)) {

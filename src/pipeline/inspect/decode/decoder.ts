@@ -8,6 +8,9 @@ export interface DecodedPart {
   readonly key?: string;
 }
 
+/** The empty answer, shared: most values have nothing to decode, and callers only read it. */
+export const NO_PARTS: readonly DecodedPart[] = Object.freeze([]);
+
 /** A decoder: returns the decoded forms of a value, or an empty array when it does not apply. */
 export interface Decoder {
   /** Stable name used in `decodedBy` and in path suffixes. */

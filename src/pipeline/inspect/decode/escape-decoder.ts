@@ -1,7 +1,9 @@
 /** JSON and JavaScript escape decoding: `\uXXXX`, `\u{X}`, `\xXX`, octal `\NNN` and `\n` `\r` `\t`. */
-import type { Decoder, DecodedPart } from './decoder.js';
+import { NO_PARTS, type Decoder, type DecodedPart } from './decoder.js';
 
 const ESCAPE = /\\(?:u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([0-7]{3})|([nrt0'"\\/]))/g;
+/** An escape that names a code point; without one, `\n` and friends alone are not decoded. */
+const NUMERIC_ESCAPE = /\\(?:u\{?[0-9a-fA-F]|x[0-9a-fA-F]{2}|[0-7]{3})/;
 const SIMPLE: Readonly<Record<string, string>> = {
   n: '\n',
   r: '\r',
@@ -17,8 +19,8 @@ const SIMPLE: Readonly<Record<string, string>> = {
 export const escapeDecoder: Decoder = {
   name: 'escape',
   decode(value: string): readonly DecodedPart[] {
-    if (!value.includes('\\')) return [];
-    if (!/\\(?:u\{?[0-9a-fA-F]|x[0-9a-fA-F]{2}|[0-7]{3})/.test(value)) return [];
+    if (!value.includes('\\')) return NO_PARTS;
+    if (!NUMERIC_ESCAPE.test(value)) return NO_PARTS;
     const decoded = value.replace(
       ESCAPE,
       (_m, braced?: string, u4?: string, x2?: string, oct?: string, simple?: string) => {
@@ -36,6 +38,6 @@ export const escapeDecoder: Decoder = {
         return SIMPLE[simple ?? ''] ?? '';
       },
     );
-    return decoded === value ? [] : [{ suffix: '#escape', value: decoded }];
+    return decoded === value ? NO_PARTS : [{ suffix: '#escape', value: decoded }];
   },
 };

@@ -66,12 +66,14 @@ export interface ExpandedLeaves {
 
 /** The original leaves followed by their decoded forms (each with `decodedBy` and a `#decoder` path suffix). */
 export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
-  const out: StringLeaf[] = [...leaves];
-  const traits: number[] = leaves.map((l) => traitsOf(l.value));
+  const out: StringLeaf[] = leaves.slice();
+  const traits: number[] = [];
+  for (let i = 0; i < leaves.length; i++) traits.push(traitsOf(leaves[i]!.value));
   let added = 0;
   let addedChars = 0;
-  let frontier: StringLeaf[] = [...leaves];
-  let frontierTraits: number[] = traits.slice();
+  // PERF: the first frontier is the input itself and its traits the head of `traits` (only appended to).
+  let frontier: readonly StringLeaf[] = leaves;
+  let frontierTraits: readonly number[] = traits;
   for (let depth = 0; depth < DECODE_LIMITS.maxDepth && frontier.length > 0; depth++) {
     const next: StringLeaf[] = [];
     const nextTraits: number[] = [];
@@ -86,7 +88,10 @@ export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
         if (needs !== 0 && (mask & needs) === 0) continue;
         // Unicode folding of an already folded value, or JSON of a JSON leaf, cannot reveal more.
         if (leaf.decodedBy[leaf.decodedBy.length - 1] === decoder.name && decoder.name !== 'url') continue;
-        for (const part of decoder.decode(leaf.value)) {
+        const parts = decoder.decode(leaf.value);
+        // An indexed loop: `for...of` over the shared frozen empty result allocates an iterator result.
+        for (let p = 0; p < parts.length; p++) {
+          const part = parts[p]!;
           if (part.value === leaf.value || part.value.length === 0) continue;
           if (
             added >= DECODE_LIMITS.maxAddedLeaves ||

@@ -1,5 +1,5 @@
 /** Hex decoding of long hex runs (`0x` prefixed or bare, even length) that yield readable text. */
-import type { Decoder, DecodedPart } from './decoder.js';
+import { NO_PARTS, type Decoder, type DecodedPart } from './decoder.js';
 import { bytesAsText } from './printable.js';
 
 // PERF: starts only where a hex run begins (not inside a word), so prose is one cheap check per character.
@@ -10,7 +10,7 @@ const MAX_RUNS = 8;
 export const hexDecoder: Decoder = {
   name: 'hex',
   decode(value: string): readonly DecodedPart[] {
-    if (value.length < 16) return [];
+    if (value.length < 16) return NO_PARTS;
     const out: DecodedPart[] = [];
     RUN.lastIndex = 0;
     for (let m = RUN.exec(value); m !== null && out.length < MAX_RUNS; m = RUN.exec(value)) {

@@ -1,5 +1,5 @@
 /** HTML entity decoding: numeric (`&#60;`, `&#x3c;`, with or without `;`) and the common named entities. */
-import type { Decoder, DecodedPart } from './decoder.js';
+import { NO_PARTS, type Decoder, type DecodedPart } from './decoder.js';
 
 const NAMED: Readonly<Record<string, string>> = {
   lt: '<',
@@ -46,7 +46,7 @@ function fromCode(code: number): string {
 export const htmlEntityDecoder: Decoder = {
   name: 'html',
   decode(value: string): readonly DecodedPart[] {
-    if (!value.includes('&')) return [];
+    if (!value.includes('&')) return NO_PARTS;
     let changed = false;
     const decoded = value.replace(ENTITY, (m, dec?: string, hex?: string, name?: string) => {
       let out: string | undefined;

@@ -1,5 +1,5 @@
 /** JSON-in-a-string decoding: a value that is itself a JSON document yields one leaf per string inside it. */
-import type { Decoder, DecodedPart } from './decoder.js';
+import { NO_PARTS, type Decoder, type DecodedPart } from './decoder.js';
 
 const MAX_PARTS = 256;
 const MAX_DEPTH = 32;
@@ -29,12 +29,12 @@ export const jsonDecoder: Decoder = {
   decode(value: string): readonly DecodedPart[] {
     const t = value.trim();
     if (t.length < 2 || !((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))))
-      return [];
+      return NO_PARTS;
     let parsed: unknown;
     try {
       parsed = JSON.parse(t);
     } catch {
-      return [];
+      return NO_PARTS;
     }
     const out: DecodedPart[] = [];
     walk(parsed, '#json', '', out, 0);

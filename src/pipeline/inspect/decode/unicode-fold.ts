@@ -1,6 +1,6 @@
 /** Unicode folding: reveal tag-character text, strip invisible and bidi controls, NFKC, map confusable homoglyphs. */
 import { CONFUSABLE_CHUNKS } from './confusables-map.js';
-import type { Decoder, DecodedPart } from './decoder.js';
+import { NO_PARTS, type Decoder, type DecodedPart } from './decoder.js';
 
 /** Zero-width, bidi and other format characters that hide or reorder text. */
 // Listing combining format characters one by one is the point here, not a mistake.
@@ -41,13 +41,16 @@ export function foldUnicode(value: string): string {
   return out;
 }
 
+// A module constant: a regex literal inside a function allocates a new RegExp each time it runs.
+// eslint-disable-next-line no-control-regex
+const NON_ASCII_CHAR = /[^\x00-\x7f]/;
+
 /** Folds unicode tricks so keyword checks see `ignore` in `іgnоre` and in tag-character text. */
 export const unicodeFoldDecoder: Decoder = {
   name: 'unicode',
   decode(value: string): readonly DecodedPart[] {
-    // eslint-disable-next-line no-control-regex
-    if (!/[^\x00-\x7f]/.test(value)) return [];
+    if (!NON_ASCII_CHAR.test(value)) return NO_PARTS;
     const folded = foldUnicode(value);
-    return folded === value ? [] : [{ suffix: '#unicode', value: folded }];
+    return folded === value ? NO_PARTS : [{ suffix: '#unicode', value: folded }];
   },
 };

@@ -1,5 +1,5 @@
 /** URL (percent) decoding, lenient: `%XX` as UTF-8 when valid, else Latin-1, plus `%uXXXX` and `+` as space. */
-import type { Decoder, DecodedPart } from './decoder.js';
+import { NO_PARTS, type Decoder, type DecodedPart } from './decoder.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -37,13 +37,17 @@ function percentDecode(text: string): string {
   return out;
 }
 
+// Module constants: a regex literal inside a function allocates a new RegExp each time it runs.
+const PERCENT_ESCAPE = /%[0-9a-fA-F]{2}|%u[0-9a-fA-F]{4}/i;
+const PLUSES = /\+/g;
+
 /** Decodes percent escapes; `+` becomes a space when the text has no literal spaces (query-string style). */
 export const urlDecoder: Decoder = {
   name: 'url',
   decode(value: string): readonly DecodedPart[] {
-    if (!/%[0-9a-fA-F]{2}|%u[0-9a-fA-F]{4}/i.test(value)) return [];
-    const plus = !value.includes(' ') ? value.replace(/\+/g, ' ') : value;
+    if (!PERCENT_ESCAPE.test(value)) return NO_PARTS;
+    const plus = !value.includes(' ') ? value.replace(PLUSES, ' ') : value;
     const decoded = percentDecode(plus);
-    return decoded === value ? [] : [{ suffix: '#url', value: decoded }];
+    return decoded === value ? NO_PARTS : [{ suffix: '#url', value: decoded }];
   },
 };

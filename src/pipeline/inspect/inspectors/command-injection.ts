@@ -208,7 +208,7 @@ function splitProbe(text: string): number {
   if (!text.includes('\\') && !text.includes("''") && !text.includes('""')) return -1;
   SPLIT_WORD.lastIndex = 0;
   for (let m = SPLIT_WORD.exec(text); m !== null; m = SPLIT_WORD.exec(text)) {
-    if (PROBE_COMMANDS.has(m[0].replace(/''|""|\\/g, '').toLowerCase())) return m.index;
+    if (PROBE_COMMANDS.has(m[0].replace(SPLITTERS, '').toLowerCase())) return m.index;
   }
   return -1;
 }
@@ -290,15 +290,31 @@ function quoteBreakout(text: string): number {
     const end = text.indexOf(q, i + 1);
     if (end === -1) return -1;
     const body = text.slice(i + 1, Math.min(end, i + 400));
-    const m =
-      /^\s{0,4}(?:;|&&?|\|\|?|\n|\r|\\n|\\r|%0a|%0d)\s{0,16}(?:[./\\a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/i.exec(
-        body,
-      );
+    const m = OPERATOR_THEN_WORD.exec(body);
     if (m !== null && PROBE_COMMANDS.has((m[1] ?? '').toLowerCase())) return i;
     i = end;
   }
   return -1;
 }
+
+// PERF: regexes are module constants: a literal inside a function allocates a new RegExp each time it runs.
+const SPLITTERS = /''|""|\\/g;
+const OPERATOR_THEN_WORD =
+  /^\s{0,4}(?:;|&&?|\|\|?|\n|\r|\\n|\\r|%0a|%0d)\s{0,16}(?:[./\\a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/i;
+/** Line breaks, and literal `\n` `\r` a template never decoded, which separate commands like `;`. */
+const LINE_BREAKS = /\r?\n|\\[nr](?=[/a-z]|\s|$)/gi;
+const SOCKET = /socket/i;
+const DOWNLOAD_STRING = /downloadstring/i;
+const CODE_EXEC_WORDS = /child_process|kernel\./i;
+const SHELL_META = /[;|&`$]/;
+const CHAIN_MARK = /[;|&`\n\r]|\$\(|\\[nr]/;
+const QUOTE_THEN_OPERATOR = /["'][\s]{0,4}[;|&\n\r\\%]/;
+const BACKTICKS = /`[^`]{1,200}`/;
+const BACKTICK_WORD = /`\s*(?:[./a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/i;
+const ANY_META = /[;|&`\n\r%\\$]/;
+const ARGUMENT_START = /[\s;|&`)'"%\\/.-]/;
+const FOUR_WORDS = /\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}/i;
+const FIRST_WORD_SEPARATED = /^\s*\S*[;&]/;
 
 const SHELLSHOCK = /\(\)\s*\{\s*:?\s*;?\s*\}\s*;/;
 
@@ -320,7 +336,7 @@ function push(out: Finding[], kind: string, leaf: StringLeaf, text: string, at =
 function chainedProbe(text: string): number {
   // A newline separates commands like `;` does; shell-quote reads it as plain whitespace.
   // So does a literal `\n` left by a template that never decoded it (`ping x \nid`).
-  const commands = splitCommands(text.replace(/\r?\n|\\[nr](?=[/a-z]|\s|$)/gi, ' ; '));
+  const commands = splitCommands(text.replace(LINE_BREAKS, ' ; '));
   const first = programName(commands[0]?.argv ?? []);
   for (let i = 1; i < commands.length; i++) {
     const cmd = commands[i]!;
@@ -383,54 +399,52 @@ function inspectLeaf(
   if ((traits & PAREN) !== 0 && (traits & BRACKET) !== 0 && SHELLSHOCK.test(text))
     push(out, 'shellshock', leaf, text);
   const rev =
-    ((traits & (SLASH | DASH | PAREN | COLON | SYMBOL)) !== 0 || /socket/i.test(text)) &&
+    ((traits & (SLASH | DASH | PAREN | COLON | SYMBOL)) !== 0 || SOCKET.test(text)) &&
     (hasAnyWord(words, REVERSE_SHELL_WORDS) || NETCAT.test(text))
       ? REVERSE_SHELL.exec(text)
       : null;
   if (rev !== null) push(out, 'reverse-shell', leaf, text, rev.index);
   const dl =
     (traits & (CONTROL | PAREN | DASH)) !== 0 &&
-    (hasAnyWord(words, DOWNLOAD_WORDS) || /downloadstring/i.test(text))
+    (hasAnyWord(words, DOWNLOAD_WORDS) || DOWNLOAD_STRING.test(text))
       ? DOWNLOAD_EXEC.exec(text)
       : null;
   if (dl !== null) push(out, 'download-exec', leaf, text, dl.index);
   const code =
-    (traits & (PAREN | SYMBOL | BRACKET | DOLLAR | PERCENT)) !== 0 || /child_process|kernel\./i.test(text)
+    (traits & (PAREN | SYMBOL | BRACKET | DOLLAR | PERCENT)) !== 0 || CODE_EXEC_WORDS.test(text)
       ? CODE_EXEC.exec(text)
       : null;
   if (code !== null) push(out, 'code-exec', leaf, text, code.index);
   const shell = isShellLeaf(leaf, input.action);
   const obf = (traits & (DOLLAR | BRACKET)) !== 0 ? OBFUSCATION.exec(text) : null;
-  if (obf !== null && (shell || /[;|&`$]/.test(text))) push(out, 'obfuscation', leaf, text, obf.index);
+  if (obf !== null && (shell || SHELL_META.test(text))) push(out, 'obfuscation', leaf, text, obf.index);
   else {
     const split = splitProbe(text);
     if (split !== -1) push(out, 'obfuscation', leaf, text, split);
   }
   if (shell) {
-    if (/[;|&`\n\r]|\$\(|\\[nr]/.test(text) && chainedProbe(text) !== -1)
-      push(out, 'chained-command', leaf, text);
-    else if (/["'][\s]{0,4}[;|&\n\r\\%]/.test(text) && quoteBreakout(text) !== -1)
+    if (CHAIN_MARK.test(text) && chainedProbe(text) !== -1) push(out, 'chained-command', leaf, text);
+    else if (QUOTE_THEN_OPERATOR.test(text) && quoteBreakout(text) !== -1)
       push(out, 'chained-command', leaf, text, quoteBreakout(text));
-    else if (/`[^`]{1,200}`/.test(text)) {
-      const inner = /`\s*(?:[./a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/i.exec(text);
+    else if (BACKTICKS.test(text)) {
+      const inner = BACKTICK_WORD.exec(text);
       if (inner !== null && PROBE_COMMANDS.has((inner[1] ?? '').toLowerCase()))
         push(out, 'substitution', leaf, text, inner.index);
     }
     return;
   }
   // A value that is not a command line: any metacharacter that starts a known command is an injection.
-  if (!/[;|&`\n\r%\\$]/.test(text)) return;
+  if (!ANY_META.test(text)) return;
   META_THEN_WORD.lastIndex = 0;
   for (let m = META_THEN_WORD.exec(text); m !== null; m = META_THEN_WORD.exec(text)) {
     const word = (m[1] ?? '').toLowerCase();
     if (!PROBE_COMMANDS.has(word)) continue;
     const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 1);
     // Prose: "Tom & Jerry", "cats; dogs". A command word must end the value or be followed by an argument-ish char.
-    if (rest === '' || /[\s;|&`)'"%\\/.-]/.test(rest)) {
+    if (rest === '' || ARGUMENT_START.test(rest)) {
       const sep = m[0].trimStart()[0] ?? '';
       const proseSep = sep === '&' || sep === ';' || sep === '\n' || sep === '\r';
-      if (proseSep && /\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}/i.test(text) && !/^\s*\S*[;&]/.test(text))
-        continue;
+      if (proseSep && FOUR_WORDS.test(text) && !FIRST_WORD_SEPARATED.test(text)) continue;
       push(out, sep === '`' || sep === '$' ? 'substitution' : 'metachar-command', leaf, text, m.index);
       return;
     }
@@ -443,10 +457,11 @@ export const commandInjectionInspector: Inspector = {
   version: '1.0.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
-    input.leaves.forEach((leaf, i) => {
-      if (leaf.value.length < 2 || isKeyLeaf(leaf)) return;
+    for (let i = 0; i < input.leaves.length; i++) {
+      const leaf = input.leaves[i]!;
+      if (leaf.value.length < 2 || isKeyLeaf(leaf)) continue;
       inspectLeaf(leaf, input, out, leafTraits(input, i), leafWords(input, i));
-    });
+    }
     return out;
   },
 };

@@ -34,6 +34,9 @@ const UNTRUSTED_ORIGINS = new Set([
   'unknown',
 ]);
 
+/** An environment named like production (a module constant: a regex literal allocates on each run). */
+const PROD_PREFIX = /^prod/i;
+
 /** The privileged sink an action reaches, or null when it is not privileged. */
 function privilegedSink(input: InspectionInput): string | null {
   const { action, resource } = input.action;
@@ -42,7 +45,7 @@ function privilegedSink(input: InspectionInput): string | null {
   if (
     (resource.database !== null && prod.includes(resource.database)) ||
     (resource.environment !== null &&
-      (prod.includes(resource.environment) || /^prod/i.test(resource.environment)))
+      (prod.includes(resource.environment) || PROD_PREFIX.test(resource.environment)))
   ) {
     if (action.operation !== 'read') return 'production-write';
     return 'production-read';

@@ -2,6 +2,7 @@
 import type { Finding, Severity } from '../../model/finding.js';
 import { severityRank } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector } from '../inspector.js';
+import { leafTraits, NON_ASCII } from '../lib/leaf-traits.js';
 import { excerpt } from '../lib/redact.js';
 import { TAGS } from '../tags.js';
 
@@ -26,7 +27,8 @@ export const encodingEvasionInspector: Inspector = {
   version: '1.0.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
-    for (const leaf of input.leaves) {
+    for (let i = 0; i < input.leaves.length; i++) {
+      const leaf = input.leaves[i]!;
       const v = leaf.value;
       if (leaf.decodedBy.length >= 3) {
         out.push(
@@ -41,8 +43,8 @@ export const encodingEvasionInspector: Inspector = {
           ),
         );
       }
-      // eslint-disable-next-line no-control-regex
-      if (!/[^\x00-\x7f]/.test(v)) continue;
+      // Every check below needs a character outside ASCII.
+      if ((leafTraits(input, i) & NON_ASCII) === 0) continue;
       // Tag characters outside an emoji flag spell invisible text (ASCII smuggling): even one or two are a
       // finding. (The earlier check required four and skipped U+E0000-E001F and U+E007F.)
       const tagCount = v.includes('\udb40')
@@ -75,8 +77,14 @@ export const encodingEvasionInspector: Inspector = {
   },
 };
 
+function onDecodedLeaf(f: Finding): boolean {
+  return f.path.includes('#');
+}
+
 /** Findings of other inspectors on decoded leaves, restated as encoded attacks (one per path and kind). */
 export function deriveEncodedAttackFindings(findings: readonly Finding[], exhausted: boolean): Finding[] {
+  // PERF: most requests have no finding on a decoded leaf; skip building the sets.
+  if (!exhausted && !findings.some(onDecodedLeaf)) return [];
   const out: Finding[] = [];
   const seen = new Set<string>();
   const plain = new Set(findings.filter((f) => !f.path.includes('#')).map((f) => `${f.id}@${f.path}`));

@@ -21,19 +21,21 @@ const BULK_PII = 20;
 /** Query values or subdomain labels this long and random are data being smuggled out, not parameters. */
 const SMUGGLE_MIN = 48;
 
+/** The common answer, shared: most calls stay inside. */
+const INTERNAL = Object.freeze({ external: false, why: '' });
+
 function external(input: InspectionInput): { external: boolean; why: string } {
   const { resource } = input.action;
   const { internalDomains, egressAllowlist } = input.config;
   if (resource.external) return { external: true, why: resource.host };
-  const outsideRecipients = resource.recipients.filter(
-    (r) => !hostMatches(r.slice(r.lastIndexOf('@') + 1), internalDomains),
-  );
-  if (outsideRecipients.length > 0)
-    return { external: true, why: `${outsideRecipients.length} external recipients` };
+  let outsideRecipients = 0;
+  for (const r of resource.recipients)
+    if (!hostMatches(r.slice(r.lastIndexOf('@') + 1), internalDomains)) outsideRecipients++;
+  if (outsideRecipients > 0) return { external: true, why: `${outsideRecipients} external recipients` };
   const configured = internalDomains.length > 0 || egressAllowlist.length > 0;
   if (configured && resource.host !== '' && !hostMatches(resource.host, internalDomains))
     return { external: true, why: resource.host };
-  return { external: false, why: '' };
+  return INTERNAL;
 }
 
 function arrayRecords(value: JsonValue, depth = 0): number {

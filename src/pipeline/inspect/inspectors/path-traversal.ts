@@ -61,9 +61,54 @@ const PHP_FILTER =
 /** Stream wrappers and schemes that turn a path parameter into file or code access. */
 const WRAPPER = /^(?:file|php|phar|zip|data|expect|glob|jar|netdoc|compress\.zlib|compress\.bzip2|zlib):/i;
 
+// PERF: every regex is a module constant: a literal inside a function allocates a new RegExp each time it runs.
+const SPACE = /\s/;
+/** Whitespace between two other characters: `/\s/.test(value.trim())` without copying the value. */
+const INNER_SPACE = /\S\s+\S/;
+const PATH_START = /^\s*(?:[./\\~]|[a-z]:[\\/])/i;
+/** Anything that can hide a prefix before the landing spot; a plain relative name has none. */
+// eslint-disable-next-line no-control-regex
+const PREFIXED = /^\s*(?:[./\\~?%]|[a-z]:)|[?*<>|"%\u0000-\u001f\u007f-\uffff]/i;
+const BACKSLASHES = /\\/g;
+const NULS = /\0/g;
+const ESCAPED_DOT_OR_SLASH = /\\[./]/;
+const CLIMB_TO_SYSTEM = /\.\.[/\\](?:etc|proc|windows|boot|root|\.ssh|\.aws)\b/i;
+const CRITICAL_TARGET = /\betc[/\\]passwd\b|win\.ini|boot\.ini/i;
+const ESCAPED_NUL = /%00|\\0|\\x00|\\u0000/i;
+const UNC = /^\s*(?:\\\\|\/\/)[^\\/\s]{1,255}[\\/]/;
+const PROTOCOL_RELATIVE_URL = /^\s*\/\/[^/]{1,255}\.[a-z]{2,}\//i;
+/** Every finding needs one of these (`0x2e`/`0x5c` are IIS dot and backslash). */
+const PATH_CHAR = /[./\\%\0~\uff0e\u2024\u2215]|0x[25]/i;
+
 function pathLike(value: string): boolean {
-  // One token without spaces, or something that starts like a path.
-  return !/\s/.test(value.trim()) || /^\s*(?:[./\\~]|[a-z]:[\\/])/i.test(value);
+  // One token without spaces, or something that starts like a path. PERF: `search` finds the common
+  // no-space case in one scan without copying the value as `trim` would.
+  return value.search(SPACE) === -1 || !INNER_SPACE.test(value) || PATH_START.test(value);
+}
+
+/** The evidence for a finding on a normalized path: an excerpt with NULs spelled out. */
+function pathEvidence(normalized: string): string {
+  return excerpt(normalized.includes('\0') ? normalized.replace(NULS, '\\0') : normalized);
+}
+
+/**
+ * The two CREDENTIAL_FILE names that need no slash, found in the text as they would be in its lower-cased
+ * form: `/i` folds only ASCII letters, and neither name holds a letter that a non-ASCII character
+ * lower-cases to (`k` from the Kelvin sign, `i` before U+0307 from `İ`). PERF: prose skips the lower-casing.
+ */
+const CREDENTIAL_NAME = /ntds\.dit|application_default_credentials\.json/i;
+
+/** CREDENTIAL_FILE on a lower-cased path, with `\` read as `/` and as itself. */
+function credentialPath(lower: string): boolean {
+  // PERF: without a backslash both spellings are the same string; test it once.
+  if (!lower.includes('\\')) return CREDENTIAL_FILE.test(lower);
+  return CREDENTIAL_FILE.test(lower.replace(BACKSLASHES, '/')) || CREDENTIAL_FILE.test(lower);
+}
+
+/** True when a finding at `path` is already in `out` (a loop, not `some`: no closure per leaf). */
+function hasFindingAt(out: readonly Finding[], path: string): boolean {
+  for (let k = 0; k < out.length; k++) if (out[k]!.path === path) return true;
+  return false;
 }
 
 /**
@@ -71,12 +116,11 @@ function pathLike(value: string): boolean {
  * escapes) and the dot-only segments before the first name as climbs: where it lands is what a lenient server
  * opens. A sensitive landing spot after such a prefix is traversal (dot segments) or a sensitive path.
  */
-function landedOnTarget(leaf: StringLeaf, normalized: string, ev: () => string, out: Finding[]): void {
+function landedOnTarget(leaf: StringLeaf, normalized: string, out: Finding[]): void {
   // PERF: a plain relative name (`docs/readme.md`) has no prefix to strip; only the relative check applies.
-  // eslint-disable-next-line no-control-regex
-  if (!/^\s*(?:[./\\~?%]|[a-z]:)|[?*<>|"%\u0000-\u001f\u007f-\uffff]/i.test(normalized)) {
-    if (RELATIVE_SYSTEM.test(normalized.toLowerCase().replace(/\\/g, '/')))
-      out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev(), tags));
+  if (!PREFIXED.test(normalized)) {
+    if (RELATIVE_SYSTEM.test(normalized.toLowerCase().replace(BACKSLASHES, '/')))
+      out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, pathEvidence(normalized), tags));
     return;
   }
   const { target, dotSegments, prefixSegments } = pathSkeleton(normalized);
@@ -91,9 +135,10 @@ function landedOnTarget(leaf: StringLeaf, normalized: string, ev: () => string, 
         ROOT_LOG.test(landed)
       : RELATIVE_SYSTEM.test(target);
   if (!sensitive) return;
+  const evidence = pathEvidence(normalized);
   if (dotSegments > 0)
-    out.push(makeFinding({ id: ID }, 'dotdot', 'high', leaf.path, ev(), tags, dotSegments));
-  else out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev(), tags));
+    out.push(makeFinding({ id: ID }, 'dotdot', 'high', leaf.path, evidence, tags, dotSegments));
+  else out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, evidence, tags));
 }
 
 function inspectLeaf(
@@ -107,43 +152,37 @@ function inspectLeaf(
   const pathKey = isPathKey(leaf.key) || leaf.source === 'url' || leaf.source === 'query';
   const shell = isShellLeaf(leaf, input.action);
   const looksLikePath = pathKey || pathLike(raw);
-  // PERF: normalizePath changes nothing without a `%`, a `0x` (a digit) or a character outside ASCII.
-  const normalized = (traits & (PERCENT | DIGIT | NON_ASCII)) === 0 ? raw : normalizePath(raw);
-  const lower = normalized.toLowerCase();
+  // PERF: normalizePath changes nothing without a `%`, a `0x` or a character outside ASCII; prose with
+  // digits is ruled out by two substring searches instead of its regex scan.
+  const mayChange =
+    (traits & (PERCENT | NON_ASCII)) !== 0 ||
+    ((traits & DIGIT) !== 0 && (raw.includes('0x') || raw.includes('0X')));
+  const normalized = mayChange ? normalizePath(raw) : raw;
   let climbs = countDotDotSegments(normalized);
   // Escaped dots and slashes (`.\\/\\.\\.\\/`) climb once a shell or string reader drops the backslashes.
-  if (climbs === 0 && normalized.includes('\\') && /\\[./]/.test(normalized))
+  if (climbs === 0 && normalized.includes('\\') && ESCAPED_DOT_OR_SLASH.test(normalized))
     climbs = countDotDotSegments(unescapeBackslashes(normalized));
   // PERF: without a slash or backslash only three CREDENTIAL_FILE alternatives can match.
   const slashy = normalized !== raw || (traits & SLASH) !== 0;
   const credential = slashy
-    ? CREDENTIAL_FILE.test(lower.replace(/\\/g, '/')) || CREDENTIAL_FILE.test(lower)
-    : (lower.includes('ntds.dit') ||
-        lower.includes('application_default_credentials.json') ||
-        hasAnyWord(leafWords(input, i), UNATTEND_WORDS)) &&
-      CREDENTIAL_FILE.test(lower);
-  const ev = (): string => excerpt(normalized.includes('\0') ? normalized.replace(/\0/g, '\\0') : normalized);
+    ? credentialPath(normalized.toLowerCase())
+    : (CREDENTIAL_NAME.test(normalized) || hasAnyWord(leafWords(input, i), UNATTEND_WORDS)) &&
+      CREDENTIAL_FILE.test(normalized.toLowerCase());
 
   if (climbs > 0) {
     // Prose and command lines use `../` legitimately; one climb in free text is not a finding.
     const strong =
-      looksLikePath && !shell
-        ? true
-        : climbs >= 2 ||
-          credential ||
-          /\.\.[/\\](?:etc|proc|windows|boot|root|\.ssh|\.aws)\b/i.test(normalized);
+      looksLikePath && !shell ? true : climbs >= 2 || credential || CLIMB_TO_SYSTEM.test(normalized);
     if (strong) {
       const severity: Severity =
-        credential || climbs >= 3 || /\betc[/\\]passwd\b|win\.ini|boot\.ini/i.test(normalized)
-          ? 'critical'
-          : 'high';
+        credential || climbs >= 3 || CRITICAL_TARGET.test(normalized) ? 'critical' : 'high';
       out.push(
         makeFinding(
           { id: ID },
           'dotdot',
           shell ? (severity === 'critical' ? 'high' : 'medium') : severity,
           leaf.path,
-          ev(),
+          pathEvidence(normalized),
           tags,
           climbs,
         ),
@@ -154,32 +193,35 @@ function inspectLeaf(
     out.push(makeFinding({ id: ID }, 'encoded-dotdot', 'high', leaf.path, excerpt(raw), tags));
   }
   if (credential) {
-    out.push(makeFinding({ id: ID }, 'credential-file', shell ? 'high' : 'critical', leaf.path, ev(), tags));
+    out.push(
+      makeFinding(
+        { id: ID },
+        'credential-file',
+        shell ? 'high' : 'critical',
+        leaf.path,
+        pathEvidence(normalized),
+        tags,
+      ),
+    );
   } else if (
     looksLikePath &&
     !shell &&
     (SENSITIVE_ROOT.test(normalized.trim()) || (pathKey && SENSITIVE_FILE.test(normalized)))
   ) {
-    out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, ev(), tags));
+    out.push(makeFinding({ id: ID }, 'sensitive-path', 'high', leaf.path, pathEvidence(normalized), tags));
   }
-  if (looksLikePath && !shell && climbs === 0 && !credential && !out.some((f) => f.path === leaf.path)) {
-    landedOnTarget(leaf, normalized, ev, out);
+  if (looksLikePath && !shell && climbs === 0 && !credential && !hasFindingAt(out, leaf.path)) {
+    landedOnTarget(leaf, normalized, out);
   }
-  if (
-    looksLikePath &&
-    (raw.includes('\0') || /%00|\\0|\\x00|\\u0000/i.test(raw) || normalized.includes('\0'))
-  ) {
-    out.push(makeFinding({ id: ID }, 'null-byte', 'high', leaf.path, ev(), tags));
+  if (looksLikePath && (raw.includes('\0') || ESCAPED_NUL.test(raw) || normalized.includes('\0'))) {
+    out.push(makeFinding({ id: ID }, 'null-byte', 'high', leaf.path, pathEvidence(normalized), tags));
   }
   if (pathKey && leaf.source === 'arguments') {
-    if (
-      /^\s*(?:\\\\|\/\/)[^\\/\s]{1,255}[\\/]/.test(normalized) &&
-      !/^\s*\/\/[^/]{1,255}\.[a-z]{2,}\//i.test(normalized)
-    ) {
-      out.push(makeFinding({ id: ID }, 'unc-path', 'high', leaf.path, ev(), tags));
+    if (UNC.test(normalized) && !PROTOCOL_RELATIVE_URL.test(normalized)) {
+      out.push(makeFinding({ id: ID }, 'unc-path', 'high', leaf.path, pathEvidence(normalized), tags));
     }
     if (WRAPPER.test(normalized.trim()) || PHP_FILTER.test(normalized.trim()))
-      out.push(makeFinding({ id: ID }, 'wrapper-scheme', 'high', leaf.path, ev(), tags));
+      out.push(makeFinding({ id: ID }, 'wrapper-scheme', 'high', leaf.path, pathEvidence(normalized), tags));
   }
 }
 
@@ -197,7 +239,7 @@ export const pathTraversalInspector: Inspector = {
       // character, the lookalikes are outside ASCII).
       const t = leafTraits(input, i);
       if ((t & (DOT | SLASH | PERCENT | CONTROL_CHAR | NON_ASCII | SYMBOL | DIGIT)) === 0) continue;
-      if (!/[./\\%\0~\uff0e\u2024\u2215]|0x[25]/i.test(leaf.value)) continue;
+      if (!PATH_CHAR.test(leaf.value)) continue;
       inspectLeaf(leaf, input, i, t, out);
     }
     return out;

@@ -65,6 +65,8 @@ export const piiInspector: Inspector = {
     for (const leaf of input.leaves) {
       if (leaf.value.length < 6 || isKeyLeaf(leaf) || leaf.source === 'url') continue;
       const matches = findPii(leaf.value);
+      // PERF: most leaves hold no personal data; the grouping map is made only for those that do.
+      if (matches.length === 0) continue;
       const byKind = new Map<PiiMatch['kind'], PiiMatch[]>();
       for (const m of matches) {
         const list = byKind.get(m.kind);

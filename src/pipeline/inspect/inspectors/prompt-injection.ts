@@ -240,12 +240,15 @@ function classify(text: string, content: boolean, traits: number, words: WordBit
   return embeddedTask(text, words);
 }
 
+/** A sentence end (a module constant: a regex literal allocates on each run). */
+const SENTENCE_END = /[.!?]\s/;
+
 function isContent(leaf: StringLeaf): boolean {
   // Long multi-sentence text is content even under an unknown key.
   return (
     CONTENT_KEY.test(leaf.key) ||
     leaf.decodedBy.includes('json') ||
-    (leaf.value.length >= 400 && /[.!?]\s/.test(leaf.value))
+    (leaf.value.length >= 400 && SENTENCE_END.test(leaf.value))
   );
 }
 

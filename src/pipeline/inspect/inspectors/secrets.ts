@@ -44,13 +44,17 @@ function severityOf(s: SecretMatch): Severity {
   return s.critical ? 'critical' : 'high';
 }
 
+/** An assignment operator's first character (a module constant: a regex literal allocates on each run). */
+const ASSIGNS = /[=:]/;
+
 /** Fragments every ASSIGNMENT key holds (`password`, `api_key`, `authtoken`...), checked before the regex. */
 const ASSIGNMENT_KEY = /pass|pwd|secret|key|token|credential|_auth/i;
 
 function inspectLeaf(leaf: StringLeaf, traits: number, out: Finding[]): void {
   const value = leaf.value;
   const found = findSecrets(value, 64, (traits & TOKEN_RUN) !== 0);
-  for (const s of found) {
+  for (let k = 0; k < found.length; k++) {
+    const s = found[k]!;
     out.push(makeFinding({ id: ID }, s.kind, severityOf(s), leaf.path, redactSecret(s.match), tags));
   }
   if (found.length > 0) return;
@@ -72,7 +76,7 @@ function inspectLeaf(leaf: StringLeaf, traits: number, out: Finding[]): void {
       return;
     }
   }
-  if (value.length < 12 || (traits & (SYMBOL | COLON)) === 0 || !/[=:]/.test(value)) return;
+  if (value.length < 12 || (traits & (SYMBOL | COLON)) === 0 || !ASSIGNS.test(value)) return;
   if (!ASSIGNMENT_KEY.test(value)) return;
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(value); m !== null; m = ASSIGNMENT.exec(value)) {

@@ -134,6 +134,16 @@ const PROBE_FUNCS = new Set([
 const SYSTEM_OBJECTS =
   /\b(?:information_schema|sysobjects|syscolumns|sys\.tables|sys\.objects|mysql\.user|pg_catalog|pg_shadow|pg_user|all_tables|user_tables|dba_users|sqlite_master|msysobjects|@@version|@@datadir|@@hostname|xp_cmdshell|sp_executesql|sp_oacreate|into\s+(?:out|dump)file|load_file)\b/i;
 
+// PERF: regexes are module constants: a literal inside a function allocates a new RegExp each time it runs.
+const SYSTEM_PROCEDURE = /^(?:xp_|sp_|master\.|dbms_)/;
+/** A reopened string short enough for the server's closing quote to end at once. */
+const SHORT_REOPENED = /^\s{0,4}\w{0,3}\s{0,4}$/;
+const EMPTY_COMMENT = /\/\*\*\//;
+const LONG_HEX = /\b0x[0-9a-f]{6,}\b/i;
+const QUOTE_AT_END = /['"]\s*\)?\s*;?\s*$/;
+const UNION = /\bunion\b/i;
+const SQLISH_MARK = /['"`;#]|\|\||&&/;
+
 interface Score {
   score: number;
   kind: string;
@@ -276,7 +286,7 @@ function stackedStatement(tokens: readonly SqlToken[], i: number): boolean {
           first.kind === 'v' ||
           first.kind === 's' ||
           first.text === '(' ||
-          /^(?:xp_|sp_|master\.|dbms_)/.test(first.text))
+          SYSTEM_PROCEDURE.test(first.text))
       );
     case 'declare':
       return first?.kind === 'v';
@@ -475,15 +485,15 @@ function scoreReading(text: string, s: Score): void {
       last.closed === false &&
       last !== head &&
       // The reopened string is left for the server's quote to close at once: no words of text in it.
-      /^\s{0,4}\w{0,3}\s{0,4}$/.test(last.text) &&
+      SHORT_REOPENED.test(last.text) &&
       tokens.length <= 8
     )
       add(s, 'tautology', 3);
   }
   const last = tokens[tokens.length - 1];
   if (last?.kind === 'c' && tokens.length >= 2) add(s, 'comment-truncation', 1);
-  if (/\/\*\*\//.test(text)) add(s, 'comment-truncation', 2);
-  if (/\b0x[0-9a-f]{6,}\b/i.test(text)) add(s, 'error-based', 1);
+  if (EMPTY_COMMENT.test(text)) add(s, 'comment-truncation', 2);
+  if (LONG_HEX.test(text)) add(s, 'error-based', 1);
   if (SYSTEM_OBJECTS.test(text)) add(s, 'error-based', 2);
 }
 
@@ -500,10 +510,10 @@ function scoreStatement(text: string, s: Score): void {
       const rest = text.slice(t.start, t.start + 400);
       const nl = rest.indexOf('\n');
       const comment = nl === -1 ? rest : rest.slice(0, nl);
-      if (/['"]\s*\)?\s*;?\s*$/.test(comment) && tokens[i - 1]?.kind !== 'p') add(s, 'comment-truncation', 3);
+      if (QUOTE_AT_END.test(comment) && tokens[i - 1]?.kind !== 'p') add(s, 'comment-truncation', 3);
     }
   }
-  if (SYSTEM_OBJECTS.test(text) && /\bunion\b/i.test(text)) add(s, 'union', 2);
+  if (SYSTEM_OBJECTS.test(text) && UNION.test(text)) add(s, 'union', 2);
   // String literals hold values: injection text that stayed inside its quotes is still an attack string.
   for (const t of tokens) if (t.kind === 's' && t.text.length >= 4) scoreValue(t.text, s);
 }
@@ -562,7 +572,7 @@ const SQLISH_WORDS = wordKeys(
 
 /** `SQLISH.test(text)`, with the regex run only when a character or word it needs is present. */
 function sqlish(text: string, traits: number, words: WordBits): boolean {
-  if ((traits & (QUOTE | CONTROL | SYMBOL)) !== 0 && /['"`;#]|\|\||&&/.test(text)) return true;
+  if ((traits & (QUOTE | CONTROL | SYMBOL)) !== 0 && SQLISH_MARK.test(text)) return true;
   if ((traits & DASH) !== 0 && text.includes('--')) return true;
   if ((traits & SLASH) !== 0 && text.includes('/*')) return true;
   return hasAnyWord(words, SQLISH_WORDS);
@@ -611,15 +621,21 @@ const PARSE_GATE = /[=<>()@#|^&]|--|\/\*/;
  * Parse-tree confirmation of a weak lexer score: the value changes the tree of a query it is spliced into
  * (`lib/sql-parse-change.ts`). Memoized per request: the same value in many leaves is parsed once.
  */
-function confirmByParse(value: string, s: Score, memo: Map<string, ParseChange>): void {
+/** Parse results of one request, by value; the map is made on the first parse (most requests have none). */
+interface ParseMemo {
+  changes: Map<string, ParseChange> | undefined;
+}
+
+function confirmByParse(value: string, s: Score, memo: ParseMemo): void {
   if (!PARSE_CHANGE_ENABLED || s.score < 1 || s.score >= THRESHOLD) return;
   if (value.length > PARSE_CHANGE_LIMIT || !PARSE_GATE.test(value)) return;
-  let change = memo.get(value);
+  const changes = (memo.changes ??= new Map<string, ParseChange>());
+  let change = changes.get(value);
   if (change === undefined) {
     // A request's parser work is bounded: past this many distinct values, the lexer's verdict stands.
-    if (memo.size >= PARSE_BUDGET) return;
+    if (changes.size >= PARSE_BUDGET) return;
     change = parseChange(value);
-    memo.set(value, change);
+    changes.set(value, change);
   }
   if (change !== 'none') add(s, CHANGE_KIND[change], THRESHOLD - s.score);
 }
@@ -629,7 +645,8 @@ function inspectLeaf(
   input: InspectionInput,
   i: number,
   out: Finding[],
-  memo: Map<string, ParseChange>,
+  memo: ParseMemo,
+  s: Score,
 ): void {
   const value = leaf.value;
   if (isKeyLeaf(leaf)) {
@@ -637,7 +654,9 @@ function inspectLeaf(
       out.push(makeFinding({ id: ID }, 'nosql-operator', 'high', leaf.path, excerpt(value), tags));
     return;
   }
-  const s: Score = { score: 0, kind: '', weight: 0 };
+  s.score = 0;
+  s.kind = '';
+  s.weight = 0;
   const traits = leafTraits(input, i);
   // NOSQL needs a bracket, quote, dollar, `=`/`!` or `(` somewhere, or `;` before the word `return`.
   const words = leafWords(input, i);
@@ -672,10 +691,12 @@ export const sqlInjectionInspector: Inspector = {
   version: '1.0.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
-    const memo = new Map<string, ParseChange>();
+    const memo: ParseMemo = { changes: undefined };
+    // PERF: one score, reset for each leaf.
+    const s: Score = { score: 0, kind: '', weight: 0 };
     for (let i = 0; i < input.leaves.length; i++) {
       const leaf = input.leaves[i]!;
-      if (leaf.value.length >= 3) inspectLeaf(leaf, input, i, out, memo);
+      if (leaf.value.length >= 3) inspectLeaf(leaf, input, i, out, memo, s);
     }
     return out;
   },

@@ -76,33 +76,60 @@ const CLASS_FINDING: Record<Exclude<AddressClass, 'public'>, [string, Severity]>
   reserved: ['reserved-destination', 'medium'],
 };
 
-/** An IPv4 address spelled inside a DNS name: `10.0.0.1.nip.io`, `10-0-0-1.sslip.io`, `0a000001.rbndr.us`. */
-function embeddedAddress(host: string): AddressClass | null {
-  const dotted = /(?:^|\.)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\.|$)/.exec(host);
-  const dashed = /(?:^|[.-])(\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3})(?:[.-]|$)/.exec(host);
-  const hex = /(?:^|\.)([0-9a-f]{8})\.(?:[0-9a-f]{8}\.)?rbndr\.us$/.exec(host);
-  const candidates = [
-    dotted?.[1],
-    dashed?.[1]?.replace(/-/g, '.'),
-    hex?.[1] !== undefined ? `0x${hex[1]}` : undefined,
-  ];
-  for (const c of candidates) {
-    if (c === undefined) continue;
-    const addr = parseHostAddress(c);
-    if (addr !== null) {
-      const cls = classifyAddress(addr);
-      if (cls !== 'public') return cls;
-    }
-  }
-  return null;
+// PERF: regexes are module constants: a literal inside a function allocates a new RegExp each time it runs.
+const DOTTED_IN_NAME = /(?:^|\.)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\.|$)/;
+const DASHED_IN_NAME = /(?:^|[.-])(\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3})(?:[.-]|$)/;
+const HEX_IN_NAME = /(?:^|\.)([0-9a-f]{8})\.(?:[0-9a-f]{8}\.)?rbndr\.us$/;
+const DASHES = /-/g;
+const DIGIT = /\d/;
+const BARE_HOST = /^[^\s/?#]{1,255}(?:[/?#]|$)/;
+
+/** The class of an address candidate when it parses and is not public; else null. */
+function nonPublicClass(candidate: string | undefined): AddressClass | null {
+  if (candidate === undefined) return null;
+  const addr = parseHostAddress(candidate);
+  if (addr === null) return null;
+  const cls = classifyAddress(addr);
+  return cls === 'public' ? null : cls;
 }
 
-/** Findings for one destination host; `strength` lowers severity for hosts merely mentioned in text. */
+/** An IPv4 address spelled inside a DNS name: `10.0.0.1.nip.io`, `10-0-0-1.sslip.io`, `0a000001.rbndr.us`. */
+function embeddedAddress(host: string): AddressClass | null {
+  // PERF: the dotted and dashed forms need a digit, the hex form the rbndr.us suffix; most names have neither.
+  if (!DIGIT.test(host) && !host.endsWith('rbndr.us')) return null;
+  const dotted = DOTTED_IN_NAME.exec(host);
+  const dashed = DASHED_IN_NAME.exec(host);
+  const hex = HEX_IN_NAME.exec(host);
+  return (
+    nonPublicClass(dotted?.[1]) ??
+    nonPublicClass(dashed?.[1]?.replace(DASHES, '.')) ??
+    nonPublicClass(hex?.[1] !== undefined ? `0x${hex[1]}` : undefined)
+  );
+}
+
+/** True for a wildcard-DNS service name or a name under one. */
+function isRebindingHost(h: string): boolean {
+  for (const s of REBINDING_SUFFIXES) {
+    // `h.endsWith('.' + s)` without building the string.
+    if (h === s || (h.endsWith(s) && h.charCodeAt(h.length - s.length - 1) === 46)) return true;
+  }
+  return false;
+}
+
+/** A destination merely mentioned in text is softened: critical to medium, anything else to low. */
+function soften(s: Severity, mentioned: boolean): Severity {
+  return mentioned ? (s === 'critical' ? 'medium' : 'low') : s;
+}
+
+/**
+ * Findings for one destination host; `mentioned` lowers severity for hosts merely mentioned in text.
+ * `evidenceText` is excerpted only when a finding is made.
+ */
 function classifyHost(
   host: string,
   scheme: string,
   path: string,
-  evidence: string,
+  evidenceText: string,
   input: InspectionInput,
   out: Finding[],
   mentioned: boolean,
@@ -110,35 +137,61 @@ function classifyHost(
   const h = canonicalHost(host);
   const { egressAllowlist, internalDomains } = input.config;
   const allowlisted = h !== '' && (hostMatches(h, egressAllowlist) || hostMatches(h, internalDomains));
-  const soften = (s: Severity): Severity => (mentioned ? (s === 'critical' ? 'medium' : 'low') : s);
   if (DANGEROUS_SCHEMES.has(scheme))
-    out.push(makeFinding({ id: ID }, 'dangerous-scheme', soften('high'), path, evidence, tags));
+    out.push(
+      makeFinding(
+        { id: ID },
+        'dangerous-scheme',
+        soften('high', mentioned),
+        path,
+        excerpt(evidenceText),
+        tags,
+      ),
+    );
   if (h === '') return;
   const addr = parseHostAddress(h);
   if (addr !== null) {
     const cls = classifyAddress(addr);
     if (cls === 'metadata' || (cls !== 'public' && !allowlisted)) {
       const [kind, severity] = CLASS_FINDING[cls];
-      out.push(makeFinding({ id: ID }, kind, soften(severity), path, evidence, tags));
+      out.push(makeFinding({ id: ID }, kind, soften(severity, mentioned), path, excerpt(evidenceText), tags));
     }
   } else if (METADATA_HOSTS.has(h)) {
-    out.push(makeFinding({ id: ID }, 'metadata-endpoint', soften('critical'), path, evidence, tags));
+    out.push(
+      makeFinding(
+        { id: ID },
+        'metadata-endpoint',
+        soften('critical', mentioned),
+        path,
+        excerpt(evidenceText),
+        tags,
+      ),
+    );
   } else if (
     !allowlisted &&
     (h === 'localhost' || h.endsWith('.localhost') || h === 'localhost.localdomain' || h === 'ip6-localhost')
   ) {
-    out.push(makeFinding({ id: ID }, 'loopback-destination', soften('high'), path, evidence, tags));
+    out.push(
+      makeFinding(
+        { id: ID },
+        'loopback-destination',
+        soften('high', mentioned),
+        path,
+        excerpt(evidenceText),
+        tags,
+      ),
+    );
   } else if (!allowlisted) {
     const embedded = embeddedAddress(h);
-    const rebinding = REBINDING_SUFFIXES.some((s) => h === s || h.endsWith(`.${s}`));
+    const rebinding = isRebindingHost(h);
     if (embedded !== null || rebinding) {
       out.push(
         makeFinding(
           { id: ID },
           'dns-embedded-ip',
-          soften(embedded === 'metadata' ? 'critical' : 'high'),
+          soften(embedded === 'metadata' ? 'critical' : 'high', mentioned),
           path,
-          evidence,
+          excerpt(evidenceText),
           tags,
         ),
       );
@@ -155,17 +208,17 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
   if (urlKey) {
     const trimmed = value.trim();
     // A bare host (`10.0.0.5`, `internal-db:5432`) in a host/url field is a destination too.
-    const bareHost = BARE_HOST_KEYS.has(leaf.key) && /^[^\s/?#]{1,255}(?:[/?#]|$)/.test(trimmed);
+    const bareHost = BARE_HOST_KEYS.has(leaf.key) && BARE_HOST.test(trimmed);
     const parts = readUrl(trimmed) ?? (bareHost ? readUrl(`//${trimmed}`) : null);
     if (parts !== null) {
-      classifyHost(parts.host, parts.scheme, leaf.path, excerpt(trimmed), input, out, false);
+      classifyHost(parts.host, parts.scheme, leaf.path, trimmed, input, out, false);
       return;
     }
   }
   if (!value.includes('://')) return;
   for (const url of findUrlsInText(value)) {
     const parts = readUrl(url);
-    if (parts !== null) classifyHost(parts.host, parts.scheme, leaf.path, excerpt(url), input, out, true);
+    if (parts !== null) classifyHost(parts.host, parts.scheme, leaf.path, url, input, out, true);
   }
 }
 
@@ -181,7 +234,7 @@ export const ssrfEgressInspector: Inspector = {
         resource.host,
         resource.scheme.toLowerCase(),
         '$.resource.host',
-        excerpt(resource.host),
+        resource.host,
         input,
         out,
         false,

@@ -30,13 +30,13 @@ export const METADATA_HOSTS = new Set([
   'kubernetes.default',
 ]);
 
+// Module constants: a regex literal inside a function allocates a new RegExp each time it runs.
+const IPV4_CHARS = /^[0-9a-fA-FxX.]{1,40}$/;
+const LOOSE_IPV4 = /^(?:0[xX][0-9a-fA-F]{0,8}|\d{1,12})(?:\.(?:0[xX][0-9a-fA-F]{0,8}|\d{1,12})){0,3}\.?$/;
+
 /** Parses an IPv4 literal in any inet_aton form (`2130706433`, `0x7f.1`, `0177.0.0.1`), or null. */
 function parseLooseIPv4(host: string): ipaddr.IPv4 | null {
-  if (
-    !/^[0-9a-fA-FxX.]{1,40}$/.test(host) ||
-    !/^(?:0[xX][0-9a-fA-F]{0,8}|\d{1,12})(?:\.(?:0[xX][0-9a-fA-F]{0,8}|\d{1,12})){0,3}\.?$/.test(host)
-  )
-    return null;
+  if (!IPV4_CHARS.test(host) || !LOOSE_IPV4.test(host)) return null;
   const parts = host.replace(/\.$/, '').split('.');
   const nums: number[] = [];
   for (const p of parts) {

@@ -39,15 +39,15 @@ const SQL_TOOL =
 const SQL_START =
   /^\s*(?:\(\s*)?(?:select|insert|update|delete|drop|truncate|alter|grant|revoke|create|with|merge|replace|upsert|rename|comment|vacuum|exec|execute|call|set|use|show|describe|explain|pragma)\b/i;
 
+/** A word a statement needs besides its verb (regex kept as a constant: a literal allocates per call). */
+const STATEMENT_WORD = /\b(?:from|into|table|set|where|database|schema|index|view|on)\b/i;
+
 /** True when the leaf holds an SQL statement: an SQL-ish key, or text that begins like a statement. */
 export function isSqlLeaf(leaf: StringLeaf, action: Action): boolean {
   if (SQL_KEYS.has(leaf.key)) return true;
   if (SQL_TOOL.test(action.action.tool) && leaf.source === 'arguments' && SQL_START.test(leaf.value))
     return true;
-  return (
-    SQL_START.test(leaf.value) &&
-    /\b(?:from|into|table|set|where|database|schema|index|view|on)\b/i.test(leaf.value)
-  );
+  return SQL_START.test(leaf.value) && STATEMENT_WORD.test(leaf.value);
 }
 
 /** True when the tool itself runs commands (so its string arguments reach a shell). */

@@ -1,5 +1,10 @@
 /** Path normalization for traversal checks: every percent, overlong-UTF-8, %u and full-width form of `.` `/` `\`. */
 
+// PERF: regexes are module constants: a literal inside a function allocates a new RegExp each time it runs.
+const MAY_CHANGE = /[%\u0080-\uffff]|0x/i;
+const FOUR_HEX = /^[0-9a-fA-F]{4}$/;
+const ESCAPED_CHAR = /\\(.)/g;
+
 /** Rounds of percent-decoding applied (`%25252e` needs three). */
 const MAX_ROUNDS = 4;
 
@@ -72,7 +77,7 @@ function percentDecodeOnce(text: string): string {
     i = next;
     if ((text[i + 1] === 'u' || text[i + 1] === 'U') && i + 6 <= n) {
       const cp = parseInt(text.slice(i + 2, i + 6), 16);
-      if (/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+      if (FOUR_HEX.test(text.slice(i + 2, i + 6))) {
         out += String.fromCharCode(cp);
         i += 6;
         continue;
@@ -115,7 +120,7 @@ function percentDecodeOnce(text: string): string {
 /** The path as a lenient server would see it: decoded up to four rounds, lookalikes folded, `\` kept. */
 export function normalizePath(raw: string): string {
   // PERF: with no `%`, no `0x` and nothing outside ASCII, no rule below can change the text.
-  if (!/[%\u0080-\uffff]|0x/i.test(raw)) return raw;
+  if (!MAY_CHANGE.test(raw)) return raw;
   let text = raw;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let next = text;
@@ -157,7 +162,7 @@ const AFTER_CLIMB = new Set(['/', '\\', ';', '#']);
 
 /** The path with backslash escapes removed (`\\.\\.\\/` is `../` to a shell or a JSON/JS string reader). */
 export function unescapeBackslashes(path: string): string {
-  return path.replace(/\\(.)/g, '$1');
+  return path.replace(ESCAPED_CHAR, '$1');
 }
 
 /** The number of `..` segments that climb (each `..` between separators or at either end). */
@@ -204,16 +209,46 @@ export function pathSkeleton(normalized: string): {
 } {
   let text = normalized.toLowerCase();
   // Escapes that survived decoding are not valid ones (`%qf`, `%9v`): each is one illegal character.
-  if (text.includes('%')) text = text.replace(/%[a-z0-9]{0,2}/g, '/');
+  if (text.includes('%')) text = text.replace(STRAY_ESCAPE, '/');
   // Percent signs stripped by some layer leave bare hex after a climb (`..2f..2fetc2fpasswd`).
-  if (/\.\.(?:2f|5c)/.test(text)) text = text.replace(/2f|5c/g, '/');
-  const parts = text.replace(SKELETON_SEP, '/').split('/');
+  if (BARE_HEX_CLIMB.test(text)) text = text.replace(BARE_HEX_SEPARATOR, '/');
+  // PERF: the segments are walked in place (no split and join); the target is the text from segment k on.
+  const joined = text.replace(SKELETON_SEP, '/');
   let k = 0;
-  if (/^[a-z]$/.test(parts[0] ?? '') && /^\s*[a-z]:/i.test(normalized)) k = 1;
-  let dots = 0;
-  while (k < parts.length && /^\.*$/.test(parts[k] ?? '')) {
-    if ((parts[k] ?? '').length >= 2) dots++;
-    k++;
+  let start = 0;
+  let end = segmentEnd(joined, 0);
+  if (end === 1 && isLowerLetter(joined.charCodeAt(0)) && DRIVE.test(normalized)) {
+    k = 1;
+    start = end + 1;
+    end = segmentEnd(joined, start);
   }
-  return { target: parts.slice(k).join('/'), dotSegments: dots, prefixSegments: k };
+  let dots = 0;
+  while (start <= joined.length && isDotsOnly(joined, start, end)) {
+    if (end - start >= 2) dots++;
+    k++;
+    start = end + 1;
+    end = segmentEnd(joined, start);
+  }
+  return { target: start <= joined.length ? joined.slice(start) : '', dotSegments: dots, prefixSegments: k };
+}
+
+const STRAY_ESCAPE = /%[a-z0-9]{0,2}/g;
+const BARE_HEX_CLIMB = /\.\.(?:2f|5c)/;
+const BARE_HEX_SEPARATOR = /2f|5c/g;
+const DRIVE = /^\s*[a-z]:/i;
+
+/** The end of the `/`-separated segment starting at `start` (the text's length for the last one). */
+function segmentEnd(text: string, start: number): number {
+  const slash = text.indexOf('/', start);
+  return slash === -1 ? text.length : slash;
+}
+
+function isLowerLetter(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/** True when `text[start, end)` is empty or only dots. */
+function isDotsOnly(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) !== 46) return false;
+  return true;
 }

@@ -4,6 +4,8 @@ const EXCERPT_MAX = 80;
 
 /** Escapes control, invisible and surrogate characters so evidence is printable and cannot smuggle text. */
 function printable(text: string): string {
+  // PERF: most evidence is plain printable ASCII; return it as is instead of rebuilding it per character.
+  if (PLAIN_ASCII.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const cp = ch.codePointAt(0) ?? 0;
@@ -21,6 +23,9 @@ function printable(text: string): string {
   }
   return out;
 }
+
+/** Printable ASCII only (space to `~`): nothing for `printable` to escape. */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 
 /** A secret as its first four characters and its length (`ghp_…(40)`): enough to find it, not to use it. */
 export function redactSecret(value: string): string {

@@ -21,6 +21,11 @@ const KEYWORDS = new Set(
   ),
 );
 
+// PERF: regexes are module constants: a literal inside a function allocates a new RegExp each time it runs.
+const WORD_START = /^[a-z0-9]/i;
+const HEX_DIGIT = /[0-9a-fA-F]/;
+const EXPONENT_START = /[0-9+-]/;
+
 function isWordChar(c: string): boolean {
   return (
     (c >= 'a' && c <= 'z') ||
@@ -37,7 +42,7 @@ function hashComment(text: string, i: number): boolean {
   const nl = text.indexOf('\n', i);
   const rest = text.slice(i + 1, nl === -1 ? Math.min(text.length, i + 200) : Math.min(nl, i + 200)).trim();
   // A line break after it means more SQL follows the comment (`#foo\nselect`), as in multi-line payloads.
-  return nl !== -1 || rest === '' || !/^[a-z0-9]/i.test(rest);
+  return nl !== -1 || rest === '' || !WORD_START.test(rest);
 }
 
 /** Tokenizes SQL-ish text in one pass. */
@@ -111,11 +116,11 @@ export function lexSql(text: string): SqlToken[] {
       let j = i + 1;
       if (c === '0' && (text[j] === 'x' || text[j] === 'X' || text[j] === 'b')) {
         j++;
-        while (j < n && /[0-9a-fA-F]/.test(text[j] ?? '')) j++;
+        while (j < n && HEX_DIGIT.test(text[j] ?? '')) j++;
       } else {
         // Digits, a fraction and an exponent; a word glued on after (`1e0UNION`) is its own token, as MySQL reads it.
         while (j < n && ((text[j]! >= '0' && text[j]! <= '9') || text[j] === '.')) j++;
-        if ((text[j] === 'e' || text[j] === 'E') && /[0-9+-]/.test(text[j + 1] ?? '')) {
+        if ((text[j] === 'e' || text[j] === 'E') && EXPONENT_START.test(text[j + 1] ?? '')) {
           j += 2;
           while (j < n && text[j]! >= '0' && text[j]! <= '9') j++;
         }

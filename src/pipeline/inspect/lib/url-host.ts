@@ -9,13 +9,26 @@ export interface UrlParts {
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]{0,30}):/;
 
+// PERF: regexes are module constants: a literal inside a function allocates a new RegExp each time it runs.
+const TAB_OR_NEWLINE = /[\t\n\r]/g;
+const BACKSLASHES = /\\/g;
+const LEADING_SLASHES = /^\/+/;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const URL_END = /[\s"'<>`]/;
+
+/** Where the authority of `//authority...` ends: the first `/`, `?` or `#` after the `//`, else the end. */
+function authorityEndOf(rest: string): number {
+  for (let k = 2; k < rest.length; k++) {
+    const c = rest.charCodeAt(k);
+    if (c === 47 || c === 63 || c === 35) return k;
+  }
+  return rest.length;
+}
+
 /** Reads scheme and host from an absolute or scheme-relative URL; null when the text is not one. */
 export function readUrl(raw: string): UrlParts | null {
   // Browsers and many HTTP clients treat `\` as `/`, drop tabs and newlines, and trim spaces.
-  const text = raw
-    .trim()
-    .replace(/[\t\n\r]/g, '')
-    .replace(/\\/g, '/');
+  const text = raw.trim().replace(TAB_OR_NEWLINE, '').replace(BACKSLASHES, '/');
   const m = SCHEME.exec(text);
   let scheme = '';
   let rest = text;
@@ -28,11 +41,11 @@ export function readUrl(raw: string): UrlParts | null {
   if (!rest.startsWith('//')) {
     // `https:evil.com` is read as `https://evil.com` by WHATWG parsers for special schemes.
     if (scheme === 'http' || scheme === 'https' || scheme === 'ftp' || scheme === 'ws' || scheme === 'wss')
-      rest = `//${rest.replace(/^\/+/, '')}`;
+      rest = `//${rest.replace(LEADING_SLASHES, '')}`;
     else return { scheme, host: '', hasUserinfo: false };
   }
-  const authorityEnd = rest.slice(2).search(/[/?#]/);
-  let authority = authorityEnd === -1 ? rest.slice(2) : rest.slice(2, authorityEnd + 2);
+  const authorityEnd = authorityEndOf(rest);
+  let authority = rest.slice(2, authorityEnd);
   const at = authority.lastIndexOf('@');
   const hasUserinfo = at !== -1;
   if (hasUserinfo) authority = authority.slice(at + 1);
@@ -73,9 +86,9 @@ export function findUrlsInText(text: string, max = 64): string[] {
   let i = text.indexOf('://');
   while (i !== -1 && out.length < max) {
     let s = i;
-    while (s > 0 && s > i - 32 && /[A-Za-z0-9+.-]/.test(text[s - 1] ?? '')) s--;
+    while (s > 0 && s > i - 32 && SCHEME_CHAR.test(text[s - 1] ?? '')) s--;
     let e = i + 3;
-    while (e < text.length && e < i + 2048 && !/[\s"'<>`]/.test(text[e] ?? ' ')) e++;
+    while (e < text.length && e < i + 2048 && !URL_END.test(text[e] ?? ' ')) e++;
     if (s < i) out.push(text.slice(s, e));
     i = text.indexOf('://', e);
   }

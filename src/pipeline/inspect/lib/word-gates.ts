@@ -78,22 +78,26 @@ export function wordKeys(words: string): WordGate {
  */
 export const CAMEL_HUMP: WordGate = Uint32Array.of(1);
 
-/** Sets the bit of the vocabulary word with `key`, if any. */
-function mark(bits: Uint32Array, key: number): void {
+/** The vocabulary index of the word with `key`, or -1. */
+function indexOfKey(key: number): number {
   let s = key & slotMask;
   for (let v = slots[s]!; v !== 0; v = slots[s]!) {
-    if (keysBySlot[s] === key) {
-      const index = v - 1;
-      bits[index >> 5]! |= 1 << (index & 31);
-      return;
-    }
+    if (keysBySlot[s] === key) return v - 1;
     s = (s + 1) & slotMask;
   }
+  return -1;
 }
 
-/** The vocabulary words in a text, in one pass with no string allocation. */
+/**
+ * The bits of a text with no vocabulary word, shared by all such texts (most leaves): callers only read
+ * word bits. Its length follows the vocabulary, which only grows at module load.
+ */
+let noWords = new Uint32Array(1);
+
+/** The vocabulary words in a text, in one pass with no string allocation (and no array unless one is found). */
 export function wordBitsOf(text: string): WordBits {
-  const bits = new Uint32Array((vocabulary.size + 31) >> 5);
+  const size = (vocabulary.size + 31) >> 5;
+  let bits: Uint32Array | null = null;
   let h = FNV_OFFSET;
   let inWord = false;
   let lower = false;
@@ -102,7 +106,7 @@ export function wordBitsOf(text: string): WordBits {
     let c = text.charCodeAt(i);
     if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90)) {
       if (c <= 90 && c >= 65) {
-        if (lower) bits[0]! |= 1;
+        if (lower) (bits ??= new Uint32Array(size))[0]! |= 1;
         c |= 32;
         lower = false;
       } else lower = c >= 97;
@@ -114,13 +118,19 @@ export function wordBitsOf(text: string): WordBits {
     } else {
       lower = false;
       if (inWord) {
-        mark(bits, h & KEY_MASK);
+        const index = indexOfKey(h & KEY_MASK);
+        if (index !== -1) (bits ??= new Uint32Array(size))[index >> 5]! |= 1 << (index & 31);
         inWord = false;
       }
     }
   }
-  if (inWord) mark(bits, h & KEY_MASK);
-  return bits;
+  if (inWord) {
+    const index = indexOfKey(h & KEY_MASK);
+    if (index !== -1) (bits ??= new Uint32Array(size))[index >> 5]! |= 1 << (index & 31);
+  }
+  if (bits !== null) return bits;
+  if (noWords.length !== size) noWords = new Uint32Array(size);
+  return noWords;
 }
 
 /** True when the leaf holds any word of the gate (or the gate is newer than the leaf's scan: open). */
