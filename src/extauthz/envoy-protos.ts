@@ -1,7 +1,8 @@
 /**
  * Loads Envoy's v3 protos from the npm package @grpc/grpc-js-xds (never copied into this repository):
- * with proto-loader for the gRPC definitions, and once more with protobufjs for the CheckResponse type
- * the check role encodes directly (check-response-encoder.ts).
+ * with proto-loader for the gRPC definitions, and once more with protobufjs for the CheckRequest and
+ * CheckResponse types the check role decodes and encodes directly (check-request-decoder.ts,
+ * check-response-encoder.ts).
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type * as Protobuf from 'protobufjs';
+import { checkRequestDecoder } from './check-request-decoder.js';
 import { checkResponseEncoder } from './check-response-encoder.js';
 
 interface ProtoList {
@@ -51,12 +53,15 @@ const protobuf = createRequire(createRequire(import.meta.url).resolve('@grpc/pro
   'protobufjs',
 ) as typeof Protobuf;
 
+let root: Protobuf.Root | undefined;
+
 /** The Authorization protos as protobufjs types, parsed as proto-loader parses them. */
-function loadAuthorizationRoot(): Protobuf.Root {
-  const root = new protobuf.Root();
-  const fallback = root.resolvePath.bind(root);
+export function authorizationRoot(): Protobuf.Root {
+  if (root !== undefined) return root;
+  const loaded = new protobuf.Root();
+  const fallback = loaded.resolvePath.bind(loaded);
   // proto-loader's include-path resolution (its loadProtosWithOptionsSync), which it does not export.
-  root.resolvePath = (origin, target) => {
+  loaded.resolvePath = (origin, target) => {
     if (isAbsolute(target)) return target;
     for (const dir of ENVOY_INCLUDE_DIRS) {
       const path = join(dir, target);
@@ -69,23 +74,29 @@ function loadAuthorizationRoot(): Protobuf.Root {
     }
     return fallback(origin, target);
   };
-  root.loadSync(list.services.authorization, LOADER_OPTIONS);
-  root.resolveAll();
-  return root;
+  loaded.loadSync(list.services.authorization, LOADER_OPTIONS);
+  loaded.resolveAll();
+  root = loaded;
+  return loaded;
 }
 
 let service: grpc.ServiceDefinition | undefined;
 
-/** The Authorization service definition (Check), its response encoded without proto-loader's copy. */
+/** The Authorization service definition (Check), its request and response without proto-loader's copies. */
 export function authorizationService(): grpc.ServiceDefinition {
   if (service !== undefined) return service;
   const loaded = authorizationClient().service;
   const check = loaded['Check'];
   if (check === undefined) throw new Error('Authorization service has no Check method');
-  const responseType = loadAuthorizationRoot().lookupType('envoy.service.auth.v3.CheckResponse');
+  const requestType = authorizationRoot().lookupType('envoy.service.auth.v3.CheckRequest');
+  const responseType = authorizationRoot().lookupType('envoy.service.auth.v3.CheckResponse');
   service = {
     ...loaded,
-    Check: { ...check, responseSerialize: checkResponseEncoder(responseType, check.responseSerialize) },
+    Check: {
+      ...check,
+      requestDeserialize: checkRequestDecoder(requestType, LOADER_OPTIONS),
+      responseSerialize: checkResponseEncoder(responseType, check.responseSerialize),
+    },
   };
   return service;
 }

@@ -1,4 +1,8 @@
-/** The subset of Envoy's ext_authz v3 messages writ reads and writes, as @grpc/proto-loader decodes them. */
+/**
+ * The subset of Envoy's ext_authz v3 messages writ reads and writes. A CheckRequest is either a plain
+ * object (tests, the CLI) or the protobufjs message the check role decodes, which inherits `null` for
+ * an absent message field and the type's default (`''`, empty bytes) for an absent scalar.
+ */
 
 export interface HeaderValue {
   key?: string;
@@ -10,7 +14,7 @@ export interface HttpRequestAttrs {
   id?: string;
   method?: string;
   headers?: Record<string, string>;
-  header_map?: { headers?: HeaderValue[] };
+  header_map?: { headers?: HeaderValue[] } | null;
   path?: string;
   host?: string;
   scheme?: string;
@@ -23,16 +27,16 @@ export interface HttpRequestAttrs {
 
 export interface PeerAttrs {
   principal?: string;
-  address?: { socket_address?: { address?: string; port_value?: number } };
+  address?: { socket_address?: { address?: string; port_value?: number } | null } | null;
 }
 
 export interface CheckRequest {
   attributes?: {
-    source?: PeerAttrs;
-    destination?: PeerAttrs;
-    request?: { http?: HttpRequestAttrs };
+    source?: PeerAttrs | null;
+    destination?: PeerAttrs | null;
+    request?: { http?: HttpRequestAttrs | null } | null;
     context_extensions?: Record<string, string>;
-  };
+  } | null;
 }
 
 export interface HeaderValueOption {
