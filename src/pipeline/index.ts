@@ -10,7 +10,7 @@ import { WritError, type ReasonCode } from './errors.js';
 import { decideInbound } from './inbound-stage.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import { makeOutcome, type Outcome } from './outcome.js';
-import type { AppendedRecord, StagedRecord } from './trace/audit-log.js';
+import type { AppendedRecord } from './trace/audit-log.js';
 import type { Verdict } from './verdict.js';
 import { decideVerify } from './verify-stage.js';
 
@@ -55,29 +55,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   });
 
   /** Appends the outcome's event and answers only once the OS has it. */
-  const recordNow = (outcome: Outcome): Verdict => {
+  const record = (outcome: Outcome): Verdict => {
     try {
       return withRecord(outcome.verdict, deps.audit.append(outcome.event, deps.now()));
     } catch (err) {
       return auditFailed(outcome, err);
     }
-  };
-
-  // Group commit where the log offers it: the decisions of one turn share one write(2), and each is
-  // answered after that write, never before.
-  const record = (outcome: Outcome): Verdict | Promise<Verdict> => {
-    if (deps.audit.stage === undefined) return recordNow(outcome);
-    let staged: StagedRecord;
-    try {
-      staged = deps.audit.stage(outcome.event, deps.now());
-    } catch (err) {
-      return auditFailed(outcome, err);
-    }
-    const verdict = withRecord(outcome.verdict, staged.record);
-    return staged.written.then(
-      () => verdict,
-      (err: unknown) => auditFailed(outcome, err),
-    );
   };
 
   // Synchronous where it can be: the check role decides without awaiting anything, and a timer could
@@ -108,7 +91,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       (err) => failed(raw, traceId, err),
     );
 
-  const finish = (raw: RawRequest, traceId: string, outcome: Outcome): Verdict | Promise<Verdict> => {
+  const finish = (raw: RawRequest, traceId: string, outcome: Outcome): Verdict => {
     if (outcome.verdict.code.startsWith('ERR_')) {
       deps.log.warn(
         { traceId, role: raw.role, code: outcome.verdict.code, reason: outcome.verdict.message },
@@ -135,7 +118,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     reject(role, code, message, raw = null) {
       const traceId = deps.newTraceId();
       deps.log.warn({ traceId, role, code, reason: message }, 'rejected before the pipeline');
-      return recordNow(failure(raw, role, traceId, code, message));
+      return record(failure(raw, role, traceId, code, message));
     },
   };
 }

@@ -62,8 +62,6 @@ export interface CheckpointingAuditLog extends AuditLog {
   drained(): Promise<void>;
 }
 
-const noop = (): void => undefined;
-
 interface Pending {
   readonly seq: number;
   readonly hash: string;
@@ -224,7 +222,6 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
     }
   };
 
-  const innerStage = inner.stage?.bind(inner);
   return {
     append(event, timeMs) {
       const rec =
@@ -232,17 +229,6 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
       counted();
       return rec;
     },
-    ...(innerStage === undefined
-      ? {}
-      : {
-          stage(event: AuditEvent, timeMs: number) {
-            const staged = innerStage(event, timeMs);
-            counted();
-            // The export sees a record only once it is written: a failed batch is not in the chain.
-            if (tap !== undefined) void staged.written.then(() => tapped(staged.record, event, timeMs), noop);
-            return staged;
-          },
-        }),
     head: () => inner.head(),
     flush: () => inner.flush(),
     close() {

@@ -1,10 +1,10 @@
 /**
- * The JSON-lines audit file. Every record reaches the OS (write(2)) before its decision is answered, so a
- * process crash loses nothing acknowledged. Records staged in the same turn of the event loop go out in
- * one write (group commit); fsync is batched every `fsyncIntervalMs` (0 = fsync before answering), which
- * bounds what a machine crash can lose. A write that fails is cut back off the file and its records are
- * unchained, so the file never holds a half record between whole ones. On open, a torn last line is
- * moved aside, reported, and recorded in the chain itself; the chain resumes from the last whole record.
+ * The JSON-lines audit file. Each record is written with one write(2) before its decision is answered, so
+ * a process crash loses nothing acknowledged; fsync is batched every `fsyncIntervalMs` (0 = fsync every
+ * record), which bounds what a machine crash can lose. A write that fails is cut back off the file and
+ * the head stays put, so the file never holds a half record between whole ones. On open, a torn last
+ * line is moved aside, reported, and recorded in the chain itself; the chain resumes from the last whole
+ * record. (Group commit, one write per event-loop turn, was measured and dropped: docs/performance-budget.md.)
  */
 import {
   closeSync,
@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { AuditEvent } from './audit-event.js';
-import type { AppendedRecord, AuditLog, StagedRecord } from './audit-log.js';
+import type { AppendedRecord, AuditLog } from './audit-log.js';
 import { chainRecord, GENESIS_HASH, recordHash } from './hash-chain.js';
 
 export interface FileAuditLogOptions {
@@ -29,8 +29,6 @@ export interface FileAuditLogOptions {
   /** Called with what recovery found, so the caller can log it. */
   readonly onRecovery?: (report: RecoveryReport) => void;
   readonly nowMs?: () => number;
-  /** Called after each write(2) with how many records it carried (metrics; tests see the batching). */
-  readonly onWrite?: (records: number) => void;
   /**
    * Fault injection for tests only: stands in for fs.writeSync, to produce a partial write followed by
    * an error, which no real file here can be made to do on demand.
@@ -102,35 +100,23 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
   // Set when a failed write could not be cut back: appending after a torn fragment would bury it.
   let broken: Error | null = null;
 
-  // The staged batch: records already chained (seq and prev advanced) whose lines are not written yet.
-  let pending = '';
-  let pendingRecords = 0;
-  let batchBase = { seq, hash: prev };
-  let batch: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | null = null;
-
   const usable = (): void => {
     if (closed) throw new Error('audit log is closed');
     if (broken !== null) throw broken;
   };
 
-  /** Writes the staged lines plus `extra` in one write(2); on failure unchains all of them and throws. */
-  const commit = (extra: string, extraRecords: number): void => {
-    const text = pending + extra;
-    const records = pendingRecords + extraRecords;
-    const settled = batch;
-    const base = batchBase;
-    pending = '';
-    pendingRecords = 0;
-    batch = null;
-    if (records === 0) return;
-    const bytes = Buffer.from(text, 'utf8');
+  /**
+   * Chains and writes one record with one write(2). On failure the head stays where it was and the file
+   * is cut back to its last whole record, so the next record links to what is on disk; then it throws.
+   */
+  const writeRecord = (event: AuditEvent, timeMs: number): AppendedRecord => {
+    const { record, line } = chainRecord(prev, seq + 1, timeMs, event);
+    const bytes = Buffer.from(line, 'utf8');
     let written = 0;
     try {
       while (written < bytes.length) written += write(fd, bytes, written, bytes.length - written);
       if (interval === 0) fsyncSync(fd);
     } catch (err) {
-      seq = base.seq;
-      prev = base.hash;
       // Cut back even when no byte was reported written: a failing device may have taken some.
       try {
         ftruncateSync(fd, size);
@@ -140,35 +126,13 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
             `(${cutErr instanceof Error ? cutErr.message : String(cutErr)}); restart writ to recover the chain`,
         );
       }
-      settled?.reject(err);
       throw err;
     }
     size += bytes.length;
-    dirty = interval !== 0;
-    options.onWrite?.(records);
-    settled?.resolve();
-  };
-
-  const commitStaged = (): void => {
-    try {
-      commit('', 0);
-    } catch {
-      // Already reported to every staged caller through its `written` promise.
-    }
-  };
-
-  const chainNext = (event: AuditEvent, timeMs: number): { rec: AppendedRecord; line: string } => {
-    const { record, line } = chainRecord(prev, seq + 1, timeMs, event);
     seq = record.seq;
     prev = record.hash;
-    return { rec: { seq: record.seq, prev: record.prev, hash: record.hash }, line };
-  };
-
-  const writeRecord = (event: AuditEvent, timeMs: number): AppendedRecord => {
-    if (batch === null) batchBase = { seq, hash: prev };
-    const { rec, line } = chainNext(event, timeMs);
-    commit(line, 1);
-    return rec;
+    dirty = interval !== 0;
+    return { seq: record.seq, prev: record.prev, hash: record.hash };
   };
 
   if (tail.tornOffset !== null) {
@@ -214,39 +178,15 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
       usable();
       return writeRecord(event, timeMs);
     },
-    stage(event, timeMs): StagedRecord {
-      usable();
-      if (batch === null) {
-        batchBase = { seq, hash: prev };
-        let resolve!: () => void;
-        let reject!: (err: unknown) => void;
-        const promise = new Promise<void>((res, rej) => {
-          resolve = res;
-          reject = rej;
-        });
-        // Callers attach their own handlers; this one only keeps a failed batch from reading as unhandled.
-        promise.catch(() => undefined);
-        batch = { promise, resolve, reject };
-        // Microtasks run after the turn's nextTick callbacks, where grpc-js hands over finished calls:
-        // every decision of one socket read lands in this batch.
-        queueMicrotask(commitStaged);
-      }
-      const { rec, line } = chainNext(event, timeMs);
-      pending += line;
-      pendingRecords++;
-      return { record: rec, written: batch.promise };
-    },
     head: () => ({ seq, hash: prev }),
     flush() {
       if (closed) return;
-      commitStaged();
       fsyncSync(fd);
       dirty = false;
     },
     close() {
       if (closed) return;
       if (timer !== null) clearInterval(timer);
-      commitStaged();
       closed = true;
       try {
         fsyncSync(fd);
