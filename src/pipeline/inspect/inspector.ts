@@ -81,26 +81,16 @@ export function makeFinding(
   tags: { readonly owasp: readonly string[]; readonly atlas: readonly string[] },
   count?: number,
 ): Finding {
-  const id = `${inspector.id}.${kind}`;
-  // One object either way (`count` last, as a spread would place it).
-  if (count === undefined)
-    return {
-      id,
-      inspector: inspector.id,
-      severity,
-      path: leafPath,
-      evidence,
-      owasp: tags.owasp,
-      atlas: tags.atlas,
-    };
-  return {
-    id,
+  // One object, `count` appended last (where a spread would place it) only when there is one.
+  const finding: { -readonly [K in keyof Finding]: Finding[K] } = {
+    id: `${inspector.id}.${kind}`,
     inspector: inspector.id,
     severity,
     path: leafPath,
     evidence,
     owasp: tags.owasp,
     atlas: tags.atlas,
-    count,
   };
+  if (count !== undefined) finding.count = count;
+  return finding;
 }
