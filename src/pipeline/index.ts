@@ -10,7 +10,6 @@ import { WritError, type ReasonCode } from './errors.js';
 import { decideInbound } from './inbound-stage.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import { makeOutcome, type Outcome } from './outcome.js';
-import type { AppendedRecord } from './trace/audit-log.js';
 import type { Verdict } from './verdict.js';
 import { decideVerify } from './verify-stage.js';
 
@@ -40,26 +39,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       removeHeaders: ['x-writ-token', 'x-writ-obligations', 'x-writ-sandbox'],
     });
 
-  const auditFailed = (outcome: Outcome, err: unknown): Verdict => {
-    // SECURITY: a decision that cannot be recorded is not made; the token (if any) is never released.
-    deps.log.error(
-      { err, traceId: outcome.verdict.traceId, wanted: outcome.verdict.decision },
-      'audit append failed; denying',
-    );
-    const raw = null;
-    return failure(raw, outcome.verdict.role, outcome.verdict.traceId, 'ERR_AUDIT_WRITE').verdict;
-  };
-  const withRecord = (verdict: Verdict, audit: AppendedRecord): Verdict => ({
-    ...verdict,
-    trace: { ...verdict.trace, audit },
-  });
-
-  /** Appends the outcome's event and answers only once the OS has it. */
   const record = (outcome: Outcome): Verdict => {
     try {
-      return withRecord(outcome.verdict, deps.audit.append(outcome.event, deps.now()));
+      const rec = deps.audit.append(outcome.event, deps.now());
+      return { ...outcome.verdict, trace: { ...outcome.verdict.trace, audit: rec } };
     } catch (err) {
-      return auditFailed(outcome, err);
+      // SECURITY: a decision that cannot be recorded is not made; the token (if any) is never released.
+      deps.log.error(
+        { err, traceId: outcome.verdict.traceId, wanted: outcome.verdict.decision },
+        'audit append failed; denying',
+      );
+      const raw = null;
+      return failure(raw, outcome.verdict.role, outcome.verdict.traceId, 'ERR_AUDIT_WRITE').verdict;
     }
   };
 

@@ -214,19 +214,15 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
       : null;
   timer?.unref();
 
-  // PERF: the hot path only counts; signing happens after the decision is answered.
-  const counted = (): void => {
-    if (++sinceCheckpoint >= opts.everyRecords && opts.everyRecords > 0 && !deferred) {
-      deferred = true;
-      setImmediate(checkpoint);
-    }
-  };
-
   return {
     append(event, timeMs) {
       const rec =
         tap === undefined ? inner.append(event, timeMs) : tapped(inner.append(event, timeMs), event, timeMs);
-      counted();
+      // PERF: the hot path only counts; signing happens after the decision is answered.
+      if (++sinceCheckpoint >= opts.everyRecords && opts.everyRecords > 0 && !deferred) {
+        deferred = true;
+        setImmediate(checkpoint);
+      }
       return rec;
     },
     head: () => inner.head(),
