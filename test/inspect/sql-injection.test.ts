@@ -52,6 +52,77 @@ describe('sql-injection', () => {
   });
 });
 
+describe('sql-injection: statements that carry a spliced value', () => {
+  const statement = (sql: string) => runArgs(insp, 'db.query', { sql });
+
+  it("flags a comment that swallows the query's closing quote, whatever precedes it", () => {
+    for (const sql of [
+      "SELECT * FROM t WHERE name = 'q' order by lower(name) -- '",
+      "SELECT * FROM t WHERE name = '1' GROUP BY 1,2,--+'",
+      "SELECT * FROM t WHERE (name = 'x') -- ')",
+    ]) {
+      expect(ids(statement(sql)), sql).toContain('sql-injection.comment-truncation');
+    }
+  });
+  it('passes a commented-out literal, which holds both of its quotes', () => {
+    expect(statement("SELECT id FROM t -- 'draft'")).toEqual([]);
+    expect(statement("SELECT id FROM t WHERE a = f(1) -- was 'b'")).toEqual([]);
+  });
+  it('flags a compared string that another literal operates on (implicit tautologies)', () => {
+    for (const sql of [
+      "SELECT * FROM t WHERE name = '' <= ''",
+      "SELECT * FROM t WHERE name = 'A' / 'B'",
+      "SELECT * FROM t WHERE name = ''OR''",
+      "SELECT * FROM t WHERE name = 'a' NOT LIKE 'b'",
+      "SELECT * FROM t WHERE name = 'abc' = !!'0'",
+    ]) {
+      expect(ids(statement(sql)), sql).toEqual(['sql-injection.tautology']);
+    }
+  });
+  it('passes the grammar that puts an operator after a compared string', () => {
+    for (const sql of [
+      "SELECT * FROM t WHERE d BETWEEN '2020-01-01' AND '2020-12-31'",
+      "SELECT * FROM t WHERE created > '2024-01-01' - INTERVAL 1 DAY",
+      "SELECT * FROM t WHERE name = 'a' || 'b'",
+      "SELECT * FROM people WHERE full_name = 'John' + ' ' + 'Smith'",
+      "SELECT * FROM t WHERE ts >= '2024-01-01' AND ts < '2024-02-01'",
+      "SELECT * FROM t WHERE data->>'name' = 'x' AND kind::text = 'y'",
+    ]) {
+      expect(statement(sql), sql).toEqual([]);
+    }
+  });
+  it('flags a UNION branch that asks the server who it is, and passes a report union', () => {
+    expect(
+      ids(statement("SELECT a FROM t WHERE n = 'q' UNION SELECT concat_ws(':', user(), @@datadir)")),
+    ).toEqual(['sql-injection.union']);
+    expect(statement('SELECT id, name FROM staff UNION SELECT id, name FROM contractors')).toEqual([]);
+  });
+});
+
+describe('sql-injection: identifier and number fields', () => {
+  it('reads a statement in an identifier field as an injected value, not as a query', () => {
+    for (const [key, v] of [
+      ['customer_id', 'select 1,concat_ws(0x3a,username,password),3 from admin'],
+      ['orderId', '(select count(*) from information_schema.tables as t1)'],
+      ['page', 'select @@version'],
+      ['customer_id', 'select current_database();'],
+    ] as const) {
+      expect(ids(runArgs(insp, 'crm.lookup', { [key]: v })).length, `${key}: ${v}`).toBeGreaterThan(0);
+    }
+  });
+  it('keeps statement rules for the same text in other fields', () => {
+    expect(runArgs(insp, 'crm.note', { text: 'select 1,name,3 from admin' })).toEqual([]);
+  });
+  it('reads CAST and CONVERT with a parenthesis as calls, and time-based calls as SQL', () => {
+    expect(ids(runArgs(insp, 'crm.lookup', { customer_id: ' AND 5650=CONVERT(INT,1)' }))).toEqual([
+      'sql-injection.tautology',
+    ]);
+    expect(ids(runArgs(insp, 'crm.lookup', { customer_id: 'RANDOMBLOB(500000000/2)' }))).toEqual([
+      'sql-injection.time-based',
+    ]);
+  });
+});
+
 describe('sql parse-tree change (lib/sql-parse-change)', () => {
   it('reports values that change the tree of a query they are spliced into', () => {
     const cases: Array<[string, string]> = [

@@ -1,7 +1,7 @@
 /** sql-injection: tautologies, UNION, stacked queries, comment truncation, blind and time-based, NoSQL operators. */
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
-import { isKeyLeaf, isSqlLeaf } from '../lib/leaf-role.js';
+import { isDataKey, isKeyLeaf, isSqlLeaf } from '../lib/leaf-role.js';
 import { excerpt } from '../lib/redact.js';
 import {
   BRACKET,
@@ -227,6 +227,40 @@ function comparisonAt(tokens: readonly SqlToken[], a: number): { left: number; c
   return null;
 }
 
+/** Calls and variables that report who and where the database server is, not what a table holds. */
+const SERVER_IDENTITY = new Set([
+  'version',
+  'user',
+  'current_user',
+  'system_user',
+  'session_user',
+  'database',
+  'schema',
+  'db_name',
+  'user_name',
+  'suser_name',
+  'host_name',
+  'sqlite_version',
+  'current_database',
+  'current_schema',
+  'current_setting',
+]);
+
+/**
+ * True when a UNION branch's select list (from `k` to its FROM) reads the server's identity: `union select
+ * 1,version(),3`, `union select @@datadir`. Reports combine rows of tables; a branch that asks the server who
+ * it is exists to print that answer into someone else's result set.
+ */
+function probesServer(tokens: readonly SqlToken[], k: number): boolean {
+  for (let end = Math.min(tokens.length, k + 40); k < end; k++) {
+    const t = tokens[k]!;
+    if (t.text === 'from' || t.text === 'union' || t.text === ';') return false;
+    if ((t.kind === 'f' && SERVER_IDENTITY.has(t.text)) || (t.kind === 'v' && t.text.startsWith('@@')))
+      return true;
+  }
+  return false;
+}
+
 /** Keywords that must follow a stacked statement's verb for it to be one (`; drop table`, not `; drop by`). */
 const STACK_OBJECT = new Set([
   'table',
@@ -333,7 +367,11 @@ function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score):
             break;
           if (isLiteral(u)) literals++;
         }
-        add(s, 'union', statement ? (literals >= 3 ? 3 : 0) : 3);
+        add(
+          s,
+          'union',
+          statement ? (literals >= 3 || probesServer(tokens, nextOperand(tokens, j) + 1) ? 3 : 0) : 3,
+        );
       }
     }
     if (isBool(t)) {
@@ -399,6 +437,9 @@ function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score):
           break;
         }
       if ((prev?.kind === 'p' && prev.text === '(') || from) add(s, 'union', 3);
+      // `select @@version`, `select current_database()`: data never asks the server who it is.
+      else if (probesServer(tokens, i + 1) && (next?.kind === 'f' || next?.kind === 'v'))
+        add(s, 'error-based', 3);
     }
     if (t.kind === 'f' && TIME_FUNCS.has(t.text)) add(s, 'time-based', 3);
     if (t.kind === 'k' && t.text === 'waitfor' && next?.text === 'delay') add(s, 'time-based', 3);
@@ -497,6 +538,59 @@ function scoreReading(text: string, s: Score): void {
   if (SYSTEM_OBJECTS.test(text)) add(s, 'error-based', 2);
 }
 
+/** Operators that legitimately follow a compared string: concatenation, casts, and prose punctuation. */
+const LITERAL_OPERATOR_EXCLUDED = new Set(['||', '::', ':', '?']);
+
+/**
+ * True when a string compared to a column is itself operated on by another literal: `name = '' <= ''`,
+ * `name = 'A' / 'B'`, `name = ''OR''`, `name = 'a' NOT LIKE 'b'`. A query author compares a column to a value;
+ * a value that closed the query's quote and reopened it leaves this shape behind (MySQL then compares or
+ * converts the strings, which is how implicit tautologies work). `BETWEEN 'a' AND 'b'` is the one
+ * comparison whose string is followed by an operator and a literal by grammar.
+ */
+function literalOperatedOn(tokens: readonly SqlToken[]): boolean {
+  for (let i = 1; i + 2 < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 's') continue;
+    const before = tokens[i - 1]!;
+    if (!isCmp(before) || before.text === 'between' || before.text === 'in') continue;
+    const op = tokens[i + 1]!;
+    const operates =
+      (op.kind === 'o' && !LITERAL_OPERATOR_EXCLUDED.has(op.text)) ||
+      (op.kind === 'k' && (IMPLICIT_OPS.has(op.text) || op.text === 'or' || op.text === 'and'));
+    if (!operates) continue;
+    let j = i + 2;
+    while (
+      j < tokens.length &&
+      (tokens[j]!.text === 'not' || tokens[j]!.text === 'like' || UNARY.has(tokens[j]!.text))
+    )
+      j++;
+    const operand = tokens[j];
+    if (operand === undefined || !(operand.kind === 's' || operand.kind === 'n' || operand.kind === 'v'))
+      continue;
+    // T-SQL joins strings with `+` (`'John' + ' ' + 'Smith'`).
+    if (op.text === '+' && j === i + 2 && operand.kind === 's') continue;
+    return true;
+  }
+  return false;
+}
+
+/** Unary prefixes MySQL accepts before an operand (`!!'0'`, `- + 1`, `~1`), and the grouping paren. */
+const UNARY = new Set(['!', '-', '+', '~', '(', '!!']);
+
+/**
+ * True when a comment that ends in a quote holds an odd number of that quote: the server's closing quote,
+ * left without its opening one. A commented-out literal (`-- 'draft'`) holds both of its quotes.
+ */
+function swallowsOpenQuote(comment: string): boolean {
+  const end = QUOTE_AT_END.exec(comment);
+  if (end === null) return false;
+  const quote = end[0][0]!;
+  let count = 0;
+  for (let k = comment.indexOf(quote); k !== -1; k = comment.indexOf(quote, k + 1)) count++;
+  return count % 2 === 1;
+}
+
 /** Features of a full statement an agent sends: literal tautologies, quotes swallowed by comments, timing. */
 function scoreStatement(text: string, s: Score): void {
   const tokens = lexSql(text);
@@ -504,13 +598,14 @@ function scoreStatement(text: string, s: Score): void {
   const last = tokens[tokens.length - 1];
   // An unterminated string or a comment that swallows a closing quote is how an injection ends.
   if (last?.kind === 's' && last.closed === false) add(s, 'comment-truncation', 2);
+  if (literalOperatedOn(tokens)) add(s, 'tautology', 3);
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === 'c' && t.text !== '/*!') {
       const rest = text.slice(t.start, t.start + 400);
       const nl = rest.indexOf('\n');
       const comment = nl === -1 ? rest : rest.slice(0, nl);
-      if (QUOTE_AT_END.test(comment) && tokens[i - 1]?.kind !== 'p') add(s, 'comment-truncation', 3);
+      if (swallowsOpenQuote(comment)) add(s, 'comment-truncation', 3);
     }
   }
   if (SYSTEM_OBJECTS.test(text) && UNION.test(text)) add(s, 'union', 2);
@@ -567,7 +662,7 @@ const GATE_WORDS = wordKeys(
 const GROUPING_WORDS = wordKeys('order group');
 /** SQLISH's words: a value with none of them and none of its characters is not SQL-ish. */
 const SQLISH_WORDS = wordKeys(
-  'union select or and xor sleep benchmark waitfor having order group exec execute declare insert drop pg_sleep',
+  'union select or and xor sleep benchmark waitfor having order group exec execute declare insert drop pg_sleep randomblob pg_sleep_for',
 );
 
 /** `SQLISH.test(text)`, with the regex run only when a character or word it needs is present. */
@@ -667,7 +762,8 @@ function inspectLeaf(
   )
     add(s, 'nosql-operator', 3);
   if (sqlish(value, traits, words)) {
-    if (isSqlLeaf(leaf, input.action)) {
+    // A statement in an identifier or number field is a value that became SQL: it is scored as a value.
+    if (isSqlLeaf(leaf, input.action) && !isDataKey(leaf.key)) {
       scoreStatement(value, s);
       // The quoted span of a statement (first quote to last) is where a spliced value sits: check it the same way.
       const a = value.indexOf("'");
@@ -688,7 +784,7 @@ function inspectLeaf(
 /** Flags SQL and NoSQL injection in data values and in the statements an agent sends. */
 export const sqlInjectionInspector: Inspector = {
   id: ID,
-  version: '1.0.0',
+  version: '1.1.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     const memo: ParseMemo = { changes: undefined };

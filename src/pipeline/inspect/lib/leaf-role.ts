@@ -50,6 +50,16 @@ export function isSqlLeaf(leaf: StringLeaf, action: Action): boolean {
   return SQL_START.test(leaf.value) && STATEMENT_WORD.test(leaf.value);
 }
 
+const DATA_KEY = /(?:id|ids|uuid|guid)$|^(?:number|num|count|page|limit|offset|quantity|amount)$/;
+
+/**
+ * True when the key names an identifier or a number (`customer_id`, `orderId`, `uuid`, `page`): its value is
+ * data a query is built around, so SQL text there is an injected value, not a query the agent wrote.
+ */
+export function isDataKey(key: string): boolean {
+  return DATA_KEY.test(key);
+}
+
 /** True when the tool itself runs commands (so its string arguments reach a shell). */
 export function isShellTool(action: Action): boolean {
   return SHELL_TOOL.test(action.action.tool);

@@ -21,6 +21,9 @@ const KEYWORDS = new Set(
   ),
 );
 
+/** Keywords that are only ever called (`CAST(x AS int)`, `CONVERT(INT, x)`): with a `(` they are functions. */
+const CALL_KEYWORDS = new Set(['cast', 'convert']);
+
 // PERF: regexes are module constants: a literal inside a function allocates a new RegExp each time it runs.
 const WORD_START = /^[a-z0-9]/i;
 const HEX_DIGIT = /[0-9a-fA-F]/;
@@ -136,7 +139,11 @@ export function lexSql(text: string): SqlToken[] {
       let k = j;
       while (k < n && (text[k] === ' ' || text[k] === '\t')) k++;
       const kind: SqlTokenKind =
-        text[k] === '(' && !KEYWORDS.has(word) ? 'f' : KEYWORDS.has(word) ? 'k' : 'w';
+        text[k] === '(' && (!KEYWORDS.has(word) || CALL_KEYWORDS.has(word))
+          ? 'f'
+          : KEYWORDS.has(word)
+            ? 'k'
+            : 'w';
       out.push({ kind, text: word, start: i });
       i = j;
       continue;
