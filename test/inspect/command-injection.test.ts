@@ -27,6 +27,33 @@ describe('command-injection', () => {
     );
     expect(runArgs(insp, 'crm.note', { text: 'Tom & Jerry; cats and dogs' })).toEqual([]);
   });
+  it('flags shell syntax in a host field whatever command follows, since a host name never holds it', () => {
+    const cases: Array<[string, string, string]> = [
+      ['host', '127.0.0.1; sysinfo', 'command-injection.metachar-command'],
+      ['hostname', 'db01 && frobnicate', 'command-injection.metachar-command'],
+      ['target_host', 'web1`hostname`', 'command-injection.substitution'],
+      ['ip', '10.0.0.7$HOME', 'command-injection.substitution'],
+      ['host', '--help', 'command-injection.argument-injection'],
+      ['server', '-oProxyCommand=sh', 'command-injection.argument-injection'],
+    ];
+    for (const [key, value, id] of cases) {
+      expect(ids(runArgs(insp, 'net.ping', { [key]: value })), `${key}: ${value}`).toEqual([id]);
+    }
+  });
+  it('passes addresses, negative numbers and lone backticks in host fields, and prose elsewhere', () => {
+    for (const host of [
+      'db-1.internal',
+      '10.0.0.1:5432',
+      '[::1]:8080',
+      'xn--bcher-kva.example',
+      '-1',
+      "a`b'",
+    ]) {
+      expect(runArgs(insp, 'net.ping', { host }), host).toEqual([]);
+    }
+    // The same text in a field that is not a host keeps the known-command rule.
+    expect(runArgs(insp, 'crm.note', { text: '127.0.0.1; sysinfo' })).toEqual([]);
+  });
   it('flags interpreter calls glued to a value and template expressions that call code', () => {
     for (const host of ["10.1.2.3passthru('uname -a')", '10.1.2.3{{ config.items() }}', 'db01phpversion()']) {
       expect(ids(runArgs(insp, 'net.ping', { host }))).toContain('command-injection.code-exec');

@@ -1,7 +1,7 @@
 /** command-injection: shell metacharacters and substitution that start commands, download-and-run, reverse shells. */
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
-import { isKeyLeaf, isShellLeaf } from '../lib/leaf-role.js';
+import { isHostKey, isKeyLeaf, isShellLeaf } from '../lib/leaf-role.js';
 import {
   BRACKET,
   COLON,
@@ -381,6 +381,39 @@ function chainedProbe(text: string): number {
   return -1;
 }
 
+const LEADING_OPTION = /^\s*--?[a-z]/i;
+const VARIABLE_EXPANSION = /\$\{?[a-z_][a-z0-9_]*/i;
+
+/**
+ * Shell syntax in a host field, which a host name or address never holds: a leading option (`--help`,
+ * `-oProxyCommand=…`: argument injection, CWE-88, when the program puts the host in its argv), a control
+ * operator or substitution before any word (the command need not be one writ knows), or a variable expansion.
+ * Returns true when it reported one.
+ */
+function hostInjection(leaf: StringLeaf, text: string, out: Finding[]): boolean {
+  // A negative number (`-1`, `-Infinity`) is a bad address, not an option name.
+  if (LEADING_OPTION.test(text) && Number.isNaN(Number(text))) {
+    push(out, 'argument-injection', leaf, text);
+    return true;
+  }
+  META_THEN_WORD.lastIndex = 0;
+  for (let m = META_THEN_WORD.exec(text); m !== null; m = META_THEN_WORD.exec(text)) {
+    const sep = m[0].trimStart()[0] ?? '';
+    // A backtick substitutes only when it is closed; a lone one is a shell syntax error.
+    if (sep === '`' && text.indexOf('`', m.index + m[0].length) === -1) continue;
+    // A literal `\r`/`\n` is as likely a Windows path (`C:\Windows\repair`) as an undecoded line break.
+    if (sep === '\\') continue;
+    push(out, sep === '`' || sep === '$' ? 'substitution' : 'metachar-command', leaf, text, m.index);
+    return true;
+  }
+  const v = VARIABLE_EXPANSION.exec(text);
+  if (v !== null) {
+    push(out, 'substitution', leaf, text, v.index);
+    return true;
+  }
+  return false;
+}
+
 /** Words REVERSE_SHELL cannot match without (netcat, whose lookbehind is letters only, is tested apart). */
 const REVERSE_SHELL_WORDS = wordKeys('dev sh bash mkfifo socat socket fsockopen tcpsocket sockets');
 const NETCAT = /(?<![a-z])n(?:c|cat|etcat)\b/i;
@@ -433,6 +466,7 @@ function inspectLeaf(
     }
     return;
   }
+  if (isHostKey(leaf.key) && hostInjection(leaf, text, out)) return;
   // A value that is not a command line: any metacharacter that starts a known command is an injection.
   if (!ANY_META.test(text)) return;
   META_THEN_WORD.lastIndex = 0;
@@ -454,7 +488,7 @@ function inspectLeaf(
 /** Flags input that makes a shell run commands the caller did not intend. */
 export const commandInjectionInspector: Inspector = {
   id: ID,
-  version: '1.0.0',
+  version: '1.1.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     for (let i = 0; i < input.leaves.length; i++) {

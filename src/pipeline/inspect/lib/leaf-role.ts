@@ -60,6 +60,17 @@ export function isDataKey(key: string): boolean {
   return DATA_KEY.test(key);
 }
 
+const HOST_KEY =
+  /^(?:host|hosts|hostname|hostnames|ip|ips|ipaddr|ip_address|ipaddress|fqdn|domain|server)$|_(?:host|hostname|ip)$/;
+
+/**
+ * True when the key names a network host (`host`, `hostname`, `ip`, `domain`, `target_host`): its value has a
+ * fixed alphabet (RFC 1123 names, IP literals, a port), so shell syntax in it is never part of the address.
+ */
+export function isHostKey(key: string): boolean {
+  return HOST_KEY.test(key);
+}
+
 /** True when the tool itself runs commands (so its string arguments reach a shell). */
 export function isShellTool(action: Action): boolean {
   return SHELL_TOOL.test(action.action.tool);
