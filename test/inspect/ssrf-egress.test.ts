@@ -74,3 +74,31 @@ describe('ssrf-egress: addresses and schemes in arguments', () => {
     expect(f.map((x) => [x.id, x.severity])).toEqual([['ssrf-egress.private-destination', 'low']]);
   });
 });
+
+describe('ssrf-egress: URLs that parsers read differently', () => {
+  const fetch = (url: string) => ids(runArgs(insp, 'http.fetch', { url }));
+  it('follows WHATWG past extra slashes and backslashes before the host', () => {
+    expect(fetch('https:///pastebin.dev/x')).toEqual(['ssrf-egress.host-not-allowlisted']);
+    expect(fetch('https:\\\\\\\\pastebin.dev/x')).toEqual(['ssrf-egress.host-not-allowlisted']);
+    expect(fetch('https:///api.github.com@pastebin.dev/')).toEqual(['ssrf-egress.host-not-allowlisted']);
+    expect(fetch('http:\\\\\\\\169.254.169.254/latest/meta-data')).toContain('ssrf-egress.metadata-endpoint');
+  });
+  it('reports a URL whose host depends on the parser, and checks every reading', () => {
+    // WHATWG ends the authority at `\`: api.github.com. RFC 3986 parsers (urllib, Go, curl) take the host after `@`.
+    expect(fetch('https://api.github.com\\@pastebin.dev/')).toEqual([
+      'ssrf-egress.ambiguous-url',
+      'ssrf-egress.host-not-allowlisted',
+    ]);
+  });
+  it('passes allowlisted URLs with ports, userinfo, queries and fragments', () => {
+    for (const u of [
+      'https://api.github.com/repos/acme/app/issues/1',
+      'https://api.github.com:443/x?a=1&b=2#frag',
+      'https://bot:token@api.github.com/user',
+      'https://API.GITHUB.COM./',
+      '//api.github.com/x',
+    ]) {
+      expect(fetch(u), u).toEqual([]);
+    }
+  });
+});

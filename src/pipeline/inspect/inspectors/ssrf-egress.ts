@@ -5,7 +5,7 @@ import { canonicalHost, hostMatches } from '../lib/host-pattern.js';
 import { classifyAddress, METADATA_HOSTS, parseHostAddress, type AddressClass } from '../lib/ip-class.js';
 import { isKeyLeaf, isUrlKey } from '../lib/leaf-role.js';
 import { excerpt } from '../lib/redact.js';
-import { findUrlsInText, readUrl } from '../lib/url-host.js';
+import { findUrlsInText, readUrlHosts, type UrlParts } from '../lib/url-host.js';
 import { TAGS } from '../tags.js';
 
 const ID = 'ssrf-egress';
@@ -209,23 +209,41 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
     const trimmed = value.trim();
     // A bare host (`10.0.0.5`, `internal-db:5432`) in a host/url field is a destination too.
     const bareHost = BARE_HOST_KEYS.has(leaf.key) && BARE_HOST.test(trimmed);
-    const parts = readUrl(trimmed) ?? (bareHost ? readUrl(`//${trimmed}`) : null);
-    if (parts !== null) {
-      classifyHost(parts.host, parts.scheme, leaf.path, trimmed, input, out, false);
+    let readings = readUrlHosts(trimmed);
+    if (readings.length === 0 && bareHost) readings = readUrlHosts(`//${trimmed}`);
+    if (readings.length > 0) {
+      classifyReadings(readings, leaf.path, trimmed, input, out, false);
       return;
     }
   }
   if (!value.includes('://')) return;
   for (const url of findUrlsInText(value)) {
-    const parts = readUrl(url);
-    if (parts !== null) classifyHost(parts.host, parts.scheme, leaf.path, url, input, out, true);
+    const readings = readUrlHosts(url);
+    if (readings.length > 0) classifyReadings(readings, leaf.path, url, input, out, true);
   }
+}
+
+/**
+ * Findings for every host the URL means to some client (`lib/url-host.ts`). When clients disagree on the
+ * host, the URL was built to pass one parser's check and reach another parser's host: that is a finding itself.
+ */
+function classifyReadings(
+  readings: readonly UrlParts[],
+  path: string,
+  url: string,
+  input: InspectionInput,
+  out: Finding[],
+  mentioned: boolean,
+): void {
+  if (readings.length > 1)
+    out.push(makeFinding({ id: ID }, 'ambiguous-url', soften('high', mentioned), path, excerpt(url), tags));
+  for (const r of readings) classifyHost(r.host, r.scheme, path, url, input, out, mentioned);
 }
 
 /** Flags calls and URLs that leave the allowlist or reach private, loopback or metadata addresses. */
 export const ssrfEgressInspector: Inspector = {
   id: ID,
-  version: '1.0.0',
+  version: '1.1.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     const { resource } = input.action;

@@ -8,6 +8,8 @@ export interface UrlParts {
 }
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]{0,30}):/;
+/** WHATWG's special schemes (those with a host), minus `file`, whose host is not a network destination. */
+const SPECIAL_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'ftp']);
 
 // PERF: regexes are module constants: a literal inside a function allocates a new RegExp each time it runs.
 const TAB_OR_NEWLINE = /[\t\n\r]/g;
@@ -15,6 +17,9 @@ const BACKSLASHES = /\\/g;
 const LEADING_SLASHES = /^\/+/;
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 const URL_END = /[\s"'<>`]/;
+const HOST_DELIMITER = /[\\/?#@\s]/;
+/** `scheme://authority` then `/`, `?`, `#` or the end, with no `\`, `@`, `%`, space or control in the authority. */
+const PLAIN_URL = /^[a-zA-Z][a-zA-Z0-9+.-]{0,30}:\/\/[^/\\@%?#\x00-\x20\x7f]+(?:[/?#]|$)/;
 
 /** Where the authority of `//authority...` ends: the first `/`, `?` or `#` after the `//`, else the end. */
 function authorityEndOf(rest: string): number {
@@ -38,11 +43,14 @@ export function readUrl(raw: string): UrlParts | null {
   } else if (!rest.startsWith('//')) {
     return null;
   }
+  const special = SPECIAL_SCHEMES.has(scheme);
   if (!rest.startsWith('//')) {
     // `https:evil.com` is read as `https://evil.com` by WHATWG parsers for special schemes.
-    if (scheme === 'http' || scheme === 'https' || scheme === 'ftp' || scheme === 'ws' || scheme === 'wss')
-      rest = `//${rest.replace(LEADING_SLASHES, '')}`;
+    if (special) rest = `//${rest.replace(LEADING_SLASHES, '')}`;
     else return { scheme, host: '', hasUserinfo: false };
+  } else if (special || scheme === '') {
+    // WHATWG skips every slash before a special URL's authority: `https:///evil.com` goes to evil.com.
+    rest = `//${rest.replace(LEADING_SLASHES, '')}`;
   }
   const authorityEnd = authorityEndOf(rest);
   let authority = rest.slice(2, authorityEnd);
@@ -62,14 +70,7 @@ export function readUrl(raw: string): UrlParts | null {
   } catch {
     // Keep the raw host: a broken escape is itself suspicious but not an address.
   }
-  if (
-    scheme === '' ||
-    scheme === 'http' ||
-    scheme === 'https' ||
-    scheme === 'ws' ||
-    scheme === 'wss' ||
-    scheme === 'ftp'
-  ) {
+  if (scheme === '' || special) {
     try {
       // WHATWG normalizes IDNA, case and the numeric IPv4 forms for special schemes.
       host = new URL(`http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}/`).hostname;
@@ -78,6 +79,87 @@ export function readUrl(raw: string): UrlParts | null {
     }
   }
   return { scheme, host: host.toLowerCase(), hasUserinfo };
+}
+
+/** Scheme-relative references are resolved against this; a result on its host named no host of its own. */
+const RELATIVE_HOST = 'relative-base.invalid';
+const RELATIVE_BASE = `https://${RELATIVE_HOST}/`;
+
+/** The WHATWG URL parser's reading (Node's `fetch`, browsers), or null when it rejects the text. */
+function whatwgReading(raw: string): UrlParts | null {
+  const text = raw.trim().replace(TAB_OR_NEWLINE, '');
+  const absolute = SCHEME.test(text);
+  let url: URL;
+  try {
+    url = absolute ? new URL(text) : new URL(text, RELATIVE_BASE);
+  } catch {
+    return null;
+  }
+  if (!absolute && url.hostname === RELATIVE_HOST) return null;
+  return {
+    scheme: url.protocol.slice(0, -1),
+    host: url.hostname.toLowerCase(),
+    hasUserinfo: url.username !== '' || url.password !== '',
+  };
+}
+
+/**
+ * RFC 3986's reading, as Python's urllib, Go's net/url and curl apply it: no `\` is a slash, the authority
+ * runs from `//` to the first `/`, `?` or `#`, and the host follows its last `@`.
+ */
+function rfc3986Reading(raw: string): UrlParts | null {
+  const text = raw.trim();
+  const m = SCHEME.exec(text);
+  if (m === null) return null;
+  const rest = text.slice(m[0].length);
+  if (!rest.startsWith('//')) return null;
+  let authority = rest.slice(2, authorityEndOf(rest));
+  const at = authority.lastIndexOf('@');
+  if (at !== -1) authority = authority.slice(at + 1);
+  let host = authority;
+  if (authority.startsWith('[')) {
+    const close = authority.indexOf(']');
+    host = close === -1 ? authority : authority.slice(0, close + 1);
+  } else {
+    const colon = authority.lastIndexOf(':');
+    if (colon !== -1) host = authority.slice(0, colon);
+  }
+  return { scheme: (m[1] ?? '').toLowerCase(), host: canonicalNetworkHost(host), hasUserinfo: at !== -1 };
+}
+
+/** A host in WHATWG's form (case, IDNA, numeric IPv4 spellings), so equal hosts compare equal; else as is. */
+function canonicalNetworkHost(host: string): string {
+  // A delimiter WHATWG would split on is part of this reading's host; keep it rather than re-parse it away.
+  if (HOST_DELIMITER.test(host)) return host.toLowerCase();
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return host.toLowerCase();
+  }
+}
+
+/**
+ * Every destination a URL can mean to the clients that may fetch it: writ's tolerant reading (above), the
+ * WHATWG parser's and RFC 3986's. They differ only on crafted input (`https:///evil`, `\@`, extra `@`s),
+ * and an egress check must hold for each client's reading, so all distinct hosts are returned.
+ */
+export function readUrlHosts(raw: string): UrlParts[] {
+  // PERF: with exactly `//` before the host and no `\`, `@`, `%`, space or control in the authority, every
+  // reading finds the same host (test/prop/url-readings.prop.test.ts holds it to WHATWG's); one reading does.
+  if (PLAIN_URL.test(raw)) {
+    const parts = readUrl(raw);
+    return parts === null ? [] : [parts];
+  }
+  const out: UrlParts[] = [];
+  for (const parts of [readUrl(raw), whatwgReading(raw), rfc3986Reading(raw)]) {
+    if (parts === null) continue;
+    if (out.some((p) => p.host === parts.host)) continue;
+    // A reading with no host adds nothing when another found one.
+    if (parts.host === '' && out.length > 0) continue;
+    out.push(parts);
+  }
+  // Drop an empty-host reading made before a later one found the host.
+  return out.length > 1 ? out.filter((p) => p.host !== '') : out;
 }
 
 /** Every `scheme://...` URL inside free text, found with a linear scan for `://`. */
