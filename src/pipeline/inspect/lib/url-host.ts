@@ -19,6 +19,8 @@ const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 const URL_END = /[\s"'<>`]/;
 const HOST_DELIMITER = /[\\/?#@\s]/;
 /** `scheme://authority` then `/`, `?`, `#` or the end, with no `\`, `@`, `%`, space or control in the authority. */
+// WHATWG trims and drops C0 controls, so an authority holding one is not plain.
+// eslint-disable-next-line no-control-regex
 const PLAIN_URL = /^[a-zA-Z][a-zA-Z0-9+.-]{0,30}:\/\/[^/\\@%?#\x00-\x20\x7f]+(?:[/?#]|$)/;
 
 /** Where the authority of `//authority...` ends: the first `/`, `?` or `#` after the `//`, else the end. */
