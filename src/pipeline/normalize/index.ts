@@ -65,6 +65,21 @@ function parseQuery(query: string): Readonly<Record<string, readonly string[]>> 
   return out;
 }
 
+/**
+ * A form body as the fields a server reads from it, `{name: value}` or `{name: [values]}` when a name repeats,
+ * so inspectors see each value under its own name (a `host` field is judged as a host) instead of one string.
+ */
+function parseFormBody(text: string): JsonValue {
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const [k, v] of new URLSearchParams(text)) {
+    const seen = out[k];
+    if (seen === undefined) out[k] = v;
+    else if (typeof seen === 'string') out[k] = [seen, v];
+    else seen.push(v);
+  }
+  return out;
+}
+
 function parseBody(
   raw: RawRequest,
   contentType: string,
@@ -74,11 +89,10 @@ function parseBody(
   if (isJsonMediaType(contentType) || (contentType === '' && looksJson)) {
     return { body: parseStrictJson(decodeUtf8Strict(raw.body)), isJson: true };
   }
-  if (
-    contentType.startsWith('text/') ||
-    contentType === 'application/x-www-form-urlencoded' ||
-    contentType === ''
-  ) {
+  if (contentType === 'application/x-www-form-urlencoded') {
+    return { body: parseFormBody(decodeUtf8Strict(raw.body)), isJson: false };
+  }
+  if (contentType.startsWith('text/') || contentType === '') {
     return { body: decodeUtf8Strict(raw.body), isJson: false };
   }
   // Binary content types are bound by hash but not inspected; policy can match on content type.
