@@ -51,6 +51,9 @@ describe('command-injection', () => {
     ]) {
       expect(runArgs(insp, 'net.ping', { host }), host).toEqual([]);
     }
+    expect(ids(runArgs(insp, 'net.ping_all', { hosts: ['db-1.internal', '10.0.0.1; sysinfo'] }))).toEqual([
+      'command-injection.metachar-command',
+    ]);
     // The same text in a field that is not a host keeps the known-command rule.
     expect(runArgs(insp, 'crm.note', { text: '127.0.0.1; sysinfo' })).toEqual([]);
   });

@@ -102,3 +102,22 @@ describe('ssrf-egress: URLs that parsers read differently', () => {
     }
   });
 });
+
+describe('ssrf-egress: lists of destinations', () => {
+  it('judges the items of a list under the name of the list', () => {
+    // Before, an item of `urls` had no key and a URL in it counted only as a mention: no finding at all.
+    expect(
+      ids(runArgs(insp, 'http.fetch_all', { urls: ['https://api.github.com/x', 'https://pastebin.dev/x'] })),
+    ).toEqual(['ssrf-egress.host-not-allowlisted']);
+    expect(ids(runArgs(insp, 'net.scan', { hosts: ['169.254.169.254'] }))).toContain(
+      'ssrf-egress.metadata-endpoint',
+    );
+    expect(runArgs(insp, 'http.fetch_all', { webhooks: ['https://api.github.com/hooks/1'] })).toEqual([]);
+  });
+  it('reads nested lists the same way and gives each item its own path', () => {
+    const f = runArgs(insp, 'http.fetch_all', { batch: { urls: [['https://pastebin.dev/a']] } });
+    expect(f.map((x) => `${x.id} ${x.path}`)).toEqual([
+      'ssrf-egress.host-not-allowlisted $.action.arguments.batch.urls[0][0]',
+    ]);
+  });
+});

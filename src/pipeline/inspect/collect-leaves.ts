@@ -34,8 +34,9 @@ function walk(
   }
   if (value === null || typeof value !== 'object' || depth >= LEAF_LIMITS.maxDepth) return;
   if (Array.isArray(value)) {
+    // Items carry the key of the property that holds the list: the items of `urls` are judged as URLs.
     for (let i = 0; i < value.length; i++)
-      walk(value[i] as JsonValue, `${path}[${i}]`, '', source, out, depth + 1);
+      walk(value[i] as JsonValue, `${path}[${i}]`, key, source, out, depth + 1);
     return;
   }
   for (const k of Object.keys(value)) {

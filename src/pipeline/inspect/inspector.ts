@@ -9,7 +9,10 @@ export type LeafSource = 'arguments' | 'body' | 'header' | 'query' | 'url' | 'to
 export interface StringLeaf {
   /** `$.action.arguments.query`, `$.resource.query.q[0]`, `$.headers.referer`; decoded forms append `#base64`. */
   readonly path: string;
-  /** The key (property name) that held the value, lower-cased; `""` for array items and URL parts. */
+  /**
+   * The key (property name) that held the value, lower-cased; array items carry the key of the property
+   * holding the array; `""` for URL parts and items of a top-level array.
+   */
   readonly key: string;
   readonly value: string;
   readonly source: LeafSource;

@@ -3,7 +3,7 @@ import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import { canonicalHost, hostMatches } from '../lib/host-pattern.js';
 import { classifyAddress, METADATA_HOSTS, parseHostAddress, type AddressClass } from '../lib/ip-class.js';
-import { isKeyLeaf, isUrlKey } from '../lib/leaf-role.js';
+import { isKeyLeaf, isUrlKey, singular } from '../lib/leaf-role.js';
 import { excerpt } from '../lib/redact.js';
 import { findUrlsInText, readUrlHosts, type UrlParts } from '../lib/url-host.js';
 import { TAGS } from '../tags.js';
@@ -208,7 +208,8 @@ function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): 
   if (urlKey) {
     const trimmed = value.trim();
     // A bare host (`10.0.0.5`, `internal-db:5432`) in a host/url field is a destination too.
-    const bareHost = BARE_HOST_KEYS.has(leaf.key) && BARE_HOST.test(trimmed);
+    const bareHost =
+      (BARE_HOST_KEYS.has(leaf.key) || BARE_HOST_KEYS.has(singular(leaf.key))) && BARE_HOST.test(trimmed);
     let readings = readUrlHosts(trimmed);
     if (readings.length === 0 && bareHost) readings = readUrlHosts(`//${trimmed}`);
     if (readings.length > 0) {

@@ -94,7 +94,16 @@ export function isPathKey(key: string): boolean {
 
 /** True when the key names a URL, host or other network destination. */
 export function isUrlKey(key: string): boolean {
+  return urlKey(key) || urlKey(singular(key));
+}
+
+function urlKey(key: string): boolean {
   return URL_KEYS.test(key) || key.endsWith('_url') || key.endsWith('url') || key.endsWith('_uri');
+}
+
+/** A plural key names a list of the singular thing: the items of `urls` or `webhooks` are URLs. */
+export function singular(key: string): string {
+  return key.length > 3 && key.endsWith('s') ? key.slice(0, -1) : key;
 }
 
 /** True for leaves that hold a key name rather than a value. */
