@@ -80,6 +80,20 @@ function parseFormBody(text: string): JsonValue {
   return out;
 }
 
+/**
+ * A text body that is a JSON document, parsed: many servers parse JSON whatever the content type says, so
+ * its values are inspected under their names, unescaped, as such a server reads them. Null when it is not
+ * strict JSON: the text is then inspected as one string, and nothing is refused (the declared type is not
+ * JSON, so a lenient reading is the upstream's business, and the bytes are bound by the token anyway).
+ */
+function jsonInText(text: string): JsonValue | null {
+  try {
+    return parseStrictJson(text);
+  } catch {
+    return null;
+  }
+}
+
 function parseBody(
   raw: RawRequest,
   contentType: string,
@@ -93,7 +107,8 @@ function parseBody(
     return { body: parseFormBody(decodeUtf8Strict(raw.body)), isJson: false };
   }
   if (contentType.startsWith('text/') || contentType === '') {
-    return { body: decodeUtf8Strict(raw.body), isJson: false };
+    const text = decodeUtf8Strict(raw.body);
+    return { body: (looksJson && jsonInText(text)) || text, isJson: false };
   }
   // Binary content types are bound by hash but not inspected; policy can match on content type.
   return { body: null, isJson: false };

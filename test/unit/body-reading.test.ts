@@ -1,4 +1,4 @@
-/** Form bodies are read as the fields a server sees, so each value is inspected under its own name. */
+/** How plain HTTP bodies become arguments: form fields and JSON in text are read as a server reads them. */
 import { describe, expect, it } from 'vitest';
 import { lineToAction } from '../../src/cli/inspect.js';
 import type { InspectorConfig } from '../../src/pipeline/inspect/inspector.js';
@@ -44,5 +44,21 @@ describe('application/x-www-form-urlencoded bodies', () => {
   });
   it('leave other text bodies as one string', () => {
     expect(form('host=127.0.0.1', 'text/plain').action.action.arguments).toBe('host=127.0.0.1');
+  });
+});
+
+describe('text bodies that hold a JSON document', () => {
+  it('are inspected as the JSON a lenient server would parse', () => {
+    const { action, headers } = form(
+      '{"host": "10.0.0.1; sysinfo", "q": "\\u0027 OR \\u00271\\u0027=\\u00271"}',
+      'text/plain',
+    );
+    expect(action.action.arguments).toEqual({ host: '10.0.0.1; sysinfo', q: "' OR '1'='1" });
+    const ids = inspectAction(action, headers, CONFIG).findings.map((f) => `${f.id} ${f.path}`);
+    expect(ids).toContain('command-injection.metachar-command $.action.arguments.host');
+  });
+  it('stay one string when they are not strict JSON, and are not refused', () => {
+    expect(form('{"a": 1, "a": 2}', 'text/plain').action.action.arguments).toBe('{"a": 1, "a": 2}');
+    expect(form('{not json', 'text/plain').action.action.arguments).toBe('{not json');
   });
 });
