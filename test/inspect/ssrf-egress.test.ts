@@ -121,3 +121,26 @@ describe('ssrf-egress: lists of destinations', () => {
     ]);
   });
 });
+
+describe('ssrf-egress: bare destinations in host and address fields', () => {
+  const on = (args: Record<string, string>) => ids(runArgs(insp, 'net.connect', args));
+  it('reads IP fields and host fields with ports as destinations', () => {
+    expect(on({ ip: '169.254.169.254' })).toContain('ssrf-egress.metadata-endpoint');
+    expect(on({ target_host: '10.0.0.5' })).toContain('ssrf-egress.private-destination');
+    expect(on({ host: 'internal-db:5432' })).toEqual(['ssrf-egress.host-not-allowlisted']);
+    expect(on({ host: 'api.github.com:443' })).toEqual([]);
+  });
+  it('reads address-like fields only when they hold an IP or a name with a port', () => {
+    expect(on({ address: '169.254.169.254:80' })).toContain('ssrf-egress.metadata-endpoint');
+    expect(on({ node: '[fd00::1]:80' })).toContain('ssrf-egress.private-destination');
+    expect(on({ target: 'db.corp:5432' })).toEqual(['ssrf-egress.host-not-allowlisted']);
+    for (const args of [
+      { address: 'Berlin' },
+      { dest: 'out.csv' },
+      { target: 'v1.2.3' },
+      { target: 'Q3 revenue' },
+    ]) {
+      expect(on(args), JSON.stringify(args)).toEqual([]);
+    }
+  });
+});

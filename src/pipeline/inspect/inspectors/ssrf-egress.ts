@@ -3,7 +3,7 @@ import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import { canonicalHost, hostMatches } from '../lib/host-pattern.js';
 import { classifyAddress, METADATA_HOSTS, parseHostAddress, type AddressClass } from '../lib/ip-class.js';
-import { isKeyLeaf, isUrlKey, singular } from '../lib/leaf-role.js';
+import { isHostKey, isKeyLeaf, isUrlKey, singular } from '../lib/leaf-role.js';
 import { excerpt } from '../lib/redact.js';
 import { findUrlsInText, readUrlHosts, type UrlParts } from '../lib/url-host.js';
 import { TAGS } from '../tags.js';
@@ -67,6 +67,26 @@ const BARE_HOST_KEYS = new Set([
   'baseurl',
 ]);
 
+/** Keys that name a network destination only sometimes (`address`, `target`): host-shaped values count. */
+const ADDRESS_KEYS = new Set([
+  'address',
+  'addr',
+  'target',
+  'dest',
+  'destination',
+  'peer',
+  'node',
+  'remote_addr',
+  'remote_address',
+  'ip_addr',
+]);
+/**
+ * What an `address` or `target` holds when it is a destination: an IP literal, or a name with a port
+ * (`10.0.0.5`, `[fd00::1]:80`, `db.corp:5432`, `localhost`). A bare dotted name may be a file (`out.csv`).
+ */
+const HOST_SHAPED =
+  /^(?:(?:\[[0-9a-f:.]{2,45}\]|\d{1,3}(?:\.\d{1,3}){3}|localhost)(?::\d{1,5})?|[a-z0-9](?:[a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63}:\d{1,5})$/i;
+
 const CLASS_FINDING: Record<Exclude<AddressClass, 'public'>, [string, Severity]> = {
   metadata: ['metadata-endpoint', 'critical'],
   loopback: ['loopback-destination', 'high'],
@@ -82,6 +102,7 @@ const DASHED_IN_NAME = /(?:^|[.-])(\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3})(?:[.-]|$)/;
 const HEX_IN_NAME = /(?:^|\.)([0-9a-f]{8})\.(?:[0-9a-f]{8}\.)?rbndr\.us$/;
 const DASHES = /-/g;
 const DIGIT = /\d/;
+const HOST_PORT = /^[^:/?#@\s]+:\d{1,5}(?:[/?#]|$)/;
 const BARE_HOST = /^[^\s/?#]{1,255}(?:[/?#]|$)/;
 
 /** The class of an address candidate when it parses and is not public; else null. */
@@ -202,16 +223,26 @@ function classifyHost(
   }
 }
 
+/** How a destination field may hold a bare host: any text without spaces, or only host-shaped text. */
+function bareHostIn(key: string, text: string): boolean {
+  const k = singular(key);
+  if (BARE_HOST_KEYS.has(key) || BARE_HOST_KEYS.has(k) || isHostKey(key) || isHostKey(k))
+    return BARE_HOST.test(text);
+  // `address` or `target` may be a street, a file or a name; only an IP or a name with a port is a destination.
+  return (ADDRESS_KEYS.has(key) || ADDRESS_KEYS.has(k)) && HOST_SHAPED.test(text);
+}
+
 function inspectLeaf(leaf: StringLeaf, input: InspectionInput, out: Finding[]): void {
   const value = leaf.value;
-  const urlKey = isUrlKey(leaf.key) && leaf.source === 'arguments';
-  if (urlKey) {
-    const trimmed = value.trim();
-    // A bare host (`10.0.0.5`, `internal-db:5432`) in a host/url field is a destination too.
-    const bareHost =
-      (BARE_HOST_KEYS.has(leaf.key) || BARE_HOST_KEYS.has(singular(leaf.key))) && BARE_HOST.test(trimmed);
+  const trimmed = value.trim();
+  const arg = leaf.source === 'arguments';
+  // A bare host (`10.0.0.5`, `internal-db:5432`) in a host, address or url field is a destination too.
+  const bareHost = arg && bareHostIn(leaf.key, trimmed);
+  if ((arg && isUrlKey(leaf.key)) || bareHost) {
     let readings = readUrlHosts(trimmed);
-    if (readings.length === 0 && bareHost) readings = readUrlHosts(`//${trimmed}`);
+    // `db:5432` reads as scheme `db` with no host; in a host field it is a host and a port.
+    if (bareHost && (readings.length === 0 || HOST_PORT.test(trimmed)))
+      readings = readUrlHosts(`//${trimmed}`);
     if (readings.length > 0) {
       classifyReadings(readings, leaf.path, trimmed, input, out, false);
       return;
