@@ -62,3 +62,18 @@ describe('text bodies that hold a JSON document', () => {
     expect(form('{not json', 'text/plain').action.action.arguments).toBe('{not json');
   });
 });
+
+describe('a JSON-RPC call sent as text', () => {
+  it('is still an MCP tools/call, decided as one', () => {
+    const call = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'execute_query', arguments: { database: 'production', query: 'DROP TABLE users' } },
+    });
+    const { action } = form(call, 'text/plain');
+    expect(action.action.adapter).toBe('mcp');
+    expect(action.action.tool).toBe('execute_query');
+    expect(action.resource.database).toBe('production');
+  });
+});

@@ -14,8 +14,12 @@ export interface ParsedRequest {
   readonly query: Readonly<Record<string, readonly string[]>>;
   /** The media type without parameters, lower-cased (`application/json`). */
   readonly contentType: string;
-  /** Strict JSON when the content type is JSON, text when it is text, null when empty or binary. */
+  /**
+   * Strict JSON when the content type is JSON or a text body is a strict JSON document, form fields for a
+   * form, text for other text, null when empty or binary.
+   */
   readonly body: JsonValue;
+  /** The body was read as a JSON document (declared JSON, or text that is one). */
   readonly bodyIsJson: boolean;
 }
 

@@ -108,7 +108,9 @@ function parseBody(
   }
   if (contentType.startsWith('text/') || contentType === '') {
     const text = decodeUtf8Strict(raw.body);
-    return { body: (looksJson && jsonInText(text)) || text, isJson: false };
+    const parsed = looksJson ? jsonInText(text) : null;
+    // Read as JSON, it is JSON for the adapters too: a JSON-RPC call sent as text/plain is still an MCP call.
+    return parsed === null ? { body: text, isJson: false } : { body: parsed, isJson: true };
   }
   // Binary content types are bound by hash but not inspected; policy can match on content type.
   return { body: null, isJson: false };
