@@ -77,3 +77,14 @@ describe('a JSON-RPC call sent as text', () => {
     expect(action.resource.database).toBe('production');
   });
 });
+
+describe('other declared types', () => {
+  it('are read as JSON when they hold a strict JSON document', () => {
+    const { action } = form('{"host": "10.0.0.1; sysinfo"}', 'application/octet-stream');
+    expect(action.action.arguments).toEqual({ host: '10.0.0.1; sysinfo' });
+  });
+  it('are left uninspected when they do not', () => {
+    expect(form('{not json', 'application/octet-stream').action.action.arguments).toBeNull();
+    expect(form('PK\u0003\u0004', 'application/zip').action.action.arguments).toBeNull();
+  });
+});

@@ -112,7 +112,18 @@ function parseBody(
     // Read as JSON, it is JSON for the adapters too: a JSON-RPC call sent as text/plain is still an MCP call.
     return parsed === null ? { body: text, isJson: false } : { body: parsed, isJson: true };
   }
-  // Binary content types are bound by hash but not inspected; policy can match on content type.
+  // Another declared type holding a JSON document is read as one, for the same reason as text; anything
+  // else (images, archives, multipart) is bound by hash but not inspected; policy can match on content type.
+  if (looksJson) {
+    let text: string;
+    try {
+      text = decodeUtf8Strict(raw.body);
+    } catch {
+      return { body: null, isJson: false }; // binary after all
+    }
+    const parsed = jsonInText(text);
+    if (parsed !== null) return { body: parsed, isJson: true };
+  }
   return { body: null, isJson: false };
 }
 
