@@ -1,6 +1,7 @@
 /** How plain HTTP bodies become arguments: form fields and JSON in text are read as a server reads them. */
 import { describe, expect, it } from 'vitest';
-import { lineToAction } from '../../src/cli/inspect.js';
+import { lineToAction, lineToRawRequest } from '../../src/cli/inspect.js';
+import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
 import type { InspectorConfig } from '../../src/pipeline/inspect/inspector.js';
 import { inspectAction } from '../../src/pipeline/inspect/registry.js';
 
@@ -83,8 +84,24 @@ describe('other declared types', () => {
     const { action } = form('{"host": "10.0.0.1; sysinfo"}', 'application/octet-stream');
     expect(action.action.arguments).toEqual({ host: '10.0.0.1; sysinfo' });
   });
-  it('are left uninspected when they do not', () => {
-    expect(form('{not json', 'application/octet-stream').action.action.arguments).toBeNull();
-    expect(form('PK\u0003\u0004', 'application/zip').action.action.arguments).toBeNull();
+  it('are inspected as text when they are UTF-8, and left uninspected when they are not', () => {
+    expect(form('<q>1 OR 1=1</q>', 'application/xml').action.action.arguments).toBe('<q>1 OR 1=1</q>');
+    const multipart = '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n';
+    expect(form(multipart, 'multipart/form-data').action.action.arguments).toBe(multipart);
+    const png = {
+      ...lineToRawRequest(
+        {
+          http: {
+            url: 'https://api.example.com/up',
+            method: 'POST',
+            headers: { 'content-type': 'image/png' },
+          },
+        },
+        1,
+      ),
+      body: Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe),
+    };
+    const config = { internalDomains: [], productionDatabases: [], trustAgentHeaders: false };
+    expect(normalizeRequest(png, config).action.arguments).toBeNull();
   });
 });

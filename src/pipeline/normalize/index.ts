@@ -107,24 +107,27 @@ function parseBody(
     return { body: parseFormBody(decodeUtf8Strict(raw.body)), isJson: false };
   }
   if (contentType.startsWith('text/') || contentType === '') {
-    const text = decodeUtf8Strict(raw.body);
-    const parsed = looksJson ? jsonInText(text) : null;
-    // Read as JSON, it is JSON for the adapters too: a JSON-RPC call sent as text/plain is still an MCP call.
-    return parsed === null ? { body: text, isJson: false } : { body: parsed, isJson: true };
+    return readText(decodeUtf8Strict(raw.body), looksJson);
   }
-  // Another declared type holding a JSON document is read as one, for the same reason as text; anything
-  // else (images, archives, multipart) is bound by hash but not inspected; policy can match on content type.
-  if (looksJson) {
-    let text: string;
-    try {
-      text = decodeUtf8Strict(raw.body);
-    } catch {
-      return { body: null, isJson: false }; // binary after all
-    }
-    const parsed = jsonInText(text);
-    if (parsed !== null) return { body: parsed, isJson: true };
+  // Any other declared type is read as what its bytes are, since a server may read it so (XML, YAML, SQL,
+  // multipart with text parts). Bytes that are not UTF-8 (images, archives) are bound by hash but not
+  // inspected; policy can match on content type.
+  let text: string;
+  try {
+    text = decodeUtf8Strict(raw.body);
+  } catch {
+    return { body: null, isJson: false };
   }
-  return { body: null, isJson: false };
+  return readText(text, looksJson);
+}
+
+/**
+ * A text body: a strict JSON document is JSON, for the inspectors and the adapters alike (a JSON-RPC call
+ * sent as text/plain is still an MCP call); anything else is one string.
+ */
+function readText(text: string, looksJson: boolean): { body: JsonValue; isJson: boolean } {
+  const parsed = looksJson ? jsonInText(text) : null;
+  return parsed === null ? { body: text, isJson: false } : { body: parsed, isJson: true };
 }
 
 function subjectOf(raw: RawRequest, trustHeaders: boolean): Subject {
