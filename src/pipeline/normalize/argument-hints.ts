@@ -1,6 +1,7 @@
 /** Reads resource facts (database, table, file, recipients) from the conventional argument names tools use. */
 import type { Resource } from '../model/action.js';
 import { isJsonObject, type JsonValue } from '../model/json.js';
+import { canonicalResourceName } from './resource-name.js';
 
 const DATABASE_KEYS = ['database', 'db', 'dbname', 'database_name', 'datasource'];
 const TABLE_KEYS = ['table', 'table_name', 'collection'];
@@ -12,6 +13,9 @@ const RECIPIENT_SEPARATOR = /[,;]/;
 const ANGLE_ADDRESS = /<([^<>\s]+)>/;
 const SQL_TABLE = /\b(?:from|into|update|table|join)\s+([A-Za-z_][\w.]*|"[^"]+"|`[^`]+`)/i;
 const SQL_QUOTES = /["`]/g;
+
+const nameOrNull = (name: string | null): string | null =>
+  name === null ? null : canonicalResourceName(name);
 
 function firstString(args: { [k: string]: JsonValue }, keys: readonly string[]): string | null {
   for (const k of keys) {
@@ -56,10 +60,10 @@ export function resourceHintsFromArguments(
   const sql = firstString(args, SQL_KEYS);
   const table = firstString(args, TABLE_KEYS) ?? (sql === null ? null : firstSqlTable(sql));
   const hints: Partial<Pick<Resource, 'database' | 'table' | 'filePath' | 'environment' | 'recipients'>> = {
-    database: firstString(args, DATABASE_KEYS),
-    table,
+    database: nameOrNull(firstString(args, DATABASE_KEYS)),
+    table: nameOrNull(table),
     filePath: firstString(args, PATH_KEYS),
-    environment: firstString(args, ENVIRONMENT_KEYS),
+    environment: nameOrNull(firstString(args, ENVIRONMENT_KEYS)),
     recipients: collectRecipients(args),
   };
   return hints;

@@ -1,4 +1,5 @@
 /** Normalize: RawRequest -> Action. Splits the URL, parses the body strictly, and asks the adapters. */
+import { canonicalResourceName } from './resource-name.js';
 import { WritError } from '../errors.js';
 import type { Action, Subject } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
@@ -198,7 +199,8 @@ export function normalizeRequest(
   const database = hints.database ?? null;
   const hostExternal = !hostMatchesAny(request.host, config.internalDomains);
   const recipientExternal = anyExternal(recipients, config.internalDomains);
-  const production = database !== null && config.productionDatabases.includes(database.toLowerCase());
+  const production =
+    database !== null && config.productionDatabases.some((d) => canonicalResourceName(d) === database);
   const trust = config.trustAgentHeaders;
   return {
     subject: subjectOf(raw, trust),

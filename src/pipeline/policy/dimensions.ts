@@ -184,13 +184,23 @@ export const DIMENSIONS: readonly Dimension[] = [
   ),
   dim('resource.port', 'number', 'the destination port when given', (i) => i.action.resource.port),
   dim('resource.path', 'string', 'the request path without query', (i) => i.action.resource.path),
-  dim('resource.database', 'string', 'the database a tool call names', (i) => i.action.resource.database),
-  dim('resource.table', 'string', 'the table a tool call or its SQL names', (i) => i.action.resource.table),
+  dim(
+    'resource.database',
+    'string',
+    'the database a tool call names: lower-case, trimmed, NFKC, invisible characters removed',
+    (i) => i.action.resource.database,
+  ),
+  dim(
+    'resource.table',
+    'string',
+    'the table a tool call or its SQL names, in the same form as the database',
+    (i) => i.action.resource.table,
+  ),
   dim('resource.file_path', 'string', 'the file path a tool call names', (i) => i.action.resource.filePath),
   dim(
     'resource.environment',
     'string',
-    'the environment (production when the database is listed as such)',
+    'the environment, in the same form (production when the database is listed as such)',
     (i) => i.action.resource.environment,
   ),
   dim(

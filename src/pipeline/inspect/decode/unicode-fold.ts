@@ -1,14 +1,7 @@
 /** Unicode folding: reveal tag-character text, strip invisible and bidi controls, NFKC, map confusable homoglyphs. */
 import { CONFUSABLE_CHUNKS } from './confusables-map.js';
 import { NO_PARTS, type Decoder, type DecodedPart } from './decoder.js';
-
-/** Zero-width, bidi and other format characters that hide or reorder text. */
-// Listing combining format characters one by one is the point here, not a mistake.
-const INVISIBLE =
-  // eslint-disable-next-line no-misleading-character-class
-  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
-/** Unicode tag characters (U+E0000-E007F), written as surrogate pairs. */
-const TAGS = /\udb40[\udc00-\udc7f]/g;
+import { INVISIBLE_FORMAT_CHARS, TAG_CHARS } from '../../model/invisible-chars.js';
 
 function buildTable(): ReadonlyMap<number, string> {
   const table = new Map<number, string>();
@@ -27,12 +20,12 @@ const CONFUSABLES: ReadonlyMap<number, string> = buildTable();
 /** The folded form of a text (or the same text when nothing changes). */
 export function foldUnicode(value: string): string {
   // Tag characters spell ASCII invisibly ("ASCII smuggling"): show what they say.
-  let text = value.replace(TAGS, (pair) => {
+  let text = value.replace(TAG_CHARS, (pair) => {
     const cp = pair.codePointAt(0) ?? 0;
     const ascii = cp - 0xe0000;
     return ascii >= 0x20 && ascii < 0x7f ? String.fromCharCode(ascii) : '';
   });
-  text = text.replace(INVISIBLE, '').normalize('NFKC');
+  text = text.replace(INVISIBLE_FORMAT_CHARS, '').normalize('NFKC');
   let out = '';
   for (const ch of text) {
     const cp = ch.codePointAt(0) ?? 0;
