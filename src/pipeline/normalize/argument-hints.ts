@@ -36,12 +36,59 @@ function addAddresses(item: JsonValue, out: string[]): void {
   }
 }
 
+/** Keys whose value is a recipient list wherever they sit: `to`, `toRecipients`, `reply_to`... */
+const NESTED_RECIPIENT_KEY = /^(?:to|cc|bcc|recipient|recipients|reply_?to|[a-z_]*recipients?)$/;
+/** How deep recipients are looked for: SendGrid's personalizations[].to[].email is depth 4. */
+const RECIPIENT_DEPTH = 6;
+
+/**
+ * Addresses inside a recipient value that is not a plain string: the items of a list, and the fields of
+ * objects (`{"email": ..., "name": ...}`, Graph's `{"emailAddress": {"address": ...}}`) that hold an `@`.
+ */
+function addNested(value: JsonValue, out: string[], depth: number): void {
+  if (depth > RECIPIENT_DEPTH) return;
+  if (typeof value === 'string') {
+    if (value.includes('@')) addAddresses(value, out);
+  } else if (Array.isArray(value)) {
+    for (const item of value) addNested(item, out, depth + 1);
+  } else if (isJsonObject(value)) {
+    for (const k of Object.keys(value)) addNested(value[k] as JsonValue, out, depth + 1);
+  }
+}
+
+/** Recipient-named keys below the top level (`message.to`, `personalizations[].to[]`). */
+function addDeepRecipients(value: JsonValue, out: string[], depth: number): void {
+  if (depth > RECIPIENT_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (const item of value) addDeepRecipients(item, out, depth + 1);
+  } else if (isJsonObject(value)) {
+    for (const k of Object.keys(value)) {
+      const v = value[k] as JsonValue;
+      if (NESTED_RECIPIENT_KEY.test(k.toLowerCase())) addRecipientValue(v, out, depth + 1);
+      else addDeepRecipients(v, out, depth + 1);
+    }
+  }
+}
+
+/** A recipient key's value: a string or a list of strings as written, anything else searched for addresses. */
+function addRecipientValue(value: JsonValue, out: string[], depth: number): void {
+  if (typeof value === 'string') addAddresses(value, out);
+  else if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    for (const item of value) addAddresses(item, out);
+  else addNested(value, out, depth);
+}
+
+/**
+ * Every recipient a send names. SECURITY: a recipient this misses makes `resource.external` false, so an
+ * address in an object (`[{"email": ...}]`) or in a nested message counts the same as a top-level string.
+ */
 function collectRecipients(args: { [k: string]: JsonValue }): string[] {
   const out: string[] = [];
-  for (const k of RECIPIENT_KEYS) {
-    const v = args[k];
-    if (Array.isArray(v)) for (const item of v) addAddresses(item, out);
-    else if (v !== undefined) addAddresses(v, out);
+  for (const k of Object.keys(args)) {
+    const v = args[k] as JsonValue;
+    const key = k.toLowerCase();
+    if (RECIPIENT_KEYS.includes(key) || NESTED_RECIPIENT_KEY.test(key)) addRecipientValue(v, out, 1);
+    else addDeepRecipients(v, out, 1);
   }
   return out;
 }

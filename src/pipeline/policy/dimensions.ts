@@ -215,7 +215,12 @@ export const DIMENSIONS: readonly Dimension[] = [
     'true when the host or a recipient is outside the trust boundary',
     (i) => i.action.resource.external,
   ),
-  dim('resource.recipients', 'strings', 'recipients of a send', (i) => i.action.resource.recipients),
+  dim(
+    'resource.recipients',
+    'strings',
+    'recipients of a send, lower-case, wherever the arguments name them (nested, in objects)',
+    (i) => i.action.resource.recipients,
+  ),
   dim('resource.recipient_domains', 'strings', 'the mail domains of the recipients', (i) =>
     i.action.resource.recipients.map((r) => emailDomain(r) ?? '').filter((d) => d.length > 0),
   ),
