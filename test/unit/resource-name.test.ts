@@ -31,3 +31,19 @@ describe('resource names matched by policy', () => {
     expect(db('\u200b ').database).toBeNull();
   });
 });
+
+describe('named resources below the top level', () => {
+  const resource = (args: Record<string, unknown>) =>
+    lineToAction({ tool: 'get_data', arguments: args }, 1, CONFIG).action;
+  it('are found in nested objects and as the name of a database object', () => {
+    expect(
+      resource({ connection: { database: 'Production' }, query: 'DELETE FROM users' }).resource.database,
+    ).toBe('production');
+    expect(resource({ db: { name: 'production' } }).resource.environment).toBe('production');
+    expect(resource({ targets: [{ table: 'Users' }] }).resource.table).toBe('users');
+  });
+  it('prefer the top level, and classify the operation by nested SQL too', () => {
+    expect(resource({ database: 'a', inner: { database: 'b' } }).resource.database).toBe('a');
+    expect(resource({ request: { sql: 'DROP TABLE users' } }).action.operation).toBe('delete');
+  });
+});

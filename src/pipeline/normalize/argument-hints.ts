@@ -17,10 +17,32 @@ const SQL_QUOTES = /["`]/g;
 const nameOrNull = (name: string | null): string | null =>
   name === null ? null : canonicalResourceName(name);
 
-function firstString(args: { [k: string]: JsonValue }, keys: readonly string[]): string | null {
-  for (const k of keys) {
-    const v = args[k];
-    if (typeof v === 'string' && v.length > 0) return v;
+/** How deep a named resource is looked for (`{"connection": {"database": ...}}` is depth 2). */
+const NAME_DEPTH = 4;
+
+/**
+ * The first non-empty string under one of `keys`, at the top level first and then breadth-first below it
+ * (`{"connection": {"database": "prod"}}`), also as the `name` of an object under such a key
+ * (`{"db": {"name": "prod"}}`). SECURITY: a deny keyed on a resource must not be dodged by nesting it.
+ */
+export function firstString(args: { [k: string]: JsonValue }, keys: readonly string[]): string | null {
+  let level: Array<{ [k: string]: JsonValue }> = [args];
+  for (let depth = 0; depth < NAME_DEPTH && level.length > 0; depth++) {
+    for (const obj of level) {
+      for (const k of keys) {
+        const v = obj[k];
+        if (typeof v === 'string' && v.length > 0) return v;
+        if (isJsonObject(v) && typeof v['name'] === 'string' && v['name'].length > 0) return v['name'];
+      }
+    }
+    const next: Array<{ [k: string]: JsonValue }> = [];
+    for (const obj of level)
+      for (const k of Object.keys(obj)) {
+        const v = obj[k] as JsonValue;
+        if (isJsonObject(v)) next.push(v);
+        else if (Array.isArray(v)) for (const item of v) if (isJsonObject(item)) next.push(item);
+      }
+    level = next;
   }
   return null;
 }

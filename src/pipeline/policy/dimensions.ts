@@ -187,7 +187,7 @@ export const DIMENSIONS: readonly Dimension[] = [
   dim(
     'resource.database',
     'string',
-    'the database a tool call names: lower-case, trimmed, NFKC, invisible characters removed',
+    'the database a tool call names (top level first, then nested): lower-case, trimmed, NFKC, invisible characters removed',
     (i) => i.action.resource.database,
   ),
   dim(

@@ -5,10 +5,12 @@
 import { WritError } from '../../errors.js';
 import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { Adapter, AdapterResult, ParsedRequest } from '../adapter.js';
-import { resourceHintsFromArguments } from '../argument-hints.js';
+import { firstString, resourceHintsFromArguments } from '../argument-hints.js';
 import { classifySql, classifyToolName, riskier } from '../operation-class.js';
 
 const REST_TOOL_PATH = /^\/mcp\/tools\/([^/]+)$/;
+/** Arguments that carry the SQL a tool runs, in the order they are read. */
+const SQL_ARGUMENTS = ['query', 'sql', 'statement'];
 
 function isJsonRpc(request: ParsedRequest): boolean {
   const body = request.body;
@@ -21,8 +23,9 @@ function isJsonRpc(request: ParsedRequest): boolean {
 /** A tools/call: the operation is the riskier of the tool name's verb and its SQL's first keyword. */
 function toolCall(request: ParsedRequest, tool: string, args: JsonValue): AdapterResult {
   const hints = resourceHintsFromArguments(args);
-  const sql = isJsonObject(args) ? (args['query'] ?? args['sql'] ?? args['statement']) : undefined;
-  const operation = riskier(classifyToolName(tool), typeof sql === 'string' ? classifySql(sql) : null);
+  // The statement may sit below the top level (`{"request": {"sql": ...}}`), where the hints look too.
+  const sql = isJsonObject(args) ? firstString(args, SQL_ARGUMENTS) : null;
+  const operation = riskier(classifyToolName(tool), sql === null ? null : classifySql(sql));
   return {
     action: {
       adapter: 'mcp',
