@@ -1,5 +1,6 @@
 /** Normalize: RawRequest -> Action. Splits the URL, parses the body strictly, and asks the adapters. */
 import { canonicalResourceName } from './resource-name.js';
+import { effectiveMethod } from './effective-method.js';
 import { WritError } from '../errors.js';
 import type { Action, Subject } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
@@ -158,6 +159,7 @@ export function parseRequest(raw: RawRequest): ParsedRequest {
   const { body, isJson } = parseBody(raw, contentType, first === 0x7b || first === 0x5b);
   return {
     raw,
+    method: effectiveMethod(raw),
     scheme: raw.scheme || 'https',
     host,
     port,

@@ -155,7 +155,12 @@ export const DIMENSIONS: readonly Dimension[] = [
     'read, write, delete, send, exec, admin or unknown',
     (i) => i.action.action.operation,
   ),
-  dim('action.http_method', 'string', 'the HTTP method', (i) => i.action.action.httpMethod),
+  dim(
+    'action.http_method',
+    'string',
+    "the method the upstream runs: the request's own, or a method override it carries",
+    (i) => i.action.action.httpMethod,
+  ),
   dim(
     'action.command',
     'string',

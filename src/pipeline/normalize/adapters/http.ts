@@ -11,9 +11,9 @@ export const httpAdapter: Adapter = {
     return {
       action: {
         adapter: 'http',
-        tool: `${request.raw.method} ${request.host}`,
-        operation: classifyHttpMethod(request.raw.method),
-        httpMethod: request.raw.method,
+        tool: `${request.method} ${request.host}`,
+        operation: classifyHttpMethod(request.method),
+        httpMethod: request.method,
         mcpMethod: null,
         arguments: request.body,
       },

@@ -31,7 +31,7 @@ function toolCall(request: ParsedRequest, tool: string, args: JsonValue): Adapte
       adapter: 'mcp',
       tool,
       operation,
-      httpMethod: request.raw.method,
+      httpMethod: request.method,
       mcpMethod: 'tools/call',
       arguments: args,
     },
@@ -45,7 +45,7 @@ export const mcpAdapter: Adapter = {
 
   matches(request) {
     if (!request.bodyIsJson) return false;
-    return isJsonRpc(request) || (request.raw.method === 'POST' && REST_TOOL_PATH.test(request.pathname));
+    return isJsonRpc(request) || (request.method === 'POST' && REST_TOOL_PATH.test(request.pathname));
   },
 
   normalize(request) {
@@ -87,7 +87,7 @@ export const mcpAdapter: Adapter = {
         adapter: 'mcp',
         tool: method,
         operation: method.endsWith('/list') || method === 'initialize' ? 'read' : classifyToolName(method),
-        httpMethod: request.raw.method,
+        httpMethod: request.method,
         mcpMethod: method,
         arguments: params,
       },

@@ -1,0 +1,63 @@
+/**
+ * The method the upstream will run. Many frameworks let a request name another method than its own:
+ * the `X-HTTP-Method-Override` family of headers (Google APIs, Express's method-override, ASP.NET) and,
+ * for a POST, a `_method` query parameter or form field (Rails, Laravel, Symfony). A POST decided as a POST
+ * but run as a DELETE would dodge every rule on the method, so writ decides, and binds, the overriding one.
+ */
+import { WritError } from '../errors.js';
+import type { RawRequest } from '../model/raw-request.js';
+
+const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+/** An HTTP method token as frameworks accept it (RFC 9110 allows more; none of them does). */
+const METHOD = /^[A-Za-z]{1,16}$/;
+const FORM = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+const METHOD_FIELD = /(?:^|&)_method=([^&]*)/;
+
+function overrideOf(text: string, where: string): string {
+  const value = text.trim();
+  // Envoy joins repeated headers with `,`: two overrides are ambiguous, so neither is guessed at.
+  if (!METHOD.test(value)) {
+    throw new WritError(
+      'ERR_BAD_REQUEST',
+      `method override in ${where} is not one method: "${value.slice(0, 32)}"`,
+    );
+  }
+  return value.toUpperCase();
+}
+
+const PLUS = /\+/g;
+
+function decodeField(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(PLUS, ' '));
+  } catch {
+    return value;
+  }
+}
+
+/** The upper-case method the upstream runs: the request's own, or the override it carries. Throws on ambiguity. */
+export function effectiveMethod(raw: RawRequest): string {
+  const own = raw.method.toUpperCase();
+  const found = new Set<string>();
+  for (const name of OVERRIDE_HEADERS) {
+    const v = raw.headers[name];
+    if (v !== undefined && v.trim() !== '') found.add(overrideOf(v, `the ${name} header`));
+  }
+  if (own === 'POST') {
+    const q = raw.path.indexOf('?');
+    if (q !== -1) {
+      const m = METHOD_FIELD.exec(raw.path.slice(q + 1));
+      if (m !== null) found.add(overrideOf(decodeField(m[1] ?? ''), 'the _method query parameter'));
+    }
+    if (FORM.test(raw.headers['content-type'] ?? '') && raw.body.length > 0) {
+      const m = METHOD_FIELD.exec(
+        Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.length).toString('latin1'),
+      );
+      if (m !== null) found.add(overrideOf(decodeField(m[1] ?? ''), 'the _method form field'));
+    }
+  }
+  if (found.size === 0) return own;
+  if (found.size > 1)
+    throw new WritError('ERR_BAD_REQUEST', `conflicting method overrides: ${[...found].join(', ')}`);
+  return [...found][0]!;
+}
