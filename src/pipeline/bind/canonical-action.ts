@@ -8,7 +8,7 @@ import type { Action } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
 
-import { effectiveMethod } from '../normalize/effective-method.js';
+import { effectiveMethod } from '../normalize/upstream-target.js';
 import { canonicalJson } from './canonical-json.js';
 
 /** The version of the envelope; bumped if its fields ever change. */

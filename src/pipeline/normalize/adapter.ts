@@ -6,7 +6,7 @@ import type { RawRequest } from '../model/raw-request.js';
 /** A request after transport-independent parsing: URL split, body decoded, content type known. */
 export interface ParsedRequest {
   readonly raw: RawRequest;
-  /** The method the upstream runs: the request's own, upper-case, or the override it carries (effective-method.ts). */
+  /** The method the upstream runs: the request's own, upper-case, or the override it carries (upstream-target.ts). */
   readonly method: string;
   readonly scheme: string;
   readonly host: string;

@@ -1,6 +1,6 @@
 /** Normalize: RawRequest -> Action. Splits the URL, parses the body strictly, and asks the adapters. */
 import { canonicalResourceName } from './resource-name.js';
-import { effectiveMethod } from './effective-method.js';
+import { effectiveMethod, refusePathOverride } from './upstream-target.js';
 import { WritError } from '../errors.js';
 import type { Action, Subject } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
@@ -157,6 +157,7 @@ export function parseRequest(raw: RawRequest): ParsedRequest {
   const contentType = mediaType(raw.headers['content-type']);
   const first = raw.body[0];
   const { body, isJson } = parseBody(raw, contentType, first === 0x7b || first === 0x5b);
+  refusePathOverride(raw);
   return {
     raw,
     method: effectiveMethod(raw),

@@ -1,5 +1,5 @@
 /**
- * The method the upstream will run. Many frameworks let a request name another method than its own:
+ * The method (and path) the upstream will run. Many frameworks let a request name another method than its own:
  * the `X-HTTP-Method-Override` family of headers (Google APIs, Express's method-override, ASP.NET) and,
  * for a POST, a `_method` query parameter or form field (Rails, Laravel, Symfony). A POST decided as a POST
  * but run as a DELETE would dodge every rule on the method, so writ decides, and binds, the overriding one.
@@ -60,4 +60,21 @@ export function effectiveMethod(raw: RawRequest): string {
   if (found.size > 1)
     throw new WritError('ERR_BAD_REQUEST', `conflicting method overrides: ${[...found].join(', ')}`);
   return [...found][0]!;
+}
+
+/**
+ * Headers with which IIS's URL Rewrite and older Symfony route a request to another path than its own
+ * (`X-Original-URL: /admin`). writ decides and binds `:path`, so a request carrying one is refused.
+ */
+const PATH_OVERRIDE_HEADERS = ['x-original-url', 'x-rewrite-url'];
+
+/** Throws when the request names a path for the upstream other than its own. */
+export function refusePathOverride(raw: RawRequest): void {
+  for (const name of PATH_OVERRIDE_HEADERS) {
+    if (raw.headers[name] !== undefined)
+      throw new WritError(
+        'ERR_BAD_REQUEST',
+        `the ${name} header would route the call to a path writ did not decide`,
+      );
+  }
 }

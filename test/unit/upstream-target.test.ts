@@ -1,9 +1,9 @@
-/** The method writ decides and binds is the one the upstream runs, override included. */
+/** The method writ decides and binds is the one the upstream runs; path overrides are refused. */
 import { describe, expect, it } from 'vitest';
 import { lineToRawRequest } from '../../src/cli/inspect.js';
 import { actionHash } from '../../src/pipeline/bind/canonical-action.js';
 import { WritError } from '../../src/pipeline/errors.js';
-import { effectiveMethod } from '../../src/pipeline/normalize/effective-method.js';
+import { effectiveMethod } from '../../src/pipeline/normalize/upstream-target.js';
 import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
 
 const request = (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
@@ -49,5 +49,15 @@ describe('effective method', () => {
     expect(action.action.operation).toBe('delete');
     expect(action.action.tool).toBe('DELETE api.example.com');
     expect(actionHash(overridden, action)).not.toBe(actionHash(plain, normalizeRequest(plain, config)));
+  });
+});
+
+describe('path overrides', () => {
+  it('are refused: the upstream would route to a path writ did not decide', () => {
+    for (const name of ['x-original-url', 'x-rewrite-url'])
+      expect(
+        () => normalizeRequest(request('GET', '/public', { [name]: '/admin/delete' }), config),
+        name,
+      ).toThrow(/would route the call to a path/);
   });
 });
