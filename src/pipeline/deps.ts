@@ -1,4 +1,5 @@
 /** What the pipeline needs from the outside world, injected so the core stays pure and testable. */
+import { canonicalResourceName } from './normalize/resource-name.js';
 import type { KeySet, Signer } from '../keys/signer.js';
 import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/store.js';
 import type { InspectorConfig } from './inspect/inspector.js';
@@ -115,7 +116,10 @@ export function inspectorConfigFrom(set: PolicySet): InspectorConfig {
     config = Object.freeze({
       egressAllowlist: set.lists['egress_allowlist'] ?? [],
       internalDomains: set.lists['internal_domains'] ?? [],
-      productionDatabases: set.lists['production_databases'] ?? [],
+      // Compared with resource.database, which is in canonical form (normalize/resource-name.ts).
+      productionDatabases: (set.lists['production_databases'] ?? []).flatMap(
+        (d) => canonicalResourceName(d) ?? [],
+      ),
       protectedBranches: set.lists['protected_branches'] ?? ['main', 'master'],
     });
     inspectorConfigs.set(set, config);

@@ -47,6 +47,28 @@ describe('policy load errors', () => {
       ]),
     );
   });
+  it('reports database, table and environment values that are not in the canonical form they match in', () => {
+    const text = [
+      head + 'lists:',
+      '  prod: [production, Primary]',
+      'rules:',
+      '  - id: r1',
+      '    effect: deny',
+      '    when:',
+      '      resource.database: { in: $prod }',
+      '      resource.environment: "Staging "',
+      '      resource.table: users',
+    ].join('\n');
+    const p = problems(text);
+    expect(p).toEqual([
+      expect.stringMatching(
+        /^p\.yaml:8:26: rule "r1": condition on "resource.database": values are matched lower-case.*write "primary", not "Primary"/,
+      ),
+      expect.stringMatching(
+        /^p\.yaml:9:29: rule "r1": condition on "resource.environment": values are matched lower-case.*write "staging", not "Staging "/,
+      ),
+    ]);
+  });
   it('rejects YAML syntax errors, duplicate keys, duplicate ids and a wrong apiVersion', () => {
     expect(problems('apiVersion: writ.dev/v1\nrules: [\n')[0]).toMatch(/^p\.yaml:\d+:\d+: YAML syntax/);
     expect(problems(`${head}rules:\n  - id: a\n    id: b\n    effect: deny\n`)[0]).toMatch(/YAML syntax/);

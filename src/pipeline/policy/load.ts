@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { findDimension, type DimensionEnv } from './dimensions.js';
 import type { PolicyInput } from './policy-input.js';
+import { canonicalResourceName } from '../normalize/resource-name.js';
 import { compileSpec, ConditionError, equalitySet, type NamedLists } from './operators.js';
 import { buildRuleIndex } from './rule-index.js';
 import {
@@ -21,6 +22,9 @@ import {
   type SourceLocation,
 } from './types.js';
 import { findUnreachableRules } from './unreachable.js';
+
+/** Dimensions whose values normalize puts in canonical form (normalize/resource-name.ts). */
+const CANONICAL_NAME_DIMENSIONS = new Set(['resource.database', 'resource.table', 'resource.environment']);
 
 /** The schema version every policy file declares. */
 export const POLICY_API_VERSION = 'writ.dev/v1';
@@ -278,6 +282,16 @@ function compileRule(
         const holds = compileSpec(spec, dim.type, lists);
         const read = (input: PolicyInput) => dim.read(input, env);
         const oneOf = equalitySet(spec, dim.type, lists);
+        // A value not in the canonical form these dimensions take could never match: a deny that never fires.
+        if (CANONICAL_NAME_DIMENSIONS.has(dimName) && oneOf !== undefined) {
+          for (const v of oneOf) {
+            const canonical = typeof v === 'string' ? canonicalResourceName(v) : v;
+            if (canonical !== v)
+              throw new ConditionError(
+                `values are matched lower-case, trimmed and NFKC-folded: write ${JSON.stringify(canonical)}, not ${JSON.stringify(v)}`,
+              );
+          }
+        }
         out.push({
           dimension: dimName,
           source: JSON.stringify(spec),
