@@ -45,5 +45,6 @@ describe('named resources below the top level', () => {
   it('prefer the top level, and classify the operation by nested SQL too', () => {
     expect(resource({ database: 'a', inner: { database: 'b' } }).resource.database).toBe('a');
     expect(resource({ request: { sql: 'DROP TABLE users' } }).action.operation).toBe('delete');
+    expect(resource({ query: 'SELECT 1', sql: 'DELETE FROM users' }).action.operation).toBe('delete');
   });
 });

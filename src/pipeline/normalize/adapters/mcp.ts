@@ -23,9 +23,15 @@ function isJsonRpc(request: ParsedRequest): boolean {
 /** A tools/call: the operation is the riskier of the tool name's verb and its SQL's first keyword. */
 function toolCall(request: ParsedRequest, tool: string, args: JsonValue): AdapterResult {
   const hints = resourceHintsFromArguments(args);
-  // The statement may sit below the top level (`{"request": {"sql": ...}}`), where the hints look too.
-  const sql = isJsonObject(args) ? firstString(args, SQL_ARGUMENTS) : null;
-  const operation = riskier(classifyToolName(tool), sql === null ? null : classifySql(sql));
+  // Each SQL-carrying argument counts, at the top level or below it (`{"request": {"sql": ...}}`): a
+  // harmless `query` next to a destructive `sql` does not make the call a read.
+  let operation = classifyToolName(tool);
+  if (isJsonObject(args)) {
+    for (const key of SQL_ARGUMENTS) {
+      const sql = firstString(args, [key]);
+      if (sql !== null) operation = riskier(operation, classifySql(sql));
+    }
+  }
   return {
     action: {
       adapter: 'mcp',
