@@ -105,3 +105,43 @@ describe('other declared types', () => {
     expect(normalizeRequest(png, config).action.arguments).toBeNull();
   });
 });
+
+describe('multipart/form-data bodies', () => {
+  const multipart = (parts: Array<string | Uint8Array>, boundary = 'XyZ') => {
+    const raw = lineToRawRequest(
+      {
+        http: {
+          url: 'https://api.example.com/upload',
+          method: 'POST',
+          headers: { 'content-type': `multipart/form-data; boundary="${boundary}"` },
+        },
+      },
+      1,
+    );
+    const body = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    const config = { internalDomains: [], productionDatabases: [], trustAgentHeaders: false };
+    return normalizeRequest({ ...raw, body }, config).action.arguments;
+  };
+  const part = (name: string, content: string | Uint8Array, extra = '') => [
+    `--XyZ\r\nContent-Disposition: form-data; name="${name}"${extra}\r\n\r\n`,
+    content,
+    '\r\n',
+  ];
+  it('become fields, text files included and binary parts left out', () => {
+    const args = multipart([
+      ...part('host', '10.0.0.1; sysinfo'),
+      ...part('notes', 'customer list', '; filename="a.txt"\r\nContent-Type: text/plain'),
+      ...part('image', Uint8Array.of(0x89, 0x50, 0xff, 0xfe), '; filename="a.png"'),
+      ...part('tag', 'a'),
+      ...part('tag', 'b'),
+      '--XyZ--\r\n',
+    ]);
+    expect(args).toEqual({ host: '10.0.0.1; sysinfo', notes: 'customer list', tag: ['a', 'b'] });
+  });
+  it('fall back to one text when the reader cannot take them apart with certainty', () => {
+    const unterminated = '--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue';
+    expect(multipart([unterminated])).toBe(unterminated);
+    const noName = '--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--\r\n';
+    expect(multipart([noName])).toBe(noName);
+  });
+});

@@ -1,6 +1,7 @@
 /** Normalize: RawRequest -> Action. Splits the URL, parses the body strictly, and asks the adapters. */
 import { canonicalResourceName } from './resource-name.js';
 import { effectiveMethod, refusePathOverride } from './upstream-target.js';
+import { parseMultipart } from './multipart.js';
 import { WritError } from '../errors.js';
 import type { Action, Subject } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
@@ -110,6 +111,10 @@ function parseBody(
   }
   if (contentType.startsWith('text/') || contentType === '') {
     return readText(decodeUtf8Strict(raw.body), looksJson);
+  }
+  if (contentType === 'multipart/form-data') {
+    const fields = parseMultipart(raw.body, raw.headers['content-type'] ?? '');
+    if (fields !== null) return { body: fields, isJson: false };
   }
   // Any other declared type is read as what its bytes are, since a server may read it so (XML, YAML, SQL,
   // multipart with text parts). Bytes that are not UTF-8 (images, archives) are bound by hash but not
