@@ -103,6 +103,7 @@ export function normalizeConfigFrom(cfg: InspectorConfig, settings: PipelineSett
       internalDomains: cfg.internalDomains,
       productionDatabases: cfg.productionDatabases,
       trustAgentHeaders: settings.trustAgentHeaders,
+      maxBodyBytes: settings.maxBodyBytes,
     });
     bySettings.set(settings, config);
   }

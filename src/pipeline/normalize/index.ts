@@ -2,6 +2,7 @@
 import { canonicalResourceName } from './resource-name.js';
 import { effectiveMethod, refusePathOverride } from './upstream-target.js';
 import { parseMultipart } from './multipart.js';
+import { decodedBody } from './content-encoding.js';
 import { WritError } from '../errors.js';
 import type { Action, Subject } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
@@ -21,6 +22,8 @@ export interface NormalizeConfig {
   readonly productionDatabases: readonly string[];
   /** Trust `x-writ-agent` / `x-writ-tenant` / `x-writ-session` headers (only behind a proxy that sets them). */
   readonly trustAgentHeaders: boolean;
+  /** The most bytes a body may decode to (Content-Encoding); default 8 MiB. */
+  readonly maxBodyBytes?: number;
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
@@ -99,21 +102,22 @@ function jsonInText(text: string): JsonValue | null {
 
 function parseBody(
   raw: RawRequest,
+  bytes: Uint8Array,
   contentType: string,
   looksJson: boolean,
 ): { body: JsonValue; isJson: boolean } {
-  if (raw.body.length === 0) return { body: null, isJson: false };
+  if (bytes.length === 0) return { body: null, isJson: false };
   if (isJsonMediaType(contentType) || (contentType === '' && looksJson)) {
-    return { body: parseStrictJson(decodeUtf8Strict(raw.body)), isJson: true };
+    return { body: parseStrictJson(decodeUtf8Strict(bytes)), isJson: true };
   }
   if (contentType === 'application/x-www-form-urlencoded') {
-    return { body: parseFormBody(decodeUtf8Strict(raw.body)), isJson: false };
+    return { body: parseFormBody(decodeUtf8Strict(bytes)), isJson: false };
   }
   if (contentType.startsWith('text/') || contentType === '') {
-    return readText(decodeUtf8Strict(raw.body), looksJson);
+    return readText(decodeUtf8Strict(bytes), looksJson);
   }
   if (contentType === 'multipart/form-data') {
-    const fields = parseMultipart(raw.body, raw.headers['content-type'] ?? '');
+    const fields = parseMultipart(bytes, raw.headers['content-type'] ?? '');
     if (fields !== null) return { body: fields, isJson: false };
   }
   // Any other declared type is read as what its bytes are, since a server may read it so (XML, YAML, SQL,
@@ -121,7 +125,7 @@ function parseBody(
   // inspected; policy can match on content type.
   let text: string;
   try {
-    text = decodeUtf8Strict(raw.body);
+    text = decodeUtf8Strict(bytes);
   } catch {
     return { body: null, isJson: false };
   }
@@ -154,14 +158,19 @@ function subjectOf(raw: RawRequest, trustHeaders: boolean): Subject {
   };
 }
 
+/** The decoded body's limit when the caller sets none (the CLI); the server passes its body limit. */
+const DEFAULT_DECODED_BODY_BYTES = 8 * 1024 * 1024;
+
 /** Builds the parsed view of a request shared by all adapters. Throws WritError on malformed input. */
-export function parseRequest(raw: RawRequest): ParsedRequest {
+export function parseRequest(raw: RawRequest, maxBodyBytes = DEFAULT_DECODED_BODY_BYTES): ParsedRequest {
   const q = raw.path.indexOf('?');
   const pathname = q === -1 ? raw.path : raw.path.slice(0, q);
   const { host, port } = splitAuthority(raw.authority);
   const contentType = mediaType(raw.headers['content-type']);
-  const first = raw.body[0];
-  const { body, isJson } = parseBody(raw, contentType, first === 0x7b || first === 0x5b);
+  // What the upstream reads: the body with its Content-Encoding undone (the token binds the bytes as sent).
+  const bytes = decodedBody(raw, maxBodyBytes);
+  const first = bytes[0];
+  const { body, isJson } = parseBody(raw, bytes, contentType, first === 0x7b || first === 0x5b);
   refusePathOverride(raw);
   return {
     raw,
@@ -200,7 +209,7 @@ export function normalizeRequest(
   config: NormalizeConfig,
   adapters: readonly Adapter[] = ADAPTERS,
 ): Action {
-  const request = parseRequest(raw);
+  const request = parseRequest(raw, config.maxBodyBytes);
   const result = selectAdapter(request, adapters).normalize(request);
   const hints = result.resource ?? NO_HINTS;
   const recipients = hints.recipients ?? NONE;

@@ -6,6 +6,7 @@
  */
 import { WritError } from '../errors.js';
 import type { RawRequest } from '../model/raw-request.js';
+import { contentCodings } from './content-encoding.js';
 
 const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
 /** An HTTP method token as frameworks accept it (RFC 9110 allows more; none of them does). */
@@ -50,6 +51,12 @@ export function effectiveMethod(raw: RawRequest): string {
       if (m !== null) found.add(overrideOf(decodeField(m[1] ?? ''), 'the _method query parameter'));
     }
     if (FORM.test(raw.headers['content-type'] ?? '') && raw.body.length > 0) {
+      // Read compressed, a `_method` field would stay hidden from writ and not from the upstream.
+      if (contentCodings(raw).length > 0)
+        throw new WritError(
+          'ERR_BAD_REQUEST',
+          'an encoded form body could carry a _method override writ cannot see',
+        );
       const m = METHOD_FIELD.exec(
         Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.length).toString('latin1'),
       );
