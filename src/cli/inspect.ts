@@ -5,6 +5,7 @@ import { inspectAction } from '../pipeline/inspect/registry.js';
 import type { Action } from '../pipeline/model/action.js';
 import type { RawRequest } from '../pipeline/model/raw-request.js';
 import { normalizeRequest } from '../pipeline/normalize/index.js';
+import { canonicalResourceName } from '../pipeline/normalize/resource-name.js';
 
 /** The endpoint an MCP line is sent to: an in-mesh MCP server, through the same adapter path the server takes. */
 export const MCP_URL = new URL('https://mcp.tools.svc.cluster.local/mcp');
@@ -92,7 +93,7 @@ export function lineToAction(
   const raw = lineToRawRequest(input, line);
   const action = normalizeRequest(raw, {
     internalDomains: config.internalDomains,
-    productionDatabases: config.productionDatabases,
+    productionDatabases: config.productionDatabases.flatMap((d) => canonicalResourceName(d) ?? []),
     trustAgentHeaders: false,
   });
   return { action, headers: raw.headers };

@@ -1,8 +1,4 @@
-/** Normalize: RawRequest -> Action. Splits the URL, parses the body strictly, and asks the adapters. */
-import { canonicalResourceName } from './resource-name.js';
-import { effectiveMethod, refusePathOverride } from './upstream-target.js';
-import { parseMultipart } from './multipart.js';
-import { decodedBody } from './content-encoding.js';
+/** Normalize: RawRequest -> Action. Splits the URL, reads the body as the upstream will, and asks the adapters. */
 import { WritError } from '../errors.js';
 import type { Action, Subject } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
@@ -13,12 +9,15 @@ import { BoundedCache } from './bounded-cache.js';
 import { emailDomain, hostMatchesAny } from './host-pattern.js';
 import { parseSpiffeId } from './spiffe-id.js';
 import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
+import { decodedBody } from './content-encoding.js';
+import { parseMultipart } from './multipart.js';
+import { effectiveMethod, refusePathOverride } from './upstream-target.js';
 
 /** Settings normalization needs; they come from the policy set's named lists and the server config. */
 export interface NormalizeConfig {
   /** Hosts and mail domains inside the trust boundary (exact or `*.suffix`). */
   readonly internalDomains: readonly string[];
-  /** Database names that count as production. */
+  /** Database names that count as production, in canonical form (`canonicalResourceName`). */
   readonly productionDatabases: readonly string[];
   /** Trust `x-writ-agent` / `x-writ-tenant` / `x-writ-session` headers (only behind a proxy that sets them). */
   readonly trustAgentHeaders: boolean;
@@ -121,8 +120,8 @@ function parseBody(
     if (fields !== null) return { body: fields, isJson: false };
   }
   // Any other declared type is read as what its bytes are, since a server may read it so (XML, YAML, SQL,
-  // multipart with text parts). Bytes that are not UTF-8 (images, archives) are bound by hash but not
-  // inspected; policy can match on content type.
+  // multipart the strict reader could not split). Bytes that are not UTF-8 (images, archives) are bound by
+  // hash but not inspected; policy can match on content type.
   let text: string;
   try {
     text = decodeUtf8Strict(bytes);
@@ -216,8 +215,7 @@ export function normalizeRequest(
   const database = hints.database ?? null;
   const hostExternal = !hostMatchesAny(request.host, config.internalDomains);
   const recipientExternal = anyExternal(recipients, config.internalDomains);
-  const production =
-    database !== null && config.productionDatabases.some((d) => canonicalResourceName(d) === database);
+  const production = database !== null && config.productionDatabases.includes(database);
   const trust = config.trustAgentHeaders;
   return {
     subject: subjectOf(raw, trust),
