@@ -40,6 +40,7 @@ describe('effective method', () => {
     };
     refuse(request('POST', '/x', { 'x-http-method-override': 'DELETE, PUT' }));
     refuse(request('POST', '/x?_method=PUT', { 'x-http-method-override': 'DELETE' }));
+    refuse(request('POST', '/x?_method=GET&_method=DELETE'));
   });
   it('is what normalization reports and what the execution token binds', () => {
     const plain = request('POST', '/x');

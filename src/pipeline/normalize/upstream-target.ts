@@ -12,7 +12,8 @@ const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-o
 /** An HTTP method token as frameworks accept it (RFC 9110 allows more; none of them does). */
 const METHOD = /^[A-Za-z]{1,16}$/;
 const FORM = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
-const METHOD_FIELD = /(?:^|&)_method=([^&]*)/;
+/** Every `_method` field: a second one with another value is as ambiguous as two override headers. */
+const METHOD_FIELDS = /(?:^|&)_method=([^&]*)/g;
 
 function overrideOf(text: string, where: string): string {
   const value = text.trim();
@@ -36,6 +37,10 @@ function decodeField(value: string): string {
   }
 }
 
+function addFields(text: string, where: string, found: Set<string>): void {
+  for (const m of text.matchAll(METHOD_FIELDS)) found.add(overrideOf(decodeField(m[1] ?? ''), where));
+}
+
 /** The upper-case method the upstream runs: the request's own, or the override it carries. Throws on ambiguity. */
 export function effectiveMethod(raw: RawRequest): string {
   const own = raw.method.toUpperCase();
@@ -46,10 +51,7 @@ export function effectiveMethod(raw: RawRequest): string {
   }
   if (own === 'POST') {
     const q = raw.path.indexOf('?');
-    if (q !== -1) {
-      const m = METHOD_FIELD.exec(raw.path.slice(q + 1));
-      if (m !== null) found.add(overrideOf(decodeField(m[1] ?? ''), 'the _method query parameter'));
-    }
+    if (q !== -1) addFields(raw.path.slice(q + 1), 'the _method query parameter', found);
     if (FORM.test(raw.headers['content-type'] ?? '') && raw.body.length > 0) {
       // Read compressed, a `_method` field would stay hidden from writ and not from the upstream.
       if (contentCodings(raw).length > 0)
@@ -57,10 +59,8 @@ export function effectiveMethod(raw: RawRequest): string {
           'ERR_BAD_REQUEST',
           'an encoded form body could carry a _method override writ cannot see',
         );
-      const m = METHOD_FIELD.exec(
-        Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.length).toString('latin1'),
-      );
-      if (m !== null) found.add(overrideOf(decodeField(m[1] ?? ''), 'the _method form field'));
+      const text = Buffer.from(raw.body.buffer, raw.body.byteOffset, raw.body.length).toString('latin1');
+      addFields(text, 'the _method form field', found);
     }
   }
   if (found.size === 0) return own;
