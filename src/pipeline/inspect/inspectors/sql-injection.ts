@@ -67,7 +67,8 @@ const TIME_FUNCS = new Set([
   'pg_sleep_for',
   'sys.dbms_pipe.receive_message',
 ]);
-const PROBE_FUNCS = new Set([
+/** Calls and variables that report who and where the database server is, not what a table holds. */
+const SERVER_IDENTITY = new Set([
   'version',
   'user',
   'current_user',
@@ -75,6 +76,19 @@ const PROBE_FUNCS = new Set([
   'session_user',
   'database',
   'schema',
+  'db_name',
+  'user_name',
+  'suser_name',
+  'host_name',
+  'sqlite_version',
+  'current_database',
+  'current_schema',
+  'current_setting',
+]);
+
+/** Calls an injection makes to learn about the server or to smuggle data out in an error. */
+const PROBE_FUNCS = new Set([
+  ...SERVER_IDENTITY,
   'concat',
   'concat_ws',
   'group_concat',
@@ -96,8 +110,6 @@ const PROBE_FUNCS = new Set([
   'exp',
   'cast',
   'convert',
-  'db_name',
-  'user_name',
   'utl_inaddr.get_host_name',
   'ctxsys.drithsx.sn',
   'xp_cmdshell',
@@ -125,8 +137,6 @@ const PROBE_FUNCS = new Set([
   'geometrycollection',
   'xmltype',
   'dbms_xmlgen.getxml',
-  'sqlite_version',
-  'current_database',
   'pg_read_file',
   'lo_import',
   'copy',
@@ -226,25 +236,6 @@ function comparisonAt(tokens: readonly SqlToken[], a: number): { left: number; c
   }
   return null;
 }
-
-/** Calls and variables that report who and where the database server is, not what a table holds. */
-const SERVER_IDENTITY = new Set([
-  'version',
-  'user',
-  'current_user',
-  'system_user',
-  'session_user',
-  'database',
-  'schema',
-  'db_name',
-  'user_name',
-  'suser_name',
-  'host_name',
-  'sqlite_version',
-  'current_database',
-  'current_schema',
-  'current_setting',
-]);
 
 /**
  * True when a UNION branch's select list (from `k` to its FROM) reads the server's identity: `union select
