@@ -23,6 +23,21 @@ module.exports = {
       to: { path: '^(net|http|http2|https|dgram|tls)$', dependencyTypes: ['core'] },
     },
     {
+      name: 'pipeline-not-identity-verifiers',
+      comment:
+        'identity lives in src/pipeline/identity; the verifiers that do I/O (src/identity) depend on the core, never the reverse',
+      severity: 'error',
+      from: { path: '^src/pipeline' },
+      to: { path: '^src/identity/' },
+    },
+    {
+      name: 'pipeline-not-admin',
+      comment: 'the admin and approval API (src/admin) is an outer part; the core never imports it',
+      severity: 'error',
+      from: { path: '^src/pipeline' },
+      to: { path: '^src/admin/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

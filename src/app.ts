@@ -19,7 +19,7 @@ import { loadOrCreateWebhookSecret } from './enforce/webhook-secret.js';
 import { startExtProc, type RunningExtProc } from './extproc/ext-proc-server.js';
 import type { ServerConfig } from './config.js';
 import { startTransport, type RoleListener, type RunningTransport } from './extauthz/server.js';
-import { createIdentityDeps } from './identity/identity-deps.js';
+import { createIdentityDeps } from './identity/from-config.js';
 import type { JwksCache } from './identity/jwt-verifier.js';
 import { KeyRing, type RootSigner } from './keys/key-ring.js';
 import { createRootSigner } from './keys/root-signer.js';

@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSpiffeId } from './pipeline/normalize/spiffe-id.js';
+import { parseSpiffeId } from './pipeline/identity/spiffe-id.js';
 
 /** The installed package's root (holds the embedded default policies/). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

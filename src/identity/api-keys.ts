@@ -4,7 +4,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { fail, quote, type IdentityFailure } from './identity-errors.js';
+import type { ApiKeyResult } from '../pipeline/identity/credentials.js';
+import { fail, quote } from '../pipeline/identity/identity-errors.js';
 
 // SHA-256, not a password hash: keys are 256-bit random values, so a stolen hash file cannot be brute
 // forced, and a slow hash (scrypt, argon2) would cost tens of ms of CPU per request, a DoS lever on the
@@ -18,19 +19,6 @@ export interface ApiKeyRecord {
   /** Lowercase hex SHA-256 of the key. */
   readonly sha256: string;
 }
-
-/** An authenticated API key caller. */
-export interface ApiKeyPrincipal {
-  readonly ok: true;
-  readonly id: string;
-  readonly subject: string;
-  readonly scopes: readonly string[];
-}
-
-/** The result of authenticating one presented key. */
-export type ApiKeyResult =
-  | ApiKeyPrincipal
-  | IdentityFailure<'ERR_API_KEY_MALFORMED' | 'ERR_API_KEY_UNKNOWN' | 'ERR_API_KEYS_UNAVAILABLE'>;
 
 /** Options of the key store. */
 export interface ApiKeyStoreOptions {

@@ -11,7 +11,13 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { fail, quote, type IdentityFailure, type JwtErrorCode } from './identity-errors.js';
+import type { JwtResult } from '../pipeline/identity/credentials.js';
+import {
+  fail,
+  quote,
+  type IdentityFailure,
+  type JwtErrorCode,
+} from '../pipeline/identity/identity-errors.js';
 import { discoverOidc, isAllowedKeyUrl, type OidcMetadata } from './oidc-discovery.js';
 
 /** The algorithms an issuer may be pinned to: asymmetric only, so a public key can never be an HMAC secret. */
@@ -57,16 +63,6 @@ export interface JwtVerifyOptions {
   /** Key and discovery cache; default one shared per process. */
   readonly keyCache?: JwksCache;
 }
-
-/** A verified token. */
-export interface VerifiedJwt {
-  readonly ok: true;
-  readonly claims: JWTPayload;
-  readonly issuer: string;
-}
-
-/** The result of `verifyJwt`. */
-export type JwtResult = VerifiedJwt | IdentityFailure<JwtErrorCode>;
 
 /** Caching of remote key sets and discovery documents. */
 export interface JwksCacheOptions {

@@ -2,7 +2,7 @@
  * OIDC discovery: `<issuer>/.well-known/openid-configuration` to `jwks_uri`, with the document's issuer
  * required to equal the configured issuer exactly (OIDC Discovery 1.0 section 4.3, against mix-up).
  */
-import { fail, quote, type IdentityFailure } from './identity-errors.js';
+import { fail, quote, type IdentityFailure } from '../pipeline/identity/identity-errors.js';
 
 /** What writ takes from a discovery document. */
 export interface OidcMetadata {

@@ -11,7 +11,7 @@ import { approvalDetails, gateApproval } from './enforce/approval-gate.js';
 import { enforceRateCaps, quarantineSignal } from './enforce/obligations.js';
 import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from './enforce/quarantine.js';
 import { WritError } from './errors.js';
-import { resolveIdentity } from './identity-stage.js';
+import type { IdentityStage } from './identity/stage.js';
 import { INSPECTOR_FAILED } from './inspect/run-inspectors.js';
 import type { RawRequest } from './model/raw-request.js';
 import { normalizeRequest } from './normalize/index.js';
@@ -34,13 +34,18 @@ export const WRIT_UPSTREAM_HEADERS: readonly string[] = Object.freeze([
 const REMOVE_ON_PLAIN_ALLOW: readonly string[] = Object.freeze([OBLIGATIONS_HEADER, SANDBOX_HEADER]);
 
 /** Decides one outbound call. Throws WritError on malformed input (the caller denies and audits it). */
-export async function decideCheck(deps: PipelineDeps, raw: RawRequest, traceId: string): Promise<Outcome> {
+export async function decideCheck(
+  deps: PipelineDeps,
+  identityStage: IdentityStage,
+  raw: RawRequest,
+  traceId: string,
+): Promise<Outcome> {
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const inspectorConfig = inspectorConfigFrom(set);
   const normalized = normalizeRequest(raw, normalizeConfigFrom(inspectorConfig, deps.settings));
-  // The agent's own credentials and delegation chain (src/pipeline/identity-stage.ts); denials come before policy.
-  const identity = await resolveIdentity(deps.identity, raw, normalized, {
+  // The agent's own credentials and delegation chain (src/pipeline/identity/); denials come before policy.
+  const identity = await identityStage.resolve(raw, normalized, {
     nowMs: deps.now(),
     trustAgentHeaders: deps.settings.trustAgentHeaders,
     strictBearer: false,

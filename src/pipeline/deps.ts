@@ -5,7 +5,7 @@ import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/stor
 import type { InspectorConfig } from './inspect/inspector.js';
 import type { NormalizeConfig } from './normalize/index.js';
 import type { Action } from './model/action.js';
-import type { IdentityDeps } from './identity-stage.js';
+import type { IdentityDeps } from './identity/stage.js';
 import type { Finding, Severity } from './model/finding.js';
 import type { ShadowDiff } from './policy/shadow.js';
 import type { PolicySet } from './policy/types.js';

@@ -10,7 +10,8 @@ import { deepFreeze } from './deep-freeze.js';
 import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './deps.js';
 import { enforceRateCaps, quarantineSignal } from './enforce/obligations.js';
 import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from './enforce/quarantine.js';
-import { authenticateSession, IDENTITY_SECRET_HEADERS, resolveIdentity } from './identity-stage.js';
+import { IDENTITY_SECRET_HEADERS } from './headers.js';
+import type { IdentityStage } from './identity/stage.js';
 import { INSPECTOR_FAILED } from './inspect/run-inspectors.js';
 import type { RawRequest } from './model/raw-request.js';
 import { normalizeRequest } from './normalize/index.js';
@@ -28,7 +29,12 @@ export const INBOUND_STRIPPED_HEADERS: readonly string[] = [
 ];
 
 /** Decides one inbound call. Throws WritError on malformed input (the caller denies and audits it). */
-export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId: string): Promise<Outcome> {
+export async function decideInbound(
+  deps: PipelineDeps,
+  identityStage: IdentityStage,
+  raw: RawRequest,
+  traceId: string,
+): Promise<Outcome> {
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const nowMs = deps.now();
@@ -40,7 +46,7 @@ export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId
     removeHeaders: INBOUND_STRIPPED_HEADERS,
   } as const;
   // Admission by session first: an unauthenticated caller's body is not even parsed.
-  const session = await authenticateSession(deps.identity, raw, nowMs);
+  const session = await identityStage.authenticateSession(raw, nowMs);
   if (!session.ok) {
     return makeOutcome({
       ...head,
@@ -52,7 +58,7 @@ export async function decideInbound(deps: PipelineDeps, raw: RawRequest, traceId
   }
   const cfg = inspectorConfigFrom(set);
   const normalized = normalizeRequest(raw, normalizeConfigFrom(cfg, deps.settings));
-  const identity = await resolveIdentity(deps.identity, raw, normalized, {
+  const identity = await identityStage.resolve(raw, normalized, {
     nowMs,
     trustAgentHeaders: deps.settings.trustAgentHeaders,
     strictBearer: true,

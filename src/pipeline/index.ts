@@ -7,6 +7,7 @@ import { decideCheck } from './check-stage.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import type { PipelineDeps } from './deps.js';
 import { WritError, type ReasonCode } from './errors.js';
+import { createIdentityStage } from './identity/stage.js';
 import { decideInbound } from './inbound-stage.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import { makeOutcome, type Outcome } from './outcome.js';
@@ -21,6 +22,8 @@ export interface Pipeline {
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
+  // One identity stage per pipeline: its memo of peer principals belongs to this pipeline, not the module.
+  const identity = createIdentityStage(deps.identity);
   const failure = (
     raw: RawRequest | null,
     role: Role,
@@ -59,11 +62,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const decide = (raw: RawRequest, traceId: string): Outcome | Promise<Outcome> => {
     switch (raw.role) {
       case 'check':
-        return decideCheck(deps, raw, traceId);
+        return decideCheck(deps, identity, raw, traceId);
       case 'verify':
         return decideVerify(deps, raw, traceId);
       case 'inbound':
-        return decideInbound(deps, raw, traceId);
+        return decideInbound(deps, identity, raw, traceId);
     }
   };
 

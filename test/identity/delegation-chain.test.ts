@@ -1,12 +1,11 @@
 /** Delegation chains of real signed tokens, verified against a loopback JWKS. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyDelegationChain, type DelegationOptions } from '../../src/identity/delegation-chain.js';
 import {
   checkScopeForOperation,
   pluralize,
   resourceFromToolName,
-  verifyDelegationChain,
-  type DelegationOptions,
-} from '../../src/identity/delegation-chain.js';
+} from '../../src/pipeline/identity/delegation-scope.js';
 import { createJwksCache } from '../../src/identity/jwt-verifier.js';
 import { classifyToolName } from '../../src/pipeline/normalize/operation-class.js';
 import { makeKey, mint, NOW, NOW_S, startIdp, type Idp, type SigningKey } from './support/idp.js';

@@ -1,7 +1,7 @@
 /** Every identity reason code is documented in docs/identity.md, and no documented code is stale. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_ERRORS } from '../../src/identity/identity-errors.js';
+import { IDENTITY_ERRORS } from '../../src/pipeline/identity/identity-errors.js';
 
 const doc = readFileSync(new URL('../../docs/identity.md', import.meta.url), 'utf8');
 const table = doc.slice(doc.indexOf('## Reason codes'));

@@ -1,8 +1,8 @@
 /** Workload identity: SPIFFE IDs compared structurally against trusted trust domains. */
 import { describe, expect, it } from 'vitest';
-import { parseSpiffeId } from '../../src/pipeline/normalize/spiffe-id.js';
-import { isUnderSpiffeId, sameSpiffeId } from '../../src/identity/spiffe-match.js';
-import { resolveWorkloadIdentity } from '../../src/identity/workload-identity.js';
+import { parseSpiffeId } from '../../src/pipeline/identity/spiffe-id.js';
+import { isUnderSpiffeId, sameSpiffeId } from '../../src/pipeline/identity/spiffe-match.js';
+import { resolveWorkloadIdentity } from '../../src/pipeline/identity/workload-identity.js';
 
 const TRUSTED = { trustedTrustDomains: ['cluster.local', 'prod.example.org'] };
 const id = (s: string) => parseSpiffeId(s)!;

@@ -1,7 +1,7 @@
 /** Properties of XFCC parsing: no attacker prefix can change the identity the adjacent proxy appended. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lastXfccUri } from '../../src/identity/xfcc.js';
+import { lastXfccUri } from '../../src/pipeline/identity/xfcc.js';
 
 const PROXY = 'spiffe://cluster.local/ns/istio-system/sa/gateway';
 const CLIENT = 'spiffe://cluster.local/ns/agents/sa/agent-a';

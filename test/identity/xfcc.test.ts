@@ -1,6 +1,6 @@
 /** XFCC parsing: only the element the adjacent proxy appended counts, and injection attempts fail. */
 import { describe, expect, it } from 'vitest';
-import { lastXfccUri, parseXfcc } from '../../src/identity/xfcc.js';
+import { lastXfccUri, parseXfcc } from '../../src/pipeline/identity/xfcc.js';
 
 const PROXY = 'spiffe://cluster.local/ns/istio-system/sa/gateway';
 const CLIENT = 'spiffe://cluster.local/ns/agents/sa/agent-a';

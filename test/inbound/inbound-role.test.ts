@@ -7,7 +7,7 @@ import { responseHeader, structField, wireTrace } from '../../src/cli/check-clie
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
 import { quarantineKey } from '../../src/pipeline/enforce/obligations.js';
-import { credentialPrincipal } from '../../src/pipeline/identity-stage.js';
+import { credentialPrincipal } from '../../src/pipeline/identity/stage.js';
 import { makeKey, mint } from '../identity/support/idp.js';
 import { startIdentityWrit, type IdentityWrit } from './support/identity-writ.js';
 

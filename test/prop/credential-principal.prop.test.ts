@@ -1,7 +1,7 @@
 /** A token caller's principal is a key for quarantine and rate caps: two different callers never share one. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { credentialPrincipal } from '../../src/pipeline/identity-stage.js';
+import { credentialPrincipal } from '../../src/pipeline/identity/stage.js';
 
 const part = fc.string({ unit: fc.constantFrom('a', ':', '/', '%', '3', 'A', 'F', 'é') });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedCache } from '../../src/pipeline/normalize/bounded-cache.js';
 import { classifySql, classifyToolName } from '../../src/pipeline/normalize/operation-class.js';
-import { parseSpiffeId } from '../../src/pipeline/normalize/spiffe-id.js';
+import { parseSpiffeId } from '../../src/pipeline/identity/spiffe-id.js';
 
 describe('BoundedCache', () => {
   it('computes once per exact key and drops everything when full', () => {

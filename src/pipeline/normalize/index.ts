@@ -7,7 +7,7 @@ import type { Adapter, AdapterResult, ParsedRequest } from './adapter.js';
 import { ADAPTERS } from './adapters/index.js';
 import { BoundedCache } from './bounded-cache.js';
 import { emailDomain, hostMatchesAny } from './host-pattern.js';
-import { parseSpiffeId } from './spiffe-id.js';
+import { parseSpiffeId } from '../identity/spiffe-id.js';
 import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
 import { decodedBody } from './content-encoding.js';
 import { parseMultipart } from './multipart.js';

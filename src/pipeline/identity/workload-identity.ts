@@ -2,7 +2,7 @@
  * Workload identity: the subject's SPIFFE ID from the peer principal (or, only when configured, from the
  * XFCC element the adjacent proxy appended), accepted only from configured trust domains.
  */
-import { parseSpiffeId, type SpiffeId } from '../pipeline/normalize/spiffe-id.js';
+import { parseSpiffeId, type SpiffeId } from './spiffe-id.js';
 import { fail, quote, type IdentityFailure } from './identity-errors.js';
 import { formatSpiffeId, isTrustedDomain } from './spiffe-match.js';
 import { lastXfccUri } from './xfcc.js';

@@ -3,7 +3,7 @@
  * APPEND_FORWARD every earlier element arrived from the client and is attacker controlled.
  */
 import { fail, quote, type IdentityFailure } from './identity-errors.js';
-import { parseSpiffeId } from '../pipeline/normalize/spiffe-id.js';
+import { parseSpiffeId } from './spiffe-id.js';
 import { sameSpiffeId } from './spiffe-match.js';
 
 /** One `key=value` pair of an XFCC element, value unquoted and unescaped. */

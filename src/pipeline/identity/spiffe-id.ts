@@ -1,5 +1,5 @@
 /** SPIFFE ID parsing by the SPIFFE spec's rules: compared structurally, never by string prefix. */
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCache } from '../normalize/bounded-cache.js';
 
 export interface SpiffeId {
   readonly trustDomain: string;

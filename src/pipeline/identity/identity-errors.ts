@@ -3,7 +3,7 @@
  * the one catalogue in `src/pipeline/errors.ts`, so a code and its meaning are written down once.
  */
 
-import { REASON_CODES } from '../pipeline/errors.js';
+import { REASON_CODES } from '../errors.js';
 
 /** The codes the identity core can return; their meanings live in the one catalogue, `REASON_CODES`. */
 const IDENTITY_CODES = [

@@ -2,33 +2,26 @@
  * The identity stage: who is calling (workload SPIFFE ID, JWT, API key, inbound session) and on whose
  * behalf (the delegation chain). Pure: every key fetch and file read is behind the injected IdentityDeps.
  */
-import type { ApiKeyResult } from '../identity/api-keys.js';
+import { API_KEY_HEADER, DELEGATION_HEADER, SESSION_HEADER, AGENT_HEADER } from '../headers.js';
+import type { ApiKeyResult, JwtResult } from './credentials.js';
 import {
   checkScopeForOperation,
-  DELEGATION_HEADER,
   resourceFromToolName,
   type DelegationResult,
   type DelegationSuccess,
-} from '../identity/delegation-chain.js';
-import { quote } from '../identity/identity-errors.js';
-import type { JwtResult } from '../identity/jwt-verifier.js';
+} from './delegation-scope.js';
+import { quote } from './identity-errors.js';
 import {
   resolveWorkloadIdentity,
   type WorkloadIdentity,
   type WorkloadIdentityConfig,
-} from '../identity/workload-identity.js';
-import type { ReasonCode } from './errors.js';
-import type { Action, Subject } from './model/action.js';
-import type { RawRequest } from './model/raw-request.js';
+} from './workload-identity.js';
+import type { ReasonCode } from '../errors.js';
+import type { Action, Subject } from '../model/action.js';
+import type { RawRequest } from '../model/raw-request.js';
 
-/** The inbound session token: a JWT from a configured issuer, or an API key. */
-export const SESSION_HEADER = 'x-writ-session-token';
-/** An API key presented to writ (never an upstream's credential, unlike `authorization`). */
-export const API_KEY_HEADER = 'x-writ-api-key';
 /** Envoy's forwarded client certificate header; read only when a trusted proxy is configured. */
 export const XFCC_HEADER = 'x-forwarded-client-cert';
-/** Identity headers writ consumes; never forwarded to the agent on the inbound role. */
-export const IDENTITY_SECRET_HEADERS: readonly string[] = [SESSION_HEADER, API_KEY_HEADER];
 
 /** What the identity stage needs from the outside world; built by the composition root. */
 export interface IdentityDeps {
@@ -170,7 +163,7 @@ async function credentialFromApiKey(ids: IdentityDeps, key: string): Promise<Cre
  * API key). A missing or refused token is ERR_INBOUND_NO_SESSION with the underlying code as `cause`;
  * an unreachable IdP or key file keeps its own code, because a retry may succeed.
  */
-export async function authenticateSession(
+async function authenticateSession(
   ids: IdentityDeps | undefined,
   raw: RawRequest,
   nowMs: number,
@@ -202,10 +195,6 @@ interface PeerWorkload {
   readonly result: WorkloadIdentity | IdentityDenial | null;
 }
 
-// The check role's callers are a few workloads whose principal recurs on every call. Without XFCC the
-// resolution depends only on the principal and the trusted domains, so it is keyed on the one and checked
-// against the other; results are frozen. Bounded: cleared when full, long principals never stored.
-const peerWorkloads = new Map<string, PeerWorkload>();
 const MAX_PEER_WORKLOADS = 256;
 const MAX_PRINCIPAL_LENGTH = 2048;
 
@@ -215,18 +204,28 @@ function sameDomains(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function workloadOf(ids: IdentityDeps, raw: RawRequest): WorkloadIdentity | IdentityDenial | null {
-  const principal = raw.sourcePrincipal;
-  if (ids.workload.xfcc !== undefined || principal.length > MAX_PRINCIPAL_LENGTH) {
-    return resolveWorkload(ids, raw);
+/**
+ * The peer principals one identity stage has resolved. The check role's callers are a few workloads whose
+ * principal recurs on every call; without XFCC the resolution depends only on the principal and the
+ * trusted domains, so it is keyed on the one and checked against the other; results are frozen. Bounded:
+ * cleared when full, long principals never stored. Owned by one stage instance, never shared by the module.
+ */
+class PeerWorkloads {
+  private readonly seen = new Map<string, PeerWorkload>();
+
+  of(ids: IdentityDeps, raw: RawRequest): WorkloadIdentity | IdentityDenial | null {
+    const principal = raw.sourcePrincipal;
+    if (ids.workload.xfcc !== undefined || principal.length > MAX_PRINCIPAL_LENGTH) {
+      return resolveWorkload(ids, raw);
+    }
+    const trusted = ids.workload.trustedTrustDomains;
+    const hit = this.seen.get(principal);
+    if (hit !== undefined && sameDomains(hit.trusted, trusted)) return hit.result;
+    const result = resolveWorkload(ids, raw);
+    if (this.seen.size >= MAX_PEER_WORKLOADS) this.seen.clear();
+    this.seen.set(principal, Object.freeze({ trusted: Object.freeze([...trusted]), result }));
+    return result;
   }
-  const trusted = ids.workload.trustedTrustDomains;
-  const hit = peerWorkloads.get(principal);
-  if (hit !== undefined && sameDomains(hit.trusted, trusted)) return hit.result;
-  const result = resolveWorkload(ids, raw);
-  if (peerWorkloads.size >= MAX_PEER_WORKLOADS) peerWorkloads.clear();
-  peerWorkloads.set(principal, Object.freeze({ trusted: Object.freeze([...trusted]), result }));
-  return result;
 }
 
 /** Verifies the chain, binds its last actor to the caller, and checks its scope covers the tool call. */
@@ -265,19 +264,20 @@ async function delegationOf(
 }
 
 /**
- * Applies identity to a normalized action: the workload SPIFFE ID (trusted domains only), a bearer JWT or
+ * (The body of `IdentityStage.resolve`.) Applies identity to a normalized action: the workload SPIFFE ID (trusted domains only), a bearer JWT or
  * API key, the inbound session, and the delegation chain. The result feeds policy: `subject.*` (scopes,
  * auth method) and `context.hops` / `context.actors`. With no identity configured the action is unchanged.
  */
-export async function resolveIdentity(
+async function resolveIdentity(
   ids: IdentityDeps | undefined,
+  workloads: PeerWorkloads,
   raw: RawRequest,
   action: Action,
   opts: IdentityOptions,
 ): Promise<IdentityResult> {
   if (ids === undefined) return { ok: true, action };
   const h = raw.headers;
-  const workload = workloadOf(ids, raw);
+  const workload = workloads.of(ids, raw);
   if (workload !== null && !workload.ok) return workload;
   const bearer = bearerToken(h['authorization']);
   const apiKey = h[API_KEY_HEADER];
@@ -318,7 +318,7 @@ export async function resolveIdentity(
     delegation = d;
   }
   const id = workload?.id ?? null;
-  const headerAgent = opts.trustAgentHeaders ? (h['x-writ-agent'] ?? null) : null;
+  const headerAgent = opts.trustAgentHeaders ? (h[AGENT_HEADER] ?? null) : null;
   const subject: Subject = {
     ...action.subject,
     spiffeId: workload?.uri ?? null,
@@ -344,5 +344,25 @@ export async function resolveIdentity(
         sessionId: opts.session?.sessionId ?? action.context.sessionId,
       },
     },
+  };
+}
+
+/** The identity stage of one pipeline: its dependencies and the peer principals it has resolved. */
+export interface IdentityStage {
+  /**
+   * Applies identity to a normalized action: the workload SPIFFE ID (trusted domains only), a bearer JWT
+   * or API key, the inbound session, and the delegation chain; with no identity configured, unchanged.
+   */
+  resolve(raw: RawRequest, action: Action, opts: IdentityOptions): Promise<IdentityResult>;
+  /** Admits an inbound call by its session token; see `authenticateSession`. */
+  authenticateSession(raw: RawRequest, nowMs: number): Promise<Credential | IdentityDenial>;
+}
+
+/** Creates the identity stage for one pipeline; `ids` absent means no identity is configured. */
+export function createIdentityStage(ids: IdentityDeps | undefined): IdentityStage {
+  const workloads = new PeerWorkloads();
+  return {
+    resolve: (raw, action, opts) => resolveIdentity(ids, workloads, raw, action, opts),
+    authenticateSession: (raw, nowMs) => authenticateSession(ids, raw, nowMs),
   };
 }

@@ -1,5 +1,5 @@
 /** Structural SPIFFE ID comparisons: trust domain and path segments one by one, never string prefixes. */
-import type { SpiffeId } from '../pipeline/normalize/spiffe-id.js';
+import type { SpiffeId } from './spiffe-id.js';
 
 /** Renders a parsed SPIFFE ID back to its canonical text. */
 export function formatSpiffeId(id: SpiffeId): string {

@@ -3,7 +3,7 @@
  * the JWT issuers (one shared JWKS cache) and the API key store. Files are validated here, at startup.
  */
 import { readFileSync } from 'node:fs';
-import type { IdentityDeps } from '../pipeline/identity-stage.js';
+import type { IdentityDeps } from '../pipeline/identity/stage.js';
 import { createApiKeyStore, parseApiKeyFile } from './api-keys.js';
 import { verifyDelegationChain } from './delegation-chain.js';
 import { loadIssuersFile } from './issuers-file.js';
