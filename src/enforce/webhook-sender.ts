@@ -6,10 +6,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Counter } from '../admin/metrics.js';
 import type { PipelineLogger } from '../pipeline/deps.js';
+import { WEBHOOK_SIGNATURE_HEADER } from '../pipeline/headers.js';
 import type { ApprovalRecord } from '../state/store.js';
-
-/** The header that carries `t=<unix seconds>,v1=<hex hmac>`. */
-export const SIGNATURE_HEADER = 'x-writ-signature';
 
 /** One webhook target: `slack` gets Slack's message shape, `json` writ's own event. */
 export interface WebhookTarget {
@@ -166,7 +164,7 @@ export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            [SIGNATURE_HEADER]: signature,
+            [WEBHOOK_SIGNATURE_HEADER]: signature,
             'user-agent': 'writ-webhook/1',
           },
           body,

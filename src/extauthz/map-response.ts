@@ -1,11 +1,9 @@
 /** Verdict -> CheckResponse. Envoy treats a response without a status as allow, so one is always set. */
+import { DECISION_HEADER, TRACE_HEADER } from '../pipeline/headers.js';
 import type { Verdict } from '../pipeline/verdict.js';
 import { isAllowed } from '../pipeline/verdict.js';
 import type { CheckResponse, HeaderValueOption, StructValue } from './envoy-types.js';
 import { grpcCodeFor, httpStatusFor } from './status.js';
-
-export const DECISION_HEADER = 'x-writ-decision';
-export const TRACE_HEADER = 'x-writ-trace-id';
 
 // ext_authz defaults `append` to false, but writ says so explicitly: the token must replace, never join.
 // One shared, frozen BoolValue: responses are only ever encoded, never changed.

@@ -30,10 +30,14 @@ export const ORIGIN_HEADER = 'x-writ-origin';
 /** The agent's session id (`context.sessionId`); read only when agent headers are trusted. */
 export const SESSION_ID_HEADER = 'x-writ-session';
 
-/** The HMAC signature on an approval webhook writ sends. */
+/** The HMAC signature on an approval webhook writ sends: `t=<unix seconds>,v1=<hex hmac>`. */
 export const WEBHOOK_SIGNATURE_HEADER = 'x-writ-signature';
 
-/** The headers a check writes for the tool side; an upstream must never receive a stale copy. */
-export const RESPONSE_HEADERS: readonly string[] = [TOKEN_HEADER, OBLIGATIONS_HEADER, SANDBOX_HEADER];
+/** Headers only writ may set on the upstream request; an upstream never receives a copy the agent sent. */
+export const WRIT_UPSTREAM_HEADERS: readonly string[] = Object.freeze([
+  TOKEN_HEADER,
+  OBLIGATIONS_HEADER,
+  SANDBOX_HEADER,
+]);
 /** Identity headers writ consumes; never forwarded to the agent on the inbound role. */
-export const IDENTITY_SECRET_HEADERS: readonly string[] = [SESSION_HEADER, API_KEY_HEADER];
+export const IDENTITY_SECRET_HEADERS: readonly string[] = Object.freeze([SESSION_HEADER, API_KEY_HEADER]);

@@ -3,16 +3,17 @@
  * every error, timeout and malformed input becomes a deny with its own code, and every outcome is
  * appended to the audit chain before it is answered.
  */
-import { decideCheck } from './check-stage.js';
+import { decideCheck } from './roles/check.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import type { PipelineDeps } from './deps.js';
 import { WritError, type ReasonCode } from './errors.js';
+import { WRIT_UPSTREAM_HEADERS } from './headers.js';
 import { createIdentityStage } from './identity/stage.js';
-import { decideInbound } from './inbound-stage.js';
+import { decideInbound } from './roles/inbound.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import { makeOutcome, type Outcome } from './outcome.js';
 import type { Verdict } from './verdict.js';
-import { decideVerify } from './verify-stage.js';
+import { decideVerify } from './roles/verify.js';
 
 export interface Pipeline {
   /** Decides one request for its role. */
@@ -39,7 +40,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       code,
       ...(message === undefined ? {} : { message }),
       policyVersion: safePolicyVersion(deps),
-      removeHeaders: ['x-writ-token', 'x-writ-obligations', 'x-writ-sandbox'],
+      removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
 
   const record = (outcome: Outcome): Verdict => {

@@ -113,7 +113,11 @@ export type TokenCheck =
   | { readonly ok: false; readonly code: ReasonCode; readonly message: string };
 
 export interface VerifyExpectations {
-  readonly actionHash: string;
+  /**
+   * The hash of the action about to run; null only where the action cannot be seen (the response role
+   * has no request body): the token's own binding then stands, and the verify role checks it upstream.
+   */
+  readonly actionHash: string | null;
   readonly audience: string;
   readonly nowMs: number;
   readonly skewSeconds?: number;
@@ -230,7 +234,7 @@ export function verifyExecutionToken(token: string, keys: KeySet, expect: Verify
     return fail('ERR_TOKEN_NOT_YET_VALID', `token issued in the future (${claims.iat})`);
   if (claims.aud !== expect.audience)
     return fail('ERR_TOKEN_AUDIENCE', `token audience "${claims.aud}" is not "${expect.audience}"`);
-  if (claims.ah !== expect.actionHash)
+  if (expect.actionHash !== null && claims.ah !== expect.actionHash)
     return fail('ERR_TOKEN_ACTION_MISMATCH', 'request does not match the action the token binds');
   if (!decodedHeaders.has(h)) {
     // Only headers of tokens that verified are kept, so a caller cannot fill the cache with its own.

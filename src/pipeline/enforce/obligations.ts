@@ -53,6 +53,29 @@ export async function enforceRateCaps(
   return exceeded;
 }
 
+/** The deny of a call over a rate cap, the same on every role: its code, its message and its retry hints. */
+export function rateLimitDenial(exceeded: RateExceeded): {
+  readonly decision: 'DENY';
+  readonly code: 'ERR_RATE_LIMITED';
+  readonly message: string;
+  readonly details: {
+    readonly retry_after_s: number;
+    readonly rate_limit: number;
+    readonly rate_window_s: number;
+  };
+} {
+  return {
+    decision: 'DENY',
+    code: 'ERR_RATE_LIMITED',
+    message: `rate cap of rule "${exceeded.rule}" (${exceeded.limit} per ${exceeded.windowSeconds}s) is used up`,
+    details: {
+      retry_after_s: exceeded.retryAfterSeconds,
+      rate_limit: exceeded.limit,
+      rate_window_s: exceeded.windowSeconds,
+    },
+  };
+}
+
 /** The first finding that is a configured quarantine signal, if any. */
 export function quarantineSignal(
   findings: readonly Finding[],

@@ -1,8 +1,9 @@
 /**
- * The body as the upstream reads it once it undoes `Content-Encoding`. Envoy hands ext_authz the bytes as
- * sent, so a gzip body would otherwise be inspected as opaque binary and pass unseen. Decoding is bounded
- * (a small gzip can expand to gigabytes) and an encoding writ cannot undo is refused, never waved through.
- * The execution token still binds the bytes as sent.
+ * Writ's one decompressor: a body as its reader sees it once `Content-Encoding` is undone. Envoy hands
+ * ext_authz the bytes as sent, so a gzip body would otherwise be inspected as opaque binary and pass
+ * unseen; the response role reads an MCP tool list the same way. Decoding is bounded (a small gzip can
+ * expand to gigabytes) and an encoding writ cannot undo is refused, never waved through. The execution
+ * token still binds the bytes as sent.
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { WritError } from '../errors.js';
@@ -27,7 +28,11 @@ const DECODERS: Readonly<Record<string, Decode>> = {
 
 /** The listed codings, outermost last, lower-cased; empty for none or `identity`. */
 export function contentCodings(raw: RawRequest): string[] {
-  const header = raw.headers['content-encoding'];
+  return parseContentCodings(raw.headers['content-encoding']);
+}
+
+/** The codings a `Content-Encoding` value lists, outermost last, lower-cased; empty for none or `identity`. */
+export function parseContentCodings(header: string | undefined): string[] {
   if (header === undefined) return [];
   return header
     .split(',')
@@ -37,9 +42,16 @@ export function contentCodings(raw: RawRequest): string[] {
 
 /** The decoded body bytes, at most `limit` of them. Throws WritError when they cannot be decoded. */
 export function decodedBody(raw: RawRequest, limit: number): Uint8Array {
-  const codings = contentCodings(raw);
-  if (codings.length === 0 || raw.body.length === 0) return raw.body;
-  let bytes: Uint8Array = raw.body;
+  return decodeContent(raw.body, contentCodings(raw), limit);
+}
+
+/**
+ * `body` with `codings` undone (as `parseContentCodings` lists them), at most `limit` bytes. Throws
+ * WritError (ERR_BAD_REQUEST, ERR_BODY_TOO_LARGE) when they cannot be undone.
+ */
+export function decodeContent(body: Uint8Array, codings: readonly string[], limit: number): Uint8Array {
+  if (codings.length === 0 || body.length === 0) return body;
+  let bytes: Uint8Array = body;
   // Codings are listed in the order they were applied, so they are undone from the last.
   for (let i = codings.length - 1; i >= 0; i--) {
     const coding = codings[i]!;

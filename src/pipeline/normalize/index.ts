@@ -1,5 +1,6 @@
 /** Normalize: RawRequest -> Action. Splits the URL, reads the body as the upstream will, and asks the adapters. */
 import { WritError } from '../errors.js';
+import { AGENT_HEADER, ORIGIN_HEADER, SESSION_ID_HEADER, TENANT_HEADER } from '../headers.js';
 import type { Action, Subject } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
@@ -142,14 +143,14 @@ function readText(text: string, looksJson: boolean): { body: JsonValue; isJson: 
 
 function subjectOf(raw: RawRequest, trustHeaders: boolean): Subject {
   const id = parseSpiffeId(raw.sourcePrincipal);
-  const agent = trustHeaders ? (raw.headers['x-writ-agent'] ?? null) : null;
+  const agent = trustHeaders ? (raw.headers[AGENT_HEADER] ?? null) : null;
   return {
     spiffeId: id === null ? null : raw.sourcePrincipal,
     trustDomain: id?.trustDomain ?? null,
     namespace: id?.namespace ?? null,
     serviceAccount: id?.serviceAccount ?? null,
     agent: agent ?? id?.serviceAccount ?? null,
-    tenant: trustHeaders ? (raw.headers['x-writ-tenant'] ?? null) : null,
+    tenant: trustHeaders ? (raw.headers[TENANT_HEADER] ?? null) : null,
     roles: NONE,
     scopes: NONE,
     authMethod: id === null ? 'none' : 'mtls',
@@ -239,8 +240,8 @@ export function normalizeRequest(
       requestId: raw.requestId,
       timeMs: raw.receivedAtMs,
       hops: 0,
-      origin: trust ? (raw.headers['x-writ-origin'] ?? null) : null,
-      sessionId: trust ? (raw.headers['x-writ-session'] ?? null) : null,
+      origin: trust ? (raw.headers[ORIGIN_HEADER] ?? null) : null,
+      sessionId: trust ? (raw.headers[SESSION_ID_HEADER] ?? null) : null,
       bodySize: raw.body.length,
       contentType: request.contentType,
       role: raw.role,

@@ -1,15 +1,15 @@
 /** The verify role: the upstream side recomputes the action, checks its token, and consumes it once. */
-import { admitRequest } from './admit.js';
-import { actionHash, canonicalAuthority } from './bind/canonical-action.js';
-import { verifyExecutionToken } from './bind/execution-token.js';
-import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from './check-stage.js';
-import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './deps.js';
-import { WritError } from './errors.js';
-import type { RawRequest } from './model/raw-request.js';
-import { normalizeRequest } from './normalize/index.js';
-import { makeOutcome, type Outcome } from './outcome.js';
-import { canonicalJson } from './bind/canonical-json.js';
-import type { ExecutionClaims } from './bind/execution-token.js';
+import { admitRequest } from '../admit.js';
+import { actionHash, canonicalAuthority } from '../bind/canonical-action.js';
+import { verifyExecutionToken } from '../bind/execution-token.js';
+import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
+import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from '../deps.js';
+import { WritError } from '../errors.js';
+import type { RawRequest } from '../model/raw-request.js';
+import { normalizeRequest } from '../normalize/index.js';
+import { makeOutcome, type Outcome } from '../outcome.js';
+import { canonicalJson } from '../bind/canonical-json.js';
+import type { ExecutionClaims } from '../bind/execution-token.js';
 
 /**
  * Why the obligation headers on the request disagree with the signed claims, or null when they agree.

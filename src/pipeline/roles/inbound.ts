@@ -4,20 +4,19 @@
  * is handed to the agent, then decide by the same policy set (rules target it with `context.role:
  * inbound`). Every stage can deny; quarantine signals and obligations hold the caller as on the check role.
  */
-import { admitRequest } from './admit.js';
-import { WRIT_UPSTREAM_HEADERS, OBLIGATIONS_HEADER } from './check-stage.js';
-import { deepFreeze } from './deep-freeze.js';
-import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './deps.js';
-import { enforceRateCaps, quarantineSignal } from './enforce/obligations.js';
-import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from './enforce/quarantine.js';
-import { IDENTITY_SECRET_HEADERS } from './headers.js';
-import type { IdentityStage } from './identity/stage.js';
-import { INSPECTOR_FAILED } from './inspect/run-inspectors.js';
-import type { RawRequest } from './model/raw-request.js';
-import { normalizeRequest } from './normalize/index.js';
-import { makeOutcome, type Outcome } from './outcome.js';
-import { evaluatePolicy } from './policy/evaluate.js';
-import { obligationsToJson } from './policy/types.js';
+import { admitRequest } from '../admit.js';
+import { IDENTITY_SECRET_HEADERS, OBLIGATIONS_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
+import { deepFreeze } from '../deep-freeze.js';
+import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from '../deps.js';
+import { enforceRateCaps, quarantineSignal, rateLimitDenial } from '../enforce/obligations.js';
+import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from '../enforce/quarantine.js';
+import type { IdentityStage } from '../identity/stage.js';
+import { INSPECTOR_FAILED } from '../inspect/run-inspectors.js';
+import type { RawRequest } from '../model/raw-request.js';
+import { normalizeRequest } from '../normalize/index.js';
+import { makeOutcome, type Outcome } from '../outcome.js';
+import { evaluatePolicy } from '../policy/evaluate.js';
+import { obligationsToJson } from '../policy/types.js';
 
 /**
  * Stripped before the call reaches the agent: writ's own upstream headers (an outside caller must not
@@ -126,18 +125,7 @@ export async function decideInbound(
         enforceRateCaps(deps.store, set, policy.rules, principal, action.action.tool),
       );
       if (exceeded !== null) {
-        return makeOutcome({
-          ...base,
-          decision: 'DENY',
-          code: 'ERR_RATE_LIMITED',
-          message: `rate cap of rule "${exceeded.rule}" (${exceeded.limit} per ${exceeded.windowSeconds}s) is used up`,
-          rules: policy.rules,
-          details: {
-            retry_after_s: exceeded.retryAfterSeconds,
-            rate_limit: exceeded.limit,
-            rate_window_s: exceeded.windowSeconds,
-          },
-        });
+        return makeOutcome({ ...base, ...rateLimitDenial(exceeded), rules: policy.rules });
       }
       // This call runs under its obligations; every further call of the session is denied.
       if (policy.obligations?.quarantine === true)

@@ -2,34 +2,25 @@
  * The check role: normalize, check quarantine, inspect, decide, enforce (approvals, rate caps,
  * quarantine signals), and bind an allowed action to a signed execution token.
  */
-import { admitRequest } from './admit.js';
-import { actionHash, canonicalAuthority } from './bind/canonical-action.js';
-import { mintExecutionToken } from './bind/execution-token.js';
-import { deepFreeze } from './deep-freeze.js';
-import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './deps.js';
-import { approvalDetails, gateApproval } from './enforce/approval-gate.js';
-import { enforceRateCaps, quarantineSignal } from './enforce/obligations.js';
-import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from './enforce/quarantine.js';
-import { WritError } from './errors.js';
-import type { IdentityStage } from './identity/stage.js';
-import { INSPECTOR_FAILED } from './inspect/run-inspectors.js';
-import type { RawRequest } from './model/raw-request.js';
-import { normalizeRequest } from './normalize/index.js';
-import { makeOutcome, type Outcome } from './outcome.js';
-import { evaluatePolicy } from './policy/evaluate.js';
-import { shadowEvaluate } from './policy/shadow.js';
-import { obligationsToJson, type Obligations } from './policy/types.js';
+import { admitRequest } from '../admit.js';
+import { actionHash, canonicalAuthority } from '../bind/canonical-action.js';
+import { mintExecutionToken } from '../bind/execution-token.js';
+import { deepFreeze } from '../deep-freeze.js';
+import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from '../deps.js';
+import { approvalDetails, gateApproval } from '../enforce/approval-gate.js';
+import { enforceRateCaps, quarantineSignal, rateLimitDenial } from '../enforce/obligations.js';
+import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from '../enforce/quarantine.js';
+import { WritError } from '../errors.js';
+import type { IdentityStage } from '../identity/stage.js';
+import { INSPECTOR_FAILED } from '../inspect/run-inspectors.js';
+import type { RawRequest } from '../model/raw-request.js';
+import { normalizeRequest } from '../normalize/index.js';
+import { makeOutcome, type Outcome } from '../outcome.js';
+import { evaluatePolicy } from '../policy/evaluate.js';
+import { shadowEvaluate } from '../policy/shadow.js';
+import { obligationsToJson, type Obligations } from '../policy/types.js';
+import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 
-/** Header that carries the execution token upstream. */
-export const TOKEN_HEADER = 'x-writ-token';
-export const OBLIGATIONS_HEADER = 'x-writ-obligations';
-export const SANDBOX_HEADER = 'x-writ-sandbox';
-/** Headers only writ may set on the upstream request. */
-export const WRIT_UPSTREAM_HEADERS: readonly string[] = Object.freeze([
-  TOKEN_HEADER,
-  OBLIGATIONS_HEADER,
-  SANDBOX_HEADER,
-]);
 /** An allow without obligations sets the token and strips the other two. */
 const REMOVE_ON_PLAIN_ALLOW: readonly string[] = Object.freeze([OBLIGATIONS_HEADER, SANDBOX_HEADER]);
 
@@ -179,17 +170,10 @@ export async function decideCheck(
     if (exceeded !== null) {
       return makeOutcome({
         ...base,
-        decision: 'DENY',
-        code: 'ERR_RATE_LIMITED',
-        message: `rate cap of rule "${exceeded.rule}" (${exceeded.limit} per ${exceeded.windowSeconds}s) is used up`,
+        ...rateLimitDenial(exceeded),
         rules: policy.rules,
         actionHash: ah,
         removeHeaders: WRIT_UPSTREAM_HEADERS,
-        details: {
-          retry_after_s: exceeded.retryAfterSeconds,
-          rate_limit: exceeded.limit,
-          rate_window_s: exceeded.windowSeconds,
-        },
       });
     }
     granted = policy.obligations;
@@ -218,11 +202,11 @@ export async function decideCheck(
   // keys here measured as a large share of decideCheck's own time.
   const upstreamHeaders: Record<string, string> =
     obligationsText === null && sandbox === undefined
-      ? { 'x-writ-token': minted.token }
+      ? { [TOKEN_HEADER]: minted.token }
       : {
-          'x-writ-token': minted.token,
-          ...(obligationsText === null ? {} : { 'x-writ-obligations': obligationsText }),
-          ...(sandbox === undefined ? {} : { 'x-writ-sandbox': sandbox }),
+          [TOKEN_HEADER]: minted.token,
+          ...(obligationsText === null ? {} : { [OBLIGATIONS_HEADER]: obligationsText }),
+          ...(sandbox === undefined ? {} : { [SANDBOX_HEADER]: sandbox }),
         };
   return makeOutcome({
     raw,
