@@ -32,6 +32,7 @@ const ajv = new Ajv({ allErrors: true, strict: true });
 describe('istio/', () => {
   it('holds every file the layout needs', () => {
     expect(manifestFiles.sort()).toEqual([
+      'agent-network-policy.yaml',
       'ambient.yaml',
       'authorization-policies.yaml',
       'egress.yaml',
@@ -146,7 +147,7 @@ describe('the governed layout', () => {
     const [sidecar] = ofKind(egress, 'Sidecar');
     expect(sidecar!.metadata.namespace).toBe('agents');
     expect(sidecar!.spec.outboundTrafficPolicy.mode).toBe('REGISTRY_ONLY');
-    expect(sidecar!.spec.egress).toEqual([{ hosts: ['./*', 'istio-system/*'] }]);
+    expect(sidecar!.spec.egress).toEqual([{ hosts: ['./*', 'istio-system/*', 'tools/*'] }]);
     const entries = ofKind(egress, 'ServiceEntry');
     const gatewayHosts: string[] = ofKind(egress, 'Gateway')[0]!.spec.servers[0].hosts;
     for (const se of entries) {
@@ -159,6 +160,8 @@ describe('the governed layout', () => {
         expect(fromMesh.route[0].destination.host).toBe('istio-egressgateway.istio-system.svc.cluster.local');
         const dr = ofKind(egress, 'DestinationRule').find((d) => d.spec.host === host)!;
         expect(dr.spec.trafficPolicy.portLevelSettings[0].tls.mode).toBe('SIMPLE');
+        // Exported to the gateway and the agents only; istio-egress-routes.test.ts follows every route.
+        expect(se.spec.exportTo).toEqual(['.', 'agents']);
       }
     }
   });
@@ -174,8 +177,15 @@ describe('the governed layout', () => {
         (w) => w.metadata.name === ref.name && w.metadata.namespace === p.metadata.namespace,
       );
       expect(wp?.spec.gatewayClassName).toBe('istio-waypoint');
+      // Inbound policies: the namespace sends its traffic to the waypoint. Egress (writ-check): the
+      // ServiceEntries carry the label themselves (istio-egress-routes.test.ts follows them).
       const ns = ofKind(ambient, 'Namespace').find((n) => n.metadata.name === p.metadata.namespace);
-      expect(ns?.metadata.labels['istio.io/use-waypoint']).toBe(ref.name);
+      const bound =
+        p.spec.provider.name === 'writ-check'
+          ? ofKind(ambient, 'ServiceEntry').filter((se) => se.metadata.namespace === p.metadata.namespace)
+          : [ns];
+      expect(bound.length).toBeGreaterThan(0);
+      for (const b of bound) expect(b?.metadata.labels['istio.io/use-waypoint']).toBe(ref.name);
     }
   });
 

@@ -22,11 +22,6 @@ interface ModelRef {
   tsType: string;
 }
 
-// PolicyTargetReference (istio/api type/v1beta1/selector.proto): targetRefs arrived in Istio 1.22, after
-// the Istio 1.18 CRDs that @kubernetes-models/istio 2.x (the last line for Node 20) was generated from.
-const TARGET_REFS =
-  '{ targetRefs?: { group?: string; kind?: string; name?: string; namespace?: string }[]; targetRef?: never }';
-
 const MODELS: Record<string, ModelRef> = {};
 function add(apiVersion: string, kind: string, module: string, tsType = `M.I${kind}`): void {
   MODELS[`${apiVersion}/${kind}`] = { module, className: kind, tsType };
@@ -49,20 +44,13 @@ add(
   'Gateway',
   '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway',
 );
+// Istio 1.29's CRDs (@kubernetes-models/istio 3.x; its engines field says Node 22, it loads and validates on Node 20 too): the v1 APIs only, so
+// a manifest still at v1beta1 has no schema here and fails. EnvoyFilter exists only as v1alpha3.
 const ISTIO = '@kubernetes-models/istio';
-add(
-  'security.istio.io/v1',
-  'AuthorizationPolicy',
-  `${ISTIO}/security.istio.io/v1/AuthorizationPolicy`,
-  `Omit<M.IAuthorizationPolicy, 'spec'> & { spec?: NonNullable<M.IAuthorizationPolicy['spec']> & ${TARGET_REFS} }`,
-);
-add(
-  'security.istio.io/v1beta1',
-  'PeerAuthentication',
-  `${ISTIO}/security.istio.io/v1beta1/PeerAuthentication`,
-);
+add('security.istio.io/v1', 'AuthorizationPolicy', `${ISTIO}/security.istio.io/v1/AuthorizationPolicy`);
+add('security.istio.io/v1', 'PeerAuthentication', `${ISTIO}/security.istio.io/v1/PeerAuthentication`);
 for (const kind of ['Gateway', 'Sidecar', 'ServiceEntry', 'VirtualService', 'DestinationRule']) {
-  add('networking.istio.io/v1beta1', kind, `${ISTIO}/networking.istio.io/v1beta1/${kind}`);
+  add('networking.istio.io/v1', kind, `${ISTIO}/networking.istio.io/v1/${kind}`);
 }
 add('networking.istio.io/v1alpha3', 'EnvoyFilter', `${ISTIO}/networking.istio.io/v1alpha3/EnvoyFilter`);
 // The operator CRD preserves unknown fields and the model has no spec type: mesh-config-schema.ts checks it.
