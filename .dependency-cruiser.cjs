@@ -38,6 +38,14 @@ module.exports = {
       to: { path: '^src/admin/' },
     },
     {
+      name: 'pipeline-not-audit-io',
+      comment:
+        'the core keeps the pure audit record and hash chain (src/pipeline/audit-record); the file log, checkpointer, anchoring and SIEM export (src/audit) are outside it',
+      severity: 'error',
+      from: { path: '^src/pipeline' },
+      to: { path: '^src/audit/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

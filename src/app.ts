@@ -23,8 +23,8 @@ import { createIdentityDeps } from './identity/from-config.js';
 import type { JwksCache } from './identity/jwt-verifier.js';
 import { KeyRing, type RootSigner } from './keys/key-ring.js';
 import { createRootSigner } from './keys/root-signer.js';
-import type { SinkStats } from './siem/exporter.js';
-import { siemExporterFromConfig } from './siem/from-config.js';
+import type { SinkStats } from './audit/siem/exporter.js';
+import { siemExporterFromConfig } from './audit/siem/from-config.js';
 import type { Signer } from './keys/signer.js';
 import type { PipelineDeps, QuarantineSignals } from './pipeline/deps.js';
 import { SEVERITY_ORDER, type Severity } from './pipeline/model/finding.js';
@@ -35,14 +35,10 @@ import type { ShadowDiff } from './pipeline/policy/shadow.js';
 import type { Role } from './pipeline/model/raw-request.js';
 import { loadPolicyFolder } from './pipeline/policy/load.js';
 import type { PolicySet } from './pipeline/policy/types.js';
-import type { AuditLog } from './pipeline/trace/audit-log.js';
-import { openFileAuditLog } from './pipeline/trace/file-audit-log.js';
-import {
-  withCheckpoints,
-  type AnchoringStats,
-  type CheckpointingAuditLog,
-} from './pipeline/trace/checkpointer.js';
-import { createTsaClient } from './anchoring/tsa-client.js';
+import type { AuditLog } from './pipeline/audit-record/audit-log.js';
+import { openFileAuditLog } from './audit/file-audit-log.js';
+import { withCheckpoints, type AnchoringStats, type CheckpointingAuditLog } from './audit/checkpointer.js';
+import { createTsaClient } from './audit/anchoring/tsa-client.js';
 import { createMemoryStore } from './state/memory-store.js';
 import { createRedisStore } from './state/redis-store.js';
 import type { StateStore } from './state/store.js';

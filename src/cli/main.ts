@@ -3,9 +3,9 @@
 import { parseArgs } from 'node:util';
 import { startWrit } from '../app.js';
 import { ConfigError, resolveConfig, SETTINGS } from '../config.js';
-import { runFleetAnchor, runFleetVerify } from './audit-fleet.js';
-import { runAuditNote } from './audit-note.js';
-import { runAuditVerify } from './audit-verify.js';
+import { runFleetAnchor, runFleetVerify } from '../audit/fleet.js';
+import { runAuditNote } from '../audit/note.js';
+import { runAuditVerify } from '../audit/verify-file.js';
 import { runDemo } from './demo.js';
 import { runInspect } from './inspect.js';
 import { runPolicyCommand } from './policy-command.js';

@@ -22,7 +22,7 @@ import { loadPolicyFolder, PolicyLoadError } from '../pipeline/policy/load.js';
 import { policyInput, type PolicyFacts } from '../pipeline/policy/policy-input.js';
 import { evaluateInput } from '../pipeline/policy/evaluate.js';
 import type { PolicyDecision, PolicySet } from '../pipeline/policy/types.js';
-import type { DecisionEvent } from '../pipeline/trace/audit-event.js';
+import type { DecisionEvent } from '../pipeline/audit-record/audit-event.js';
 import { scenarioCheckRequest, type ScenarioRequest } from './scenario.js';
 
 type Out = NodeJS.WritableStream;

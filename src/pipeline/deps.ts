@@ -9,7 +9,7 @@ import type { IdentityDeps } from './identity/stage.js';
 import type { Finding, Severity } from './model/finding.js';
 import type { ShadowDiff } from './policy/shadow.js';
 import type { PolicySet } from './policy/types.js';
-import type { AuditLog } from './trace/audit-log.js';
+import type { AuditLog } from './audit-record/audit-log.js';
 
 /** The minimal logger surface writ uses (pino's Logger satisfies it). */
 export interface PipelineLogger {

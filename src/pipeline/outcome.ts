@@ -7,7 +7,7 @@ import type { Finding } from './model/finding.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import type { Decision } from './policy/types.js';
 import { summarizeFindings } from './summarize-findings.js';
-import type { DecisionEvent } from './trace/audit-event.js';
+import type { DecisionEvent } from './audit-record/audit-event.js';
 import type { DecisionTrace, Verdict } from './verdict.js';
 
 export interface Outcome {

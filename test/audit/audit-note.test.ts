@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jwksDocument } from '../../src/admin/admin-server.js';
-import { runAuditNote } from '../../src/cli/audit-note.js';
-import { runAuditVerify } from '../../src/cli/audit-verify.js';
+import { runAuditNote } from '../../src/audit/note.js';
+import { runAuditVerify } from '../../src/audit/verify-file.js';
 import { signerFromPrivateKey } from '../../src/keys/local-key.js';
-import { parseCheckpointNote } from '../../src/pipeline/trace/checkpoint.js';
-import { withCheckpoints } from '../../src/pipeline/trace/checkpointer.js';
-import { openFileAuditLog } from '../../src/pipeline/trace/file-audit-log.js';
+import { parseCheckpointNote } from '../../src/pipeline/audit-record/checkpoint.js';
+import { withCheckpoints } from '../../src/audit/checkpointer.js';
+import { openFileAuditLog } from '../../src/audit/file-audit-log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'writ-note-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

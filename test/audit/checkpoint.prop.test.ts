@@ -6,16 +6,16 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { verifyAuditText, type AuditVerdict } from '../../src/cli/audit-verify.js';
+import { verifyAuditText, type AuditVerdict } from '../../src/audit/verify-file.js';
 import { signerFromPrivateKey } from '../../src/keys/local-key.js';
-import type { AuditEvent } from '../../src/pipeline/trace/audit-event.js';
+import type { AuditEvent } from '../../src/pipeline/audit-record/audit-event.js';
 import {
   checkpointNote,
   makeCheckpoint,
   parseCheckpointNote,
   type CheckpointEvent,
-} from '../../src/pipeline/trace/checkpoint.js';
-import { chainRecord, GENESIS_HASH } from '../../src/pipeline/trace/hash-chain.js';
+} from '../../src/pipeline/audit-record/checkpoint.js';
+import { chainRecord, GENESIS_HASH } from '../../src/pipeline/audit-record/hash-chain.js';
 
 const signer = signerFromPrivateKey(generateKeyPairSync('ed25519').privateKey);
 const keys = new Map([[signer.kid, signer.publicKey]]);

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwksDocument } from '../../src/admin/admin-server.js';
-import { createTsaClient } from '../../src/anchoring/tsa-client.js';
-import { runAuditVerify, verifyAuditFile } from '../../src/cli/audit-verify.js';
+import { createTsaClient } from '../../src/audit/anchoring/tsa-client.js';
+import { runAuditVerify, verifyAuditFile } from '../../src/audit/verify-file.js';
 import { signerFromPrivateKey } from '../../src/keys/local-key.js';
-import { checkpointNote, type CheckpointEvent } from '../../src/pipeline/trace/checkpoint.js';
-import { withCheckpoints } from '../../src/pipeline/trace/checkpointer.js';
-import { openFileAuditLog } from '../../src/pipeline/trace/file-audit-log.js';
+import { checkpointNote, type CheckpointEvent } from '../../src/pipeline/audit-record/checkpoint.js';
+import { withCheckpoints } from '../../src/audit/checkpointer.js';
+import { openFileAuditLog } from '../../src/audit/file-audit-log.js';
 import { startTestTsa, type TestTsa } from '../support/tsa.js';
 
 let tsa: TestTsa;

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwksDocument } from '../../src/admin/admin-server.js';
-import { runFleetAnchor, runFleetVerify } from '../../src/cli/audit-fleet.js';
-import { runAuditNote } from '../../src/cli/audit-note.js';
+import { runFleetAnchor, runFleetVerify } from '../../src/audit/fleet.js';
+import { runAuditNote } from '../../src/audit/note.js';
 import { signerFromPrivateKey } from '../../src/keys/local-key.js';
 import type { Signer } from '../../src/keys/signer.js';
-import { checkpointNote, makeCheckpoint } from '../../src/pipeline/trace/checkpoint.js';
-import { withCheckpoints } from '../../src/pipeline/trace/checkpointer.js';
-import { openFileAuditLog } from '../../src/pipeline/trace/file-audit-log.js';
+import { checkpointNote, makeCheckpoint } from '../../src/pipeline/audit-record/checkpoint.js';
+import { withCheckpoints } from '../../src/audit/checkpointer.js';
+import { openFileAuditLog } from '../../src/audit/file-audit-log.js';
 import { startTestTsa, type TestTsa } from '../support/tsa.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'writ-fleet-'));

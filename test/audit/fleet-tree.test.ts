@@ -9,11 +9,15 @@ import {
   noteInFleet,
   treeHash,
   verifyInclusion,
-} from '../../src/anchoring/fleet-tree.js';
-import { verifyTimeStampToken } from '../../src/anchoring/timestamp-token.js';
-import { createTsaClient } from '../../src/anchoring/tsa-client.js';
+} from '../../src/audit/anchoring/fleet-tree.js';
+import { verifyTimeStampToken } from '../../src/audit/anchoring/timestamp-token.js';
+import { createTsaClient } from '../../src/audit/anchoring/tsa-client.js';
 import { signerFromPrivateKey } from '../../src/keys/local-key.js';
-import { checkpointNote, makeCheckpoint, parseCheckpointNote } from '../../src/pipeline/trace/checkpoint.js';
+import {
+  checkpointNote,
+  makeCheckpoint,
+  parseCheckpointNote,
+} from '../../src/pipeline/audit-record/checkpoint.js';
 import { startTestTsa, type TestTsa } from '../support/tsa.js';
 
 // The certificate-transparency reference vectors (merkle_tree_test.cc).

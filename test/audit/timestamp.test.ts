@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTsaClient } from '../../src/anchoring/tsa-client.js';
+import { createTsaClient } from '../../src/audit/anchoring/tsa-client.js';
 import {
   buildTimeStampRequest,
   newNonce,
   TimestampError,
   tokenFromResponse,
   verifyTimeStampToken,
-} from '../../src/anchoring/timestamp-token.js';
+} from '../../src/audit/anchoring/timestamp-token.js';
 import { startTestTsa, type TestTsa } from '../support/tsa.js';
 
 let tsa: TestTsa;

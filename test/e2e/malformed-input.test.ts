@@ -6,7 +6,7 @@ import { structField } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest } from '../../src/cli/scenario.js';
 import { authorizationService } from '../../src/extauthz/envoy-protos.js';
 import type { CheckRequest, CheckResponse } from '../../src/extauthz/envoy-types.js';
-import { verifyChainText } from '../../src/pipeline/trace/hash-chain.js';
+import { verifyChainText } from '../../src/pipeline/audit-record/hash-chain.js';
 import { startTestWrit, type TestWrit } from '../support/writ-server.js';
 
 let t: TestWrit;

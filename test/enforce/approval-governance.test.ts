@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { verifyChainText } from '../../src/pipeline/trace/hash-chain.js';
+import { verifyChainText } from '../../src/pipeline/audit-record/hash-chain.js';
 import type { ScenarioRequest } from '../../src/cli/scenario.js';
 import { checkOnce, mcp, OTHER_GROUP_KEY, startEnforceWrit, type EnforceWrit } from './support.js';
 

@@ -15,7 +15,7 @@ import {
   toolDefinitionHash,
   toolsInResponse,
 } from '../../src/pipeline/enforce/tool-pins.js';
-import { verifyChainText } from '../../src/pipeline/trace/hash-chain.js';
+import { verifyChainText } from '../../src/pipeline/audit-record/hash-chain.js';
 import { extProcClient, hv, listBody, tool, withheld, type ExtProcClient } from './ext-proc-client.js';
 import { mcp, startEnforceWrit, type EnforceWrit } from './support.js';
 

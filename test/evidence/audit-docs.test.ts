@@ -1,10 +1,10 @@
-/** docs/audit.md documents every audit event type the schema declares (src/pipeline/trace/audit-event.ts). */
+/** docs/audit.md documents every audit event type the schema declares (src/pipeline/audit-record/audit-event.ts). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/evidence-writ.js';
 
-const schema = readFileSync(join(ROOT, 'src', 'pipeline', 'trace', 'audit-event.ts'), 'utf8');
+const schema = readFileSync(join(ROOT, 'src', 'pipeline', 'audit-record', 'audit-event.ts'), 'utf8');
 const doc = readFileSync(join(ROOT, 'docs', 'audit.md'), 'utf8');
 
 describe('docs/audit.md', () => {

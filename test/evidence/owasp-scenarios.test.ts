@@ -16,7 +16,7 @@ import {
   type ScenarioRequest,
   type ScenarioStep,
 } from '../../src/cli/scenario.js';
-import { verifyAuditFile } from '../../src/cli/audit-verify.js';
+import { verifyAuditFile } from '../../src/audit/verify-file.js';
 import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
 import { mapCheckRequest } from '../../src/extauthz/map-request.js';
 import { withheld } from '../enforce/ext-proc-client.js';

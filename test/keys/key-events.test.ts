@@ -1,13 +1,13 @@
 /** Offline key trust: a signing key is trusted only through a root's certification, and only within its validity. */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifyAuditText } from '../../src/cli/audit-verify.js';
+import { verifyAuditText } from '../../src/audit/verify-file.js';
 import { certificationInput, publicJwk } from '../../src/keys/key-events.js';
 import { signerFromPrivateKey } from '../../src/keys/local-key.js';
 import type { Signer } from '../../src/keys/signer.js';
-import type { AuditEvent } from '../../src/pipeline/trace/audit-event.js';
-import { makeCheckpoint } from '../../src/pipeline/trace/checkpoint.js';
-import { chainRecord, GENESIS_HASH } from '../../src/pipeline/trace/hash-chain.js';
+import type { AuditEvent } from '../../src/pipeline/audit-record/audit-event.js';
+import { makeCheckpoint } from '../../src/pipeline/audit-record/checkpoint.js';
+import { chainRecord, GENESIS_HASH } from '../../src/pipeline/audit-record/hash-chain.js';
 
 const newSigner = () => signerFromPrivateKey(generateKeyPairSync('ed25519').privateKey);
 const root = newSigner();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdminServer } from '../../src/admin/admin-server.js';
-import { runAuditVerify, verifyAuditFile, loadPublicKeys } from '../../src/cli/audit-verify.js';
+import { runAuditVerify, verifyAuditFile, loadPublicKeys } from '../../src/audit/verify-file.js';
 import { responseHeader, structField } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import { verifyCertification } from '../../src/keys/key-events.js';

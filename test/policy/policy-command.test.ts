@@ -6,8 +6,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPolicyCommand } from '../../src/cli/policy-command.js';
 import { loadPolicyFolder } from '../../src/pipeline/policy/load.js';
-import type { DecisionEvent } from '../../src/pipeline/trace/audit-event.js';
-import { openFileAuditLog } from '../../src/pipeline/trace/file-audit-log.js';
+import type { DecisionEvent } from '../../src/pipeline/audit-record/audit-event.js';
+import { openFileAuditLog } from '../../src/audit/file-audit-log.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'writ-policy-cli-'));

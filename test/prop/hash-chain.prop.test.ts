@@ -1,8 +1,8 @@
 /** Property tests: any mutation, insertion, deletion, reordering or truncation of the chain is caught at the right line. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DecisionEvent } from '../../src/pipeline/trace/audit-event.js';
-import { chainRecord, GENESIS_HASH, verifyChainText } from '../../src/pipeline/trace/hash-chain.js';
+import type { DecisionEvent } from '../../src/pipeline/audit-record/audit-event.js';
+import { chainRecord, GENESIS_HASH, verifyChainText } from '../../src/pipeline/audit-record/hash-chain.js';
 
 function event(i: number, decision: string): DecisionEvent {
   return {

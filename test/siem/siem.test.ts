@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scenarioCheckRequest } from '../../src/cli/scenario.js';
-import { createSiemExporter, fileWriter } from '../../src/siem/exporter.js';
-import { toOcsf, type ExportRecord } from '../../src/siem/ocsf.js';
-import { formatSyslog, sdEscape, syslogWriter } from '../../src/siem/syslog.js';
-import type { DecisionEvent } from '../../src/pipeline/trace/audit-event.js';
+import { createSiemExporter, fileWriter } from '../../src/audit/siem/exporter.js';
+import { toOcsf, type ExportRecord } from '../../src/audit/siem/ocsf.js';
+import { formatSyslog, sdEscape, syslogWriter } from '../../src/audit/siem/syslog.js';
+import type { DecisionEvent } from '../../src/pipeline/audit-record/audit-event.js';
 import { startTestWrit } from '../support/writ-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'writ-siem-'));

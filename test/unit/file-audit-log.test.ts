@@ -11,9 +11,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecoveryReport } from '../../src/pipeline/trace/file-audit-log.js';
-import { openFileAuditLog } from '../../src/pipeline/trace/file-audit-log.js';
-import { verifyChainText } from '../../src/pipeline/trace/hash-chain.js';
+import type { RecoveryReport } from '../../src/audit/file-audit-log.js';
+import { openFileAuditLog } from '../../src/audit/file-audit-log.js';
+import { verifyChainText } from '../../src/pipeline/audit-record/hash-chain.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
 /** isoTime must write exactly what Date#toISOString writes: audit hashes cover the text. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isoTime } from '../../src/pipeline/trace/iso-time.js';
+import { isoTime } from '../../src/pipeline/audit-record/iso-time.js';
 
 describe('isoTime', () => {
   it('equals toISOString for any valid time, integral or not', () => {

@@ -10,7 +10,7 @@ import { createPipeline } from '../../src/pipeline/index.js';
 import { INSPECTOR_FAILED } from '../../src/pipeline/inspect/run-inspectors.js';
 import type { RawRequest } from '../../src/pipeline/model/raw-request.js';
 import { compilePolicySources } from '../../src/pipeline/policy/load.js';
-import { openFileAuditLog } from '../../src/pipeline/trace/file-audit-log.js';
+import { openFileAuditLog } from '../../src/audit/file-audit-log.js';
 import { createMemoryStore } from '../../src/state/memory-store.js';
 
 const dirs: string[] = [];

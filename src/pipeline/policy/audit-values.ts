@@ -6,7 +6,7 @@
 import type { OperationClass } from '../model/action.js';
 import type { Finding, Severity } from '../model/finding.js';
 import { parseSpiffeId } from '../identity/spiffe-id.js';
-import type { DecisionEvent } from '../trace/audit-event.js';
+import type { DecisionEvent } from '../audit-record/audit-event.js';
 import { actionFrom } from './action-template.js';
 import type { DimensionValue } from './dimensions.js';
 import { findDimension } from './dimensions.js';

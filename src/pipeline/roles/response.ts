@@ -22,8 +22,8 @@ import {
 import { WritError, type ReasonCode } from '../errors.js';
 import { TOKEN_HEADER } from '../headers.js';
 import { decodeContent, parseContentCodings } from '../normalize/content-encoding.js';
-import type { ExtProcEvent } from '../trace/audit-event.js';
-import type { AuditLog } from '../trace/audit-log.js';
+import type { ExtProcEvent } from '../audit-record/audit-event.js';
+import type { AuditLog } from '../audit-record/audit-log.js';
 
 /** A decompressed tool list larger than this is not read (and so withheld). */
 const MAX_DECODED_BYTES = 16 * 1024 * 1024;

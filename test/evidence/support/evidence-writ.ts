@@ -13,7 +13,7 @@ import { connectCheckClient, type CheckClient } from '../../../src/cli/check-cli
 import type { ScenarioRequest, ScenarioToken } from '../../../src/cli/scenario.js';
 import { resolveConfig } from '../../../src/config.js';
 import { createJwksCache } from '../../../src/identity/jwt-verifier.js';
-import type { AuditEvent, DecisionEvent } from '../../../src/pipeline/trace/audit-event.js';
+import type { AuditEvent, DecisionEvent } from '../../../src/pipeline/audit-record/audit-event.js';
 import { extProcClient, type ExtProcClient } from '../../enforce/ext-proc-client.js';
 import { makeKey, startIdp, type Idp, type SigningKey } from '../../identity/support/idp.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { PACKAGE_ROOT, type ServerConfig } from '../config.js';
+import { PACKAGE_ROOT, type ServerConfig } from '../../config.js';
 import {
   createSiemExporter,
   fileWriter,

@@ -4,7 +4,7 @@
  * and mapping and writing happen later, per sink, so a slow or dead receiver delays only itself.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { JsonValue } from '../pipeline/model/json.js';
+import type { JsonValue } from '../../pipeline/model/json.js';
 import { toOcsf, type ExportRecord } from './ocsf.js';
 
 /** Where a sink's lines go; rejects when they could not be written (the sink retries). */

@@ -3,7 +3,7 @@
  * after verifying it completely against the configured TSA CA, nonce included.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { TimestampAuthority } from '../pipeline/trace/checkpointer.js';
+import type { TimestampAuthority } from '../checkpointer.js';
 import {
   buildTimeStampRequest,
   newNonce,

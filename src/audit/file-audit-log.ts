@@ -18,9 +18,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { AuditEvent } from './audit-event.js';
-import type { AppendedRecord, AuditLog } from './audit-log.js';
-import { chainRecord, GENESIS_HASH, recordHash } from './hash-chain.js';
+import type { AuditEvent } from '../pipeline/audit-record/audit-event.js';
+import type { AppendedRecord, AuditLog } from '../pipeline/audit-record/audit-log.js';
+import { chainRecord, GENESIS_HASH, recordHash } from '../pipeline/audit-record/hash-chain.js';
 
 export interface FileAuditLogOptions {
   readonly path: string;

@@ -5,7 +5,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
-import { TimestampError, verifyTimeStampToken } from '../anchoring/timestamp-token.js';
+import { TimestampError, verifyTimeStampToken } from './anchoring/timestamp-token.js';
 import { ed25519Thumbprint } from '../keys/local-key.js';
 import { verifyKeyEvent } from '../keys/key-events.js';
 import {
@@ -13,13 +13,13 @@ import {
   verifyCheckpointSignature,
   type CheckpointEvent,
   type ParsedNote,
-} from '../pipeline/trace/checkpoint.js';
+} from '../pipeline/audit-record/checkpoint.js';
 import {
   ChainVerifier,
   recordBody,
   type AuditRecord,
   type ChainVerdict,
-} from '../pipeline/trace/hash-chain.js';
+} from '../pipeline/audit-record/hash-chain.js';
 
 /** What the offline verifier trusts beyond the file itself. */
 export interface AuditVerifyOptions {

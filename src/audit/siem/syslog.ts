@@ -4,7 +4,7 @@
  */
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import type { JsonValue } from '../pipeline/model/json.js';
+import type { JsonValue } from '../../pipeline/model/json.js';
 import type { SinkWriter } from './exporter.js';
 
 /** Private enterprise number reserved for documentation (RFC 5612); SD-ID `writ@32473`. */

@@ -3,8 +3,8 @@
  * (class 6003) with the Security Control profile (allowed / denied), chain events as their own
  * API Activity "Other" events. Fields OCSF has no attribute for go under `unmapped`.
  */
-import type { JsonValue } from '../pipeline/model/json.js';
-import type { AuditEvent } from '../pipeline/trace/audit-event.js';
+import type { JsonValue } from '../../pipeline/model/json.js';
+import type { AuditEvent } from '../../pipeline/audit-record/audit-event.js';
 
 /** OCSF version the mapping targets. */
 export const OCSF_VERSION = '1.3.0';

@@ -6,12 +6,12 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { anchorFleet } from '../anchoring/fleet-tree.js';
-import { fleetCheckpointOf, verifyFleetInclusion } from '../anchoring/fleet-verify.js';
-import { createTsaClient } from '../anchoring/tsa-client.js';
+import { anchorFleet } from './anchoring/fleet-tree.js';
+import { fleetCheckpointOf, verifyFleetInclusion } from './anchoring/fleet-verify.js';
+import { createTsaClient } from './anchoring/tsa-client.js';
 import { signerFromPrivateKey } from '../keys/local-key.js';
-import { parseCheckpointNote } from '../pipeline/trace/checkpoint.js';
-import { loadPublicKeys } from './audit-verify.js';
+import { parseCheckpointNote } from '../pipeline/audit-record/checkpoint.js';
+import { loadPublicKeys } from './verify-file.js';
 
 export interface FleetAnchorFlags {
   /** The replicas' public keys (JWKS or PEM): every note must verify under one of them. */

@@ -9,8 +9,8 @@ import {
   checkpointNote,
   verifyCheckpointSignature,
   type CheckpointEvent,
-} from '../pipeline/trace/checkpoint.js';
-import { loadPublicKeys, verifyAuditFile } from './audit-verify.js';
+} from '../pipeline/audit-record/checkpoint.js';
+import { loadPublicKeys, verifyAuditFile } from './verify-file.js';
 
 export interface AuditNoteFlags {
   /** Public keys (JWKS or PEM) the checkpoints are signed with; required: a note names its key. */

@@ -3,12 +3,12 @@
  * are signed and appended from a timer or a deferred task, and anchored by an injected RFC 3161 TSA
  * in the background. A TSA outage delays anchoring and raises an alert; it never blocks decisions.
  */
-import type { Signer } from '../../keys/signer.js';
-import type { PipelineLogger } from '../deps.js';
-import type { AuditEvent } from './audit-event.js';
-import type { AppendedRecord, AuditLog } from './audit-log.js';
-import { makeCheckpoint, type AnchorEvent } from './checkpoint.js';
-import { recordBody } from './hash-chain.js';
+import type { Signer } from '../keys/signer.js';
+import type { PipelineLogger } from '../pipeline/deps.js';
+import type { AuditEvent } from '../pipeline/audit-record/audit-event.js';
+import type { AppendedRecord, AuditLog } from '../pipeline/audit-record/audit-log.js';
+import { makeCheckpoint, type AnchorEvent } from '../pipeline/audit-record/checkpoint.js';
+import { recordBody } from '../pipeline/audit-record/hash-chain.js';
 
 /** An RFC 3161 time-stamp authority, as the checkpointer sees it (src/anchoring implements it over HTTP). */
 export interface TimestampAuthority {

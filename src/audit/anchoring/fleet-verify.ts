@@ -8,7 +8,7 @@ import {
   checkpointBody,
   verifyCheckpointSignature,
   type CheckpointEvent,
-} from '../pipeline/trace/checkpoint.js';
+} from '../../pipeline/audit-record/checkpoint.js';
 import { noteInFleet, treeHash, type FleetCheckpoint } from './fleet-tree.js';
 import { TimestampError, verifyTimeStampToken } from './timestamp-token.js';
 

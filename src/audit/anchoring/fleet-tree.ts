@@ -4,9 +4,13 @@
  * once. Each replica keeps an inclusion proof for its own checkpoint.
  */
 import { createHash } from 'node:crypto';
-import type { Signer } from '../keys/signer.js';
-import { checkpointBody, makeCheckpoint, type CheckpointEvent } from '../pipeline/trace/checkpoint.js';
-import type { TimestampAuthority } from '../pipeline/trace/checkpointer.js';
+import type { Signer } from '../../keys/signer.js';
+import {
+  checkpointBody,
+  makeCheckpoint,
+  type CheckpointEvent,
+} from '../../pipeline/audit-record/checkpoint.js';
+import type { TimestampAuthority } from '../checkpointer.js';
 
 const sha256 = (...parts: Uint8Array[]): Buffer => {
   const h = createHash('sha256');
