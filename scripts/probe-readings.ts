@@ -30,5 +30,4 @@ for (const [cls, n] of total) {
   console.log(`${cls}: ${list.length} of ${n} hostile calls allowed`);
   if (process.argv.includes('--list')) for (const name of list) console.log(`  ${name}`);
 }
-if (process.argv.includes('--codes'))
-  for (const [k, n] of [...codes].sort()) console.log(`  ${k}: ${n}`);
+if (process.argv.includes('--codes')) for (const [k, n] of [...codes].sort()) console.log(`  ${k}: ${n}`);

@@ -17,6 +17,7 @@ const BAD_INPUT: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'ERR_JSON_TOO_DEEP',
   'ERR_MCP_INVALID',
   'ERR_BAD_REQUEST',
+  'ERR_METHOD_OVERRIDE_DOWNGRADE',
 ]);
 
 const UNAVAILABLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([

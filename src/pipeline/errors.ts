@@ -25,6 +25,9 @@ export const REASON_CODES = {
   ERR_JSON_TOO_DEEP: 'the JSON body nests deeper than the configured limit',
   ERR_MCP_INVALID: 'the MCP JSON-RPC message is malformed',
   ERR_BAD_REQUEST: 'the request is malformed',
+  // Requests that read two ways, or that real Envoy would not send (docs/lifecycle.md, request shape).
+  ERR_METHOD_OVERRIDE_DOWNGRADE:
+    "a method override names a safer method than the request's own (a DELETE asking to run as a GET)",
   // The token on the verify side.
   ERR_TOKEN_MISSING: 'no execution token accompanies the request',
   ERR_TOKEN_MALFORMED: 'the execution token is not a well-formed compact JWS',

@@ -241,7 +241,11 @@ function f3(): HostileCall[] {
         out.push({
           cls: 'F3',
           name: `${wire} /gists?${field}=${value}`,
-          request: scenarioCheckRequest({ method: wire, authority: GITHUB, path: `/gists?${field}=${value}` }),
+          request: scenarioCheckRequest({
+            method: wire,
+            authority: GITHUB,
+            path: `/gists?${field}=${value}`,
+          }),
         });
         out.push({
           cls: 'F3',
@@ -260,7 +264,12 @@ function f3(): HostileCall[] {
     out.push({
       cls: 'F3',
       name: `${wire} /gists with JSON _method GET`,
-      request: scenarioCheckRequest({ method: wire, authority: GITHUB, path: '/gists', json: { _method: 'GET' } }),
+      request: scenarioCheckRequest({
+        method: wire,
+        authority: GITHUB,
+        path: '/gists',
+        json: { _method: 'GET' },
+      }),
     });
   // Raw header lists (encode_raw_headers): a duplicate override, one safe and one not.
   for (const wire of DANGEROUS_WIRE)
@@ -389,7 +398,16 @@ function shape(): HostileCall[] {
     }),
   });
   // Header values that do not decode losslessly.
-  const lossy = ['caf\u00e9', '\u00ff', 'a\u0000b', 'a\rb', 'a\nb', 'a\r\nx-http-method-override: GET', '\ufffd', '\u2028'];
+  const lossy = [
+    'caf\u00e9',
+    '\u00ff',
+    'a\u0000b',
+    'a\rb',
+    'a\nb',
+    'a\r\nx-http-method-override: GET',
+    '\ufffd',
+    '\u2028',
+  ];
   for (const v of lossy)
     out.push({
       cls: 'shape',

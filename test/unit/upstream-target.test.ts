@@ -1,9 +1,8 @@
-/** The method writ decides and binds is the one the upstream runs; path overrides are refused. */
+/** The method writ decides and binds is the most dangerous reading; downgrades and path overrides are refused. */
 import { describe, expect, it } from 'vitest';
 import { lineToRawRequest } from '../../src/cli/inspect.js';
 import { actionHash } from '../../src/pipeline/bind/canonical-action.js';
-import { WritError } from '../../src/pipeline/errors.js';
-import { effectiveMethod } from '../../src/pipeline/normalize/upstream-target.js';
+import type { WritError } from '../../src/pipeline/errors.js';
 import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
 
 const request = (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
@@ -19,6 +18,15 @@ const request = (method: string, path: string, headers: Record<string, string> =
     1,
   );
 const config = { internalDomains: [], productionDatabases: [], trustAgentHeaders: false };
+const effectiveMethod = (raw: ReturnType<typeof request>) => normalizeRequest(raw, config).action.httpMethod;
+const code = (raw: ReturnType<typeof request>) => {
+  try {
+    normalizeRequest(raw, config);
+    return 'none';
+  } catch (err) {
+    return (err as WritError).code;
+  }
+};
 
 describe('effective method', () => {
   it('is the request method without an override', () => {
@@ -28,15 +36,50 @@ describe('effective method', () => {
     for (const name of ['x-http-method-override', 'x-http-method', 'x-method-override'])
       expect(effectiveMethod(request('POST', '/x', { [name]: ' delete ' })), name).toBe('DELETE');
   });
-  it('follows _method in the query or the form body of a POST only', () => {
+  it('follows _method in the query, the form body or a JSON body, on any method', () => {
     expect(effectiveMethod(request('POST', '/x?a=1&_method=PATCH'))).toBe('PATCH');
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     expect(effectiveMethod(request('POST', '/x', form, 'name=a&_method=delete'))).toBe('DELETE');
-    expect(effectiveMethod(request('GET', '/x?_method=DELETE'))).toBe('GET');
+    // A framework that reads _method on a GET runs the DELETE: the most dangerous reading decides.
+    expect(effectiveMethod(request('GET', '/x?_method=DELETE'))).toBe('DELETE');
+    const json = { 'content-type': 'application/json' };
+    expect(effectiveMethod(request('POST', '/x', json, '{"_method":"PUT"}'))).toBe('PUT');
+  });
+  it('reads every spelling of the override names', () => {
+    for (const name of [
+      'X-HTTP-Method-Override',
+      'x_http_method_override',
+      'X-Method-Override',
+      'X_HTTP_METHOD',
+    ])
+      expect(effectiveMethod(request('POST', '/x', { [name]: 'delete' })), name).toBe('DELETE');
+    for (const field of ['_METHOD', '%5Fmethod', '_Method', 'X-HTTP-Method-Override'])
+      expect(effectiveMethod(request('POST', `/x?${field}=delete`)), field).toBe('DELETE');
+  });
+  it('refuses an override that would make the request safer', () => {
+    expect(code(request('DELETE', '/x', { 'x-http-method-override': 'GET' }))).toBe(
+      'ERR_METHOD_OVERRIDE_DOWNGRADE',
+    );
+    expect(code(request('POST', '/x?_method=GET'))).toBe('ERR_METHOD_OVERRIDE_DOWNGRADE');
+    expect(code(request('PUT', '/x', { 'x-method-override': 'HEAD' }))).toBe('ERR_METHOD_OVERRIDE_DOWNGRADE');
+    expect(code(request('DELETE', '/x?_method=POST'))).toBe('ERR_METHOD_OVERRIDE_DOWNGRADE');
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect(code(request('POST', '/x', form, 'a=1&_method=GET'))).toBe('ERR_METHOD_OVERRIDE_DOWNGRADE');
+    // Same danger or more is not a downgrade: the override decides.
+    expect(code(request('POST', '/x', { 'x-http-method-override': 'PATCH' }))).toBe('none');
+    expect(code(request('GET', '/x', { 'x-http-method-override': 'HEAD' }))).toBe('none');
+  });
+  it('puts the wire method and every override in the action', () => {
+    const action = normalizeRequest(
+      request('GET', '/x?_method=DELETE', { 'x-http-method': 'delete' }),
+      config,
+    );
+    expect(action.action.httpMethods).toEqual(['GET', 'DELETE', 'DELETE']);
+    expect(normalizeRequest(request('GET', '/x'), config).action.httpMethods).toBeUndefined();
   });
   it('refuses overrides that are not one method, or that disagree', () => {
     const refuse = (raw: ReturnType<typeof request>) => {
-      expect(() => effectiveMethod(raw)).toThrow(WritError);
+      expect(code(raw)).toBe('ERR_BAD_REQUEST');
     };
     refuse(request('POST', '/x', { 'x-http-method-override': 'DELETE, PUT' }));
     refuse(request('POST', '/x?_method=PUT', { 'x-http-method-override': 'DELETE' }));

@@ -8,7 +8,6 @@ import type { Action } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
 
-import { effectiveMethod } from '../normalize/upstream-target.js';
 import { canonicalJson } from './canonical-json.js';
 
 /** The version of the envelope; bumped if its fields ever change. */
@@ -47,8 +46,9 @@ export function canonicalEnvelope(raw: RawRequest, action: Action): { [k: string
   const authority = canonicalAuthority(raw.authority, raw.scheme || 'https');
   const body_sha256 = bodySha256(raw);
   const content_type = (raw.headers['content-type'] ?? '').trim();
-  // The method the upstream runs, override included: a token for a POST is not one for a DELETE.
-  const method = effectiveMethod(raw);
+  // The method writ decided, override included (normalize/upstream-target.ts): a token for a POST is not
+  // one for a DELETE.
+  const method = action.action.httpMethod;
   const path = raw.path;
   const v = CANONICAL_ACTION_VERSION;
   if (action.action.adapter === 'mcp' && action.action.mcpMethod === 'tools/call') {

@@ -32,7 +32,10 @@ export interface ActionPart {
   /** The tool name (MCP tool, or `<METHOD> <host>` for plain HTTP). */
   readonly tool: string;
   readonly operation: OperationClass;
+  /** The method writ decides: the override a request carries (never a safer one), else its own. */
   readonly httpMethod: string;
+  /** With a method override: the wire method first, then every override; absent without one. */
+  readonly httpMethods?: readonly string[];
   /** The JSON-RPC method for MCP (`tools/call`, `tools/list`), else null. */
   readonly mcpMethod: string | null;
   /** The tool arguments (MCP `params.arguments`) or the parsed request body. */

@@ -8,6 +8,8 @@ export interface ParsedRequest {
   readonly raw: RawRequest;
   /** The method the upstream runs: the request's own, upper-case, or the override it carries (upstream-target.ts). */
   readonly method: string;
+  /** The wire method first, then every override the request carries (upstream-target.ts). */
+  readonly methodReadings: readonly string[];
   readonly scheme: string;
   readonly host: string;
   readonly port: number | null;

@@ -12,7 +12,7 @@ import { parseSpiffeId } from '../identity/spiffe-id.js';
 import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
 import { decodedBody } from './content-encoding.js';
 import { parseMultipart } from './multipart.js';
-import { effectiveMethod, refusePathOverride } from './upstream-target.js';
+import { methodReadings, refusePathOverride } from './upstream-target.js';
 
 /** Settings normalization needs; they come from the policy set's named lists and the server config. */
 export interface NormalizeConfig {
@@ -172,9 +172,11 @@ export function parseRequest(raw: RawRequest, maxBodyBytes = DEFAULT_DECODED_BOD
   const first = bytes[0];
   const { body, isJson } = parseBody(raw, bytes, contentType, first === 0x7b || first === 0x5b);
   refusePathOverride(raw);
+  const methods = methodReadings(raw, body);
   return {
     raw,
-    method: effectiveMethod(raw),
+    method: methods.decided,
+    methodReadings: methods.overrides.length === 0 ? [methods.wire] : [methods.wire, ...methods.overrides],
     scheme: raw.scheme || 'https',
     host,
     port,
@@ -211,6 +213,11 @@ export function normalizeRequest(
 ): Action {
   const request = parseRequest(raw, config.maxBodyBytes);
   const result = selectAdapter(request, adapters).normalize(request);
+  // The wire method and every override are part of the action whatever adapter read the body.
+  const action =
+    request.methodReadings.length > 1
+      ? { ...result.action, httpMethods: request.methodReadings }
+      : result.action;
   const hints = result.resource ?? NO_HINTS;
   const recipients = hints.recipients ?? NONE;
   const database = hints.database ?? null;
@@ -220,7 +227,7 @@ export function normalizeRequest(
   const trust = config.trustAgentHeaders;
   return {
     subject: subjectOf(raw, trust),
-    action: result.action,
+    action,
     resource: {
       uri: `${request.scheme}://${raw.authority}${raw.path}`,
       scheme: request.scheme,

@@ -162,6 +162,12 @@ export const DIMENSIONS: readonly Dimension[] = [
     (i) => i.action.action.httpMethod,
   ),
   dim(
+    'action.http_methods',
+    'strings',
+    'every reading of the method: the wire method, then each override the request carries',
+    (i) => i.action.action.httpMethods ?? [i.action.action.httpMethod],
+  ),
+  dim(
     'action.command',
     'string',
     'the first program a command/cmd/script argument starts (as written, not resolved)',
