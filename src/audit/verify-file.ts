@@ -1,7 +1,8 @@
 /**
  * `writ audit verify FILE [--keys JWKS|PEM] [--tsa-ca PEM] [--checkpoint NOTE]`: streams a hash-chained
  * audit log offline and checks every link, every checkpoint signature and every RFC 3161 anchor, naming
- * the first bad record. Needs only public keys and the TSA's CA certificate.
+ * the first bad record. With --keys it also refuses a log whose records are not under a signed checkpoint
+ * (none at all, or a long unsigned tail). Needs only public keys and the TSA's CA certificate.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -233,6 +234,31 @@ export interface AuditVerifyFlags {
   readonly keys?: string;
   readonly tsaCa?: string;
   readonly checkpoint?: readonly string[];
+  /** With keys: accept a log whose records are not (all) under a signed checkpoint. */
+  readonly allowUnsigned?: boolean;
+  /** With keys: most records allowed after the last signed checkpoint (default {@link DEFAULT_MAX_UNSIGNED}). */
+  readonly maxUnsigned?: number;
+}
+
+/**
+ * Records a verified log may hold after its last signed checkpoint: writ's default checkpoint cadence
+ * (`--checkpoint-every 1000`), so a log copied between two checkpoints still verifies.
+ */
+export const DEFAULT_MAX_UNSIGNED = 1000;
+
+/**
+ * With keys, an intact chain proves nothing by itself: anyone can hash-chain records. Returns why the
+ * signed coverage is not enough, or undefined when it is.
+ */
+export function unsignedCoverage(verdict: AuditVerdict, maxUnsigned: number): string | undefined {
+  if (verdict.checkpoints === 0)
+    return `no signed checkpoint in ${verdict.records} records: anyone can write such a log`;
+  if (verdict.uncovered > maxUnsigned)
+    return (
+      `${verdict.uncovered} records after the last signed checkpoint (more than ${maxUnsigned}): ` +
+      'they could have been appended by anyone'
+    );
+  return undefined;
 }
 
 /** Runs the command; returns the exit code (0 intact, 1 tampered or torn, 2 unreadable or bad flags). */
@@ -267,6 +293,17 @@ export async function runAuditVerify(
   } catch (e) {
     err.write(`writ audit verify: cannot read "${path}": ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
+  }
+  if (verdict.ok && verdict.signaturesChecked) {
+    const gap = unsignedCoverage(verdict, flags.maxUnsigned ?? DEFAULT_MAX_UNSIGNED);
+    if (gap !== undefined && flags.allowUnsigned !== true) {
+      out.write(
+        `FAILED (unsigned): ${gap}; the chain is intact but not signed by --keys ` +
+          '(--allow-unsigned accepts it, --max-unsigned N sets the tail allowed)\n',
+      );
+      return 1;
+    }
+    if (gap !== undefined) err.write(`writ audit verify: accepted with --allow-unsigned: ${gap}\n`);
   }
   if (verdict.ok) {
     out.write(`ok: ${verdict.records} records, chain intact, head ${verdict.lastHash}\n`);

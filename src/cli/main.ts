@@ -17,8 +17,11 @@ const USAGE = `usage:
   writ demo [--check host:port --verify host:port]
                                     send the seed scenarios over gRPC and print each decision trace
   writ audit verify FILE [--keys JWKS|PEM] [--tsa-ca PEM] [--checkpoint NOTE]
+                       [--max-unsigned N] [--allow-unsigned]
                                     check a hash-chained audit log offline: links, checkpoint
-                                    signatures, RFC 3161 time-stamps; names the first bad record
+                                    signatures, RFC 3161 time-stamps; names the first bad record.
+                                    With --keys, a log with no signed checkpoint, or more than N
+                                    (1000) records after the last one, fails unless --allow-unsigned
   writ audit note FILE --keys JWKS|PEM [--seq N]
                                     print the log's last (or seq N) checkpoint as a C2SP signed note,
                                     for --checkpoint and witnesses; refuses a log that does not verify
@@ -167,12 +170,18 @@ async function main(argv: string[]): Promise<number> {
           keys: { type: 'string' },
           'tsa-ca': { type: 'string' },
           checkpoint: { type: 'string', multiple: true },
+          'allow-unsigned': { type: 'boolean' },
+          'max-unsigned': { type: 'string' },
         },
         allowPositionals: true,
       });
       if (positionals.length !== 1) break;
+      const maxUnsigned = values['max-unsigned'] === undefined ? undefined : Number(values['max-unsigned']);
+      if (maxUnsigned !== undefined && !(Number.isSafeInteger(maxUnsigned) && maxUnsigned >= 0)) break;
       return runAuditVerify(positionals[0]!, process.stdout, process.stderr, {
         ...(values.keys === undefined ? {} : { keys: values.keys }),
+        ...(values['allow-unsigned'] === true ? { allowUnsigned: true } : {}),
+        ...(maxUnsigned === undefined ? {} : { maxUnsigned }),
         ...(values['tsa-ca'] === undefined ? {} : { tsaCa: values['tsa-ca'] }),
         ...(values.checkpoint === undefined ? {} : { checkpoint: values.checkpoint }),
       });
