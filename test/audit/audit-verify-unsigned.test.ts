@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jwksDocument } from '../../src/admin/admin-server.js';
-import { DEFAULT_MAX_UNSIGNED, runAuditVerify } from '../../src/cli/audit-verify.js';
+import { DEFAULT_MAX_UNSIGNED, runAuditVerify } from '../../src/audit/verify-file.js';
 import { signerFromPrivateKey } from '../../src/keys/local-key.js';
-import { withCheckpoints } from '../../src/pipeline/trace/checkpointer.js';
-import { openFileAuditLog } from '../../src/pipeline/trace/file-audit-log.js';
+import { withCheckpoints } from '../../src/audit/checkpointer.js';
+import { openFileAuditLog } from '../../src/audit/file-audit-log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'writ-unsigned-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
