@@ -44,6 +44,11 @@ export const REASON_CODES = {
   ERR_TOKEN_NOT_YET_VALID: 'the execution token was issued in the future',
   ERR_TOKEN_AUDIENCE: 'the execution token was issued for another upstream',
   ERR_TOKEN_ACTION_MISMATCH: 'the request differs from the action the token was issued for',
+  ERR_TOKEN_ENVELOPE_VERSION:
+    'the token binds a canonical action version or header set this verifier does not use for the host',
+  ERR_TOKEN_SCHEME: 'the execution token was issued for another scheme (https versus http)',
+  ERR_TOKEN_SUBJECT: 'the execution token was issued to another workload identity than the one presenting it',
+  ERR_TOKEN_HEADERS_MISMATCH: 'a bound request header was added, removed or changed after the check',
   ERR_TOKEN_REPLAYED: 'the execution token was already used',
   ERR_TOKEN_CLAIMS: 'the execution token lacks a required claim',
   ERR_OBLIGATIONS_TAMPERED: 'obligation headers on the request differ from the signed obligations',

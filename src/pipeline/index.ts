@@ -65,7 +65,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       case 'check':
         return decideCheck(deps, identity, raw, traceId);
       case 'verify':
-        return decideVerify(deps, raw, traceId);
+        return decideVerify(deps, identity, raw, traceId);
       case 'inbound':
         return decideInbound(deps, identity, raw, traceId);
     }

@@ -24,8 +24,29 @@ import { CertifiedKeys } from '../../src/keys/certified-keys.js';
 import { certificationInput, verifyCertification } from '../../src/keys/key-events.js';
 import { KeyRing, localRoot, type RootSigner } from '../../src/keys/key-ring.js';
 import { ed25519Thumbprint, signerFromPrivateKey } from '../../src/keys/local-key.js';
+import { boundParts } from '../../src/pipeline/bind/canonical-action.js';
 import { mintExecutionToken, verifyExecutionToken } from '../../src/pipeline/bind/execution-token.js';
 import { startFakeAwsKms, type FakeAwsKms } from './support/fake-aws-kms.js';
+
+/** Bound parts of a token these tests mint and verify (the envelope itself is not under test here). */
+const BOUND = boundParts(
+  {
+    role: 'verify',
+    requestId: 'r',
+    method: 'GET',
+    scheme: 'https',
+    authority: 'a',
+    path: '/',
+    headers: {},
+    body: new Uint8Array(),
+    bodyPartial: false,
+    sourcePrincipal: '',
+    sourceAddress: '',
+    destinationPrincipal: '',
+    receivedAtMs: 0,
+  },
+  { subject: '' },
+);
 
 interface Replica {
   readonly writ: WritInstance;
@@ -257,11 +278,12 @@ describe('certification cache and the single-key mode', () => {
       subject: 's',
       audience: 'a',
       actionHash: 'h',
+      bound: BOUND,
       traceId: 't',
       policyVersion: 'v',
       nowMs,
     }).token;
-  const expect_ = { actionHash: 'h', audience: 'a', nowMs };
+  const expect_ = { actionHash: 'h', bound: BOUND, audience: 'a', nowMs };
 
   it('keeps the single-key mode as it was: no crit, no wcrt, and peer certifications are not needed', async () => {
     const root = localRoot(signerFromPrivateKey(generateKeyPairSync('ed25519').privateKey));

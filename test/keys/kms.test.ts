@@ -18,9 +18,30 @@ import { createGcpKmsSigner } from '../../src/keys/gcp-kms-signer.js';
 import { verifyCertification } from '../../src/keys/key-events.js';
 import { KeyRing, type RootSigner } from '../../src/keys/key-ring.js';
 import { ed25519Thumbprint } from '../../src/keys/local-key.js';
+import { boundParts } from '../../src/pipeline/bind/canonical-action.js';
 import { mintExecutionToken, verifyExecutionToken } from '../../src/pipeline/bind/execution-token.js';
 import { startFakeAwsKms, type FakeAwsKms } from './support/fake-aws-kms.js';
 import { startFakeGcpKms, type FakeGcpKms } from './support/fake-gcp-kms.js';
+
+/** Bound parts of a token these tests mint and verify (the envelope itself is not under test here). */
+const BOUND = boundParts(
+  {
+    role: 'verify',
+    requestId: 'r',
+    method: 'GET',
+    scheme: 'https',
+    authority: 'a',
+    path: '/',
+    headers: {},
+    body: new Uint8Array(),
+    bodyPartial: false,
+    sourcePrincipal: '',
+    sourceAddress: '',
+    destinationPrincipal: '',
+    receivedAtMs: 0,
+  },
+  { subject: '' },
+);
 
 let aws: FakeAwsKms;
 let gcp: FakeGcpKms;
@@ -67,11 +88,14 @@ async function ringMintsOffThePath(root: RootSigner, kmsSignCalls: () => number)
       subject: 's',
       audience: 'a',
       actionHash: 'h',
+      bound: BOUND,
       traceId: 't',
       policyVersion: 'v',
       nowMs: now,
     });
-    expect(verifyExecutionToken(token, ring, { actionHash: 'h', audience: 'a', nowMs: now }).ok).toBe(true);
+    expect(
+      verifyExecutionToken(token, ring, { actionHash: 'h', bound: BOUND, audience: 'a', nowMs: now }).ok,
+    ).toBe(true);
   }
   expect(kmsSignCalls() - before).toBe(2); // 200 tokens, no KMS call
   await ring.rotate();

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { staticKeySet, signerFromPrivateKey } from '../../src/keys/local-key.js';
-import { actionHash, canonicalActionJson } from '../../src/pipeline/bind/canonical-action.js';
+import { actionHash, boundParts, canonicalActionJson } from '../../src/pipeline/bind/canonical-action.js';
 import { mintExecutionToken, verifyExecutionToken } from '../../src/pipeline/bind/execution-token.js';
 import type { RawRequest } from '../../src/pipeline/model/raw-request.js';
 import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
@@ -41,7 +41,9 @@ function mcpRaw(args: Record<string, unknown>, tool = 'query_db', order: 'asc' |
   };
 }
 
-const hashOf = (raw: RawRequest) => actionHash(raw, normalizeRequest(raw, cfg));
+const partsOf = (raw: RawRequest) => boundParts(raw, { subject: raw.sourcePrincipal });
+const hashOf = (raw: RawRequest) => actionHash(raw, normalizeRequest(raw, cfg), partsOf(raw));
+const jsonOf = (raw: RawRequest) => canonicalActionJson(raw, normalizeRequest(raw, cfg), partsOf(raw));
 const args = fc.dictionary(
   fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== '__proto__'),
   fc.oneof(fc.string(), fc.integer(), fc.boolean()),
@@ -53,9 +55,8 @@ describe('canonical action', () => {
     fc.assert(
       fc.property(args, (a) => {
         const raw = mcpRaw(a);
-        const action = normalizeRequest(raw, cfg);
-        const text = canonicalActionJson(raw, action);
-        expect(canonicalActionJson(raw, normalizeRequest(raw, cfg))).toBe(text);
+        const text = jsonOf(raw);
+        expect(jsonOf(raw)).toBe(text);
         expect(canonicalize(JSON.parse(text))).toBe(text); // JCS is idempotent
       }),
     );
@@ -68,8 +69,8 @@ describe('canonical action', () => {
         const asc = mcpRaw(a, 'query_db', 'asc');
         const desc = mcpRaw(a, 'query_db', 'desc');
         fc.pre(Buffer.compare(Buffer.from(asc.body), Buffer.from(desc.body)) !== 0); // integer-like keys keep one order in JS
-        const ea = JSON.parse(canonicalActionJson(asc, normalizeRequest(asc, cfg)));
-        const ed = JSON.parse(canonicalActionJson(desc, normalizeRequest(desc, cfg)));
+        const ea = JSON.parse(jsonOf(asc));
+        const ed = JSON.parse(jsonOf(desc));
         expect(ea.mcp).toEqual(ed.mcp);
         // The exact bytes are bound too: a re-serialized body is a different request to the tool.
         expect(ea.body_sha256).not.toBe(ed.body_sha256);
@@ -85,12 +86,14 @@ describe('canonical action', () => {
           subject: 's',
           audience: 'mcp.tools.svc.cluster.local',
           actionHash: hashOf(raw),
+          bound: partsOf(raw),
           traceId: 't',
           policyVersion: 'v',
           nowMs: NOW,
         });
         const expectOk = verifyExecutionToken(token, keys, {
           actionHash: hashOf(raw),
+          bound: partsOf(raw),
           audience: 'mcp.tools.svc.cluster.local',
           nowMs: NOW,
         });
@@ -106,6 +109,7 @@ describe('canonical action', () => {
         }
         const r = verifyExecutionToken(token, keys, {
           actionHash: changedHash,
+          bound: partsOf(raw),
           audience: 'mcp.tools.svc.cluster.local',
           nowMs: NOW,
         });

@@ -2,7 +2,7 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { lineToRawRequest } from '../../src/cli/inspect.js';
-import { actionHash } from '../../src/pipeline/bind/canonical-action.js';
+import { actionHash, boundParts } from '../../src/pipeline/bind/canonical-action.js';
 import { WritError } from '../../src/pipeline/errors.js';
 import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
 
@@ -66,6 +66,8 @@ describe('Content-Encoding', () => {
     const a = encoded(gzipSync(json, { level: 1 }), 'gzip');
     const b = encoded(gzipSync(json, { level: 9 }), 'gzip');
     expect(Buffer.from(a.body).equals(Buffer.from(b.body))).toBe(false);
-    expect(actionHash(a, normalizeRequest(a, config))).not.toBe(actionHash(b, normalizeRequest(b, config)));
+    expect(actionHash(a, normalizeRequest(a, config), boundParts(a, { subject: '' }))).not.toBe(
+      actionHash(b, normalizeRequest(b, config), boundParts(b, { subject: '' })),
+    );
   });
 });

@@ -1,7 +1,7 @@
 /** The method writ decides and binds is the most dangerous reading; downgrades and path overrides are refused. */
 import { describe, expect, it } from 'vitest';
 import { lineToRawRequest } from '../../src/cli/inspect.js';
-import { actionHash } from '../../src/pipeline/bind/canonical-action.js';
+import { actionHash, boundParts } from '../../src/pipeline/bind/canonical-action.js';
 import type { WritError } from '../../src/pipeline/errors.js';
 import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
 
@@ -92,7 +92,9 @@ describe('effective method', () => {
     expect(action.action.httpMethod).toBe('DELETE');
     expect(action.action.operation).toBe('delete');
     expect(action.action.tool).toBe('DELETE api.example.com');
-    expect(actionHash(overridden, action)).not.toBe(actionHash(plain, normalizeRequest(plain, config)));
+    expect(actionHash(overridden, action, boundParts(overridden, { subject: '' }))).not.toBe(
+      actionHash(plain, normalizeRequest(plain, config), boundParts(plain, { subject: '' })),
+    );
   });
 });
 

@@ -3,15 +3,52 @@
  * Both the check and the verify role compute it with this one function; docs/canonical-action.md
  * defines it for other implementations.
  */
-import { hash } from 'node:crypto';
 import type { Action } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
 
+import { boundHeaders, type BoundHeaders, type UnboundHeaderRule } from './bound-headers.js';
 import { canonicalJson } from './canonical-json.js';
+import { sha256Base64url } from './digest.js';
 
-/** The version of the envelope; bumped if its fields ever change. */
-export const CANONICAL_ACTION_VERSION = 1;
+export { sha256Base64url } from './digest.js';
+
+/**
+ * The version of the envelope; bumped whenever its fields change. Version 2 added the scheme, the caller's
+ * workload identity and the digest of the end-to-end request headers; a verifier refuses any other version.
+ */
+export const CANONICAL_ACTION_VERSION = 2;
+
+/** What the envelope binds besides the request itself: who sent it, and which headers the mesh may change. */
+export interface BindingContext {
+  /** The caller's workload identity (its SPIFFE ID) as the role authenticated it; "" when it has none. */
+  readonly subject: string;
+  /** The policy's extra unbound headers per host (`settings.unbound_headers`). */
+  readonly unboundHeaders?: readonly UnboundHeaderRule[] | undefined;
+}
+
+/** The parts of the envelope a verifier checks one by one, each with its own reason code; signed as `bnd`. */
+export interface BoundParts {
+  readonly headers: BoundHeaders;
+  readonly scheme: string;
+  readonly subject: string;
+  readonly v: number;
+}
+
+/** The request's scheme as bound: lower-case, `https` when the transport names none. */
+export function canonicalScheme(raw: RawRequest): string {
+  return raw.scheme === '' ? 'https' : raw.scheme.toLowerCase();
+}
+
+/** The bound parts of one request under a binding context. */
+export function boundParts(raw: RawRequest, ctx: BindingContext): BoundParts {
+  return {
+    headers: boundHeaders(raw, ctx.unboundHeaders),
+    scheme: canonicalScheme(raw),
+    subject: ctx.subject,
+    v: CANONICAL_ACTION_VERSION,
+  };
+}
 
 /** Lower-cases the authority and drops the scheme's default port, so `Host: API.x:443` binds as `api.x`. */
 export function canonicalAuthority(authority: string, scheme: string): string {
@@ -20,12 +57,6 @@ export function canonicalAuthority(authority: string, scheme: string): string {
     return a.slice(0, a.lastIndexOf(':'));
   }
   return a;
-}
-
-/** SHA-256, base64url without padding. */
-export function sha256Base64url(data: Uint8Array | string): string {
-  // crypto.hash: one call, no Hash object (about 2x faster than createHash for these sizes).
-  return hash('sha256', data, 'base64url');
 }
 
 const bodyDigests = new WeakMap<RawRequest, string>();
@@ -41,29 +72,34 @@ export function bodySha256(raw: RawRequest): string {
 }
 
 /** The envelope as a JSON object (exposed for documentation and tests). */
-export function canonicalEnvelope(raw: RawRequest, action: Action): { [k: string]: JsonValue } {
+export function canonicalEnvelope(
+  raw: RawRequest,
+  action: Action,
+  parts: BoundParts,
+): { [k: string]: JsonValue } {
   // Built in RFC 8785 key order, so canonicalJson serializes it in one native pass.
-  const authority = canonicalAuthority(raw.authority, raw.scheme || 'https');
+  const authority = canonicalAuthority(raw.authority, parts.scheme);
   const body_sha256 = bodySha256(raw);
   const content_type = (raw.headers['content-type'] ?? '').trim();
+  const headers = { set: parts.headers.set, sha256: parts.headers.sha256 };
   // The method writ decided, override included (normalize/upstream-target.ts): a token for a POST is not
   // one for a DELETE.
   const method = action.action.httpMethod;
   const path = raw.path;
-  const v = CANONICAL_ACTION_VERSION;
+  const { scheme, subject, v } = parts;
   if (action.action.adapter === 'mcp' && action.action.mcpMethod === 'tools/call') {
     const mcp = { arguments: action.action.arguments, tool: action.action.tool };
-    return { authority, body_sha256, content_type, mcp, method, path, v };
+    return { authority, body_sha256, content_type, headers, mcp, method, path, scheme, subject, v };
   }
-  return { authority, body_sha256, content_type, method, path, v };
+  return { authority, body_sha256, content_type, headers, method, path, scheme, subject, v };
 }
 
 /** The JCS serialization of the envelope. */
-export function canonicalActionJson(raw: RawRequest, action: Action): string {
-  return canonicalJson(canonicalEnvelope(raw, action));
+export function canonicalActionJson(raw: RawRequest, action: Action, parts: BoundParts): string {
+  return canonicalJson(canonicalEnvelope(raw, action, parts));
 }
 
 /** `ah`: base64url SHA-256 of the canonical action JSON. */
-export function actionHash(raw: RawRequest, action: Action): string {
-  return sha256Base64url(canonicalActionJson(raw, action));
+export function actionHash(raw: RawRequest, action: Action, parts: BoundParts): string {
+  return sha256Base64url(canonicalActionJson(raw, action, parts));
 }

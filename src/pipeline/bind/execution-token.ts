@@ -9,6 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import type { CertifiedKey, KeySet, Signer } from '../../keys/signer.js';
 import type { ReasonCode } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.js';
+import type { BoundParts } from './canonical-action.js';
 
 /** The JWS `typ` (RFC 8725 explicit typing) so no other JWT can pass for an execution token. */
 export const TOKEN_TYPE = 'exec+jwt';
@@ -36,6 +37,11 @@ export interface ExecutionClaims {
   readonly pv: string;
   /** Obligations the upstream side must honour; signed, so they cannot be dropped or altered. */
   readonly obl?: JsonObject;
+  /**
+   * The envelope's version, scheme, subject and header digest, also inside `ah`: carried so a verifier can
+   * name which of them differs. Absent on tokens of envelope version 1, which no verifier accepts now.
+   */
+  readonly bnd?: BoundParts;
 }
 
 export interface MintInput {
@@ -47,6 +53,7 @@ export interface MintInput {
   readonly nowMs: number;
   readonly ttlSeconds?: number;
   readonly obligations?: JsonObject;
+  readonly bound: BoundParts;
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
@@ -102,6 +109,7 @@ export function mintExecutionToken(
     tid: input.traceId,
     pv: input.policyVersion,
     ...(input.obligations === undefined ? {} : { obl: input.obligations }),
+    bnd: input.bound,
   };
   const signingInput = `${encodedHeader(signer.kid, signer.certification ?? null)}.${b64(JSON.stringify(claims))}`;
   const signature = Buffer.from(signer.sign(Buffer.from(signingInput, 'ascii'))).toString('base64url');
@@ -118,6 +126,8 @@ export interface VerifyExpectations {
    * has no request body): the token's own binding then stands, and the verify role checks it upstream.
    */
   readonly actionHash: string | null;
+  /** The envelope parts recomputed from the request about to run; null exactly when `actionHash` is. */
+  readonly bound: BoundParts | null;
   readonly audience: string;
   readonly nowMs: number;
   readonly skewSeconds?: number;
@@ -164,12 +174,74 @@ function claimsOf(payload: JsonObject): ExecutionClaims | null {
   }
   const obl = payload['obl'];
   if (obl !== undefined && !isJsonObject(obl)) return null;
-  return { iss, sub, aud, jti, iat, exp, ah, tid, pv, ...(obl === undefined ? {} : { obl }) };
+  const rawBnd = payload['bnd'];
+  const bnd = rawBnd === undefined ? undefined : boundPartsOf(rawBnd);
+  if (bnd === null) return null;
+  return {
+    iss,
+    sub,
+    aud,
+    jti,
+    iat,
+    exp,
+    ah,
+    tid,
+    pv,
+    ...(obl === undefined ? {} : { obl }),
+    ...(bnd === undefined ? {} : { bnd }),
+  };
+}
+
+/** The `bnd` claim, or null when it is not exactly the shape writ mints. */
+function boundPartsOf(value: JsonValue): BoundParts | null {
+  if (!isJsonObject(value)) return null;
+  const { headers, scheme, subject, v } = value;
+  if (typeof scheme !== 'string' || typeof subject !== 'string' || !Number.isSafeInteger(v)) return null;
+  if (!isJsonObject(headers) || typeof headers['set'] !== 'string' || typeof headers['sha256'] !== 'string')
+    return null;
+  return { headers: { set: headers['set'], sha256: headers['sha256'] }, scheme, subject, v: v as number };
+}
+
+/**
+ * Which bound part differs between the token and the request, in the order they are reported, or null.
+ * The envelope version (and the header set that is part of it) first: parts of another version mean
+ * nothing to this verifier.
+ */
+function boundMismatch(
+  bnd: BoundParts | undefined,
+  expect: BoundParts,
+): { readonly code: ReasonCode; readonly message: string } | null {
+  if (bnd === undefined || bnd.v !== expect.v)
+    return {
+      code: 'ERR_TOKEN_ENVELOPE_VERSION',
+      message: `token binds canonical action version ${bnd === undefined ? 1 : bnd.v}, this verifier accepts only ${expect.v}`,
+    };
+  if (bnd.headers.set !== expect.headers.set)
+    return {
+      code: 'ERR_TOKEN_ENVELOPE_VERSION',
+      message: `token binds header set "${bnd.headers.set}", this verifier's set for the host is "${expect.headers.set}"`,
+    };
+  if (bnd.scheme !== expect.scheme)
+    return {
+      code: 'ERR_TOKEN_SCHEME',
+      message: `token was issued for scheme "${bnd.scheme}", the request uses "${expect.scheme}"`,
+    };
+  if (bnd.subject !== expect.subject)
+    return {
+      code: 'ERR_TOKEN_SUBJECT',
+      message: `token was issued to ${bnd.subject === '' ? 'an unauthenticated caller' : `"${bnd.subject}"`}, presented by ${expect.subject === '' ? 'an unauthenticated caller' : `"${expect.subject}"`}`,
+    };
+  if (bnd.headers.sha256 !== expect.headers.sha256)
+    return {
+      code: 'ERR_TOKEN_HEADERS_MISMATCH',
+      message: 'a bound request header was added, removed or changed after the check',
+    };
+  return null;
 }
 
 /**
  * Checks a token against the request about to execute: structure, algorithm, type, key, signature,
- * issuer, time, audience and action hash, in that order. Single use (the jti) is the caller's step.
+ * issuer, time, audience, envelope version, scheme, subject, headers and action hash, in that order. Single use (the jti) is the caller's step.
  */
 export function verifyExecutionToken(token: string, keys: KeySet, expect: VerifyExpectations): TokenCheck {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH)
@@ -234,6 +306,8 @@ export function verifyExecutionToken(token: string, keys: KeySet, expect: Verify
     return fail('ERR_TOKEN_NOT_YET_VALID', `token issued in the future (${claims.iat})`);
   if (claims.aud !== expect.audience)
     return fail('ERR_TOKEN_AUDIENCE', `token audience "${claims.aud}" is not "${expect.audience}"`);
+  const mismatch = expect.bound === null ? null : boundMismatch(claims.bnd, expect.bound);
+  if (mismatch !== null) return fail(mismatch.code, mismatch.message);
   if (expect.actionHash !== null && claims.ah !== expect.actionHash)
     return fail('ERR_TOKEN_ACTION_MISMATCH', 'request does not match the action the token binds');
   if (!decodedHeaders.has(h)) {

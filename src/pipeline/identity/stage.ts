@@ -356,6 +356,12 @@ export interface IdentityStage {
   resolve(raw: RawRequest, action: Action, opts: IdentityOptions): Promise<IdentityResult>;
   /** Admits an inbound call by its session token; see `authenticateSession`. */
   authenticateSession(raw: RawRequest, nowMs: number): Promise<Credential | IdentityDenial>;
+  /**
+   * The caller's workload identity as a token binds it: the SPIFFE ID this role authenticates (the peer
+   * principal, or the trusted proxy's XFCC element), "" when there is none or it is not trusted. The check
+   * and the verify role both compute it here, so a token presented by another workload fails.
+   */
+  boundWorkload(raw: RawRequest, action: Action): string;
 }
 
 /** Creates the identity stage for one pipeline; `ids` absent means no identity is configured. */
@@ -364,5 +370,10 @@ export function createIdentityStage(ids: IdentityDeps | undefined): IdentityStag
   return {
     resolve: (raw, action, opts) => resolveIdentity(ids, workloads, raw, action, opts),
     authenticateSession: (raw, nowMs) => authenticateSession(ids, raw, nowMs),
+    boundWorkload(raw, action) {
+      if (ids === undefined) return action.subject.spiffeId ?? '';
+      const workload = workloads.of(ids, raw);
+      return workload !== null && workload.ok ? workload.uri : '';
+    },
   };
 }

@@ -22,6 +22,8 @@ import {
   type SourceLocation,
 } from './types.js';
 import { findUnreachableRules } from './unreachable.js';
+import { readUnboundHeaders } from './unbound-headers-setting.js';
+import type { UnboundHeaderRule } from '../bind/bound-headers.js';
 
 /** Dimensions whose values normalize puts in canonical form (normalize/resource-name.ts). */
 const CANONICAL_NAME_DIMENSIONS = new Set(['resource.database', 'resource.table', 'resource.environment']);
@@ -84,6 +86,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   const lists: Record<string, readonly string[]> = {};
   const rawRules: { node: Node; file: string; lc: LineCounter }[] = [];
   let timezone = 'UTC';
+  const unboundHeaders: UnboundHeaderRule[] = [];
   if (files.length === 0)
     problems.push({ file: '(policy folder)', line: 1, column: 1, message: 'no policy files found' });
 
@@ -129,7 +132,10 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
       else
         for (const pair of settings.items as Pair<Node, Node>[]) {
           const key = isScalar(pair.key) ? String(pair.key.value) : '';
-          if (key !== 'timezone') report(pair.key, `unknown setting "${key}" (expected timezone)`);
+          if (key === 'unbound_headers')
+            unboundHeaders.push(...readUnboundHeaders(pair.value ?? pair.key, report));
+          else if (key !== 'timezone')
+            report(pair.key, `unknown setting "${key}" (expected timezone or unbound_headers)`);
           else if (
             !isScalar(pair.value) ||
             typeof pair.value.value !== 'string' ||
@@ -205,6 +211,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     rules: ordered,
     lists,
     timezone,
+    ...(unboundHeaders.length === 0 ? {} : { unboundHeaders: Object.freeze(unboundHeaders) }),
     files: files.map((f) => f.name),
     index: buildRuleIndex(ordered),
   };

@@ -1,4 +1,5 @@
 /** Policy types: what a validated, compiled policy set looks like, and what evaluating it yields. */
+import type { UnboundHeaderRule } from '../bind/bound-headers.js';
 import type { JsonObject } from '../model/json.js';
 import type { DimensionValue } from './dimensions.js';
 import type { PolicyInput } from './policy-input.js';
@@ -80,6 +81,8 @@ export interface PolicySet {
   readonly rules: readonly CompiledRule[];
   readonly lists: Readonly<Record<string, readonly string[]>>;
   readonly timezone: string;
+  /** `settings.unbound_headers`: per host, headers execution tokens leave unbound besides the mesh's own. */
+  readonly unboundHeaders?: readonly UnboundHeaderRule[];
   readonly files: readonly string[];
   /** The evaluator's lookup structure, built once at load. */
   readonly index: RuleIndex;

@@ -3,7 +3,7 @@
  * quarantine signals), and bind an allowed action to a signed execution token.
  */
 import { admitRequest } from '../admit.js';
-import { actionHash, canonicalAuthority } from '../bind/canonical-action.js';
+import { actionHash, boundParts, canonicalAuthority } from '../bind/canonical-action.js';
 import { mintExecutionToken } from '../bind/execution-token.js';
 import { deepFreeze } from '../deep-freeze.js';
 import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from '../deps.js';
@@ -109,7 +109,12 @@ export async function decideCheck(
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
-  const ah = actionHash(raw, action);
+  // The envelope binds who asked (the workload identity verify must see again) and the bound headers.
+  const bound = boundParts(raw, {
+    subject: identityStage.boundWorkload(raw, action),
+    unboundHeaders: set.unboundHeaders,
+  });
+  const ah = actionHash(raw, action, bound);
   let decision = policy.decision;
   let code = policy.code;
   let rules = policy.rules;
@@ -185,8 +190,9 @@ export async function decideCheck(
   try {
     minted = mintExecutionToken(deps.signer, {
       subject,
-      audience: canonicalAuthority(raw.authority, raw.scheme || 'https'),
+      audience: canonicalAuthority(raw.authority, bound.scheme),
       actionHash: ah,
+      bound,
       traceId,
       policyVersion: set.version,
       nowMs: deps.now(),

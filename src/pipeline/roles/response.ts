@@ -147,6 +147,7 @@ class Exchange implements ResponseExchange {
       // are checked, and the verify role binds the action upstream.
       const check = verifyExecutionToken(token, this.deps.keys, {
         actionHash: null,
+        bound: null,
         audience: this.server,
         nowMs: this.deps.now(),
         skewSeconds: this.deps.clockSkewSeconds,

@@ -1,10 +1,11 @@
 /** The verify role: the upstream side recomputes the action, checks its token, and consumes it once. */
 import { admitRequest } from '../admit.js';
-import { actionHash, canonicalAuthority } from '../bind/canonical-action.js';
+import { actionHash, boundParts, canonicalAuthority } from '../bind/canonical-action.js';
 import { verifyExecutionToken } from '../bind/execution-token.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from '../deps.js';
 import { WritError } from '../errors.js';
+import type { IdentityStage } from '../identity/stage.js';
 import type { RawRequest } from '../model/raw-request.js';
 import { normalizeRequest } from '../normalize/index.js';
 import { makeOutcome, type Outcome } from '../outcome.js';
@@ -38,12 +39,22 @@ function obligationHeaderMismatch(
 }
 
 /** Checks the execution token against the request about to run. Throws WritError on malformed input. */
-export async function decideVerify(deps: PipelineDeps, raw: RawRequest, traceId: string): Promise<Outcome> {
+export async function decideVerify(
+  deps: PipelineDeps,
+  identityStage: IdentityStage,
+  raw: RawRequest,
+  traceId: string,
+): Promise<Outcome> {
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const cfg = inspectorConfigFrom(set);
   const action = normalizeRequest(raw, normalizeConfigFrom(cfg, deps.settings));
-  const ah = actionHash(raw, action);
+  // What this role sees: the workload presenting the token, the scheme, the headers about to reach the tool.
+  const bound = boundParts(raw, {
+    subject: identityStage.boundWorkload(raw, action),
+    unboundHeaders: set.unboundHeaders,
+  });
+  const ah = actionHash(raw, action, bound);
   const base = {
     raw,
     role: raw.role,
@@ -59,7 +70,8 @@ export async function decideVerify(deps: PipelineDeps, raw: RawRequest, traceId:
   const now = deps.now();
   const check = verifyExecutionToken(token, deps.keys, {
     actionHash: ah,
-    audience: canonicalAuthority(raw.authority, raw.scheme || 'https'),
+    bound,
+    audience: canonicalAuthority(raw.authority, bound.scheme),
     nowMs: now,
     skewSeconds: deps.settings.clockSkewSeconds,
   });

@@ -1,0 +1,142 @@
+/**
+ * Which request headers an execution token binds, and the digest of them: every end-to-end header except a
+ * named set the mesh itself adds or rewrites between the check and the verify role (docs/canonical-action.md).
+ */
+import { canonicalHost, hostMatches } from '../inspect/lib/host-pattern.js';
+import type { RawRequest } from '../model/raw-request.js';
+import { canonicalJson } from './canonical-json.js';
+import { sha256Base64url } from './digest.js';
+
+/**
+ * Headers the mesh adds, rewrites or consumes on the way from the check to the verify role, so binding them
+ * would fail every token: request ids and trace context (every hop may set them), Envoy's own `x-envoy-*`,
+ * the proxy chain (`x-forwarded-*`, `forwarded`), hop-by-hop and framing headers (RFC 9110 section 7.6.1;
+ * `content-length` is re-framed between HTTP/1.1 and HTTP/2, and the body digest binds the bytes), `host`
+ * (bound as the authority) and writ's own `x-writ-*` (the token itself, obligations writ re-emits from the
+ * signed claims, identity headers writ consumes). A name ending in `*` is a prefix.
+ */
+export const MESH_HEADERS: readonly string[] = Object.freeze([
+  'x-request-id',
+  'x-envoy-*',
+  'x-forwarded-*',
+  'forwarded',
+  'traceparent',
+  'tracestate',
+  'b3',
+  'x-b3-*',
+  'x-ot-span-context',
+  'grpc-trace-bin',
+  'x-cloud-trace-context',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'host',
+  'x-writ-*',
+]);
+
+/** Extra unbound headers for the hosts a policy's `settings.unbound_headers` names (host pattern -> names). */
+export interface UnboundHeaderRule {
+  /** An exact host or a `*.suffix` glob, as in the policy lists. */
+  readonly host: string;
+  /** Lower-case header names; one ending in `*` is a prefix. */
+  readonly names: readonly string[];
+}
+
+/** The headers a token for one host leaves unbound, and the id that names exactly that set. */
+export interface HeaderSet {
+  /** Sorted, de-duplicated names and prefixes (prefixes keep their trailing `*`). */
+  readonly names: readonly string[];
+  /** base64url SHA-256 of the JCS list of names, first 22 characters: part of the envelope version. */
+  readonly id: string;
+  readonly exact: ReadonlySet<string>;
+  readonly prefixes: readonly string[];
+}
+
+/** A header name as RFC 9110 defines a token, lower-cased, optionally ending in `*` (a prefix). */
+export const HEADER_NAME_PATTERN = /^[a-z0-9!#$%&'+.^_`|~-]+\*?$/;
+
+function makeHeaderSet(names: Iterable<string>): HeaderSet {
+  const sorted = [...new Set(names)].sort();
+  return Object.freeze({
+    names: Object.freeze(sorted),
+    id: sha256Base64url(canonicalJson(sorted)).slice(0, 22),
+    exact: new Set(sorted.filter((n) => !n.endsWith('*'))),
+    prefixes: Object.freeze(sorted.filter((n) => n.endsWith('*')).map((n) => n.slice(0, -1))),
+  });
+}
+
+/** The set every host gets when the policy names no extra headers for it. */
+export const DEFAULT_HEADER_SET: HeaderSet = makeHeaderSet(MESH_HEADERS);
+
+// Sets depend only on the rules (one array per loaded policy) and the host; a few hosts recur on every call.
+const setsByRules = new WeakMap<readonly UnboundHeaderRule[], Map<string, HeaderSet>>();
+const MAX_HOSTS_PER_RULES = 1024;
+
+/** The unbound header set for a request to `authority` under a policy's per-host rules. */
+export function headerSetFor(authority: string, rules: readonly UnboundHeaderRule[] | undefined): HeaderSet {
+  if (rules === undefined || rules.length === 0) return DEFAULT_HEADER_SET;
+  const colon = authority.lastIndexOf(':');
+  // The host without its port (an IPv6 literal keeps its brackets until canonicalHost drops them).
+  const host = canonicalHost(colon > authority.lastIndexOf(']') ? authority.slice(0, colon) : authority);
+  let byHost = setsByRules.get(rules);
+  if (byHost === undefined) {
+    byHost = new Map();
+    setsByRules.set(rules, byHost);
+  }
+  let set = byHost.get(host);
+  if (set === undefined) {
+    const extra = rules.filter((r) => hostMatches(host, [r.host])).flatMap((r) => r.names);
+    set = extra.length === 0 ? DEFAULT_HEADER_SET : makeHeaderSet([...MESH_HEADERS, ...extra]);
+    if (byHost.size >= MAX_HOSTS_PER_RULES) byHost.clear();
+    byHost.set(host, set);
+  }
+  return set;
+}
+
+/** Whether a header is left unbound by `set` (pseudo-headers are bound as method, scheme, authority, path). */
+export function isUnbound(name: string, set: HeaderSet): boolean {
+  if (name.length === 0 || name.charCodeAt(0) === 58 /* ':' */ || set.exact.has(name)) return true;
+  for (let i = 0; i < set.prefixes.length; i++) if (name.startsWith(set.prefixes[i]!)) return true;
+  return false;
+}
+
+/**
+ * The canonical header list: every bound header as `[name, value]`, names lower-cased (as the transport
+ * hands them over), values exactly as sent, a repeated header as one entry with its values joined by `,` in
+ * the order received (Envoy's own form), sorted by name in UTF-16 code-unit order.
+ */
+export function canonicalHeaderList(raw: RawRequest, set: HeaderSet): [string, string][] {
+  const out: [string, string][] = [];
+  const headers = raw.headers;
+  for (const name in headers) {
+    if (!isUnbound(name, set)) out.push([name, headers[name]!]);
+  }
+  out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return out;
+}
+
+/** What the envelope's `headers` member holds: the set's id and the digest of the canonical header list. */
+export interface BoundHeaders {
+  readonly set: string;
+  readonly sha256: string;
+}
+
+const boundByRequest = new WeakMap<RawRequest, { rules: unknown; bound: BoundHeaders }>();
+
+/** The bound headers of one request, computed once per request and policy (the check hashes them twice). */
+export function boundHeaders(raw: RawRequest, rules: readonly UnboundHeaderRule[] | undefined): BoundHeaders {
+  const hit = boundByRequest.get(raw);
+  if (hit !== undefined && hit.rules === rules) return hit.bound;
+  const set = headerSetFor(raw.authority, rules);
+  const bound = Object.freeze({
+    set: set.id,
+    sha256: sha256Base64url(canonicalJson(canonicalHeaderList(raw, set))),
+  });
+  boundByRequest.set(raw, { rules, bound });
+  return bound;
+}
