@@ -10,7 +10,7 @@ import { makeLeafViews } from '../src/pipeline/inspect/lib/leaf-traits.js';
 import { DEFAULT_INSPECTORS, inspectAction } from '../src/pipeline/inspect/registry.js';
 import type { Action } from '../src/pipeline/model/action.js';
 import type { JsonValue } from '../src/pipeline/model/json.js';
-import { actionFrom } from '../src/pipeline/policy/action-template.js';
+import { actionFrom } from '../src/cli/action-template.js';
 
 const CONFIG: InspectorConfig = {
   egressAllowlist: ['api.github.com'],

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import type * as CedarTypes from '@cedar-policy/cedar-wasm/nodejs';
 import type { Action } from '../src/pipeline/model/action.js';
 import type { Finding } from '../src/pipeline/model/finding.js';
-import { actionFrom } from '../src/pipeline/policy/action-template.js';
+import { actionFrom } from '../src/cli/action-template.js';
 import { evaluatePolicy } from '../src/pipeline/policy/evaluate.js';
-import { compilePolicySources, loadPolicyFolder } from '../src/pipeline/policy/load.js';
+import { compilePolicySources } from '../src/pipeline/policy/load.js';
+import { loadPolicyFolder } from '../src/policy-files.js';
 
 // The package's ESM entry imports a .wasm module directly, which Node 20 does not load; its nodejs build does.
 const cedar = createRequire(import.meta.url)('@cedar-policy/cedar-wasm/nodejs') as typeof CedarTypes;

@@ -14,8 +14,8 @@ import {
   parseWebhookTarget,
   type WebhookSender,
   type WebhookTarget,
-} from './enforce/webhook-sender.js';
-import { loadOrCreateWebhookSecret } from './enforce/webhook-secret.js';
+} from './admin/webhook-sender.js';
+import { loadOrCreateWebhookSecret } from './admin/webhook-secret.js';
 import { startExtProc, type RunningExtProc } from './extproc/ext-proc-server.js';
 import type { ServerConfig } from './config.js';
 import { startTransport, type RoleListener, type RunningTransport } from './extauthz/server.js';
@@ -30,10 +30,9 @@ import type { PipelineDeps, QuarantineSignals } from './pipeline/deps.js';
 import { SEVERITY_ORDER, type Severity } from './pipeline/model/finding.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { DEFAULT_INSPECTORS, inspectAction } from './pipeline/inspect/registry.js';
-import { watchPolicyFolder } from './policy-watcher.js';
+import { loadPolicyFolder, watchPolicyFolder } from './policy-files.js';
 import type { ShadowDiff } from './pipeline/policy/shadow.js';
 import type { Role } from './pipeline/model/raw-request.js';
-import { loadPolicyFolder } from './pipeline/policy/load.js';
 import type { PolicySet } from './pipeline/policy/types.js';
 import type { AuditLog } from './pipeline/audit-record/audit-log.js';
 import { openFileAuditLog } from './audit/file-audit-log.js';

@@ -10,7 +10,8 @@ import { runDemo } from './demo.js';
 import { runInspect } from './inspect.js';
 import { runPolicyCommand } from './policy-command.js';
 import { inspectorConfigFrom } from '../pipeline/deps.js';
-import { loadPolicyFolder, PolicyLoadError } from '../pipeline/policy/load.js';
+import { PolicyLoadError } from '../pipeline/policy/load.js';
+import { loadPolicyFolder } from '../policy-files.js';
 
 const USAGE = `usage:
   writ serve [--flag value ...]     start the check and verify roles (and admin port)

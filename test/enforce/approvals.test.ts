@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseHeader, structField } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest } from '../../src/cli/scenario.js';
-import { verifyWebhookSignature } from '../../src/enforce/webhook-sender.js';
+import { verifyWebhookSignature } from '../../src/admin/webhook-sender.js';
 import { AGENT_KEY, checkOnce, mcp, startEnforceWrit, type EnforceWrit } from './support.js';
 
 let t: EnforceWrit;

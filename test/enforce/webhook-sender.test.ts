@@ -7,7 +7,7 @@ import {
   signWebhook,
   verifyWebhookSignature,
   type WebhookTarget,
-} from '../../src/enforce/webhook-sender.js';
+} from '../../src/admin/webhook-sender.js';
 import { candidate } from '../state/store.case.js';
 
 const SECRET = 'webhook-secret-for-tests-0123456789';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPolicyCommand } from '../../src/cli/policy-command.js';
-import { loadPolicyFolder } from '../../src/pipeline/policy/load.js';
+import { loadPolicyFolder } from '../../src/policy-files.js';
 import type { DecisionEvent } from '../../src/pipeline/audit-record/audit-event.js';
 import { openFileAuditLog } from '../../src/audit/file-audit-log.js';
 

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { toolPoisoningInspector } from '../inspect/inspectors/tool-poisoning.js';
 import type { InspectorConfig } from '../inspect/inspector.js';
-import type { Action } from '../model/action.js';
+import { blankAction, type Action } from '../model/action.js';
 import { severityRank, type Finding } from '../model/finding.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.js';
 import { decodeUtf8Strict, parseStrictJson } from '../normalize/strict-json.js';
@@ -118,53 +118,18 @@ const INSPECTOR_CONFIG: InspectorConfig = {
 
 /** A minimal action around a tool list, so the tool-poisoning inspector reads it as a tools/list payload. */
 function listAction(server: string, path: string, tools: JsonValue[]): Action {
-  return {
-    subject: {
-      spiffeId: null,
-      trustDomain: null,
-      namespace: null,
-      serviceAccount: null,
-      agent: null,
-      tenant: null,
-      roles: [],
-      scopes: [],
-      authMethod: 'none',
-      principal: null,
-    },
+  return blankAction({
     action: {
       adapter: 'mcp',
       tool: 'tools/list',
       operation: 'read',
       httpMethod: 'POST',
       mcpMethod: 'tools/list',
-      arguments: null,
     },
-    resource: {
-      uri: `https://${server}${path}`,
-      scheme: 'https',
-      host: server,
-      port: null,
-      path,
-      query: {},
-      database: null,
-      table: null,
-      filePath: null,
-      environment: null,
-      recipients: [],
-      external: false,
-      classification: null,
-    },
-    context: {
-      requestId: '',
-      timeMs: 0,
-      hops: 0,
-      origin: 'tool',
-      sessionId: null,
-      bodySize: 0,
-      contentType: 'application/json',
-    },
+    resource: { uri: `https://${server}${path}`, host: server, path },
+    context: { origin: 'tool', contentType: 'application/json' },
     payload: { result: { tools } },
-  };
+  });
 }
 
 const HIGH = severityRank('high');

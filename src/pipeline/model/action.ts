@@ -85,3 +85,70 @@ export interface Action {
   /** The parsed request body (strict JSON) or its text when not JSON; null when empty. */
   readonly payload: JsonValue;
 }
+
+/** An action with any part left out; omitted fields take the defaults of the builder it is given to. */
+export interface PartialAction {
+  readonly subject?: Partial<Subject>;
+  readonly action?: Partial<ActionPart>;
+  readonly resource?: Partial<Resource>;
+  readonly context?: Partial<ActionContext>;
+  readonly payload?: JsonValue;
+}
+
+/**
+ * A complete action from a partial one, every omitted field blank (null, empty, unauthenticated,
+ * operation unknown): the one literal of an empty action, for actions writ builds rather than normalizes.
+ */
+export function blankAction(over: PartialAction = {}): Action {
+  return {
+    subject: {
+      spiffeId: null,
+      trustDomain: null,
+      namespace: null,
+      serviceAccount: null,
+      agent: null,
+      tenant: null,
+      roles: [],
+      scopes: [],
+      authMethod: 'none',
+      principal: null,
+      ...over.subject,
+    },
+    action: {
+      adapter: '',
+      tool: '',
+      operation: 'unknown',
+      httpMethod: '',
+      mcpMethod: null,
+      arguments: null,
+      ...over.action,
+    },
+    resource: {
+      uri: '',
+      scheme: 'https',
+      host: '',
+      port: null,
+      path: '',
+      query: {},
+      database: null,
+      table: null,
+      filePath: null,
+      environment: null,
+      recipients: [],
+      external: false,
+      classification: null,
+      ...over.resource,
+    },
+    context: {
+      requestId: '',
+      timeMs: 0,
+      hops: 0,
+      origin: null,
+      sessionId: null,
+      bodySize: 0,
+      contentType: '',
+      ...over.context,
+    },
+    payload: over.payload ?? null,
+  };
+}

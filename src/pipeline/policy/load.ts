@@ -1,12 +1,12 @@
 /**
- * Loads and validates a policy folder once; evaluation only ever sees the compiled result. Every problem
- * is reported with file:line:column and a reason, and an invalid set never replaces a valid one.
+ * Compiles and validates a policy set's sources once; evaluation only ever sees the compiled result. Every
+ * problem is reported with file:line:column and a reason. Reading and watching the files is outside the
+ * core (src/policy-files.ts).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { findDimension, type DimensionEnv } from './dimensions.js';
+import { isSealed } from './end-marker.js';
 import type { PolicyInput } from './policy-input.js';
 import { canonicalResourceName } from '../normalize/resource-name.js';
 import { compileSpec, ConditionError, equalitySet, type NamedLists } from './operators.js';
@@ -53,8 +53,6 @@ export class PolicyLoadError extends Error {
 export interface LoadOptions {
   /** Inspector ids that `signals.<id>` may name; unknown ones are load errors. */
   readonly knownInspectors?: ReadonlySet<string>;
-  /** Shown in messages instead of absolute paths. */
-  readonly baseDir?: string;
   /** Report rules another rule makes unreachable as errors (default true). */
   readonly checkUnreachable?: boolean;
 }
@@ -63,21 +61,6 @@ export interface LoadOptions {
 export interface SourceFile {
   readonly name: string;
   readonly text: string;
-}
-
-/** Reads every `*.yaml`/`*.yml` file of a folder (not its tests/ subfolder), sorted by name. */
-export function readPolicyFolder(dir: string, baseDir = process.cwd()): SourceFile[] {
-  if (!statSync(dir).isDirectory())
-    throw new PolicyLoadError([{ file: dir, line: 1, column: 1, message: 'not a folder' }]);
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.'))
-    .sort()
-    .map((f) => ({ name: relative(baseDir, join(dir, f)) || f, text: readFileSync(join(dir, f), 'utf8') }));
-}
-
-/** Loads a folder into a validated, compiled policy set, or throws PolicyLoadError. */
-export function loadPolicyFolder(dir: string, options: LoadOptions = {}): PolicySet {
-  return compilePolicySources(readPolicyFolder(dir, options.baseDir), options);
 }
 
 /** Compiles policy sources (one or more YAML documents); throws PolicyLoadError listing every problem. */
@@ -213,6 +196,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     timezone,
     ...(unboundHeaders.length === 0 ? {} : { unboundHeaders: Object.freeze(unboundHeaders) }),
     files: files.map((f) => f.name),
+    sealedFiles: files.filter((f) => isSealed(f.text)).map((f) => f.name),
     index: buildRuleIndex(ordered),
   };
 }

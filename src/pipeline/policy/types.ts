@@ -84,6 +84,11 @@ export interface PolicySet {
   /** `settings.unbound_headers`: per host, headers execution tokens leave unbound besides the mesh's own. */
   readonly unboundHeaders?: readonly UnboundHeaderRule[];
   readonly files: readonly string[];
+  /**
+   * The files that end with the end marker `...` (policy/end-marker.ts): a reload refuses a set in which
+   * one of them lost it or is missing, since that is what a partial write looks like.
+   */
+  readonly sealedFiles: readonly string[];
   /** The evaluator's lookup structure, built once at load. */
   readonly index: RuleIndex;
 }

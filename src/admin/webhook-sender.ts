@@ -4,7 +4,7 @@
  * exponential backoff and full jitter. A target that keeps failing shows in metrics and logs.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Counter } from '../admin/metrics.js';
+import type { Counter } from './metrics.js';
 import type { PipelineLogger } from '../pipeline/deps.js';
 import { WEBHOOK_SIGNATURE_HEADER } from '../pipeline/headers.js';
 import type { ApprovalRecord } from '../state/store.js';

@@ -2,21 +2,13 @@
  * Builds a complete Action from a partial description, for policy test cases written as actions and for
  * explanations rebuilt from an audit record. Defaults describe an authenticated MCP read.
  */
-import type { Action } from '../model/action.js';
-import type { JsonValue } from '../model/json.js';
+import { blankAction, type Action, type PartialAction } from '../pipeline/model/action.js';
 
-/** An action with any part left out; omitted fields take the template's defaults. */
-export interface PartialAction {
-  readonly subject?: Partial<Action['subject']>;
-  readonly action?: Partial<Action['action']>;
-  readonly resource?: Partial<Action['resource']>;
-  readonly context?: Partial<Action['context']>;
-  readonly payload?: JsonValue;
-}
+export type { PartialAction } from '../pipeline/model/action.js';
 
 /** A complete action from a partial one. */
 export function actionFrom(over: PartialAction = {}): Action {
-  return {
+  return blankAction({
     subject: {
       spiffeId: 'spiffe://cluster.local/ns/agents/sa/support-assistant',
       trustDomain: 'cluster.local',
@@ -66,5 +58,5 @@ export function actionFrom(over: PartialAction = {}): Action {
       ...over.context,
     },
     payload: over.payload ?? null,
-  };
+  });
 }

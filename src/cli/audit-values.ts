@@ -3,15 +3,15 @@
  * keeps digests and redacted evidence only, so only what it records is recovered; every other dimension
  * stays unknown and its conditions are shown as such instead of being guessed.
  */
-import type { OperationClass } from '../model/action.js';
-import type { Finding, Severity } from '../model/finding.js';
-import { parseSpiffeId } from '../identity/spiffe-id.js';
-import type { DecisionEvent } from '../audit-record/audit-event.js';
+import type { OperationClass } from '../pipeline/model/action.js';
+import type { Finding, Severity } from '../pipeline/model/finding.js';
+import { parseSpiffeId } from '../pipeline/identity/spiffe-id.js';
+import type { DecisionEvent } from '../pipeline/audit-record/audit-event.js';
 import { actionFrom } from './action-template.js';
-import type { DimensionValue } from './dimensions.js';
-import { findDimension } from './dimensions.js';
-import { policyInput } from './policy-input.js';
-import type { PolicySet } from './types.js';
+import type { DimensionValue } from '../pipeline/policy/dimensions.js';
+import { findDimension } from '../pipeline/policy/dimensions.js';
+import { policyInput } from '../pipeline/policy/policy-input.js';
+import type { PolicySet } from '../pipeline/policy/types.js';
 
 /** Dimensions an audit decision event records (directly or through its findings and record time). */
 export const AUDITED_DIMENSIONS: readonly string[] = [
