@@ -55,14 +55,12 @@ const PROGRAM =
  * verbs or nouns. Non-ASCII text (the translated overrides) and template punctuation open their gates too.
  */
 const OVERRIDE_WORDS = wordKeys(
-  'ignore disregard forget override bypass skip discard drop abandon neglect overlook ignora ignorar ignorez ignorier ignoriere ignorieren',
+  'ignore disregard forget override bypass skip discard drop neglect overlook ignora ignorar ignorez ignorier ignoriere ignorieren',
 );
 const COERCION_WORDS = wordKeys(
   'send email e forward post upload share transfer exfiltrate leak copy paste submit dm message',
 );
-const EXFIL_WORDS = wordKeys(
-  'append send post upload forward submit transmit exfiltrate beacon url urlencode',
-);
+const EXFIL_WORDS = wordKeys('append send post upload forward submit transmit exfiltrate url urlencode');
 const ROLE_WORDS = wordKeys('system assistant now mode new reveal print show repeat output leak pretend');
 const PERSONA_WORDS = wordKeys('want will must shall going now instructions role');
 const ADDRESS_WORDS = wordKeys(
@@ -76,7 +74,7 @@ const DISCLOSURE_WORDS = wordKeys('reveal return print dump list show leak discl
  * on into a longer word; it is tested apart.
  */
 const CODE_WORDS = wordKeys(
-  'requests urllib socket subprocess os shutil eval exec keyboard pynput imagegrab pyautogui cryptography fernet psutil ctypes winreg platform getpass scapy sniff http smtplib ftplib paramiko fetch xmlhttprequest navigator document',
+  'requests urllib socket subprocess os shutil eval exec keyboard pynput imagegrab cryptography psutil ctypes winreg platform scapy http smtplib ftplib paramiko fetch xmlhttprequest navigator document',
 );
 
 /** Instructions that are injection wherever they appear, even in the user's own prompt. */
@@ -146,7 +144,7 @@ const OUTPUT_WORD =
  * the sentence, whitespace follows an optional `please`-style prefix, and `\b` or a space follows the word.
  */
 const TASK_START_WORDS = wordKeys(
-  'write draft compose create generate develop produce craft explain describe summarise summarize outline translate analyse analyze classify categorise categorize identify evaluate assess compare contrast calculate compute solve predict forecast recommend suggest list provide give tell show teach define break elaborate discuss brainstorm design propose estimate determine rate rank rewrite rephrase paraphrase proofread debug implement name extract research investigate look automate detect interpret simulate convert render replace remove substitute swap shift mirror rearrange group introduce misspell jumble scramble reverse encode decode spell count respond reply answer act pretend imagine engage chat converse help can could would will',
+  'write draft compose create generate develop produce craft explain describe summarise summarize outline translate analyse analyze classify categorise categorize identify evaluate assess compare contrast calculate compute solve predict forecast recommend suggest list provide give tell show teach define break elaborate discuss design propose estimate determine rate rank rewrite paraphrase proofread debug implement name extract research investigate look automate detect interpret simulate convert render replace remove substitute swap shift mirror rearrange group introduce misspell jumble scramble reverse encode decode spell count respond reply answer act pretend imagine engage chat converse help can could would will',
 );
 /** GENERAL_QUESTION's opening words (`what's`, `who is`, `how many`...); it also needs a `?`. */
 const QUESTION_WORDS = wordKeys('what who which how why when where');
