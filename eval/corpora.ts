@@ -1,25 +1,58 @@
-/** Corpus readers for the eval: each third-party set in ../shared/data turned into labelled tool calls. */
+/** Corpus readers for the eval: the web-payload corpora (SQL, shell, paths, secrets, SSRF) as labelled tool calls. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DATA } from './data-dir.js';
+import type { Split } from './split.js';
 
-/** Where the shared corpora live: `../shared/data` beside the clone. */
-export const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
+export { DATA };
 
-/** One case: the tool-call line `writ inspect` would read, whether it is an attack, and its category. */
+/**
+ * One case: the tool-call line `writ inspect` would read, whether it is an attack, its category, and what
+ * decides its split: the corpus, the split unit (rows of one unit stay on one side), or the corpus's own split.
+ */
 export interface EvalCase {
   readonly line: unknown;
   readonly attack: boolean;
   readonly category: string;
+  /** The corpus folder the row comes from (`libinjection`). */
+  readonly corpus: string;
+  /** The split unit: a source file, page, request id, template or payload (eval/split.ts). */
+  readonly unit: string;
+  /** Set only where the corpus ships its own split (BIPIA): that split wins over the hash. */
+  readonly upstream?: Split;
 }
 
-/** A named set of cases scored for one inspector. */
+/**
+ * A named set of cases, all attacks or all benign. An attack set is a family scored for its inspector; a
+ * benign set is a false-positive set for every inspector, unless `benignFor` scopes it or `notBenignFor`
+ * says, with the reason, which inspectors rightly flag some of it.
+ */
 export interface EvalSet {
+  /** The inspector an attack set is aimed at (its floors), or the owner of a scoped benign set. */
   readonly inspector: string;
   readonly name: string;
+  readonly side: 'attack' | 'benign';
   readonly cases: readonly EvalCase[];
-  /** Reported in the per-set table but left out of the summary against targets. */
+  /** Reported in the per-set table but left out of the summary and the floors. */
   readonly informational?: boolean;
+  /** A benign set that is benign only for these inspectors (its cases are attacks for others' corpora). */
+  readonly benignFor?: readonly string[];
+  /** Inspectors for which this benign set holds legitimate positives, with the reason. */
+  readonly notBenignFor?: Readonly<Record<string, string>>;
+}
+
+/** Splits a mixed set into its attack and benign halves (both scoped to the inspector). */
+export function byLabel(inspector: string, name: string, cases: readonly EvalCase[]): EvalSet[] {
+  return [
+    { inspector, name: `${name}: attacks`, side: 'attack', cases: cases.filter((c) => c.attack) },
+    {
+      inspector,
+      name: `${name}: benign`,
+      side: 'benign',
+      cases: cases.filter((c) => !c.attack),
+      benignFor: [inspector],
+    },
+  ];
 }
 
 const read = (...p: string[]) => readFileSync(join(DATA, ...p), 'latin1');
@@ -114,81 +147,126 @@ const sqlCall = (v: string) => ({
 });
 const valueCall = (v: string) => ({ tool: 'crm.lookup', arguments: { customer_id: v } });
 
+/** A payload row: its value, category, corpus and split unit (the raw payload, so duplicates share a side). */
+interface Row {
+  readonly v: string;
+  readonly category: string;
+  readonly corpus: string;
+  readonly unit: string;
+}
+
+const row = (corpus: string, v: string, category: string, unit = v): Row => ({ v, category, corpus, unit });
+
+/** The rows of a corpus rendered as cases through one tool call. */
+function render(rows: readonly Row[], attack: boolean, call: (v: string) => unknown): EvalCase[] {
+  return rows.map((r) => ({ line: call(r.v), attack, category: r.category, corpus: r.corpus, unit: r.unit }));
+}
+
+function libinjectionFalsePositives(): Row[] {
+  return lines(read('libinjection', 'data', 'false_positives.txt')).map((l) =>
+    row('libinjection', urlDecodeOnce(l), 'false_positives', l),
+  );
+}
+
+function blnsBenignRows(): Row[] {
+  return blnsBenign().map((v) => row('big-list-of-naughty-strings', v, 'blns'));
+}
+
 /** SQL injection sets: libinjection, PayloadsAllTheThings, BLNS; benign: sqlglot, libinjection FPs, BLNS. */
 export function sqlInjectionSets(): EvalSet[] {
   const libAttacks = filesIn('libinjection', 'data')
     .filter((f) => f.startsWith('sqli-'))
     .flatMap((f) =>
-      lines(read('libinjection', 'data', f)).map((l) => ({
-        v: urlDecodeOnce(l),
-        category: f.replace(/\.txt$/, ''),
-      })),
+      lines(read('libinjection', 'data', f)).map((l) =>
+        row('libinjection', urlDecodeOnce(l), f.replace(/\.txt$/, ''), l),
+      ),
     );
   const pattDir = ['payloadsallthethings', 'SQL Injection', 'Intruder'];
   const patt = filesIn(...pattDir).flatMap((f) =>
-    lines(read(...pattDir, f)).map((v) => ({ v, category: f })),
+    lines(read(...pattDir, f)).map((v) => row('payloadsallthethings', v, f)),
   );
   const nosqlDir = ['payloadsallthethings', 'NoSQL Injection', 'Intruder'];
   const nosql = filesIn(...nosqlDir).flatMap((f) =>
-    lines(read(...nosqlDir, f)).map((v) => ({ v, category: `nosql/${f}` })),
+    lines(read(...nosqlDir, f)).map((v) => row('payloadsallthethings', v, `nosql/${f}`)),
   );
-  const fp = lines(read('libinjection', 'data', 'false_positives.txt')).map(urlDecodeOnce);
-  const sqlglot = readUtf8('sqlglot', 'identity.sql')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  const mk = (xs: Array<{ v: string; category: string }>, call: (v: string) => unknown) =>
-    xs.map((x) => ({ line: call(x.v), attack: true, category: x.category }));
+  const fp = libinjectionFalsePositives();
+  const attack = (name: string, rows: Row[], call: (v: string) => unknown): EvalSet => ({
+    inspector: 'sql-injection',
+    name,
+    side: 'attack',
+    cases: render(rows, true, call),
+  });
   return [
-    { inspector: 'sql-injection', name: 'libinjection sqli-* (value)', cases: mk(libAttacks, valueCall) },
-    { inspector: 'sql-injection', name: 'libinjection sqli-* (in SQL)', cases: mk(libAttacks, sqlCall) },
-    { inspector: 'sql-injection', name: 'PATT SQL+NoSQL (value)', cases: mk([...patt, ...nosql], valueCall) },
-    { inspector: 'sql-injection', name: 'PATT SQL+NoSQL (in SQL)', cases: mk([...patt, ...nosql], sqlCall) },
-    {
-      inspector: 'sql-injection',
-      name: 'BLNS SQL Injection (value)',
-      cases: mk(
-        blnsAttacks('sql-injection').map((c) => ({ v: c.value, category: c.section })),
-        valueCall,
-      ),
-    },
+    attack('libinjection sqli-* (value)', libAttacks, valueCall),
+    attack('libinjection sqli-* (in SQL)', libAttacks, sqlCall),
+    attack('PATT SQL+NoSQL (value)', [...patt, ...nosql], valueCall),
+    attack('PATT SQL+NoSQL (in SQL)', [...patt, ...nosql], sqlCall),
+    attack(
+      'BLNS SQL Injection (value)',
+      blnsAttacks('sql-injection').map((c) => row('big-list-of-naughty-strings', c.value, c.section)),
+      valueCall,
+    ),
     {
       inspector: 'sql-injection',
       name: 'sqlglot identity (benign SQL)',
-      cases: sqlglot.map((l) => ({
-        line: { tool: 'db.query', arguments: { sql: l } },
-        attack: false,
-        category: 'sqlglot',
-      })),
+      side: 'benign',
+      cases: render(sqlglotRows(), false, (l) => ({ tool: 'db.query', arguments: { sql: l } })),
+      notBenignFor: { 'destructive-op': 'holds DROP and DELETE without WHERE (scored by its labelled set)' },
     },
     {
       inspector: 'sql-injection',
       name: 'libinjection false_positives (value)',
-      cases: fp.map((v) => ({ line: valueCall(v), attack: false, category: 'false_positives' })),
+      side: 'benign',
+      cases: render(fp, false, valueCall),
     },
     {
       inspector: 'sql-injection',
       name: 'libinjection false_positives (in SQL)',
-      cases: fp.map((v) => ({
-        line: sqlCall(v.replace(/'/g, "''")),
-        attack: false,
-        category: 'false_positives',
-      })),
+      side: 'benign',
+      cases: render(fp, false, (v) => sqlCall(v.replace(/'/g, "''"))),
     },
     {
       inspector: 'sql-injection',
       name: 'BLNS benign sections (value)',
-      cases: blnsBenign().map((v) => ({ line: valueCall(v), attack: false, category: 'blns' })),
+      side: 'benign',
+      cases: render(blnsBenignRows(), false, valueCall),
     },
   ];
 }
 
-/** tldr commands with `{{placeholders}}` replaced by their inner text. */
-function tldrCommands(): Array<{ page: string; command: string }> {
+function sqlglotRows(): Row[] {
+  return readUtf8('sqlglot', 'identity.sql')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => row('sqlglot', l, 'sqlglot'));
+}
+
+/** tldr commands with `{{placeholders}}` replaced by their inner text; the split unit is the page. */
+function tldrCommands(): EvalCase[] {
   return readUtf8('tldr-pages', 'commands.jsonl')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as { page: string; command: string })
-    .map((c) => ({ page: c.page, command: c.command.replace(/\{\{([^}]*)\}\}/g, '$1') }));
+    .map((c) => ({
+      line: { tool: 'shell.exec', arguments: { command: c.command.replace(/\{\{([^}]*)\}\}/g, '$1') } },
+      attack: false,
+      category: c.page,
+      corpus: 'tldr-pages',
+      unit: c.page,
+    }));
+}
+
+/** The tldr-pages benign set: documented shell use, benign for every inspector but destructive-op. */
+export function tldrSet(): EvalSet {
+  return {
+    inspector: 'command-injection',
+    name: 'tldr-pages commands (benign shell)',
+    side: 'benign',
+    cases: tldrCommands(),
+    notBenignFor: {
+      'destructive-op': 'documents rm -r, dd, mkfs, shred and the like (SOURCE.md caveat)',
+    },
+  };
 }
 
 /** A shell control operator, substitution or line break, raw or URL/escape-encoded. */
@@ -207,47 +285,47 @@ export function injects(payload: string): boolean {
   return words.length > 0 && (SHELL_CONTROL.test(payload) || CODE_CALL.test(payload));
 }
 
-/** Command injection sets: PATT payloads after `ping -c 1`, BLNS; benign: tldr commands and BLNS values. */
+/** Command injection sets: PATT payloads after `ping -c 1`, BLNS; benign: BLNS values (and tldr, shared). */
 export function commandInjectionSets(): EvalSet[] {
   const dir = ['payloadsallthethings', 'Command Injection', 'Intruder'];
-  const all = filesIn(...dir).flatMap((f) => lines(read(...dir, f)).map((v) => ({ v, category: f })));
+  const all = filesIn(...dir).flatMap((f) =>
+    lines(read(...dir, f)).map((v) => row('payloadsallthethings', v, f)),
+  );
   const patt = all.filter((x) => injects(x.v));
   const fuzz = all.filter((x) => !injects(x.v));
-  const blns = blnsAttacks('command-injection');
+  const blns = blnsAttacks('command-injection').map((c) =>
+    row('big-list-of-naughty-strings', c.value, c.section),
+  );
   const shell = (cmd: string) => ({ tool: 'shell.exec', arguments: { command: cmd } });
   const host = (v: string) => ({ tool: 'net.ping', arguments: { host: v } });
+  const attack = (
+    name: string,
+    rows: Row[],
+    call: (v: string) => unknown,
+    informational = false,
+  ): EvalSet => ({
+    inspector: 'command-injection',
+    name,
+    side: 'attack',
+    cases: render(rows, true, call),
+    ...(informational ? { informational } : {}),
+  });
   return [
-    {
-      inspector: 'command-injection',
-      name: 'PATT command injection (ping -c 1 <p>)',
-      cases: patt.map((x) => ({ line: shell(`ping -c 1 ${x.v}`), attack: true, category: x.category })),
-    },
-    {
-      inspector: 'command-injection',
-      name: 'PATT command injection (host value)',
-      cases: patt.map((x) => ({ line: host(`127.0.0.1${x.v}`), attack: true, category: x.category })),
-    },
-    {
-      inspector: 'command-injection',
-      name: 'BLNS code/command injection (host value)',
-      cases: blns.map((c) => ({ line: host(c.value), attack: true, category: c.section })),
-    },
-    {
-      inspector: 'command-injection',
-      name: 'tldr-pages commands (benign shell)',
-      cases: tldrCommands().map((c) => ({ line: shell(c.command), attack: false, category: c.page })),
-    },
+    attack('PATT command injection (ping -c 1 <p>)', patt, (v) => shell(`ping -c 1 ${v}`)),
+    attack('PATT command injection (host value)', patt, (v) => host(`127.0.0.1${v}`)),
+    attack('BLNS code/command injection (host value)', blns, host),
     {
       inspector: 'command-injection',
       name: 'BLNS benign sections (host value)',
-      cases: blnsBenign().map((v) => ({ line: host(v), attack: false, category: 'blns' })),
+      side: 'benign',
+      cases: render(blnsBenignRows(), false, host),
     },
-    {
-      inspector: 'command-injection',
-      name: 'PATT fuzz tokens that inject nothing (ping -c 1 <p>; not scored)',
-      cases: fuzz.map((x) => ({ line: shell(`ping -c 1 ${x.v}`), attack: true, category: x.category })),
-      informational: true,
-    },
+    attack(
+      'PATT fuzz tokens that inject nothing (ping -c 1 <p>; not scored)',
+      fuzz,
+      (v) => shell(`ping -c 1 ${v}`),
+      true,
+    ),
   ];
 }
 
@@ -255,54 +333,39 @@ export function commandInjectionSets(): EvalSet[] {
 export function pathTraversalSets(): EvalSet[] {
   const dt = ['payloadsallthethings', 'Directory Traversal', 'Intruder'];
   const fi = ['payloadsallthethings', 'File Inclusion', 'Intruders'];
-  const read1 = (p: string[], f: string) => lines(read(...p, f)).map((v) => ({ v, category: f }));
+  const read1 = (p: string[], f: string) =>
+    lines(read(...p, f)).map((v) => row('payloadsallthethings', v, f));
   const path = (v: string) => ({ tool: 'fs.read_file', arguments: { path: v } });
+  const attack = (name: string, rows: Row[]): EvalSet => ({
+    inspector: 'path-traversal',
+    name,
+    side: 'attack',
+    cases: render(rows, true, path),
+  });
   return [
-    {
-      inspector: 'path-traversal',
-      name: 'PATT Directory Traversal',
-      cases: filesIn(...dt)
-        .flatMap((f) => read1(dt, f))
-        .map((x) => ({ line: path(x.v), attack: true, category: x.category })),
-    },
-    {
-      inspector: 'path-traversal',
-      name: 'PATT File Inclusion',
-      cases: filesIn(...fi)
-        .flatMap((f) => read1(fi, f))
-        .map((x) => ({ line: path(x.v), attack: true, category: x.category })),
-    },
-    {
-      inspector: 'path-traversal',
-      name: 'BLNS File Inclusion',
-      cases: blnsAttacks('path-traversal').map((c) => ({
-        line: path(c.value),
-        attack: true,
-        category: c.section,
-      })),
-    },
+    attack(
+      'PATT Directory Traversal',
+      filesIn(...dt).flatMap((f) => read1(dt, f)),
+    ),
+    attack(
+      'PATT File Inclusion',
+      filesIn(...fi).flatMap((f) => read1(fi, f)),
+    ),
+    attack(
+      'BLNS File Inclusion',
+      blnsAttacks('path-traversal').map((c) => row('big-list-of-naughty-strings', c.value, c.section)),
+    ),
     {
       inspector: 'path-traversal',
       name: 'BLNS benign sections (path)',
-      cases: blnsBenign().map((v) => ({ line: path(v), attack: false, category: 'blns' })),
+      side: 'benign',
+      cases: render(blnsBenignRows(), false, path),
     },
     {
       inspector: 'path-traversal',
       name: 'libinjection false_positives (path)',
-      cases: lines(read('libinjection', 'data', 'false_positives.txt')).map((v) => ({
-        line: path(urlDecodeOnce(v)),
-        attack: false,
-        category: 'false_positives',
-      })),
-    },
-    {
-      inspector: 'path-traversal',
-      name: 'tldr-pages commands (benign shell)',
-      cases: tldrCommands().map((c) => ({
-        line: { tool: 'shell.exec', arguments: { command: c.command } },
-        attack: false,
-        category: c.page,
-      })),
+      side: 'benign',
+      cases: render(libinjectionFalsePositives(), false, path),
     },
   ];
 }
@@ -362,10 +425,12 @@ export function secretsSets(): EvalSet[] {
           ? false
           : (output.messages?.length ?? 0) > 0;
       const path = SECRETLINT_FILE_NAMES[`${name}/${c}`] ?? `config/${inputFile}`;
-      const kase = {
+      const kase: EvalCase = {
         line: { tool: 'files.write', arguments: { path, content } },
         attack,
         category: name,
+        corpus: 'secretlint',
+        unit: `${rule}/${c}`,
       };
       if (
         SECRETLINT_OUT_OF_SCOPE[name] !== undefined ||
@@ -375,20 +440,12 @@ export function secretsSets(): EvalSet[] {
       else (files.includes('.secretlintrc.json') ? withOptions : plain).push(kase);
     }
   }
+  const notScored = (name: string, cases: EvalCase[]): EvalSet[] =>
+    byLabel('secrets', name, cases).map((set) => ({ ...set, informational: true }));
   return [
-    { inspector: 'secrets', name: 'secretlint fixtures (default options)', cases: plain },
-    {
-      inspector: 'secrets',
-      name: 'secretlint fixtures needing .secretlintrc options (not scored)',
-      cases: withOptions,
-      informational: true,
-    },
-    {
-      inspector: 'secrets',
-      name: 'secretlint fixtures out of scope (not scored)',
-      cases: excluded,
-      informational: true,
-    },
+    ...byLabel('secrets', 'secretlint fixtures (default options)', plain),
+    ...notScored('secretlint fixtures needing .secretlintrc options (not scored)', withOptions),
+    ...notScored('secretlint fixtures out of scope (not scored)', excluded),
   ];
 }
 
@@ -423,63 +480,84 @@ function insert(email: string, attack: string, where: number): string {
   return `${email.slice(0, at)}${attack} ${email.slice(at)}`;
 }
 
-/** Prompt injection: BIPIA test attacks in BIPIA test emails, PATT examples; benign: NotInject, BIPIA emails. */
-export function promptInjectionSets(split: 'train' | 'test' = 'test'): EvalSet[] {
-  const emails = bipiaEmails(split);
+/** BIPIA: attacks in emails of the same upstream split; the upstream split is kept (train = dev). */
+export function bipiaSets(): EvalSet[] {
+  const splits = [
+    ['train', 'dev'],
+    ['test', 'test'],
+  ] as const;
   const mail = (body: string) => ({
     tool: 'email.send',
     arguments: { to: 'ops@corp.example', subject: 'fwd', body },
   });
-  const ask = (q: string) => ({ tool: 'chat.ask', arguments: { question: q } });
-  const attacks = (kind: 'text' | 'code') =>
-    bipiaAttacks(kind, split).flatMap((a, i) =>
-      [0, 1, 2].map((w) => ({
-        line: mail(insert(emails[(i + w) % emails.length] ?? '', a.text, w)),
-        attack: true,
-        category: a.category,
-      })),
-    );
-  const patt = codeBlocks(readUtf8('payloadsallthethings', 'Prompt Injection', 'README.md'), true);
-  const notInject = ['one', 'two', 'three'].flatMap((n) =>
-    (
-      JSON.parse(readUtf8('notinject', `NotInject_${n}.json`)) as Array<{ prompt: string; category: string }>
-    ).map((p) => ({ ...p, file: n })),
-  );
+  const attacks = (kind: 'text' | 'code'): EvalCase[] =>
+    splits.flatMap(([file, upstream]) => {
+      const emails = bipiaEmails(file);
+      return bipiaAttacks(kind, file).flatMap((a, i) =>
+        [0, 1, 2].map((w) => ({
+          line: mail(insert(emails[(i + w) % emails.length] ?? '', a.text, w)),
+          attack: true,
+          category: a.category,
+          corpus: 'bipia',
+          unit: `${kind}_attack_${file}\0${a.text}`,
+          upstream,
+        })),
+      );
+    });
   return [
     {
       inspector: 'prompt-injection',
-      name: `BIPIA text attacks in emails (${split})`,
+      name: 'BIPIA text attacks in emails',
+      side: 'attack',
       cases: attacks('text'),
     },
     {
       inspector: 'prompt-injection',
-      name: `BIPIA code attacks in emails (${split})`,
+      name: 'BIPIA code attacks in emails',
+      side: 'attack',
       cases: attacks('code'),
     },
     {
       inspector: 'prompt-injection',
+      name: 'BIPIA benign emails',
+      side: 'benign',
+      cases: splits.flatMap(([file, upstream]) =>
+        bipiaEmails(file).map((e) => ({
+          line: mail(e),
+          attack: false,
+          category: 'email',
+          corpus: 'bipia',
+          unit: `email/${file}\0${e}`,
+          upstream,
+        })),
+      ),
+      notBenignFor: { pii: 'real-style emails with names, addresses and partial card numbers (SOURCE.md)' },
+    },
+  ];
+}
+
+/** PayloadsAllTheThings' prompt-injection examples, asked directly and planted in an email body. */
+export function pattPromptInjectionSets(): EvalSet[] {
+  const patt = codeBlocks(readUtf8('payloadsallthethings', 'Prompt Injection', 'README.md'), true).map((p) =>
+    row('payloadsallthethings', p, 'patt'),
+  );
+  const ask = (q: string) => ({ tool: 'chat.ask', arguments: { question: q } });
+  const mail = (body: string) => ({
+    tool: 'email.send',
+    arguments: { to: 'ops@corp.example', subject: 'fwd', body },
+  });
+  return [
+    {
+      inspector: 'prompt-injection',
       name: 'PATT Prompt Injection examples (as question)',
-      cases: patt.map((p) => ({ line: ask(p), attack: true, category: 'patt' })),
+      side: 'attack',
+      cases: render(patt, true, ask),
     },
     {
       inspector: 'prompt-injection',
       name: 'PATT Prompt Injection examples (in email body)',
-      cases: patt.map((p) => ({ line: mail(p), attack: true, category: 'patt' })),
-    },
-    {
-      inspector: 'prompt-injection',
-      name: 'NotInject (as question)',
-      cases: notInject.map((p) => ({ line: ask(p.prompt), attack: false, category: `NotInject_${p.file}` })),
-    },
-    {
-      inspector: 'prompt-injection',
-      name: 'NotInject (in email body)',
-      cases: notInject.map((p) => ({ line: mail(p.prompt), attack: false, category: `NotInject_${p.file}` })),
-    },
-    {
-      inspector: 'prompt-injection',
-      name: `BIPIA benign emails (${split})`,
-      cases: emails.map((e) => ({ line: mail(e), attack: false, category: 'email' })),
+      side: 'attack',
+      cases: render(patt, true, mail),
     },
   ];
 }
@@ -490,62 +568,64 @@ export function ssrfSets(): EvalSet[] {
   const urls = filesIn(...dir).flatMap((f) =>
     codeBlocks(readUtf8(...dir, f), false)
       .filter((l) => /^[a-z][a-z0-9+.-]{1,15}:\/\/\S+$/i.test(l))
-      .map((v) => ({ v, category: f })),
+      .map((v) => row('payloadsallthethings', v, f)),
   );
   const od = ['payloadsallthethings', 'Open Redirect', 'Intruder'];
   const redirects = filesIn(...od).flatMap((f) =>
-    lines(read(...od, f)).map((v) => ({ v, category: `open-redirect/${f}` })),
+    lines(read(...od, f)).map((v) => row('payloadsallthethings', v, `open-redirect/${f}`)),
   );
   const fetch = (u: string) => ({ tool: 'http.fetch', arguments: { url: u } });
   return [
     {
       inspector: 'ssrf-egress',
       name: 'PATT SSRF URLs (http.fetch url)',
-      cases: urls.map((x) => ({ line: fetch(x.v), attack: true, category: x.category })),
+      side: 'attack',
+      cases: render(urls, true, fetch),
     },
     {
       inspector: 'ssrf-egress',
       name: 'PATT Open Redirect payloads (http.fetch url)',
-      cases: redirects.map((x) => ({ line: fetch(x.v), attack: true, category: x.category })),
+      side: 'attack',
+      cases: render(redirects, true, fetch),
     },
   ];
 }
 
-/** Encoded attacks: BLNS strings base64-encoded, attack sections vs benign sections. */
+/** Encoded attacks: BLNS strings base64-encoded, attack sections vs benign sections (unit: the decoded string). */
 export function encodingSets(): EvalSet[] {
   const encoded = JSON.parse(readUtf8('big-list-of-naughty-strings', 'blns.base64.json')) as string[];
   const sectionOf = new Map(blnsSections().map((c) => [c.value, c.section]));
   const cases: EvalCase[] = [];
   // blns.base64.json is not in blns.json order: label each entry by the section of its decoded text.
   for (const b64 of encoded) {
-    const section = sectionOf.get(Buffer.from(b64, 'base64').toString('utf8'));
+    const decoded = Buffer.from(b64, 'base64').toString('utf8');
+    const section = sectionOf.get(decoded);
     if (section === undefined || BLNS_OTHER_ATTACKS.has(section)) continue;
     cases.push({
       line: { tool: 'notes.save', arguments: { data: b64 } },
       attack: BLNS_ATTACK[section] !== undefined,
       category: section,
+      corpus: 'big-list-of-naughty-strings',
+      unit: decoded,
     });
   }
-  return [{ inspector: 'encoding-evasion', name: 'BLNS base64 (attack sections vs benign)', cases }];
+  return byLabel('encoding-evasion', 'BLNS base64', cases);
 }
 
 /**
  * sqlglot for destructive-op, labelled per SOURCE.md and the decided semantics (docs/inspectors.md): DROP and
  * TRUNCATE, and DELETE/UPDATE with no WHERE, are destructive; DELETE/UPDATE with a WHERE are expected to pass
- * (a WHERE on non-key columns yields only a `low` bulk-write signal, below the eval's medium threshold).
+ * (a WHERE on non-key columns yields only a `low` bulk-write signal).
  */
 export function destructiveSets(): EvalSet[] {
-  const stmts = readUtf8('sqlglot', 'identity.sql')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  const cases = stmts
-    .filter((s) => /^\s*(?:drop|truncate|delete|update)\b/i.test(s))
-    .map((s) => ({
-      line: { tool: 'db.query', arguments: { sql: s } },
-      attack: /^\s*(?:drop|truncate)\b/i.test(s) || !/\bwhere\b/i.test(s),
-      category: s.trim().split(/\s+/)[0]!.toUpperCase(),
+  const cases = sqlglotRows()
+    .filter((r) => /^\s*(?:drop|truncate|delete|update)\b/i.test(r.v))
+    .map((r) => ({
+      line: { tool: 'db.query', arguments: { sql: r.v } },
+      attack: /^\s*(?:drop|truncate)\b/i.test(r.v) || !/\bwhere\b/i.test(r.v),
+      category: r.v.trim().split(/\s+/)[0]!.toUpperCase(),
+      corpus: r.corpus,
+      unit: r.unit,
     }));
-  return [
-    { inspector: 'destructive-op', name: 'sqlglot DROP/TRUNCATE/DELETE/UPDATE (SOURCE.md labels)', cases },
-  ];
+  return byLabel('destructive-op', 'sqlglot DROP/TRUNCATE/DELETE/UPDATE (SOURCE.md labels)', cases);
 }

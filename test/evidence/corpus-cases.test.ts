@@ -32,11 +32,16 @@ describe('corpus cases', () => {
     }
   });
 
+  // The bound is over the inspectors' own benign sets, each judged by its inspector; the shared benign sets
+  // (every inspector at once, `*/`) are asserted case by case and measured at 1/2/5% FP by `npm run eval`.
   it('has a benign set large enough to bound false positives below 1% (95% Wilson upper bound)', () => {
-    const fp = Object.values(baseline.sets).reduce((n, b) => n + b.falsePositives.length, 0);
-    const clean = Object.values(baseline.sets).reduce((n, b) => n + b.clean.length, 0);
-    const detected = Object.values(baseline.sets).reduce((n, b) => n + b.detected.length, 0);
-    const missed = Object.values(baseline.sets).reduce((n, b) => n + b.missed.length, 0);
+    const own = Object.entries(baseline.sets)
+      .filter(([key]) => !key.startsWith('*/'))
+      .map(([, b]) => b);
+    const fp = own.reduce((n, b) => n + b.falsePositives.length, 0);
+    const clean = own.reduce((n, b) => n + b.clean.length, 0);
+    const detected = own.reduce((n, b) => n + b.detected.length, 0);
+    const missed = own.reduce((n, b) => n + b.missed.length, 0);
     const upper = wilsonUpper(fp, fp + clean);
     console.log(
       `corpus cases: ${detected + missed} attacks (${detected} detected, asserted; ${missed} missed, reported), ` +
@@ -52,12 +57,14 @@ describe('corpus cases', () => {
     if (b === undefined) continue;
     const detected = new Set(b.detected);
     const clean = new Set(b.clean);
+    // A set with nothing detected or clean at freeze time (MultiJail) has only reported cases, no assertions.
+    if (!cases.some((c) => (c.attack ? detected : clean).has(c.id))) continue;
     describe(setKey(set), () => {
       for (const c of cases) {
         if (c.attack && detected.has(c.id))
-          it(`attack: ${c.inspector} flags ${c.category} ${c.id}`, () => expect(flagged(c)).toBe(true));
+          it(`attack: ${set.inspector} flags ${c.category} ${c.id}`, () => expect(flagged(c)).toBe(true));
         else if (!c.attack && clean.has(c.id))
-          it(`benign: ${c.inspector} passes ${c.category} ${c.id}`, () => expect(flagged(c)).toBe(false));
+          it(`benign: no inspector flags ${c.category} ${c.id}`, () => expect(flagged(c)).toBe(false));
       }
     });
   }

