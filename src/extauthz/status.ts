@@ -46,7 +46,8 @@ export function grpcCodeFor(decision: Decision): number {
 
 /** The HTTP status Envoy returns to the agent on a deny. */
 export function httpStatusFor(decision: Decision, code: ReasonCode): number {
-  if (code === 'ERR_BODY_TOO_LARGE') return 413;
+  // 413: too large to govern, whether in bytes or in what inspection would have to read.
+  if (code === 'ERR_BODY_TOO_LARGE' || code === 'ERR_INSPECTION_LIMIT') return 413;
   // 429 with retry-after: the caller may try again when the window resets.
   if (code === 'ERR_RATE_LIMITED') return 429;
   if (BAD_INPUT.has(code)) return 400;

@@ -99,6 +99,8 @@ export const REASON_CODES = {
   ERR_INBOUND_NO_SESSION: 'an inbound call carries no valid session token (x-writ-session-token)',
   // Failures inside writ: always a deny.
   ERR_INSPECTOR_FAILED: 'an inspector failed on this input',
+  ERR_INSPECTION_LIMIT:
+    'the request holds more than writ inspects (JSON nodes or depth, decoded text or layers), so it is denied rather than passed uninspected',
   ERR_STATE_UNAVAILABLE: 'the shared state store is unavailable',
   ERR_SIGNING_FAILED: 'the execution token could not be signed',
   ERR_AUDIT_WRITE: 'the decision could not be written to the audit log',

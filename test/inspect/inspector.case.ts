@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { collectLeaves } from '../../src/pipeline/inspect/collect-leaves.js';
 import { expandLeaves } from '../../src/pipeline/inspect/decode/expand-leaves.js';
 import type { InspectionInput, Inspector } from '../../src/pipeline/inspect/inspector.js';
+import { INSPECTION_LIMITS } from '../../src/pipeline/model/inspection-limits.js';
 import type { JsonValue } from '../../src/pipeline/model/json.js';
 import { makeAction } from '../support/make-action.js';
 import { TEST_CONFIG } from './inspect-helpers.js';
@@ -55,7 +56,9 @@ const ADVERSARIAL: Readonly<Record<string, (n: number) => string>> = {
 /** Hostile inputs that must not make any inspector throw. */
 const HOSTILE: Readonly<Record<string, () => JsonValue>> = {
   'megabyte string': () => ({ command: 'x'.repeat(MIB) }),
-  'deep nesting': () => nested(200),
+  // The deepest arguments the parser and the collector accept (INSPECTION_LIMITS.maxDepth, two levels per
+  // step); deeper ones are refused before any inspector runs (test/unit/inspection-limits.test.ts).
+  'deep nesting': () => nested(INSPECTION_LIMITS.maxDepth / 2),
   '__proto__ keys': () =>
     JSON.parse('{"__proto__":{"polluted":"rm -rf /"},"constructor":{"prototype":"x"}}') as JsonValue,
   'lone surrogates': () => ({

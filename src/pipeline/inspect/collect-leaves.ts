@@ -1,10 +1,10 @@
 /** Collects every string leaf of an action once, so each inspector walks a flat list, not the tree. */
 import type { Action } from '../model/action.js';
+import { INSPECTION_LIMITS, inspectionLimit } from '../model/inspection-limits.js';
 import type { JsonValue } from '../model/json.js';
 import type { LeafSource, StringLeaf } from './inspector.js';
 
-/** Bounds that keep a hostile body from turning leaf collection into a denial of service. */
-export const LEAF_LIMITS = { maxLeaves: 20_000, maxDepth: 64 } as const;
+const { maxDepth: MAX_DEPTH, maxNodes: MAX_NODES } = INSPECTION_LIMITS;
 
 /** Headers whose values reach tools or carry attacker-chosen URLs; the rest are transport noise. */
 const INSPECTED_HEADERS = ['referer', 'origin', 'x-forwarded-host', 'user-agent', 'cookie', 'authorization'];
@@ -18,7 +18,15 @@ function childPath(parent: string, key: string): string {
   return SIMPLE_KEY.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
 }
 
-/** Walks a JSON value depth-first, pushing its string leaves (numbers are not strings: no leaf). */
+/** Values and keys walked so far: counted as the strict parser counts them (INSPECTION_LIMITS.maxNodes). */
+interface Budget {
+  nodes: number;
+}
+
+/**
+ * Walks a JSON value depth-first, pushing its string leaves (numbers are not strings: no leaf).
+ * SECURITY: it never stops early; a value deeper or larger than the parser accepts throws ERR_INSPECTION_LIMIT.
+ */
 function walk(
   value: JsonValue,
   path: string,
@@ -26,33 +34,41 @@ function walk(
   source: LeafSource,
   out: StringLeaf[],
   depth: number,
+  budget: Budget,
 ) {
-  if (out.length >= LEAF_LIMITS.maxLeaves) return;
+  if (depth > MAX_DEPTH) throw inspectionLimit(`arguments nest deeper than ${MAX_DEPTH} levels at ${path}`);
+  if (++budget.nodes > MAX_NODES)
+    throw inspectionLimit(`arguments hold more than ${MAX_NODES} values and keys`);
   if (typeof value === 'string') {
     out.push({ path, key, value, source, decodedBy: NOT_DECODED });
     return;
   }
-  if (value === null || typeof value !== 'object' || depth >= LEAF_LIMITS.maxDepth) return;
+  if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     // Items carry the key of the property that holds the list: the items of `urls` are judged as URLs.
     for (let i = 0; i < value.length; i++)
-      walk(value[i] as JsonValue, `${path}[${i}]`, key, source, out, depth + 1);
+      walk(value[i] as JsonValue, `${path}[${i}]`, key, source, out, depth + 1, budget);
     return;
   }
   for (const k of Object.keys(value)) {
+    if (++budget.nodes > MAX_NODES)
+      throw inspectionLimit(`arguments hold more than ${MAX_NODES} values and keys`);
     // PERF: the child's path and lower-cased key are built once for the key leaf and the value.
     const child = childPath(path, k);
     const key = k.toLowerCase();
     // Keys are attacker-controlled text too ("ignore previous instructions": 1).
     out.push({ path: `${child}#key`, key, value: k, source, decodedBy: NOT_DECODED });
-    walk(value[k] as JsonValue, child, key, source, out, depth + 1);
+    walk(value[k] as JsonValue, child, key, source, out, depth + 1, budget);
   }
 }
 
-/** Every string in the action that an attacker could have chosen: arguments, URL parts, headers. */
+/**
+ * Every string in the action that an attacker could have chosen: arguments, URL parts, headers. Throws
+ * ERR_INSPECTION_LIMIT (WritError) past INSPECTION_LIMITS instead of leaving anything out.
+ */
 export function collectLeaves(action: Action, headers: Readonly<Record<string, string>>): StringLeaf[] {
   const out: StringLeaf[] = [];
-  walk(action.action.arguments, '$.action.arguments', '', 'arguments', out, 0);
+  walk(action.action.arguments, '$.action.arguments', '', 'arguments', out, 0, { nodes: 0 });
   out.push({
     path: '$.resource.uri',
     key: 'uri',
@@ -67,7 +83,10 @@ export function collectLeaves(action: Action, headers: Readonly<Record<string, s
     source: 'url',
     decodedBy: NOT_DECODED,
   });
+  let queryValues = 0;
   for (const [name, values] of Object.entries(action.resource.query)) {
+    queryValues += values.length;
+    if (queryValues > MAX_NODES) throw inspectionLimit(`the query holds more than ${MAX_NODES} values`);
     for (let i = 0; i < values.length; i++) {
       out.push({
         path: `${childPath('$.resource.query', name)}[${i}]`,

@@ -35,7 +35,10 @@ export const DEFAULT_INSPECTORS: readonly Inspector[] = Object.freeze([
   encodingEvasionInspector,
 ]);
 
-/** Inspects one action: collect every string leaf, add decoded forms, run the inspectors. Never throws. */
+/**
+ * Inspects one action: collect every string leaf, add decoded forms, run the inspectors. An inspector that
+ * throws is a finding (`inspect.failed`); a bound reached throws ERR_INSPECTION_LIMIT (WritError): a deny.
+ */
 export function inspectAction(
   action: Action,
   headers: Readonly<Record<string, string>>,
@@ -50,7 +53,7 @@ export function inspectAction(
   const findings = runInspectors(inspectors, input);
   // An attack that only shows after decoding is also an evasion; say so under encoding-evasion.
   if (inspectors.includes(encodingEvasionInspector)) {
-    const derived = deriveEncodedAttackFindings(findings, expanded.exhausted);
+    const derived = deriveEncodedAttackFindings(findings);
     for (let i = 0; i < derived.length; i++) findings.push(derived[i]!);
   }
   return { findings, leaves: expanded.leaves.length };

@@ -1,11 +1,12 @@
 /** Runs every inspector over one action; an inspector that throws yields a critical finding, not a pass. */
+import { WritError } from '../errors.js';
 import type { Finding } from '../model/finding.js';
 import type { InspectionInput, Inspector } from './inspector.js';
 
 /** Inspector failures are reported under this id so a rule (and the default deny) can act on them. */
 export const INSPECTOR_FAILED = 'inspect.failed';
 
-/** The findings of all inspectors, in registry order. Never throws. */
+/** The findings of all inspectors, in registry order. Throws only ERR_INSPECTION_LIMIT (a bound reached). */
 export function runInspectors(inspectors: readonly Inspector[], input: InspectionInput): Finding[] {
   const findings: Finding[] = [];
   // PERF: indexed loops; `for...of` over a frozen array (the registry) allocates an iterator result per step.
@@ -15,6 +16,8 @@ export function runInspectors(inspectors: readonly Inspector[], input: Inspectio
       const found = inspector.inspect(input);
       for (let i = 0; i < found.length; i++) findings.push(found[i]!);
     } catch (err) {
+      // A bound reached (INSPECTION_LIMITS) is the request's fault, not the inspector's: the deny names it.
+      if (err instanceof WritError && err.code === 'ERR_INSPECTION_LIMIT') throw err;
       // SECURITY: fail closed. A crash on hostile input must not read as "nothing found".
       findings.push({
         id: INSPECTOR_FAILED,

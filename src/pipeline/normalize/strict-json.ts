@@ -4,10 +4,13 @@
  * lets the inspected request differ from the executed one, so all of them are rejected.
  */
 import { WritError } from '../errors.js';
+import { INSPECTION_LIMITS, inspectionLimit } from '../model/inspection-limits.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 
-/** The deepest nesting accepted; deeper input is rejected, never truncated. */
-export const MAX_JSON_DEPTH = 128;
+/** The deepest nesting accepted; deeper input is rejected, never truncated (the inspectors cover all of it). */
+export const MAX_JSON_DEPTH = INSPECTION_LIMITS.maxDepth;
+/** The most values and keys one document may hold: the bound the leaf collector counts the same way. */
+const MAX_NODES = INSPECTION_LIMITS.maxNodes;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -44,6 +47,8 @@ function nullProtoObject(): JsonObject {
 
 class Parser {
   pos = 0;
+  /** Values and object keys read so far (see INSPECTION_LIMITS.maxNodes). */
+  private nodes = 0;
   constructor(private readonly text: string) {}
 
   fail(reason: string): never {
@@ -65,6 +70,7 @@ class Parser {
     if (depth > MAX_JSON_DEPTH) {
       throw new WritError('ERR_JSON_TOO_DEEP', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
+    this.countNode();
     const c = this.text.charCodeAt(this.pos);
     switch (c) {
       case 0x7b: // {
@@ -85,6 +91,12 @@ class Parser {
     }
   }
 
+  /** SECURITY: a document larger than inspection covers is refused here, before any more of it is built. */
+  countNode(): void {
+    if (++this.nodes > MAX_NODES)
+      throw inspectionLimit(`JSON holds more than ${MAX_NODES} values and keys (offset ${this.pos})`);
+  }
+
   parseLiteral<T extends JsonValue>(word: string, value: T): T {
     if (!this.text.startsWith(word, this.pos)) this.fail(`expected "${word}"`);
     this.pos += word.length;
@@ -103,6 +115,7 @@ class Parser {
     for (;;) {
       if (t.charCodeAt(this.pos) !== 0x22) this.fail('expected a string key');
       const keyStart = this.pos;
+      this.countNode();
       const key = this.parseString();
       if (Object.hasOwn(obj, key)) {
         this.pos = keyStart;

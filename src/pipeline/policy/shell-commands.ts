@@ -3,6 +3,7 @@
  * the side of naming too many programs: an allowlist rule then denies, it never lets one through unseen.
  */
 import { parse } from 'shell-quote';
+import { INSPECTION_LIMITS, inspectionLimit } from '../model/inspection-limits.js';
 import type { JsonValue } from '../model/json.js';
 
 /** Argument keys whose string value is a shell command line (or, as a list, an argv). */
@@ -12,7 +13,8 @@ const REDIRECTS = new Set(['>', '>>', '<', '>&', '<&', '>|', '<<', '<<<', '&>', 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /** Shown in place of a substitution shell-quote does not split (backticks); no allowlist holds it. */
 export const OPAQUE_COMMAND = '`';
-const MAX_DEPTH = 32;
+/** The depth every walker over parsed arguments covers (the parser refuses deeper): nothing below is skipped. */
+const MAX_DEPTH = INSPECTION_LIMITS.maxDepth;
 const MAX_TEXT = 16_384;
 
 /** The programs one command line starts, in order (`ls -l | wc; rm x` -> ls, wc, rm). */
@@ -56,7 +58,8 @@ export function commandNames(text: string): string[] {
 export function argumentCommands(args: JsonValue): string[] {
   const out: string[] = [];
   const walk = (v: JsonValue, depth: number): void => {
-    if (depth > MAX_DEPTH || v === null || typeof v !== 'object') return;
+    if (depth > MAX_DEPTH) throw inspectionLimit(`arguments nest deeper than ${MAX_DEPTH} levels`);
+    if (v === null || typeof v !== 'object') return;
     if (Array.isArray(v)) {
       for (const item of v) walk(item, depth + 1);
       return;

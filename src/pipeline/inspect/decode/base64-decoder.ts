@@ -4,7 +4,6 @@ import { bytesAsText } from './printable.js';
 
 /** Runs shorter than this are words, not payloads. */
 const MIN_RUN = 16;
-const MAX_RUNS = 8;
 // PERF: the lookbehind makes a match start only at the beginning of a run, so prose costs one failed
 // check per character instead of a rescan of every word from each of its letters.
 const RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}/g;
@@ -16,7 +15,8 @@ export const base64Decoder: Decoder = {
     if (value.length < MIN_RUN) return NO_PARTS;
     const out: DecodedPart[] = [];
     RUN.lastIndex = 0;
-    for (let m = RUN.exec(value); m !== null && out.length < MAX_RUNS; m = RUN.exec(value)) {
+    // Every run, however many: expandLeaves bounds the total and refuses past it (INSPECTION_LIMITS).
+    for (let m = RUN.exec(value); m !== null; m = RUN.exec(value)) {
       const run = m[0];
       const body = run.replace(/=+$/, '');
       // Pure hex or pure letters are identifiers far more often than base64.

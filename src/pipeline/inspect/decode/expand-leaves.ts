@@ -1,4 +1,8 @@
-/** Decode-and-reinspect: adds a leaf for every decoded form of every leaf, recursively, within hard bounds. */
+/**
+ * Decode-and-reinspect: adds a leaf for every decoded form of every leaf, recursively. Decoding is complete or
+ * the request is refused: past INSPECTION_LIMITS (layers, added leaves, added text) it throws ERR_INSPECTION_LIMIT.
+ */
+import { INSPECTION_LIMITS, inspectionLimit } from '../../model/inspection-limits.js';
 import type { StringLeaf } from '../inspector.js';
 import { base64Decoder } from './base64-decoder.js';
 import type { Decoder } from './decoder.js';
@@ -19,13 +23,11 @@ import {
   traitsOf,
 } from '../lib/leaf-traits.js';
 
-/** Bounds on decoding: layers, added leaves and added characters, so a decompression-style bomb stays cheap. */
-export const DECODE_LIMITS = {
-  maxDepth: 4,
-  maxAddedLeaves: 512,
-  maxAddedChars: 2 * 1024 * 1024,
-  maxInputChars: 1024 * 1024,
-} as const;
+const {
+  maxDecodeLayers: MAX_LAYERS,
+  maxDecodedLeaves: MAX_LEAVES,
+  maxDecodedChars: MAX_CHARS,
+} = INSPECTION_LIMITS;
 
 /** The decoders, cheapest test first. */
 export const DECODERS: readonly Decoder[] = [
@@ -56,15 +58,40 @@ const NEEDED = DECODERS.map((d) => NEEDS[d.name] ?? 0);
 /** Every class some decoder needs: a leaf with none of them decodes to nothing. */
 const ANY_NEEDED = NEEDED.includes(0) ? -1 : NEEDED.reduce((a, b) => a | b, 0);
 
-/** The expanded leaves, and whether a bound stopped decoding (itself a signal: padding to hide a payload). */
+/** The original leaves and every decoded form of them. */
 export interface ExpandedLeaves {
   readonly leaves: StringLeaf[];
-  readonly exhausted: boolean;
   /** `traitsOf(leaves[i].value)` for every leaf, computed once here and reused by the inspectors. */
   readonly traits: Int32Array;
 }
 
-/** The original leaves followed by their decoded forms (each with `decodedBy` and a `#decoder` path suffix). */
+/** The decoded forms of one leaf, each with the decoder that produced it (decoders its traits allow only). */
+function decodeLeaf(
+  leaf: StringLeaf,
+  mask: number,
+  each: (decoder: string, suffix: string, value: string, key: string | undefined) => void,
+): void {
+  if ((mask & ANY_NEEDED) === 0 || leaf.path.endsWith('#key')) return;
+  for (let d = 0; d < DECODERS.length; d++) {
+    const decoder = DECODERS[d]!;
+    const needs = NEEDED[d]!;
+    if (needs !== 0 && (mask & needs) === 0) continue;
+    // Unicode folding of an already folded value, or JSON of a JSON leaf, cannot reveal more.
+    if (leaf.decodedBy[leaf.decodedBy.length - 1] === decoder.name && decoder.name !== 'url') continue;
+    const parts = decoder.decode(leaf.value);
+    // An indexed loop: `for...of` over the shared frozen empty result allocates an iterator result.
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p]!;
+      if (part.value === leaf.value || part.value.length === 0) continue;
+      each(decoder.name, part.suffix, part.value, part.key);
+    }
+  }
+}
+
+/**
+ * The original leaves followed by their decoded forms (each with `decodedBy` and a `#decoder` path suffix).
+ * Throws ERR_INSPECTION_LIMIT (WritError) when decoding would go past INSPECTION_LIMITS.
+ */
 export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
   const out: StringLeaf[] = leaves.slice();
   const traits: number[] = [];
@@ -74,50 +101,38 @@ export function expandLeaves(leaves: readonly StringLeaf[]): ExpandedLeaves {
   // PERF: the first frontier is the input itself and its traits the head of `traits` (only appended to).
   let frontier: readonly StringLeaf[] = leaves;
   let frontierTraits: readonly number[] = traits;
-  for (let depth = 0; depth < DECODE_LIMITS.maxDepth && frontier.length > 0; depth++) {
+  for (let depth = 0; depth < MAX_LAYERS && frontier.length > 0; depth++) {
     const next: StringLeaf[] = [];
     const nextTraits: number[] = [];
     for (let f = 0; f < frontier.length; f++) {
       const leaf = frontier[f]!;
-      const mask = frontierTraits[f] ?? 0;
-      if ((mask & ANY_NEEDED) === 0) continue;
-      if (leaf.value.length > DECODE_LIMITS.maxInputChars || leaf.path.endsWith('#key')) continue;
-      for (let d = 0; d < DECODERS.length; d++) {
-        const decoder = DECODERS[d]!;
-        const needs = NEEDED[d]!;
-        if (needs !== 0 && (mask & needs) === 0) continue;
-        // Unicode folding of an already folded value, or JSON of a JSON leaf, cannot reveal more.
-        if (leaf.decodedBy[leaf.decodedBy.length - 1] === decoder.name && decoder.name !== 'url') continue;
-        const parts = decoder.decode(leaf.value);
-        // An indexed loop: `for...of` over the shared frozen empty result allocates an iterator result.
-        for (let p = 0; p < parts.length; p++) {
-          const part = parts[p]!;
-          if (part.value === leaf.value || part.value.length === 0) continue;
-          if (
-            added >= DECODE_LIMITS.maxAddedLeaves ||
-            addedChars + part.value.length > DECODE_LIMITS.maxAddedChars
-          ) {
-            return { leaves: out, exhausted: true, traits: Int32Array.from(traits) };
-          }
-          const child: StringLeaf = {
-            path: `${leaf.path}${part.suffix}`,
-            key: part.key ?? leaf.key,
-            value: part.value,
-            source: leaf.source,
-            decodedBy: [...leaf.decodedBy, decoder.name],
-          };
-          const childTraits = traitsOf(part.value);
-          out.push(child);
-          traits.push(childTraits);
-          next.push(child);
-          nextTraits.push(childTraits);
-          added++;
-          addedChars += part.value.length;
-        }
-      }
+      decodeLeaf(leaf, frontierTraits[f] ?? 0, (decoder, suffix, value, key) => {
+        // SECURITY: a bound reached refuses the request; a partly decoded request would hide the rest.
+        if (++added > MAX_LEAVES) throw inspectionLimit(`decoding adds more than ${MAX_LEAVES} leaves`);
+        addedChars += value.length;
+        if (addedChars > MAX_CHARS) throw inspectionLimit(`decoding adds more than ${MAX_CHARS} characters`);
+        const child: StringLeaf = {
+          path: `${leaf.path}${suffix}`,
+          key: key ?? leaf.key,
+          value,
+          source: leaf.source,
+          decodedBy: [...leaf.decodedBy, decoder],
+        };
+        const childTraits = traitsOf(value);
+        out.push(child);
+        traits.push(childTraits);
+        next.push(child);
+        nextTraits.push(childTraits);
+      });
     }
     frontier = next;
     frontierTraits = nextTraits;
   }
-  return { leaves: out, exhausted: frontier.length > 0, traits: Int32Array.from(traits) };
+  // The last layer's leaves were never decoded: if any of them still decodes, there is more than was read.
+  for (let f = 0; f < frontier.length; f++) {
+    decodeLeaf(frontier[f]!, frontierTraits[f] ?? 0, () => {
+      throw inspectionLimit(`text is still encoded after ${MAX_LAYERS} decoding layers`);
+    });
+  }
+  return { leaves: out, traits: Int32Array.from(traits) };
 }

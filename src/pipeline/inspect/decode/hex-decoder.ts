@@ -4,7 +4,6 @@ import { bytesAsText } from './printable.js';
 
 // PERF: starts only where a hex run begins (not inside a word), so prose is one cheap check per character.
 const RUN = /(?<![0-9A-Za-z])(?:0x)?((?:[0-9a-fA-F]{2}){8,})/g;
-const MAX_RUNS = 8;
 
 /** Decodes hex runs that yield readable UTF-8 text (hashes and ids decode to binary and are skipped). */
 export const hexDecoder: Decoder = {
@@ -13,7 +12,8 @@ export const hexDecoder: Decoder = {
     if (value.length < 16) return NO_PARTS;
     const out: DecodedPart[] = [];
     RUN.lastIndex = 0;
-    for (let m = RUN.exec(value); m !== null && out.length < MAX_RUNS; m = RUN.exec(value)) {
+    // Every run, however many: expandLeaves bounds the total and refuses past it (INSPECTION_LIMITS).
+    for (let m = RUN.exec(value); m !== null; m = RUN.exec(value)) {
       const text = bytesAsText(Buffer.from(m[1] ?? '', 'hex'));
       if (text !== null) out.push({ suffix: out.length === 0 ? '#hex' : `#hex[${out.length}]`, value: text });
     }

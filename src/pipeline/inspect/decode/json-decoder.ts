@@ -1,12 +1,14 @@
 /** JSON-in-a-string decoding: a value that is itself a JSON document yields one leaf per string inside it. */
+import { INSPECTION_LIMITS, inspectionLimit } from '../../model/inspection-limits.js';
 import { NO_PARTS, type Decoder, type DecodedPart } from './decoder.js';
 
-const MAX_PARTS = 256;
-const MAX_DEPTH = 32;
+const { maxDepth: MAX_DEPTH, maxDecodedLeaves: MAX_PARTS } = INSPECTION_LIMITS;
 const SIMPLE_KEY = /^[A-Za-z_$][\w$-]*$/;
 
+/** Every string and key of a parsed value; past the shared bounds it throws ERR_INSPECTION_LIMIT, never stops. */
 function walk(value: unknown, path: string, key: string, out: DecodedPart[], depth: number): void {
-  if (out.length >= MAX_PARTS || depth > MAX_DEPTH) return;
+  if (depth > MAX_DEPTH) throw inspectionLimit(`JSON in a string nests deeper than ${MAX_DEPTH} levels`);
+  if (out.length > MAX_PARTS) throw inspectionLimit(`JSON in a string holds more than ${MAX_PARTS} strings`);
   if (typeof value === 'string') {
     out.push({ suffix: path, value, key });
     return;

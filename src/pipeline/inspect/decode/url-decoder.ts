@@ -19,7 +19,8 @@ function percentDecode(text: string): string {
         out += utf8.decode(Uint8Array.from(bytes));
       } catch {
         // Overlong or invalid UTF-8 (`%c0%ae`): keep bytes as Latin-1 so other checks still see them.
-        out += String.fromCharCode(...bytes.slice(0, 65536));
+        // In chunks: one spread of a long run would overflow the call stack; every byte is kept.
+        for (let k = 0; k < bytes.length; k += 8192) out += String.fromCharCode(...bytes.slice(k, k + 8192));
       }
       i = j;
     } else if (

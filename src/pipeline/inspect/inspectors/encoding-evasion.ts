@@ -82,9 +82,9 @@ function onDecodedLeaf(f: Finding): boolean {
 }
 
 /** Findings of other inspectors on decoded leaves, restated as encoded attacks (one per path and kind). */
-export function deriveEncodedAttackFindings(findings: readonly Finding[], exhausted: boolean): Finding[] {
+export function deriveEncodedAttackFindings(findings: readonly Finding[]): Finding[] {
   // PERF: most requests have no finding on a decoded leaf; skip building the sets.
-  if (!exhausted && !findings.some(onDecodedLeaf)) return [];
+  if (!findings.some(onDecodedLeaf)) return [];
   const out: Finding[] = [];
   const seen = new Set<string>();
   const plain = new Set(findings.filter((f) => !f.path.includes('#')).map((f) => `${f.id}@${f.path}`));
@@ -108,16 +108,5 @@ export function deriveEncodedAttackFindings(findings: readonly Finding[], exhaus
       ),
     );
   }
-  if (exhausted)
-    out.push(
-      makeFinding(
-        { id: ID },
-        'decode-budget-exhausted',
-        'medium',
-        '$',
-        'decoding stopped at its bound',
-        tags,
-      ),
-    );
   return out;
 }

@@ -101,8 +101,6 @@ function direct(text: string, traits: number, words: WordBits): Hit | null {
 
 /** Sentences are scored only up to this length; longer runs are not an instruction. */
 const MAX_SENTENCE = 320;
-/** Content scanned by the sentence scorer; an instruction hidden deeper still meets the direct checks. */
-const SCAN_WINDOW = 64 * 1024;
 /** A sentence with this score sets the reader a task. */
 const SENTENCE_THRESHOLD = 3;
 
@@ -158,7 +156,8 @@ const OUTPUT_WORDS = wordKeys('your reply respond answer print say output return
  * injected text is often spliced into a word (`MySQL` just makes a harmless extra candidate).
  */
 function embeddedTask(text: string, words: WordBits): Hit | null {
-  const window = text.length > SCAN_WINDOW ? text.slice(0, SCAN_WINDOW) : text;
+  // SECURITY: the whole text, however long: an instruction after 64 KiB of padding is still an instruction.
+  const window = text;
   const outputWords = hasAnyWord(words, OUTPUT_WORDS) && OUTPUT_WORD.test(window);
   // A sentence that starts after a boundary matches an output pattern only if the window does (its edges are
   // non-word characters either way); a sentence glued inside a word has a new `\b` and is checked on its own.

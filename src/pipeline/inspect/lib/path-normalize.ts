@@ -1,12 +1,13 @@
 /** Path normalization for traversal checks: every percent, overlong-UTF-8, %u and full-width form of `.` `/` `\`. */
+import { INSPECTION_LIMITS, inspectionLimit } from '../../model/inspection-limits.js';
 
 // PERF: regexes are module constants: a literal inside a function allocates a new RegExp each time it runs.
 const MAY_CHANGE = /[%\u0080-\uffff]|0x/i;
 const FOUR_HEX = /^[0-9a-fA-F]{4}$/;
 const ESCAPED_CHAR = /\\(.)/g;
 
-/** Rounds of percent-decoding applied (`%25252e` needs three). */
-const MAX_ROUNDS = 4;
+/** Rounds of percent-decoding applied (`%25252e` needs three); a path still changing after them is refused. */
+const MAX_ROUNDS = INSPECTION_LIMITS.maxDecodeLayers;
 
 /** IIS-specific alternative encodings of `.`, `/` and `\` that the generic overlong decoder reads differently. */
 const OVERLONG: ReadonlyArray<[RegExp, string]> = [
@@ -117,16 +118,21 @@ function percentDecodeOnce(text: string): string {
   return out;
 }
 
-/** The path as a lenient server would see it: decoded up to four rounds, lookalikes folded, `\` kept. */
+/**
+ * The path as a lenient server would see it: decoded until nothing changes, lookalikes folded, `\` kept.
+ * Throws ERR_INSPECTION_LIMIT when it still changes after INSPECTION_LIMITS.maxDecodeLayers rounds.
+ */
 export function normalizePath(raw: string): string {
   // PERF: with no `%`, no `0x` and nothing outside ASCII, no rule below can change the text.
   if (!MAY_CHANGE.test(raw)) return raw;
   let text = raw;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  for (let round = 0; ; round++) {
     let next = text;
     for (const [re, ch] of OVERLONG) next = next.replace(re, ch);
     if (next.includes('%')) next = percentDecodeOnce(next);
     if (next === text) break;
+    // SECURITY: a server may decode once more than writ did; more layers than the bound is a deny, not a pass.
+    if (round === MAX_ROUNDS) throw inspectionLimit(`a path is still encoded after ${MAX_ROUNDS} rounds`);
     text = next;
   }
   for (const [re, ch] of LOOKALIKES) text = text.replace(re, ch);
