@@ -2,7 +2,7 @@
  * Which request headers an execution token binds, and the digest of them: every end-to-end header except a
  * named set the mesh itself adds or rewrites between the check and the verify role (docs/canonical-action.md).
  */
-import { canonicalHost, hostMatches } from '../inspect/lib/host-pattern.js';
+import { canonicalHost, hostMatches } from '../normalize/host-pattern.js';
 import type { RawRequest } from '../model/raw-request.js';
 import { canonicalJson } from './canonical-json.js';
 import { sha256Base64url } from './digest.js';
@@ -81,7 +81,7 @@ const MAX_HOSTS_PER_RULES = 1024;
 export function headerSetFor(authority: string, rules: readonly UnboundHeaderRule[] | undefined): HeaderSet {
   if (rules === undefined || rules.length === 0) return DEFAULT_HEADER_SET;
   const colon = authority.lastIndexOf(':');
-  // The host without its port (an IPv6 literal keeps its brackets until canonicalHost drops them).
+  // The host without its port (an IPv6 literal keeps its brackets: the one matcher compares them as written).
   const host = canonicalHost(colon > authority.lastIndexOf(']') ? authority.slice(0, colon) : authority);
   let byHost = setsByRules.get(rules);
   if (byHost === undefined) {

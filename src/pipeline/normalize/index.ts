@@ -7,7 +7,7 @@ import type { RawRequest } from '../model/raw-request.js';
 import type { Adapter, AdapterResult, ParsedRequest } from './adapter.js';
 import { ADAPTERS } from './adapters/index.js';
 import { BoundedCache } from './bounded-cache.js';
-import { emailDomain, hostMatchesAny } from './host-pattern.js';
+import { emailDomain, hostMatches } from './host-pattern.js';
 import { parseSpiffeId } from '../identity/spiffe-id.js';
 import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
 import { decodedBody } from './content-encoding.js';
@@ -200,7 +200,7 @@ const NO_HINTS: NonNullable<AdapterResult['resource']> = Object.freeze({});
 function anyExternal(recipients: readonly string[], internalDomains: readonly string[]): boolean {
   for (const r of recipients) {
     const domain = emailDomain(r);
-    if (domain !== null && !hostMatchesAny(domain, internalDomains)) return true;
+    if (domain !== null && !hostMatches(domain, internalDomains)) return true;
   }
   return false;
 }
@@ -221,7 +221,7 @@ export function normalizeRequest(
   const hints = result.resource ?? NO_HINTS;
   const recipients = hints.recipients ?? NONE;
   const database = hints.database ?? null;
-  const hostExternal = !hostMatchesAny(request.host, config.internalDomains);
+  const hostExternal = !hostMatches(request.host, config.internalDomains);
   const recipientExternal = anyExternal(recipients, config.internalDomains);
   const production = database !== null && config.productionDatabases.includes(database);
   const trust = config.trustAgentHeaders;

@@ -1,7 +1,7 @@
 /** cross-trust-boundary: content from an untrusted origin (mail, web, ticket, inbound caller) driving a privileged sink. */
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector } from '../inspector.js';
-import { hostMatches } from '../lib/host-pattern.js';
+import { hostMatches } from '../../normalize/host-pattern.js';
 import { isShellTool } from '../lib/leaf-role.js';
 import { TAGS } from '../tags.js';
 

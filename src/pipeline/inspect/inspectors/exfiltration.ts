@@ -2,7 +2,7 @@
 import type { Finding, Severity } from '../../model/finding.js';
 import type { JsonValue } from '../../model/json.js';
 import { makeFinding, type InspectionInput, type Inspector } from '../inspector.js';
-import { hostMatches } from '../lib/host-pattern.js';
+import { hostMatches } from '../../normalize/host-pattern.js';
 import { isKeyLeaf } from '../lib/leaf-role.js';
 import { findPii } from '../lib/pii-patterns.js';
 import { excerpt } from '../lib/redact.js';

@@ -1,7 +1,7 @@
 /** ssrf-egress: destinations outside the egress allowlist, private and metadata addresses, dangerous schemes. */
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
-import { canonicalHost, hostMatches } from '../lib/host-pattern.js';
+import { hostMatches } from '../../normalize/host-pattern.js';
 import { classifyAddress, METADATA_HOSTS, parseHostAddress, type AddressClass } from '../lib/ip-class.js';
 import { isHostKey, isKeyLeaf, isUrlKey, singular } from '../lib/leaf-role.js';
 import { excerpt } from '../lib/redact.js';
@@ -34,6 +34,17 @@ const DANGEROUS_SCHEMES = new Set([
   'zookeeper',
   'zabbix',
 ]);
+
+/**
+ * A destination as a resolver reads it, for detection only (never for matching a list): lower-case,
+ * trimmed, IPv6 brackets and every trailing dot dropped, so `METADATA.google.internal..` is still found.
+ */
+function destinationHost(host: string): string {
+  let h = host.trim().toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  while (h.endsWith('.')) h = h.slice(0, -1);
+  return h;
+}
 
 /** Wildcard-DNS and rebinding services: the name resolves to whatever address it embeds. */
 const REBINDING_SUFFIXES = [
@@ -155,9 +166,11 @@ function classifyHost(
   out: Finding[],
   mentioned: boolean,
 ): void {
-  const h = canonicalHost(host);
+  const h = destinationHost(host);
   const { egressAllowlist, internalDomains } = input.config;
-  const allowlisted = h !== '' && (hostMatches(h, egressAllowlist) || hostMatches(h, internalDomains));
+  // The lists are read by the one strict matcher, on the host as written; detection below reads the
+  // host the loose way a resolver would, so it finds more, never less.
+  const allowlisted = h !== '' && (hostMatches(host, egressAllowlist) || hostMatches(host, internalDomains));
   if (DANGEROUS_SCHEMES.has(scheme))
     out.push(
       makeFinding(
