@@ -28,6 +28,12 @@ export const REASON_CODES = {
   // Requests that read two ways, or that real Envoy would not send (docs/lifecycle.md, request shape).
   ERR_METHOD_OVERRIDE_DOWNGRADE:
     "a method override names a safer method than the request's own (a DELETE asking to run as a GET)",
+  // Shell command lines (docs/policy.md, "Shell command lines"): what writ cannot read completely is denied.
+  ERR_SHELL_SYNTAX:
+    'a shell command line in the arguments is not valid bash (an unterminated quote, substitution or here-doc, or an unexpected token)',
+  ERR_SHELL_UNSUPPORTED:
+    'a shell command line in the arguments uses a construct writ cannot read with certainty, so it cannot be governed',
+  ERR_SHELL_LIMIT: 'a shell command line in the arguments nests deeper than writ reads',
   // The token on the verify side.
   ERR_TOKEN_MISSING: 'no execution token accompanies the request',
   ERR_TOKEN_MALFORMED: 'the execution token is not a well-formed compact JWS',

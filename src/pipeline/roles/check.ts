@@ -18,6 +18,7 @@ import { normalizeRequest } from '../normalize/index.js';
 import { makeOutcome, type Outcome } from '../outcome.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import { shadowEvaluate } from '../policy/shadow.js';
+import { unreadableShellArgument } from '../shell/read-shell.js';
 import { obligationsToJson, type Obligations } from '../policy/types.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 
@@ -69,6 +70,21 @@ export async function decideCheck(
       decision: 'DENY',
       code: 'ERR_QUARANTINED',
       ...quarantineDenial(held),
+      removeHeaders: WRIT_UPSTREAM_HEADERS,
+    });
+  }
+  // SECURITY: a command line writ cannot read completely is never harmless (src/pipeline/shell/).
+  const unreadable = unreadableShellArgument(action.action.arguments);
+  if (unreadable !== null) {
+    return makeOutcome({
+      raw,
+      role: raw.role,
+      traceId,
+      action,
+      policyVersion: set.version,
+      decision: 'DENY',
+      code: unreadable.code,
+      message: unreadable.message,
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }

@@ -334,8 +334,7 @@ function push(out: Finding[], kind: string, leaf: StringLeaf, text: string, at =
 
 /** Commands after a separator or inside a substitution that are probes, not part of the intended pipeline. */
 function chainedProbe(text: string): number {
-  // A newline separates commands like `;` does; shell-quote reads it as plain whitespace.
-  // So does a literal `\n` left by a template that never decoded it (`ping x \nid`).
+  // A literal `\n` left by a template that never decoded it (`ping x \nid`) separates commands like a newline.
   const commands = splitCommands(text.replace(LINE_BREAKS, ' ; '));
   const first = programName(commands[0]?.argv ?? []);
   for (let i = 1; i < commands.length; i++) {
@@ -343,7 +342,7 @@ function chainedProbe(text: string): number {
     const prog = programName(cmd.argv);
     if (prog === '' || !PROBE_COMMANDS.has(prog)) continue;
     // Any operator into a reader of a credential store is theft, whatever the pipeline looks like.
-    // shell-quote drops Windows backslashes from argv, so the raw line is what is matched.
+    // Quote removal drops Windows backslashes from argv, so the raw line is what is matched.
     if (FILE_READERS.has(prog) && SENSITIVE_READ.test(text)) return i;
     // Pipelines into filters and `cd x && make` are ordinary; probes follow `;`, `&`, `||` or open a substitution.
     const via = cmd.after;

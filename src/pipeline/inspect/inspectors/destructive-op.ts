@@ -226,7 +226,7 @@ function isProduction(input: InspectionInput): boolean {
   );
 }
 
-/** Flags operations that destroy data or widen access; SQL via node-sql-parser, shell via shell-quote. */
+/** Flags operations that destroy data or widen access; SQL via node-sql-parser, shell as bash reads it. */
 export const destructiveOpInspector: Inspector = {
   id: ID,
   version: '1.0.0',

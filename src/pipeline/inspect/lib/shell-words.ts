@@ -1,17 +1,16 @@
-/** Shell command lines split into simple commands with shell-quote, so checks see argv, not raw text. */
+/** Shell command lines split into simple commands, so checks see argv, not raw text. */
 import { parse } from 'shell-quote';
+import { readShell } from '../../shell/read-shell.js';
+import type { ShellCommand } from '../../shell/syntax.js';
 
 /** One simple command: its argv (after wrappers such as `sudo` are dropped) and the operator before it. */
 export interface SimpleCommand {
   readonly argv: readonly string[];
-  /** The control operator that preceded it (`;`, `&&`, `|`, `$(`...), or `''` for the first command. */
+  /** The operator or construct that led to it (`;`, `&&`, `|`, `$(`, `` ` ``, `(`...), or `''` for the first. */
   readonly after: string;
   /** Output redirection targets (`> /dev/sda`). */
   readonly redirects: readonly string[];
 }
-
-/** Longer command lines are tokenized in their first window only; callers also scan the full text lexically. */
-export const SHELL_PARSE_LIMIT = 16_384;
 
 const WRAPPERS = new Set([
   'sudo',
@@ -52,9 +51,44 @@ function unwrap(argv: string[]): string[] {
   return argv.slice(i);
 }
 
-/** Splits a command line into simple commands; never throws (a parse failure yields a whitespace split). */
+/** Output redirections: the word after one is a file written (`>&word` too, unless it names a descriptor). */
+const WRITES = new Set(['>', '>>', '>|', '&>', '&>>', '<>']);
+
+function outputTargets(c: ShellCommand): string[] {
+  const out: string[] = [];
+  for (const r of c.redirects) {
+    if (WRITES.has(r.op) || (r.op === '>&' && !/^(?:[0-9]+|-)$/.test(r.target.text))) out.push(r.target.text);
+  }
+  return out;
+}
+
+/**
+ * Splits a command line into simple commands as bash reads it (src/pipeline/shell/): every command, in
+ * substitutions and compound bodies too. Never throws: a line bash cannot read (which the check stage denies
+ * with its own code) is split by shell-quote's lenient tokenizer, so the inspectors still name what it tried.
+ */
 export function splitCommands(text: string): SimpleCommand[] {
-  const src = text.length > SHELL_PARSE_LIMIT ? text.slice(0, SHELL_PARSE_LIMIT) : text;
+  const reading = readShell(text);
+  if (!reading.ok) return guessCommands(text);
+  const out: SimpleCommand[] = [];
+  for (const c of reading.commands) {
+    const argv = unwrap(c.words.map((w) => w.text));
+    const redirects = outputTargets(c);
+    // Keep `$VAR` and substitutions as written: expanding them to "" would hide `rm -rf $HOME`.
+    if (argv.length > 0 || redirects.length > 0) out.push({ argv, after: c.after, redirects });
+  }
+  return out;
+}
+
+/**
+ * A lenient split of a line bash rejects (`ping x ;id|`), for findings only: such a line never reaches policy,
+ * the check stage denies it first (ERR_SHELL_SYNTAX).
+ */
+const GUESS_LIMIT = 16_384;
+
+function guessCommands(text: string): SimpleCommand[] {
+  // PERF: shell-quote is not linear on hostile text; a denied line's findings need only its start.
+  const src = text.length > GUESS_LIMIT ? text.slice(0, GUESS_LIMIT) : text;
   let tokens: ReturnType<typeof parse>;
   try {
     // Keep `$VAR` as written: expanding to "" would hide `rm -rf $HOME`.

@@ -1,0 +1,111 @@
+/**
+ * The one entry to the shell reading: `readShell` reads a whole command line the way bash does (no window,
+ * no guessing) and `shellArguments` finds the command lines of a tool call. Unreadable is never harmless.
+ */
+import { BoundedCache } from '../normalize/bounded-cache.js';
+import { INSPECTION_LIMITS, inspectionLimit } from '../model/inspection-limits.js';
+import type { JsonValue } from '../model/json.js';
+import { ShellParser, ShellReadError } from './parser.js';
+import type { ShellCommand, ShellReadCode, ShellReading, ShellWord } from './syntax.js';
+
+/** Argument keys whose string value is a shell command line (or, as a list, an argv). */
+export const COMMAND_KEYS: ReadonlySet<string> = new Set(['command', 'cmd', 'script']);
+/** The depth every walker over parsed arguments covers (the parser refuses deeper): nothing below is skipped. */
+const MAX_WALK_DEPTH = INSPECTION_LIMITS.maxDepth;
+
+// PERF: the inspectors and the policy read the same lines in one decision; a reading is immutable. Long
+// lines get a cache of their own, a few entries deep, so memory stays bounded by a few bodies.
+const cache = new BoundedCache<ShellReading>(256, 64 * 1024);
+const longCache = new BoundedCache<ShellReading>(4, Number.MAX_SAFE_INTEGER);
+
+function read(text: string): ShellReading {
+  try {
+    const commands = new ShellParser(text).parseProgram();
+    return Object.freeze({ ok: true, commands: Object.freeze(commands) });
+  } catch (err) {
+    if (err instanceof ShellReadError)
+      return Object.freeze({ ok: false, code: err.code, message: err.message });
+    // SECURITY: a stack overflow or any other surprise is a line writ could not read, never a clean one.
+    if (err instanceof RangeError)
+      return Object.freeze({ ok: false, code: 'ERR_SHELL_LIMIT', message: 'command line too deeply nested' });
+    throw err;
+  }
+}
+
+/** Reads a whole command line as bash would; every simple command in it, or why it cannot be read. */
+export function readShell(text: string): ShellReading {
+  return text.length <= 64 * 1024 ? cache.get(text, read) : longCache.get(text, read);
+}
+
+/** A literal word (an argv element passed as a JSON string is never expanded by a shell). */
+function literalWord(text: string): ShellWord {
+  return { raw: text, text, literal: true, mayBeOption: text.startsWith('-') };
+}
+
+/** An argv given as a JSON list: one simple command of literal words, run without a shell. */
+export function readArgv(argv: readonly string[]): ShellReading {
+  const command: ShellCommand = {
+    kind: 'simple',
+    assignments: [],
+    words: argv.map(literalWord),
+    redirects: [],
+    after: '',
+    substituted: false,
+  };
+  return { ok: true, commands: [command] };
+}
+
+/** One command line found in a tool call's arguments, with its reading. */
+export interface ShellArgument {
+  /** Where it is (`arguments.command`, `arguments.steps[1].cmd`). */
+  readonly path: string;
+  readonly reading: ShellReading;
+}
+
+/**
+ * Every command line a tool call's `command`, `cmd` or `script` arguments hold, at any depth: a string is
+ * read as a bash command line, a list of strings as an argv (a list holding anything else is unreadable).
+ * Throws ERR_INSPECTION_LIMIT past the depth the parser accepts (it never skips what it cannot reach).
+ */
+export function shellArguments(args: JsonValue): ShellArgument[] {
+  const out: ShellArgument[] = [];
+  const walk = (v: JsonValue, path: string, depth: number): void => {
+    if (depth > MAX_WALK_DEPTH) throw inspectionLimit(`arguments nest deeper than ${MAX_WALK_DEPTH} levels`);
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
+      return;
+    }
+    for (const [key, value] of Object.entries(v)) {
+      const at = `${path}.${key}`;
+      if (COMMAND_KEYS.has(key.toLowerCase())) {
+        if (typeof value === 'string') out.push({ path: at, reading: readShell(value) });
+        else if (Array.isArray(value) && value.length > 0) {
+          out.push({
+            path: at,
+            reading: value.every((x) => typeof x === 'string')
+              ? readArgv(value)
+              : {
+                  ok: false,
+                  code: 'ERR_SHELL_UNSUPPORTED',
+                  message: `${at} is a list that is not an argv of strings`,
+                },
+          });
+        }
+      }
+      walk(value, at, depth + 1);
+    }
+  };
+  walk(args, 'arguments', 0);
+  return out;
+}
+
+/** The first command line of a tool call writ cannot read completely, with its deny code; null when none. */
+export function unreadableShellArgument(
+  args: JsonValue,
+): { readonly code: ShellReadCode; readonly message: string } | null {
+  for (const a of shellArguments(args)) {
+    if (!a.reading.ok) return { code: a.reading.code, message: `${a.path}: ${a.reading.message}` };
+  }
+  return null;
+}
