@@ -1,6 +1,5 @@
-/** Where the eval's corpora live, in one place so every reader (eval, tests, scripts) agrees. */
+/** Where the third-party corpora live: test-data/ in the repository, one place for every reader. */
 import { fileURLToPath } from 'node:url';
 
-/** The corpora: `../shared/data` beside the clone, or `WRIT_EVAL_DATA` (moved into the repository by issue 18). */
-export const DATA =
-  process.env['WRIT_EVAL_DATA'] ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));
+/** The vendored corpora (test-data/README.md): eval, tests and scripts all read them from here. */
+export const DATA = fileURLToPath(new URL('../test-data/', import.meta.url));

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 export const ROOT = join(import.meta.dirname, '..');
-export const ATLAS_FILE = join(ROOT, '..', 'shared', 'data', 'mitre-atlas', 'ATLAS.yaml');
+export const ATLAS_FILE = join(ROOT, 'test-data', 'mitre-atlas', 'ATLAS.yaml');
 export const MAPPING_FILE = join(ROOT, 'docs', 'atlas-mapping.yaml');
 export const COVERAGE_FILE = join(ROOT, 'docs', 'atlas-coverage.md');
 

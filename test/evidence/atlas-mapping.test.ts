@@ -34,7 +34,7 @@ const scenarioByPath = new Map(scenarios.map((s) => [s.file.slice(ROOT.length + 
 const REFUSED = new Set(['DENY', 'REQUIRE_APPROVAL']);
 
 describe('ATLAS mapping', () => {
-  it('is for the ATLAS release in ../shared/data (101 techniques, 69 sub-techniques)', () => {
+  it('is for the ATLAS release in test-data/mitre-atlas (101 techniques, 69 sub-techniques)', () => {
     expect(mapping.atlas_version).toBe(atlas.version);
     expect(atlas.techniques.filter((t) => t.parent === null)).toHaveLength(101);
     expect(atlas.techniques.filter((t) => t.parent !== null)).toHaveLength(69);

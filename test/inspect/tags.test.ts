@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { DEFAULT_INSPECTORS } from '../../src/pipeline/inspect/registry.js';
 import { TAGS } from '../../src/pipeline/inspect/tags.js';
 
-const ATLAS = fileURLToPath(new URL('../../../shared/data/mitre-atlas/ATLAS.yaml', import.meta.url));
+const ATLAS = fileURLToPath(new URL('../../test-data/mitre-atlas/ATLAS.yaml', import.meta.url));
 
 describe('tags', () => {
   it('uses only technique ids that exist in ATLAS.yaml', () => {

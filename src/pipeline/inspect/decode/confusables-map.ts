@@ -5,7 +5,7 @@
  * Derived from Unicode data files. Copyright (c) 1991-2021 Unicode, Inc. All rights reserved.
  * Distributed under the Unicode License (Unicode data files and software license): permission is
  * granted, free of charge, to deal in the data files without restriction, provided that this copyright
- * and permission notice appear with all copies. See ../shared/data/unicode-confusables/LICENSE-Unicode.txt.
+ * and permission notice appear with all copies. See test-data/unicode-confusables/LICENSE-Unicode.txt.
  */
 
 /** `hex:ascii` pairs separated by spaces, in chunks; parsed once by `confusableTable()`. */
