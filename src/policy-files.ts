@@ -56,10 +56,33 @@ function readOnce(dir: string, baseDir: string, target: string | null): SourceFi
     .map((f) => ({ name: relative(baseDir, join(dir, f)) || f, text: readFileSync(names.get(f)!, 'utf8') }));
 }
 
+/** A problem with the folder itself: one line naming it (line 0), never an ENOENT stack trace. */
+function folderProblem(dir: string, message: string): PolicyLoadError {
+  return new PolicyLoadError([
+    { file: dir, line: 0, column: 0, message: `policy folder "${dir}" ${message}` },
+  ]);
+}
+
+/** Throws a one-line PolicyLoadError when `dir` is missing, unreadable, not a folder, or holds no policy file. */
+function checkFolder(dir: string): void {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw folderProblem(dir, 'is not a folder');
+    names = readdirSync(dir);
+  } catch (err) {
+    if (err instanceof PolicyLoadError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw folderProblem(
+      dir,
+      code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(err)})`,
+    );
+  }
+  if (!names.some(isPolicyFile)) throw folderProblem(dir, 'holds no policy file (*.yaml)');
+}
+
 /** Reads every `*.yaml`/`*.yml` file of a folder (not its tests/ subfolder), sorted by name, as one snapshot. */
 export function readPolicyFolder(dir: string, baseDir = process.cwd()): SourceFile[] {
-  if (!statSync(dir).isDirectory())
-    throw new PolicyLoadError([{ file: dir, line: 1, column: 1, message: 'not a folder' }]);
+  checkFolder(dir);
   for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
     const target = configMapTarget(dir);
     let files: SourceFile[];

@@ -1,53 +1,55 @@
 #!/usr/bin/env node
-/** The `writ` command: serve, demo, audit verify (and the commands later issues add). */
-import { parseArgs } from 'node:util';
-import { startWrit } from '../app.js';
+/**
+ * The `writ` command: serve, health, demo, inspect, audit, policy. Each command's code is imported when it
+ * runs, so `--help`, `--version` and errors answer without loading the server.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, resolveConfig, SETTINGS } from '../config.js';
-import { runFleetAnchor, runFleetVerify } from '../audit/fleet.js';
-import { runAuditNote } from '../audit/note.js';
-import { runAuditVerify } from '../audit/verify-file.js';
-import { runDemo } from './demo.js';
-import { runInspect } from './inspect.js';
-import { runPolicyCommand } from './policy-command.js';
-import { inspectorConfigFrom } from '../pipeline/deps.js';
+import { COMMAND_HELP, overview, writVersion } from './usage.js';
 import { PolicyLoadError } from '../pipeline/policy/load.js';
-import { loadPolicyFolder } from '../policy-files.js';
 
-const USAGE = `usage:
-  writ serve [--flag value ...]     start the check and verify roles (and admin port)
-  writ demo [--check host:port --verify host:port]
-                                    send the seed scenarios over gRPC and print each decision trace
-  writ audit verify FILE [--keys JWKS|PEM] [--tsa-ca PEM] [--checkpoint NOTE]
-                       [--max-unsigned N] [--allow-unsigned]
-                                    check a hash-chained audit log offline: links, checkpoint
-                                    signatures, RFC 3161 time-stamps; names the first bad record.
-                                    With --keys, a log with no signed checkpoint, or more than N
-                                    (1000) records after the last one, fails unless --allow-unsigned
-  writ audit note FILE --keys JWKS|PEM [--seq N]
-                                    print the log's last (or seq N) checkpoint as a C2SP signed note,
-                                    for --checkpoint and witnesses; refuses a log that does not verify
-  writ audit fleet-anchor NOTE... --keys JWKS|PEM --signing-key PEM --origin NAME
-                          [--tsa-url URL --tsa-ca PEM]
-                                    sign one Merkle tree over the replicas' notes and time-stamp it once
-  writ audit fleet-verify FLEET.json --note NOTE --keys JWKS|PEM --fleet-keys JWKS|PEM [--tsa-ca PEM]
-                                    check a replica's note is in a fleet checkpoint, offline
-  writ inspect [--policy-dir DIR]   JSON lines in (tool calls), findings out, without a server
-  writ policy validate DIR          load and check a policy folder (file:line:column on error)
-  writ policy test DIR              run the YAML test cases in DIR/tests (non-zero exit on failure)
-  writ policy explain --request FILE|- [--policy DIR] [--at ISO] [--json]
-  writ policy explain --trace-id ID --audit FILE [--policy DIR] [--json]
+/** A command line that cannot be run as written: one line, with where to look. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    readonly command: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
-serve flags (environment variable in brackets):
-${SETTINGS.map((s) => `  --${s.flag.padEnd(20)} [${s.env}] ${s.doc} (default ${s.fallback})`).join('\n')}
-`;
+function usage(command: string, message: string): never {
+  throw new UsageError(command, message);
+}
+
+/** The help key of a command line: one word, or two for the audit and policy groups. */
+function commandKey(argv: readonly string[]): string {
+  const [first = '', second = ''] = argv;
+  return (first === 'audit' || first === 'policy') && !second.startsWith('-') && second !== ''
+    ? `${first} ${second}`
+    : first;
+}
+
+/** `--help`/`-h` anywhere after the command asks for that command's page. */
+function helpFor(argv: readonly string[]): string | undefined {
+  if (!argv.slice(1).some((a) => a === '--help' || a === '-h')) return undefined;
+  const key = commandKey(argv);
+  const page = COMMAND_HELP[key];
+  if (page !== undefined) return page;
+  // `writ audit --help`, `writ policy --help`: every page of the group.
+  const group = Object.entries(COMMAND_HELP).filter(([k]) => k.startsWith(`${argv[0]} `));
+  return group.length > 0 ? group.map(([, t]) => t).join('\n') : undefined;
+}
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parse('serve', {
     args,
     options: Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }])),
     strict: true,
   });
   const config = resolveConfig(values);
+  const { startWrit } = await import('../app.js');
   const writ = await startWrit({ config });
   let stopping = false;
   const stop = (signal: string) => {
@@ -64,16 +66,61 @@ async function serve(args: string[]): Promise<number> {
   return new Promise<number>(() => undefined); // runs until a signal
 }
 
+/** Parses with node:util, turning its errors into a one-line usage error for `command`. */
+function parse<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs<T>(config);
+  } catch (err) {
+    return usage(command, err instanceof Error ? err.message : String(err));
+  }
+}
+
+async function health(args: string[]): Promise<number> {
+  const { values } = parse('health', {
+    args,
+    options: { host: { type: 'string' }, port: { type: 'string' }, service: { type: 'string' } },
+    strict: true,
+  });
+  const config = resolveConfig({});
+  const port = values.port === undefined ? config.checkPort : Number(values.port);
+  if (!(Number.isSafeInteger(port) && port > 0 && port < 65536))
+    usage('health', `--port "${values.port ?? ''}" is not a port`);
+  // A server bound to every interface is asked on loopback.
+  const bound = values.host ?? config.listenHost;
+  const host = bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound;
+  const { checkHealth } = await import('./health.js');
+  const status = await checkHealth({ host, port, service: values.service ?? '' });
+  process.stdout.write(`${status}\n`);
+  return status === 'SERVING' ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`writ ${writVersion()}\n`);
+    return 0;
+  }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(overview());
+    return 0;
+  }
+  const help = helpFor(argv);
+  if (help !== undefined) {
+    process.stdout.write(help);
+    return 0;
+  }
   switch (command) {
+    case 'health':
+      return health(rest);
     case 'serve':
       return serve(rest);
     case 'demo': {
-      const { values } = parseArgs({
+      const { values } = parse('demo', {
         args: rest,
         options: { check: { type: 'string' }, verify: { type: 'string' }, scenarios: { type: 'string' } },
+        strict: true,
       });
+      const { runDemo } = await import('./demo.js');
       const mismatches = await runDemo(
         {
           ...(values.check === undefined ? {} : { check: values.check }),
@@ -85,13 +132,20 @@ async function main(argv: string[]): Promise<number> {
       return mismatches === 0 ? 0 : 1;
     }
     case 'policy':
-      return runPolicyCommand(rest, process.stdout, process.stderr);
+      return (await import('./policy-command.js')).runPolicyCommand(rest, process.stdout, process.stderr);
     case 'inspect': {
-      const { values } = parseArgs({ args: rest, options: { 'policy-dir': { type: 'string' } } });
+      const { values } = parse('inspect', {
+        args: rest,
+        options: { 'policy-dir': { type: 'string' } },
+        strict: true,
+      });
       const config = resolveConfig(
         values['policy-dir'] === undefined ? {} : { 'policy-dir': values['policy-dir'] },
       );
       // The inspectors read the same named lists (egress allowlist, internal domains) the server uses.
+      const { runInspect } = await import('./inspect.js');
+      const { inspectorConfigFrom } = await import('../pipeline/deps.js');
+      const { loadPolicyFolder } = await import('../policy-files.js');
       return runInspect(
         process.stdin,
         process.stdout,
@@ -100,21 +154,24 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'audit': {
       if (rest[0] === 'note') {
-        const { values, positionals } = parseArgs({
+        const { values, positionals } = parse('audit note', {
           args: rest.slice(1),
           options: { keys: { type: 'string' }, seq: { type: 'string' } },
           allowPositionals: true,
         });
-        if (positionals.length !== 1 || values.keys === undefined) break;
+        if (positionals.length !== 1 || values.keys === undefined)
+          usage('audit note', 'needs one FILE and --keys');
         const seq = values.seq === undefined ? undefined : Number(values.seq);
-        if (seq !== undefined && !(Number.isSafeInteger(seq) && seq > 0)) break;
+        if (seq !== undefined && !(Number.isSafeInteger(seq) && seq > 0))
+          usage('audit note', `--seq "${values.seq}" is not a positive integer`);
+        const { runAuditNote } = await import('../audit/note.js');
         return runAuditNote(positionals[0]!, process.stdout, process.stderr, {
           keys: values.keys,
           ...(seq === undefined ? {} : { seq }),
         });
       }
       if (rest[0] === 'fleet-anchor') {
-        const { values, positionals } = parseArgs({
+        const { values, positionals } = parse('audit fleet-anchor', {
           args: rest.slice(1),
           options: {
             keys: { type: 'string' },
@@ -133,7 +190,8 @@ async function main(argv: string[]): Promise<number> {
           signingKey === undefined ||
           origin === undefined
         )
-          break;
+          usage('audit fleet-anchor', 'needs NOTE..., --keys, --signing-key and --origin');
+        const { runFleetAnchor } = await import('../audit/fleet.js');
         return runFleetAnchor(positionals, process.stdout, process.stderr, {
           keys,
           signingKey,
@@ -143,7 +201,7 @@ async function main(argv: string[]): Promise<number> {
         });
       }
       if (rest[0] === 'fleet-verify') {
-        const { values, positionals } = parseArgs({
+        const { values, positionals } = parse('audit fleet-verify', {
           args: rest.slice(1),
           options: {
             note: { type: 'string' },
@@ -156,7 +214,8 @@ async function main(argv: string[]): Promise<number> {
         const { note, keys } = values;
         const fleetKeys = values['fleet-keys'];
         if (positionals.length !== 1 || note === undefined || keys === undefined || fleetKeys === undefined)
-          break;
+          usage('audit fleet-verify', 'needs one FLEET.json, --note, --keys and --fleet-keys');
+        const { runFleetVerify } = await import('../audit/fleet.js');
         return runFleetVerify(positionals[0]!, process.stdout, process.stderr, {
           note,
           keys,
@@ -164,8 +223,9 @@ async function main(argv: string[]): Promise<number> {
           ...(values['tsa-ca'] === undefined ? {} : { tsaCa: values['tsa-ca'] }),
         });
       }
-      if (rest[0] !== 'verify') break;
-      const { values, positionals } = parseArgs({
+      if (rest[0] !== 'verify')
+        usage('audit', `unknown audit command "${rest[0] ?? ''}" (verify, note, fleet-anchor, fleet-verify)`);
+      const { values, positionals } = parse('audit verify', {
         args: rest.slice(1),
         options: {
           keys: { type: 'string' },
@@ -176,9 +236,11 @@ async function main(argv: string[]): Promise<number> {
         },
         allowPositionals: true,
       });
-      if (positionals.length !== 1) break;
+      if (positionals.length !== 1) usage('audit verify', 'needs exactly one FILE');
       const maxUnsigned = values['max-unsigned'] === undefined ? undefined : Number(values['max-unsigned']);
-      if (maxUnsigned !== undefined && !(Number.isSafeInteger(maxUnsigned) && maxUnsigned >= 0)) break;
+      if (maxUnsigned !== undefined && !(Number.isSafeInteger(maxUnsigned) && maxUnsigned >= 0))
+        usage('audit verify', `--max-unsigned "${values['max-unsigned']}" is not a whole number`);
+      const { runAuditVerify } = await import('../audit/verify-file.js');
       return runAuditVerify(positionals[0]!, process.stdout, process.stderr, {
         ...(values.keys === undefined ? {} : { keys: values.keys }),
         ...(values['allow-unsigned'] === true ? { allowUnsigned: true } : {}),
@@ -187,31 +249,40 @@ async function main(argv: string[]): Promise<number> {
         ...(values.checkpoint === undefined ? {} : { checkpoint: values.checkpoint }),
       });
     }
-    case '--help':
-    case '-h':
-    case 'help':
-      process.stdout.write(USAGE);
-      return 0;
     default:
       break;
   }
-  process.stderr.write(USAGE);
-  return 2;
+  return usage('', `unknown command "${command}"`);
+}
+
+/** One line on stderr for any error, with where to look; the stack only at WRIT_LOG_LEVEL=debug. */
+function reportError(err: unknown): void {
+  const hint = (command: string) => (command === '' ? 'writ --help' : `writ ${command} --help`);
+  if (err instanceof UsageError) {
+    process.stderr.write(
+      `writ${err.command ? ` ${err.command}` : ''}: ${err.message} (${hint(err.command)})\n`,
+    );
+  } else if (err instanceof PolicyLoadError) {
+    const lines = err.message.split('\n');
+    process.stderr.write(
+      lines.length === 1
+        ? `writ: invalid policy, refusing to start: ${lines[0]}\n`
+        : `writ: invalid policy, refusing to start (${lines.length} problems):\n${err.message}\n`,
+    );
+  } else if (err instanceof ConfigError) {
+    process.stderr.write(`writ: ${err.message} (writ serve --help lists every setting)\n`);
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`writ: ${message.split('\n')[0]}\n`);
+    if (process.env['WRIT_LOG_LEVEL'] === 'debug' && err instanceof Error && err.stack)
+      process.stderr.write(`${err.stack}\n`);
+  }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof PolicyLoadError) {
-      process.stderr.write(`writ: invalid policy, refusing to start:\n${err.message}\n`);
-    } else if (
-      err instanceof ConfigError ||
-      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
-    ) {
-      process.stderr.write(`writ: ${err.message}\n${USAGE}`);
-    } else {
-      process.stderr.write(`writ: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    }
+    reportError(err);
     process.exit(2);
   },
 );

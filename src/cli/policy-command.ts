@@ -28,15 +28,6 @@ import { scenarioCheckRequest, type ScenarioRequest } from './scenario.js';
 
 type Out = NodeJS.WritableStream;
 
-const USAGE = `usage:
-  writ policy validate DIR                       load and check a policy folder
-  writ policy test DIR                           run DIR/tests/*.yaml against DIR
-  writ policy explain --request FILE|- [--policy DIR] [--at ISO] [--json]
-                                                 explain the decision for a request (scenario form)
-  writ policy explain --trace-id ID --audit FILE [--policy DIR] [--json]
-                                                 explain an audited decision from its audit record
-`;
-
 /** The inspector ids a rule's `signals.<id>` may name. */
 const KNOWN_INSPECTORS: ReadonlySet<string> = new Set(DEFAULT_INSPECTORS.map((i) => i.id));
 
@@ -256,7 +247,9 @@ function explain(args: string[], out: Out, err: Out): number {
     }
     return 0;
   }
-  err.write(USAGE);
+  err.write(
+    'writ policy explain: needs --request FILE or --trace-id ID with --audit FILE (writ policy explain --help)\n',
+  );
   return 2;
 }
 
@@ -304,6 +297,6 @@ function policyCommand(args: string[], out: Out, err: Out): number {
     }
     throw e;
   }
-  err.write(USAGE);
+  err.write(`writ policy: needs validate DIR, test DIR or explain ... (writ policy --help)\n`);
   return 2;
 }

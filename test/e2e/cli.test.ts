@@ -1,6 +1,6 @@
 /** The `writ` command as a user runs it: invalid policy stops startup; audit verify names the first bad record. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,9 +56,106 @@ describe('writ CLI', () => {
     expect(bad.stdout).toContain('FAILED at line 3 (bad-hash)');
   });
 
-  it('prints usage and exits 2 on an unknown command', () => {
+  it('refuses an unknown command in one line that says where to look, exit 2', () => {
     const r = writ('frobnicate');
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('usage:');
+    expect(r.stderr).toBe('writ: unknown command "frobnicate" (writ --help)\n');
+  });
+});
+
+/** The built command (dist, as `npm start` and the image run it): a tsx start costs seconds per call here. */
+function builtWrit(...args: string[]) {
+  const main = join(root, 'dist', 'cli', 'main.js');
+  if (!existsSync(main)) throw new Error('dist/cli/main.js is missing: run npm run build first');
+  return spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('writ CLI help, version and errors (issue 18)', () => {
+  const writ = builtWrit;
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string })
+    .version;
+
+  it('prints its version', () => {
+    for (const flag of ['--version', '-V']) {
+      const r = writ(flag);
+      expect([r.status, r.stdout]).toEqual([0, `writ ${version}\n`]);
+    }
+  });
+
+  it.each([
+    ['serve'],
+    ['demo'],
+    ['health'],
+    ['inspect'],
+    ['audit', 'verify'],
+    ['audit', 'note'],
+    ['audit', 'fleet-anchor'],
+    ['audit', 'fleet-verify'],
+    ['policy', 'validate'],
+    ['policy', 'test'],
+    ['policy', 'explain'],
+    ['audit'],
+    ['policy'],
+  ])('writ %s %s --help prints that command and exits 0', (...words) => {
+    const cmd = words.filter((w): w is string => typeof w === 'string');
+    for (const flag of ['--help', '-h']) {
+      const r = writ(...cmd, flag);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(`usage: writ ${cmd.join(' ')}`);
+    }
+  });
+
+  it('writ --help lists every command page', () => {
+    const r = writ('--help');
+    expect(r.status).toBe(0);
+    for (const c of [
+      'serve',
+      'demo',
+      'health',
+      'inspect',
+      'audit verify',
+      'audit note',
+      'policy test',
+      'policy explain',
+    ])
+      expect(r.stdout).toContain(`writ ${c}`);
+  });
+
+  it.each([
+    [
+      ['serve', '--no-such-flag', 'x'],
+      /^writ serve: Unknown option '--no-such-flag'.* \(writ serve --help\)\n$/,
+    ],
+    [['serve', '--check-port', 'abc'], /^writ: .*"abc".* \(writ serve --help lists every setting\)\n$/],
+    [['audit', 'verify'], /^writ audit verify: needs exactly one FILE \(writ audit verify --help\)\n$/],
+    [
+      ['audit', 'verify', 'x', '--max-unsigned=-1'],
+      /^writ audit verify: --max-unsigned "-1" is not a whole number/,
+    ],
+    [['audit', 'frob'], /^writ audit: unknown audit command "frob"/],
+    [
+      ['policy', 'frob'],
+      /^writ policy: needs validate DIR, test DIR or explain \.\.\. \(writ policy --help\)\n$/,
+    ],
+    [
+      [
+        'serve',
+        '--policy-dir',
+        '/no/such/folder',
+        '--check-port',
+        '0',
+        '--verify-port',
+        '0',
+        '--admin-port',
+        '0',
+      ],
+      /^writ: invalid policy, refusing to start: policy folder "\/no\/such\/folder" does not exist\n$/,
+    ],
+  ])('writ %j fails in one line with a hint', (args, expected) => {
+    const r = writ(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(expected);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -45,7 +45,12 @@ export interface PolicyProblem extends SourceLocation {
 export class PolicyLoadError extends Error {
   override readonly name = 'PolicyLoadError';
   constructor(readonly problems: readonly PolicyProblem[]) {
-    super(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n'));
+    // Line 0: a problem with the folder itself, whose message names it.
+    super(
+      problems
+        .map((p) => (p.line === 0 ? p.message : `${p.file}:${p.line}:${p.column}: ${p.message}`))
+        .join('\n'),
+    );
   }
 }
 
