@@ -278,6 +278,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
       trustAgentHeaders: config.trustAgentHeaders,
       deadlineMs: config.deadlineMs,
       quarantineOn: quarantineSignals(config.quarantineOn),
+      ...(config.mcpEndpoints === null ? {} : { mcpEndpoints: config.mcpEndpoints }),
     },
     hooks: {
       approvalCreated: (record, policyWebhooks) => {

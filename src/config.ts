@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseMcpEndpoints } from './pipeline/normalize/mcp-endpoint.js';
 import { parseSpiffeId } from './pipeline/identity/spiffe-id.js';
 
 /** The installed package's root (holds the embedded default policies/). */
@@ -81,6 +82,8 @@ export interface ServerConfig {
   readonly consoleUrl: string | null;
   /** Finding ids (or id prefixes) and `severity:<level>` that quarantine a session on sight. */
   readonly quarantineOn: readonly string[];
+  /** MCP endpoints (`host[:port]/path`) replacing the policy set's `mcp_endpoints`; null: the policy's. */
+  readonly mcpEndpoints: readonly string[] | null;
 }
 
 /** One documented setting: its flag, its environment variable and its default. */
@@ -353,6 +356,12 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '',
   },
   {
+    flag: 'mcp-endpoints',
+    env: 'WRIT_MCP_ENDPOINTS',
+    doc: 'comma-separated MCP endpoints host[:port]/path; replaces the policy list mcp_endpoints',
+    fallback: '',
+  },
+  {
     flag: 'quarantine-on',
     env: 'WRIT_QUARANTINE_ON',
     doc: 'comma-separated finding ids and severity:<level> that quarantine a session',
@@ -390,6 +399,17 @@ function spiffeIdOrEmpty(name: string, text: string): string {
   if (text !== '' && parseSpiffeId(text) === null)
     throw new ConfigError(`${name} must be a SPIFFE ID (spiffe://td/path), got "${text}"`);
   return text;
+}
+
+function mcpEndpoints(text: string): readonly string[] | null {
+  if (text.trim() === '') return null;
+  const list = text.split(',').map((e) => e.trim());
+  try {
+    parseMcpEndpoints(list);
+  } catch (err) {
+    throw new ConfigError(`--mcp-endpoints: ${(err as Error).message}`);
+  }
+  return list;
 }
 
 function replicaId(text: string): string {
@@ -537,5 +557,6 @@ export function resolveConfig(
     webhookSecretFile: resolve(get('webhook-secret-file') ?? join(home, 'keys', 'webhook-secret')),
     consoleUrl: nonEmpty(get('console-url')),
     quarantineOn: list(get('quarantine-on')),
+    mcpEndpoints: mcpEndpoints(get('mcp-endpoints') ?? ''),
   };
 }

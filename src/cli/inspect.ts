@@ -5,6 +5,7 @@ import { inspectAction } from '../pipeline/inspect/registry.js';
 import type { Action } from '../pipeline/model/action.js';
 import type { RawRequest } from '../pipeline/model/raw-request.js';
 import { normalizeRequest } from '../pipeline/normalize/index.js';
+import { DEFAULT_MCP_ENDPOINTS, parseMcpEndpoints } from '../pipeline/normalize/mcp-endpoint.js';
 import { canonicalResourceName } from '../pipeline/normalize/resource-name.js';
 
 /** The endpoint an MCP line is sent to: an in-mesh MCP server, through the same adapter path the server takes. */
@@ -95,6 +96,7 @@ export function lineToAction(
     internalDomains: config.internalDomains,
     productionDatabases: config.productionDatabases.flatMap((d) => canonicalResourceName(d) ?? []),
     trustAgentHeaders: false,
+    mcpEndpoints: parseMcpEndpoints(config.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
   });
   return { action, headers: raw.headers };
 }

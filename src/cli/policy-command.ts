@@ -17,6 +17,7 @@ import { SEVERITY_ORDER, type Finding, type Severity } from '../pipeline/model/f
 import { normalizeRequest } from '../pipeline/normalize/index.js';
 import { actionFrom, type PartialAction } from './action-template.js';
 import { auditedValues } from './audit-values.js';
+import { DEFAULT_MCP_ENDPOINTS, parseMcpEndpoints } from '../pipeline/normalize/mcp-endpoint.js';
 import { explainInput, explainValues, formatExplanation } from '../pipeline/policy/explain.js';
 import { PolicyLoadError } from '../pipeline/policy/load.js';
 import { loadPolicyFolder } from '../policy-files.js';
@@ -67,13 +68,15 @@ function prepareCase(set: PolicySet, c: TestCase): { action: Action; findings: F
   if (Number.isNaN(atMs)) throw new TypeError(`invalid "at" time "${c.at ?? ''}"`);
   if (c.request !== undefined) {
     const mapped = mapCheckRequest(scenarioCheckRequest(c.request), 'check', atMs, () => 'policy-test');
-    if (!mapped.ok) throw new TypeError(`request cannot be mapped: ${mapped.message}`);
+    // The server denies such a request with this code before policy; a case may expect exactly that.
+    if (!mapped.ok) throw new WritError(mapped.code, mapped.message);
     const config = inspectorConfigFrom(set);
     // Test cases may name the agent, tenant and session through x-writ-* headers, as a trusted proxy would.
     const action = normalizeRequest(mapped.raw, {
       internalDomains: config.internalDomains,
       productionDatabases: config.productionDatabases,
       trustAgentHeaders: true,
+      mcpEndpoints: parseMcpEndpoints(config.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
     });
     const findings = inspectAction(action, mapped.raw.headers, config).findings;
     if (findings.some((f) => f.id === INSPECTOR_FAILED))
@@ -97,8 +100,18 @@ function prepareCase(set: PolicySet, c: TestCase): { action: Action; findings: F
   return { action, findings };
 }
 
+/** What the server decides for a request refused before policy (malformed, or reading two ways). */
+const refused = (err: WritError): Pick<PolicyDecision, 'decision' | 'rules'> & { code: string } => ({
+  decision: 'DENY',
+  code: err.code,
+  rules: [],
+});
+
 /** What differs between a decision and a case's expectation; empty when it passes. */
-function compare(d: PolicyDecision, e: TestCase['expect']): string[] {
+function compare(
+  d: Pick<PolicyDecision, 'decision' | 'rules' | 'obligations'> & { code: string },
+  e: TestCase['expect'],
+): string[] {
   const out: string[] = [];
   if (d.decision !== e.decision) out.push(`decision: want ${e.decision}, got ${d.decision}`);
   if (e.code !== undefined && d.code !== e.code) out.push(`code: want ${e.code}, got ${d.code}`);
@@ -152,7 +165,10 @@ function runTests(dir: string, out: Out, err: Out): number {
         const { action, findings } = prepareCase(set, c);
         problems = compare(evaluateInput(set, policyInput(action, findings, c.facts ?? {})), c.expect);
       } catch (e) {
-        problems = [e instanceof WritError || e instanceof TypeError ? e.message : String(e)];
+        problems =
+          e instanceof WritError && c.expect !== undefined
+            ? compare(refused(e), c.expect)
+            : [e instanceof WritError || e instanceof TypeError ? e.message : String(e)];
       }
       if (problems.length === 0) {
         passed++;

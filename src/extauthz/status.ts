@@ -18,6 +18,7 @@ const BAD_INPUT: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'ERR_MCP_INVALID',
   'ERR_BAD_REQUEST',
   'ERR_METHOD_OVERRIDE_DOWNGRADE',
+  'ERR_MCP_READING_CONFLICT',
 ]);
 
 const UNAVAILABLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([

@@ -1,4 +1,5 @@
 /** What the pipeline needs from the outside world, injected so the core stays pure and testable. */
+import { DEFAULT_MCP_ENDPOINTS, parseMcpEndpoints } from './normalize/mcp-endpoint.js';
 import { canonicalResourceName } from './normalize/resource-name.js';
 import type { KeySet, Signer } from '../keys/signer.js';
 import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/store.js';
@@ -29,6 +30,8 @@ export interface PipelineSettings {
   readonly deadlineMs: number;
   /** Findings that quarantine the session (or subject) on sight; none by default. */
   readonly quarantineOn?: QuarantineSignals;
+  /** MCP endpoints (`host[:port]/path`) from `--mcp-endpoints`; when set, they replace the policy set's list. */
+  readonly mcpEndpoints?: readonly string[];
   /** The longest `retry_after_s` a pending approval asks a client to wait (default 30). */
   readonly approvalRetryAfterSeconds?: number;
 }
@@ -104,6 +107,7 @@ export function normalizeConfigFrom(cfg: InspectorConfig, settings: PipelineSett
       productionDatabases: cfg.productionDatabases,
       trustAgentHeaders: settings.trustAgentHeaders,
       maxBodyBytes: settings.maxBodyBytes,
+      mcpEndpoints: parseMcpEndpoints(settings.mcpEndpoints ?? cfg.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
     });
     bySettings.set(settings, config);
   }
@@ -122,6 +126,7 @@ export function inspectorConfigFrom(set: PolicySet): InspectorConfig {
         (d) => canonicalResourceName(d) ?? [],
       ),
       protectedBranches: set.lists['protected_branches'] ?? ['main', 'master'],
+      ...(set.lists['mcp_endpoints'] === undefined ? {} : { mcpEndpoints: set.lists['mcp_endpoints'] }),
     });
     inspectorConfigs.set(set, config);
   }

@@ -28,6 +28,8 @@ export const REASON_CODES = {
   // Requests that read two ways, or that real Envoy would not send (docs/lifecycle.md, request shape).
   ERR_METHOD_OVERRIDE_DOWNGRADE:
     "a method override names a safer method than the request's own (a DELETE asking to run as a GET)",
+  ERR_MCP_READING_CONFLICT:
+    'the request reads as an MCP message and as something else: a JSON-RPC body off a configured MCP endpoint or on a method other than POST, or a REST tool path whose body is a JSON-RPC message',
   // Shell command lines (docs/policy.md, "Shell command lines"): what writ cannot read completely is denied.
   ERR_SHELL_SYNTAX:
     'a shell command line in the arguments is not valid bash (an unterminated quote, substitution or here-doc, or an unexpected token)',

@@ -5,12 +5,14 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseHeader, structField } from '../../src/cli/check-client.js';
+import { responseHeader, structField, wireTrace } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest } from '../../src/cli/scenario.js';
 import type { CheckRequest } from '../../src/extauthz/envoy-types.js';
 import {
   DANGEROUS_WIRE,
   hostileCalls,
+  MCP_BODIES,
+  NON_POST,
   OVERRIDE_FIELDS,
   OVERRIDE_HEADER_NAMES,
 } from '../support/hostile-readings.js';
@@ -141,5 +143,180 @@ describe('F3: a method override never downgrades the method', () => {
       path: '/repos/acme/app?_method=DELETE',
     });
     expect(await deniedCode(req)).toBe('POLICY_DEFAULT_DENY');
+  });
+});
+
+/** An MCP method name as a lenient server may still read it: any case, padded. */
+const mcpMethod = fc
+  .tuple(
+    fc.constantFrom(
+      'tools/list',
+      'tools/call',
+      'initialize',
+      'resources/read',
+      'prompts/get',
+      'notifications/initialized',
+      'ping',
+      'completion/complete',
+    ),
+    fc.boolean(),
+    fc.constantFrom('', ' '),
+  )
+  .map(([m, upper, pad]) => `${pad}${upper ? m.toUpperCase() : m}${pad}`);
+const mcpBody = fc.oneof(
+  fc.constantFrom(...MCP_BODIES),
+  fc.record({
+    jsonrpc: fc.constant('2.0'),
+    id: fc.oneof(fc.nat(), fc.string({ maxLength: 4 })),
+    method: mcpMethod,
+    params: fc.constantFrom(
+      {},
+      { name: 'query_db', arguments: { database: 'analytics', query: 'SELECT 1' } },
+      { cursor: 'x' },
+    ),
+  }),
+);
+const segment = fc.stringMatching(/^[a-z0-9_.-]{1,12}$/);
+const offEndpointPath = fc
+  .tuple(
+    fc.array(segment, { minLength: 1, maxLength: 4 }),
+    fc.constantFrom('', '?force=true', '?all=true&x=1'),
+  )
+  .map(([segs, q]) => `/${segs.join('/')}${q}`)
+  .filter((p) => !/^\/mcp(\?|$)/.test(p) && !/^\/mcp\/tools\/[^/]+(\?|$)/.test(p));
+const inMeshHost = fc.constantFrom(
+  'users.svc.cluster.local',
+  'billing.svc.cluster.local',
+  'orders.svc.cluster.local',
+  'mcp.tools.svc.cluster.local',
+);
+const bodyAs = fc.constantFrom('application/json', 'text/plain', 'application/json-rpc', '');
+
+function rpcRequest(
+  method: string,
+  authority: string,
+  path: string,
+  body: unknown,
+  type: string,
+): CheckRequest {
+  return scenarioCheckRequest({
+    method,
+    authority,
+    path,
+    body: JSON.stringify(body),
+    headers: type === '' ? {} : { 'content-type': type },
+  });
+}
+
+describe('F2: an MCP message is MCP only as a POST to a configured endpoint', () => {
+  it('denies every listed example as two readings of one request', async () => {
+    const calls = hostileCalls().filter((c) => c.cls === 'F2');
+    expect(calls.length).toBeGreaterThan(100);
+    for (const call of calls)
+      expect(await deniedCode(call.request), call.name).toBe('ERR_MCP_READING_CONFLICT');
+  });
+
+  it('denies a JSON-RPC body on any method but POST, on any host and path, the endpoint included', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...NON_POST),
+        inMeshHost,
+        fc.oneof(offEndpointPath, fc.constant('/mcp')),
+        mcpBody,
+        bodyAs,
+        async (method, host, path, body, type) => {
+          expect(await deniedCode(rpcRequest(method, host, path, body, type))).toBe(
+            'ERR_MCP_READING_CONFLICT',
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('denies an MCP message POSTed anywhere but an endpoint', async () => {
+    await fc.assert(
+      fc.asyncProperty(inMeshHost, offEndpointPath, mcpBody, bodyAs, async (host, path, body, type) => {
+        expect(await deniedCode(rpcRequest('POST', host, path, body, type))).toBe('ERR_MCP_READING_CONFLICT');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('denies an MCP message on the endpoint of another port', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 65535 }).filter((p) => p !== 443),
+        mcpBody,
+        async (port, body) => {
+          const req = rpcRequest(
+            'POST',
+            `mcp.tools.svc.cluster.local:${port}`,
+            '/mcp',
+            body,
+            'application/json',
+          );
+          expect(await deniedCode(req)).toBe('ERR_MCP_READING_CONFLICT');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('denies a REST tool path whose body is a JSON-RPC message', async () => {
+    await fc.assert(
+      fc.asyncProperty(segment, mcpBody, bodyAs, async (tool, body, type) => {
+        const req = rpcRequest('POST', 'mcp.tools.svc.cluster.local', `/mcp/tools/${tool}`, body, type);
+        expect(await deniedCode(req)).toBe('ERR_MCP_READING_CONFLICT');
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reads a plain JSON-RPC API off an endpoint by its method, host and path', async () => {
+    const req = rpcRequest(
+      'POST',
+      'users.svc.cluster.local',
+      '/',
+      { jsonrpc: '2.0', id: 1, method: 'eth_call' },
+      'application/json',
+    );
+    const res = await t.check.check(req);
+    expect(res.status.code).toBe(7);
+    expect(structField(res, 'writ_code')).toBe('POLICY_DEFAULT_DENY');
+  });
+
+  it('still allows discovery at the endpoint the default pack names', async () => {
+    const res = await t.check.check(
+      rpcRequest(
+        'POST',
+        'mcp.tools.svc.cluster.local',
+        '/mcp',
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        'application/json',
+      ),
+    );
+    expect(structField(res, 'writ_code')).toBe('POLICY_ALLOW');
+  });
+});
+
+describe('--mcp-endpoints', () => {
+  it('replaces the policy list: MCP is read at the configured endpoint and refused at the pack one', async () => {
+    const other = await startTestWrit({ 'mcp-endpoints': 'users.svc.cluster.local/rpc' });
+    try {
+      const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+      const there = await other.check.check(
+        rpcRequest('POST', 'users.svc.cluster.local', '/rpc', list, 'application/json'),
+      );
+      // Read as MCP, and the pack's mcp-discovery names path /mcp: no rule allows it.
+      expect(structField(there, 'writ_code')).toBe('POLICY_DEFAULT_DENY');
+      expect(wireTrace(there).normalized).toMatchObject({ adapter: 'mcp', tool: 'tools/list' });
+      const pack = await other.check.check(
+        rpcRequest('POST', 'mcp.tools.svc.cluster.local', '/mcp', list, 'application/json'),
+      );
+      expect(structField(pack, 'writ_code')).toBe('ERR_MCP_READING_CONFLICT');
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -86,7 +86,19 @@ describe('verify role', () => {
       withBody(req, (b) => Buffer.concat([b, Buffer.from(' ')])),
       'ERR_TOKEN_ACTION_MISMATCH',
     );
-    await expectCode(withHttp(req, { method: 'PUT' }), 'ERR_TOKEN_ACTION_MISMATCH');
+    // A PUT of this JSON-RPC body reads two ways (MCP, and a PUT): refused before the token is looked at.
+    const put = await t.verify.check(withHttp(req, { method: 'PUT' }));
+    expect(structField(put, 'writ_code')).toBe('ERR_MCP_READING_CONFLICT');
+    expect(put.status.code).toBe(7);
+    // A changed method on a plain HTTP call is a different action.
+    const issue: ScenarioRequest = {
+      method: 'GET',
+      authority: 'api.github.com',
+      path: '/repos/acme/app/issues/1',
+    };
+    const read = scenarioCheckRequest(issue, { 'x-writ-token': await allowedToken(issue) });
+    await expectCode(withHttp(read, { method: 'HEAD' }), 'ERR_TOKEN_ACTION_MISMATCH');
+    expect(await verifyCode(read)).toBe('VERIFY_OK');
     await expectCode(withHttp(req, { path: '/mcp?x=1' }), 'ERR_TOKEN_ACTION_MISMATCH');
     await expectCode(withHttp(req, { host: 'other.tools.svc.cluster.local' }), 'ERR_TOKEN_AUDIENCE');
     // None of the failed attempts consumed the token: the genuine request still passes once.

@@ -12,11 +12,11 @@ const CONFIG: InspectorConfig = {
   protectedBranches: [],
 };
 
-const form = (body: string, contentType = 'application/x-www-form-urlencoded') =>
+const form = (body: string, contentType = 'application/x-www-form-urlencoded', path = '/ping') =>
   lineToAction(
     {
       http: {
-        url: 'https://api.example.com/ping',
+        url: `https://api.example.com${path}`,
         method: 'POST',
         headers: { 'content-type': contentType },
         body,
@@ -72,10 +72,14 @@ describe('a JSON-RPC call sent as text', () => {
       method: 'tools/call',
       params: { name: 'execute_query', arguments: { database: 'production', query: 'DROP TABLE users' } },
     });
-    const { action } = form(call, 'text/plain');
+    const { action } = form(call, 'text/plain', '/mcp');
     expect(action.action.adapter).toBe('mcp');
     expect(action.action.tool).toBe('execute_query');
     expect(action.resource.database).toBe('production');
+  });
+  it('is refused off an MCP endpoint, where it would read as a plain POST too', () => {
+    const call = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    expect(() => form(call, 'text/plain')).toThrow(/off every configured MCP endpoint/);
   });
 });
 

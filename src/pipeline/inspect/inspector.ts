@@ -30,6 +30,8 @@ export interface InspectorConfig {
   readonly productionDatabases: readonly string[];
   /** Branches a force push must never reach. */
   readonly protectedBranches: readonly string[];
+  /** Where MCP servers are reached, `host[:port]/path` (`lists.mcp_endpoints`); read by normalize, not inspectors. */
+  readonly mcpEndpoints?: readonly string[];
   /**
    * Optional pinned tool-definition hashes by `<server>/<tool>` (sha256 of the canonical definition), read by
    * tool-poisoning: a tools/list whose definition hash differs is a rug pull (`definition-changed`).

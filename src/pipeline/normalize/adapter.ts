@@ -2,6 +2,7 @@
 import type { ActionPart, Resource } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
+import type { EndpointMatch } from './mcp-endpoint.js';
 
 /** A request after transport-independent parsing: URL split, body decoded, content type known. */
 export interface ParsedRequest {
@@ -15,6 +16,8 @@ export interface ParsedRequest {
   readonly port: number | null;
   /** The path without the query string, percent-decoding left to adapters. */
   readonly pathname: string;
+  /** Where host, port and path stand against the configured MCP endpoints (mcp-endpoint.ts). */
+  readonly mcpEndpoint: EndpointMatch;
   readonly query: Readonly<Record<string, readonly string[]>>;
   /** The media type without parameters, lower-cased (`application/json`). */
   readonly contentType: string;

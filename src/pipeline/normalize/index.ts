@@ -12,6 +12,7 @@ import { parseSpiffeId } from '../identity/spiffe-id.js';
 import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
 import { decodedBody } from './content-encoding.js';
 import { parseMultipart } from './multipart.js';
+import { matchMcpEndpoint, type McpEndpoint } from './mcp-endpoint.js';
 import { methodReadings, refusePathOverride } from './upstream-target.js';
 
 /** Settings normalization needs; they come from the policy set's named lists and the server config. */
@@ -24,6 +25,8 @@ export interface NormalizeConfig {
   readonly trustAgentHeaders: boolean;
   /** The most bytes a body may decode to (Content-Encoding); default 8 MiB. */
   readonly maxBodyBytes?: number;
+  /** Where MCP servers are reached (`lists.mcp_endpoints` or `--mcp-endpoints`); default: any host, path `/mcp`. */
+  readonly mcpEndpoints?: readonly McpEndpoint[];
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
@@ -162,7 +165,11 @@ function subjectOf(raw: RawRequest, trustHeaders: boolean): Subject {
 const DEFAULT_DECODED_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Builds the parsed view of a request shared by all adapters. Throws WritError on malformed input. */
-export function parseRequest(raw: RawRequest, maxBodyBytes = DEFAULT_DECODED_BODY_BYTES): ParsedRequest {
+export function parseRequest(
+  raw: RawRequest,
+  maxBodyBytes = DEFAULT_DECODED_BODY_BYTES,
+  mcpEndpoints?: readonly McpEndpoint[],
+): ParsedRequest {
   const q = raw.path.indexOf('?');
   const pathname = q === -1 ? raw.path : raw.path.slice(0, q);
   const { host, port } = splitAuthority(raw.authority);
@@ -173,14 +180,16 @@ export function parseRequest(raw: RawRequest, maxBodyBytes = DEFAULT_DECODED_BOD
   const { body, isJson } = parseBody(raw, bytes, contentType, first === 0x7b || first === 0x5b);
   refusePathOverride(raw);
   const methods = methodReadings(raw, body);
+  const scheme = raw.scheme || 'https';
   return {
     raw,
     method: methods.decided,
     methodReadings: methods.overrides.length === 0 ? [methods.wire] : [methods.wire, ...methods.overrides],
-    scheme: raw.scheme || 'https',
+    scheme,
     host,
     port,
     pathname,
+    mcpEndpoint: matchMcpEndpoint(mcpEndpoints, host, port, scheme, pathname),
     query: parseQuery(q === -1 ? '' : raw.path.slice(q + 1)),
     contentType,
     body,
@@ -211,7 +220,7 @@ export function normalizeRequest(
   config: NormalizeConfig,
   adapters: readonly Adapter[] = ADAPTERS,
 ): Action {
-  const request = parseRequest(raw, config.maxBodyBytes);
+  const request = parseRequest(raw, config.maxBodyBytes, config.mcpEndpoints);
   const result = selectAdapter(request, adapters).normalize(request);
   // The wire method and every override are part of the action whatever adapter read the body.
   const action =

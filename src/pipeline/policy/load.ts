@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pai
 import { findDimension, type DimensionEnv } from './dimensions.js';
 import { isSealed } from './end-marker.js';
 import type { PolicyInput } from './policy-input.js';
+import { parseMcpEndpoint } from '../normalize/mcp-endpoint.js';
 import { canonicalResourceName } from '../normalize/resource-name.js';
 import { compileSpec, ConditionError, equalitySet, type NamedLists } from './operators.js';
 import { buildRuleIndex } from './rule-index.js';
@@ -147,7 +148,17 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
             !pair.value.items.every((i) => isScalar(i) && typeof i.value === 'string')
           ) {
             report(pair.value, `list "${name}" must be a list of strings`);
-          } else lists[name] = pair.value.items.map((i) => String((i as { value: unknown }).value));
+          } else {
+            lists[name] = pair.value.items.map((i) => String((i as { value: unknown }).value));
+            // Normalize reads this list as endpoints: one it cannot parse stops the load here, not a decision.
+            if (name === 'mcp_endpoints')
+              for (const item of pair.value.items as Node[])
+                try {
+                  parseMcpEndpoint(String((item as { value: unknown }).value));
+                } catch (err) {
+                  report(item, (err as Error).message);
+                }
+          }
         }
     }
 
