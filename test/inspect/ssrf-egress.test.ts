@@ -1,4 +1,5 @@
 /** ssrf-egress: allowlist matching, private/loopback/metadata addresses in every notation, dangerous schemes. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ssrfEgressInspector as insp } from '../../src/pipeline/inspect/inspectors/ssrf-egress.js';
 import { ids, runArgs, runOn } from './inspect-helpers.js';
@@ -18,6 +19,20 @@ describe('ssrf-egress: allowlist', () => {
     const f = http('pastebin.dev');
     expect(ids(f)).toEqual(['ssrf-egress.host-not-allowlisted']);
     expect(f[0]?.path).toBe('$.resource.host');
+  });
+  it('reports an ordinary host off the allowlist as info (a policy fact, not a risk signal), for any name', () => {
+    fc.assert(
+      fc.property(fc.domain(), (host) => {
+        fc.pre(!/(?:^|\.)(?:api\.github\.com|svc\.cluster\.local|corp\.example|localhost)$/i.test(host));
+        fc.pre(!/^[\d.]+$/.test(host) && !/\d+-\d+-\d+-\d+|nip\.io|sslip\.io|xip\.io/i.test(host));
+        const f = http(host);
+        expect(f.map((x) => `${x.id}:${x.severity}`)).toContain('ssrf-egress.host-not-allowlisted:info');
+        expect(
+          f.filter((x) => x.id === 'ssrf-egress.host-not-allowlisted').every((x) => x.severity === 'info'),
+        ).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
   it('matches *.suffix globs strictly below the suffix', () => {
     expect(ids(http('svc.cluster.local'))).toEqual(['ssrf-egress.host-not-allowlisted']);

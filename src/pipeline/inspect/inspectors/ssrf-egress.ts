@@ -232,7 +232,9 @@ function classifyHost(
     }
   }
   if (!mentioned && !allowlisted && (egressAllowlist.length > 0 || internalDomains.length > 0)) {
-    out.push(makeFinding({ id: ID }, 'host-not-allowlisted', 'medium', path, excerpt(h), tags));
+    // A host that is simply not on the allowlist is a policy fact, not a sign of attack: info, so it adds nothing
+    // to risk.score and no detection count; the egress-allowlist rule still denies on it by name.
+    out.push(makeFinding({ id: ID }, 'host-not-allowlisted', 'info', path, excerpt(h), tags));
   }
 }
 
