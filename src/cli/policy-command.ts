@@ -63,7 +63,10 @@ interface TestCase {
 const DEFAULT_AT = '2026-01-05T10:00:00Z';
 
 /** The action and findings of a case, going through the real normalizer and inspectors for a request. */
-function prepareCase(set: PolicySet, c: TestCase): { action: Action; findings: Finding[] } {
+function prepareCase(
+  set: PolicySet,
+  c: TestCase,
+): { action: Action; findings: Finding[]; headers?: Readonly<Record<string, string>> } {
   const atMs = Date.parse(c.at ?? DEFAULT_AT);
   if (Number.isNaN(atMs)) throw new TypeError(`invalid "at" time "${c.at ?? ''}"`);
   if (c.request !== undefined) {
@@ -81,7 +84,7 @@ function prepareCase(set: PolicySet, c: TestCase): { action: Action; findings: F
     const findings = inspectAction(action, mapped.raw.headers, config).findings;
     if (findings.some((f) => f.id === INSPECTOR_FAILED))
       throw new TypeError('an inspector failed on this request');
-    return { action, findings };
+    return { action, findings, headers: mapped.raw.headers };
   }
   const partial = c.action ?? {};
   const action = actionFrom({ ...partial, context: { ...partial.context, timeMs: atMs } });
@@ -162,8 +165,9 @@ function runTests(dir: string, out: Out, err: Out): number {
           throw new TypeError('case lacks expect.decision');
         if ((c.request === undefined) === (c.action === undefined))
           throw new TypeError('a case has either "request" or "action"');
-        const { action, findings } = prepareCase(set, c);
-        problems = compare(evaluateInput(set, policyInput(action, findings, c.facts ?? {})), c.expect);
+        const { action, findings, headers } = prepareCase(set, c);
+        const facts = { ...(headers === undefined ? {} : { headers }), ...c.facts };
+        problems = compare(evaluateInput(set, policyInput(action, findings, facts)), c.expect);
       } catch (e) {
         problems =
           e instanceof WritError && c.expect !== undefined
@@ -222,7 +226,7 @@ function explain(args: string[], out: Out, err: Out): number {
     out.write(values.json ? `${JSON.stringify({ ...e, ...extra }, null, 2)}\n` : formatExplanation(e));
   if (values.request !== undefined) {
     const { request, at } = readRequest(values.request);
-    const { action, findings } = prepareCase(set, {
+    const { action, findings, headers } = prepareCase(set, {
       name: 'explain',
       request,
       at: values.at ?? at ?? new Date().toISOString(),
@@ -230,7 +234,9 @@ function explain(args: string[], out: Out, err: Out): number {
     });
     if (!values.json && findings.length > 0)
       out.write(`findings: ${findings.map((f) => `${f.id} (${f.severity})`).join(', ')}\n\n`);
-    print(explainInput(set, policyInput(action, findings)), { findings });
+    print(explainInput(set, policyInput(action, findings, headers === undefined ? {} : { headers })), {
+      findings,
+    });
     return 0;
   }
   if (values['trace-id'] !== undefined && values.audit !== undefined) {

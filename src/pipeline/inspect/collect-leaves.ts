@@ -2,12 +2,10 @@
 import type { Action } from '../model/action.js';
 import { INSPECTION_LIMITS, inspectionLimit } from '../model/inspection-limits.js';
 import type { JsonValue } from '../model/json.js';
+import { pushHeaderLeaves } from './header-leaves.js';
 import type { LeafSource, StringLeaf } from './inspector.js';
 
 const { maxDepth: MAX_DEPTH, maxNodes: MAX_NODES } = INSPECTION_LIMITS;
-
-/** Headers whose values reach tools or carry attacker-chosen URLs; the rest are transport noise. */
-const INSPECTED_HEADERS = ['referer', 'origin', 'x-forwarded-host', 'user-agent', 'cookie', 'authorization'];
 
 /** The `decodedBy` of every original leaf: shared and frozen, since nothing appends to it in place. */
 const NOT_DECODED: readonly string[] = Object.freeze([]);
@@ -97,10 +95,8 @@ export function collectLeaves(action: Action, headers: Readonly<Record<string, s
       });
     }
   }
-  for (const name of INSPECTED_HEADERS) {
-    const v = headers[name];
-    if (v !== undefined)
-      out.push({ path: `$.headers.${name}`, key: name, value: v, source: 'header', decodedBy: NOT_DECODED });
-  }
+  // Every request header a tool may read: tools log and query User-Agent and Referer, act on Destination
+  // or tenant headers; an injection in `x-search` is as much an injection as one in the body.
+  pushHeaderLeaves(headers, out, NOT_DECODED);
   return out;
 }

@@ -16,6 +16,7 @@ import { secretsInspector } from './inspectors/secrets.js';
 import { sqlInjectionInspector } from './inspectors/sql-injection.js';
 import { ssrfEgressInspector } from './inspectors/ssrf-egress.js';
 import { toolPoisoningInspector } from './inspectors/tool-poisoning.js';
+import { redactCredentialEvidence } from './header-leaves.js';
 import { makeLeafViews } from './lib/leaf-traits.js';
 import { runInspectors } from './run-inspectors.js';
 
@@ -56,5 +57,7 @@ export function inspectAction(
     const derived = deriveEncodedAttackFindings(findings);
     for (let i = 0; i < derived.length; i++) findings.push(derived[i]!);
   }
+  // SECURITY: findings land in the audit log; what an inspector saw in a credential header stays out.
+  redactCredentialEvidence(findings);
   return { findings, leaves: expanded.leaves.length };
 }

@@ -2,6 +2,7 @@
 import { SEVERITY_ORDER, severityRank, type Severity } from '../model/finding.js';
 import { emailDomain } from '../normalize/host-pattern.js';
 import type { PolicyInput } from './policy-input.js';
+import { bearerForOtherHost, HEADER_DIMENSION, requestHeader } from './request-headers.js';
 import { argumentCommands } from './shell-commands.js';
 
 export type DimensionType = 'string' | 'number' | 'boolean' | 'strings' | 'severity';
@@ -289,12 +290,21 @@ export const DIMENSIONS: readonly Dimension[] = [
         i.findings.reduce((n, f) => n + SEVERITY_POINTS[f.severity], 0),
       ),
   ),
+  dim(
+    'request.bearer_for_other_host',
+    'boolean',
+    'an Authorization Bearer JWT whose aud names hosts, none of them the destination host',
+    (i) => bearerForOtherHost(i),
+  ),
 ];
 
 const BY_NAME = new Map(DIMENSIONS.map((d) => [d.name, d] as const));
 const SIGNAL = /^signals\.([a-z][a-z0-9-]*)(?:\.([a-z0-9][a-z0-9-]*))?$/;
 
-/** Looks a dimension up by name, including `signals.<inspector>[.<kind>]` (max severity found). */
+/**
+ * Looks a dimension up by name, including `signals.<inspector>[.<kind>]` (max severity found) and
+ * `request.headers.<name>` (the header's value, null when absent; the name lower-case).
+ */
 export function findDimension(
   name: string,
   knownInspectors?: ReadonlySet<string>,
@@ -314,6 +324,15 @@ export function findDimension(
       highestSeverity(i, prefix, dotted, key),
     );
   }
+  const h = HEADER_DIMENSION.exec(name);
+  if (h !== null) {
+    const header = h[1] ?? '';
+    return dim(name, 'string', `the value of the request header ${header}, null when absent`, (i) =>
+      requestHeader(i, header),
+    );
+  }
+  if (name.startsWith('request.headers.'))
+    return { error: `header name in dimension "${name}" must be a lower-case header name` };
   return { error: `unknown dimension "${name}"` };
 }
 

@@ -9,6 +9,11 @@ export interface PolicyFacts {
    * measured": `context.request_rate` is then null, so `gt`/`lt` conditions on it are false, never 0.
    */
   readonly requestRate?: number;
+  /**
+   * The request's headers (names lower-cased), for `request.headers.<name>` and
+   * `request.bearer_for_other_host`. Absent (an action-only policy test): every header reads as absent.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface PolicyInput {

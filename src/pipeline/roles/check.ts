@@ -112,10 +112,11 @@ export async function decideCheck(
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
-  const policy = evaluatePolicy(set, action, findings);
+  const facts = { headers: raw.headers };
+  const policy = evaluatePolicy(set, action, findings, facts);
   // Shadow mode: the candidate set decides too, and only the difference is kept (it never enforces).
   if (deps.shadow !== undefined)
-    deps.shadow.record(shadowEvaluate(deps.shadow.policy(), action, findings, policy, traceId));
+    deps.shadow.record(shadowEvaluate(deps.shadow.policy(), action, findings, policy, traceId, facts));
   if (policy.decision === 'DENY') {
     return makeOutcome({
       ...base,

@@ -105,7 +105,7 @@ export async function decideInbound(
     );
     return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_QUARANTINED', ...quarantineDenial(record) });
   }
-  const policy = evaluatePolicy(set, action, findings);
+  const policy = evaluatePolicy(set, action, findings, { headers: raw.headers });
   switch (policy.decision) {
     case 'DENY':
       return makeOutcome({ ...base, decision: 'DENY', code: policy.code, rules: policy.rules });

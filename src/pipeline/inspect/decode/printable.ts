@@ -1,16 +1,15 @@
 /** Shared test for decoded bytes: valid UTF-8 that reads as text, so random data does not become a leaf. */
+import { isUtf8 } from 'node:buffer';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8');
 
 /** The bytes as text when they are valid UTF-8 and at least 90% printable; otherwise null. */
 export function bytesAsText(bytes: Uint8Array): string | null {
   if (bytes.length < 4) return null;
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return null;
-  }
+  // PERF: checked first instead of a fatal decoder's exception, which cost about 25 µs per random run (a
+  // 16-character header value such as `application/json` reads as base64): every header is a leaf now.
+  if (!isUtf8(bytes)) return null;
+  const text = utf8.decode(bytes);
   let printable = 0;
   let total = 0;
   for (const ch of text) {

@@ -249,16 +249,23 @@ function isContent(leaf: StringLeaf): boolean {
   );
 }
 
-/** Flags instructions aimed at the model inside arguments and content, in any leaf and decoded form. */
+/** Flags instructions aimed at the model inside arguments, content and headers, in any decoded form. */
 export const promptInjectionInspector: Inspector = {
   id: ID,
-  version: '1.1.0',
+  version: '1.2.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     for (let i = 0; i < input.leaves.length; i++) {
       const leaf = input.leaves[i]!;
       const text = leaf.value;
-      if (text.length < 12 || (leaf.source !== 'arguments' && leaf.source !== 'body' && !isKeyLeaf(leaf)))
+      // Headers too: a tool that logs or shows a header puts it in front of a model as readily as a body.
+      if (
+        text.length < 12 ||
+        (leaf.source !== 'arguments' &&
+          leaf.source !== 'body' &&
+          leaf.source !== 'header' &&
+          !isKeyLeaf(leaf))
+      )
         continue;
       const content = !isKeyLeaf(leaf) && isContent(leaf);
       // Statements and command lines are other inspectors' business; prose that merely starts with "Explain"

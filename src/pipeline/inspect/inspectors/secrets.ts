@@ -1,6 +1,7 @@
 /** secrets: cloud keys, API tokens, private keys, JWTs, connection strings, high-entropy credential values. */
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
+import { credentialLeavesExternal, isCredentialLeaf } from '../header-leaves.js';
 import { isKeyLeaf } from '../lib/leaf-role.js';
 import { COLON, leafTraits, SYMBOL, TOKEN_RUN } from '../lib/leaf-traits.js';
 import { redactSecret } from '../lib/redact.js';
@@ -127,12 +128,16 @@ function dotenvTarget(leaves: readonly StringLeaf[]): boolean {
 /** Flags credentials in any leaf: provider formats first, then credential-named fields and assignments. */
 export const secretsInspector: Inspector = {
   id: ID,
-  version: '1.1.0',
+  version: '1.2.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
+    // The agent's credential for an internal tool authenticates it there; one leaving for an outside host
+    // is a secret crossing the boundary. Decided once per request, only when a credential header is there.
+    let credentialsOut: boolean | null = null;
     for (let i = 0; i < input.leaves.length; i++) {
       const leaf = input.leaves[i]!;
       if (leaf.value.length < 8 || isKeyLeaf(leaf)) continue;
+      if (isCredentialLeaf(leaf) && !(credentialsOut ??= credentialLeavesExternal(input))) continue;
       inspectLeaf(leaf, leafTraits(input, i), out);
     }
     if (out.length === 0 && dotenvTarget(input.leaves)) {
