@@ -1,45 +1,35 @@
-/** The composition root: builds the pipeline's dependencies from configuration and starts the listeners. */
+/**
+ * The composition root, read as the list of writ's parts: each is built from configuration by its own
+ * `from-config` module, in order, and everything opened is closed again in reverse, on a failed start too.
+ */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
-import { startAdminServer } from './admin/admin-server.js';
-import { createApprovalApi } from './admin/approval-api.js';
-import { createApproverAuth, loadApiKeyFile } from './admin/approver-auth.js';
+import { approvalHooksFromConfig, startAdminFromConfig } from './admin/from-config.js';
 import { MetricsRegistry } from './admin/metrics.js';
 import { RecentDecisions } from './admin/recent-decisions.js';
-import {
-  createWebhookSender,
-  parseWebhookTarget,
-  type WebhookSender,
-  type WebhookTarget,
-} from './admin/webhook-sender.js';
-import { loadOrCreateWebhookSecret } from './admin/webhook-secret.js';
-import { startExtProc, type RunningExtProc } from './extproc/ext-proc-server.js';
+import type { WebhookSender } from './admin/webhook-sender.js';
+import type { AnchoringStats } from './audit/checkpointer.js';
+import { openAuditFromConfig } from './audit/from-config.js';
+import type { SinkStats } from './audit/siem/exporter.js';
 import type { ServerConfig } from './config.js';
-import { startTransport, type RoleListener, type RunningTransport } from './extauthz/server.js';
+import { startTransport, type RoleListener } from './extauthz/server.js';
+import { startExtProcFromConfig } from './extproc/from-config.js';
 import { createIdentityDeps } from './identity/from-config.js';
 import type { JwksCache } from './identity/jwt-verifier.js';
-import { KeyRing, type RootSigner } from './keys/key-ring.js';
-import { createRootSigner } from './keys/root-signer.js';
-import type { SinkStats } from './audit/siem/exporter.js';
-import { siemExporterFromConfig } from './audit/siem/from-config.js';
+import { keyRingFromConfig } from './keys/from-config.js';
+import type { KeyRing, RootSigner } from './keys/key-ring.js';
 import type { Signer } from './keys/signer.js';
+import { OpenedParts } from './opened-parts.js';
+import type { AuditLog } from './pipeline/audit-record/audit-log.js';
 import type { PipelineDeps, QuarantineSignals } from './pipeline/deps.js';
-import { SEVERITY_ORDER, type Severity } from './pipeline/model/finding.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { DEFAULT_INSPECTORS, inspectAction } from './pipeline/inspect/registry.js';
-import { loadPolicyFolder, watchPolicyFolder } from './policy-files.js';
-import type { ShadowDiff } from './pipeline/policy/shadow.js';
+import { SEVERITY_ORDER, type Severity } from './pipeline/model/finding.js';
 import type { Role } from './pipeline/model/raw-request.js';
+import type { ShadowDiff } from './pipeline/policy/shadow.js';
 import type { PolicySet } from './pipeline/policy/types.js';
-import type { AuditLog } from './pipeline/audit-record/audit-log.js';
-import { openFileAuditLog } from './audit/file-audit-log.js';
-import { withCheckpoints, type AnchoringStats, type CheckpointingAuditLog } from './audit/checkpointer.js';
-import { createTsaClient } from './audit/anchoring/tsa-client.js';
-import { createMemoryStore } from './state/memory-store.js';
-import { createRedisStore } from './state/redis-store.js';
+import { openPolicyFromConfig } from './policy-files.js';
+import { storeFromConfig } from './state/from-config.js';
 import type { StateStore } from './state/store.js';
 
 export interface WritOptions {
@@ -116,146 +106,79 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
   const now = opts.now ?? Date.now;
   const logger =
     opts.logger ?? pino({ level: config.logLevel, base: { service: 'writ' } }, pino.destination(2));
-  // Trust domains, XFCC, JWT issuers and API keys (docs/identity.md); a bad issuers or key file stops startup
-  // here, before any watcher or file is opened.
+  const parts = new OpenedParts(logger);
+  try {
+    return await startParts(opts, config, now, logger, parts);
+  } catch (err) {
+    // SECURITY: a failed start leaves nothing running: no watcher, listener, open audit file or timer.
+    await parts.closeAll(0);
+    throw err;
+  }
+}
+
+async function startParts(
+  opts: WritOptions,
+  config: ServerConfig,
+  now: () => number,
+  logger: Logger,
+  parts: OpenedParts,
+): Promise<WritInstance> {
+  // Trust domains, XFCC, JWT issuers and API keys (docs/identity.md); a bad issuers or key file stops here.
   const identity = createIdentityDeps(
     config,
     opts.jwksCache === undefined ? {} : { jwksCache: opts.jwksCache },
   );
-  // An invalid policy stops startup here, with file:line and reason (PolicyLoadError).
   // Rules may name only inspectors that exist: `signals.prompt-injecton` is a load error, not a silent no-match.
   const knownInspectors = new Set(DEFAULT_INSPECTORS.map((i) => i.id));
-  const policySet = loadPolicyFolder(config.policyDir, { knownInspectors });
-  // Hot reload: a new valid set is swapped in atomically between decisions; an invalid one is reported and ignored.
-  const policyWatcher = watchPolicyFolder(config.policyDir, {
-    initial: policySet,
-    knownInspectors,
-    onReload: (next, prev) =>
-      logger.info({ from: prev.version, to: next.version, rules: next.rules.length }, 'policy reloaded'),
-    onError: (err) =>
-      logger.error(
-        { err: err instanceof Error ? err.message : String(err) },
-        'policy reload failed; keeping the last good set',
-      ),
-  });
-  logger.info(
-    { policyDir: config.policyDir, version: policySet.version, rules: policySet.rules.length },
-    'policy loaded',
+  const policy = parts.add('policy', openPolicyFromConfig(config, { knownInspectors, log: logger }), (p) =>
+    p.close(),
   );
-  mkdirSync(dirname(config.auditFile), { recursive: true, mode: 0o700 });
-  const rawAudit = openFileAuditLog({
-    path: config.auditFile,
-    fsyncIntervalMs: config.auditFsyncMs,
-    nowMs: now,
-    onRecovery: (r) =>
-      logger.error(r, 'audit log had a torn last line: moved aside and recorded in the chain'),
-  });
-  // Key changes go into the chain; before the checkpointing wrapper exists they go to the file directly.
-  const chain: { audit?: CheckpointingAuditLog } = {};
-  const root = opts.root ?? (await createRootSigner(config, opts.signer));
-  const keyRing = await KeyRing.create({
-    root,
-    now,
-    tokenTtlSeconds: config.tokenTtlSeconds,
-    skewSeconds: config.clockSkewSeconds,
-    rotateEveryMs: config.keyRotationS * 1000,
-    onKeyEvent: (event) => (chain.audit ?? rawAudit).append(event, now()),
-    onError: (err) => logger.error({ err, alert: 'key-certification-failed' }, 'key rotation postponed'),
-  });
+  const audit = parts.add('audit', openAuditFromConfig(config, { now, log: logger }), (a) => a.close());
+  // Key changes go into the chain: into the file until checkpoints wrap it.
+  const keyRing = parts.add(
+    'keys',
+    await keyRingFromConfig(config, {
+      ...(opts.root === undefined ? {} : { root: opts.root }),
+      ...(opts.signer === undefined ? {} : { signer: opts.signer }),
+      now,
+      log: logger,
+      onKeyEvent: (event) => audit.log.append(event, now()),
+    }),
+    (k) => k.stop(),
+  );
   const signer = keyRing.signer;
-  const siem = siemExporterFromConfig(config, (sink, err) =>
-    logger.warn({ err, sink, alert: 'siem-export-failed' }, 'SIEM export failed; retrying'),
-  );
-  const audit = withCheckpoints(rawAudit, {
-    ...(siem === null
-      ? {}
-      : { tap: (rec, event, timeMs) => siem.enqueue({ seq: rec.seq, hash: rec.hash, timeMs, event }) }),
-    signer: () => signer,
-    origin: `writ-audit/${config.replicaId}`,
-    everyRecords: config.checkpointEvery,
-    everyMs: config.checkpointIntervalS * 1000,
-    ...(config.tsaUrl === ''
-      ? {}
-      : {
-          tsa: createTsaClient({
-            url: config.tsaUrl,
-            trustedCaPem: readFileSync(config.tsaCaFile, 'utf8'),
-          }),
-        }),
-    now,
-    log: logger,
-  });
-  chain.audit = audit;
+  const chain = audit.startCheckpoints(() => signer);
   const metrics = new MetricsRegistry();
+  audit.collectMetrics(metrics);
   const storeUp = metrics.gauge(
     'writ_state_store_up',
     'whether the shared state store answers (1) or not (0)',
   );
-  let store: StateStore;
-  if (opts.store !== undefined) store = opts.store;
-  else if (config.redisUrl !== null) {
-    const redis = createRedisStore({
-      url: config.redisUrl,
-      prefix: config.redisPrefix,
-      onStateChange: (up, err) => {
-        storeUp.set(up ? 1 : 0);
-        if (up) logger.info('redis connected');
-        else logger.error({ err }, 'redis unavailable: decisions that need shared state are denied');
-      },
-    });
-    // writ starts even while Redis is down (every stateful decision is then a deny) and recovers by itself.
-    if (!(await redis.waitUntilReady(2000)))
-      logger.error({ redis: 'down' }, 'redis not reachable at startup');
-    store = redis;
-  } else {
-    store = createMemoryStore(now);
-    storeUp.set(1);
-  }
-  const webhookSecretNeeded =
-    config.approvalWebhooks.length > 0 || policySet.rules.some((r) => (r.approval?.webhooks.length ?? 0) > 0);
-  const webhooks = createWebhookSender({
-    secret: webhookSecretNeeded ? loadOrCreateWebhookSecret(config.webhookSecretFile) : 'unused-no-webhooks',
+  const store = parts.add(
+    'store',
+    opts.store ?? (await storeFromConfig(config, { now, log: logger, up: storeUp })),
+    (s) => s.close(),
+  );
+  const approvals = approvalHooksFromConfig(config, {
+    policy: policy.current(),
     log: logger,
-    attemptFailures: metrics.counter(
-      'writ_webhook_attempt_failures_total',
-      'approval webhook attempts that failed',
-    ),
-    deliveryFailures: metrics.counter(
-      'writ_webhook_delivery_failures_total',
-      'approval webhooks that failed every attempt (alert on any increase)',
-    ),
-    deliveries: metrics.counter('writ_webhook_deliveries_total', 'approval webhooks delivered'),
-    ...(opts.webhookRetry ?? {}),
-    ...(config.consoleUrl === null ? {} : { consoleUrl: config.consoleUrl }),
+    metrics,
+    ...(opts.webhookRetry === undefined ? {} : { retry: opts.webhookRetry }),
   });
-  const configuredTargets = config.approvalWebhooks.map(parseWebhookTarget);
-  const approvalsCreated = metrics.counter('writ_approvals_created_total', 'pending approvals created');
-  const quarantines = metrics.counter('writ_quarantines_total', 'sessions or subjects quarantined');
-  // Shadow mode: a candidate folder, watched like the live one, decides beside it and never enforces.
+  parts.add('webhooks', approvals.webhooks, (w) => w.close());
   const shadowDiffs = metrics.counter(
     'writ_shadow_differences_total',
     'decisions where the shadow policy differs, by kind',
   );
-  const shadowWatcher =
-    config.shadowPolicyDir === ''
-      ? undefined
-      : watchPolicyFolder(config.shadowPolicyDir, {
-          initial: loadPolicyFolder(config.shadowPolicyDir, { knownInspectors }),
-          knownInspectors,
-          onError: (err) =>
-            logger.error(
-              { err: err instanceof Error ? err.message : String(err) },
-              'shadow policy reload failed',
-            ),
-        });
+  const shadow = policy.shadow;
   const deps: PipelineDeps = {
-    policy: () => policyWatcher.current(),
+    policy: () => policy.current(),
     identity,
-    ...(shadowWatcher === undefined
+    ...(shadow === undefined
       ? {}
       : {
           shadow: {
-            policy: () => shadowWatcher.current(),
+            policy: () => shadow.current(),
             record: (diff: ShadowDiff | null) => {
               if (diff === null) return;
               shadowDiffs.inc({ kind: diff.kind });
@@ -267,7 +190,7 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
     signer,
     keys: keyRing,
     store,
-    audit,
+    audit: chain,
     now,
     newTraceId: () => randomUUID(),
     log: logger,
@@ -280,47 +203,9 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
       quarantineOn: quarantineSignals(config.quarantineOn),
       ...(config.mcpEndpoints === null ? {} : { mcpEndpoints: config.mcpEndpoints }),
     },
-    hooks: {
-      approvalCreated: (record, policyWebhooks) => {
-        approvalsCreated.inc();
-        const targets: WebhookTarget[] = [...configuredTargets];
-        for (const w of policyWebhooks) {
-          try {
-            targets.push(parseWebhookTarget(w));
-          } catch (err) {
-            logger.error({ err, webhook: w }, 'policy names an invalid approval webhook');
-          }
-        }
-        webhooks.notify(record, targets);
-      },
-      quarantined: (record) => {
-        quarantines.inc();
-        logger.warn(record, 'quarantined');
-      },
-    },
+    hooks: approvals.hooks,
   };
   const core = createPipeline(deps);
-  // Anchoring and SIEM keep their own counters; copy them into /metrics at scrape time.
-  const anchorGauge = metrics.gauge(
-    'writ_audit_anchoring',
-    'checkpoint and RFC 3161 anchoring state, by field',
-  );
-  const siemGauge = metrics.gauge('writ_siem_export', 'SIEM export counters, by sink and field');
-  metrics.collect(() => {
-    const a = audit.stats();
-    anchorGauge.set(a.checkpoints, { field: 'checkpoints' });
-    anchorGauge.set(a.anchored, { field: 'anchored' });
-    anchorGauge.set(a.anchorFailures, { field: 'anchor_failures' });
-    // Non-zero: the TSA is failing now. Alert on this one.
-    anchorGauge.set(a.consecutiveFailures, { field: 'consecutive_failures' });
-    anchorGauge.set(a.backlog, { field: 'backlog' });
-    for (const [sink, st] of Object.entries(siem?.stats() ?? {})) {
-      siemGauge.set(st.sent, { sink, field: 'sent' });
-      siemGauge.set(st.dropped, { sink, field: 'dropped' });
-      siemGauge.set(st.failures, { sink, field: 'failures' });
-      siemGauge.set(st.queued, { sink, field: 'queued' });
-    }
-  });
   const recent = new RecentDecisions();
   // The console's recent-decisions view sees exactly what the transport answered.
   const pipeline: Pipeline = {
@@ -335,12 +220,10 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
       return v;
     },
   };
-  let transport: RunningTransport | undefined;
-  let admin: Server | undefined;
-  let extproc: RunningExtProc | undefined;
   const ports: Partial<Record<Role | 'admin' | 'extproc', number>> = {};
-  try {
-    transport = await startTransport({
+  const transport = parts.add(
+    'transport',
+    await startTransport({
       listeners: opts.listeners ?? configuredListeners(config),
       pipeline,
       log: logger,
@@ -348,102 +231,59 @@ export async function startWrit(opts: WritOptions): Promise<WritInstance> {
       newRequestId: () => randomUUID(),
       // Room for the body plus headers and framing, so an oversize body is denied with a reason.
       maxMessageBytes: config.maxBodyBytes * 2 + 1024 * 1024,
-    });
-    Object.assign(ports, transport.ports);
-    if (opts.admin ?? config.adminPort !== 0) {
-      const started = await startAdminServer({
-        host: config.listenHost,
-        port: config.adminPort,
-        publicKeys: () => [signer.publicKey],
-        jwks: () => keyRing.jwks(),
-        ready: () => true,
+    }),
+    (t, graceMs) => t.shutdown(graceMs),
+  );
+  Object.assign(ports, transport.ports);
+  if (opts.admin ?? config.adminPort !== 0) {
+    const admin = parts.add(
+      'admin',
+      await startAdminFromConfig(config, {
+        signer,
+        keyRing,
         metrics,
-        api: createApprovalApi({
-          store,
-          auth: createApproverAuth(
-            config.approverKeysFile === null ? [] : loadApiKeyFile(config.approverKeysFile),
-            config.oidc ?? undefined,
-          ),
-          // Approver decisions, releases and pin resets go into the same chain as the decisions they affect.
-          audit: deps.audit,
-          recent,
-          now,
-          log: logger,
-          decisions: metrics.counter(
-            'writ_approval_api_decisions_total',
-            'approval API decisions by outcome',
-          ),
-        }),
-      });
-      admin = started.server;
-      ports.admin = started.port;
-    }
-    const extprocAt =
-      opts.extproc ??
-      (opts.listeners === undefined && config.extprocPort !== 0
-        ? { host: config.listenHost, port: config.extprocPort }
-        : undefined);
-    if (extprocAt !== undefined) {
-      const masked = metrics.counter('writ_extproc_masked_total', 'values masked in responses, by kind');
-      const toolLists = metrics.counter(
-        'writ_mcp_tool_lists_total',
-        'MCP tools/list responses checked, by outcome (changed: a rug pull; alert on any but passed)',
-      );
-      extproc = await startExtProc({
-        ...extprocAt,
-        keys: deps.keys,
         store,
-        // Blocks, masked bodies and first-time pins go into the same chain as the decisions.
-        audit: deps.audit,
+        audit: chain,
+        recent,
         now,
-        clockSkewSeconds: config.clockSkewSeconds,
         log: logger,
-        onMasked: (fields, pii) => {
-          masked.inc({ kind: 'field' }, fields);
-          masked.inc({ kind: 'pii' }, pii);
-        },
-        // By outcome only: the server is the agent's chosen authority, an unbounded label.
-        onToolList: (_server, outcome) => toolLists.inc({ outcome }),
-      });
-      ports.extproc = extproc.port;
-    }
-  } catch (err) {
-    await transport?.shutdown(0);
-    await extproc?.shutdown(0);
-    await new Promise<void>((resolve) => (admin === undefined ? resolve() : admin.close(() => resolve())));
-    policyWatcher.close();
-    webhooks.close();
-    await store.close();
-    audit.close();
-    await siem?.close();
-    throw err;
+      }),
+      (a) => new Promise<void>((resolve) => a.server.close(() => resolve())),
+    );
+    ports.admin = admin.port;
+  }
+  const extprocAt =
+    opts.extproc ??
+    (opts.listeners === undefined && config.extprocPort !== 0
+      ? { host: config.listenHost, port: config.extprocPort }
+      : undefined);
+  if (extprocAt !== undefined) {
+    const extproc = parts.add(
+      'extproc',
+      await startExtProcFromConfig(
+        extprocAt,
+        { keys: keyRing, store, audit: chain, now, clockSkewSeconds: config.clockSkewSeconds, log: logger },
+        metrics,
+      ),
+      (e, graceMs) => e.shutdown(graceMs),
+    );
+    ports.extproc = extproc.port;
   }
   keyRing.start();
   logger.info({ ports, kid: signer.kid, audit: config.auditFile }, 'writ serving');
   return {
     ports,
     pipeline,
-    policy: () => policyWatcher.current(),
+    policy: () => policy.current(),
     signer,
     keyRing,
-    audit,
-    anchoring: () => audit.stats(),
-    siem: () => siem?.stats() ?? {},
+    audit: chain,
+    anchoring: () => audit.anchoring(),
+    siem: () => audit.siem(),
     logger,
     store,
     metrics,
-    webhooks,
-    async close() {
-      policyWatcher.close();
-      shadowWatcher?.close();
-      keyRing.stop();
-      await transport?.shutdown(2000);
-      await extproc?.shutdown(2000);
-      webhooks.close();
-      await new Promise<void>((resolve) => (admin === undefined ? resolve() : admin.close(() => resolve())));
-      await store.close();
-      audit.close();
-      await siem?.close();
-    },
+    webhooks: approvals.webhooks,
+    close: () => parts.closeAll(2000),
   };
 }

@@ -13,6 +13,7 @@ import {
   type LoadOptions,
   type SourceFile,
 } from './pipeline/policy/load.js';
+import type { PipelineLogger } from './pipeline/deps.js';
 import type { PolicySet } from './pipeline/policy/types.js';
 
 /** How a folder is read and compiled. */
@@ -229,6 +230,66 @@ export function watchPolicyFolder(dir: string, options: PolicyWatcherOptions): P
       clearInterval(poll);
       folderWatcher?.close();
       for (const w of watchers) w.close();
+    },
+  };
+}
+
+/** The live policy set and, in shadow mode, the candidate set, each kept current by its own watcher. */
+export interface PolicyPart {
+  /** The live set (read per decision). */
+  current(): PolicySet;
+  /** The shadow candidate set, when `--shadow-policy-dir` is set. */
+  readonly shadow?: { current(): PolicySet };
+  /** Stops both watchers. */
+  close(): void;
+}
+
+/**
+ * Loads the policy folder (an invalid policy throws PolicyLoadError with file:line, stopping startup) and
+ * watches it; loads and watches the shadow folder too when one is configured. Closes what it opened
+ * when the shadow folder fails to load.
+ */
+export function openPolicyFromConfig(
+  config: { readonly policyDir: string; readonly shadowPolicyDir: string },
+  ctx: {
+    readonly knownInspectors: ReadonlySet<string>;
+    readonly log: PipelineLogger;
+  },
+): PolicyPart {
+  const { knownInspectors, log } = ctx;
+  const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+  const initial = loadPolicyFolder(config.policyDir, { knownInspectors });
+  // Hot reload: a new valid set is swapped in atomically between decisions; an invalid one is reported and ignored.
+  const live = watchPolicyFolder(config.policyDir, {
+    initial,
+    knownInspectors,
+    onReload: (next, prev) =>
+      log.info({ from: prev.version, to: next.version, rules: next.rules.length }, 'policy reloaded'),
+    onError: (err) => log.error({ err: errorText(err) }, 'policy reload failed; keeping the last good set'),
+  });
+  log.info(
+    { policyDir: config.policyDir, version: initial.version, rules: initial.rules.length },
+    'policy loaded',
+  );
+  if (config.shadowPolicyDir === '') return { current: () => live.current(), close: () => live.close() };
+  let shadow: PolicyWatcher;
+  try {
+    // Shadow mode: a candidate folder, watched like the live one, decides beside it and never enforces.
+    shadow = watchPolicyFolder(config.shadowPolicyDir, {
+      initial: loadPolicyFolder(config.shadowPolicyDir, { knownInspectors }),
+      knownInspectors,
+      onError: (err) => log.error({ err: errorText(err) }, 'shadow policy reload failed'),
+    });
+  } catch (err) {
+    live.close();
+    throw err;
+  }
+  return {
+    current: () => live.current(),
+    shadow: { current: () => shadow.current() },
+    close() {
+      live.close();
+      shadow.close();
     },
   };
 }

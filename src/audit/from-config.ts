@@ -1,0 +1,123 @@
+/**
+ * Opens the audit chain the configuration describes: the append-only file, the SIEM export tapping it, and
+ * (once the signer exists) signed checkpoints, anchored at an RFC 3161 TSA when one is configured.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { MetricsRegistry } from '../admin/metrics.js';
+import type { ServerConfig } from '../config.js';
+import type { Signer } from '../keys/signer.js';
+import type { AuditLog } from '../pipeline/audit-record/audit-log.js';
+import type { PipelineLogger } from '../pipeline/deps.js';
+import { createTsaClient } from './anchoring/tsa-client.js';
+import { withCheckpoints, type AnchoringStats, type CheckpointingAuditLog } from './checkpointer.js';
+import { openFileAuditLog } from './file-audit-log.js';
+import type { SinkStats } from './siem/exporter.js';
+import { siemExporterFromConfig } from './siem/from-config.js';
+
+/** The audit chain of one writ: the log to append to, its counters, and close. */
+export interface AuditPart {
+  /** The chain: the file itself until `startCheckpoints`, then the checkpointing log around it. */
+  readonly log: AuditLog;
+  /** Wraps the file with signed checkpoints (the signer is a getter: rotation applies to the next one). */
+  startCheckpoints(signer: () => Signer): CheckpointingAuditLog;
+  /** Checkpoint and anchoring counters (zero before `startCheckpoints`). */
+  anchoring(): AnchoringStats;
+  /** SIEM export counters per sink. */
+  siem(): Readonly<Record<string, SinkStats>>;
+  /** Copies the anchoring and SIEM counters into /metrics at scrape time. */
+  collectMetrics(metrics: MetricsRegistry): void;
+  /** Closes the chain (a last checkpoint, the file), then flushes the SIEM export. */
+  close(): Promise<void>;
+}
+
+const NO_ANCHORING: AnchoringStats = {
+  checkpoints: 0,
+  anchored: 0,
+  anchorFailures: 0,
+  consecutiveFailures: 0,
+  backlog: 0,
+  backlogDropped: 0,
+  lastAnchorMs: null,
+};
+
+/** Opens the audit file (creating its folder, 0700) and the SIEM export. Throws when either cannot open. */
+export function openAuditFromConfig(
+  config: ServerConfig,
+  ctx: { readonly now: () => number; readonly log: PipelineLogger },
+): AuditPart {
+  mkdirSync(dirname(config.auditFile), { recursive: true, mode: 0o700 });
+  const file = openFileAuditLog({
+    path: config.auditFile,
+    fsyncIntervalMs: config.auditFsyncMs,
+    nowMs: ctx.now,
+    onRecovery: (r) =>
+      ctx.log.error(r, 'audit log had a torn last line: moved aside and recorded in the chain'),
+  });
+  let siem;
+  try {
+    siem = siemExporterFromConfig(config, (sink, err) =>
+      ctx.log.warn({ err, sink, alert: 'siem-export-failed' }, 'SIEM export failed; retrying'),
+    );
+  } catch (err) {
+    file.close();
+    throw err;
+  }
+  let chain: CheckpointingAuditLog | null = null;
+  return {
+    get log() {
+      return chain ?? file;
+    },
+    startCheckpoints(signer) {
+      chain = withCheckpoints(file, {
+        ...(siem === null
+          ? {}
+          : { tap: (rec, event, timeMs) => siem.enqueue({ seq: rec.seq, hash: rec.hash, timeMs, event }) }),
+        signer,
+        origin: `writ-audit/${config.replicaId}`,
+        everyRecords: config.checkpointEvery,
+        everyMs: config.checkpointIntervalS * 1000,
+        ...(config.tsaUrl === ''
+          ? {}
+          : {
+              tsa: createTsaClient({
+                url: config.tsaUrl,
+                trustedCaPem: readFileSync(config.tsaCaFile, 'utf8'),
+              }),
+            }),
+        now: ctx.now,
+        log: ctx.log,
+      });
+      return chain;
+    },
+    anchoring: () => chain?.stats() ?? NO_ANCHORING,
+    siem: () => siem?.stats() ?? {},
+    collectMetrics(metrics) {
+      const anchorGauge = metrics.gauge(
+        'writ_audit_anchoring',
+        'checkpoint and RFC 3161 anchoring state, by field',
+      );
+      const siemGauge = metrics.gauge('writ_siem_export', 'SIEM export counters, by sink and field');
+      metrics.collect(() => {
+        const a = chain?.stats() ?? NO_ANCHORING;
+        anchorGauge.set(a.checkpoints, { field: 'checkpoints' });
+        anchorGauge.set(a.anchored, { field: 'anchored' });
+        anchorGauge.set(a.anchorFailures, { field: 'anchor_failures' });
+        // Non-zero: the TSA is failing now. Alert on this one.
+        anchorGauge.set(a.consecutiveFailures, { field: 'consecutive_failures' });
+        anchorGauge.set(a.backlog, { field: 'backlog' });
+        for (const [sink, st] of Object.entries(siem?.stats() ?? {})) {
+          siemGauge.set(st.sent, { sink, field: 'sent' });
+          siemGauge.set(st.dropped, { sink, field: 'dropped' });
+          siemGauge.set(st.failures, { sink, field: 'failures' });
+          siemGauge.set(st.queued, { sink, field: 'queued' });
+        }
+      });
+    },
+    async close() {
+      // The checkpointing log closes the file under it.
+      (chain ?? file).close();
+      await siem?.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/** Starts the ext_proc listener (the response role) with its metrics, from configuration. */
+import type { MetricsRegistry } from '../admin/metrics.js';
+import type { ResponseRoleDeps } from '../pipeline/roles/response.js';
+import { startExtProc, type RunningExtProc } from './ext-proc-server.js';
+
+/** Starts ext_proc at `at`; blocks, masked bodies and first-time pins go into the decisions' chain. */
+export function startExtProcFromConfig(
+  at: { readonly host: string; readonly port: number },
+  deps: Omit<ResponseRoleDeps, 'onMasked' | 'onToolList'>,
+  metrics: MetricsRegistry,
+): Promise<RunningExtProc> {
+  const masked = metrics.counter('writ_extproc_masked_total', 'values masked in responses, by kind');
+  const toolLists = metrics.counter(
+    'writ_mcp_tool_lists_total',
+    'MCP tools/list responses checked, by outcome (changed: a rug pull; alert on any but passed)',
+  );
+  return startExtProc({
+    ...at,
+    ...deps,
+    onMasked: (fields, pii) => {
+      masked.inc({ kind: 'field' }, fields);
+      masked.inc({ kind: 'pii' }, pii);
+    },
+    // By outcome only: the server is the agent's chosen authority, an unbounded label.
+    onToolList: (_server, outcome) => toolLists.inc({ outcome }),
+  });
+}
