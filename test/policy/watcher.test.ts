@@ -206,8 +206,19 @@ describe('a partial write never goes live (issue 15 F9)', () => {
       onReload: (next) => reloads.push(next.version),
       onError: (err) => errors.push(String(err)),
     });
-    // The issue's cut: the first 130 lines parse as a valid set with fewer rules.
-    writeFileSync(join(tmp, 'default.yaml'), firstLines(text, 130));
+    // As in the issue (130 lines of the pack then), the longest cut that still compiles: fewer rules.
+    const lines = text.split('\n').length;
+    let n = lines - 2;
+    for (; n > 0; n--) {
+      try {
+        compilePolicySources([{ name: 'default.yaml', text: firstLines(text, n) }]);
+        break;
+      } catch {
+        // not a valid set: an older cut would not have gone live either
+      }
+    }
+    expect(n).toBeGreaterThan(lines / 2);
+    writeFileSync(join(tmp, 'default.yaml'), firstLines(text, n));
     await until(() => errors.length > 0);
     expect(errors[0]).toMatch(/default\.yaml.*no longer ends with the end marker/);
     expect(w.current().version).toBe(initial.version);
