@@ -13,7 +13,7 @@ import {
   TOKEN_HEADER,
 } from '../headers.js';
 import type { Finding } from '../model/finding.js';
-import { hostMatches } from './lib/host-pattern.js';
+import { hostMatches } from '../normalize/host-pattern.js';
 import type { InspectionInput, StringLeaf } from './inspector.js';
 
 /**

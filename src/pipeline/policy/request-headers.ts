@@ -3,7 +3,7 @@
  * presence and value matching) and `request.bearer_for_other_host` (an `Authorization: Bearer` JWT whose
  * `aud` names hosts, none of them the destination: a credential carried to a host it was not issued for).
  */
-import { canonicalHost } from '../inspect/lib/host-pattern.js';
+import { canonicalHost } from '../normalize/host-pattern.js';
 import type { PolicyInput } from './policy-input.js';
 
 /** A header name in a dimension: lower-case RFC 9110 token characters. */
