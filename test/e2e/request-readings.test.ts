@@ -320,3 +320,32 @@ describe('--mcp-endpoints', () => {
     }
   });
 });
+
+describe('a host rule means the default port of the scheme unless it names a port', () => {
+  const read = (authority: string, scheme = 'https') =>
+    scenarioCheckRequest({ method: 'GET', authority, path: '/repos/acme/app/issues/1', scheme });
+
+  it('denies the listed port examples', async () => {
+    for (const call of hostileCalls().filter(
+      (c) => c.cls === 'shape' && c.name.startsWith('GET api.github.com:'),
+    ))
+      expect(await deniedCode(call.request), call.name).toBe('POLICY_DEFAULT_DENY');
+  });
+
+  it('github-read allows api.github.com on the default port only, written or not', async () => {
+    for (const authority of ['api.github.com', 'api.github.com:443', 'API.GITHUB.COM:443'])
+      expect(structField(await t.check.check(read(authority)), 'writ_code'), authority).toBe('POLICY_ALLOW');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 65535 }),
+        fc.constantFrom('https', 'http'),
+        async (port, scheme) => {
+          // The scheme's own default port is the port the rule means.
+          fc.pre(port !== (scheme === 'https' ? 443 : 80));
+          expect(await deniedCode(read(`api.github.com:${port}`, scheme))).toBe('POLICY_DEFAULT_DENY');
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -14,11 +14,13 @@ import { referenceDecide, type RefPolicy, type RefRule } from './reference-evalu
 
 const TOOLS = ['t0', 't1', 't2', 't3'];
 const HOSTS = ['h0', 'h1', 'h2'];
+/** Host rules may name a port; the inputs below carry ports and schemes for them to meet. */
+const HOST_RULES = [...HOSTS, 'h0:22', 'h1:80', 'h2:443'];
 const OPS = ['read', 'write', 'send'] as const;
 const DBS = ['d0', 'd1'];
 const ROLES = ['r0', 'r1', 'r2'];
 const SEVS = ['low', 'medium', 'high', 'critical'] as const;
-const LISTS = { tools: ['t0', 't2'], hosts: ['h1'], roles: ['r1', 'r2'] };
+const LISTS = { tools: ['t0', 't2'], hosts: ['h1', 'h0:22'], roles: ['r1', 'r2'] };
 
 const scalarSpec = (domain: readonly string[], list: string) =>
   fc.oneof(
@@ -36,7 +38,7 @@ const scalarSpec = (domain: readonly string[], list: string) =>
 
 const CONDITIONS: Record<string, fc.Arbitrary<unknown>> = {
   'action.tool': scalarSpec(TOOLS, 'tools'),
-  'resource.host': scalarSpec(HOSTS, 'hosts'),
+  'resource.host': scalarSpec(HOST_RULES, 'hosts'),
   'action.operation': fc.oneof(
     fc.constantFrom(...OPS),
     fc.record({ in: fc.subarray([...OPS], { minLength: 1 }) }),
@@ -101,6 +103,8 @@ const policy: fc.Arbitrary<RefPolicy> = fc
 const input = fc.record({
   tool: fc.constantFrom(...TOOLS),
   host: fc.constantFrom(...HOSTS),
+  port: fc.constantFrom(null, 22, 80, 443, 8443),
+  scheme: fc.constantFrom('https', 'http'),
   operation: fc.constantFrom(...OPS),
   database: fc.constantFrom(null, ...DBS),
   hops: fc.integer({ min: 0, max: 5 }),
@@ -112,7 +116,7 @@ const input = fc.record({
 function build(i: typeof input extends fc.Arbitrary<infer T> ? T : never) {
   const action = makeAction({
     action: { tool: i.tool, operation: i.operation },
-    resource: { host: i.host, database: i.database, external: i.external },
+    resource: { host: i.host, port: i.port, scheme: i.scheme, database: i.database, external: i.external },
     context: { hops: i.hops },
     subject: { roles: i.roles },
   });

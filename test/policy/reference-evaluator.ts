@@ -27,8 +27,12 @@ function read(dim: string, a: Action, findings: readonly Finding[]): unknown {
   switch (dim) {
     case 'action.tool':
       return a.action.tool;
-    case 'resource.host':
-      return a.resource.host;
+    case 'resource.host': {
+      // Naively: the default port of the scheme is dropped, any other is kept.
+      const { host, port, scheme } = a.resource;
+      const implied = scheme === 'https' ? 443 : scheme === 'http' ? 80 : null;
+      return port === null || port === implied ? host : `${host}:${port}`;
+    }
     case 'action.operation':
       return a.action.operation;
     case 'resource.database':

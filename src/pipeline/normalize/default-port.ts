@@ -11,3 +11,11 @@ export function defaultPort(scheme: string): number | null {
 export function isDefaultPort(port: number | null, scheme: string): boolean {
   return port === null || port === defaultPort(scheme);
 }
+
+/**
+ * The host as host rules match it: the bare host on the scheme's default port, else `host:port`, so
+ * `resource.host: api.github.com` never matches `api.github.com:22`; a rule that means another port names it.
+ */
+export function hostWithPort(host: string, port: number | null, scheme: string): string {
+  return isDefaultPort(port, scheme) ? host : `${host}:${port}`;
+}

@@ -1,5 +1,6 @@
 /** Every dimension a rule can match on (docs/policy.md lists them): name, type, and how to read it. */
 import { SEVERITY_ORDER, severityRank, type Severity } from '../model/finding.js';
+import { hostWithPort } from '../normalize/default-port.js';
 import { emailDomain } from '../normalize/host-pattern.js';
 import type { PolicyInput } from './policy-input.js';
 import { bearerForOtherHost, HEADER_DIMENSION, requestHeader } from './request-headers.js';
@@ -191,8 +192,9 @@ export const DIMENSIONS: readonly Dimension[] = [
   dim(
     'resource.host',
     'string',
-    'the destination host, lower-case, without port',
-    (i) => i.action.resource.host,
+    "the destination host, lower-case; host:port when the port is not the scheme's default",
+    // SECURITY: a rule on a host means its default port: github-read must not allow api.github.com:22.
+    (i) => hostWithPort(i.action.resource.host, i.action.resource.port, i.action.resource.scheme),
   ),
   dim('resource.port', 'number', 'the destination port when given', (i) => i.action.resource.port),
   dim('resource.path', 'string', 'the request path without query', (i) => i.action.resource.path),
