@@ -1,8 +1,9 @@
 /** Memoized normalization: cached values are frozen, keyed on the exact input, and bounded. */
 import { describe, expect, it } from 'vitest';
 import { BoundedCache } from '../../src/pipeline/normalize/bounded-cache.js';
-import { classifySql, classifyToolName } from '../../src/pipeline/normalize/operation-class.js';
+import { classifyToolName } from '../../src/pipeline/normalize/operation-class.js';
 import { parseSpiffeId } from '../../src/pipeline/identity/spiffe-id.js';
+import { classifySqlText } from '../../src/pipeline/sql/statement-class.js';
 
 describe('BoundedCache', () => {
   it('computes once per exact key and drops everything when full', () => {
@@ -62,11 +63,11 @@ describe('operation classes', () => {
       expect(classifyToolName('x'.repeat(300) + '_send')).toBe('send');
     }
   });
-  it('classifies SQL by its first keyword after leading comments', () => {
-    expect(classifySql('SELECT 1')).toBe('read');
-    expect(classifySql('  -- note\n /* x */ (DELETE FROM t')).toBe('delete');
-    expect(classifySql('/* unterminated DROP')).toBeNull();
-    expect(classifySql('constructor')).toBeNull();
-    expect(classifySql('toString()')).toBeNull();
+  it('classifies SQL after leading comments; text no dialect can read to its end is not a read', () => {
+    expect(classifySqlText('SELECT 1')).toBe('read');
+    expect(classifySqlText('  -- note\n /* x */ (DELETE FROM t')).toBe('delete');
+    expect(classifySqlText('/* unterminated DROP')).toBe('unknown');
+    expect(classifySqlText('constructor')).toBeNull();
+    expect(classifySqlText('toString()')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-/** Classifies what a tool call does (read, write, delete, send, exec) from its name, method and SQL. */
+/** Classifies what a tool call does (read, write, delete, send, exec) from its name and method; SQL is read in ../sql/. */
 import type { OperationClass } from '../model/action.js';
 import { BoundedCache } from './bounded-cache.js';
 
@@ -53,27 +53,6 @@ const VERB_CLASSES: ReadonlyArray<readonly [OperationClass, ReadonlySet<string>]
   ],
 ];
 
-const SQL_CLASSES: Readonly<Record<string, OperationClass>> = {
-  select: 'read',
-  with: 'read',
-  show: 'read',
-  explain: 'read',
-  describe: 'read',
-  insert: 'write',
-  update: 'write',
-  upsert: 'write',
-  merge: 'write',
-  replace: 'write',
-  copy: 'write',
-  delete: 'delete',
-  drop: 'delete',
-  truncate: 'delete',
-  alter: 'admin',
-  grant: 'admin',
-  revoke: 'admin',
-  create: 'write',
-};
-
 /** Splits `deleteUser`, `send_email`, `tools/call` into lower-case words. */
 export function toolWords(tool: string): string[] {
   return tool
@@ -95,19 +74,6 @@ const toolClasses = new BoundedCache<OperationClass>(1024, 256);
 /** The class implied by a tool name's verbs; the most dangerous verb wins. */
 export function classifyToolName(tool: string): OperationClass {
   return toolClasses.get(tool, classifyWords);
-}
-
-const LEADING_COMMENTS = /^(\s*(--[^\n]*\n|\/\*[^]*?\*\/))*/;
-// Sticky, started where the comments end: the same as anchoring on the stripped text, without copying it.
-const FIRST_KEYWORD = /[\s(]*([A-Za-z]+)/y;
-
-/** The class of a SQL statement from its first keyword (a stacked statement is classified by the inspector). */
-export function classifySql(sql: string): OperationClass | null {
-  FIRST_KEYWORD.lastIndex = LEADING_COMMENTS.exec(sql)?.[0].length ?? 0;
-  const match = FIRST_KEYWORD.exec(sql);
-  const keyword = match?.[1]?.toLowerCase();
-  // Own keys only: `constructor` or `toString` is not a SQL verb.
-  return keyword !== undefined && Object.hasOwn(SQL_CLASSES, keyword) ? (SQL_CLASSES[keyword] ?? null) : null;
 }
 
 /** The class of a plain HTTP call from its method. */
@@ -142,4 +108,14 @@ const RANK: Readonly<Record<OperationClass, number>> = {
 export function riskier(a: OperationClass, b: OperationClass | null): OperationClass {
   if (b === null) return a;
   return RANK[b] > RANK[a] ? b : a;
+}
+
+/**
+ * The operation of a call whose arguments carry SQL: what the SQL does, raised by the tool name's verb. SQL writ
+ * cannot read (`unknown`) is never lowered to the tool name's `read`: the call is `unknown` (or `delete`).
+ */
+export function withSqlOperation(byName: OperationClass, bySql: OperationClass | null): OperationClass {
+  if (bySql === null) return byName;
+  if (bySql === 'unknown') return byName === 'delete' ? 'delete' : 'unknown';
+  return riskier(byName, bySql);
 }

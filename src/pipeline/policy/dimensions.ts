@@ -2,6 +2,7 @@
 import { SEVERITY_ORDER, severityRank, type Severity } from '../model/finding.js';
 import { hostWithPort } from '../normalize/default-port.js';
 import { emailDomain } from '../normalize/host-pattern.js';
+import { sqlOperation } from '../normalize/sql-arguments.js';
 import type { PolicyInput } from './policy-input.js';
 import { bearerForOtherHost, HEADER_DIMENSION, requestHeader } from './request-headers.js';
 import { argumentCommands } from './shell-commands.js';
@@ -95,6 +96,18 @@ function commands(input: PolicyInput): readonly string[] {
   return value;
 }
 
+/** The memo's value for "the call carries no SQL" (a memo miss is `undefined`). */
+const NO_SQL = Symbol('no sql');
+
+/** What the SQL in the call's arguments does (null when it carries none), read once per decision. */
+function sqlOperationOf(input: PolicyInput): string | null {
+  const cached = input.memo.get('sql-operation');
+  if (cached !== undefined) return cached === NO_SQL ? null : (cached as string);
+  const value = sqlOperation(input.action.action.arguments);
+  input.memo.set('sql-operation', value ?? NO_SQL);
+  return value;
+}
+
 const SEVERITY_POINTS: Readonly<Record<Severity, number>> = {
   info: 0,
   low: 5,
@@ -156,6 +169,12 @@ export const DIMENSIONS: readonly Dimension[] = [
     'string',
     'read, write, delete, send, exec, admin or unknown',
     (i) => i.action.action.operation,
+  ),
+  dim(
+    'action.sql_operation',
+    'string',
+    'what the SQL in the arguments does, every statement in every dialect: read, write, delete, send, exec, admin or unknown (unreadable); null without SQL',
+    (i) => sqlOperationOf(i),
   ),
   dim(
     'action.http_method',

@@ -7,13 +7,12 @@
 import { WritError } from '../../errors.js';
 import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { Adapter, AdapterResult, ParsedRequest } from '../adapter.js';
-import { firstString, resourceHintsFromArguments } from '../argument-hints.js';
-import { classifySql, classifyToolName, riskier } from '../operation-class.js';
+import { resourceHintsFromArguments } from '../argument-hints.js';
+import { classifyToolName, withSqlOperation } from '../operation-class.js';
+import { sqlOperation } from '../sql-arguments.js';
 
 /** The members of a JSON-RPC 2.0 request object. */
 const REQUEST_MEMBERS: ReadonlySet<string> = new Set(['jsonrpc', 'id', 'method', 'params']);
-/** Arguments that carry the SQL a tool runs, in the order they are read. */
-const SQL_ARGUMENTS = ['query', 'sql', 'statement'];
 
 function isJsonRpc(request: ParsedRequest): boolean {
   if (!request.bodyIsJson) return false;
@@ -45,18 +44,13 @@ function conflict(request: ParsedRequest, why: string): WritError {
   );
 }
 
-/** A tools/call: the operation is the riskier of the tool name's verb and its SQL's first keyword. */
+/**
+ * A tools/call: the operation is what its SQL does (every statement of every SQL-carrying argument, at any
+ * depth), raised by the tool name's verb; a tool named `query_db` running `SELECT 1; DROP TABLE t` deletes.
+ */
 function toolCall(request: ParsedRequest, tool: string, args: JsonValue): AdapterResult {
   const hints = resourceHintsFromArguments(args);
-  // Each SQL-carrying argument counts, at the top level or below it (`{"request": {"sql": ...}}`): a
-  // harmless `query` next to a destructive `sql` does not make the call a read.
-  let operation = classifyToolName(tool);
-  if (isJsonObject(args)) {
-    for (const key of SQL_ARGUMENTS) {
-      const sql = firstString(args, [key]);
-      if (sql !== null) operation = riskier(operation, classifySql(sql));
-    }
-  }
+  const operation = withSqlOperation(classifyToolName(tool), sqlOperation(args));
   return {
     action: {
       adapter: 'mcp',
