@@ -14,7 +14,8 @@ try {
   const allowed = async (tool: string, args: Record<string, unknown>): Promise<boolean> => {
     const res = await t.check.check(scenarioCheckRequest({ mcp: { tool, arguments: args } }));
     const ok = res.status.code === 0 && responseHeader(res, 'x-writ-token') !== undefined;
-    if (list && ok) console.log(`  allowed: ${tool} ${JSON.stringify(args)} (${String(structField(res, 'writ_code'))})`);
+    if (list && ok)
+      console.log(`  allowed: ${tool} ${JSON.stringify(args)} (${String(structField(res, 'writ_code'))})`);
     return ok;
   };
   const count = async (name: string, calls: Array<[string, Record<string, unknown>]>) => {
@@ -29,7 +30,10 @@ try {
     ]);
   await count('F5 issue examples (query_db / run_query on the analytics databases)', onReplica(F5_EXAMPLES));
   await count('F5 variants', onReplica(F5_VARIANTS));
-  await count('F5 non-SQL tools naming an analytics database', F5_NON_SQL_TOOLS.map((c) => [c.tool, c.arguments]));
+  await count(
+    'F5 non-SQL tools naming an analytics database',
+    F5_NON_SQL_TOOLS.map((c) => [c.tool, c.arguments]),
+  );
   await count('control: reads that must stay allowed', [
     ['query_db', { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' }],
     ['query_db', { database: 'analytics', query: 'SELECT count(*) FROM orders GROUP BY status' }],

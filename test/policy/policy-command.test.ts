@@ -86,7 +86,8 @@ describe('writ policy explain', () => {
       /✓ resource\.database \{"in":"\$production_databases"\}\s+\(value: "production"\)/,
     );
     expect(r.stdout).toMatch(/✗ analytics-readonly/);
-    expect(r.stdout).toMatch(/decision: DENY \(POLICY_DENY\) by no-destructive-prod/);
+    expect(r.stdout).toMatch(/✓ destructive-sql-denied \(deny, priority 100\)/);
+    expect(r.stdout).toMatch(/decision: DENY \(POLICY_DENY\) by destructive-sql-denied, no-destructive-prod/);
   });
 
   it('explains an audited decision by trace id from what the record keeps, marking the rest unknown', async () => {

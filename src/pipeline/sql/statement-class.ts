@@ -31,7 +31,17 @@ export function riskierSql(a: OperationClass, b: OperationClass): OperationClass
   return SQL_RANK[b] > SQL_RANK[a] ? b : a;
 }
 
-const READ_STARTS = new Set(['select', 'with', 'values', 'table', 'show', 'explain', 'describe', 'desc', 'help']);
+const READ_STARTS = new Set([
+  'select',
+  'with',
+  'values',
+  'table',
+  'show',
+  'explain',
+  'describe',
+  'desc',
+  'help',
+]);
 const TRANSACTION_STARTS = new Set([
   'begin',
   'start',
@@ -82,7 +92,8 @@ function callClass(tokens: readonly SqlTok[], i: number, match: Int32Array, stri
     const schema = tokens[i - 2];
     return schema?.text === 'pg_catalog' && READ_FUNCTIONS.has(name) ? 'read' : 'unknown';
   }
-  if (tokens[i]!.type === 'word' && (READ_FUNCTIONS.has(name) || SYNTAX_BEFORE_PAREN.has(name))) return 'read';
+  if (tokens[i]!.type === 'word' && (READ_FUNCTIONS.has(name) || SYNTAX_BEFORE_PAREN.has(name)))
+    return 'read';
   // `AS t(a, b)`, `FROM f(x) t(a, b)`: an alias and its column list.
   if ((prev?.type === 'word' && ALIAS_BEFORE.has(prev.text)) || isPunct(prev, ')')) return 'read';
   // `WITH x(a, b) AS (...)`: a CTE name and its column list.
@@ -116,6 +127,8 @@ function scanTokens(tokens: readonly SqlTok[], from: number, strict: boolean, sh
     if (write !== undefined) cls = riskierSql(cls, write);
     else if (t.text === 'for' && next?.type === 'word' && LOCK_AFTER_FOR.has(next.text))
       cls = riskierSql(cls, 'write');
+    // MariaDB's `NEXT VALUE FOR seq` advances a sequence (the read-only oracle refuses it).
+    else if (t.text === 'next' && isWord(next, 'value')) cls = riskierSql(cls, 'write');
   }
   return cls;
 }
@@ -130,7 +143,8 @@ function plainTransactionControl(tokens: readonly SqlTok[], from: number): boole
     if (isPunct(t, ',')) continue;
     if (t.type === 'word' && TRANSACTION_WORDS.has(t.text) && !NAME_AFTER.has(prev.text)) continue;
     // A savepoint's name.
-    if ((t.type === 'word' || t.type === 'ident') && prev.type === 'word' && NAME_AFTER.has(prev.text)) continue;
+    if ((t.type === 'word' || t.type === 'ident') && prev.type === 'word' && NAME_AFTER.has(prev.text))
+      continue;
     if (i === from + 1 && first === 'savepoint' && (t.type === 'word' || t.type === 'ident')) continue;
     return false;
   }
@@ -155,7 +169,8 @@ function classifyStatement(tokens: readonly SqlTok[]): OperationClass {
   }
   if (keyword === 'analyze' || keyword === 'analyse') {
     const next = tokens[from + 1];
-    if (next?.type === 'word' && ANALYZED_READ.has(next.text)) return scanTokens(tokens, from + 1, true, false);
+    if (next?.type === 'word' && ANALYZED_READ.has(next.text))
+      return scanTokens(tokens, from + 1, true, false);
     return riskierSql(cls, scanTokens(tokens, from + 1, false, false));
   }
   if (READ_STARTS.has(keyword)) return scanTokens(tokens, from, true, keyword === 'show');
