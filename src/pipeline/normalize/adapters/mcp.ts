@@ -9,7 +9,7 @@ import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { Adapter, AdapterResult, ParsedRequest } from '../adapter.js';
 import { resourceHintsFromArguments } from '../argument-hints.js';
 import { classifyToolName, withSqlOperation } from '../operation-class.js';
-import { sqlOperation } from '../sql-arguments.js';
+import { readSqlOperation } from '../sql-arguments.js';
 
 /** The members of a JSON-RPC 2.0 request object. */
 const REQUEST_MEMBERS: ReadonlySet<string> = new Set(['jsonrpc', 'id', 'method', 'params']);
@@ -50,7 +50,7 @@ function conflict(request: ParsedRequest, why: string): WritError {
  */
 function toolCall(request: ParsedRequest, tool: string, args: JsonValue): AdapterResult {
   const hints = resourceHintsFromArguments(args);
-  const operation = withSqlOperation(classifyToolName(tool), sqlOperation(args));
+  const operation = withSqlOperation(classifyToolName(tool), readSqlOperation(args));
   return {
     action: {
       adapter: 'mcp',
