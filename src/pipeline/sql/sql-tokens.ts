@@ -179,7 +179,8 @@ export function readSql(text: string, dialect: SqlDialect): SqlReading {
         break;
       }
       if (eString) current.pop();
-      const isIdent = c === 96 || (dialect.postgres && c === 34);
+      // MySQL's "..." is a string, or an identifier under ANSI_QUOTES: read as an identifier (a `"f"(` is a call).
+      const isIdent = c === 96 || c === 34;
       push(isIdent ? 'ident' : 'str', isIdent ? text.slice(i + 1, end - 1).toLowerCase() : '');
       i = end;
       continue;
