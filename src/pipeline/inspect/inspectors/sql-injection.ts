@@ -26,6 +26,7 @@ import {
   parseChange,
   type ParseChange,
 } from '../lib/sql-parse-change.js';
+import { PROBE_FUNCTIONS, SERVER_IDENTITY_FUNCTIONS, TIME_FUNCTIONS } from '../../sql/vocabulary.js';
 import { TAGS } from '../tags.js';
 
 const ID = 'sql-injection';
@@ -57,90 +58,7 @@ const STACKABLE = new Set([
   'call',
   'handler',
 ]);
-const TIME_FUNCS = new Set([
-  'sleep',
-  'benchmark',
-  'pg_sleep',
-  'randomblob',
-  'dbms_lock.sleep',
-  'dbms_pipe.receive_message',
-  'pg_sleep_for',
-  'sys.dbms_pipe.receive_message',
-]);
-/** Calls and variables that report who and where the database server is, not what a table holds. */
-const SERVER_IDENTITY = new Set([
-  'version',
-  'user',
-  'current_user',
-  'system_user',
-  'session_user',
-  'database',
-  'schema',
-  'db_name',
-  'user_name',
-  'suser_name',
-  'host_name',
-  'sqlite_version',
-  'current_database',
-  'current_schema',
-  'current_setting',
-]);
-
-/** Calls an injection makes to learn about the server or to smuggle data out in an error. */
-const PROBE_FUNCS = new Set([
-  ...SERVER_IDENTITY,
-  'concat',
-  'concat_ws',
-  'group_concat',
-  'char',
-  'chr',
-  'nchar',
-  'ascii',
-  'ord',
-  'substring',
-  'substr',
-  'mid',
-  'extractvalue',
-  'updatexml',
-  'load_file',
-  'hex',
-  'unhex',
-  'floor',
-  'rand',
-  'exp',
-  'cast',
-  'convert',
-  'utl_inaddr.get_host_name',
-  'ctxsys.drithsx.sn',
-  'xp_cmdshell',
-  'openrowset',
-  'name_const',
-  'row_count',
-  'md5',
-  'sha1',
-  'iif',
-  'if',
-  'elt',
-  'make_set',
-  'bin',
-  'length',
-  'len',
-  'count',
-  'ifnull',
-  'isnull',
-  'nullif',
-  'coalesce',
-  'gtid_subset',
-  'json_keys',
-  'polygon',
-  'multipoint',
-  'geometrycollection',
-  'xmltype',
-  'dbms_xmlgen.getxml',
-  'pg_read_file',
-  'lo_import',
-  'copy',
-]);
+// The call vocabulary (time, server identity, probes) is writ's one SQL vocabulary: ../../sql/vocabulary.ts.
 const SYSTEM_OBJECTS =
   /\b(?:information_schema|sysobjects|syscolumns|sys\.tables|sys\.objects|mysql\.user|pg_catalog|pg_shadow|pg_user|all_tables|user_tables|dba_users|sqlite_master|msysobjects|@@version|@@datadir|@@hostname|xp_cmdshell|sp_executesql|sp_oacreate|into\s+(?:out|dump)file|load_file)\b/i;
 
@@ -246,7 +164,10 @@ function probesServer(tokens: readonly SqlToken[], k: number): boolean {
   for (let end = Math.min(tokens.length, k + 40); k < end; k++) {
     const t = tokens[k]!;
     if (t.text === 'from' || t.text === 'union' || t.text === ';') return false;
-    if ((t.kind === 'f' && SERVER_IDENTITY.has(t.text)) || (t.kind === 'v' && t.text.startsWith('@@')))
+    if (
+      (t.kind === 'f' && SERVER_IDENTITY_FUNCTIONS.has(t.text)) ||
+      (t.kind === 'v' && t.text.startsWith('@@'))
+    )
       return true;
   }
   return false;
@@ -432,9 +353,9 @@ function scoreTokens(tokens: readonly SqlToken[], statement: boolean, s: Score):
       else if (probesServer(tokens, i + 1) && (next?.kind === 'f' || next?.kind === 'v'))
         add(s, 'error-based', 3);
     }
-    if (t.kind === 'f' && TIME_FUNCS.has(t.text)) add(s, 'time-based', 3);
+    if (t.kind === 'f' && TIME_FUNCTIONS.has(t.text)) add(s, 'time-based', 3);
     if (t.kind === 'k' && t.text === 'waitfor' && next?.text === 'delay') add(s, 'time-based', 3);
-    if ((t.kind === 'f' && PROBE_FUNCS.has(t.text)) || t.kind === 'v') probes++;
+    if ((t.kind === 'f' && PROBE_FUNCTIONS.has(t.text)) || t.kind === 'v') probes++;
     if (
       t.kind === 'k' &&
       (t.text === 'order' || t.text === 'group') &&

@@ -8,6 +8,7 @@
  * call. A template the value makes unparseable says nothing.
  */
 import nodeSqlParser from 'node-sql-parser';
+import { PROBE_FUNCTIONS, TIME_FUNCTIONS } from '../../sql/vocabulary.js';
 
 const { Parser } = nodeSqlParser;
 const parser = new Parser();
@@ -62,60 +63,8 @@ const asNode = (v: unknown): Node | null =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Node) : null;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** Calls that are injection probes when they appear in a value's parse (timing, fingerprinting, file access). */
-const PROBE_CALLS = new Set([
-  'sleep',
-  'benchmark',
-  'pg_sleep',
-  'pg_sleep_for',
-  'randomblob',
-  'version',
-  'user',
-  'current_user',
-  'system_user',
-  'session_user',
-  'database',
-  'schema',
-  'db_name',
-  'user_name',
-  'load_file',
-  'extractvalue',
-  'updatexml',
-  'concat',
-  'concat_ws',
-  'group_concat',
-  'char',
-  'chr',
-  'ascii',
-  'ord',
-  'substring',
-  'substr',
-  'mid',
-  'hex',
-  'unhex',
-  'cos',
-  'pi',
-  'floor',
-  'rand',
-  'exp',
-  'if',
-  'iif',
-  'elt',
-  'make_set',
-  'name_const',
-  'row_count',
-  'md5',
-  'sha1',
-  'length',
-  'count',
-  'ifnull',
-  'isnull',
-  'nullif',
-  'coalesce',
-  'current_database',
-  'pg_read_file',
-  'sqlite_version',
-]);
+/** Calls that are injection probes when they appear in a value's parse: timing, fingerprinting, file access. */
+const isProbeCall = (name: string): boolean => TIME_FUNCTIONS.has(name) || PROBE_FUNCTIONS.has(name);
 
 const BOOLEAN_OPS = new Set(['OR', 'AND', 'XOR', '||', '&&']);
 const COMPARE_OPS = new Set([
@@ -191,7 +140,7 @@ function features(v: unknown, depth: number, inList = false): number {
     if (BOOLEAN_OPS.has(op)) f |= op === 'AND' && isSentinel(asNode(node['right'])) ? 0 : BOOL;
     else if (COMPARE_OPS.has(op)) f |= CMP;
   } else if (type === 'function' || type === 'aggr_func')
-    f |= PROBE_CALLS.has(funcName(node)) ? PROBE | CALL : CALL;
+    f |= isProbeCall(funcName(node)) ? PROBE | CALL : CALL;
   else if (type === 'var') f |= VAR;
   const op = str(node['operator']).toUpperCase();
   for (const key of ['left', 'right', 'expr', 'args', 'value']) {
