@@ -28,7 +28,7 @@ try {
       ['query_db', { database: 'analytics-replica', query: h.sql }],
       ['select_rows', { database: 'analytics', sql: h.sql }],
     ]);
-  await count('F5 issue examples (query_db / run_query on the analytics databases)', onReplica(F5_EXAMPLES));
+  await count('F5 issue examples (query_db / sql_query on the analytics databases)', onReplica(F5_EXAMPLES));
   await count('F5 variants', onReplica(F5_VARIANTS));
   await count(
     'F5 non-SQL tools naming an analytics database',

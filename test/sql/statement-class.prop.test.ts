@@ -87,6 +87,9 @@ describe('classifySqlText properties', () => {
           // A quote or comment the hostile statement closes again swallows its head: a legitimate harmless reading.
           fc.pre(![...opener].some((ch) => `'"\`$`.includes(ch) && bad.includes(ch)));
           fc.pre(!(opener.startsWith('/*') && bad.includes('*/')));
+          // A hostile statement that hides its own write from one dialect (`# 2; DROP`) is not a read only in
+          // the other; an opener that breaks that other reading leaves a harmless one.
+          fc.pre(!/[#$\\"`]|\/\*|--/.test(bad));
           // Some dialect runs the hostile statement (not a read), or none reads the text to its end (unknown).
           expect(classifySqlText(`${head}${opener}\n;${bad}`)).not.toBe('read');
         },
