@@ -1,23 +1,21 @@
 /**
  * The databases are the oracle for writ's SQL reading (issue 15, class F5): every statement writ calls a read,
- * generated or from the shared SQL corpora, must run in a READ ONLY transaction of the local PostgreSQL and
+ * generated or from the vendored SQL corpora (test-data/), must run in a READ ONLY transaction of the local PostgreSQL and
  * MariaDB without the server refusing it as a write (PostgreSQL 25006, MariaDB 1792). A sample of the
  * statements writ does not call reads runs too, to show the oracle sees writes. Always rolled back, as a login
  * that owns only a scratch schema. Skips with a printed reason when a server is not reachable, except in CI.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA } from '../../eval/corpora.js';
+import { DATA } from '../../eval/data-dir.js';
 import { readSql, SQL_DIALECTS } from '../../src/pipeline/sql/sql-tokens.js';
 import { classifySqlText } from '../../src/pipeline/sql/statement-class.js';
 import { F5_EXAMPLES, F5_VARIANTS } from '../support/f5-hostile-sql.js';
 import { sqlText, type GrammarDialect } from './sql-grammar.js';
 import { openMariaDb, openPostgres, type ReadOnlyDatabase } from './scratch-schema.js';
 
-/** The corpora folder: `WRIT_CORPORA_DIR` when set (a worktree beside no `shared/`), else the eval's. */
-const CORPORA = process.env['WRIT_CORPORA_DIR'] ?? DATA;
 const GENERATED_RUNS = Number(process.env['WRIT_SQL_ORACLE_RUNS'] ?? 400);
 
 async function reach(open: () => Promise<ReadOnlyDatabase>, what: string): Promise<ReadOnlyDatabase | null> {
@@ -46,20 +44,15 @@ function decodeOnce(s: string): string {
   }
 }
 
-/** The SQL texts of the shared corpora: sqlglot's identity set, libinjection and PayloadsAllTheThings, raw and spliced. */
+/** The SQL texts of the vendored corpora: sqlglot's identity set, libinjection and PayloadsAllTheThings, raw and spliced. */
 function corpusTexts(): string[] {
-  if (!existsSync(join(CORPORA, 'sqlglot'))) {
-    if (process.env['CI'] === 'true') throw new Error(`corpora not found at "${CORPORA}"`);
-    console.warn(`the SQL corpora are not at "${CORPORA}" (set WRIT_CORPORA_DIR): generated statements only`);
-    return [];
-  }
-  const out = lines(join(CORPORA, 'sqlglot', 'identity.sql'));
-  const lib = join(CORPORA, 'libinjection', 'data');
+  const out = lines(join(DATA, 'sqlglot', 'identity.sql'));
+  const lib = join(DATA, 'libinjection', 'data');
   const values = readdirSync(lib)
     .filter((f) => f.startsWith('sqli-') || f === 'false_positives.txt')
     .flatMap((f) => lines(join(lib, f), 'latin1').map(decodeOnce));
-  const patt = join(CORPORA, 'payloadsallthethings', 'SQL Injection', 'Intruder');
-  if (existsSync(patt)) for (const f of readdirSync(patt)) values.push(...lines(join(patt, f), 'latin1'));
+  const patt = join(DATA, 'payloadsallthethings', 'SQL Injection', 'Intruder');
+  for (const f of readdirSync(patt)) values.push(...lines(join(patt, f), 'latin1'));
   // The eval's shape (a value spliced into a query) and the value alone as a statement.
   for (const v of values) out.push(`SELECT * FROM users WHERE name = '${v}'`, v);
   return [...new Set(out)];
@@ -145,7 +138,6 @@ for (const [name, open, dialect] of [
     it('runs every corpus statement writ calls a read without a read-only refusal', async (ctx) => {
       if (db === null) return ctx.skip();
       const texts = corpusTexts();
-      if (texts.length === 0) return ctx.skip();
       const t = tally();
       for (const text of texts) await check(db, text, t, false);
       console.log(`${name} corpora: ${texts.length} texts, ${JSON.stringify(summary(t))}`);
