@@ -23,7 +23,7 @@ import { OpenedParts } from './opened-parts.js';
 import type { AuditLog } from './pipeline/audit-record/audit-log.js';
 import type { PipelineDeps, QuarantineSignals } from './pipeline/deps.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
-import { DEFAULT_INSPECTORS, inspectAction } from './pipeline/inspect/registry.js';
+import { DEFAULT_INSPECTORS, inspectAction, inspectActionPaced } from './pipeline/inspect/registry.js';
 import { SEVERITY_ORDER, type Severity } from './pipeline/model/finding.js';
 import type { Role } from './pipeline/model/raw-request.js';
 import type { ShadowDiff } from './pipeline/policy/shadow.js';
@@ -31,6 +31,7 @@ import type { PolicySet } from './pipeline/policy/types.js';
 import { openPolicyFromConfig } from './policy-files.js';
 import { storeFromConfig } from './state/from-config.js';
 import type { StateStore } from './state/store.js';
+import { warmUpDecisionPath } from './warm-up.js';
 
 export interface WritOptions {
   readonly config: ServerConfig;
@@ -186,7 +187,10 @@ async function startParts(
             },
           },
         }),
-    inspect: (action, headers, cfg) => inspectAction(action, headers, cfg).findings,
+    inspect: (action, headers, cfg, between) =>
+      between === undefined
+        ? inspectAction(action, headers, cfg).findings
+        : inspectActionPaced(action, headers, cfg, between).then((r) => r.findings),
     signer,
     keys: keyRing,
     store,
@@ -206,6 +210,8 @@ async function startParts(
     hooks: approvals.hooks,
   };
   const core = createPipeline(deps);
+  // The first decisions' one-off costs are paid before any caller waits on them (src/warm-up.ts).
+  warmUpDecisionPath(deps);
   const recent = new RecentDecisions();
   // The console's recent-decisions view sees exactly what the transport answered.
   const pipeline: Pipeline = {

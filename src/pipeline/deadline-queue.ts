@@ -1,6 +1,6 @@
 /**
- * Deadlines for decisions in flight, on one timer. Every decision gets the same budget, so deadlines
- * expire in the order they were set: a FIFO queue and a single timer armed for its head replace a
+ * Deadlines for decisions in flight, on one timer. Every decision gets the same budget from the moment it
+ * began, and decisions begin in the order they are raced, so deadlines expire in the order they were set: a FIFO queue and a single timer armed for its head replace a
  * setTimeout, a clearTimeout and a Promise.race per call (measured: the per-call timer pair was the
  * largest cost of an allowed decision after signing and inspection).
  */
@@ -24,13 +24,20 @@ export class DeadlineQueue {
   constructor(private readonly budgetMs: number) {}
 
   /**
-   * Settles with the pending value, or with `onTimeout()` once the budget is spent, whichever is first;
-   * a rejection of `pending` settles with `onError(err)`. Never rejects.
+   * Settles with the pending value, or with `onTimeout()` once the budget (counted from `startedAt`, a
+   * performance.now() time: when the decision began, synchronous work included) is spent, whichever is first;
+   * a rejection of `pending` settles with `onError(err)`. Never rejects. INVARIANT: a value that arrives after
+   * the deadline is late even when the timer could not fire (the event loop was busy): it settles as a timeout.
    */
-  race<T>(pending: Promise<T>, onTimeout: () => T, onError: (err: unknown) => T): Promise<T> {
+  race<T>(
+    pending: Promise<T>,
+    onTimeout: () => T,
+    onError: (err: unknown) => T,
+    startedAt: number = performance.now(),
+  ): Promise<T> {
     return new Promise<T>((resolve) => {
       const entry: Entry = {
-        at: performance.now() + this.budgetMs,
+        at: startedAt + this.budgetMs,
         expire: () => {
           entry.expire = null;
           resolve(onTimeout());
@@ -42,12 +49,13 @@ export class DeadlineQueue {
         (value) => {
           if (entry.expire === null) return;
           entry.expire = null;
-          resolve(value);
+          // SECURITY: late is a timeout, never the (possibly allowing) value that came too late.
+          resolve(performance.now() > entry.at ? onTimeout() : value);
         },
         (err: unknown) => {
           if (entry.expire === null) return;
           entry.expire = null;
-          resolve(onError(err));
+          resolve(performance.now() > entry.at ? onTimeout() : onError(err));
         },
       );
     });

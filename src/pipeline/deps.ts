@@ -69,7 +69,9 @@ export interface PipelineDeps {
     action: Action,
     headers: Readonly<Record<string, string>>,
     config: InspectorConfig,
-  ) => readonly Finding[];
+    /** Set for a costly request: awaited between inspection steps (src/pipeline/pace.ts). */
+    between?: () => Promise<void>,
+  ) => readonly Finding[] | Promise<readonly Finding[]>;
   readonly signer: Signer;
   readonly keys: KeySet;
   readonly store: StateStore;

@@ -6,12 +6,14 @@
 import { decideCheck } from './roles/check.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import type { PipelineDeps } from './deps.js';
+import { performance } from 'node:perf_hooks';
 import { WritError, type ReasonCode } from './errors.js';
 import { WRIT_UPSTREAM_HEADERS } from './headers.js';
 import { createIdentityStage } from './identity/stage.js';
 import { decideInbound } from './roles/inbound.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import { makeOutcome, type Outcome } from './outcome.js';
+import { CostlyTurns, isCostly, makePace, type Pace } from './pace.js';
 import type { Verdict } from './verdict.js';
 import { decideVerify } from './roles/verify.js';
 
@@ -58,16 +60,29 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   };
 
-  // Synchronous where it can be: the check role decides without awaiting anything, and a timer could
-  // not interrupt CPU-bound work anyway. Only decisions that wait on I/O race the deadline.
-  const decide = (raw: RawRequest, traceId: string): Outcome | Promise<Outcome> => {
+  // A timer cannot interrupt CPU-bound work: the deadline counts from the start of run(), costly decisions
+  // check it between stages (src/pipeline/pace.ts), and an answer that comes late is ERR_TIMEOUT anyway.
+  const decide = (raw: RawRequest, traceId: string, pace: Pace): Outcome | Promise<Outcome> => {
     switch (raw.role) {
       case 'check':
-        return decideCheck(deps, identity, raw, traceId);
+        return decideCheck(deps, identity, raw, traceId, pace);
       case 'verify':
-        return decideVerify(deps, identity, raw, traceId);
+        return decideVerify(deps, identity, raw, traceId, pace);
       case 'inbound':
-        return decideInbound(deps, identity, raw, traceId);
+        return decideInbound(deps, identity, raw, traceId, pace);
+    }
+  };
+
+  // One costly decision on the CPU at a time (measured on 2 cores: docs/performance-budget.md); the others
+  // wait holding nothing, and their deadline keeps running while they wait.
+  const costlyTurns = new CostlyTurns(1);
+  const decideCostly = async (raw: RawRequest, traceId: string, pace: Pace): Promise<Outcome> => {
+    const release = await costlyTurns.acquire();
+    try {
+      await pace.checkpoint();
+      return await decide(raw, traceId, pace);
+    } finally {
+      release();
     }
   };
 
@@ -79,11 +94,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   // One timer for every decision in flight (src/pipeline/deadline-queue.ts), not one per call.
   const deadlines = new DeadlineQueue(deps.settings.deadlineMs);
-  const withDeadline = (pending: Promise<Outcome>, raw: RawRequest, traceId: string): Promise<Outcome> =>
+  const withDeadline = (
+    pending: Promise<Outcome>,
+    raw: RawRequest,
+    traceId: string,
+    startedAt: number,
+  ): Promise<Outcome> =>
     deadlines.race(
       pending,
       () => failure(raw, raw.role, traceId, 'ERR_TIMEOUT'),
       (err) => failed(raw, traceId, err),
+      startedAt,
     );
 
   const finish = (raw: RawRequest, traceId: string, outcome: Outcome): Verdict => {
@@ -98,16 +119,23 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   return {
     run(raw) {
+      // INVARIANT: the deadline covers the whole decision, the synchronous work of decide() included.
+      const startedAt = performance.now();
       const traceId = deps.newTraceId();
+      const costly = isCostly(raw);
+      const pace = makePace(startedAt, deps.settings.deadlineMs, costly);
       let pending: Outcome | Promise<Outcome>;
       try {
-        pending = decide(raw, traceId);
+        pending = costly ? decideCostly(raw, traceId, pace) : decide(raw, traceId, pace);
       } catch (err) {
-        return Promise.resolve(finish(raw, traceId, failed(raw, traceId, err)));
+        const outcome =
+          performance.now() > pace.deadlineAt
+            ? failure(raw, raw.role, traceId, 'ERR_TIMEOUT')
+            : failed(raw, traceId, err);
+        return Promise.resolve(finish(raw, traceId, outcome));
       }
-      if (pending instanceof Promise)
-        return withDeadline(pending, raw, traceId).then((o) => finish(raw, traceId, o));
-      return Promise.resolve(finish(raw, traceId, pending));
+      const settled = pending instanceof Promise ? pending : Promise.resolve(pending);
+      return withDeadline(settled, raw, traceId, startedAt).then((o) => finish(raw, traceId, o));
     },
 
     reject(role, code, message, raw = null) {

@@ -14,7 +14,9 @@ import { startTestWrit, type TestWrit } from '../support/writ-server.js';
 
 let t: TestWrit;
 beforeAll(async () => {
-  t = await startTestWrit();
+  // A deadline long enough for 1 MiB bodies on a loaded host: this suite checks inspection bounds, and a
+  // body decided past the default 250 ms would be ERR_TIMEOUT (also a deny) before reaching them.
+  t = await startTestWrit({ 'deadline-ms': '30000' });
 });
 afterAll(async () => t.stop());
 

@@ -18,7 +18,7 @@ import { ssrfEgressInspector } from './inspectors/ssrf-egress.js';
 import { toolPoisoningInspector } from './inspectors/tool-poisoning.js';
 import { redactCredentialEvidence } from './header-leaves.js';
 import { makeLeafViews } from './lib/leaf-traits.js';
-import { runInspectors } from './run-inspectors.js';
+import { runInspectors, runInspectorsPaced } from './run-inspectors.js';
 
 /** All twelve inspectors, in the order their findings are reported. */
 export const DEFAULT_INSPECTORS: readonly Inspector[] = Object.freeze([
@@ -59,5 +59,34 @@ export function inspectAction(
   }
   // SECURITY: findings land in the audit log; what an inspector saw in a credential header stays out.
   redactCredentialEvidence(findings);
+  return { findings, leaves: expanded.leaves.length };
+}
+
+/**
+ * inspectAction for a costly request: the same findings, with `between()` awaited after collecting, after
+ * decoding and before each inspector, so other requests run in between (src/pipeline/pace.ts).
+ */
+export async function inspectActionPaced(
+  action: Action,
+  headers: Readonly<Record<string, string>>,
+  config: InspectorConfig,
+  between: () => Promise<void>,
+  inspectors: readonly Inspector[] = DEFAULT_INSPECTORS,
+): Promise<{ findings: Finding[]; leaves: number }> {
+  const collected = collectLeaves(action, headers);
+  await between();
+  const expanded = expandLeaves(collected);
+  const input = {
+    action,
+    leaves: expanded.leaves,
+    config,
+    traits: expanded.traits,
+    views: makeLeafViews(expanded.leaves),
+  };
+  const findings = await runInspectorsPaced(inspectors, input, between);
+  if (inspectors.includes(encodingEvasionInspector)) {
+    const derived = deriveEncodedAttackFindings(findings);
+    for (let i = 0; i < derived.length; i++) findings.push(derived[i]!);
+  }
   return { findings, leaves: expanded.leaves.length };
 }

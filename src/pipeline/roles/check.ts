@@ -15,6 +15,7 @@ import type { IdentityStage } from '../identity/stage.js';
 import { INSPECTOR_FAILED } from '../inspect/run-inspectors.js';
 import type { RawRequest } from '../model/raw-request.js';
 import { normalizeRequest } from '../normalize/index.js';
+import { UNPACED, type Pace } from '../pace.js';
 import { makeOutcome, type Outcome } from '../outcome.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import { shadowEvaluate } from '../policy/shadow.js';
@@ -31,11 +32,14 @@ export async function decideCheck(
   identityStage: IdentityStage,
   raw: RawRequest,
   traceId: string,
+  pace: Pace = UNPACED,
 ): Promise<Outcome> {
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const inspectorConfig = inspectorConfigFrom(set);
   const normalized = normalizeRequest(raw, normalizeConfigFrom(inspectorConfig, deps.settings));
+  // A costly decision lets other requests run between its stages, and stops once its deadline has passed.
+  if (pace.costly) await pace.checkpoint();
   // The agent's own credentials and delegation chain (src/pipeline/identity/); denials come before policy.
   const identity = await identityStage.resolve(raw, normalized, {
     nowMs: deps.now(),
@@ -43,6 +47,7 @@ export async function decideCheck(
     strictBearer: false,
   });
   const action = deepFreeze(identity.ok ? identity.action : normalized);
+  if (pace.costly) await pace.checkpoint();
   if (!identity.ok) {
     return makeOutcome({
       raw,
@@ -88,7 +93,10 @@ export async function decideCheck(
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
-  const findings = deps.inspect(action, raw.headers, inspectorConfig);
+  const findings = pace.costly
+    ? await deps.inspect(action, raw.headers, inspectorConfig, pace.checkpoint)
+    : await deps.inspect(action, raw.headers, inspectorConfig);
+  if (pace.costly) await pace.checkpoint();
   const base = { raw, role: raw.role, traceId, action, findings, policyVersion: set.version } as const;
   const quarantine = (reason: string) => quarantineCaller(deps, subject, sessionId, reason, traceId);
   // SECURITY: an inspector that crashed saw something it could not handle; that is not a clean bill.
@@ -114,6 +122,7 @@ export async function decideCheck(
   }
   const facts = { headers: raw.headers };
   const policy = evaluatePolicy(set, action, findings, facts);
+  if (pace.costly) await pace.checkpoint();
   // Shadow mode: the candidate set decides too, and only the difference is kept (it never enforces).
   if (deps.shadow !== undefined)
     deps.shadow.record(shadowEvaluate(deps.shadow.policy(), action, findings, policy, traceId, facts));

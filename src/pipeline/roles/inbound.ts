@@ -14,6 +14,7 @@ import type { IdentityStage } from '../identity/stage.js';
 import { INSPECTOR_FAILED } from '../inspect/run-inspectors.js';
 import type { RawRequest } from '../model/raw-request.js';
 import { normalizeRequest } from '../normalize/index.js';
+import { UNPACED, type Pace } from '../pace.js';
 import { makeOutcome, type Outcome } from '../outcome.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import { obligationsToJson } from '../policy/types.js';
@@ -33,6 +34,7 @@ export async function decideInbound(
   identityStage: IdentityStage,
   raw: RawRequest,
   traceId: string,
+  pace: Pace = UNPACED,
 ): Promise<Outcome> {
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
@@ -57,6 +59,8 @@ export async function decideInbound(
   }
   const cfg = inspectorConfigFrom(set);
   const normalized = normalizeRequest(raw, normalizeConfigFrom(cfg, deps.settings));
+  // A costly decision lets other requests run between its stages, and stops once its deadline has passed.
+  if (pace.costly) await pace.checkpoint();
   const identity = await identityStage.resolve(raw, normalized, {
     nowMs,
     trustAgentHeaders: deps.settings.trustAgentHeaders,
@@ -88,7 +92,10 @@ export async function decideInbound(
     });
   }
   // The inspectors see exactly what the agent will be handed (prompt injection above all).
-  const findings = deps.inspect(action, raw.headers, cfg);
+  const findings = pace.costly
+    ? await deps.inspect(action, raw.headers, cfg, pace.checkpoint)
+    : await deps.inspect(action, raw.headers, cfg);
+  if (pace.costly) await pace.checkpoint();
   const base = { ...head, action, findings } as const;
   if (findings.some((f) => f.id === INSPECTOR_FAILED)) {
     return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_INSPECTOR_FAILED' });

@@ -8,6 +8,7 @@ import { WritError } from '../errors.js';
 import type { IdentityStage } from '../identity/stage.js';
 import type { RawRequest } from '../model/raw-request.js';
 import { normalizeRequest } from '../normalize/index.js';
+import { UNPACED, type Pace } from '../pace.js';
 import { makeOutcome, type Outcome } from '../outcome.js';
 import { canonicalJson } from '../bind/canonical-json.js';
 import type { ExecutionClaims } from '../bind/execution-token.js';
@@ -44,11 +45,14 @@ export async function decideVerify(
   identityStage: IdentityStage,
   raw: RawRequest,
   traceId: string,
+  pace: Pace = UNPACED,
 ): Promise<Outcome> {
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const cfg = inspectorConfigFrom(set);
   const action = normalizeRequest(raw, normalizeConfigFrom(cfg, deps.settings));
+  // A costly request lets other requests run before its hash is taken, and stops once its deadline has passed.
+  if (pace.costly) await pace.checkpoint();
   // What this role sees: the workload presenting the token, the scheme, the headers about to reach the tool.
   const bound = boundParts(raw, {
     subject: identityStage.boundWorkload(raw, action),
