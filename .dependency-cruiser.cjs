@@ -1,4 +1,7 @@
-/** Architecture rules: the pipeline is pure and never reaches the transport or the network. */
+/**
+ * Architecture rules: the pipeline is pure and never reaches the transport, the network, the file system or
+ * the outer parts; those depend on it, one way. docs/architecture.md explains each rule.
+ */
 module.exports = {
   forbidden: [
     {
@@ -21,6 +24,40 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/pipeline' },
       to: { path: '^(net|http|http2|https|dgram|tls)$', dependencyTypes: ['core'] },
+    },
+    {
+      name: 'pipeline-no-fs',
+      comment:
+        'the core reads no file: policy files are read in src/policy-files.ts, audit files in src/audit',
+      severity: 'error',
+      from: { path: '^src/pipeline' },
+      to: { path: '^(fs|fs/promises)$', dependencyTypes: ['core'] },
+    },
+    {
+      name: 'pipeline-no-timer-io',
+      comment:
+        'no timer-driven or process I/O in the core (the checkpointer and watchers live outside it); one deadline timer is a global',
+      severity: 'error',
+      from: { path: '^src/pipeline' },
+      to: {
+        path: '^(timers|timers/promises|child_process|worker_threads|readline|cluster|net|tls|dns)$',
+        dependencyTypes: ['core'],
+      },
+    },
+    {
+      name: 'pipeline-not-composition',
+      comment: 'the core never imports the composition root, the configuration, the policy files or the CLI',
+      severity: 'error',
+      from: { path: '^src/pipeline' },
+      to: { path: '^src/(app|config|main|policy-files|opened-parts)[.]ts$|^src/cli/' },
+    },
+    {
+      name: 'pipeline-ports-only',
+      comment:
+        'the core may name the ports of the state store and the signer, never an implementation (Redis, KMS, key files)',
+      severity: 'error',
+      from: { path: '^src/pipeline' },
+      to: { path: '^src/(state|keys)/', pathNot: '^src/(state/store|keys/signer)[.]ts$' },
     },
     {
       name: 'pipeline-not-identity-verifiers',
