@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
+import { approvalWarnings, approversConfigured } from './admin/approval-readiness.js';
 import { approvalHooksFromConfig, startAdminFromConfig } from './admin/from-config.js';
 import { MetricsRegistry } from './admin/metrics.js';
 import { RecentDecisions } from './admin/recent-decisions.js';
@@ -131,8 +132,19 @@ async function startParts(
   );
   // Rules may name only inspectors that exist: `signals.prompt-injecton` is a load error, not a silent no-match.
   const knownInspectors = new Set(DEFAULT_INSPECTORS.map((i) => i.id));
-  const policy = parts.add('policy', openPolicyFromConfig(config, { knownInspectors, log: logger }), (p) =>
-    p.close(),
+  // REQUIRE_APPROVAL rules with nobody able to approve are a dead end: said at start, on reload, in /readyz.
+  const canApprove = approversConfigured(config);
+  const policy = parts.add(
+    'policy',
+    openPolicyFromConfig(config, {
+      knownInspectors,
+      log: logger,
+      onLive: (set) => {
+        for (const warning of approvalWarnings(set, canApprove))
+          logger.warn({ alert: 'no-approver' }, warning);
+      },
+    }),
+    (p) => p.close(),
   );
   const audit = parts.add('audit', openAuditFromConfig(config, { now, log: logger }), (a) => a.close());
   // Key changes go into the chain: into the file until checkpoints wrap it.
@@ -253,6 +265,7 @@ async function startParts(
         recent,
         now,
         log: logger,
+        warnings: () => approvalWarnings(policy.current(), canApprove),
       }),
       (a) => new Promise<void>((resolve) => a.server.close(() => resolve())),
     );

@@ -16,6 +16,8 @@ export interface ServerConfig {
   readonly verifyPort: number;
   readonly inboundPort: number;
   readonly adminPort: number;
+  /** Address of the admin HTTP listener, apart from the gRPC roles' `listenHost`. */
+  readonly adminHost: string;
   readonly maxBodyBytes: number;
   readonly tokenTtlSeconds: number;
   readonly clockSkewSeconds: number;
@@ -98,7 +100,7 @@ interface Setting {
 export const SETTINGS: readonly Setting[] = [
   { flag: 'home', env: 'WRIT_HOME', doc: 'data folder: signing key, audit log', fallback: '.writ' },
   { flag: 'policy-dir', env: 'WRIT_POLICY_DIR', doc: 'policy folder (YAML)', fallback: '<package>/policies' },
-  { flag: 'host', env: 'WRIT_LISTEN_HOST', doc: 'address every listener binds', fallback: '127.0.0.1' },
+  { flag: 'host', env: 'WRIT_LISTEN_HOST', doc: 'address the gRPC roles bind', fallback: '127.0.0.1' },
   {
     flag: 'check-port',
     env: 'WRIT_CHECK_PORT',
@@ -116,6 +118,12 @@ export const SETTINGS: readonly Setting[] = [
     env: 'WRIT_INBOUND_PORT',
     doc: 'inbound role gRPC port (0 disables)',
     fallback: '9193',
+  },
+  {
+    flag: 'admin-host',
+    env: 'WRIT_ADMIN_HOST',
+    doc: 'address the admin HTTP port binds (console, approvals, metrics): loopback unless set',
+    fallback: '127.0.0.1',
   },
   {
     flag: 'admin-port',
@@ -512,6 +520,7 @@ export function resolveConfig(
     verifyPort: port('verify-port', 9192),
     inboundPort: port('inbound-port', 9193),
     adminPort: port('admin-port', 9190),
+    adminHost: get('admin-host') ?? '127.0.0.1',
     maxBodyBytes: integer('--max-body-bytes', get('max-body-bytes') ?? '1048576', 0, 64 * 1024 * 1024),
     tokenTtlSeconds: integer('--token-ttl', get('token-ttl') ?? '60', 1, 3600),
     clockSkewSeconds: integer('--clock-skew', get('clock-skew') ?? '5', 0, 300),

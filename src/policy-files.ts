@@ -254,6 +254,8 @@ export function openPolicyFromConfig(
   ctx: {
     readonly knownInspectors: ReadonlySet<string>;
     readonly log: PipelineLogger;
+    /** Called with the set that goes live: the initial one, then each reloaded one. */
+    readonly onLive?: (set: PolicySet) => void;
   },
 ): PolicyPart {
   const { knownInspectors, log } = ctx;
@@ -263,14 +265,17 @@ export function openPolicyFromConfig(
   const live = watchPolicyFolder(config.policyDir, {
     initial,
     knownInspectors,
-    onReload: (next, prev) =>
-      log.info({ from: prev.version, to: next.version, rules: next.rules.length }, 'policy reloaded'),
+    onReload: (next, prev) => {
+      log.info({ from: prev.version, to: next.version, rules: next.rules.length }, 'policy reloaded');
+      ctx.onLive?.(next);
+    },
     onError: (err) => log.error({ err: errorText(err) }, 'policy reload failed; keeping the last good set'),
   });
   log.info(
     { policyDir: config.policyDir, version: initial.version, rules: initial.rules.length },
     'policy loaded',
   );
+  ctx.onLive?.(initial);
   if (config.shadowPolicyDir === '') return { current: () => live.current(), close: () => live.close() };
   let shadow: PolicyWatcher;
   try {

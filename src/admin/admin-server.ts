@@ -15,6 +15,8 @@ export interface AdminOptions {
   /** The full key set to publish (current, next, retired, root, certifications); overrides publicKeys. */
   readonly jwks?: () => object;
   readonly ready: () => boolean;
+  /** Conditions that leave writ serving but with a dead end (e.g. approvals nobody can give), on /readyz. */
+  readonly warnings?: () => readonly string[];
   /** Served on `/metrics` in the Prometheus text format. */
   readonly metrics?: MetricsRegistry;
   /** Handles `/api/*` and `/v1/*` (the approval API); without it those and `/console` are 404. */
@@ -61,7 +63,10 @@ export function startAdminServer(opts: AdminOptions): Promise<{ server: Server; 
       case '/healthz':
         return send(200, { status: 'ok' });
       case '/readyz':
-        return opts.ready() ? send(200, { status: 'ready' }) : send(503, { status: 'not ready' });
+        // Warnings do not fail readiness: writ denies what it cannot resolve, and an operator must see why.
+        return opts.ready()
+          ? send(200, { status: 'ready', warnings: opts.warnings?.() ?? [] })
+          : send(503, { status: 'not ready', warnings: opts.warnings?.() ?? [] });
       case '/.well-known/jwks.json':
         return send(200, opts.jwks?.() ?? jwksDocument(opts.publicKeys()));
       default:

@@ -97,14 +97,18 @@ export function startAdminFromConfig(
     readonly recent: RecentDecisions;
     readonly now: () => number;
     readonly log: PipelineLogger;
+    /** Dead ends to show on /readyz and the console (approvals nobody can give). */
+    readonly warnings?: () => readonly string[];
   },
 ): Promise<{ server: Server; port: number }> {
   return startAdminServer({
-    host: config.listenHost,
+    // Its own address, loopback by default: the console and approval API are not the gRPC roles' business.
+    host: config.adminHost,
     port: config.adminPort,
     publicKeys: () => [ctx.signer.publicKey],
     jwks: () => ctx.keyRing.jwks(),
     ready: () => true,
+    ...(ctx.warnings === undefined ? {} : { warnings: ctx.warnings }),
     metrics: ctx.metrics,
     api: createApprovalApi({
       store: ctx.store,

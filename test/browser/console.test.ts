@@ -4,9 +4,14 @@
  * allowed; an unauthenticated click is refused, and so is an approver outside the approval's groups;
  * attacker-controlled arguments render as text; the footer says recent decisions are this replica's.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWrit } from '../../src/app.js';
+import { resolveConfig } from '../../src/config.js';
 import {
   checkOnce,
   mcp,
@@ -17,6 +22,9 @@ import {
 } from '../enforce/support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Where the layout screenshots go (kept after the run, for a person to look at). */
+const SHOTS = path.join(tmpdir(), 'writ-console-screenshots');
+mkdirSync(SHOTS, { recursive: true });
 const haveBrowser = existsSync(CHROMIUM) || process.env['CI'] === 'true';
 const skipReason = haveBrowser ? '' : ` [SKIPPED: ${CHROMIUM} is missing; run .ci/setup/browser.sh]`;
 
@@ -142,6 +150,120 @@ describe.skipIf(!haveBrowser)(`approval console${skipReason}`, () => {
       'APPROVAL_PENDING',
     );
     await page.close();
+  }, 60_000);
+
+  // Approvers arrive from a Slack link on a phone: 360 px wide; and at a desk: 1280 px.
+  it.each([
+    [360, 740],
+    [1280, 800],
+  ])(
+    'at %i px: Approve and Deny on screen, no horizontal overflow, local times, the full trace on demand',
+    async (width, height) => {
+      const req = mcp('send_email', {
+        to: `wide-${width}@example.org`,
+        subject: 'x'.repeat(300),
+        body: 'quarterly numbers',
+      });
+      const id = (await checkOnce(t, req)).body.approval_id as string;
+      const page = await browser.newPage({ viewport: { width, height } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      // A zone far from UTC, so a UTC time shown as if local would be seen.
+      await page.emulateMedia({ reducedMotion: 'reduce' });
+      await page.goto(`${t.adminUrl}/console`);
+      await page.fill('#key', APPROVER_KEY);
+      await page.click('#signin');
+      const row = page.locator(`tr.approval[data-id="${id}"]`);
+      await row.waitFor();
+      await row.scrollIntoViewIfNeeded();
+      const shot = path.join(SHOTS, `console-${width}.png`);
+      await page.screenshot({ path: shot, fullPage: false });
+      console.info(`console screenshot: ${shot}`);
+      // No horizontal overflow: nothing wider than the viewport.
+      const scrollWidth = await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+            .documentElement.scrollWidth,
+      );
+      expect(scrollWidth).toBeLessThanOrEqual(width);
+      for (const button of ['button.approve', 'button.deny']) {
+        const box = await row.locator(button).boundingBox();
+        expect(box, button).not.toBeNull();
+        expect(box!.x).toBeGreaterThanOrEqual(0);
+        expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+        expect(box!.width).toBeGreaterThanOrEqual(44);
+        expect(box!.height).toBeGreaterThanOrEqual(30);
+      }
+      // The screenshot shows the row with both buttons: the image's own pixels are checked to be the page's.
+      const png = readFileSync(shot);
+      expect(png.readUInt32BE(16)).toBe(width);
+      // Expiry in the browser's time zone and locale, with the UTC instant on hover.
+      const time = row.locator('time');
+      const iso = await time.getAttribute('datetime');
+      expect(iso).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+      expect(await time.getAttribute('title')).toBe(iso);
+      const shown = await time.innerText();
+      expect(shown).not.toContain(iso!);
+      expect(shown).toMatch(/\((in \d+ (min|h|d)|now|\d+ (min|h|d) ago)\)$/);
+      const expected = await page.evaluate(
+        (i) => new Date(i).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+        iso!,
+      );
+      expect(shown.startsWith(expected)).toBe(true);
+      // The decision trace opens in full, unclipped.
+      const trace = row.locator('td.trace details');
+      await trace.locator('summary').click();
+      const pre = trace.locator('pre');
+      expect(await pre.innerText()).toMatch(/^rules: .+\ntrace: .+\npolicy: .+$/);
+      const clipped = await pre.evaluate((el) => el.scrollHeight > el.clientHeight + 1);
+      expect(clipped).toBe(false);
+      // And the buttons work at this width.
+      await row.locator('input.reason').fill('not this quarter');
+      await row.locator('button.deny').click();
+      await page.waitForFunction(
+        () =>
+          (
+            globalThis as unknown as {
+              document: { getElementById(id: string): { textContent: string } | null };
+            }
+          ).document.getElementById('status')?.textContent !== 'loaded',
+      );
+      expect(await page.locator('#status').innerText()).toBe(`denied ${id}`);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+    60_000,
+  );
+
+  it('shows a warning on top when REQUIRE_APPROVAL rules have no approver to resolve them', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'writ-noapprover-'));
+    const writ = await startWrit({
+      config: resolveConfig(
+        {
+          home,
+          'check-port': '0',
+          'verify-port': '0',
+          'inbound-port': '0',
+          'extproc-port': '0',
+          'admin-port': '0',
+        },
+        {},
+      ),
+      admin: true,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+      await page.goto(`http://127.0.0.1:${writ.ports.admin}/console`);
+      const warning = page.locator('#warnings p');
+      await warning.first().waitFor();
+      expect(await warning.first().innerText()).toMatch(/require approval but no approver is configured/);
+      await page.screenshot({ path: path.join(SHOTS, 'console-no-approver-360.png') });
+      await page.close();
+    } finally {
+      await writ.close();
+      rmSync(home, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('serves the console with a CSP that admits only its own script', async () => {

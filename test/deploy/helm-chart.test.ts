@@ -506,6 +506,20 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
       expect(ofKind(v.production, 'PodDisruptionBudget')[0]!.spec.maxUnavailable).toBe(1);
     });
 
+    it('opens the admin port to the monitoring and approvers namespaces only, never to the agents', () => {
+      const docs = renderValues('approvers.yaml', { networkPolicy: { approverNamespaces: ['approvals'] } });
+      const admin = Number(configOf(docs).adminPort);
+      const from = (writNetworkPolicy(docs).spec.ingress as Loose[])
+        .filter((r: Loose) => (r.ports as Loose[]).some((p: Loose) => Number(p.port) === admin))
+        .flatMap((r: Loose) =>
+          (r.from as Loose[]).map((f: Loose) =>
+            String(f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']),
+          ),
+        );
+      expect(from.sort()).toEqual(['approvals', 'monitoring']);
+      expect(envOf(docs)['WRIT_ADMIN_HOST']).toBe('0.0.0.0');
+    });
+
     it("scrapes /metrics on the Service port that is writ's admin port", () => {
       const endpoint = ofKind(v.production, 'ServiceMonitor')[0]!.spec.endpoints[0];
       expect(endpoint).toMatchObject({ port: 'http-admin', path: '/metrics' });
