@@ -33,10 +33,17 @@ async function allowedOf(lines: readonly string[]): Promise<string[]> {
   return allowed;
 }
 
-const FIXED_FAMILIES = ['hash-in-word', 'long-input', 'substitution', 'unreadable'];
+const FAMILIES = [
+  'hash-in-word',
+  'long-input',
+  'substitution',
+  'dangerous-option',
+  'redirection',
+  'unreadable',
+];
 
 describe('F4 over gRPC, default pack', () => {
-  for (const family of FIXED_FAMILIES) {
+  for (const family of FAMILIES) {
     it(`denies every ${family} line`, async () => {
       const lines = hostileShellCommands()
         .filter((h) => h.family === family)
@@ -88,6 +95,44 @@ describe('F4 over gRPC, default pack', () => {
     const lines = fc.sample(
       fc.tuple(leader, hide, spelled).map(([l, h, p]) => `${l} ${h(p)}`),
       { numRuns: 120, seed: 15 },
+    );
+    expect((await allowedOf(lines)).map((l) => l.slice(0, 120))).toEqual([]);
+  });
+
+  it('covers every family of the hostile set', () => {
+    expect([...new Set(hostileShellCommands().map((h) => h.family))].sort()).toEqual([...FAMILIES].sort());
+  });
+
+  it('denies generated variants of options that run code or write files, and of file writes', async () => {
+    const gitRisky = fc.constantFrom(
+      '-c core.pager=id',
+      '-c alias.l=!id',
+      '--exec-path=/tmp',
+      '--config-env=core.pager=P',
+      '-C /tmp',
+      '--git-dir=/tmp/x',
+    );
+    const sub = fc.constantFrom('log', 'status', 'diff', 'show');
+    const subRisky = fc.constantFrom(
+      '--output=/etc/x',
+      '--ext-diff',
+      '--textconv',
+      '-O/tmp/o',
+      '--output /etc/x',
+    );
+    const quoting = (w: string, k: number) => [w, `'${w}'`, `"${w}"`, w.replace(/^-/, '\\-')][k % 4]!;
+    const op = fc.constantFrom('>', '>>', '&>', '&>>', '>|', '1>', '2>', '>&', '<>', '3>');
+    const target = fc.constantFrom('/etc/cron.d/x', '~/.bashrc', 'out.txt', '"$HOME/.profile"', '/tmp/x');
+    const leader = fc.constantFrom('echo x', 'ls', 'cat a', 'date', 'git status', 'grep -r x .', 'jq . f');
+    const lines = fc.sample(
+      fc.oneof(
+        fc.tuple(gitRisky, sub, fc.nat()).map(([g, s, k]) => `git ${quoting(g, k)} ${s}`),
+        fc.tuple(sub, subRisky, fc.nat()).map(([s, r, k]) => `git ${s} ${quoting(r, k)}`),
+        fc.tuple(leader, op, target).map(([l, o, t]) => `${l} ${o}${t}`),
+        fc.tuple(leader, op, target).map(([l, o, t]) => `{ ${l}; } ${o} ${t}`),
+        fc.tuple(leader, op, target).map(([l, o, t]) => `for i in 1; do ${l}; done ${o}${t}`),
+      ),
+      { numRuns: 150, seed: 4 },
     );
     expect((await allowedOf(lines)).map((l) => l.slice(0, 120))).toEqual([]);
   });

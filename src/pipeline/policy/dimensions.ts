@@ -4,11 +4,13 @@ import { hostWithPort } from '../normalize/default-port.js';
 import { emailDomain } from '../normalize/host-pattern.js';
 import { sqlOperation } from '../normalize/sql-arguments.js';
 import type { PolicyInput } from './policy-input.js';
+import { shellArguments } from '../shell/read-shell.js';
 import { bearerForOtherHost, HEADER_DIMENSION, requestHeader } from './request-headers.js';
 import { argumentCommands } from './shell-commands.js';
+import { shellValue, type ShellValue } from './shell-value.js';
 
-export type DimensionType = 'string' | 'number' | 'boolean' | 'strings' | 'severity';
-export type DimensionValue = string | number | boolean | readonly string[] | null;
+export type DimensionType = 'string' | 'number' | 'boolean' | 'strings' | 'severity' | 'shell';
+export type DimensionValue = string | number | boolean | readonly string[] | ShellValue | null;
 
 export interface Dimension {
   readonly name: string;
@@ -108,6 +110,16 @@ function sqlOperationOf(input: PolicyInput): string | null {
   return value;
 }
 
+/** The call's command lines as bash reads them, once per decision; null when it has none. */
+function shell(input: PolicyInput): ShellValue | null {
+  const cached = input.memo.get('shell');
+  if (cached !== undefined) return cached as ShellValue | null;
+  const found = shellArguments(input.action.action.arguments);
+  const value = found.length === 0 ? null : shellValue(found.map((a) => a.reading));
+  input.memo.set('shell', value);
+  return value;
+}
+
 const SEVERITY_POINTS: Readonly<Record<Severity, number>> = {
   info: 0,
   low: 5,
@@ -197,8 +209,14 @@ export const DIMENSIONS: readonly Dimension[] = [
   dim(
     'action.commands',
     'strings',
-    'every program a command/cmd/script argument starts, after ; && || | ( $( <( and newlines',
+    'every program a command/cmd/script argument starts, anywhere in the line as bash reads it',
     (i) => commands(i),
+  ),
+  dim(
+    'action.shell',
+    'shell',
+    'the command lines of command/cmd/script arguments as bash reads them: programs, arguments, redirections',
+    (i) => shell(i),
   ),
   dim(
     'action.mcp_method',

@@ -10,7 +10,14 @@ import { isSealed } from './end-marker.js';
 import type { PolicyInput } from './policy-input.js';
 import { parseMcpEndpoint } from '../normalize/mcp-endpoint.js';
 import { canonicalResourceName } from '../normalize/resource-name.js';
-import { compileSpec, ConditionError, equalitySet, type NamedLists } from './operators.js';
+import {
+  compileSpec,
+  ConditionError,
+  equalitySet,
+  type NamedLists,
+  type ShellAllowlists,
+} from './operators.js';
+import { compileShellAllowlists, shellAllowedBy, type ShellAllowlist } from './shell-allowlist.js';
 import { buildRuleIndex } from './rule-index.js';
 import {
   EFFECT_STRENGTH,
@@ -32,7 +39,7 @@ const CANONICAL_NAME_DIMENSIONS = new Set(['resource.database', 'resource.table'
 /** The schema version every policy file declares. */
 export const POLICY_API_VERSION = 'writ.dev/v1';
 const EFFECTS: readonly Effect[] = ['allow', 'deny', 'require_approval', 'allow_with_obligations'];
-const TOP_KEYS = ['apiVersion', 'kind', 'settings', 'lists', 'rules'];
+const TOP_KEYS = ['apiVersion', 'kind', 'settings', 'lists', 'shell_allowlists', 'rules'];
 const RULE_KEYS = ['id', 'description', 'priority', 'effect', 'when', 'when_any', 'approval', 'obligations'];
 const RULE_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const LIST_NAME = /^[a-z][a-z0-9_]*$/;
@@ -73,6 +80,7 @@ export interface SourceFile {
 export function compilePolicySources(files: readonly SourceFile[], options: LoadOptions = {}): PolicySet {
   const problems: PolicyProblem[] = [];
   const lists: Record<string, readonly string[]> = {};
+  const shellAllowlists = new Map<string, ShellAllowlist>();
   const rawRules: { node: Node; file: string; lc: LineCounter }[] = [];
   let timezone = 'UTC';
   const unboundHeaders: UnboundHeaderRule[] = [];
@@ -163,6 +171,9 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     }
 
     const rulesNode = root.get('rules', true) as Node | undefined;
+    const shellNode = root.get('shell_allowlists', true) as Node | undefined;
+    if (shellNode !== undefined) compileShellAllowlists(shellNode, doc, shellAllowlists, report);
+
     if (rulesNode !== undefined) {
       if (!isSeq(rulesNode)) report(rulesNode, 'rules must be a list');
       else for (const item of rulesNode.items as Node[]) rawRules.push({ node: item, file: file.name, lc });
@@ -170,6 +181,10 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   }
 
   const env: DimensionEnv = { timezone };
+  const shell: ShellAllowlists = (name) => {
+    const list = shellAllowlists.get(name);
+    return list === undefined ? undefined : (value) => shellAllowedBy(list, value);
+  };
   const rules: CompiledRule[] = [];
   const seen = new Map<string, SourceLocation>();
   for (const { node, file, lc } of rawRules) {
@@ -178,7 +193,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
       return { file, line: pos.line, column: pos.col };
     };
     const report = (n: Node | null | undefined, message: string) => problems.push({ ...at(n), message });
-    const rule = compileRule(node, lists, env, options, at, report, rules.length);
+    const rule = compileRule(node, { lists, shell }, env, options, at, report, rules.length);
     if (rule === null) continue;
     const dup = seen.get(rule.id);
     if (dup !== undefined) report(node, `rule id "${rule.id}" is already used at ${dup.file}:${dup.line}`);
@@ -228,7 +243,7 @@ function validTimezone(tz: string): boolean {
 
 function compileRule(
   node: Node,
-  lists: NamedLists,
+  { lists, shell }: { readonly lists: NamedLists; readonly shell: ShellAllowlists },
   env: DimensionEnv,
   options: LoadOptions,
   at: (n: Node | null | undefined) => SourceLocation,
@@ -286,7 +301,7 @@ function compileRule(
       }
       const spec: unknown = pair.value === null ? null : pair.value.toJSON();
       try {
-        const holds = compileSpec(spec, dim.type, lists);
+        const holds = compileSpec(spec, dim.type, lists, shell);
         const read = (input: PolicyInput) => dim.read(input, env);
         const oneOf = equalitySet(spec, dim.type, lists);
         // A value not in the canonical form these dimensions take could never match: a deny that never fires.
@@ -313,6 +328,16 @@ function compileRule(
         bad(pair.value ?? pair.key, `${name}: condition on "${dimName}": ${err.message}`);
       }
     }
+    // SECURITY: program names say nothing about arguments or redirections (`git -c core.pager=sh log`,
+    // `echo x > /etc/cron.d/x`); an allow that reads them must say what the programs may be given.
+    const named = out.find((c) => c.dimension === 'action.command' || c.dimension === 'action.commands');
+    if ((effect === 'allow' || effect === 'allow_with_obligations') && named !== undefined)
+      if (!out.some((c) => c.dimension === 'action.shell'))
+        bad(
+          group.items.find((p) => isScalar(p.key) && p.key.value === named.dimension)?.key as
+            Node | undefined,
+          `${name}: an ${effect} rule on "${named.dimension}" allows any arguments and redirections; add "action.shell: { allowed_by: $<shell allowlist> }" (docs/policy.md, shell allowlists)`,
+        );
     return out;
   };
   if (whenNode !== undefined) {

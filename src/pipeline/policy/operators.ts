@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { RE2JS } from 're2js';
 import { SEVERITY_ORDER, severityRank, type Severity } from '../model/finding.js';
 import type { DimensionType, DimensionValue } from './dimensions.js';
+import { isShellValue, type ShellValue } from './shell-value.js';
 
 /** A compiled condition over one dimension value. */
 export type Predicate = (value: DimensionValue) => boolean;
@@ -38,7 +39,13 @@ export const OPERATORS = [
   'all',
   'contains',
   'severity_at_least',
+  'allowed_by',
 ] as const;
+
+/** Resolves `$name` of `allowed_by` to the compiled shell allowlist's check (policy/shell-allowlist.ts). */
+export type ShellAllowlists = (name: string) => ((value: ShellValue) => boolean) | undefined;
+
+const NO_SHELL_ALLOWLISTS: ShellAllowlists = () => undefined;
 
 type Spec = unknown;
 
@@ -97,7 +104,13 @@ function number(spec: Spec, op: string): number {
   return spec;
 }
 
-function compileOperator(op: string, arg: Spec, type: DimensionType, lists: NamedLists): Predicate {
+function compileOperator(
+  op: string,
+  arg: Spec,
+  type: DimensionType,
+  lists: NamedLists,
+  shell: ShellAllowlists,
+): Predicate {
   switch (op) {
     case 'equals':
       expectType(type, ['string', 'number', 'boolean', 'severity'], op);
@@ -167,7 +180,7 @@ function compileOperator(op: string, arg: Spec, type: DimensionType, lists: Name
       return arg ? present : (v) => !present(v);
     }
     case 'not': {
-      const inner = compileSpec(arg, type, lists);
+      const inner = compileSpec(arg, type, lists, shell);
       return (v) => !inner(v);
     }
     case 'contains': {
@@ -178,10 +191,18 @@ function compileOperator(op: string, arg: Spec, type: DimensionType, lists: Name
     case 'any':
     case 'all': {
       expectType(type, ['strings'], op);
-      const inner = compileSpec(arg, 'string', lists);
+      const inner = compileSpec(arg, 'string', lists, shell);
       return op === 'any'
         ? (v) => Array.isArray(v) && (v as readonly string[]).some((x) => inner(x))
         : (v) => Array.isArray(v) && v.length > 0 && (v as readonly string[]).every((x) => inner(x));
+    }
+    case 'allowed_by': {
+      expectType(type, ['shell'], op);
+      if (typeof arg !== 'string' || !arg.startsWith('$'))
+        throw new ConditionError('"allowed_by" takes a $name of the shell_allowlists section');
+      const check = shell(arg.slice(1));
+      if (check === undefined) throw new ConditionError(`unknown shell allowlist "${arg}" in "allowed_by"`);
+      return (v) => isShellValue(v) && check(v);
     }
     default:
       throw new ConditionError(`unknown operator "${op}" (known: ${OPERATORS.join(', ')})`);
@@ -189,18 +210,23 @@ function compileOperator(op: string, arg: Spec, type: DimensionType, lists: Name
 }
 
 /** Compiles a condition as written in YAML for a dimension of the given type. */
-export function compileSpec(spec: Spec, type: DimensionType, lists: NamedLists): Predicate {
+export function compileSpec(
+  spec: Spec,
+  type: DimensionType,
+  lists: NamedLists,
+  shell: ShellAllowlists = NO_SHELL_ALLOWLISTS,
+): Predicate {
   if (isPlainObject(spec)) {
     const keys = Object.keys(spec);
     if (keys.length === 0) throw new ConditionError('empty condition');
-    const preds = keys.map((k) => compileOperator(k, spec[k], type, lists));
+    const preds = keys.map((k) => compileOperator(k, spec[k], type, lists, shell));
     return preds.length === 1 ? preds[0]! : (v) => preds.every((p) => p(v));
   }
   if (Array.isArray(spec) || (typeof spec === 'string' && spec.startsWith('$'))) {
-    return compileOperator(type === 'strings' ? 'contains' : 'in', spec, type, lists);
+    return compileOperator(type === 'strings' ? 'contains' : 'in', spec, type, lists, shell);
   }
   if (typeof spec === 'string' || typeof spec === 'number' || typeof spec === 'boolean') {
-    return compileOperator(type === 'strings' ? 'contains' : 'equals', spec, type, lists);
+    return compileOperator(type === 'strings' ? 'contains' : 'equals', spec, type, lists, shell);
   }
   throw new ConditionError('a condition is a scalar, a list, or a mapping of operators');
 }
