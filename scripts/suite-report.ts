@@ -17,7 +17,7 @@ export type Category = (typeof CATEGORIES)[number];
  * 1. corpus-driven cases name their label: `attack: ...` is adversarial, `benign: ...` is benign (one
  *    third-party corpus case each, asserting the inspector's verdict on it);
  * 2. `*.prop.test.ts` is a property test (fast-check);
- * 3. tests under test/e2e, test/evidence and test/inbound drive a real writ (gRPC on loopback) or check
+ * 3. tests under test/e2e, test/evidence and test/roles/inbound drive a real writ (gRPC on loopback) or check
  *    golden data (scenarios, mappings): golden end-to-end;
  * 4. everything else is a unit test, including inspector tests with hand-written attack strings (they are
  *    counted as unit, not adversarial, so the adversarial count is only third-party corpus cases).
@@ -26,7 +26,7 @@ export function categorize(file: string, title: string): Category {
   if (title.startsWith('attack: ')) return 'adversarial';
   if (title.startsWith('benign: ')) return 'benign';
   if (file.endsWith('.prop.test.ts')) return 'property';
-  if (/^test\/(e2e|evidence|inbound)\//.test(file)) return 'golden end-to-end';
+  if (/^test\/(e2e|evidence|roles\/inbound)\//.test(file)) return 'golden end-to-end';
   return 'unit';
 }
 
@@ -95,7 +95,7 @@ function render(t: ReturnType<typeof tally>, files: number, when: string): strin
     '  the false-positive rate over the benign sample is below 1%.',
     '- **property**: `*.prop.test.ts` (fast-check): canonical action, hash chain, checkpoints, evaluator, XFCC.',
     '- **golden end-to-end**: `test/e2e/**`, `test/evidence/**` (OWASP scenarios over gRPC and in process,',
-    '  ATLAS mapping, compliance citations), `test/inbound/**`.',
+    '  ATLAS mapping, compliance citations), `test/roles/inbound/**`.',
     '- **unit**: everything else, including inspector tests with hand-written attack strings.',
     '',
   ].join('\n');

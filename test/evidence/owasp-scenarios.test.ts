@@ -19,7 +19,7 @@ import {
 import { verifyAuditFile } from '../../src/audit/verify-file.js';
 import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
 import { mapCheckRequest } from '../../src/extauthz/map-request.js';
-import { withheld } from '../enforce/ext-proc-client.js';
+import { withheld } from '../roles/response/ext-proc-client.js';
 import { ROOT, startEvidenceWrit, type EvidenceWrit } from './support/evidence-writ.js';
 
 const ITEMS = ['ASI01', 'ASI02', 'ASI03', 'ASI04', 'ASI05', 'ASI06', 'ASI07', 'ASI08', 'ASI09', 'ASI10'];

@@ -57,7 +57,7 @@ const ADVERSARIAL: Readonly<Record<string, (n: number) => string>> = {
 const HOSTILE: Readonly<Record<string, () => JsonValue>> = {
   'megabyte string': () => ({ command: 'x'.repeat(MIB) }),
   // The deepest arguments the parser and the collector accept (INSPECTION_LIMITS.maxDepth, two levels per
-  // step); deeper ones are refused before any inspector runs (test/unit/inspection-limits.test.ts).
+  // step); deeper ones are refused before any inspector runs (test/inspect/inspection-limits.test.ts).
   'deep nesting': () => nested(INSPECTION_LIMITS.maxDepth / 2),
   '__proto__ keys': () =>
     JSON.parse('{"__proto__":{"polluted":"rm -rf /"},"constructor":{"prototype":"x"}}') as JsonValue,

@@ -5,7 +5,7 @@
  * library here). Objects with unsorted keys are copied in key order first. Whatever cannot be put in
  * that form (integer-like keys, which V8 always enumerates first and JCS does not; non-plain objects;
  * undefined; non-finite numbers) goes to the library unchanged. The audit events and the canonical action
- * are built in key order; test/prop/canonical-json.test.ts holds this equal to the library.
+ * are built in key order; test/bind/canonical-json.prop.test.ts holds this equal to the library.
  */
 import { createRequire } from 'node:module';
 

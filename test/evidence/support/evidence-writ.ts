@@ -14,7 +14,7 @@ import type { ScenarioRequest, ScenarioToken } from '../../../src/cli/scenario.j
 import { resolveConfig } from '../../../src/config.js';
 import { createJwksCache } from '../../../src/identity/jwt-verifier.js';
 import type { AuditEvent, DecisionEvent } from '../../../src/pipeline/audit-record/audit-event.js';
-import { extProcClient, type ExtProcClient } from '../../enforce/ext-proc-client.js';
+import { extProcClient, type ExtProcClient } from '../../roles/response/ext-proc-client.js';
 import { makeKey, startIdp, type Idp, type SigningKey } from '../../identity/support/idp.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');

@@ -147,7 +147,7 @@ function canonicalNetworkHost(host: string): string {
  */
 export function readUrlHosts(raw: string): UrlParts[] {
   // PERF: with exactly `//` before the host and no `\`, `@`, `%`, space or control in the authority, every
-  // reading finds the same host (test/prop/url-readings.prop.test.ts holds it to WHATWG's); one reading does.
+  // reading finds the same host (test/inspect/url-readings.prop.test.ts holds it to WHATWG's); one reading does.
   if (PLAIN_URL.test(raw)) {
     const parts = readUrl(raw);
     return parts === null ? [] : [parts];

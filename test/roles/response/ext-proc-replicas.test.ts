@@ -4,10 +4,10 @@
  * a rug pull on the other, and a reset through either re-pins for both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisStore } from '../../src/state/redis-store.js';
-import { cleanPrefix, REDIS_URL, redisSkipReason, runRedisTests, testPrefix } from '../support/redis.js';
+import { createRedisStore } from '../../../src/state/redis-store.js';
+import { cleanPrefix, REDIS_URL, redisSkipReason, runRedisTests, testPrefix } from '../../support/redis.js';
 import { extProcClient, listBody, tool, withheld, type ExtProcClient } from './ext-proc-client.js';
-import { startEnforceWrit, type EnforceWrit } from './support.js';
+import { startEnforceWrit, type EnforceWrit } from '../../enforce/support.js';
 
 describe.skipIf(!runRedisTests)(`tool pins across replicas on Redis${redisSkipReason}`, () => {
   const prefix = testPrefix();

@@ -3,12 +3,12 @@
  * audit records, XFCC only when configured, and JWKS key rotation picked up by the running server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseHeader, structField, wireTrace } from '../../src/cli/check-client.js';
-import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
-import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
-import { quarantineKey } from '../../src/pipeline/enforce/obligations.js';
-import { credentialPrincipal } from '../../src/pipeline/identity/stage.js';
-import { makeKey, mint } from '../identity/support/idp.js';
+import { responseHeader, structField, wireTrace } from '../../../src/cli/check-client.js';
+import { scenarioCheckRequest, type ScenarioRequest } from '../../../src/cli/scenario.js';
+import type { CheckResponse } from '../../../src/extauthz/envoy-types.js';
+import { quarantineKey } from '../../../src/pipeline/enforce/obligations.js';
+import { credentialPrincipal } from '../../../src/pipeline/identity/stage.js';
+import { makeKey, mint } from '../../identity/support/idp.js';
 import { startIdentityWrit, type IdentityWrit } from './support/identity-writ.js';
 
 const AGENT_A = 'spiffe://cluster.local/ns/agents/sa/agent-a';

@@ -1,7 +1,7 @@
 /** An ext_proc client for tests: one real gRPC bidirectional stream per exchange, driven as Envoy would. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- proto-loader messages are untyped; tests read them loosely */
 import * as grpc from '@grpc/grpc-js';
-import { loadEnvoyProtos } from '../../src/extauthz/envoy-protos.js';
+import { loadEnvoyProtos } from '../../../src/extauthz/envoy-protos.js';
 
 /** A header value as Envoy sends it (raw bytes). */
 export const hv = (key: string, value: string) => ({ key, raw_value: Buffer.from(value) });

@@ -1,9 +1,9 @@
 /** The identity scenarios (scenarios/identity/*.yaml), decided over real gRPC and in process. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseHeader, structField, wireTrace } from '../../src/cli/check-client.js';
-import { loadScenarios, scenarioCheckRequest, type Scenario } from '../../src/cli/scenario.js';
-import { mapCheckRequest } from '../../src/extauthz/map-request.js';
+import { responseHeader, structField, wireTrace } from '../../../src/cli/check-client.js';
+import { loadScenarios, scenarioCheckRequest, type Scenario } from '../../../src/cli/scenario.js';
+import { mapCheckRequest } from '../../../src/extauthz/map-request.js';
 import { ROOT, startIdentityWrit, type IdentityWrit } from './support/identity-writ.js';
 
 const dir = join(ROOT, 'scenarios', 'identity');

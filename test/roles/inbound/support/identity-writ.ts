@@ -3,11 +3,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { startWrit, type WritInstance } from '../../../src/app.js';
-import { connectCheckClient, type CheckClient } from '../../../src/cli/check-client.js';
-import type { ScenarioHop, ScenarioRequest, ScenarioToken } from '../../../src/cli/scenario.js';
-import { resolveConfig } from '../../../src/config.js';
-import { generateApiKey } from '../../../src/identity/api-keys.js';
+import { startWrit, type WritInstance } from '../../../../src/app.js';
+import { connectCheckClient, type CheckClient } from '../../../../src/cli/check-client.js';
+import type { ScenarioHop, ScenarioRequest, ScenarioToken } from '../../../../src/cli/scenario.js';
+import { resolveConfig } from '../../../../src/config.js';
+import { generateApiKey } from '../../../../src/identity/api-keys.js';
 import {
   makeKey,
   mint,
@@ -16,10 +16,10 @@ import {
   startIdp,
   type Idp,
   type SigningKey,
-} from '../../identity/support/idp.js';
+} from '../../../identity/support/idp.js';
 
 export const AUDIENCE = 'writ';
-export const ROOT = join(import.meta.dirname, '..', '..', '..');
+export const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 
 export interface IdentityWrit {
   readonly writ: WritInstance;

@@ -17,7 +17,7 @@ import { INSPECTION_LIMITS } from '../../src/pipeline/model/inspection-limits.js
 import type { JsonValue } from '../../src/pipeline/model/json.js';
 import { parseStrictJson } from '../../src/pipeline/normalize/strict-json.js';
 import { argumentCommands } from '../../src/pipeline/policy/shell-commands.js';
-import { ids, runArgs, TEST_CONFIG } from '../inspect/inspect-helpers.js';
+import { ids, runArgs, TEST_CONFIG } from './inspect-helpers.js';
 import { makeAction } from '../support/make-action.js';
 
 const { maxDepth, maxNodes, maxDecodeLayers, maxDecodedChars, maxDecodedLeaves } = INSPECTION_LIMITS;

@@ -6,18 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseHeader } from '../../src/cli/check-client.js';
-import { DEFAULT_MCP_AUTHORITY, scenarioCheckRequest } from '../../src/cli/scenario.js';
-import { maskResponseBody } from '../../src/pipeline/enforce/mask-response.js';
+import { responseHeader } from '../../../src/cli/check-client.js';
+import { DEFAULT_MCP_AUTHORITY, scenarioCheckRequest } from '../../../src/cli/scenario.js';
+import { maskResponseBody } from '../../../src/pipeline/enforce/mask-response.js';
 import {
   pinKey,
   pinnedHash,
   toolDefinitionHash,
   toolsInResponse,
-} from '../../src/pipeline/enforce/tool-pins.js';
-import { verifyChainText } from '../../src/pipeline/audit-record/hash-chain.js';
+} from '../../../src/pipeline/enforce/tool-pins.js';
+import { verifyChainText } from '../../../src/pipeline/audit-record/hash-chain.js';
 import { extProcClient, hv, listBody, tool, withheld, type ExtProcClient } from './ext-proc-client.js';
-import { mcp, startEnforceWrit, type EnforceWrit } from './support.js';
+import { mcp, startEnforceWrit, type EnforceWrit } from '../../enforce/support.js';
 
 let t: EnforceWrit;
 let ep: ExtProcClient;
