@@ -13,6 +13,7 @@ import type { AnchoringStats } from './audit/checkpointer.js';
 import { openAuditFromConfig } from './audit/from-config.js';
 import type { SinkStats } from './audit/siem/exporter.js';
 import type { ServerConfig } from './config.js';
+import { configuredListeners } from './extauthz/from-config.js';
 import { startTransport, type RoleListener } from './extauthz/server.js';
 import { startExtProcFromConfig } from './extproc/from-config.js';
 import { createIdentityDeps } from './identity/from-config.js';
@@ -22,10 +23,10 @@ import type { KeyRing, RootSigner } from './keys/key-ring.js';
 import type { Signer } from './keys/signer.js';
 import { OpenedParts } from './opened-parts.js';
 import type { AuditLog } from './pipeline/audit-record/audit-log.js';
-import type { PipelineDeps, QuarantineSignals } from './pipeline/deps.js';
+import type { PipelineDeps } from './pipeline/deps.js';
+import { quarantineSignals } from './pipeline/enforce/quarantine.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { DEFAULT_INSPECTORS, inspectAction, inspectActionPaced } from './pipeline/inspect/registry.js';
-import { SEVERITY_ORDER, type Severity } from './pipeline/model/finding.js';
 import type { Role } from './pipeline/model/raw-request.js';
 import type { ShadowDiff } from './pipeline/policy/shadow.js';
 import type { PolicySet } from './pipeline/policy/types.js';
@@ -73,33 +74,6 @@ export interface WritInstance {
   /** Approval webhooks in flight; `idle()` waits for them (tests). */
   readonly webhooks: WebhookSender;
   close(): Promise<void>;
-}
-
-/** `severity:<level>` entries set the floor; every other entry is a finding id or id prefix. */
-export function quarantineSignals(entries: readonly string[]): QuarantineSignals {
-  let minSeverity: Severity | null = null;
-  const findings: string[] = [];
-  for (const e of entries) {
-    if (!e.startsWith('severity:')) {
-      findings.push(e);
-      continue;
-    }
-    const level = e.slice('severity:'.length) as Severity;
-    if (!SEVERITY_ORDER.includes(level)) throw new TypeError(`--quarantine-on: unknown severity "${level}"`);
-    minSeverity = level;
-  }
-  return { findings, minSeverity };
-}
-
-/** The configured listeners: check and verify always, inbound when its port is set. */
-export function configuredListeners(config: ServerConfig): RoleListener[] {
-  const out: RoleListener[] = [
-    { role: 'check', host: config.listenHost, port: config.checkPort },
-    { role: 'verify', host: config.listenHost, port: config.verifyPort },
-  ];
-  if (config.inboundPort !== 0)
-    out.push({ role: 'inbound', host: config.listenHost, port: config.inboundPort });
-  return out;
 }
 
 /** Loads policy and keys, opens the audit log, and starts serving. Throws on invalid policy or config. */

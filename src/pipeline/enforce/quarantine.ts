@@ -3,7 +3,8 @@
  * caller when a configured signal or a `quarantine` obligation says so. Keys are the caller's principal
  * (`subject:<principal>`) or its session (`session:<id>`), see src/pipeline/enforce/obligations.ts.
  */
-import type { PipelineDeps } from '../deps.js';
+import type { PipelineDeps, QuarantineSignals } from '../deps.js';
+import { SEVERITY_ORDER, type Severity } from '../model/finding.js';
 import { WritError } from '../errors.js';
 import type { QuarantineRecord } from '../../state/store.js';
 import { quarantineKey } from './obligations.js';
@@ -49,4 +50,23 @@ export function quarantineDenial(record: QuarantineRecord): {
     message: `quarantined (${record.key}): ${record.reason}`,
     details: { quarantine: record.key, quarantined_at: new Date(record.at).toISOString() },
   };
+}
+
+/**
+ * The quarantine signals `--quarantine-on` lists: `severity:<level>` entries set the floor, every other
+ * entry is a finding id or id prefix. Throws TypeError on an unknown severity (a configuration error).
+ */
+export function quarantineSignals(entries: readonly string[]): QuarantineSignals {
+  let minSeverity: Severity | null = null;
+  const findings: string[] = [];
+  for (const e of entries) {
+    if (!e.startsWith('severity:')) {
+      findings.push(e);
+      continue;
+    }
+    const level = e.slice('severity:'.length) as Severity;
+    if (!SEVERITY_ORDER.includes(level)) throw new TypeError(`--quarantine-on: unknown severity "${level}"`);
+    minSeverity = level;
+  }
+  return { findings, minSeverity };
 }
