@@ -1,14 +1,12 @@
 /** CheckRequest -> RawRequest. Maps only; anything unusable is reported as a reason code, not decided here. */
 import type { ReasonCode } from '../pipeline/errors.js';
 import type { RawRequest, Role } from '../pipeline/model/raw-request.js';
-import type { CheckRequest, HttpRequestAttrs } from './envoy-types.js';
+import { headerEntries, PARTIAL_BODY_HEADER, shapeProblem, type HeaderEntry } from './envoy-shape.js';
+import type { CheckRequest } from './envoy-types.js';
 
 export type Mapped =
   | { readonly ok: true; readonly raw: RawRequest }
   | { readonly ok: false; readonly code: ReasonCode; readonly message: string };
-
-/** Envoy marks a body it cut at max_request_bytes with this header. */
-const PARTIAL_BODY_HEADER = 'x-envoy-auth-partial-body';
 
 /**
  * A string field only where the message itself holds it. A decoded protobufjs message (what the check
@@ -19,22 +17,12 @@ function own<K extends string>(o: Partial<Record<K, string>>, k: K): string | un
   return Object.hasOwn(o, k) ? o[k] : undefined;
 }
 
-function headersOf(http: HttpRequestAttrs): Record<string, string> {
+/** The headers as the pipeline reads them: one value per name, repeated raw headers joined by `,` as Envoy joins them. */
+function headersOf(entries: readonly HeaderEntry[]): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  const map = http.headers;
-  if (map != null) for (const k of Object.keys(map)) out[k.toLowerCase()] = map[k]!;
-  // Envoy sends header_map instead of headers when encode_raw_headers is on.
-  const list = http.header_map?.headers;
-  if (list != null) {
-    for (const h of list) {
-      const key = own(h, 'key');
-      if (key === undefined) continue;
-      const value =
-        h.raw_value !== undefined && h.raw_value.length > 0 ? h.raw_value.toString('utf8') : (h.value ?? '');
-      const k = key.toLowerCase();
-      const prior = out[k];
-      out[k] = prior === undefined ? value : `${prior},${value}`;
-    }
+  for (const { key, value } of entries) {
+    const prior = out[key];
+    out[key] = prior === undefined ? value : `${prior},${value}`;
   }
   return out;
 }
@@ -52,16 +40,21 @@ export function mapCheckRequest(
   if (http == null || http.method === undefined || http.method === '') {
     return { ok: false, code: 'ERR_NO_HTTP_ATTRIBUTES', message: 'check request has no HTTP attributes' };
   }
-  const headers = headersOf(http);
+  const entries = headerEntries(http);
+  if (!Array.isArray(entries)) return { ok: false, ...entries };
+  const body =
+    http.raw_body !== undefined && http.raw_body.length > 0
+      ? new Uint8Array(http.raw_body)
+      : Buffer.from(http.body ?? '', 'utf8');
+  // SECURITY: a request Envoy would not send is refused before any of its readings is trusted.
+  const wrongShape = shapeProblem(http, entries, body.length);
+  if (wrongShape !== null) return { ok: false, ...wrongShape };
+  const headers = headersOf(entries);
   const authority = (own(http, 'host') ?? headers[':authority'] ?? '').toLowerCase();
   const path = own(http, 'path') ?? headers[':path'] ?? '';
   if (authority === '' || path === '') {
     return { ok: false, code: 'ERR_BAD_REQUEST', message: 'check request lacks host or path' };
   }
-  const body =
-    http.raw_body !== undefined && http.raw_body.length > 0
-      ? new Uint8Array(http.raw_body)
-      : Buffer.from(http.body ?? '', 'utf8');
   return {
     ok: true,
     raw: {

@@ -31,6 +31,20 @@ export const REASON_CODES = {
     "a method override names a safer method than the request's own (a DELETE asking to run as a GET)",
   ERR_MCP_READING_CONFLICT:
     'the request reads as an MCP message and as something else: a JSON-RPC body off a configured MCP endpoint or on a method other than POST, or a REST tool path whose body is a JSON-RPC message',
+  ERR_PARTIAL_BODY_HEADER:
+    'the x-envoy-auth-partial-body header is not as Envoy sends it (one header, lower-case, exactly true or false)',
+  ERR_CONTENT_LENGTH_MISMATCH:
+    'the content-length header is malformed, repeated, or not the length of the body writ was sent',
+  ERR_AUTHORITY_MISMATCH:
+    'the check request names two hosts: http.host, the :authority header and a host header differ',
+  ERR_PSEUDO_HEADER_MISMATCH:
+    'http.method, http.path or http.scheme differs from the :method, :path or :scheme header',
+  ERR_HEADER_NAME:
+    'a header name is not one Envoy sends (upper case, whitespace, a character outside the token set)',
+  ERR_HEADER_VALUE_LOSSY:
+    'a header value is not printable ASCII (obs-text, NUL, CR, LF, invalid UTF-8), so writ and the upstream could read it differently',
+  ERR_HEADERS_AMBIGUOUS:
+    'the check request carries both headers and header_map, or a header_map entry with both value and raw_value',
   // Shell command lines (docs/policy.md, "Shell command lines"): what writ cannot read completely is denied.
   ERR_SHELL_SYNTAX:
     'a shell command line in the arguments is not valid bash (an unterminated quote, substitution or here-doc, or an unexpected token)',

@@ -10,7 +10,10 @@ import { scenarioCheckRequest } from '../../src/cli/scenario.js';
 import type { CheckRequest } from '../../src/extauthz/envoy-types.js';
 import {
   DANGEROUS_WIRE,
+  edited,
+  GITHUB_READ,
   hostileCalls,
+  rawHeader,
   MCP_BODIES,
   NON_POST,
   OVERRIDE_FIELDS,
@@ -346,6 +349,190 @@ describe('a host rule means the default port of the scheme unless it names a por
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('requests real Envoy would not send are refused, each with its own code', () => {
+  const WITH_BODY = { ...GITHUB_READ, body: 'q=1', headers: { 'content-type': 'text/plain' } };
+  const allowed = async (req: CheckRequest) => {
+    const res = await t.check.check(req);
+    expect(structField(res, 'writ_code')).toBe('POLICY_ALLOW');
+  };
+  /** The request with its headers sent as Envoy's header_map (encode_raw_headers), plus `extra`. */
+  const asRaw = (req: CheckRequest, extra: ReturnType<typeof rawHeader>[]) => {
+    const http = req.attributes!.request!.http!;
+    http.header_map = {
+      headers: [...Object.entries(http.headers ?? {}).map(([k, v]) => rawHeader(k, v)), ...extra],
+    };
+    delete http.headers;
+    return req;
+  };
+
+  it('denies every listed example', async () => {
+    const calls = hostileCalls().filter(
+      (c) => c.cls === 'shape' && !c.name.startsWith('GET api.github.com:'),
+    );
+    expect(calls.length).toBeGreaterThan(40);
+    for (const call of calls)
+      expect(await deniedCode(call.request), call.name).toMatch(
+        /^ERR_(PARTIAL_BODY_HEADER|PARTIAL_BODY|CONTENT_LENGTH_MISMATCH|AUTHORITY_MISMATCH|HEADER_NAME|HEADER_VALUE_LOSSY)$/,
+      );
+  });
+
+  it("allows Envoy's own shapes: the partial-body header false, the body's content-length, raw headers", async () => {
+    await allowed(
+      edited(WITH_BODY, (http) => {
+        http.headers = { ...http.headers, 'x-envoy-auth-partial-body': 'false', 'content-length': '3' };
+      }),
+    );
+    await allowed(asRaw(scenarioCheckRequest(WITH_BODY), [rawHeader('x-envoy-auth-partial-body', 'false')]));
+    await allowed(
+      asRaw(scenarioCheckRequest(GITHUB_READ), [rawHeader('accept', 'a'), rawHeader('accept', 'b')]),
+    );
+  });
+
+  it("denies the partial-body header in any spelling but Envoy's", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        spelled('x-envoy-auth-partial-body'),
+        fc.constantFrom('', ' ', '\t'),
+        fc.oneof(
+          fc.constantFrom('true', 'false', 'False', 'TRUE', '0', '1', 'false,true', ''),
+          fc.string({ maxLength: 6 }),
+        ),
+        fc.boolean(),
+        async (name, pad, value, raw) => {
+          const key = `${pad}${name}${pad}`;
+          fc.pre(!(key === 'x-envoy-auth-partial-body' && value === 'false'));
+          const req = raw
+            ? asRaw(scenarioCheckRequest(WITH_BODY), [rawHeader(key, value)])
+            : edited(WITH_BODY, (http) => {
+                http.headers = { ...http.headers, [key]: value };
+              });
+          await deniedCode(req);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Twice, even with the same value.
+    await deniedCode(
+      asRaw(scenarioCheckRequest(WITH_BODY), [
+        rawHeader('x-envoy-auth-partial-body', 'false'),
+        rawHeader('x-envoy-auth-partial-body', 'false'),
+      ]),
+    );
+  });
+
+  it("denies a content-length that is not the body's length, one number, once", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.nat().map(String),
+          fc.string({ maxLength: 6 }),
+          fc.constantFrom('3,3', '3, 3', '+3', '03', ' 3'),
+        ),
+        fc.constantFrom('', 'q=1', 'x'.repeat(300)),
+        async (length, body) => {
+          fc.pre(length !== String(body.length));
+          const req = edited({ ...GITHUB_READ, body, headers: { 'content-type': 'text/plain' } }, (http) => {
+            http.headers = { ...http.headers, 'content-length': length };
+          });
+          expect(await deniedCode(req)).toMatch(/^ERR_(CONTENT_LENGTH_MISMATCH|HEADER_VALUE_LOSSY)$/);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    await deniedCode(
+      asRaw(scenarioCheckRequest(WITH_BODY), [
+        rawHeader('content-length', '3'),
+        rawHeader('content-length', '3'),
+      ]),
+    );
+  });
+
+  it('denies http.host, :authority and a host header that name different hosts', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('host-field', ':authority', 'host'),
+        fc.oneof(
+          fc.constantFrom(
+            'evil.example',
+            'api.github.com:22',
+            'API.github.com',
+            'api.github.com.',
+            'api.github.com ',
+          ),
+          fc.stringMatching(/^[a-z0-9.:-]{1,20}$/),
+        ),
+        async (where, other) => {
+          fc.pre(other !== 'api.github.com');
+          const req = edited(GITHUB_READ, (http) => {
+            if (where === 'host-field') http.host = other;
+            else http.headers = { ...http.headers, [where]: other };
+          });
+          expect(await deniedCode(req)).toMatch(/^ERR_(AUTHORITY_MISMATCH|HEADER_VALUE_LOSSY)$/);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('denies a header value that does not decode losslessly, in headers or header_map', async () => {
+    const unsafe = fc.oneof(
+      fc.integer({ min: 0, max: 0x1f }).filter((c) => c !== 0x09),
+      fc.integer({ min: 0x7f, max: 0xff }),
+      fc.constantFrom(0xfffd, 0x2028, 0x202e, 0xe9, 0x1f600),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[ -~]{0,12}$/),
+        unsafe,
+        fc.nat(),
+        fc.constantFrom('x-trace', 'accept', 'user-agent', 'x-http-method-override', 'authorization'),
+        fc.boolean(),
+        async (text, code, at, name, raw) => {
+          const i = at % (text.length + 1);
+          const value = `${text.slice(0, i)}${String.fromCodePoint(code)}${text.slice(i)}`;
+          const req = raw
+            ? asRaw(scenarioCheckRequest(GITHUB_READ), [
+                rawHeader(name, code > 0xff ? Buffer.from(value, 'utf8') : Buffer.from(value, 'latin1')),
+              ])
+            : edited(GITHUB_READ, (http) => {
+                http.headers = { ...http.headers, [name]: value };
+              });
+          expect(await deniedCode(req)).toBe('ERR_HEADER_VALUE_LOSSY');
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('denies header names Envoy never sends and both header fields at once', async () => {
+    for (const name of ['Accept', ' accept', 'accept ', 'ac cept', 'x-a\u00e9', ''])
+      expect(
+        await deniedCode(
+          edited(GITHUB_READ, (http) => {
+            http.headers = { ...http.headers, [name]: 'v' };
+          }),
+        ),
+        name,
+      ).toBe('ERR_HEADER_NAME');
+    const both = asRaw(scenarioCheckRequest(GITHUB_READ), []);
+    both.attributes!.request!.http!.headers = { accept: 'a' };
+    expect(await deniedCode(both)).toBe('ERR_HEADERS_AMBIGUOUS');
+    const twoValues = asRaw(scenarioCheckRequest(GITHUB_READ), [
+      { key: 'accept', value: 'a', raw_value: Buffer.from('b') },
+    ]);
+    expect(await deniedCode(twoValues)).toBe('ERR_HEADERS_AMBIGUOUS');
+  });
+
+  it('denies http.method or http.path that differ from :method or :path', async () => {
+    expect(await deniedCode(edited(GITHUB_READ, (http) => (http.method = 'DELETE')))).toBe(
+      'ERR_PSEUDO_HEADER_MISMATCH',
+    );
+    expect(await deniedCode(edited(GITHUB_READ, (http) => (http.path = '/repos/acme/secrets')))).toBe(
+      'ERR_PSEUDO_HEADER_MISMATCH',
     );
   });
 });

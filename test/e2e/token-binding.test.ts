@@ -116,9 +116,13 @@ describe('token binding over real gRPC', () => {
     await fc.assert(
       fc.asyncProperty(fc.dictionary(meshName, headerValue, { minKeys: 1, maxKeys: 5 }), async (mesh) => {
         const token = await mint(t);
-        const req = withHeaders(scenarioCheckRequest(query, { 'x-writ-token': token }), (h) =>
-          Object.assign(h, mesh),
-        );
+        const base = scenarioCheckRequest(query, { 'x-writ-token': token });
+        const req = withHeaders(base, (h) => {
+          Object.assign(h, mesh);
+          // Envoy sends content-length only as the body's own length (ERR_CONTENT_LENGTH_MISMATCH otherwise).
+          if ('content-length' in mesh)
+            h['content-length'] = String(base.attributes!.request!.http!.raw_body!.length);
+        });
         expect(await verifyCode(t, req)).toBe('VERIFY_OK');
       }),
       { numRuns: 15 },

@@ -48,9 +48,14 @@ function withBody(req: CheckRequest, mutate: (b: Buffer) => Buffer): CheckReques
   };
 }
 
-function withHttp(req: CheckRequest, patch: Record<string, unknown>): CheckRequest {
+/** The request with HTTP fields changed, and the pseudo-headers restating them with them, as Envoy sends both. */
+function withHttp(req: CheckRequest, patch: { method?: string; path?: string; host?: string }): CheckRequest {
   const http = req.attributes!.request!.http!;
-  return { attributes: { ...req.attributes, request: { http: { ...http, ...patch } } } };
+  const headers = { ...http.headers };
+  if (patch.method !== undefined) headers[':method'] = patch.method;
+  if (patch.path !== undefined) headers[':path'] = patch.path;
+  if (patch.host !== undefined) headers[':authority'] = patch.host;
+  return { attributes: { ...req.attributes, request: { http: { ...http, ...patch, headers } } } };
 }
 
 describe('verify role', () => {
