@@ -155,7 +155,8 @@ function garakLatent(): { attacks: Text[]; contexts: Text[] } {
         : [c.paragraphs.slice(0, 2).join('\n') + `\n${INJ}\n` + c.paragraphs.slice(2).join('\n')]);
     const instructions = c.injection_instructions ?? [];
     const [start, end] = c.injection_sep_pairs?.[0] ?? ['', ''];
-    for (const cx of ctx) contexts.push(text(cx.replace(INJ, ''), name));
+    // The unit stays the text as first read (the frozen split); the benign text drops every marker.
+    for (const cx of ctx) contexts.push(text(cx.replaceAll(INJ, ''), name, cx.replace(INJ, '')));
     instructions.forEach((ins, i) => {
       ctx.forEach((cx, j) => {
         if (i * ctx.length + j >= 24) return;

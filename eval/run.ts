@@ -13,6 +13,7 @@ import {
   FP_BUDGETS,
   INSPECTOR_IDS,
   NEVER,
+  SCORED_IDS,
   rateAt,
   recallAt,
   scoreSets,
@@ -36,7 +37,10 @@ export interface SplitFigures {
   readonly split: Split;
   readonly thresholds: Record<string, number[]>;
   readonly inspectors: Record<string, number[]>;
-  readonly families: Record<string, { inspector: string; cases: number; own: number[]; any: number[] }>;
+  readonly families: Record<
+    string,
+    { inspector: string; cases: number; own: number[]; any: number[]; model?: number[] | undefined }
+  >;
   readonly benign: Record<string, { cases: number; worst: number[]; worstBy: string[]; any: number[] }>;
   readonly languages: Record<string, { cases: number; own: number; any: number }>;
   readonly errors: number;
@@ -50,12 +54,12 @@ export function figures(scored: readonly ScoredSet[], split: Split): SplitFigure
     .map((s) => ({ set: s.set, scored: s.scored.filter((x) => splitOf(x.c) === split) }))
     .filter((s) => s.scored.length > 0);
   const thresholds: Record<string, number[]> = {};
-  for (const id of INSPECTOR_IDS) thresholds[id] = FP_BUDGETS.map((b) => thresholdFor(sets, id, b));
+  for (const id of SCORED_IDS) thresholds[id] = FP_BUDGETS.map((b) => thresholdFor(sets, id, b));
   const perBudget = (i: number) => INSPECTOR_IDS.map((id) => thresholds[id]![i]!);
   const attacks = sets.filter((s) => s.set.side === 'attack' && s.set.informational !== true);
   const inspectors: SplitFigures['inspectors'] = {};
-  for (const id of INSPECTOR_IDS) {
-    const own = attacks.filter((s) => s.set.inspector === id).flatMap((s) => s.scored);
+  for (const id of SCORED_IDS) {
+    const own = attacks.filter((s) => s.set.inspector === id.split(':')[0]).flatMap((s) => s.scored);
     if (own.length > 0) inspectors[id] = thresholds[id]!.map((t) => recallAt(own, id, t));
   }
   const families: SplitFigures['families'] = {};
@@ -64,6 +68,10 @@ export function figures(scored: readonly ScoredSet[], split: Split): SplitFigure
       inspector: s.set.inspector,
       cases: s.scored.length,
       own: thresholds[s.set.inspector]!.map((t) => recallAt(s.scored, s.set.inspector, t)),
+      model:
+        s.set.inspector === 'prompt-injection'
+          ? thresholds['prompt-injection:model']!.map((t) => recallAt(s.scored, 'prompt-injection:model', t))
+          : undefined,
       any: FP_BUDGETS.map(
         (_, i) => s.scored.filter((x) => anyFlags(x, perBudget(i))).length / s.scored.length,
       ),
@@ -153,13 +161,14 @@ const trio = (xs: readonly number[]) => xs.map(pct).join(' / ');
 function report(test: SplitFigures, dev: SplitFigures, sets: readonly EvalSet[], seconds: number): string {
   const counts = (split: Split) => (s: EvalSet) => s.cases.filter((c) => splitOf(c) === split).length;
   const inspectorRows = (f: SplitFigures) =>
-    INSPECTOR_IDS.map(
+    SCORED_IDS.map(
       (id) =>
         `| ${id} | ${f.thresholds[id]!.map(sev).join(' / ')} | ${f.inspectors[id] === undefined ? 'no attack set' : trio(f.inspectors[id])} |`,
     );
   const familyRows = (f: SplitFigures) =>
     Object.entries(f.families).map(
-      ([name, x]) => `| ${name} | ${x.inspector} | ${x.cases} | ${trio(x.own)} | ${trio(x.any)} |`,
+      ([name, x]) =>
+        `| ${name} | ${x.inspector} | ${x.cases} | ${trio(x.own)} | ${x.model === undefined ? '—' : trio(x.model)} | ${trio(x.any)} |`,
     );
   return [
     '# Inspector evaluation',
@@ -193,8 +202,8 @@ function report(test: SplitFigures, dev: SplitFigures, sets: readonly EvalSet[],
     '',
     '## Per attack family (test)',
     '',
-    '| family | inspector | cases | its inspector, recall at 1 / 2 / 5% FP | any inspector, recall at 1 / 2 / 5% FP |',
-    '|---|---|---:|---|---|',
+    '| family | inspector | cases | its inspector, recall at 1 / 2 / 5% FP | learned model alone | any inspector, recall at 1 / 2 / 5% FP |',
+    '|---|---|---:|---|---|---|',
     ...familyRows(test),
     '',
     '## Benign sets (test)',
@@ -226,8 +235,8 @@ function report(test: SplitFigures, dev: SplitFigures, sets: readonly EvalSet[],
     '|---|---|---|',
     ...inspectorRows(dev),
     '',
-    '| family | inspector | cases | its inspector, recall at 1 / 2 / 5% FP | any inspector, recall at 1 / 2 / 5% FP |',
-    '|---|---|---:|---|---|',
+    '| family | inspector | cases | its inspector, recall at 1 / 2 / 5% FP | learned model alone | any inspector, recall at 1 / 2 / 5% FP |',
+    '|---|---|---:|---|---|---|',
     ...familyRows(dev),
     '',
     '## Sets and split sizes',
@@ -265,7 +274,7 @@ function main(): void {
     );
   if (args.has('--propose-floors')) process.stdout.write(`${JSON.stringify(floorsFrom(test), null, 2)}\n`);
   process.stdout.write(
-    `${['| inspector | threshold at 1 / 2 / 5% | test recall at 1 / 2 / 5% FP |', '|---|---|---|', ...INSPECTOR_IDS.map((id) => `| ${id} | ${test.thresholds[id]!.map(sev).join(' / ')} | ${test.inspectors[id] === undefined ? '—' : trio(test.inspectors[id])} |`)].join('\n')}\n`,
+    `${['| inspector | threshold at 1 / 2 / 5% | test recall at 1 / 2 / 5% FP |', '|---|---|---|', ...SCORED_IDS.map((id) => `| ${id} | ${test.thresholds[id]!.map(sev).join(' / ')} | ${test.inspectors[id] === undefined ? '—' : trio(test.inspectors[id])} |`)].join('\n')}\n`,
   );
   if (args.has('--check')) {
     const floors = JSON.parse(readFileSync(FLOORS_FILE, 'utf8')) as Floors;

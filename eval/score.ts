@@ -23,6 +23,19 @@ export const EVAL_CONFIG: InspectorConfig = {
 /** The inspectors scored, in registry order. */
 export const INSPECTOR_IDS: readonly string[] = DEFAULT_INSPECTORS.map((i) => i.id);
 
+/**
+ * Every score column: the inspectors, then prompt-injection's two voices apart (its rules without the learned
+ * finding, and the learned finding alone), reported beside the combined inspector but not gated or in "any".
+ */
+export const SCORED_IDS: readonly string[] = [
+  ...INSPECTOR_IDS,
+  'prompt-injection:rules',
+  'prompt-injection:model',
+];
+const RULES = INSPECTOR_IDS.length;
+const MODEL = RULES + 1;
+const LEARNED = 'prompt-injection.learned';
+
 /** The false-positive budgets every figure is reported at. */
 export const FP_BUDGETS = [0.01, 0.02, 0.05] as const;
 
@@ -40,11 +53,15 @@ export function scoreCase(c: EvalCase, index = 0): Scored {
   try {
     const { action, headers } = lineToAction(c.line, index + 1, EVAL_CONFIG);
     const { findings } = inspectAction(action, headers, EVAL_CONFIG);
-    const scores = new Uint8Array(INSPECTOR_IDS.length);
+    const scores = new Uint8Array(SCORED_IDS.length);
     for (const f of findings) {
       const at = INSPECTOR_IDS.indexOf(f.inspector);
       const s = severityRank(f.severity);
       if (at >= 0 && s > scores[at]!) scores[at] = s;
+      if (f.inspector === 'prompt-injection') {
+        const voice = f.id === LEARNED ? MODEL : RULES;
+        if (s > scores[voice]!) scores[voice] = s;
+      }
     }
     return { c, scores };
   } catch {
@@ -59,7 +76,8 @@ export interface ScoredSet {
 }
 
 /** Whether a benign set counts against an inspector (its scope and its stated exemptions). */
-export function benignFor(set: EvalSet, inspector: string): boolean {
+export function benignFor(set: EvalSet, scoredId: string): boolean {
+  const inspector = scoredId.split(':')[0]!;
   if (set.side !== 'benign' || set.informational === true) return false;
   if (set.benignFor !== undefined && !set.benignFor.includes(inspector)) return false;
   return set.notBenignFor?.[inspector] === undefined;
@@ -77,7 +95,7 @@ export function rateAt(set: ScoredSet, at: number, t: number): number {
 
 /** The lowest threshold whose false-positive rate is within budget on every benign set of the inspector. */
 export function thresholdFor(sets: readonly ScoredSet[], inspector: string, budget: number): number {
-  const at = INSPECTOR_IDS.indexOf(inspector);
+  const at = SCORED_IDS.indexOf(inspector);
   const benign = sets.filter((s) => benignFor(s.set, inspector));
   for (let t = 1; t < NEVER; t++) if (benign.every((b) => rateAt(b, at, t) <= budget + 1e-12)) return t;
   return NEVER;
@@ -86,7 +104,7 @@ export function thresholdFor(sets: readonly ScoredSet[], inspector: string, budg
 /** Recall of an inspector on attack cases at a threshold. */
 export function recallAt(scored: readonly Scored[], inspector: string, t: number): number {
   if (scored.length === 0) return 0;
-  const at = INSPECTOR_IDS.indexOf(inspector);
+  const at = SCORED_IDS.indexOf(inspector);
   let n = 0;
   for (const s of scored) if (scoreOf(s, at) >= t) n++;
   return n / scored.length;

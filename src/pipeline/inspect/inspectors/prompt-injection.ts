@@ -1,5 +1,5 @@
 /** prompt-injection: instruction overrides, role spoofing, tool coercion and indirect instructions in content. */
-import type { Finding, Severity } from '../../model/finding.js';
+import { severityRank, type Finding, type Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
 import {
   ADDRESSES_AI,
@@ -21,6 +21,11 @@ import {
   TASK_VERB,
   TOOL_COERCION,
 } from '../lib/injection-phrases.js';
+import {
+  INDIRECT_RULE_KINDS,
+  INJECTION_MODEL_THRESHOLD,
+  injectionProbability,
+} from '../lib/injection-model.js';
 import { isKeyLeaf, isShellLeaf, isSqlLeaf } from '../lib/leaf-role.js';
 import { CAMEL_HUMP } from '../lib/word-gates.js';
 import {
@@ -237,6 +242,10 @@ function classify(text: string, content: boolean, traits: number, words: WordBit
   return embeddedTask(text, words);
 }
 
+/** Texts shorter than this are not scored by the learned model. */
+const MODEL_MIN_LENGTH = 24;
+const NO_RULE = Object.freeze({ rank: 0, direct: false });
+
 /** A sentence end (a module constant: a regex literal allocates on each run). */
 const SENTENCE_END = /[.!?]\s/;
 
@@ -280,6 +289,16 @@ export const promptInjectionInspector: Inspector = {
         out.push(
           makeFinding({ id: ID }, hit[0], hit[1], leaf.path, excerpt(text, Math.max(0, hit[2] - 10)), tags),
         );
+      // The learned signal (lib/injection-model.ts): one more voice, fed what the rules found on this leaf.
+      // Key leaves are names, not prose; short strings carry too little text for n-grams to mean anything.
+      if (!isKeyLeaf(leaf) && text.length >= MODEL_MIN_LENGTH) {
+        const rule =
+          hit === null
+            ? NO_RULE
+            : { rank: severityRank(hit[1]) + 1, direct: !INDIRECT_RULE_KINDS.has(hit[0]) };
+        if (injectionProbability(text, rule) >= INJECTION_MODEL_THRESHOLD)
+          out.push(makeFinding({ id: ID }, 'learned', 'high', leaf.path, excerpt(text), tags));
+      }
     }
     return out;
   },
