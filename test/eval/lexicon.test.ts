@@ -23,6 +23,7 @@ const JUSTIFIED: Readonly<Record<string, string>> = {
   params: 'a JSON-RPC field name the tool-list walker follows',
   parenthesis: 'a comment word',
   precedes: 'a comment word',
+  readily: 'a comment word',
   scans: 'a comment word',
   scorer: 'a comment word',
   secrecy: 'a comment word',

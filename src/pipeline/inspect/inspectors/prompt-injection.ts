@@ -290,8 +290,13 @@ export const promptInjectionInspector: Inspector = {
           makeFinding({ id: ID }, hit[0], hit[1], leaf.path, excerpt(text, Math.max(0, hit[2] - 10)), tags),
         );
       // The learned signal (lib/injection-model.ts): one more voice, fed what the rules found on this leaf.
-      // Key leaves are names, not prose; short strings carry too little text for n-grams to mean anything.
-      if (!isKeyLeaf(leaf) && text.length >= MODEL_MIN_LENGTH) {
+      // Key leaves are names, not prose; short strings carry too little text for n-grams to mean anything;
+      // header values (user agents, cookies) are not what it was trained on, so only arguments and bodies.
+      if (
+        !isKeyLeaf(leaf) &&
+        text.length >= MODEL_MIN_LENGTH &&
+        (leaf.source === 'arguments' || leaf.source === 'body')
+      ) {
         const rule =
           hit === null
             ? NO_RULE
