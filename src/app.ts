@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { approvalWarnings, approversConfigured } from './admin/approval-readiness.js';
 import { approvalHooksFromConfig, startAdminFromConfig } from './admin/from-config.js';
+import { decisionMetrics, policyMetricsOf } from './admin/decision-metrics.js';
 import { MetricsRegistry } from './admin/metrics.js';
 import { RecentDecisions } from './admin/recent-decisions.js';
 import type { WebhookSender } from './admin/webhook-sender.js';
@@ -108,15 +109,19 @@ async function startParts(
   const knownInspectors = new Set(DEFAULT_INSPECTORS.map((i) => i.id));
   // REQUIRE_APPROVAL rules with nobody able to approve are a dead end: said at start, on reload, in /readyz.
   const canApprove = approversConfigured(config);
+  const metrics = new MetricsRegistry();
+  const policyMetrics = policyMetricsOf(metrics);
   const policy = parts.add(
     'policy',
     openPolicyFromConfig(config, {
       knownInspectors,
       log: logger,
       onLive: (set) => {
+        policyMetrics.live(set);
         for (const warning of approvalWarnings(set, canApprove))
           logger.warn({ alert: 'no-approver' }, warning);
       },
+      onReloadError: () => policyMetrics.reloadFailed(),
     }),
     (p) => p.close(),
   );
@@ -130,12 +135,15 @@ async function startParts(
       now,
       log: logger,
       onKeyEvent: (event) => audit.log.append(event, now()),
+      signerErrors: metrics.counter(
+        'writ_signer_errors_total',
+        'short-lived key certifications the root signer (local or KMS) failed; alert on any increase',
+      ),
     }),
     (k) => k.stop(),
   );
   const signer = keyRing.signer;
   const chain = audit.startCheckpoints(() => signer);
-  const metrics = new MetricsRegistry();
   audit.collectMetrics(metrics);
   const storeUp = metrics.gauge(
     'writ_state_store_up',
@@ -156,6 +164,7 @@ async function startParts(
   const shadowDiffs = metrics.counter(
     'writ_shadow_differences_total',
     'decisions where the shadow policy differs, by kind',
+    ['kind'],
   );
   const shadow = policy.shadow;
   const deps: PipelineDeps = {
@@ -199,15 +208,19 @@ async function startParts(
   // The first decisions' one-off costs are paid before any caller waits on them (src/warm-up.ts).
   warmUpDecisionPath(deps);
   const recent = new RecentDecisions();
-  // The console's recent-decisions view sees exactly what the transport answered.
+  const recordDecision = decisionMetrics(metrics);
+  // The console's recent-decisions view and the metrics see exactly what the transport answered.
   const pipeline: Pipeline = {
     run: async (raw) => {
+      const started = performance.now();
       const v = await core.run(raw);
+      recordDecision(v, (performance.now() - started) / 1000);
       recent.push(v);
       return v;
     },
     reject: (role, code, message, raw) => {
       const v = core.reject(role, code, message, raw);
+      recordDecision(v, 0);
       recent.push(v);
       return v;
     },

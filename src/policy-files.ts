@@ -256,6 +256,8 @@ export function openPolicyFromConfig(
     readonly log: PipelineLogger;
     /** Called with the set that goes live: the initial one, then each reloaded one. */
     readonly onLive?: (set: PolicySet) => void;
+    /** Called when a changed folder failed to load (the last good set stays live). */
+    readonly onReloadError?: () => void;
   },
 ): PolicyPart {
   const { knownInspectors, log } = ctx;
@@ -269,7 +271,10 @@ export function openPolicyFromConfig(
       log.info({ from: prev.version, to: next.version, rules: next.rules.length }, 'policy reloaded');
       ctx.onLive?.(next);
     },
-    onError: (err) => log.error({ err: errorText(err) }, 'policy reload failed; keeping the last good set'),
+    onError: (err) => {
+      log.error({ err: errorText(err) }, 'policy reload failed; keeping the last good set');
+      ctx.onReloadError?.();
+    },
   });
   log.info(
     { policyDir: config.policyDir, version: initial.version, rules: initial.rules.length },

@@ -53,11 +53,15 @@ export function startAdminServer(opts: AdminOptions): Promise<{ server: Server; 
       return res.end(CONSOLE_HTML);
     }
     if (url.pathname === '/metrics' && opts.metrics !== undefined) {
-      res.writeHead(200, {
-        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-        'cache-control': 'no-store',
-      });
-      return res.end(opts.metrics.render());
+      const metrics = opts.metrics;
+      metrics.render().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+          res.end(text);
+        },
+        () => send(500, { error: 'metrics unavailable' }),
+      );
+      return;
     }
     switch (url.pathname) {
       case '/healthz':

@@ -51,12 +51,14 @@ export function approvalHooksFromConfig(
     attemptFailures: metrics.counter(
       'writ_webhook_attempt_failures_total',
       'approval webhook attempts that failed',
+      ['target'],
     ),
     deliveryFailures: metrics.counter(
       'writ_webhook_delivery_failures_total',
       'approval webhooks that failed every attempt (alert on any increase)',
+      ['target'],
     ),
-    deliveries: metrics.counter('writ_webhook_deliveries_total', 'approval webhooks delivered'),
+    deliveries: metrics.counter('writ_webhook_deliveries_total', 'approval webhooks delivered', ['target']),
     ...(ctx.retry ?? {}),
     ...(config.consoleUrl === null ? {} : { consoleUrl: config.consoleUrl }),
   });
@@ -124,6 +126,7 @@ export function startAdminFromConfig(
       decisions: ctx.metrics.counter(
         'writ_approval_api_decisions_total',
         'approval API decisions by outcome',
+        ['outcome'],
       ),
     }),
   });

@@ -93,24 +93,49 @@ export function openAuditFromConfig(
     anchoring: () => chain?.stats() ?? NO_ANCHORING,
     siem: () => siem?.stats() ?? {},
     collectMetrics(metrics) {
-      const anchorGauge = metrics.gauge(
-        'writ_audit_anchoring',
-        'checkpoint and RFC 3161 anchoring state, by field',
+      // One family per quantity (a gauge per field would hide counters from rate()).
+      const checkpoints = metrics.gauge('writ_audit_checkpoints', 'signed checkpoints written since start');
+      const anchored = metrics.gauge(
+        'writ_audit_anchored_checkpoints',
+        'checkpoints anchored by the TSA since start',
       );
-      const siemGauge = metrics.gauge('writ_siem_export', 'SIEM export counters, by sink and field');
+      const anchorFailures = metrics.gauge(
+        'writ_audit_anchor_failures',
+        'TSA requests that failed since start',
+      );
+      // Non-zero: the TSA is failing now. Alert on this one.
+      const failing = metrics.gauge(
+        'writ_audit_anchor_consecutive_failures',
+        'TSA failures since the last success',
+      );
+      const backlog = metrics.gauge('writ_audit_anchor_backlog', 'checkpoints waiting for a time-stamp');
+      const anchorAge = metrics.gauge(
+        'writ_audit_last_anchor_age_seconds',
+        'seconds since the last checkpoint the TSA anchored (-1: none yet)',
+      );
+      const siemSent = metrics.gauge('writ_siem_sent', 'audit records shipped, by sink', ['sink']);
+      const siemDropped = metrics.gauge(
+        'writ_siem_dropped',
+        'audit records dropped from a full queue, by sink',
+        ['sink'],
+      );
+      const siemFailures = metrics.gauge('writ_siem_failures', 'SIEM delivery failures, by sink', ['sink']);
+      const siemQueued = metrics.gauge('writ_siem_queued', 'audit records waiting to ship, by sink', [
+        'sink',
+      ]);
       metrics.collect(() => {
         const a = chain?.stats() ?? NO_ANCHORING;
-        anchorGauge.set(a.checkpoints, { field: 'checkpoints' });
-        anchorGauge.set(a.anchored, { field: 'anchored' });
-        anchorGauge.set(a.anchorFailures, { field: 'anchor_failures' });
-        // Non-zero: the TSA is failing now. Alert on this one.
-        anchorGauge.set(a.consecutiveFailures, { field: 'consecutive_failures' });
-        anchorGauge.set(a.backlog, { field: 'backlog' });
+        checkpoints.set(a.checkpoints);
+        anchored.set(a.anchored);
+        anchorFailures.set(a.anchorFailures);
+        failing.set(a.consecutiveFailures);
+        backlog.set(a.backlog);
+        anchorAge.set(a.lastAnchorMs === null ? -1 : Math.max(0, (ctx.now() - a.lastAnchorMs) / 1000));
         for (const [sink, st] of Object.entries(siem?.stats() ?? {})) {
-          siemGauge.set(st.sent, { sink, field: 'sent' });
-          siemGauge.set(st.dropped, { sink, field: 'dropped' });
-          siemGauge.set(st.failures, { sink, field: 'failures' });
-          siemGauge.set(st.queued, { sink, field: 'queued' });
+          siemSent.set(st.sent, { sink });
+          siemDropped.set(st.dropped, { sink });
+          siemFailures.set(st.failures, { sink });
+          siemQueued.set(st.queued, { sink });
         }
       });
     },

@@ -9,10 +9,13 @@ export function startExtProcFromConfig(
   deps: Omit<ResponseRoleDeps, 'onMasked' | 'onToolList'>,
   metrics: MetricsRegistry,
 ): Promise<RunningExtProc> {
-  const masked = metrics.counter('writ_extproc_masked_total', 'values masked in responses, by kind');
+  const masked = metrics.counter('writ_extproc_masked_total', 'values masked in responses, by kind', [
+    'kind',
+  ]);
   const toolLists = metrics.counter(
     'writ_mcp_tool_lists_total',
     'MCP tools/list responses checked, by outcome (changed: a rug pull; alert on any but passed)',
+    ['outcome'],
   );
   return startExtProc({
     ...at,

@@ -16,6 +16,8 @@ export async function keyRingFromConfig(
     readonly now: () => number;
     readonly log: PipelineLogger;
     readonly onKeyEvent: (event: KeyEvent) => void;
+    /** Counts failed certifications by the root (a KMS outage shows here before tokens stop verifying). */
+    readonly signerErrors?: { inc(): void };
   },
 ): Promise<KeyRing> {
   const root = ctx.root ?? (await createRootSigner(config, ctx.signer));
@@ -26,6 +28,9 @@ export async function keyRingFromConfig(
     skewSeconds: config.clockSkewSeconds,
     rotateEveryMs: config.keyRotationS * 1000,
     onKeyEvent: ctx.onKeyEvent,
-    onError: (err) => ctx.log.error({ err, alert: 'key-certification-failed' }, 'key rotation postponed'),
+    onError: (err) => {
+      ctx.signerErrors?.inc();
+      ctx.log.error({ err, alert: 'key-certification-failed' }, 'key rotation postponed');
+    },
   });
 }

@@ -51,9 +51,9 @@ function sender(metrics: MetricsRegistry, maxAttempts = 4) {
     log,
     maxAttempts,
     baseDelayMs: 5,
-    attemptFailures: metrics.counter('writ_webhook_attempt_failures_total', 'x'),
-    deliveryFailures: metrics.counter('writ_webhook_delivery_failures_total', 'x'),
-    deliveries: metrics.counter('writ_webhook_deliveries_total', 'x'),
+    attemptFailures: metrics.counter('writ_webhook_attempt_failures_total', 'x', ['target']),
+    deliveryFailures: metrics.counter('writ_webhook_delivery_failures_total', 'x', ['target']),
+    deliveries: metrics.counter('writ_webhook_deliveries_total', 'x', ['target']),
     consoleUrl: 'https://writ.example/console',
   });
 }
@@ -87,7 +87,7 @@ describe('webhook sender', () => {
     expect(r.seen).toHaveLength(3);
     const host = new URL(r.url).host;
     expect(metrics.value('writ_webhook_delivery_failures_total', { target: host })).toBe(1);
-    expect(metrics.render()).toContain(`writ_webhook_delivery_failures_total{target="${host}"} 1`);
+    expect(await metrics.render()).toContain(`writ_webhook_delivery_failures_total{target="${host}"} 1`);
     expect(logs.some((l) => l.level === 'error' && l.msg === 'approval webhook gave up')).toBe(true);
     // Slack's shape: text plus blocks, with attacker-controlled values escaped for mrkdwn.
     expect(JSON.parse(r.seen[0]!.body)).toMatchObject({

@@ -242,6 +242,7 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
         'NetworkPolicy',
         'PeerAuthentication',
         'PodDisruptionBudget',
+        'PrometheusRule',
         'Service',
         'ServiceAccount',
         'ServiceEntry',

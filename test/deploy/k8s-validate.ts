@@ -40,6 +40,11 @@ add(
   '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor',
 );
 add(
+  'monitoring.coreos.com/v1',
+  'PrometheusRule',
+  '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule',
+);
+add(
   'gateway.networking.k8s.io/v1',
   'Gateway',
   '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway',
