@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { scenarioCheckRequest } from '../src/cli/scenario.js';
+import { scenarioBody, scenarioCheckRequest, type ScenarioRequest } from '../src/cli/scenario.js';
 import { authorizationService } from '../src/extauthz/envoy-protos.js';
 import type * as AppModule from '../src/app.js';
 import type * as ConfigModule from '../src/config.js';
@@ -67,14 +67,16 @@ const TYPICAL_HEADERS: Record<string, string> = {
   'x-b3-spanid': 'e457b5a2e4d86bd1',
   'x-b3-sampled': '1',
 };
+const call: ScenarioRequest = {
+  mcp: {
+    tool: 'query_db',
+    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
+  },
+};
+// Envoy's content-length is the body's own (writ refuses any other: ERR_CONTENT_LENGTH_MISMATCH).
+TYPICAL_HEADERS['content-length'] = String(scenarioBody(call).length);
 const wire = method.requestSerialize(
-  scenarioCheckRequest({
-    mcp: {
-      tool: 'query_db',
-      arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
-    },
-    ...(values.headers === 'typical' ? { headers: TYPICAL_HEADERS } : {}),
-  }),
+  scenarioCheckRequest({ ...call, ...(values.headers === 'typical' ? { headers: TYPICAL_HEADERS } : {}) }),
 );
 
 let ids = 0;
