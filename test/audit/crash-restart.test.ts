@@ -50,7 +50,7 @@ async function serve(port: number): Promise<ChildProcess> {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`writ serve did not start\n${err}`)), 60_000);
     child.once('exit', (code) => reject(new Error(`writ serve exited ${code}\n${err}`)));
-    createInterface({ input: child.stderr! }).on('line', (line) => {
+    createInterface({ input: child.stderr }).on('line', (line) => {
       err = (err + line).slice(-4000);
       if (line.includes('writ serving')) {
         clearTimeout(timer);
