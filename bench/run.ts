@@ -322,7 +322,7 @@ async function profileWrit(body: string, specs: Record<ServerName, ServerSpec>):
 
 function otherBenches(): boolean {
   let ok = true;
-  for (const name of ['inspect', 'policy', 'stall', 'injection-model']) {
+  for (const name of ['inspect', 'policy', 'stall', 'mixed', 'injection-model']) {
     const file = join('bench', `${name}.bench.ts`);
     if (!existsSync(join(ROOT, file))) {
       log(`${file}: not present, skipped`);
