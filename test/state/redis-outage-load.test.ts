@@ -74,7 +74,7 @@ describe.skipIf(!runRedisTests)(`Redis killed under load${redisSkipReason}`, () 
     expect(answers.length).toBeGreaterThan(600);
     // Decided entirely inside the outage: sent after the kill, answered before the restart began.
     const inside = answers.filter((a) => a.sentAt > stoppedAt && a.doneAt < restartedAt);
-    expect(inside.length).toBeGreaterThan(100);
+    expect(inside.length).toBeGreaterThan(50);
     expect(inside.filter((a) => a.token)).toEqual([]);
     expect(inside.every((a) => a.code === 'ERR_STATE_UNAVAILABLE')).toBe(true);
     // No ERR_* answer anywhere carries a token.
