@@ -128,6 +128,24 @@ describe('values.schema.json', () => {
     expect(valid, errors).toBe(true);
   });
 
+  it("accepts the chart conventions, and refuses writ's own settings in extraEnv (they live in values)", () => {
+    const conventions = coalesce(defaults, {
+      global: { imageRegistry: 'registry.example' },
+      nameOverride: 'gate',
+      fullnameOverride: 'writ-gate',
+      extraEnv: [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }],
+      extraVolumes: [{ name: 'ca', configMap: { name: 'corp-ca' } }],
+      extraVolumeMounts: [{ name: 'ca', mountPath: '/etc/ssl/corp' }],
+      podAnnotations: { a: 'b' },
+      priorityClassName: 'high',
+    });
+    const [valid, errors] = ok(conventions);
+    expect(valid, errors).toBe(true);
+    expect(
+      validate(coalesce(defaults, { extraEnv: [{ name: 'WRIT_TRUST_AGENT_HEADERS', value: 'true' }] })),
+    ).toBe(false);
+  });
+
   it('rejects a misspelled key, a bad signer, a bad syslog address and an HMAC issuer', () => {
     expect(validate({ ...defaults, replicaCont: 2 })).toBe(false);
     expect(validate(coalesce(defaults, { signer: { type: 'vault' } }))).toBe(false);
@@ -228,7 +246,7 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
     Object.fromEntries(list.map((x: Loose) => [String(x.name), x as unknown])) as Record<string, Loose>;
 
   it.each([
-    ['default', ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']],
+    ['default', ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Pod', 'Service', 'ServiceAccount']],
     [
       'production',
       [
@@ -241,6 +259,7 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
         'HorizontalPodAutoscaler',
         'NetworkPolicy',
         'PeerAuthentication',
+        'Pod',
         'PodDisruptionBudget',
         'PrometheusRule',
         'Service',
@@ -251,7 +270,7 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
         'VirtualService',
       ],
     ],
-    ['kms', ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']],
+    ['kms', ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Pod', 'Service', 'ServiceAccount']],
   ] as const)('%s values: every manifest passes its schema, strictly', async (name, kinds) => {
     const docs = v[name];
     expect([...new Set(docs.map((d) => String(d.doc.kind)))].sort()).toEqual(kinds);
@@ -505,6 +524,53 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
       ).toHaveLength(1);
       expect(ofKind(v.production, 'HorizontalPodAutoscaler')[0]!.spec.minReplicas).toBeGreaterThanOrEqual(3);
       expect(ofKind(v.production, 'PodDisruptionBudget')[0]!.spec.maxUnavailable).toBe(1);
+    });
+
+    it('takes the usual chart conventions: global, name overrides, extra env and volumes, priority, spread', async () => {
+      const docs = renderValues('conventions.yaml', {
+        global: { imageRegistry: 'registry.example' },
+        nameOverride: 'gate',
+        fullnameOverride: 'writ-gate',
+        extraEnv: [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }],
+        extraVolumes: [{ name: 'ca-bundle', configMap: { name: 'corp-ca' } }],
+        extraVolumeMounts: [{ name: 'ca-bundle', mountPath: '/etc/ssl/corp', readOnly: true }],
+        podAnnotations: { 'example.com/team': 'platform' },
+        podLabels: { team: 'platform' },
+        priorityClassName: 'system-cluster-critical',
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' },
+        ],
+      });
+      expect(await validateWithModels(docs)).toEqual([]);
+      expect(typeCheckManifests(docs)).toEqual([]);
+      const dep = ofKind(docs, 'Deployment')[0]!;
+      expect(dep.metadata.name).toBe('writ-gate');
+      expect(dep.spec.template.metadata.labels['app.kubernetes.io/name']).toBe('gate');
+      expect(dep.spec.template.metadata.labels.team).toBe('platform');
+      expect(dep.spec.template.metadata.annotations['example.com/team']).toBe('platform');
+      const pod = dep.spec.template.spec;
+      expect(pod.priorityClassName).toBe('system-cluster-critical');
+      expect(pod.topologySpreadConstraints).toEqual([
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' },
+      ]);
+      expect(pod.volumes.map((v: Loose) => v.name)).toContain('ca-bundle');
+      expect(container(docs).volumeMounts).toContainEqual({
+        name: 'ca-bundle',
+        mountPath: '/etc/ssl/corp',
+        readOnly: true,
+      });
+      expect(container(docs).env).toContainEqual({ name: 'HTTPS_PROXY', value: 'http://proxy:3128' });
+      // The helm test pod asks the renamed Service.
+      const test = ofKind(docs, 'Pod')[0]!;
+      expect(test.metadata.annotations['helm.sh/hook']).toBe('test');
+      expect(test.spec.containers[0].args).toEqual([
+        '/app/dist/cli/main.js',
+        'health',
+        '--host',
+        'writ-gate.writ.svc.cluster.local',
+        '--port',
+        '9191',
+      ]);
     });
 
     it('opens the admin port to the monitoring and approvers namespaces only, never to the agents', () => {

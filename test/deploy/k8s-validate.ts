@@ -30,6 +30,7 @@ add('v1', 'ConfigMap', 'kubernetes-models/v1/ConfigMap');
 add('v1', 'Service', 'kubernetes-models/v1/Service');
 add('v1', 'ServiceAccount', 'kubernetes-models/v1/ServiceAccount');
 add('v1', 'Namespace', 'kubernetes-models/v1/Namespace');
+add('v1', 'Pod', 'kubernetes-models/v1/Pod');
 add('apps/v1', 'Deployment', 'kubernetes-models/apps/v1/Deployment');
 add('policy/v1', 'PodDisruptionBudget', 'kubernetes-models/policy/v1/PodDisruptionBudget');
 add('autoscaling/v2', 'HorizontalPodAutoscaler', 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler');
