@@ -48,11 +48,11 @@ describe.skipIf(!runRedisTests)(`Redis killed under load${redisSkipReason}`, () 
       await new Promise((r) => setTimeout(r, 1000));
       await redis.stop();
       stoppedAt = Date.now();
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 3000));
       restartedAt = Date.now();
       await redis.start();
     })();
-    for (let k = 0; Date.now() - start < 6000; k++) {
+    for (let k = 0; Date.now() - start < 9000; k++) {
       const wait = start + (k * 1000) / rate - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const sentAt = Date.now();
@@ -71,10 +71,11 @@ describe.skipIf(!runRedisTests)(`Redis killed under load${redisSkipReason}`, () 
     await outage;
 
     // Every call was answered (a rejected gRPC call would have failed Promise.all above).
-    expect(answers.length).toBeGreaterThan(600);
+    expect(answers.length).toBeGreaterThan(900);
     // Decided entirely inside the outage: sent after the kill, answered before the restart began.
     const inside = answers.filter((a) => a.sentAt > stoppedAt && a.doneAt < restartedAt);
-    expect(inside.length).toBeGreaterThan(50);
+    // A 3 s outage: even on a starved host some calls are both sent and answered inside it.
+    expect(inside.length).toBeGreaterThan(20);
     expect(inside.filter((a) => a.token)).toEqual([]);
     expect(inside.every((a) => a.code === 'ERR_STATE_UNAVAILABLE')).toBe(true);
     // No ERR_* answer anywhere carries a token.
