@@ -553,7 +553,7 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
       expect(pod.topologySpreadConstraints).toEqual([
         { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' },
       ]);
-      expect(pod.volumes.map((v: Loose) => v.name)).toContain('ca-bundle');
+      expect(pod.volumes.map((v: Loose) => String(v.name))).toContain('ca-bundle');
       expect(container(docs).volumeMounts).toContainEqual({
         name: 'ca-bundle',
         mountPath: '/etc/ssl/corp',
