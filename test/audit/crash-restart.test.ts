@@ -17,7 +17,13 @@ import { freePort } from '../support/redis.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const home = mkdtempSync(join(tmpdir(), 'writ-crash-'));
 const auditFile = join(home, 'audit', 'audit.jsonl');
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+/** Every server started here: a failed assertion must not leave one running. */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(home, { recursive: true, force: true });
+});
 
 /** `writ serve` from source, its own process; resolves once it logged that it serves (on stderr). */
 async function serve(port: number): Promise<ChildProcess> {
@@ -45,6 +51,7 @@ async function serve(port: number): Promise<ChildProcess> {
     ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  started.push(child);
   // writ logs (JSON lines) to stderr.
   let err = '';
   await new Promise<void>((resolve, reject) => {
