@@ -1,7 +1,7 @@
 /** Obligations enforced at check time: rate caps per (subject, tool, rule), and quarantine signals. */
 import type { QuarantineSignals } from '../deps.js';
 import { severityRank, type Finding } from '../model/finding.js';
-import type { CompiledRule, PolicySet } from '../policy/types.js';
+import type { PolicySet } from '../policy/types.js';
 import { sessionKey, subjectKey, type StateStore } from '../../state/store.js';
 
 /** A rate cap that the current call exceeded. */
@@ -10,18 +10,6 @@ export interface RateExceeded {
   readonly limit: number;
   readonly windowSeconds: number;
   readonly retryAfterSeconds: number;
-}
-
-const byId = new WeakMap<PolicySet, ReadonlyMap<string, CompiledRule>>();
-
-/** The rule of a loaded set by id (indexed once per set: sets are immutable). */
-function ruleOf(set: PolicySet, id: string): CompiledRule | undefined {
-  let m = byId.get(set);
-  if (m === undefined) {
-    m = new Map(set.rules.map((r) => [r.id, r]));
-    byId.set(set, m);
-  }
-  return m.get(id);
 }
 
 /**
@@ -37,7 +25,7 @@ export async function enforceRateCaps(
 ): Promise<RateExceeded | null> {
   let exceeded: RateExceeded | null = null;
   for (const id of rules) {
-    const rate = ruleOf(set, id)?.obligations?.rate;
+    const rate = set.ruleById.get(id)?.obligations?.rate;
     if (rate === undefined) continue;
     // '\n' cannot occur in a SPIFFE ID or a rule id, so the key is unambiguous.
     const hit = await store.hitRate(`${subject}\n${tool}\n${id}`, rate.windowSeconds * 1000);

@@ -228,6 +228,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     ...(unboundHeaders.length === 0 ? {} : { unboundHeaders: Object.freeze(unboundHeaders) }),
     files: files.map((f) => f.name),
     sealedFiles: files.filter((f) => isSealed(f.text)).map((f) => f.name),
+    ruleById: new Map(ordered.map((r) => [r.id, r])),
     index: buildRuleIndex(ordered),
   };
 }

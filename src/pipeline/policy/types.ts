@@ -89,6 +89,8 @@ export interface PolicySet {
    * one of them lost it or is missing, since that is what a partial write looks like.
    */
   readonly sealedFiles: readonly string[];
+  /** The rules by id, built once at load (rate caps look a deciding rule up by its id). */
+  readonly ruleById: ReadonlyMap<string, CompiledRule>;
   /** The evaluator's lookup structure, built once at load. */
   readonly index: RuleIndex;
 }
