@@ -91,7 +91,15 @@ async function measure(backend: 'memory' | 'redis'): Promise<Row[]> {
     '--log-level',
     'silent',
     ...(backend === 'redis'
-      ? ['--redis-url', values.redis, '--redis-prefix', `{writ-bench-${process.pid}}:`]
+      ? [
+          '--redis-url',
+          values.redis,
+          '--redis-prefix',
+          `{writ-bench-${process.pid}}:`,
+          // The bench measures latency; a Redis without persistence is accepted explicitly.
+          '--allow-volatile-state',
+          'true',
+        ]
       : []),
   ];
   const server = await startServer({

@@ -195,12 +195,26 @@ async function bindingProbes(): Promise<void> {
   }
 }
 
-async function restartProbes(kind: 'memory' | 'redis'): Promise<void> {
+/**
+ * `redis`: no persistence, accepted with --allow-volatile-state (each loss audited); `redis-aof`: the
+ * append-only file on. Without persistence and without the flag, writ now refuses to start.
+ */
+async function restartProbes(kind: 'memory' | 'redis' | 'redis-aof'): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'writ-probe-'));
-  const redis = kind === 'redis' ? new PrivateRedis(await freePort()) : null;
+  const redis =
+    kind === 'memory'
+      ? null
+      : new PrivateRedis(
+          await freePort(),
+          kind === 'redis-aof'
+            ? { mode: 'aof', dir: mkdtempSync(join(tmpdir(), 'writ-probe-aof-')) }
+            : { mode: 'none' },
+        );
   await redis?.start();
   const flags: Record<string, string> =
-    redis === null ? {} : { 'redis-url': redis.url, 'allow-volatile-state': 'true' };
+    redis === null
+      ? {}
+      : { 'redis-url': redis.url, ...(kind === 'redis' ? { 'allow-volatile-state': 'true' } : {}) };
   let w = await start(home, flags);
   try {
     const token = await mint(w);
@@ -273,6 +287,7 @@ const ALLOWED = new Set(['VERIFY_OK', 'POLICY_ALLOW', 'ALLOW']);
 await bindingProbes();
 await restartProbes('memory');
 await restartProbes('redis');
+await restartProbes('redis-aof');
 for (const r of results)
   console.log(`${r.cls.padEnd(10)} ${r.hostile ? 'hostile' : 'control'} ${r.code.padEnd(28)} ${r.probe}`);
 const classes = [...new Set(results.map((r) => r.cls))];

@@ -149,11 +149,16 @@ async function startParts(
     'writ_state_store_up',
     'whether the shared state store answers (1) or not (0)',
   );
-  const store = parts.add(
-    'store',
-    opts.store ?? (await storeFromConfig(config, { now, log: logger, up: storeUp })),
-    (s) => s.close(),
-  );
+  const opened =
+    opts.store === undefined
+      ? await storeFromConfig(config, {
+          now,
+          log: logger,
+          up: storeUp,
+          audit: (event) => chain.append(event, now()),
+        })
+      : { store: opts.store, degraded: () => null };
+  const store = parts.add('store', opened.store, (s) => s.close());
   const approvals = approvalHooksFromConfig(config, {
     policy: policy.current(),
     log: logger,
@@ -248,6 +253,7 @@ async function startParts(
         keyRing,
         metrics,
         store,
+        storeDegraded: opened.degraded,
         audit: chain,
         recent,
         now,

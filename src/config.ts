@@ -62,6 +62,10 @@ export interface ServerConfig {
   /** Redis for shared state across replicas; null keeps state in this process's memory. */
   readonly redisUrl: string | null;
   readonly redisPrefix: string;
+  /** Accept a Redis that keeps no data across restarts (each loss is audited, decisions continue). */
+  readonly allowVolatileState: boolean;
+  /** The memory store's quarantines and approvals, kept across restarts (atomic rename on each change). */
+  readonly stateFile: string;
   /** The ext_proc role's gRPC port (response masking); 0 disables it. */
   readonly extprocPort: number;
   /** `name sha256-hex` lines; null: no API-key approvers. */
@@ -302,6 +306,18 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '',
   },
   { flag: 'redis-prefix', env: 'WRIT_REDIS_PREFIX', doc: 'prefix of every Redis key', fallback: '{writ}:' },
+  {
+    flag: 'allow-volatile-state',
+    env: 'WRIT_ALLOW_VOLATILE_STATE',
+    doc: 'run on a Redis without persistence (appendonly no, no save): a Redis restart then releases quarantines and approvals, audited',
+    fallback: 'false',
+  },
+  {
+    flag: 'state-file',
+    env: 'WRIT_STATE_FILE',
+    doc: 'where the in-memory store keeps quarantines and approvals across restarts',
+    fallback: '<home>/state/memory-state.json',
+  },
   {
     flag: 'extproc-port',
     env: 'WRIT_EXTPROC_PORT',
@@ -559,6 +575,8 @@ export function resolveConfig(
     shadowPolicyDir: get('shadow-policy-dir') === undefined ? '' : resolve(get('shadow-policy-dir') ?? ''),
     redisUrl: nonEmpty(get('redis-url')),
     redisPrefix: get('redis-prefix') ?? '{writ}:',
+    allowVolatileState: boolean('--allow-volatile-state', get('allow-volatile-state') ?? 'false'),
+    stateFile: resolve(get('state-file') ?? join(home, 'state', 'memory-state.json')),
     extprocPort: port('extproc-port', 9194),
     approverKeysFile: map(nonEmpty(get('approver-keys-file')), (f) => resolve(f)),
     oidc: oidcConfig(get),

@@ -17,6 +17,8 @@ export interface AdminOptions {
   readonly ready: () => boolean;
   /** Conditions that leave writ serving but with a dead end (e.g. approvals nobody can give), on /readyz. */
   readonly warnings?: () => readonly string[];
+  /** Why writ serves no decisions now (a state store that cannot keep state), or null; /readyz says so. */
+  readonly degraded?: () => string | null;
   /** Served on `/metrics` in the Prometheus text format. */
   readonly metrics?: MetricsRegistry;
   /** Handles `/api/*` and `/v1/*` (the approval API); without it those and `/console` are 404. */
@@ -66,11 +68,16 @@ export function startAdminServer(opts: AdminOptions): Promise<{ server: Server; 
     switch (url.pathname) {
       case '/healthz':
         return send(200, { status: 'ok' });
-      case '/readyz':
+      case '/readyz': {
+        // A store that cannot keep state fails readiness, and says why.
+        const why = opts.degraded?.() ?? null;
+        if (why !== null)
+          return send(503, { status: 'not ready', reason: why, warnings: opts.warnings?.() ?? [] });
         // Warnings do not fail readiness: writ denies what it cannot resolve, and an operator must see why.
         return opts.ready()
           ? send(200, { status: 'ready', warnings: opts.warnings?.() ?? [] })
           : send(503, { status: 'not ready', warnings: opts.warnings?.() ?? [] });
+      }
       case '/.well-known/jwks.json':
         return send(200, opts.jwks?.() ?? jwksDocument(opts.publicKeys()));
       default:

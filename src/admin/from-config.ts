@@ -95,6 +95,8 @@ export function startAdminFromConfig(
     readonly keyRing: KeyRing;
     readonly metrics: MetricsRegistry;
     readonly store: StateStore;
+    /** Why the state store serves no decisions now, or null (reported by /readyz). */
+    readonly storeDegraded: () => string | null;
     readonly audit: AuditLog;
     readonly recent: RecentDecisions;
     readonly now: () => number;
@@ -111,6 +113,7 @@ export function startAdminFromConfig(
     jwks: () => ctx.keyRing.jwks(),
     ready: () => true,
     ...(ctx.warnings === undefined ? {} : { warnings: ctx.warnings }),
+    degraded: ctx.storeDegraded,
     metrics: ctx.metrics,
     api: createApprovalApi({
       store: ctx.store,

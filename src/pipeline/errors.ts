@@ -73,6 +73,8 @@ export const REASON_CODES = {
   ERR_TOKEN_SUBJECT: 'the execution token was issued to another workload identity than the one presenting it',
   ERR_TOKEN_HEADERS_MISMATCH: 'a bound request header was added, removed or changed after the check',
   ERR_TOKEN_REPLAYED: 'the execution token was already used',
+  ERR_TOKEN_EPOCH:
+    "the token was minted before the verifier's replay memory started (a state store restart or data loss), so it may have been used",
   ERR_TOKEN_CLAIMS: 'the execution token lacks a required claim',
   ERR_OBLIGATIONS_TAMPERED: 'obligation headers on the request differ from the signed obligations',
   // Enforcement of approvals and obligations.

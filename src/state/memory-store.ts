@@ -2,6 +2,9 @@
  * In-memory state store: the embedded default for a single process, nothing to install. Every method
  * runs to completion synchronously, so each one is atomic within the process.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   APPROVAL_RETAIN_MS,
   sessionKey,
@@ -14,8 +17,42 @@ import {
 
 const NONE: Promise<null> = Promise.resolve(null);
 
+/** Where the memory store keeps what must survive a restart. */
+export interface MemoryStoreOptions {
+  /**
+   * A file for quarantines and approvals, read at creation and rewritten (atomic rename) on every change,
+   * so restarting writ releases neither. Spent token ids are not kept: a new store is a new replay epoch,
+   * and tokens minted before it are refused. Absent: nothing survives the process (tests, benchmarks).
+   */
+  readonly persistFile?: string;
+}
+
+interface PersistedState {
+  readonly approvals: ApprovalRecord[];
+  readonly bound: [string, string][];
+  readonly quarantines: QuarantineRecord[];
+}
+
+/** Reads the persisted state; a file that exists but cannot be read stops writ (never a silent release). */
+function loadPersisted(file: string): PersistedState | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const parsed = JSON.parse(text) as Partial<PersistedState>;
+  if (!Array.isArray(parsed.approvals) || !Array.isArray(parsed.bound) || !Array.isArray(parsed.quarantines))
+    throw new TypeError(`state file "${file}" is not writ's memory state`);
+  return parsed as PersistedState;
+}
+
 /** A store in this process's memory; expired keys are swept lazily and on a timer. */
-export function createMemoryStore(now: () => number = Date.now): StateStore {
+export function createMemoryStore(
+  now: () => number = Date.now,
+  options: MemoryStoreOptions = {},
+): StateStore {
   const used = new Map<string, number>();
   const approvals = new Map<string, ApprovalRecord>();
   /** `subject \n actionHash` -> approval id, for pending, approved and denied approvals only. */
@@ -24,6 +61,38 @@ export function createMemoryStore(now: () => number = Date.now): StateStore {
   const quarantines = new Map<string, QuarantineRecord>();
   const pins = new Map<string, string>();
   const bindKey = (r: ApprovalRecord) => `${r.subject}\n${r.actionHash}`;
+  const file = options.persistFile;
+  const persisted = file === undefined ? null : loadPersisted(file);
+  if (persisted !== null) {
+    for (const r of persisted.approvals) approvals.set(r.id, Object.freeze(r));
+    for (const [k, id] of persisted.bound) bound.set(k, id);
+    for (const q of persisted.quarantines) quarantines.set(q.key, Object.freeze(q));
+  }
+  /** Writes quarantines and approvals after a change; a failed write rejects the operation (fail closed). */
+  const persist = (): void => {
+    if (file === undefined) return;
+    const state: PersistedState = {
+      approvals: [...approvals.values()],
+      bound: [...bound.entries()],
+      quarantines: [...quarantines.values()],
+    };
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+    renameSync(tmp, file);
+  };
+  /** Runs a change and persists it; a write failure becomes a rejection (ERR_STATE_UNAVAILABLE upstream). */
+  const changed = <T>(result: T): Promise<T> => {
+    try {
+      persist();
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    return Promise.resolve(result);
+  };
+  // The replay memory lives and dies with this object: a new process is a new epoch.
+  const epoch = randomBytes(12).toString('base64url');
+  const epochPromise = Promise.resolve(epoch);
 
   const sweep = () => {
     const t = now();
@@ -46,6 +115,18 @@ export function createMemoryStore(now: () => number = Date.now): StateStore {
   };
 
   return {
+    replayEpoch: () => epochPromise,
+
+    consumeToken(jti, ttlMs, tokenEpoch) {
+      if (tokenEpoch !== epoch) return Promise.resolve('stale-epoch' as const);
+      const t = now();
+      const key = `jti:${jti}`;
+      const exp = used.get(key);
+      if (exp !== undefined && exp > t) return Promise.resolve('replayed' as const);
+      used.set(key, t + ttlMs);
+      return Promise.resolve('first' as const);
+    },
+
     consumeOnce(key, ttlMs) {
       const t = now();
       const exp = used.get(key);
@@ -62,19 +143,19 @@ export function createMemoryStore(now: () => number = Date.now): StateStore {
         const record = Object.freeze({ ...candidate, status: 'pending' as const });
         approvals.set(record.id, record);
         bound.set(key, record.id);
-        return Promise.resolve({ resolution: 'created' as const, record });
+        return changed({ resolution: 'created' as const, record });
       }
       if (nowMs > existing.expiresAt) {
         bound.delete(key);
         // A denied approval keeps its status; a pending or approved one becomes expired.
         const record = existing.status === 'denied' ? existing : update(existing, { status: 'expired' });
-        return Promise.resolve({ resolution: 'expired' as const, record });
+        return changed({ resolution: 'expired' as const, record });
       }
       switch (existing.status) {
         case 'approved': {
           bound.delete(key);
           const record = update(existing, { status: 'consumed', consumedAt: nowMs });
-          return Promise.resolve({ resolution: 'granted' as const, record });
+          return changed({ resolution: 'granted' as const, record });
         }
         case 'denied':
           return Promise.resolve({ resolution: 'denied' as const, record: existing });
@@ -101,7 +182,7 @@ export function createMemoryStore(now: () => number = Date.now): StateStore {
       if (nowMs > r.expiresAt)
         return Promise.resolve({ ok: false as const, why: 'expired' as const, record: r });
       const record = update(r, { status: decision, decidedBy: by, decidedAt: nowMs, reason });
-      return Promise.resolve({ ok: true as const, record });
+      return changed({ ok: true as const, record });
     },
 
     hitRate(key, windowMs): Promise<RateHit> {
@@ -116,8 +197,9 @@ export function createMemoryStore(now: () => number = Date.now): StateStore {
     },
 
     quarantine(record) {
-      if (!quarantines.has(record.key)) quarantines.set(record.key, Object.freeze({ ...record }));
-      return Promise.resolve();
+      if (quarantines.has(record.key)) return Promise.resolve();
+      quarantines.set(record.key, Object.freeze({ ...record }));
+      return changed(undefined);
     },
 
     quarantineOf(subject, sessionId) {
@@ -130,7 +212,7 @@ export function createMemoryStore(now: () => number = Date.now): StateStore {
     },
 
     releaseQuarantine(key) {
-      return Promise.resolve(quarantines.delete(key));
+      return quarantines.delete(key) ? changed(true) : Promise.resolve(false);
     },
 
     listQuarantines() {

@@ -2,6 +2,7 @@
  * The Redis state store, shared by every writ replica. Each multi-step operation is one Lua script
  * (atomic on the server), so two replicas can never both consume one token id or one approval.
  */
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
   APPROVAL_RETAIN_MS,
@@ -27,6 +28,14 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs?: number;
   /** Reports connection state changes (logs, metrics). */
   readonly onStateChange?: (up: boolean, err?: Error) => void;
+  /**
+   * Reports a replay epoch this store made: `previous` is the epoch this process knew before (null at
+   * start), so a non-null `previous` means Redis lost writ's data while writ ran (a restart without
+   * persistence, a flush, a failover to an empty replica): spent tokens, quarantines and approvals.
+   */
+  readonly onEpochCreated?: (epoch: string, previous: string | null) => void;
+  /** Whether the store may go on serving after a loss (`--allow-volatile-state`); default false. */
+  readonly continueAfterLoss?: () => boolean;
 }
 
 /** The Redis store plus what the composition root needs to watch it. */
@@ -35,6 +44,11 @@ export interface RedisStore extends StateStore {
   waitUntilReady(timeoutMs: number): Promise<boolean>;
   /** True while the connection is ready for commands. */
   isUp(): boolean;
+  /**
+   * Whether Redis keeps its data across a restart (`CONFIG GET appendonly` and `save`): durable when the
+   * append-only file is on or any snapshot rule is set. A Redis that refuses CONFIG counts as not durable.
+   */
+  persistence(): Promise<{ readonly durable: boolean; readonly detail: string }>;
 }
 
 // Every script returns flat arrays; HGETALL replies come back as [field, value, ...].
@@ -99,7 +113,27 @@ redis.call('SET', KEYS[1], ARGV[1], 'NX')
 return redis.call('GET', KEYS[1])
 `;
 
+/**
+ * The replay epoch: read it, or make it when the key is gone (a new or emptied Redis). Returns the epoch
+ * and 1 when this call made it.
+ */
+const EPOCH = `
+local e = redis.call('GET', KEYS[1])
+if e then return {e, 0} end
+redis.call('SET', KEYS[1], ARGV[1])
+return {ARGV[1], 1}
+`;
+
+/** Consumes a token id only while the replay memory is the token's epoch: -1 stale epoch, 1 first, 0 replayed. */
+const CONSUME_TOKEN = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if redis.call('SET', KEYS[2], '1', 'PX', ARGV[2], 'NX') then return 1 end
+return 0
+`;
+
 interface Scripts {
+  writEpoch(key: string, candidate: string): Promise<[string, number]>;
+  writConsumeToken(epochKey: string, key: string, epoch: string, ttlMs: number): Promise<number>;
   writResolveApproval(...args: (string | number)[]): Promise<[string, string[]]>;
   writDecideApproval(...args: (string | number)[]): Promise<[string, string[]]>;
   writHitRate(key: string, windowMs: number): Promise<[number, number]>;
@@ -160,8 +194,13 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
     lazyConnect: false,
   });
   let up = false;
+  /** The epoch last read or made; cleared on every reconnect, since the server may have restarted. */
+  let epoch: string | null = null;
+  /** The last epoch this process knew, to tell a loss from a first start. */
+  let known: string | null = null;
   redis.on('ready', () => {
     up = true;
+    epoch = null;
     opts.onStateChange?.(true);
   });
   redis.on('error', (err: Error) => {
@@ -178,6 +217,8 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
   redis.defineCommand('writQuarantine', { numberOfKeys: 2, lua: QUARANTINE });
   redis.defineCommand('writRelease', { numberOfKeys: 2, lua: RELEASE });
   redis.defineCommand('writPinOnce', { numberOfKeys: 1, lua: PIN_ONCE });
+  redis.defineCommand('writEpoch', { numberOfKeys: 1, lua: EPOCH });
+  redis.defineCommand('writConsumeToken', { numberOfKeys: 2, lua: CONSUME_TOKEN });
   const r = redis as Redis & Scripts;
 
   const guard = async <T>(op: () => Promise<T>): Promise<T> => {
@@ -191,7 +232,30 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
   const retainPx = (expiresAt: number, nowMs: number) =>
     String(Math.max(1000, expiresAt - nowMs + APPROVAL_RETAIN_MS));
 
+  const epochKey = `${p}epoch`;
+  const readEpoch = async (): Promise<string> => {
+    if (epoch !== null) return epoch;
+    const [value, made] = await guard(() => r.writEpoch(epochKey, randomBytes(12).toString('base64url')));
+    if (made === 1) opts.onEpochCreated?.(value, known);
+    epoch = value;
+    known = value;
+    return value;
+  };
+
   return {
+    replayEpoch: readEpoch,
+
+    async consumeToken(jti, ttlMs, tokenEpoch) {
+      const n = await guard(() =>
+        r.writConsumeToken(epochKey, `${p}once:jti:${jti}`, tokenEpoch, Math.max(1, Math.ceil(ttlMs))),
+      );
+      if (n !== -1) return n === 1 ? 'first' : 'replayed';
+      // The memory is not the token's: re-read (and, if the key is gone, remake and report) the epoch.
+      epoch = null;
+      await readEpoch();
+      return 'stale-epoch';
+    },
+
     consumeOnce: (key, ttlMs) =>
       guard(
         async () => (await r.set(`${p}once:${key}`, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK',
@@ -270,7 +334,16 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
           sessionId === null
             ? [`${p}q:${subjectKey(subject)}`]
             : [`${p}q:${sessionKey(sessionId)}`, `${p}q:${subjectKey(subject)}`];
-        const values = await r.mget(...keys);
+        // SECURITY: the epoch key is read in the same command: a Redis that lost writ's data (restart
+        // without persistence, flush) must not read as "nobody is quarantined".
+        const values = await r.mget(...keys, epochKey);
+        const seen = values.pop() ?? null;
+        if (epoch !== null && seen !== epoch) {
+          epoch = null;
+          await readEpoch();
+          if (opts.continueAfterLoss?.() !== true)
+            throw new Error("redis lost writ's state (replay epoch changed): quarantines cannot be trusted");
+        }
         const hit = values.find((v) => v !== null);
         return hit === undefined || hit === null ? null : (JSON.parse(hit) as QuarantineRecord);
       }),
@@ -321,6 +394,24 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
     },
 
     isUp: () => up,
+
+    async persistence() {
+      try {
+        const aof = (await r.config('GET', 'appendonly'));
+        const save = (await r.config('GET', 'save'));
+        const appendonly = aof[1] ?? '';
+        const snapshots = save[1] ?? '';
+        return {
+          durable: appendonly === 'yes' || snapshots.trim() !== '',
+          detail: `appendonly ${JSON.stringify(appendonly)}, save ${JSON.stringify(snapshots)}`,
+        };
+      } catch (err) {
+        return {
+          durable: false,
+          detail: `CONFIG GET refused: ${err instanceof Error ? err.message : String(err)}`,
+        };
+      }
+    },
 
     close() {
       redis.disconnect();

@@ -91,8 +91,26 @@ export interface RateHit {
   readonly resetInMs: number;
 }
 
+/** What consuming a token id under a replay epoch found. */
+export type TokenConsumption =
+  /** First use in this epoch's replay memory. */
+  | 'first'
+  | 'replayed'
+  /** The replay memory is not the token's: it started after the token was minted (restart, data loss). */
+  | 'stale-epoch';
+
 /** Shared state. Every method rejects when the backend is unreachable; callers turn that into a deny. */
 export interface StateStore {
+  /**
+   * The id of the store's replay memory (spent token ids): made when that memory starts (a new memory
+   * store, a Redis whose data is gone) and unchanged while it lasts. The check role puts it in every token
+   * (`ep`); a verifier whose memory has another epoch refuses the token, since it cannot know whether it
+   * was spent before (issue 15 F6).
+   */
+  replayEpoch(): Promise<string>;
+  /** Consumes a token id for `ttlMs` when the replay memory is still `epoch`'s, atomically. */
+  consumeToken(jti: string, ttlMs: number, epoch: string): Promise<TokenConsumption>;
+
   /** Marks `key` used for `ttlMs`; true on the first call, false on every later one (atomic across replicas). */
   consumeOnce(key: string, ttlMs: number): Promise<boolean>;
 

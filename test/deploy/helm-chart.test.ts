@@ -48,6 +48,10 @@ const SETTING_ENVS = new Set(SETTINGS.map((s) => s.env));
  * too. Anything else in SETTINGS must be set by the chart in at least one of the variants below.
  */
 const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
+  WRIT_ALLOW_VOLATILE_STATE:
+    'false: a Redis without persistence would release every quarantine and approval when it restarts; the chart never accepts that',
+  WRIT_STATE_FILE:
+    "the memory store's file under WRIT_HOME: with one replica and no Redis, quarantines and approvals survive a container restart only as long as WRIT_HOME's volume does",
   WRIT_TRUST_AGENT_HEADERS:
     'false: in the mesh an agent writes its own x-writ-session/-agent/-tenant headers, so trusting them would let one agent act under another session; quarantine then keys on the SPIFFE subject',
 };

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWrit, type WritInstance } from '../../src/app.js';
+import { createMemoryStore } from '../../src/state/memory-store.js';
 import {
   connectCheckClient,
   responseHeader,
@@ -62,6 +63,12 @@ let a: Replica;
 let b: Replica;
 const savedEnv = { ...process.env };
 
+/**
+ * The replicas' one replay memory (Redis in a deployment): a token is consumed once fleet-wide, and a
+ * verifier accepts only tokens of its memory's epoch (issue 15 F6), so replicas must share it.
+ */
+const sharedState = createMemoryStore();
+
 async function startReplica(name: string): Promise<Replica> {
   const home = mkdtempSync(join(tmpdir(), `writ-${name}-`));
   const config = resolveConfig(
@@ -71,6 +78,7 @@ async function startReplica(name: string): Promise<Replica> {
   // writ refuses less than 10 s with KMS; 2 s here to see several rotations in a few seconds.
   const writ = await startWrit({
     config: { ...config, keyRotationS: ROTATION_S },
+    store: sharedState,
     logger: pino({ level: 'silent' }),
     listeners: [
       { role: 'check', host: '127.0.0.1', port: 0 },

@@ -108,7 +108,7 @@ describe('the pipeline fails closed', () => {
     const d = deps({
       settings: { ...DEFAULT_SETTINGS, deadlineMs: 20 },
       // The check side reads the store once (quarantine); only the verify side's consume hangs.
-      store: { ...createMemoryStore(), consumeOnce: () => new Promise(() => undefined) },
+      store: { ...createMemoryStore(), consumeToken: () => new Promise(() => undefined) },
     });
     const p = createPipeline(d);
     // The verify side then waits on the store forever.
@@ -120,7 +120,7 @@ describe('the pipeline fails closed', () => {
 
   it('an unreachable state store is ERR_STATE_UNAVAILABLE on the verify side', async () => {
     const d = deps({
-      store: { ...createMemoryStore(), consumeOnce: () => Promise.reject(new Error('ECONNREFUSED')) },
+      store: { ...createMemoryStore(), consumeToken: () => Promise.reject(new Error('ECONNREFUSED')) },
     });
     const p = createPipeline(d);
     const allowed = await p.run(raw());

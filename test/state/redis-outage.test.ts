@@ -15,7 +15,7 @@ describe.skipIf(!runRedisTests)(`writ while Redis is down${redisSkipReason}`, ()
   beforeAll(async () => {
     redis = new PrivateRedis(await freePort());
     await redis.start();
-    t = await startEnforceWrit({ flags: { 'redis-url': redis.url } });
+    t = await startEnforceWrit({ flags: { 'redis-url': redis.url, 'allow-volatile-state': 'true' } });
   }, 30_000);
   afterAll(async () => {
     await t?.stop();

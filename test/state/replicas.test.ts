@@ -48,6 +48,9 @@ async function startReplica(dir: string, name: string, prefix: string): Promise<
       join(dir, 'approvers.txt'),
       '--redis-url',
       REDIS_URL,
+      // The Redis of this machine keeps no data across restarts: accepted here, as the test is about replicas.
+      '--allow-volatile-state',
+      'true',
       '--redis-prefix',
       prefix,
       '--check-port',

@@ -49,6 +49,21 @@ export function storeConformance(name: string, make: () => Promise<StateStore>):
       await s.close();
     });
 
+    it('consumes a token id once under its replay epoch, concurrently too, and refuses any other epoch', async () => {
+      const s = await make();
+      const epoch = await s.replayEpoch();
+      expect(await s.replayEpoch()).toBe(epoch); // stable while the memory lasts
+      const jti = ah();
+      const results = await Promise.all(Array.from({ length: 20 }, () => s.consumeToken(jti, 10_000, epoch)));
+      expect(results.filter((r) => r === 'first')).toHaveLength(1);
+      expect(results.filter((r) => r === 'replayed')).toHaveLength(19);
+      // A token minted under another epoch (before a restart) is refused, spent or not, and not consumed.
+      const fresh = ah();
+      expect(await s.consumeToken(fresh, 10_000, `${epoch}x`)).toBe('stale-epoch');
+      expect(await s.consumeToken(fresh, 10_000, epoch)).toBe('first');
+      await s.close();
+    });
+
     it('creates one pending approval per (subject, action) and keeps answering pending', async () => {
       const s = await make();
       const a = ah();

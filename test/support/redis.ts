@@ -63,7 +63,16 @@ export function freePort(): Promise<number> {
 /** A private redis-server on a port of our own, that a test can stop and start again. */
 export class PrivateRedis {
   private child: ChildProcess | undefined;
-  constructor(readonly port: number) {}
+  /**
+   * `persistence`: `none` (no AOF, no snapshots: what this machine's Redis runs) or `aof` (append-only
+   * file fsynced on every write, in `dir`), so a restart keeps or loses the data as a real one would.
+   */
+  constructor(
+    readonly port: number,
+    readonly persistence: { readonly mode: 'none' } | { readonly mode: 'aof'; readonly dir: string } = {
+      mode: 'none',
+    },
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -72,7 +81,17 @@ export class PrivateRedis {
   async start(): Promise<void> {
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        ...(this.persistence.mode === 'aof'
+          ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.persistence.dir]
+          : ['--appendonly', 'no']),
+      ],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 5000;

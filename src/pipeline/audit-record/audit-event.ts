@@ -99,4 +99,14 @@ export interface ToolsPinnedEvent extends ExtProcEventBase {
 
 export type ExtProcEvent = ToolListBlockedEvent | ResponseMaskedEvent | ToolsPinnedEvent;
 
-export type AuditEvent = DecisionEvent | ChainEvent | OperatorEvent | ExtProcEvent;
+/**
+ * The state store's replay memory started (`state.epoch-started`: at start, or writ found Redis empty)
+ * or was found lost while writ ran (`state.lost`: spent token ids, quarantines and approvals of the old
+ * epoch are gone; docs/approvals.md). Every implicit release of a quarantine or approval is one of these.
+ */
+export interface StateEvent {
+  readonly type: 'state.epoch-started' | 'state.lost';
+  readonly [key: string]: JsonValue;
+}
+
+export type AuditEvent = DecisionEvent | ChainEvent | OperatorEvent | ExtProcEvent | StateEvent;

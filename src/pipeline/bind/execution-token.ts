@@ -42,6 +42,8 @@ export interface ExecutionClaims {
    * name which of them differs. Absent on tokens of envelope version 1, which no verifier accepts now.
    */
   readonly bnd?: BoundParts;
+  /** The replay epoch of the state store when the token was minted (`StateStore.replayEpoch`). */
+  readonly ep?: string;
 }
 
 export interface MintInput {
@@ -54,6 +56,8 @@ export interface MintInput {
   readonly ttlSeconds?: number;
   readonly obligations?: JsonObject;
   readonly bound: BoundParts;
+  /** The state store's replay epoch; the verifier refuses the token under any other. */
+  readonly epoch?: string;
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
@@ -110,6 +114,7 @@ export function mintExecutionToken(
     pv: input.policyVersion,
     ...(input.obligations === undefined ? {} : { obl: input.obligations }),
     bnd: input.bound,
+    ...(input.epoch === undefined ? {} : { ep: input.epoch }),
   };
   const signingInput = `${encodedHeader(signer.kid, signer.certification ?? null)}.${b64(JSON.stringify(claims))}`;
   const signature = Buffer.from(signer.sign(Buffer.from(signingInput, 'ascii'))).toString('base64url');
@@ -174,6 +179,8 @@ function claimsOf(payload: JsonObject): ExecutionClaims | null {
   }
   const obl = payload['obl'];
   if (obl !== undefined && !isJsonObject(obl)) return null;
+  const ep = payload['ep'];
+  if (ep !== undefined && typeof ep !== 'string') return null;
   const rawBnd = payload['bnd'];
   const bnd = rawBnd === undefined ? undefined : boundPartsOf(rawBnd);
   if (bnd === null) return null;
@@ -189,6 +196,7 @@ function claimsOf(payload: JsonObject): ExecutionClaims | null {
     pv,
     ...(obl === undefined ? {} : { obl }),
     ...(bnd === undefined ? {} : { bnd }),
+    ...(ep === undefined ? {} : { ep }),
   };
 }
 

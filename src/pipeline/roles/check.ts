@@ -212,9 +212,12 @@ export async function decideCheck(
     if (granted.quarantine === true) await quarantine(`obligation of rule(s) ${policy.rules.join(', ')}`);
   }
   const obligations = granted === undefined ? undefined : obligationsToJson(granted);
+  // The replay memory the verifier must still have (a cached read; ERR_STATE_UNAVAILABLE when unknown).
+  const epoch = await stateful(deps.store.replayEpoch());
   let minted;
   try {
     minted = mintExecutionToken(deps.signer, {
+      epoch,
       subject,
       audience: canonicalAuthority(raw.authority, bound.scheme),
       actionHash: ah,

@@ -6,6 +6,7 @@ import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS
 import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from '../deps.js';
 import { WritError } from '../errors.js';
 import type { IdentityStage } from '../identity/stage.js';
+import type { TokenConsumption } from '../../state/store.js';
 import type { RawRequest } from '../model/raw-request.js';
 import { normalizeRequest } from '../normalize/index.js';
 import { UNPACED, type Pace } from '../pace.js';
@@ -101,21 +102,38 @@ export async function decideVerify(
       policyVersion: claims.pv,
     });
   }
-  let first: boolean;
-  try {
-    // Remember the jti until the token could no longer verify anyway.
-    const ttlMs = Math.max(1000, (claims.exp + deps.settings.clockSkewSeconds) * 1000 - now + 1000);
-    first = await deps.store.consumeOnce(`jti:${claims.jti}`, ttlMs);
-  } catch (err) {
-    throw new WritError('ERR_STATE_UNAVAILABLE', err instanceof Error ? err.message : 'state store failed');
-  }
   const withToken = {
     ...base,
     tokenId: claims.jti,
     tokenExpiresAt: claims.exp,
     policyVersion: claims.pv,
   } as const;
-  if (!first) return makeOutcome({ ...withToken, decision: 'DENY', code: 'ERR_TOKEN_REPLAYED' });
+  // SECURITY: a token names the replay memory it was minted under; one this memory did not witness may
+  // already have been spent (the store restarted without persistence, or lost its data), so it is refused.
+  if (claims.ep === undefined)
+    return makeOutcome({
+      ...withToken,
+      decision: 'DENY',
+      code: 'ERR_TOKEN_EPOCH',
+      message: 'token names no replay epoch',
+    });
+  let consumed: TokenConsumption;
+  try {
+    // Remember the jti until the token could no longer verify anyway.
+    const ttlMs = Math.max(1000, (claims.exp + deps.settings.clockSkewSeconds) * 1000 - now + 1000);
+    consumed = await deps.store.consumeToken(claims.jti, ttlMs, claims.ep);
+  } catch (err) {
+    throw new WritError('ERR_STATE_UNAVAILABLE', err instanceof Error ? err.message : 'state store failed');
+  }
+  if (consumed === 'stale-epoch')
+    return makeOutcome({
+      ...withToken,
+      decision: 'DENY',
+      code: 'ERR_TOKEN_EPOCH',
+      message: `token was minted under replay epoch "${claims.ep}", before this verifier's replay memory started`,
+    });
+  if (consumed === 'replayed')
+    return makeOutcome({ ...withToken, decision: 'DENY', code: 'ERR_TOKEN_REPLAYED' });
   const upstreamHeaders: Record<string, string> = {};
   if (claims.obl !== undefined) {
     upstreamHeaders[OBLIGATIONS_HEADER] = JSON.stringify(claims.obl);
