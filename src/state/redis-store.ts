@@ -397,8 +397,8 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
 
     async persistence() {
       try {
-        const aof = (await r.config('GET', 'appendonly'));
-        const save = (await r.config('GET', 'save'));
+        const aof = await r.config('GET', 'appendonly');
+        const save = await r.config('GET', 'save');
         const appendonly = aof[1] ?? '';
         const snapshots = save[1] ?? '';
         return {
