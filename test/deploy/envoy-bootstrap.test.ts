@@ -185,3 +185,57 @@ describe('the strict walker', () => {
     expect(checkMessage(protos, BOOTSTRAP, twoOneofs)[0]!.message).toContain('oneof "services"');
   });
 });
+
+describe('examples/standalone/envoy.yaml (one machine, no Kubernetes)', () => {
+  const config = parse(readFileSync(repoPath('examples/standalone/envoy.yaml'), 'utf8')) as Record<
+    string,
+    Loose
+  >;
+  const listeners = config.static_resources.listeners as Record<string, Loose>[];
+  const clusters = config.static_resources.clusters as Record<string, Loose>[];
+  const addressOf = (c: Record<string, Loose>) =>
+    c.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address as {
+      address: string;
+      port_value: number;
+    };
+  const routeCluster = (l: Record<string, Loose>) =>
+    String(l.filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.cluster);
+  const authzCluster = (l: Record<string, Loose>) =>
+    String(findTyped(l, EXT_AUTHZ)[0]!.grpc_service.envoy_grpc.cluster_name);
+
+  it('is a valid envoy.config.bootstrap.v3.Bootstrap, typed configs included', () => {
+    expect(checkMessage(protos, BOOTSTRAP, config)).toEqual([]);
+  });
+
+  it('names no cluster DNS and listens and connects on loopback only', () => {
+    expect(JSON.stringify(config)).not.toMatch(/svc\.cluster\.local|STRICT_DNS/);
+    for (const l of listeners) expect(l.address.socket_address.address, l.name).toBe('127.0.0.1');
+    for (const c of clusters) expect(addressOf(c).address, c.name).toBe('127.0.0.1');
+  });
+
+  it('chains agent -> check -> verify -> tool, each hop behind a fail-closed ext_authz on the whole body', () => {
+    const byPort = (port: number) => listeners.find((l) => l.address.socket_address.port_value === port)!;
+    const cluster = (name: string) => clusters.find((c) => c.name === name)!;
+    const egress = listeners[0]!;
+    expect(authzCluster(egress)).toBe('writ_check');
+    const front = byPort(addressOf(cluster(routeCluster(egress))).port_value);
+    expect(authzCluster(front)).toBe('writ_verify');
+    expect(addressOf(cluster(routeCluster(front))).port_value).toBe(8080);
+    for (const [name, role] of [
+      ['writ_check', 'WRIT_CHECK_PORT'],
+      ['writ_verify', 'WRIT_VERIFY_PORT'],
+    ] as const)
+      expect(String(addressOf(cluster(name)).port_value)).toBe(
+        SETTINGS.find((s) => s.env === role)?.fallback,
+      );
+    for (const authz of findTyped(config, EXT_AUTHZ)) {
+      expect(authz.failure_mode_allow).toBe(false);
+      expect(authz.with_request_body).toEqual({
+        max_request_bytes: WRIT_MAX_BODY_BYTES,
+        allow_partial_message: false,
+        pack_as_bytes: true,
+      });
+      expect(seconds(authz.grpc_service.timeout)).toBeLessThan(1);
+    }
+  });
+});
