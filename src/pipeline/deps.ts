@@ -90,47 +90,27 @@ export interface PipelineDeps {
   readonly identity?: IdentityDeps;
 }
 
-// Both configs depend only on the policy set (and the settings), which change on reload, not per call:
-// build each once, frozen, so every decision shares it and caches keyed on it keep hitting.
-const normalizeConfigs = new WeakMap<InspectorConfig, WeakMap<PipelineSettings, NormalizeConfig>>();
-const inspectorConfigs = new WeakMap<PolicySet, InspectorConfig>();
-
 /** The normalization settings every role uses: the policy set's lists plus the header trust setting. */
 export function normalizeConfigFrom(cfg: InspectorConfig, settings: PipelineSettings): NormalizeConfig {
-  let bySettings = normalizeConfigs.get(cfg);
-  if (bySettings === undefined) {
-    bySettings = new WeakMap();
-    normalizeConfigs.set(cfg, bySettings);
-  }
-  let config = bySettings.get(settings);
-  if (config === undefined) {
-    config = Object.freeze({
-      internalDomains: cfg.internalDomains,
-      productionDatabases: cfg.productionDatabases,
-      trustAgentHeaders: settings.trustAgentHeaders,
-      maxBodyBytes: settings.maxBodyBytes,
-      mcpEndpoints: parseMcpEndpoints(settings.mcpEndpoints ?? cfg.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
-    });
-    bySettings.set(settings, config);
-  }
-  return config;
+  return Object.freeze({
+    internalDomains: cfg.internalDomains,
+    productionDatabases: cfg.productionDatabases,
+    trustAgentHeaders: settings.trustAgentHeaders,
+    maxBodyBytes: settings.maxBodyBytes,
+    mcpEndpoints: parseMcpEndpoints(settings.mcpEndpoints ?? cfg.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
+  });
 }
 
 /** The inspector settings a policy set's named lists define. */
 export function inspectorConfigFrom(set: PolicySet): InspectorConfig {
-  let config = inspectorConfigs.get(set);
-  if (config === undefined) {
-    config = Object.freeze({
-      egressAllowlist: set.lists['egress_allowlist'] ?? [],
-      internalDomains: set.lists['internal_domains'] ?? [],
-      // Compared with resource.database, which is in canonical form (normalize/resource-name.ts).
-      productionDatabases: (set.lists['production_databases'] ?? []).flatMap(
-        (d) => canonicalResourceName(d) ?? [],
-      ),
-      protectedBranches: set.lists['protected_branches'] ?? ['main', 'master'],
-      ...(set.lists['mcp_endpoints'] === undefined ? {} : { mcpEndpoints: set.lists['mcp_endpoints'] }),
-    });
-    inspectorConfigs.set(set, config);
-  }
-  return config;
+  return Object.freeze({
+    egressAllowlist: set.lists['egress_allowlist'] ?? [],
+    internalDomains: set.lists['internal_domains'] ?? [],
+    // Compared with resource.database, which is in canonical form (normalize/resource-name.ts).
+    productionDatabases: (set.lists['production_databases'] ?? []).flatMap(
+      (d) => canonicalResourceName(d) ?? [],
+    ),
+    protectedBranches: set.lists['protected_branches'] ?? ['main', 'master'],
+    ...(set.lists['mcp_endpoints'] === undefined ? {} : { mcpEndpoints: set.lists['mcp_endpoints'] }),
+  });
 }

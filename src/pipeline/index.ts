@@ -13,6 +13,7 @@ import { createIdentityStage } from './identity/stage.js';
 import { decideInbound } from './roles/inbound.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import { makeOutcome, type Outcome } from './outcome.js';
+import { PipelineMemo } from './pipeline-memo.js';
 import { CostlyTurns, isCostly, makePace, type Pace } from './pace.js';
 import type { Verdict } from './verdict.js';
 import { decideVerify } from './roles/verify.js';
@@ -27,6 +28,8 @@ export interface Pipeline {
 export function createPipeline(deps: PipelineDeps): Pipeline {
   // One identity stage per pipeline: its memo of peer principals belongs to this pipeline, not the module.
   const identity = createIdentityStage(deps.identity);
+  // Every other cache the decisions share lives here too (test/pipeline/no-module-state.test.ts).
+  const memo = new PipelineMemo();
   const failure = (
     raw: RawRequest | null,
     role: Role,
@@ -65,11 +68,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const decide = (raw: RawRequest, traceId: string, pace: Pace): Outcome | Promise<Outcome> => {
     switch (raw.role) {
       case 'check':
-        return decideCheck(deps, identity, raw, traceId, pace);
+        return decideCheck(deps, identity, memo, raw, traceId, pace);
       case 'verify':
-        return decideVerify(deps, identity, raw, traceId, pace);
+        return decideVerify(deps, identity, memo, raw, traceId, pace);
       case 'inbound':
-        return decideInbound(deps, identity, raw, traceId, pace);
+        return decideInbound(deps, identity, memo, raw, traceId, pace);
     }
   };
 

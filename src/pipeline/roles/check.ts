@@ -6,7 +6,8 @@ import { admitRequest } from '../admit.js';
 import { actionHash, boundParts, canonicalAuthority } from '../bind/canonical-action.js';
 import { mintExecutionToken } from '../bind/execution-token.js';
 import { deepFreeze } from '../deep-freeze.js';
-import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from '../deps.js';
+import type { PipelineDeps } from '../deps.js';
+import type { PipelineMemo } from '../pipeline-memo.js';
 import { approvalDetails, gateApproval } from '../enforce/approval-gate.js';
 import { enforceRateCaps, quarantineSignal, rateLimitDenial } from '../enforce/obligations.js';
 import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from '../enforce/quarantine.js';
@@ -30,14 +31,15 @@ const REMOVE_ON_PLAIN_ALLOW: readonly string[] = Object.freeze([OBLIGATIONS_HEAD
 export async function decideCheck(
   deps: PipelineDeps,
   identityStage: IdentityStage,
+  memo: PipelineMemo,
   raw: RawRequest,
   traceId: string,
   pace: Pace = UNPACED,
 ): Promise<Outcome> {
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
-  const inspectorConfig = inspectorConfigFrom(set);
-  const normalized = normalizeRequest(raw, normalizeConfigFrom(inspectorConfig, deps.settings));
+  const inspectorConfig = memo.inspectorConfig(set);
+  const normalized = normalizeRequest(raw, memo.normalizeConfig(inspectorConfig, deps.settings));
   // A costly decision lets other requests run between its stages, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();
   // The agent's own credentials and delegation chain (src/pipeline/identity/); denials come before policy.

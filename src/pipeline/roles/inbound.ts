@@ -7,7 +7,8 @@
 import { admitRequest } from '../admit.js';
 import { IDENTITY_SECRET_HEADERS, OBLIGATIONS_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 import { deepFreeze } from '../deep-freeze.js';
-import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from '../deps.js';
+import type { PipelineDeps } from '../deps.js';
+import type { PipelineMemo } from '../pipeline-memo.js';
 import { enforceRateCaps, quarantineSignal, rateLimitDenial } from '../enforce/obligations.js';
 import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from '../enforce/quarantine.js';
 import type { IdentityStage } from '../identity/stage.js';
@@ -32,6 +33,7 @@ export const INBOUND_STRIPPED_HEADERS: readonly string[] = [
 export async function decideInbound(
   deps: PipelineDeps,
   identityStage: IdentityStage,
+  memo: PipelineMemo,
   raw: RawRequest,
   traceId: string,
   pace: Pace = UNPACED,
@@ -57,8 +59,8 @@ export async function decideInbound(
       ...(session.cause === undefined ? {} : { details: { cause: session.cause } }),
     });
   }
-  const cfg = inspectorConfigFrom(set);
-  const normalized = normalizeRequest(raw, normalizeConfigFrom(cfg, deps.settings));
+  const cfg = memo.inspectorConfig(set);
+  const normalized = normalizeRequest(raw, memo.normalizeConfig(cfg, deps.settings));
   // A costly decision lets other requests run between its stages, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();
   const identity = await identityStage.resolve(raw, normalized, {

@@ -3,7 +3,8 @@ import { admitRequest } from '../admit.js';
 import { actionHash, boundParts, canonicalAuthority } from '../bind/canonical-action.js';
 import { verifyExecutionToken } from '../bind/execution-token.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
-import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from '../deps.js';
+import type { PipelineDeps } from '../deps.js';
+import type { PipelineMemo } from '../pipeline-memo.js';
 import { WritError } from '../errors.js';
 import type { IdentityStage } from '../identity/stage.js';
 import type { TokenConsumption } from '../../state/store.js';
@@ -44,14 +45,15 @@ function obligationHeaderMismatch(
 export async function decideVerify(
   deps: PipelineDeps,
   identityStage: IdentityStage,
+  memo: PipelineMemo,
   raw: RawRequest,
   traceId: string,
   pace: Pace = UNPACED,
 ): Promise<Outcome> {
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
-  const cfg = inspectorConfigFrom(set);
-  const action = normalizeRequest(raw, normalizeConfigFrom(cfg, deps.settings));
+  const cfg = memo.inspectorConfig(set);
+  const action = normalizeRequest(raw, memo.normalizeConfig(cfg, deps.settings));
   // A costly request lets other requests run before its hash is taken, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();
   // What this role sees: the workload presenting the token, the scheme, the headers about to reach the tool.
