@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import type { AuditEvent } from '../pipeline/audit-record/audit-event.js';
 import type { AppendedRecord, AuditLog } from '../pipeline/audit-record/audit-log.js';
 import { chainRecord, GENESIS_HASH, recordHash } from '../pipeline/audit-record/hash-chain.js';
+import { IsoTime } from '../pipeline/audit-record/iso-time.js';
 
 export interface FileAuditLogOptions {
   readonly path: string;
@@ -92,6 +93,8 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
   let dirty = false;
   let closed = false;
   const now = options.nowMs ?? Date.now;
+  // This log's own time formatter: its per-second cache belongs to the log, not to a module.
+  const clock = new IsoTime();
 
   const interval = options.fsyncIntervalMs ?? 50;
   const write = options.writeSyncForTests ?? writeSync;
@@ -110,7 +113,7 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
    * is cut back to its last whole record, so the next record links to what is on disk; then it throws.
    */
   const writeRecord = (event: AuditEvent, timeMs: number): AppendedRecord => {
-    const { record, line } = chainRecord(prev, seq + 1, timeMs, event);
+    const { record, line } = chainRecord(prev, seq + 1, timeMs, event, clock);
     const bytes = Buffer.from(line, 'utf8');
     let written = 0;
     try {

@@ -5,6 +5,7 @@ import type { KeySet, Signer } from '../keys/signer.js';
 import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/store.js';
 import type { InspectorConfig } from './inspect/inspector.js';
 import type { NormalizeConfig } from './normalize/index.js';
+import type { NormalizeMemo } from './normalize/normalize-memo.js';
 import type { Action } from './model/action.js';
 import type { IdentityDeps } from './identity/stage.js';
 import type { Finding, Severity } from './model/finding.js';
@@ -91,13 +92,18 @@ export interface PipelineDeps {
 }
 
 /** The normalization settings every role uses: the policy set's lists plus the header trust setting. */
-export function normalizeConfigFrom(cfg: InspectorConfig, settings: PipelineSettings): NormalizeConfig {
+export function normalizeConfigFrom(
+  cfg: InspectorConfig,
+  settings: PipelineSettings,
+  memo?: NormalizeMemo,
+): NormalizeConfig {
   return Object.freeze({
     internalDomains: cfg.internalDomains,
     productionDatabases: cfg.productionDatabases,
     trustAgentHeaders: settings.trustAgentHeaders,
     maxBodyBytes: settings.maxBodyBytes,
     mcpEndpoints: parseMcpEndpoints(settings.mcpEndpoints ?? cfg.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
+    ...(memo === undefined ? {} : { memo }),
   });
 }
 

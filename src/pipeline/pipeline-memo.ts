@@ -2,6 +2,7 @@
 import { inspectorConfigFrom, normalizeConfigFrom, type PipelineSettings } from './deps.js';
 import type { InspectorConfig } from './inspect/inspector.js';
 import type { NormalizeConfig } from './normalize/index.js';
+import { NormalizeMemo } from './normalize/normalize-memo.js';
 import type { PolicySet } from './policy/types.js';
 
 /**
@@ -13,6 +14,8 @@ import type { PolicySet } from './policy/types.js';
 export class PipelineMemo {
   readonly #inspectorConfigs = new WeakMap<PolicySet, InspectorConfig>();
   readonly #normalizeConfigs = new WeakMap<InspectorConfig, WeakMap<PipelineSettings, NormalizeConfig>>();
+  /** Authorities and principals, shared by every config this pipeline builds (kept across reloads). */
+  readonly #normalize = new NormalizeMemo();
 
   /** The inspector settings of this policy set, built once per set. */
   inspectorConfig(set: PolicySet): InspectorConfig {
@@ -33,7 +36,7 @@ export class PipelineMemo {
     }
     let config = bySettings.get(settings);
     if (config === undefined) {
-      config = normalizeConfigFrom(cfg, settings);
+      config = normalizeConfigFrom(cfg, settings, this.#normalize);
       bySettings.set(settings, config);
     }
     return config;

@@ -1,5 +1,5 @@
 /** SPIFFE ID parsing by the SPIFFE spec's rules: compared structurally, never by string prefix. */
-import { BoundedCache } from '../normalize/bounded-cache.js';
+import type { BoundedCache } from '../normalize/bounded-cache.js';
 
 export interface SpiffeId {
   readonly trustDomain: string;
@@ -12,10 +12,6 @@ export interface SpiffeId {
 const MAX_LENGTH = 2048;
 const TRUST_DOMAIN = /^[a-z0-9._-]+$/;
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
-
-// A workload's few principals recur on every call (normalize and identity both parse them): memoized.
-// Values are frozen, so no caller can change what the next request is told.
-const parsed = new BoundedCache<SpiffeId | null>(256, MAX_LENGTH);
 
 function parse(text: string): SpiffeId | null {
   if (!text.startsWith('spiffe://') || text.length > MAX_LENGTH) return null;
@@ -36,7 +32,10 @@ function parse(text: string): SpiffeId | null {
   });
 }
 
-/** Parses `spiffe://trust-domain/path`; returns null for anything the spec does not allow. Frozen. */
-export function parseSpiffeId(text: string): SpiffeId | null {
-  return parsed.get(text, parse);
+/**
+ * Parses `spiffe://trust-domain/path`; returns null for anything the spec does not allow. Frozen, so a
+ * caller's `memo` (a workload's few principals recur on every call) can share values safely.
+ */
+export function parseSpiffeId(text: string, memo?: BoundedCache<SpiffeId | null>): SpiffeId | null {
+  return memo === undefined ? parse(text) : memo.get(text, parse);
 }

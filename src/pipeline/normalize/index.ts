@@ -6,7 +6,7 @@ import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
 import type { Adapter, AdapterResult, ParsedRequest } from './adapter.js';
 import { ADAPTERS } from './adapters/index.js';
-import { BoundedCache } from './bounded-cache.js';
+import type { Authority, NormalizeMemo } from './normalize-memo.js';
 import { emailDomain, hostMatches } from './host-pattern.js';
 import { parseSpiffeId } from '../identity/spiffe-id.js';
 import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
@@ -27,6 +27,8 @@ export interface NormalizeConfig {
   readonly maxBodyBytes?: number;
   /** Where MCP servers are reached (`lists.mcp_endpoints` or `--mcp-endpoints`); default: any host, path `/mcp`. */
   readonly mcpEndpoints?: readonly McpEndpoint[];
+  /** The pipeline's memos (authorities, principals); absent: every value is computed afresh. */
+  readonly memo?: NormalizeMemo;
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
@@ -41,11 +43,6 @@ export function isJsonMediaType(type: string): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
-interface Authority {
-  readonly host: string;
-  readonly port: number | null;
-}
-
 const AUTHORITY = /^(\[[^\]]+\]|[^:]*)(?::(\d{1,5}))?$/;
 
 function parseAuthority(authority: string): Authority {
@@ -56,11 +53,9 @@ function parseAuthority(authority: string): Authority {
   return Object.freeze({ host, port: m[2] === undefined ? null : Number(m[2]) });
 }
 
-// A workload talks to a handful of upstreams; a malformed authority throws and is never stored.
-const authorities = new BoundedCache<Authority>(256, 255);
-
-function splitAuthority(authority: string): Authority {
-  return authorities.get(authority, parseAuthority);
+// A workload talks to a handful of upstreams: the pipeline's memo keeps them (normalize-memo.ts).
+function splitAuthority(authority: string, memo: NormalizeMemo | undefined): Authority {
+  return memo === undefined ? parseAuthority(authority) : memo.authorities.get(authority, parseAuthority);
 }
 
 // Frozen, so the empty values every request shares cannot be written to.
@@ -144,8 +139,8 @@ function readText(text: string, looksJson: boolean): { body: JsonValue; isJson: 
   return parsed === null ? { body: text, isJson: false } : { body: parsed, isJson: true };
 }
 
-function subjectOf(raw: RawRequest, trustHeaders: boolean): Subject {
-  const id = parseSpiffeId(raw.sourcePrincipal);
+function subjectOf(raw: RawRequest, trustHeaders: boolean, memo: NormalizeMemo | undefined): Subject {
+  const id = parseSpiffeId(raw.sourcePrincipal, memo?.spiffeIds);
   const agent = trustHeaders ? (raw.headers[AGENT_HEADER] ?? null) : null;
   return {
     spiffeId: id === null ? null : raw.sourcePrincipal,
@@ -169,10 +164,11 @@ export function parseRequest(
   raw: RawRequest,
   maxBodyBytes = DEFAULT_DECODED_BODY_BYTES,
   mcpEndpoints?: readonly McpEndpoint[],
+  memo?: NormalizeMemo,
 ): ParsedRequest {
   const q = raw.path.indexOf('?');
   const pathname = q === -1 ? raw.path : raw.path.slice(0, q);
-  const { host, port } = splitAuthority(raw.authority);
+  const { host, port } = splitAuthority(raw.authority, memo);
   const contentType = mediaType(raw.headers['content-type']);
   // What the upstream reads: the body with its Content-Encoding undone (the token binds the bytes as sent).
   const bytes = decodedBody(raw, maxBodyBytes);
@@ -220,7 +216,7 @@ export function normalizeRequest(
   config: NormalizeConfig,
   adapters: readonly Adapter[] = ADAPTERS,
 ): Action {
-  const request = parseRequest(raw, config.maxBodyBytes, config.mcpEndpoints);
+  const request = parseRequest(raw, config.maxBodyBytes, config.mcpEndpoints, config.memo);
   const result = selectAdapter(request, adapters).normalize(request);
   // The wire method and every override are part of the action whatever adapter read the body.
   const action =
@@ -235,7 +231,7 @@ export function normalizeRequest(
   const production = database !== null && config.productionDatabases.includes(database);
   const trust = config.trustAgentHeaders;
   return {
-    subject: subjectOf(raw, trust),
+    subject: subjectOf(raw, trust, config.memo),
     action,
     resource: {
       uri: `${request.scheme}://${raw.authority}${raw.path}`,
