@@ -1,6 +1,8 @@
 /** Secret detection shared by the secrets and exfiltration inspectors: provider token formats and key material. */
 
 import { crc32 } from 'node:zlib';
+import { NeedleGate } from './needle-gate.js';
+import { needleOf, PROVIDER_RULES, type ProviderRule } from './secret-providers.js';
 
 /** One detected secret: the rule that matched, where, and the matched text (for redaction only). */
 export interface SecretMatch {
@@ -69,6 +71,63 @@ export function entropy(s: string): number {
 
 const notPlaceholder = (m: string) => !isPlaceholder(m);
 
+/** A table row as a scan rule: word boundaries unless the row opts out, entropy and placeholder checks. */
+function providerRule(p: ProviderRule): Rule {
+  const src = p.boundary === false ? p.pattern : `${B}(?:${p.pattern})${E}`;
+  const min = p.minEntropy;
+  return rule(
+    p.id,
+    src,
+    p.critical ?? true,
+    (m) => !isPlaceholder(m) && (min === undefined || entropy(m) >= min),
+  );
+}
+
+/** The `user:pass` a base64 credential decodes to, or null when it is not one (printable, one colon). */
+function decodedUserPass(b64: string): string | null {
+  const text = Buffer.from(b64, 'base64').toString('latin1');
+  return /^[\x21-\x7e]{1,128}:[\x20-\x7e]{1,256}$/.test(text) ? text : null;
+}
+
+/** A credential pair whose password is real: not a template, a placeholder or the documentation word. */
+function realPair(user: string, pass: string): boolean {
+  if (pass.length < 4 || isPlaceholder(pass) || isPlaceholder(user)) return false;
+  if (/^[$%{<[]|^:|[{}]/.test(pass) || /[{}$]/.test(user)) return false;
+  return !DOC_PASSWORD.test(pass) && user !== pass;
+}
+
+function basicCredential(m: string): boolean {
+  const pair = decodedUserPass(m.slice(m.search(/[Bb]asic\s/) + 6).trim());
+  if (pair === null) return false;
+  const colon = pair.indexOf(':');
+  return realPair(pair.slice(0, colon), pair.slice(colon + 1));
+}
+
+function cliCredential(m: string): boolean {
+  const arg = /(?:-u|--user)[\s=]{1,4}["']?([^\s:"']{1,64}):([^\s"']{4,128})$/.exec(m);
+  return arg !== null && realPair(arg[1]!, arg[2]!);
+}
+
+function cliPassword(m: string): boolean {
+  // The password follows the last flag (`-p`, `--password=`); a quote around it is not part of it.
+  const long = m.lastIndexOf('--password=');
+  const flag = long !== -1 ? long : m.lastIndexOf('-p');
+  const pw = m.slice(flag).replace(/^(?:--password=|-p)\s{0,4}["']?/, '');
+  return pw !== 'stdin' && realPair('', pw);
+}
+
+function netrcCredential(m: string): boolean {
+  const [, , , user = '', , pass = ''] = m.split(/\s+/);
+  return realPair(user, pass);
+}
+
+function dockerAuth(m: string): boolean {
+  const pair = decodedUserPass(/"([A-Za-z0-9+/=]{16,402})"$/.exec(m)?.[1] ?? '');
+  if (pair === null) return false;
+  const colon = pair.indexOf(':');
+  return realPair(pair.slice(0, colon), pair.slice(colon + 1));
+}
+
 const RULES: readonly Rule[] = [
   rule('aws-access-key', `${B}(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}${E}`),
   rule(
@@ -100,7 +159,7 @@ const RULES: readonly Rule[] = [
   rule('shopify-token', `${B}shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32}${E}`),
   rule('npm-token', `${B}npm_[A-Za-z0-9]{36}${E}`),
   rule('gcp-api-key', `${B}AIza[0-9A-Za-z_-]{35}${E}`),
-  rule('linear-key', `${B}lin_(?:api|oauth)_[A-Za-z0-9]{40}${E}`),
+  rule('linear-key', `${B}lin_(?:api|oauth)_[A-Za-z0-9]{40,48}${E}`),
   // Notion: `ntn_`, 11 digits, 35 alphanumerics (the documented integration-token shape).
   rule('notion-token', `${B}ntn_\\d{11}[A-Za-z0-9]{35}${E}`),
   rule('figma-token', `${B}fig[dou]_[A-Za-z0-9_-]{40,64}`),
@@ -139,7 +198,7 @@ const RULES: readonly Rule[] = [
   {
     ...rule(
       'connection-string',
-      `${B}(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:[a-z]{2,12}|oracle|clickhouse)://[^\\s:@/"'\`]{1,128}:[^\\s@/"'\`]{1,256}@[^\\s"'\`]{1,256}`,
+      `${B}(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:[a-z]{2,12}|oracle|clickhouse)://[^\\s:@/"'\`]{0,128}:[^\\s@/"'\`]{1,256}@[^\\s"'\`]{1,256}`,
       true,
     ),
     needsRun: false,
@@ -159,6 +218,101 @@ const RULES: readonly Rule[] = [
     (m) => entropy(m.slice(2)) > 3.3 && /[a-fA-F]/.test(m) && /[0-9]/.test(m),
   ),
 ];
+
+/**
+ * Credentials written into headers, command lines and config files: each row runs only where its needle
+ * occurs (PERF: a class-led pattern such as `[\s;|&(]curl` in the union would be tried at every space).
+ */
+const CREDENTIAL_SCANS: readonly Omit<GatedRule, 'anchored'>[] = [
+  // `Authorization: Basic <base64 of user:pass>` in headers, curl and HTTP dumps.
+  {
+    needle: 'uthorization',
+    rule: rule(
+      'basic-auth-header',
+      `[Aa]uthorization["']?\\s{0,4}[:=]\\s{0,4}["']?[Bb]asic\\s{1,4}[A-Za-z0-9+/]{8,400}={0,2}`,
+      true,
+      basicCredential,
+    ),
+  },
+  // `curl -u user:pass` / `--user user:pass` (the password in the argument, not prompted for).
+  {
+    needle: 'curl',
+    rule: rule(
+      'cli-credential',
+      `${B}curl(?:\\s[^\\n;|&]{0,200}?)?\\s(?:-u|--user)[\\s=]{1,4}["']?[^\\s:"']{1,64}:[^\\s"']{4,128}`,
+      true,
+      cliCredential,
+    ),
+  },
+  // Passwords passed on a command line: `sshpass -p pw`, `mysql -p<pw>`, `--password=<pw>` (not `--password` alone, which prompts).
+  {
+    needle: 'sshpass',
+    rule: rule(
+      'cli-credential',
+      `${B}sshpass\\s{1,4}-p\\s{0,4}["']?[^\\s"'-][^\\s"']{3,128}`,
+      true,
+      cliPassword,
+    ),
+  },
+  ...['mysql', 'mariadb'].map((tool) => ({
+    needle: tool,
+    rule: rule(
+      'cli-credential',
+      `${B}${tool}[a-z]{0,8}\\s[^\\n;|&]{0,200}?\\s-p["']?[^\\s"'-][^\\s"']{3,128}`,
+      true,
+      cliPassword,
+    ),
+  })),
+  {
+    needle: '--password',
+    rule: rule('cli-credential', `--password=["']?[^\\s"'-][^\\s"']{3,128}`, true, cliPassword),
+  },
+  // A .netrc entry: `machine host login user password pw`.
+  {
+    needle: 'machine',
+    rule: rule(
+      'netrc-credential',
+      `${B}machine\\s{1,8}[^\\s]{1,253}\\s{1,8}login\\s{1,8}[^\\s]{1,128}\\s{1,8}password\\s{1,8}[^\\s]{4,128}`,
+      true,
+      netrcCredential,
+    ),
+  },
+  // Docker config `"auth": "<base64 of user:pass>"`.
+  {
+    needle: '"auth"',
+    rule: rule(
+      'docker-config-auth',
+      `"auth"\\s{0,4}:\\s{0,4}"[A-Za-z0-9+/]{16,400}={0,2}"`,
+      true,
+      dockerAuth,
+    ),
+  },
+];
+
+/**
+ * The provider table as scan rules, each with the literal that must occur before its regex runs. Needles that
+ * start a token are found by one `NeedleGate` pass, the few inside a token (`Q~`, `.atlasv1.`) by `includes`.
+ */
+interface GatedRule {
+  readonly rule: Rule;
+  readonly needle: string;
+  readonly anchored: boolean;
+}
+const PROVIDER_SCANS: readonly GatedRule[] = PROVIDER_RULES.map((p) => ({
+  rule: providerRule(p),
+  needle: needleOf(p),
+  anchored: p.needleInside !== true,
+}));
+const PROVIDER_GATE = new NeedleGate(PROVIDER_SCANS.filter((p) => p.anchored).map((p) => p.needle));
+
+/** The rule's matches in the text that pass its check, appended to `out` (created on the first match). */
+function scanRule(r: Rule, text: string, max: number, out: SecretMatch[] | null): SecretMatch[] | null {
+  r.re.lastIndex = 0;
+  for (let m = r.re.exec(text); m !== null && (out?.length ?? 0) < max; m = r.re.exec(text))
+    if (r.check === undefined || r.check(m[0]))
+      (out ??= []).push({ kind: r.kind, index: m.index, match: m[0], critical: r.critical });
+  return out;
+}
 
 /**
  * PERF: the union of the rules' regexes, tested once: it matches somewhere exactly when some rule does (each
@@ -204,6 +358,10 @@ function realUrlCredential(match: string): boolean {
   return true;
 }
 
+/** The literals every run-less rule holds (PEM headers, `"type"`, URLs, headers, command lines, .netrc). */
+const RUNLESS_ANCHOR =
+  /:\/\/|-----BEGIN |"type"|[Aa]uthorization|curl|sshpass|mysql|mariadb|--password|machine/;
+
 /** The answer for the common case, shared: most text holds no secret. */
 const NO_SECRETS: readonly SecretMatch[] = Object.freeze([]);
 
@@ -213,11 +371,18 @@ const NO_SECRETS: readonly SecretMatch[] = Object.freeze([]);
  * format needs one, so text without it only meets the PEM, service-account and URL-credential rules.
  */
 export function findSecrets(text: string, max = 64, longRun = true): readonly SecretMatch[] {
-  // The run-less rules open with literals: `-----BEGIN `, `"type"`, and `://` (both URL-credential rules).
-  if (!longRun && !text.includes('://') && !text.includes('-----BEGIN ') && !text.includes('"type"'))
-    return NO_SECRETS;
-  if (!(longRun ? ANY_RULE : ANY_RUNLESS_RULE).test(text)) return NO_SECRETS;
-  const out: SecretMatch[] = [];
+  if (!longRun && !RUNLESS_ANCHOR.test(text)) return NO_SECRETS;
+  let out: SecretMatch[] | null = null;
+  for (const c of CREDENTIAL_SCANS) if (text.includes(c.needle)) out = scanRule(c.rule, text, max, out);
+  // Every provider-table format holds a token run.
+  if (longRun) {
+    const present = PROVIDER_GATE.present(text);
+    for (const p of PROVIDER_SCANS)
+      if (p.anchored ? present.has(p.needle) : text.includes(p.needle))
+        out = scanRule(p.rule, text, max, out);
+  }
+  if (!(longRun ? ANY_RULE : ANY_RUNLESS_RULE).test(text)) return out ?? NO_SECRETS;
+  out ??= [];
   for (const r of RULES) {
     if (!longRun && r.needsRun !== false) continue;
     r.re.lastIndex = 0;
@@ -251,4 +416,4 @@ export const CREDENTIAL_KEY =
 
 /** `key = value` assignments in text (env files, config, code) whose key names a credential. */
 export const ASSIGNMENT =
-  /(?:^|[^A-Za-z0-9_.-])["']?([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|api_?key|apikey|access_?key|token|private_?key|credential|authtoken|_auth)s?)["']?\s{0,4}(?:=|:|:=|=>)\s{0,4}["']?([^\s"',;]{6,200})/gim;
+  /(?:^|[^A-Za-z0-9_.-])["']?([A-Za-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|api_?key|apikey|access_?key|token|private_?key|credential|authtoken|_auth)s?)["']?\s{0,4}(?:=|:|:=|=>)\s{0,4}["']?([^\s"',;?&:=][^\s"',;?&]{5,199})/gim;
