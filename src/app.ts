@@ -10,7 +10,7 @@ import { decisionMetrics, policyMetricsOf } from './admin/decision-metrics.js';
 import { MetricsRegistry } from './admin/metrics.js';
 import { RecentDecisions } from './admin/recent-decisions.js';
 import type { WebhookSender } from './admin/webhook-sender.js';
-import type { AnchoringStats } from './audit/checkpointer.js';
+import type { AnchoringStats, CheckpointingAuditLog } from './audit/checkpointer.js';
 import { openAuditFromConfig } from './audit/from-config.js';
 import type { SinkStats } from './audit/siem/exporter.js';
 import type { ServerConfig } from './config.js';
@@ -23,7 +23,6 @@ import { keyRingFromConfig } from './keys/from-config.js';
 import type { KeyRing, RootSigner } from './keys/key-ring.js';
 import type { Signer } from './keys/signer.js';
 import { OpenedParts } from './opened-parts.js';
-import type { AuditLog } from './pipeline/audit-record/audit-log.js';
 import type { PipelineDeps } from './pipeline/deps.js';
 import { quarantineSignals } from './pipeline/enforce/quarantine.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
@@ -64,7 +63,8 @@ export interface WritInstance {
   readonly signer: Signer;
   /** Current, next and retired token keys; `rotate()` switches keys without downtime. */
   readonly keyRing: KeyRing;
-  readonly audit: AuditLog;
+  /** The hash-chained audit log, with signed checkpoints (`checkpoint()` writes one now). */
+  readonly audit: CheckpointingAuditLog;
   /** Checkpoint and anchoring counters (for /metrics: a non-zero consecutiveFailures is an alert). */
   readonly anchoring: () => AnchoringStats;
   /** SIEM export counters per sink (sent, dropped, failures, queued), for /metrics. */

@@ -51,6 +51,10 @@ export interface AnchoringStats {
   /** Checkpoints dropped from a full backlog (still covered by a later, anchored checkpoint). */
   readonly backlogDropped: number;
   readonly lastAnchorMs: number | null;
+  /** When the last signed checkpoint was written (ms since the epoch), null before the first. */
+  readonly lastCheckpointMs: number | null;
+  /** Records appended since that checkpoint: how much of the chain no signature covers yet. */
+  readonly unsignedRecords: number;
 }
 
 /** An AuditLog that also checkpoints and anchors. */
@@ -84,6 +88,7 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
     consecutiveFailures: 0,
     backlogDropped: 0,
     lastAnchorMs: null as number | null,
+    lastCheckpointMs: null as number | null,
   };
   const maxBacklog = opts.maxBacklog ?? 1000;
   const retryInitial = opts.retryInitialMs ?? 1000;
@@ -121,6 +126,7 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
     }
     sinceCheckpoint = 0;
     s.checkpoints++;
+    s.lastCheckpointMs = timeMs;
     if (opts.tsa !== undefined) {
       const body = Buffer.from(recordBody(rec.seq, new Date(timeMs).toISOString(), rec.prev, event), 'utf8');
       backlog.push({ seq: rec.seq, hash: rec.hash, body });
@@ -240,7 +246,7 @@ export function withCheckpoints(inner: AuditLog, opts: CheckpointerOptions): Che
       for (const f of w) f();
     },
     checkpoint,
-    stats: () => ({ ...s, backlog: backlog.length }),
+    stats: () => ({ ...s, backlog: backlog.length, unsignedRecords: sinceCheckpoint }),
     drained() {
       if (backlog.length === 0 || closed) return Promise.resolve();
       return new Promise<void>((resolve) => {

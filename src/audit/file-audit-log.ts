@@ -18,6 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { AuditEvent } from '../pipeline/audit-record/audit-event.js';
 import type { AppendedRecord, AuditLog } from '../pipeline/audit-record/audit-log.js';
 import { chainRecord, GENESIS_HASH, recordHash } from '../pipeline/audit-record/hash-chain.js';
@@ -84,8 +85,31 @@ function readTail(fd: number): Tail {
   return { seq: record.seq, hash: record.hash, tornOffset };
 }
 
+/** What the audit file has done since it was opened, for /metrics (all counts are cumulative). */
+export interface FileAuditStats {
+  /** Records written with their one write(2). */
+  readonly appends: number;
+  /** Bytes of those records. */
+  readonly appendBytes: number;
+  /** Appends that failed (each one a decision turned into ERR_AUDIT_WRITE). */
+  readonly appendFailures: number;
+  /** fsync/fdatasync calls that completed, batched or per record. */
+  readonly fsyncs: number;
+  /** fsync/fdatasync calls that failed (retried on the next tick). */
+  readonly fsyncFailures: number;
+  /** Seconds spent in those calls, summed. */
+  readonly fsyncSeconds: number;
+  /** When the last fsync completed (ms since the epoch), null before the first. */
+  readonly lastFsyncMs: number | null;
+}
+
+/** The audit file's AuditLog, with its counters. */
+export interface FileAuditLog extends AuditLog {
+  stats(): FileAuditStats;
+}
+
 /** Opens (or creates) the audit file and returns an AuditLog appending to it. */
-export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
+export function openFileAuditLog(options: FileAuditLogOptions): FileAuditLog {
   const fd = openSync(options.path, 'a+', 0o600);
   const tail = readTail(fd);
   let seq = tail.seq;
@@ -98,6 +122,28 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
 
   const interval = options.fsyncIntervalMs ?? 50;
   const write = options.writeSyncForTests ?? writeSync;
+  const stats = {
+    appends: 0,
+    appendBytes: 0,
+    appendFailures: 0,
+    fsyncs: 0,
+    fsyncFailures: 0,
+    fsyncSeconds: 0,
+    lastFsyncMs: null as number | null,
+  };
+  /** A synchronous fsync, counted (a failure still throws to the caller). */
+  const syncNow = (): void => {
+    const started = performance.now();
+    try {
+      fsyncSync(fd);
+    } catch (err) {
+      stats.fsyncFailures++;
+      throw err;
+    }
+    stats.fsyncs++;
+    stats.fsyncSeconds += (performance.now() - started) / 1000;
+    stats.lastFsyncMs = now();
+  };
   // Where the file ends after the last whole write: a failed write is cut back to here.
   let size = fstatSync(fd).size;
   // Set when a failed write could not be cut back: appending after a torn fragment would bury it.
@@ -118,8 +164,9 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
     let written = 0;
     try {
       while (written < bytes.length) written += write(fd, bytes, written, bytes.length - written);
-      if (interval === 0) fsyncSync(fd);
+      if (interval === 0) syncNow();
     } catch (err) {
+      stats.appendFailures++;
       // Cut back even when no byte was reported written: a failing device may have taken some.
       try {
         ftruncateSync(fd, size);
@@ -132,6 +179,8 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
       throw err;
     }
     size += bytes.length;
+    stats.appends++;
+    stats.appendBytes += bytes.length;
     seq = record.seq;
     prev = record.hash;
     dirty = interval !== 0;
@@ -168,9 +217,17 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
           if (!dirty || syncing) return;
           dirty = false;
           syncing = true;
+          const started = performance.now();
           fdatasync(fd, (err) => {
             syncing = false;
-            if (err) dirty = true; // retried on the next tick; the write itself already succeeded
+            if (err) {
+              stats.fsyncFailures++;
+              dirty = true; // retried on the next tick; the write itself already succeeded
+              return;
+            }
+            stats.fsyncs++;
+            stats.fsyncSeconds += (performance.now() - started) / 1000;
+            stats.lastFsyncMs = now();
           });
         }, interval)
       : null;
@@ -184,9 +241,10 @@ export function openFileAuditLog(options: FileAuditLogOptions): AuditLog {
     head: () => ({ seq, hash: prev }),
     flush() {
       if (closed) return;
-      fsyncSync(fd);
+      syncNow();
       dirty = false;
     },
+    stats: () => ({ ...stats }),
     close() {
       if (closed) return;
       if (timer !== null) clearInterval(timer);

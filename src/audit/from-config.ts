@@ -4,14 +4,14 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { MetricsRegistry } from '../admin/metrics.js';
+import type { Counter, MetricsRegistry } from '../admin/metrics.js';
 import type { ServerConfig } from '../config.js';
 import type { Signer } from '../keys/signer.js';
 import type { AuditLog } from '../pipeline/audit-record/audit-log.js';
 import type { PipelineLogger } from '../pipeline/deps.js';
 import { createTsaClient } from './anchoring/tsa-client.js';
 import { withCheckpoints, type AnchoringStats, type CheckpointingAuditLog } from './checkpointer.js';
-import { openFileAuditLog } from './file-audit-log.js';
+import { openFileAuditLog, type FileAuditStats } from './file-audit-log.js';
 import type { SinkStats } from './siem/exporter.js';
 import { siemExporterFromConfig } from './siem/from-config.js';
 
@@ -39,6 +39,8 @@ const NO_ANCHORING: AnchoringStats = {
   backlog: 0,
   backlogDropped: 0,
   lastAnchorMs: null,
+  lastCheckpointMs: null,
+  unsignedRecords: 0,
 };
 
 /** Opens the audit file (creating its folder, 0700) and the SIEM export. Throws when either cannot open. */
@@ -113,6 +115,41 @@ export function openAuditFromConfig(
         'writ_audit_last_anchor_age_seconds',
         'seconds since the last checkpoint the TSA anchored (-1: none yet)',
       );
+      const checkpointAge = metrics.gauge(
+        'writ_audit_last_checkpoint_age_seconds',
+        'seconds since the last signed checkpoint (-1: none yet)',
+      );
+      const unsigned = metrics.gauge(
+        'writ_audit_unsigned_records',
+        'records appended since the last signed checkpoint (no signature covers them yet)',
+      );
+      // The file's own counters are cumulative; counters advance by what changed since the last scrape.
+      const appends = metrics.counter(
+        'writ_audit_appends_total',
+        'audit records written (one write(2) each)',
+      );
+      const appendBytes = metrics.counter('writ_audit_append_bytes_total', 'bytes of audit records written');
+      const appendFailures = metrics.counter(
+        'writ_audit_append_failures_total',
+        'audit appends that failed (each decision became ERR_AUDIT_WRITE)',
+      );
+      const fsyncs = metrics.counter('writ_audit_fsyncs_total', 'fsync/fdatasync calls on the audit file');
+      const fsyncFailures = metrics.counter(
+        'writ_audit_fsync_failures_total',
+        'fsync/fdatasync calls on the audit file that failed',
+      );
+      const fsyncSeconds = metrics.counter(
+        'writ_audit_fsync_seconds_total',
+        'seconds spent in fsync/fdatasync of the audit file',
+      );
+      const fsyncAge = metrics.gauge(
+        'writ_audit_last_fsync_age_seconds',
+        'seconds since the audit file was last made durable (-1: not yet)',
+      );
+      let seen: FileAuditStats = file.stats();
+      const advance = (c: Counter, now: number, before: number) => {
+        if (now > before) c.inc(undefined, now - before);
+      };
       const siemSent = metrics.gauge('writ_siem_sent', 'audit records shipped, by sink', ['sink']);
       const siemDropped = metrics.gauge(
         'writ_siem_dropped',
@@ -131,6 +168,19 @@ export function openAuditFromConfig(
         failing.set(a.consecutiveFailures);
         backlog.set(a.backlog);
         anchorAge.set(a.lastAnchorMs === null ? -1 : Math.max(0, (ctx.now() - a.lastAnchorMs) / 1000));
+        checkpointAge.set(
+          a.lastCheckpointMs === null ? -1 : Math.max(0, (ctx.now() - a.lastCheckpointMs) / 1000),
+        );
+        unsigned.set(a.unsignedRecords);
+        const f = file.stats();
+        advance(appends, f.appends, seen.appends);
+        advance(appendBytes, f.appendBytes, seen.appendBytes);
+        advance(appendFailures, f.appendFailures, seen.appendFailures);
+        advance(fsyncs, f.fsyncs, seen.fsyncs);
+        advance(fsyncFailures, f.fsyncFailures, seen.fsyncFailures);
+        advance(fsyncSeconds, f.fsyncSeconds, seen.fsyncSeconds);
+        seen = f;
+        fsyncAge.set(f.lastFsyncMs === null ? -1 : Math.max(0, (ctx.now() - f.lastFsyncMs) / 1000));
         for (const [sink, st] of Object.entries(siem?.stats() ?? {})) {
           siemSent.set(st.sent, { sink });
           siemDropped.set(st.dropped, { sink });

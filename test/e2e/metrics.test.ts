@@ -172,6 +172,36 @@ describe('/metrics after real gRPC calls', () => {
     expect(s.types.get('writ_signer_errors_total')).toBe('counter');
   });
 
+  it('counts audit writes and fsyncs as the chain grows, and dates the last checkpoint', async () => {
+    const before = await scrape();
+    const records = writ.audit.head().seq;
+    for (const call of CALLS) await check.check(scenarioCheckRequest(call));
+    // One record per decision is written before the answer; the batched fsync follows within its interval.
+    const grown = writ.audit.head().seq - records;
+    expect(grown).toBeGreaterThanOrEqual(CALLS.length);
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await scrape();
+    const delta = (name: string) => one(after, name) - (pick(before, name)[0]?.value ?? 0);
+    expect(after.types.get('writ_audit_appends_total')).toBe('counter');
+    expect(delta('writ_audit_appends_total')).toBe(grown);
+    expect(delta('writ_audit_append_bytes_total')).toBeGreaterThan(grown * 100);
+    expect(one(after, 'writ_audit_append_failures_total')).toBe(0);
+    expect(delta('writ_audit_fsyncs_total')).toBeGreaterThanOrEqual(1);
+    expect(one(after, 'writ_audit_fsync_failures_total')).toBe(0);
+    expect(one(after, 'writ_audit_fsync_seconds_total')).toBeGreaterThan(0);
+    const fsyncAge = one(after, 'writ_audit_last_fsync_age_seconds');
+    expect(fsyncAge).toBeGreaterThanOrEqual(0);
+    expect(fsyncAge).toBeLessThan(5);
+    // The records since the last checkpoint (one a minute or every 1000 records) are not signed yet.
+    expect(one(after, 'writ_audit_unsigned_records')).toBeGreaterThanOrEqual(grown);
+    expect(writ.audit.checkpoint()).not.toBeNull();
+    const signed = await scrape();
+    const age = one(signed, 'writ_audit_last_checkpoint_age_seconds');
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(5);
+    expect(one(signed, 'writ_audit_unsigned_records')).toBe(0);
+  });
+
   it("includes prom-client's default process metrics", async () => {
     const s = await scrape();
     expect(one(s, 'process_cpu_seconds_total')).toBeGreaterThan(0);
