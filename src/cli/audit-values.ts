@@ -9,7 +9,7 @@ import { parseSpiffeId } from '../pipeline/identity/spiffe-id.js';
 import type { DecisionEvent } from '../pipeline/audit-record/audit-event.js';
 import { actionFrom } from './action-template.js';
 import type { DimensionValue } from '../pipeline/policy/dimensions.js';
-import { findDimension } from '../pipeline/policy/dimensions.js';
+import { dimensionEnv, findDimension } from '../pipeline/policy/dimensions.js';
 import { policyInput } from '../pipeline/policy/policy-input.js';
 import type { PolicySet } from '../pipeline/policy/types.js';
 
@@ -69,7 +69,7 @@ export function auditedValues(
     atlas: [],
   }));
   const input = policyInput(action, findings);
-  const env = { timezone: set.timezone };
+  const env = dimensionEnv(set.timezone);
   const out = new Map<string, DimensionValue>();
   const wanted = new Set(set.rules.flatMap((r) => r.anyOf.flatMap((g) => g.map((c) => c.dimension))));
   for (const name of wanted) {

@@ -1,7 +1,7 @@
 /** Dimensions: the cached local time agrees with a fresh conversion; request_rate is null until measured. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DIMENSIONS } from '../../src/pipeline/policy/dimensions.js';
+import { DIMENSIONS, dimensionEnv } from '../../src/pipeline/policy/dimensions.js';
 import { policyInput } from '../../src/pipeline/policy/policy-input.js';
 import { makeAction } from '../support/make-action.js';
 
@@ -32,12 +32,13 @@ describe('dimensions', () => {
             hour: Number(parts.find((p) => p.type === 'hour')!.value),
             weekday: parts.find((p) => p.type === 'weekday')!.value.toLowerCase(),
           };
-          // Read twice, in fresh inputs, so the second read comes from the per-zone bucket cache.
+          // Read twice, in fresh inputs, so the second read comes from the set's bucket cache.
+          const env = dimensionEnv(timezone);
           for (let i = 0; i < 2; i++) {
             const input = policyInput(makeAction({ context: { timeMs: ms } }), []);
             expect({
-              hour: dim('context.time.hour').read(input, { timezone }),
-              weekday: dim('context.time.weekday').read(input, { timezone }),
+              hour: dim('context.time.hour').read(input, env),
+              weekday: dim('context.time.weekday').read(input, env),
             }).toEqual(want);
           }
         },
@@ -47,11 +48,12 @@ describe('dimensions', () => {
   });
 
   it('context.request_rate is null when not measured, never 0', () => {
-    expect(dim('context.request_rate').read(policyInput(makeAction(), []), { timezone: 'UTC' })).toBeNull();
+    expect(dim('context.request_rate').read(policyInput(makeAction(), []), dimensionEnv('UTC'))).toBeNull();
     expect(
-      dim('context.request_rate').read(policyInput(makeAction(), [], { requestRate: 12 }), {
-        timezone: 'UTC',
-      }),
+      dim('context.request_rate').read(
+        policyInput(makeAction(), [], { requestRate: 12 }),
+        dimensionEnv('UTC'),
+      ),
     ).toBe(12);
   });
 

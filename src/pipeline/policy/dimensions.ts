@@ -4,6 +4,7 @@ import { hostWithPort } from '../normalize/default-port.js';
 import { emailDomain } from '../normalize/host-pattern.js';
 import { sqlOperation } from '../normalize/sql-arguments.js';
 import type { PolicyInput } from './policy-input.js';
+import { LocalClock } from './local-clock.js';
 import { shellArguments } from '../shell/read-shell.js';
 import { bearerForOtherHost, HEADER_DIMENSION, requestHeader } from './request-headers.js';
 import { argumentCommands } from './shell-commands.js';
@@ -22,52 +23,16 @@ export interface Dimension {
 /** Set-wide settings a dimension may need (the policy set's time zone). */
 export interface DimensionEnv {
   readonly timezone: string;
+  /** The set's own local-time memo (policy/local-clock.ts). */
+  readonly clock: LocalClock;
+}
+
+/** The env of a policy set whose time zone is `timezone` (already checked to be a valid IANA name). */
+export function dimensionEnv(timezone: string): DimensionEnv {
+  return Object.freeze({ timezone, clock: new LocalClock(timezone) });
 }
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The last 15-minute bucket computed per time zone: formatToParts costs ~10 µs, a decision far less. */
-const lastBucket = new Map<string, { bucket: number; hour: number; weekday: string }>();
-const BUCKET_MS = 15 * 60 * 1000;
-
-/**
- * Hour (0-23) and weekday (`mon`..`sun`) of an instant in a named time zone. Cached per 15-minute UTC
- * bucket: every zone offset in use is a multiple of 15 minutes and changes on such a boundary, so the
- * local hour and weekday cannot change inside a bucket.
- */
-function localTime(input: PolicyInput, timezone: string): { hour: number; weekday: string } {
-  const cached = input.memo.get('time');
-  if (cached !== undefined) return cached as { hour: number; weekday: string };
-  const ms = input.action.context.timeMs;
-  const bucket = Math.floor(ms / BUCKET_MS);
-  const last = lastBucket.get(timezone);
-  if (last !== undefined && last.bucket === bucket) {
-    input.memo.set('time', last);
-    return last;
-  }
-  let fmt = formatters.get(timezone);
-  if (fmt === undefined) {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hour: 'numeric',
-      hourCycle: 'h23',
-      weekday: 'short',
-    });
-    formatters.set(timezone, fmt);
-  }
-  let hour = 0;
-  let weekday = 'sun';
-  for (const part of fmt.formatToParts(ms)) {
-    if (part.type === 'hour') hour = Number(part.value);
-    if (part.type === 'weekday') weekday = part.value.slice(0, 3).toLowerCase();
-  }
-  const value = { bucket, hour, weekday };
-  lastBucket.set(timezone, value);
-  input.memo.set('time', value);
-  return value;
-}
-
 /** maxSeverity with its memo key and `<prefix>.` built by the caller, once per condition. */
 function highestSeverity(input: PolicyInput, prefix: string, dotted: string, key: string): Severity | null {
   // Most decisions have no findings: nothing to scan, and nothing worth remembering.
@@ -301,13 +266,13 @@ export const DIMENSIONS: readonly Dimension[] = [
     'context.time.hour',
     'number',
     'hour of day (0-23) in the policy time zone',
-    (i, e) => localTime(i, e.timezone).hour,
+    (i, e) => e.clock.at(i).hour,
   ),
   dim(
     'context.time.weekday',
     'string',
     'day of week (mon..sun) in the policy time zone',
-    (i, e) => localTime(i, e.timezone).weekday,
+    (i, e) => e.clock.at(i).weekday,
   ),
   dim(
     'context.request_rate',

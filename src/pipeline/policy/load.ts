@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
-import { findDimension, type DimensionEnv } from './dimensions.js';
+import { dimensionEnv, findDimension, type DimensionEnv } from './dimensions.js';
 import { isSealed } from './end-marker.js';
 import type { PolicyInput } from './policy-input.js';
 import { parseMcpEndpoint } from '../normalize/mcp-endpoint.js';
@@ -180,7 +180,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     }
   }
 
-  const env: DimensionEnv = { timezone };
+  const env: DimensionEnv = dimensionEnv(timezone);
   const shell: ShellAllowlists = (name) => {
     const list = shellAllowlists.get(name);
     return list === undefined ? undefined : (value) => shellAllowedBy(list, value);
