@@ -26,6 +26,10 @@ const CONSTANT_TABLES: ReadonlyMap<string, string> = new Map([
   ['normalize/strict-json.ts#utf8', 'TextDecoder without stream mode keeps no state between calls'],
   ['normalize/multipart.ts#utf8', 'TextDecoder without stream mode keeps no state between calls'],
   [
+    'inspect/lib/secret-patterns.ts#PROVIDER_GATE',
+    'NeedleGate compiled at load; its regex lastIndex is reset at the start of each synchronous scan',
+  ],
+  [
     'inspect/lib/sql-statements.ts#parser',
     'node-sql-parser Parser: astify/parse keep no state between calls',
   ],
