@@ -206,6 +206,7 @@ async function startParts(
       deadlineMs: config.deadlineMs,
       quarantineOn: quarantineSignals(config.quarantineOn),
       ...(config.mcpEndpoints === null ? {} : { mcpEndpoints: config.mcpEndpoints }),
+      ...(config.tokenForwarders.length === 0 ? {} : { tokenForwarders: config.tokenForwarders }),
     },
     hooks: approvals.hooks,
   };

@@ -46,6 +46,8 @@ export interface ServerConfig {
   readonly trustDomains: readonly string[];
   /** SPIFFE ID of the adjacent proxy whose XFCC element names the caller; empty: XFCC is ignored. */
   readonly xfccTrustedProxy: string;
+  /** SPIFFE IDs that present tokens minted at their own check role on behalf of the agent (egress gateways). */
+  readonly tokenForwarders: readonly string[];
   /** YAML list of JWT issuers; empty: no JWT, delegation chain or JWT session is accepted. */
   readonly jwtIssuersFile: string;
   /** JSON file of API key hashes; empty: no API key is accepted. */
@@ -257,6 +259,12 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '',
   },
   {
+    flag: 'token-forwarders',
+    env: 'WRIT_TOKEN_FORWARDERS',
+    doc: 'comma-separated SPIFFE IDs of the gateways that run the check role and forward its tokens to tools (verify role)',
+    fallback: '',
+  },
+  {
     flag: 'jwt-issuers-file',
     env: 'WRIT_JWT_ISSUERS_FILE',
     doc: 'YAML list of JWT issuers {issuer, audience, jwks_uri | discovery, algorithms} (empty: none)',
@@ -425,6 +433,15 @@ function spiffeIdOrEmpty(name: string, text: string): string {
   return text;
 }
 
+function spiffeIdList(name: string, text: string): readonly string[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((id) => {
+    const trimmed = id.trim();
+    if (trimmed === '') throw new ConfigError(`${name} has an empty entry in "${text}"`);
+    return spiffeIdOrEmpty(name, trimmed);
+  });
+}
+
 function mcpEndpoints(text: string): readonly string[] | null {
   if (text.trim() === '') return null;
   const list = text.split(',').map((e) => e.trim());
@@ -565,6 +582,7 @@ export function resolveConfig(
     trustAgentHeaders: boolean('--trust-agent-headers', get('trust-agent-headers') ?? 'false'),
     trustDomains: trustDomains(get('trust-domains') ?? 'cluster.local'),
     xfccTrustedProxy: spiffeIdOrEmpty('--xfcc-trusted-proxy', get('xfcc-trusted-proxy') ?? ''),
+    tokenForwarders: spiffeIdList('--token-forwarders', get('token-forwarders') ?? ''),
     jwtIssuersFile: optionalPath(get('jwt-issuers-file')),
     apiKeysFile: optionalPath(get('api-keys-file')),
     jwksCooldownMs: integer('--jwks-cooldown-s', get('jwks-cooldown-s') ?? '30', 0, 3600) * 1000,

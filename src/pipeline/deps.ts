@@ -33,6 +33,12 @@ export interface PipelineSettings {
   readonly quarantineOn?: QuarantineSignals;
   /** MCP endpoints (`host[:port]/path`) from `--mcp-endpoints`; when set, they replace the policy set's list. */
   readonly mcpEndpoints?: readonly string[];
+  /**
+   * Workload identities that present tokens on an agent's behalf (the egress gateway whose own check role
+   * minted them). The verify role accepts such a presenter for the subject the token names; anyone else
+   * must be that subject (`ERR_TOKEN_SUBJECT`).
+   */
+  readonly tokenForwarders?: readonly string[];
   /** The longest `retry_after_s` a pending approval asks a client to wait (default 30). */
   readonly approvalRetryAfterSeconds?: number;
 }

@@ -666,6 +666,16 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
       expect(svcPorts['grpc-inbound'].port).toBe(config.inboundPort);
     });
 
+    it("lets the egress gateway present agents' tokens to writ-verify in sidecar mode, and nobody else", () => {
+      // Tools are reached through the gateway, so writ-verify sees the gateway's identity, not the agent's
+      // the token binds: the gateway is the one forwarder (docs/canonical-action.md, ERR_TOKEN_SUBJECT).
+      const forwarders = configOf(v.production).tokenForwarders;
+      expect(forwarders).toEqual([
+        'spiffe://cluster.local/ns/istio-system/sa/istio-egressgateway-service-account',
+      ]);
+      expect(configOf(renderValues('plain.yaml', {})).tokenForwarders).toEqual([]);
+    });
+
     it('gives each workload exactly one CUSTOM provider, in sidecar and ambient mode', () => {
       const ambient = renderValues('ambient.yaml', { istio: { enabled: true, mode: 'ambient' } });
       for (const docs of [v.production, ambient]) {

@@ -165,6 +165,44 @@ describe('token binding over real gRPC', () => {
     expect(await verifyCode(t, genuine)).toBe('VERIFY_OK');
   });
 
+  it('an egress gateway configured as a token forwarder presents the agent token; nobody else may', async () => {
+    // The documented layout: the agent's call reaches the tool through the egress gateway, whose own
+    // writ-check minted the token; the tool's writ-verify sees the gateway's identity, not the agent's.
+    const gateway = 'spiffe://cluster.local/ns/istio-egress/sa/egress-gateway';
+    const w = await startTestWrit({ 'token-forwarders': gateway });
+    try {
+      const as = (req: CheckRequest, principal: string): CheckRequest => ({
+        attributes: { ...req.attributes, source: { principal } },
+      });
+      const token = await mint(w);
+      const genuine = scenarioCheckRequest(query, { 'x-writ-token': token });
+      // Through the forwarder, a changed request still fails: the token's subject and hash are both signed.
+      expect(
+        await verifyCode(
+          w,
+          as(
+            withHeaders(genuine, (h) => (h['x-tenant'] = 'globex')),
+            gateway,
+          ),
+        ),
+      ).toBe('ERR_TOKEN_HEADERS_MISMATCH');
+      // Another agent presenting the token directly is still refused (F8 holds beside a forwarder).
+      expect(await verifyCode(w, as(genuine, 'spiffe://cluster.local/ns/agents/sa/other-agent'))).toBe(
+        'ERR_TOKEN_SUBJECT',
+      );
+      // A look-alike of the gateway is not the gateway.
+      expect(await verifyCode(w, as(genuine, `${gateway}-x`))).toBe('ERR_TOKEN_SUBJECT');
+      expect(await verifyCode(w, as(genuine, gateway))).toBe('VERIFY_OK');
+      // Single use through the forwarder too.
+      expect(await verifyCode(w, as(genuine, gateway))).toBe('ERR_TOKEN_REPLAYED');
+      // Without the setting the same gateway is just another workload.
+      const direct = scenarioCheckRequest(query, { 'x-writ-token': await mint(t) });
+      expect(await verifyCode(t, as(direct, gateway))).toBe('ERR_TOKEN_SUBJECT');
+    } finally {
+      await w.stop();
+    }
+  });
+
   it('a token of envelope version 1 (no bound parts) is refused with ERR_TOKEN_ENVELOPE_VERSION', async () => {
     const token = await mint(t);
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {

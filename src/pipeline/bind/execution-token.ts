@@ -325,3 +325,17 @@ export function verifyExecutionToken(token: string, keys: KeySet, expect: Verify
   }
   return { ok: true, claims };
 }
+
+/**
+ * The subject a token says it was minted for, read WITHOUT verifying it, or null when the token does not
+ * say. Only for choosing which subject to recompute the bound action with when a configured forwarder
+ * presents the token: `verifyExecutionToken` then checks the signature over that very subject and hash.
+ */
+export function claimedSubject(token: string): string | null {
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  const payload = decodeJsonSegment(parts[1]!);
+  if (!isJsonObject(payload) || payload['bnd'] === undefined) return null;
+  return boundPartsOf(payload['bnd'])?.subject ?? null;
+}

@@ -1,7 +1,7 @@
 /** The verify role: the upstream side recomputes the action, checks its token, and consumes it once. */
 import { admitRequest } from '../admit.js';
 import { actionHash, boundParts, canonicalAuthority } from '../bind/canonical-action.js';
-import { verifyExecutionToken } from '../bind/execution-token.js';
+import { claimedSubject, verifyExecutionToken } from '../bind/execution-token.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 import type { PipelineDeps } from '../deps.js';
 import type { PipelineMemo } from '../pipeline-memo.js';
@@ -57,8 +57,16 @@ export async function decideVerify(
   // A costly request lets other requests run before its hash is taken, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();
   // What this role sees: the workload presenting the token, the scheme, the headers about to reach the tool.
+  const token = raw.headers[TOKEN_HEADER];
+  const presenter = identityStage.boundWorkload(raw, action);
+  // SECURITY: a configured forwarder (the egress gateway whose own check role minted the token and set it
+  // on this very request, replacing anything the agent sent) presents it on the agent's behalf: the subject
+  // is then the one the token names, and the signature over that subject and the action hash proves it.
+  // Any other presenter must be the subject itself (F8: another agent's token is ERR_TOKEN_SUBJECT).
+  const forwarded =
+    presenter !== '' && token !== undefined && (deps.settings.tokenForwarders ?? []).includes(presenter);
   const bound = boundParts(raw, {
-    subject: identityStage.boundWorkload(raw, action),
+    subject: forwarded ? (claimedSubject(token) ?? presenter) : presenter,
     unboundHeaders: set.unboundHeaders,
   });
   const ah = actionHash(raw, action, bound);
@@ -70,7 +78,6 @@ export async function decideVerify(
     actionHash: ah,
     removeHeaders: WRIT_UPSTREAM_HEADERS,
   } as const;
-  const token = raw.headers[TOKEN_HEADER];
   if (token === undefined || token.length === 0) {
     return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_TOKEN_MISSING', policyVersion: '' });
   }
