@@ -1,6 +1,7 @@
 /** destructive-op: SQL, shell, git, cloud and Kubernetes operations that destroy data or open permissions. */
 import type { Finding, Severity } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector, type StringLeaf } from '../inspector.js';
+import { mongoDestruction, redisDestruction, repositoryApiDelete } from '../lib/datastore-ops.js';
 import { excerpt } from '../lib/redact.js';
 import { isShellLeaf, isSqlLeaf } from '../lib/leaf-role.js';
 import { programName, splitCommands, type SimpleCommand } from '../lib/shell-words.js';
@@ -71,7 +72,7 @@ function nonOptions(argv: readonly string[]): string[] {
 function classifyCommand(
   cmd: SimpleCommand,
   protectedBranches: readonly string[],
-): [string, Severity] | null {
+): readonly [string, Severity] | null {
   const argv = cmd.argv;
   const prog = programName(argv);
   for (const target of cmd.redirects) {
@@ -114,7 +115,14 @@ function classifyCommand(
       return classifyGit(argv, protectedBranches);
     case 'kubectl':
     case 'oc': {
-      const verb = nonOptions(argv)[0];
+      // The verb is the first known one: option values (`-n prod`) come before it as bare words.
+      const verb = nonOptions(argv).find((w) => w === 'delete' || w === 'drain' || w === 'scale');
+      // Scaling to zero takes a workload down as surely as deleting it.
+      if (
+        verb === 'scale' &&
+        argv.some((a, i) => a === '--replicas=0' || (a === '--replicas' && argv[i + 1] === '0'))
+      )
+        return ['k8s-scale-to-zero', 'high'];
       if (verb !== 'delete' && verb !== 'drain') return null;
       const broad =
         argv.some((a) => a === '--all' || a === '-A' || a === '--all-namespaces') ||
@@ -128,8 +136,11 @@ function classifyCommand(
     case 'terraform':
     case 'tofu':
     case 'pulumi':
-      return nonOptions(argv)[0] === 'destroy' || argv.includes('-destroy')
-        ? ['cloud-delete', 'critical']
+      if (nonOptions(argv)[0] === 'destroy' || argv.includes('-destroy')) return ['cloud-delete', 'critical'];
+      // An apply with no plan review: whatever the change removes goes without a human seeing it.
+      return ['apply', 'up'].includes(nonOptions(argv)[0] ?? '') &&
+        argv.some((a) => a === '-auto-approve' || a === '--auto-approve' || a === '--yes' || a === '-y')
+        ? ['cloud-unreviewed-apply', 'high']
         : null;
     case 'aws':
     case 'gcloud':
@@ -144,12 +155,55 @@ function classifyCommand(
         ? ['container-prune', 'medium']
         : null;
     case 'redis-cli':
-      return argv.some((a) => /^(?:flushall|flushdb)$/i.test(a)) ? ['datastore-flush', 'critical'] : null;
+      return redisDestruction(redisWords(argv));
+    case 'mongosh':
+    case 'mongo': {
+      const e = argv.findIndex((a) => a === '--eval');
+      return mongoDestruction(e >= 0 ? (argv[e + 1] ?? '') : argv.slice(1).join(' '));
+    }
+    case 'gh':
+      return nonOptions(argv)[0] === 'repo' && nonOptions(argv)[1] === 'delete'
+        ? ['repository-delete', 'critical']
+        : null;
     default:
       if (/^mkfs(?:\..+)?$/.test(prog)) return ['shell-disk-format', 'critical'];
       return null;
   }
 }
+
+/** redis-cli options that take a value (`-h host`, `-a password`...): skipped to reach the command words. */
+const REDIS_VALUE_OPTIONS = new Set([
+  '-h',
+  '-p',
+  '-s',
+  '-a',
+  '-u',
+  '-n',
+  '-r',
+  '-i',
+  '-d',
+  '-D',
+  '--user',
+  '--pass',
+]);
+
+/** The Redis command words of a `redis-cli` invocation, options and their values left out. */
+function redisWords(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (words.length === 0 && a.startsWith('-')) {
+      if (REDIS_VALUE_OPTIONS.has(a)) i++;
+      continue;
+    }
+    words.push(a);
+  }
+  return words;
+}
+
+/** IAM changes that widen access: attaching or writing policies, new keys, role bindings. */
+const IAM_CHANGE =
+  /^(?:attach-(?:user|role|group)-policy|put-(?:user|role|group)-policy|create-access-key|create-login-profile|update-assume-role-policy|add-user-to-group|create-policy-version|add-iam-policy-binding|set-iam-policy)$/;
 
 function classifyCloud(prog: string, argv: readonly string[]): [string, Severity] | null {
   const words = nonOptions(argv);
@@ -159,13 +213,19 @@ function classifyCloud(prog: string, argv: readonly string[]): [string, Severity
       return ['cloud-delete', 'critical'];
     if (words.some((w) => /^(?:delete-|terminate-|deregister-|remove-|purge-)/.test(w)))
       return ['cloud-delete', 'high'];
+    if (words[0] === 'iam' && words.some((w) => IAM_CHANGE.test(w))) return ['cloud-iam-change', 'high'];
+    if (words.some((w) => /^stop-(?:instances|db-instance|db-cluster)$/.test(w)))
+      return ['cloud-stop', 'medium'];
     return null;
   }
   if (prog === 'gsutil')
     return (words[0] === 'rm' && hasFlag(argv, 'r', '--recursive')) || words[0] === 'rb'
       ? ['cloud-delete', 'critical']
       : null;
-  return /\b(?:delete|destroy|purge)\b/.test(joined) ? ['cloud-delete', 'high'] : null;
+  if (/\b(?:delete|destroy|purge)\b/.test(joined)) return ['cloud-delete', 'high'];
+  if (words.some((w) => IAM_CHANGE.test(w)) || /\brole assignment create\b/.test(joined))
+    return ['cloud-iam-change', 'high'];
+  return /\b(?:stop|deallocate|terminate)\b/.test(joined) ? ['cloud-stop', 'medium'] : null;
 }
 
 function classifyGit(
@@ -229,10 +289,16 @@ function isProduction(input: InspectionInput): boolean {
 /** Flags operations that destroy data or widen access; SQL via node-sql-parser, shell as bash reads it. */
 export const destructiveOpInspector: Inspector = {
   id: ID,
-  version: '1.0.0',
+  version: '1.1.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     const production = isProduction(input);
+    const { resource, action } = input.action;
+    const repo = repositoryApiDelete(action.httpMethod, resource.path);
+    if (repo !== null)
+      out.push(makeFinding({ id: ID }, repo[0], repo[1], '$.resource.path', excerpt(resource.path), tags));
+    // A datastore tool (its name says MongoDB or Redis) receives its command as argument text.
+    const store = /mongo/i.test(action.tool) ? 'mongo' : /redis/i.test(action.tool) ? 'redis' : null;
     for (const leaf of input.leaves) {
       if (leaf.value.length < 4 || leaf.path.endsWith('#key')) continue;
       if (isSqlLeaf(leaf, input.action)) {
@@ -242,6 +308,12 @@ export const destructiveOpInspector: Inspector = {
         }
       }
       if (isShellLeaf(leaf, input.action)) inspectShell(leaf.value, leaf, input, out, 0);
+      if (store !== null) {
+        const hit =
+          store === 'mongo' ? mongoDestruction(leaf.value) : redisDestruction(leaf.value.trim().split(/\s+/));
+        if (hit !== null)
+          out.push(makeFinding({ id: ID }, hit[0], hit[1], leaf.path, excerpt(leaf.value), tags));
+      }
     }
     return out;
   },
