@@ -17,7 +17,12 @@ import {
   type NamedLists,
   type ShellAllowlists,
 } from './operators.js';
-import { compileShellAllowlists, shellAllowedBy, type ShellAllowlist } from './shell-allowlist.js';
+import {
+  compileShellAllowlists,
+  shellAllowedBy,
+  ShellGlobs,
+  type ShellAllowlist,
+} from './shell-allowlist.js';
 import { buildRuleIndex } from './rule-index.js';
 import {
   EFFECT_STRENGTH,
@@ -81,6 +86,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   const problems: PolicyProblem[] = [];
   const lists: Record<string, readonly string[]> = {};
   const shellAllowlists = new Map<string, ShellAllowlist>();
+  const shellGlobs = new ShellGlobs();
   const rawRules: { node: Node; file: string; lc: LineCounter }[] = [];
   let timezone = 'UTC';
   const unboundHeaders: UnboundHeaderRule[] = [];
@@ -172,7 +178,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
 
     const rulesNode = root.get('rules', true) as Node | undefined;
     const shellNode = root.get('shell_allowlists', true) as Node | undefined;
-    if (shellNode !== undefined) compileShellAllowlists(shellNode, doc, shellAllowlists, report);
+    if (shellNode !== undefined) compileShellAllowlists(shellNode, doc, shellAllowlists, report, shellGlobs);
 
     if (rulesNode !== undefined) {
       if (!isSeq(rulesNode)) report(rulesNode, 'rules must be a list');

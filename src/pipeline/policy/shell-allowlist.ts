@@ -48,13 +48,22 @@ export type ReportProblem = (node: Node | null | undefined, message: string) => 
 interface Compile {
   readonly report: ReportProblem;
   readonly deref: (n: Node) => Node;
+  readonly globs: ShellGlobs;
 }
 
-// PERF: a pack repeats its globs (YAML anchors, the same options under many subcommands) and every reload
-// compiles them again; a compiled RE2 is immutable, so one per distinct pattern is shared.
-const globCache = new BoundedCache<RE2JS>(4096, 1024);
-const compiledGlob = (glob: string): RE2JS =>
-  globCache.get(glob, (g) => RE2JS.compile(globToRegex(g), RE2JS.DOTALL));
+/**
+ * The compiled globs of one policy load, created by the loader for each policy set and dropped with it.
+ * PERF: a pack repeats its globs (YAML anchors, the same options under many subcommands); a compiled RE2
+ * is immutable, so one per distinct pattern is shared within the load. Bounded like every memo.
+ */
+export class ShellGlobs {
+  readonly #cache = new BoundedCache<RE2JS>(4096, 1024);
+
+  /** The RE2 for one glob, compiled once per load. */
+  compile(glob: string): RE2JS {
+    return this.#cache.get(glob, (g) => RE2JS.compile(globToRegex(g), RE2JS.DOTALL));
+  }
+}
 
 function compileGlobs(given: Node, what: string, ctx: Compile): RE2JS[] | null {
   const node = ctx.deref(given);
@@ -69,7 +78,7 @@ function compileGlobs(given: Node, what: string, ctx: Compile): RE2JS[] | null {
       ctx.report(item, `${what}: an empty pattern matches nothing`);
       continue;
     }
-    out.push(compiledGlob(text));
+    out.push(ctx.globs.compile(text));
   }
   return out;
 }
@@ -167,15 +176,20 @@ function compileEntry(node: Node, where: string, ctx: Compile): CompiledEntry | 
   return { program, anyArguments, spec, subcommands, writes };
 }
 
-/** Compiles the `shell_allowlists` mapping of one file into `into`; problems go to `report`. */
+/**
+ * Compiles the `shell_allowlists` mapping of one file into `into`; problems go to `report`, globs are
+ * compiled through the load's `globs`.
+ */
 export function compileShellAllowlists(
   node: Node,
   doc: Document,
   into: Map<string, ShellAllowlist>,
   report: ReportProblem,
+  globs: ShellGlobs,
 ): void {
   const ctx: Compile = {
     report,
+    globs,
     deref: (n) => (isAlias(n) ? ((n.resolve(doc) as Node | undefined) ?? n) : n),
   };
   if (!isMap(node)) {
