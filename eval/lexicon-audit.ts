@@ -12,6 +12,8 @@ import { splitOf } from './split.js';
 /** The lexicon sources audited. */
 export const LEXICON_FILES = [
   'src/pipeline/inspect/lib/injection-phrases.ts',
+  'src/pipeline/inspect/lib/injection-structure.ts',
+  'src/pipeline/inspect/lib/injection-languages.ts',
   'src/pipeline/inspect/inspectors/prompt-injection.ts',
   'src/pipeline/inspect/inspectors/tool-poisoning.ts',
   'src/pipeline/inspect/inspectors/exfiltration.ts',

@@ -80,7 +80,8 @@ export function benignFor(set: EvalSet, scoredId: string): boolean {
   const inspector = scoredId.split(':')[0]!;
   if (set.side !== 'benign' || set.informational === true) return false;
   if (set.benignFor !== undefined && !set.benignFor.includes(inspector)) return false;
-  return set.notBenignFor?.[inspector] === undefined;
+  // An exemption may name one voice (`prompt-injection:model`) or the whole inspector.
+  return set.notBenignFor?.[inspector] === undefined && set.notBenignFor?.[scoredId] === undefined;
 }
 
 const scoreOf = (s: Scored, at: number) => (s.scores === null ? 0 : s.scores[at]!);

@@ -12,6 +12,7 @@ import {
   tldrSet,
   type EvalSet,
 } from './corpora.js';
+import { hardNegativeSets } from './corpora-hard-negatives.js';
 import { injectionAttackSets, textBenignSets, toolPoisoningSets } from './corpora-text.js';
 
 let cached: EvalSet[] | undefined;
@@ -29,6 +30,7 @@ export function allSets(): EvalSet[] {
     ...injectionAttackSets(),
     ...toolPoisoningSets(),
     ...textBenignSets(),
+    ...hardNegativeSets(),
     ...ssrfSets(),
     ...encodingSets(),
     ...destructiveSets(),

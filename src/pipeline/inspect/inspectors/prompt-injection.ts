@@ -26,6 +26,12 @@ import {
   INJECTION_MODEL_THRESHOLD,
   injectionProbability,
 } from '../lib/injection-model.js';
+import {
+  featureWeight,
+  readStructure,
+  type StructureFeature,
+  type StructureReading,
+} from '../lib/injection-structure.js';
 import { isKeyLeaf, isShellLeaf, isSqlLeaf } from '../lib/leaf-role.js';
 import { CAMEL_HUMP } from '../lib/word-gates.js';
 import {
@@ -82,6 +88,9 @@ const CODE_WORDS = wordKeys(
   'requests urllib socket subprocess os shutil eval exec keyboard pynput imagegrab cryptography psutil ctypes winreg platform scapy http smtplib ftplib paramiko fetch xmlhttprequest navigator document',
 );
 
+/** A `System:` line with a value of four words or fewer: how spec sheets read (`System: Ubuntu 22.04`). */
+const ROLE_LINE = /^\s*system\s*:[ \t]*(?:\S+[ \t]+){0,3}\S*[ \t]*(?:\n|$)/i;
+
 /** Instructions that are injection wherever they appear, even in the user's own prompt. */
 function direct(text: string, traits: number, words: WordBits): Hit | null {
   const foreign = (traits & NON_ASCII) !== 0;
@@ -93,7 +102,13 @@ function direct(text: string, traits: number, words: WordBits): Hit | null {
   if (exfil !== null) return ['exfiltration-instruction', 'high', exfil.index];
   const role =
     (traits & (SYMBOL | BRACKET)) !== 0 || hasAnyWord(words, ROLE_WORDS) ? ROLE_SPOOF.exec(text) : null;
-  if (role !== null) return ['role-spoofing', 'high', role.index];
+  // A bare `System:` line is also how spec sheets read: medium on its own; an `Assistant:` turn stays high.
+  if (role !== null)
+    return [
+      'role-spoofing',
+      ROLE_LINE.test(text.slice(role.index, role.index + 200)) ? 'medium' : 'high',
+      role.index,
+    ];
   const persona =
     (traits & QUOTE) !== 0 || hasAnyWord(words, PERSONA_WORDS) ? PERSONA_SWITCH.exec(text) : null;
   if (persona !== null) return ['role-spoofing', 'medium', persona.index];
@@ -258,18 +273,122 @@ function isContent(leaf: StringLeaf): boolean {
   );
 }
 
+/** The weight of a lexical finding of each severity in the combined score (issue 17 item 2). */
+const SEVERITY_WEIGHT: Readonly<Record<Severity, number>> = {
+  info: 0,
+  low: 2,
+  medium: 3,
+  high: 4,
+  critical: 6,
+};
+
+/**
+ * The most a lexical finding of a kind weighs on its own: a send, a greeting to an AI, a request for
+ * secrets or a task in content are hints that count only next to other moves.
+ */
+const HIT_CAP: Readonly<Record<string, number>> = {
+  'exfiltration-instruction': 2,
+  'addressed-to-ai': 2,
+  'disclosure-request': 2,
+};
+
+/** The structural features a lexical finding already stands for (not counted twice). */
+const SAME_MOVE: Readonly<Record<string, readonly StructureFeature[]>> = {
+  'instruction-override': ['lexicon-override'],
+  'role-spoofing': [
+    'role-markup',
+    'lexicon-youAreNow',
+    'lexicon-actAs',
+    'lexicon-newInstructions',
+    'persona',
+  ],
+  'addressed-to-ai': ['addressee'],
+  'exfiltration-instruction': ['send-to', 'lexicon-sendTo'],
+  'tool-coercion': ['send-to', 'sensitive-object', 'lexicon-sendTo'],
+  'disclosure-request': ['lexicon-revealPrompt'],
+};
+
+/** The severity of a combined score: several moves together are critical, one strong move is high. */
+function severityOf(score: number): Severity | null {
+  if (score >= 6) return 'critical';
+  if (score >= 4) return 'high';
+  if (score >= 3) return 'medium';
+  if (score >= 2) return 'low';
+  return null;
+}
+
+/** The finding kind of a structural reading with no lexical hit: its strongest move. */
+function structureKind(r: StructureReading): string {
+  const f = r.features;
+  if (f.includes('lexicon-override')) return 'instruction-override';
+  if (f.includes('role-markup')) return 'role-spoofing';
+  if (f.includes('lexicon-revealPrompt')) return 'disclosure-request';
+  if (f.includes('addressee')) return 'addressed-to-ai';
+  if (f.includes('send-to') && f.includes('sensitive-object')) return 'exfiltration-instruction';
+  if (f.includes('hidden-text')) return 'hidden-instruction';
+  if (f.includes('task-switch')) return 'task-switch';
+  if (
+    f.includes('lexicon-youAreNow') ||
+    f.includes('lexicon-actAs') ||
+    f.includes('persona') ||
+    f.includes('no-limits')
+  )
+    return 'role-spoofing';
+  return 'injection-structure';
+}
+
+/** The combined score of a lexical hit (its kind and own severity) and the structural reading. */
+function combinedScore(hit: Hit | null, r: StructureReading | null): number {
+  let score = 0;
+  let same: readonly StructureFeature[] = [];
+  if (hit !== null) {
+    score = Math.min(HIT_CAP[hit[0]] ?? 6, SEVERITY_WEIGHT[hit[1]]);
+    same = SAME_MOVE[hit[0]] ?? [];
+  }
+  if (r !== null) for (const f of r.features) if (!same.includes(f)) score += featureWeight(f, r);
+  // A role line (`Assistant:`) with a turn of another speaker (`User:`) is a conversation forged inside data.
+  if (hit !== null && hit[0] === 'role-spoofing' && r?.features.length === 1 && r.features[0] === 'turn-line')
+    score += 2;
+  return score;
+}
+
+/** Mail addresses and URL hosts in a text (lower-cased): the recipients a call names outside one leaf. */
+const RECIPIENT = /[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}|https?:\/\/[^\s/?#"'<>]{1,253}/gi;
+
+/**
+ * A lookup of whether a recipient appears in a leaf other than `self` (built lazily: only a text that asks
+ * for something to be sent somewhere needs it).
+ */
+function recipientsElsewhere(input: InspectionInput, self: number): (r: string) => boolean {
+  return (r) => {
+    if (r === '') return true;
+    for (let j = 0; j < input.leaves.length; j++) {
+      if (j === self) continue;
+      const v = input.leaves[j]!.value;
+      if (v.length > 4096 || !v.includes(r.includes('@') ? '@' : '.')) continue;
+      RECIPIENT.lastIndex = 0;
+      for (let m = RECIPIENT.exec(v); m !== null; m = RECIPIENT.exec(v)) {
+        const t = m[0].toLowerCase();
+        if (t === r || t.endsWith(`//${r}`)) return true;
+      }
+    }
+    return false;
+  };
+}
+
 /** Flags instructions aimed at the model inside arguments, content and headers, in any decoded form. */
 export const promptInjectionInspector: Inspector = {
   id: ID,
-  version: '1.2.0',
+  version: '1.3.0',
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     for (let i = 0; i < input.leaves.length; i++) {
       const leaf = input.leaves[i]!;
       const text = leaf.value;
       // Headers too: a tool that logs or shows a header puts it in front of a model as readily as a body.
+      // Eight characters: an override in Chinese or Japanese fits in ten.
       if (
-        text.length < 12 ||
+        text.length < 8 ||
         (leaf.source !== 'arguments' &&
           leaf.source !== 'body' &&
           leaf.source !== 'header' &&
@@ -284,11 +403,24 @@ export const promptInjectionInspector: Inspector = {
         (!(content && CONTENT_KEY.test(leaf.key)) && isSqlLeaf(leaf, input.action))
       )
         continue;
-      const hit = classify(text, content, leafTraits(input, i), leafWords(input, i));
-      if (hit !== null)
+      const traits = leafTraits(input, i);
+      const words = leafWords(input, i);
+      const hit = classify(text, content, traits, words);
+      // Every natural-language string is read for its structure, whatever its key (issue 17 item 2).
+      const reading = isKeyLeaf(leaf)
+        ? null
+        : readStructure(text, traits, words, recipientsElsewhere(input, i));
+      const severity =
+        hit === null && (reading === null || reading.score < 2)
+          ? null
+          : severityOf(combinedScore(hit, reading));
+      if (severity !== null) {
+        const kind = hit !== null ? hit[0] : structureKind(reading!);
+        const at = hit !== null ? hit[2] : reading!.index;
         out.push(
-          makeFinding({ id: ID }, hit[0], hit[1], leaf.path, excerpt(text, Math.max(0, hit[2] - 10)), tags),
+          makeFinding({ id: ID }, kind, severity, leaf.path, excerpt(text, Math.max(0, at - 10)), tags),
         );
+      }
       // The learned signal (lib/injection-model.ts): one more voice, fed what the rules found on this leaf.
       // Key leaves are names, not prose; short strings carry too little text for n-grams to mean anything;
       // header values (user agents, cookies) are not what it was trained on, so only arguments and bodies.

@@ -8,7 +8,7 @@ export const OVERRIDE =
 
 /** Role and system-prompt spoofing: chat-template tokens, fake system headers, persona switches. */
 export const ROLE_SPOOF =
-  /(?:<\|(?:im_start|im_end|system|endoftext|start_header_id|eot_id)\|>|\[\/?(?:INST|SYS)\]|<<\/?SYS>>|<\/?(?:system|system_prompt|instructions?)>|^\s*#{2,4}\s*(?:system|instruction|new instructions?)\b|^\s*(?:system|assistant)\s*(?:prompt)?\s*:|\byou are now\b[^.!?\n]{0,40}\b(?:dan|unrestricted|jailbroken|in developer mode|free|evil|no longer)|\b(?:developer|god|jailbreak|dan) mode\b[^.!?\n]{0,30}\b(?:enabled|activated|on)\b|\bnew (?:system )?instructions?\s*:|\b(?:reveal|print|show|repeat|output|leak)\b[^.!?\n]{0,30}\b(?:your|the) (?:system prompt|initial prompt|hidden instructions|instructions above)|\bfrom now on,? you (?:are|will|must)\b|\bpretend (?:you are|to be) (?:an? )?(?:unrestricted|unfiltered|evil|different) )/im;
+  /(?:<\|(?:im_start|im_end|system|endoftext|start_header_id|eot_id)\|>|\[\/?(?:INST|SYS)\]|<<\/?SYS>>|(?<!>\s{0,4})<\/?(?:system|system_prompt|instructions?)>(?!\s{0,4}<)|^\s*#{2,4}\s*(?:system|instructions?|new instructions?)\s*:?\s*$|^\s*(?:system|assistant)\s*(?:prompt)?\s*:|\byou are now\b[^.!?\n]{0,40}\b(?:dan|unrestricted|jailbroken|in developer mode|free|evil|no longer)|\b(?:developer|god|jailbreak|dan) mode\b[^.!?\n]{0,30}\b(?:enabled|activated|on)\b|\bnew (?:system )?instructions?\s*:|\b(?:reveal|print|show|repeat|output|leak)\b[^.!?\n]{0,30}\b(?:your|the) (?:system prompt|initial prompt|hidden instructions|instructions above)|\bfrom now on,? you (?:are|will|must)\b|\bpretend (?:you are|to be) (?:an? )?(?:unrestricted|unfiltered|evil|different) )/im;
 
 /** Text that addresses an AI reading it rather than the human recipient. */
 export const ADDRESSES_AI =

@@ -1,0 +1,58 @@
+/**
+ * The hand-written hard negatives (test-data/writ-hard-negatives): benign text that reads like instructions,
+ * in English and 26 other languages, as an e-mail body and as a direct question; unit: the row id.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EvalCase, EvalSet } from './corpora.js';
+import { ask, mail } from './corpora-text.js';
+import { DATA } from './data-dir.js';
+
+interface Row {
+  readonly id: string;
+  readonly lang: string;
+  readonly text: string;
+}
+
+function rows(): Row[] {
+  return readFileSync(join(DATA, 'writ-hard-negatives', 'hard-negatives.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Row);
+}
+
+/** The two benign sets: the rows mailed on, and the rows asked directly (category: the language). */
+export function hardNegativeSets(): EvalSet[] {
+  const r = rows();
+  const render = (call: (t: string) => unknown): EvalCase[] =>
+    r.map((x) => ({
+      line: call(x.text),
+      attack: false,
+      category: x.lang,
+      corpus: 'writ-hard-negatives',
+      unit: x.id,
+    }));
+  // The learned model's own row is exempt: these rows arrived after its floors were set on the other benign
+  // sets, and it flags more than 2% of them at its lowest bin (issue 17 closing note). The deployed
+  // prompt-injection row, model findings included, counts them like every other inspector.
+  const notBenignFor = {
+    'prompt-injection:model':
+      'hand-written hard negatives added after the model floors; its false positives here are reported, not yet trained against',
+  };
+  return [
+    {
+      inspector: '*',
+      name: 'writ hard negatives (in email body)',
+      side: 'benign',
+      cases: render(mail),
+      notBenignFor,
+    },
+    {
+      inspector: '*',
+      name: 'writ hard negatives (as question)',
+      side: 'benign',
+      cases: render(ask),
+      notBenignFor,
+    },
+  ];
+}

@@ -1,0 +1,226 @@
+/**
+ * Injection judged by the structure of a text (issue 17 item 2): features of text that addresses the model
+ * reading it, switches its task, claims authority, asks it to act or to send data somewhere, carries role
+ * markup or hides text, combined into one score. No feature is a payload phrase; each names a move.
+ */
+import { hasAnyWord, NON_ASCII, wordKeys, type WordBits } from './leaf-traits.js';
+import { COMPILED_LANGUAGES, type Move } from './injection-languages.js';
+
+// SECURITY: every pattern is literal alternations with bounded gaps (`[^.!?\n]{0,n}`), so each scan is linear.
+
+/** Text addressed to an AI reading it, not to the human recipient ("to you, the AI assistant", "dear AI"). */
+const ADDRESSEE =
+  /\b(?:you,? (?:the|an?|our|my) (?:ai|a\.i\.|llm|language model|ai (?:assistant|agent|model)|assistant|agent|chatbot|bot|model)\b|(?:dear|hey|hi|hello|attention|attn|note to|message to|message for|instructions? (?:to|for)|memo to|request to|reminder to) (?:the |all |any |our |my )?(?:ai|a\.i\.|llm|llms|language models?|ai (?:assistants?|agents?|models?|systems?)|chatbots?|copilot|chatgpt|gpt|claude|gemini|assistants? reading|agents? reading)\b|\bif you are an? (?:ai|llm|language model|(?:ai )?assistant|(?:ai )?agent|bot|chatbot|model)\b|\b(?:ai|llm|language model|assistant|agent|model)s? (?:that is |who is )?(?:reading|processing|summari[sz]ing|parsing|viewing|analy[sz]ing) (?:this|these)\b)/i;
+const ADDRESSEE_WORDS = wordKeys(
+  'ai llm llms language model models assistant assistants agent agents chatbot chatbots bot copilot chatgpt gpt claude gemini',
+);
+
+/** A switch of task: "before you ...", "instead ...", "first do ...", "stop what you are doing". */
+const TASK_SWITCH =
+  /\bbefore (?:you|u) (?:can |could |do |start |begin |continue |proceed |answer |respond |reply |solve |complete |finish |summari[sz]e |process |do anything|carry on)|\binstead(?: of (?:that|this|the (?:task|question|request|above)|answering|summari[sz]ing|doing (?:that|this)))?,? (?:you (?:should|must|will|need to|have to)|please|just|write|say|output|print|reply|respond|send|call|tell)\b|\b(?:first|firstly),? (?:you (?:must|need to|have to|should)|please) (?:do|call|send|forward|run|execute|use|reply|respond|write|print|output)\b|\b(?:stop|cease|abort|halt|pause) (?:what you(?:'re| are) doing|your current task|the (?:current|previous|original) task)\b|\b(?:new|updated|real|actual|true|revised|different) (?:task|objective|goal|assignment|instructions?|orders)\s*[:-]/i;
+const TASK_SWITCH_WORDS = wordKeys(
+  'before instead first firstly stop cease abort halt pause task objective goal assignment instruction instructions orders',
+);
+
+/** A claim of authority or urgency aimed at the reader. */
+const AUTHORITY =
+  /\b(?:this is|message|instructions?|notice|directive|order|request) (?:is )?from (?:me,? )?(?:the |your |an? )?(?:developer|developers|admin|administrator|system|operator|owner|creator|security team|it department|ceo|user|boss|supervisor)s?\b|\b(?:important|urgent|critical|high[- ]priority|mandatory|priority|official) (?:message|instructions?|notice|directive|override|task|update) (?:from|to|for)\b|\b(?:system|admin|administrator|developer|root|security) (?:override|notice|alert|message|instruction|command|directive)\b|\b(?:i am|i'm|this is) (?:your|the) (?:developer|creator|admin|administrator|owner|operator|system|master|programmer)\b|\bthe user has (?:authori[sz]ed|approved|asked|requested|instructed)\b/i;
+const AUTHORITY_WORDS = wordKeys(
+  'from important urgent critical priority mandatory official override notice alert developer admin administrator owner operator creator authorized authorised',
+);
+
+/** Secrecy: keep the reader from telling the user what it does. */
+const SECRECY =
+  /\b(?:without (?:telling|informing|notifying|asking|alerting|mentioning (?:it |this )?to) (?:the )?(?:user|human|anyone|them)|do not (?:tell|inform|notify|alert|mention (?:this |it )?to) (?:the )?(?:user|human|anyone)|(?:don't|do not|never) (?:mention|reveal|disclose) (?:this|these|that you)|keep (?:this|it) (?:secret|hidden) from (?:the )?(?:user|human))\b/i;
+const SECRECY_WORDS = wordKeys(
+  'without tell telling informing notifying mention reveal disclose secret hidden user human',
+);
+
+/** An instruction to act through a tool: call a function, change a setting. */
+const TOOL_ACTION =
+  /\b(?:call|invoke|use|run|execute|trigger) (?:the |a |your )?[`'"]?[a-z_][\w.-]{1,40}[`'"]? (?:tool|function|api|plugin|action)\b|\b(?:call|invoke) [`'"]?[a-z_][\w.]{2,40}\(|\b(?:change|set|update|disable|turn off|enable|modify|reset|remove|add) (?:the |your |my |all |their )?(?:[\w-]{1,20} ){0,2}(?:settings?|password|permissions?|forwarding rules?|mail rules?|filters?|2fa|mfa|two-factor|security (?:settings|questions)|firewall rules?|recovery (?:email|phone)|admin(?:istrator)? (?:rights|role|access)|owner)\b/i;
+const TOOL_ACTION_WORDS = wordKeys(
+  'call invoke use run execute trigger change set update disable turn enable modify reset remove add',
+);
+
+/** Sending something somewhere that the text names: an address, a URL, an account. */
+const SEND_TO =
+  /\b(?:send|forward|email|e-mail|mail|transfer|upload|post|share|wire|pay|transmit|exfiltrate|leak|copy|cc|bcc)\b[^.!?\n]{0,80}?\b(?:to|at|into|via)\s{1,3}([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}|https?:\/\/[^\s)"'<>]{3,200}|(?:account|iban|wallet|acct)\.?\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z0-9][\w-]{4,40})/i;
+const SEND_WORDS = wordKeys(
+  'send forward email mail transfer upload post share wire pay transmit exfiltrate leak copy cc bcc',
+);
+
+/** What is sent: credentials, the conversation, the user's data. */
+const SENSITIVE =
+  /\b(?:passwords?|passcodes?|credentials?|api[ _-]?keys?|access tokens?|tokens?|secrets?|private keys?|ssh keys?|cookies?|session ids?|2fa|otp|one-time codes?|verification codes?|security codes?|recovery codes?|login codes?|conversation|chat history|system prompt|(?:the |all )?(?:user'?s?|customer'?s?) (?:data|files|emails|messages|contacts|details|information)|all (?:the )?(?:files|emails|messages|contacts|documents|records))\b/i;
+
+/** Chat-template and role markup inside data: turn tokens, fake system headers, role lines. */
+const ROLE_MARKUP =
+  /<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text|end_of_text)\|>|\[\/?(?:INST|SYS|SYSTEM)\]|<<\/?SYS>>|(?<!>\s{0,4})<\/?(?:system|system_prompt|sys|instructions?|im_start|im_end|assistant|developer|admin)>(?!\s{0,4}<)|^[ \t]{0,4}#{1,4}[ \t]{0,2}(?:system|instructions?|new instructions?|developer|admin)[ \t]{0,2}:?[ \t]{0,2}$|^[ \t]{0,4}(?:system|assistant|developer)[ \t]{0,2}(?:prompt|message)?[ \t]{0,2}:|"role"\s{0,4}:\s{0,4}"(?:system|developer)"/im;
+/** A conversation turn line (`User:`, `Human:`, `AI:`): benign in a transcript, a role switch next to others. */
+const TURN_LINE = /^[ \t]{0,4}(?:user|human|ai|bot|model)[ \t]{0,2}:/im;
+
+/**
+ * A jailbreak frame: the reader freed of its rules or given a character without them. Counted per distinct
+ * cue (up to three), since one of them is ordinary speech and several together are the frame.
+ */
+const NO_LIMITS =
+  /\b(?:no|without(?: any)?|free (?:of|from)(?: all| any)?|not bound by(?: any| the| its| your)?|beyond|ignores?(?: all)?|doesn't (?:follow|have)(?: any)?|does not (?:follow|have)(?: any)?) (?:restrictions|limitations|limits|filters|censorship|rules|guidelines|ethic(?:s|al (?:guidelines|constraints|boundaries))|moral(?:s|ity| constraints| guidelines)|content polic(?:y|ies)|warnings|disclaimers)\b|\b(?:do anything now|developer mode|jailbr(?:oken|eak)|unfiltered|uncensored|unrestricted|amoral|never refuses?|stays? in character|break(?:ing)? character)\b/gi;
+const NO_LIMITS_WORDS = wordKeys(
+  'no without free not beyond ignore ignores doesn does do developer jailbroken jailbreak unfiltered uncensored unrestricted amoral never stay stays break breaking',
+);
+
+/** A persona handed to the reader: "you will now act as", "you are going to pretend", "simulate a chatbot". */
+const PERSONA =
+  /\byou (?:will|must|shall|are going to|are to|should|can) (?:now |also |always )?(?:act|simulate|play|impersonate|pretend|roleplay|role-play|become|behave|respond|answer) (?:as|like|to be|the role)?\b|\b(?:i want you to|from now on,? you(?: will)?|for the rest of this conversation,? you(?: will| are)?) (?:act|simulate|play|impersonate|pretend|roleplay|become|be|behave|respond)\b|\byou will now (?:simulate|play|act|be|become)\b/i;
+const PERSONA_WORDS = wordKeys('you want from rest');
+
+/** Hidden text: zero-width, tag and bidi-control characters, or styles that hide it. */
+const INVISIBLE = /[\u200b-\u200f\u2060-\u2064\u202a-\u202e\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/g;
+const HIDING_STYLE =
+  /\b(?:display\s{0,2}:\s{0,2}none|visibility\s{0,2}:\s{0,2}hidden|font-size\s{0,2}:\s{0,2}0(?:px|pt|em)?\b|opacity\s{0,2}:\s{0,2}0(?:\.0)?\b|color\s{0,2}:\s{0,2}(?:white|#fff(?:fff)?|transparent)\b)|<!--/i;
+
+/** One feature of the text. */
+export type StructureFeature =
+  | 'addressee'
+  | 'task-switch'
+  | 'authority'
+  | 'secrecy'
+  | 'tool-action'
+  | 'send-to'
+  | 'send-elsewhere'
+  | 'sensitive-object'
+  | 'role-markup'
+  | 'turn-line'
+  | 'no-limits'
+  | 'no-limits-2'
+  | 'no-limits-3'
+  | 'persona'
+  | 'hidden-text'
+  | `lexicon-${Move}`;
+
+/** The weight of each feature in the score; a move named outright weighs more than a hint. */
+const WEIGHT: Readonly<Record<StructureFeature, number>> = {
+  addressee: 2,
+  'task-switch': 1,
+  authority: 1,
+  secrecy: 2,
+  'tool-action': 1,
+  'send-to': 1,
+  'send-elsewhere': 1,
+  'sensitive-object': 1,
+  'role-markup': 2,
+  'turn-line': 1,
+  'no-limits': 1,
+  'no-limits-2': 1,
+  'no-limits-3': 1,
+  persona: 2,
+  'hidden-text': 1,
+  'lexicon-override': 4,
+  'lexicon-revealPrompt': 3,
+  'lexicon-newInstructions': 2,
+  'lexicon-youAreNow': 2,
+  'lexicon-actAs': 1,
+  'lexicon-sendTo': 2,
+};
+
+/** The features found, their combined score, and where the first one starts. */
+export interface StructureReading {
+  readonly features: readonly StructureFeature[];
+  readonly score: number;
+  readonly index: number;
+  /** The language whose lexicon matched, if any. */
+  readonly lang: string | null;
+}
+
+/** Language gates, built once: ASCII word gates for Latin-script lexicons. */
+const LATIN_GATES = COMPILED_LANGUAGES.map((l) => (l.words === null ? null : wordKeys(l.words)));
+
+/**
+ * Reads the structure of one natural-language text. `elsewhere` tells whether a recipient (lower-cased
+ * address or URL host) appears in another leaf of the same call: a recipient only this text names weighs more.
+ */
+export function readStructure(
+  text: string,
+  traits: number,
+  words: WordBits,
+  elsewhere: (recipient: string) => boolean,
+): StructureReading {
+  const features: StructureFeature[] = [];
+  let index = text.length;
+  const add = (f: StructureFeature, at: number) => {
+    features.push(f);
+    if (at < index) index = at;
+  };
+  const run = (re: RegExp, gate: WordBits | null, f: StructureFeature): RegExpExecArray | null => {
+    if (gate !== null && !hasAnyWord(words, gate)) return null;
+    const m = re.exec(text);
+    if (m !== null) add(f, m.index);
+    return m;
+  };
+  run(ADDRESSEE, ADDRESSEE_WORDS, 'addressee');
+  run(TASK_SWITCH, TASK_SWITCH_WORDS, 'task-switch');
+  run(AUTHORITY, AUTHORITY_WORDS, 'authority');
+  run(SECRECY, SECRECY_WORDS, 'secrecy');
+  run(TOOL_ACTION, TOOL_ACTION_WORDS, 'tool-action');
+  const send = run(SEND_TO, SEND_WORDS, 'send-to');
+  if (send !== null) {
+    const target = (send[1] ?? '').toLowerCase();
+    const host = target.startsWith('http') ? (target.split('/')[2] ?? target) : target;
+    if (!elsewhere(host)) add('send-elsewhere', send.index);
+    if (SENSITIVE.test(text)) add('sensitive-object', send.index);
+  }
+  run(ROLE_MARKUP, null, 'role-markup');
+  run(TURN_LINE, null, 'turn-line');
+  run(PERSONA, PERSONA_WORDS, 'persona');
+  if (hasAnyWord(words, NO_LIMITS_WORDS)) {
+    NO_LIMITS.lastIndex = 0;
+    const cues = new Set<string>();
+    for (let m = NO_LIMITS.exec(text); m !== null && cues.size < 3; m = NO_LIMITS.exec(text)) {
+      cues.add(m[0].toLowerCase());
+      if (cues.size === 1) add('no-limits', m.index);
+    }
+    if (cues.size >= 2) features.push('no-limits-2');
+    if (cues.size >= 3) features.push('no-limits-3');
+  }
+  if ((traits & NON_ASCII) !== 0) {
+    INVISIBLE.lastIndex = 0;
+    let n = 0;
+    let first = -1;
+    for (let m = INVISIBLE.exec(text); m !== null && n < 3; m = INVISIBLE.exec(text)) {
+      if (first < 0) first = m.index;
+      n++;
+    }
+    if (n >= 3) add('hidden-text', first);
+  }
+  if (features.length === 0 || !features.includes('hidden-text')) {
+    const h = HIDING_STYLE.exec(text);
+    if (h !== null) add('hidden-text', h.index);
+  }
+  let lang: string | null = null;
+  for (let k = 0; k < COMPILED_LANGUAGES.length; k++) {
+    const l = COMPILED_LANGUAGES[k]!;
+    const gate = LATIN_GATES[k];
+    if (gate === null || gate === undefined) {
+      if ((traits & NON_ASCII) === 0 || !l.script!.test(text)) continue;
+    } else if (!hasAnyWord(words, gate)) continue;
+    for (const [move, re] of l.moves) {
+      const m = re.exec(text);
+      if (m !== null) {
+        add(`lexicon-${move}`, m.index);
+        lang ??= l.lang;
+      }
+    }
+  }
+  const unique = [...new Set(features)];
+  const reading = { features: unique, score: 0, index: index === text.length ? 0 : index, lang };
+  let score = 0;
+  for (const f of unique) score += featureWeight(f, reading);
+  return { ...reading, score };
+}
+
+/** The weight of a feature in a reading: a hidden passage or a turn line counts only next to another move. */
+export function featureWeight(f: StructureFeature, r: Pick<StructureReading, 'features'>): number {
+  if ((f === 'hidden-text' || f === 'turn-line') && r.features.length === 1) return 0;
+  return WEIGHT[f];
+}
