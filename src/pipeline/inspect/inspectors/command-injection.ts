@@ -19,6 +19,7 @@ import {
   SYMBOL,
 } from '../lib/leaf-traits.js';
 import { excerpt } from '../lib/redact.js';
+import { templateInjection } from '../lib/template-expressions.js';
 import { programName, splitCommands } from '../lib/shell-words.js';
 import { TAGS } from '../tags.js';
 
@@ -323,7 +324,13 @@ const META_THEN_WORD =
   /(?:;|\|\|?|&&?|`|\$\(|\n|\r|%0a|%0d|\\n|\\r)\s{0,16}(?:[./\\a-z]{0,30}\/)?([a-z][a-z0-9_.]{0,20})/gi;
 
 function severityFor(kind: string): Severity {
-  return kind === 'reverse-shell' || kind === 'download-exec' || kind === 'shellshock' ? 'critical' : 'high';
+  if (kind === 'template-probe') return 'medium';
+  return kind === 'reverse-shell' ||
+    kind === 'download-exec' ||
+    kind === 'shellshock' ||
+    kind === 'template-injection'
+    ? 'critical'
+    : 'high';
 }
 
 function push(out: Finding[], kind: string, leaf: StringLeaf, text: string, at = 0): void {
@@ -447,6 +454,12 @@ function inspectLeaf(
       ? CODE_EXEC.exec(text)
       : null;
   if (code !== null) push(out, 'code-exec', leaf, text, code.index);
+  // A template engine evaluates these whatever the field is called (issue 17 item 5).
+  const template =
+    (traits & BRACKET) !== 0 || text.includes('<%') || text.includes('freemarker')
+      ? templateInjection(text)
+      : null;
+  if (template !== null) push(out, template.kind, leaf, text, template.index);
   const shell = isShellLeaf(leaf, input.action);
   const obf = (traits & (DOLLAR | BRACKET)) !== 0 ? OBFUSCATION.exec(text) : null;
   if (obf !== null && (shell || SHELL_META.test(text))) push(out, 'obfuscation', leaf, text, obf.index);
