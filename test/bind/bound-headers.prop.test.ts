@@ -6,6 +6,7 @@ import {
   canonicalHeaderList,
   DEFAULT_HEADER_SET,
   headerSetFor,
+  UnboundHeaderSets,
   isUnbound,
   MESH_HEADERS,
 } from '../../src/pipeline/bind/bound-headers.js';
@@ -85,7 +86,7 @@ describe('bound headers', () => {
   });
 
   it('a per-host unbound set leaves its headers out for that host only, under another set id', () => {
-    const rules = [{ host: '*.example.com', names: ['x-amzn-trace-id', 'via'] }];
+    const rules = new UnboundHeaderSets([{ host: '*.example.com', names: ['x-amzn-trace-id', 'via'] }]);
     const set = headerSetFor('api.example.com:8443', rules);
     expect(set.id).not.toBe(DEFAULT_HEADER_SET.id);
     expect(headerSetFor('api.example.org', rules)).toBe(DEFAULT_HEADER_SET);

@@ -73,29 +73,39 @@ function makeHeaderSet(names: Iterable<string>): HeaderSet {
 /** The set every host gets when the policy names no extra headers for it. */
 export const DEFAULT_HEADER_SET: HeaderSet = makeHeaderSet(MESH_HEADERS);
 
-// Sets depend only on the rules (one array per loaded policy) and the host; a few hosts recur on every call.
-const setsByRules = new WeakMap<readonly UnboundHeaderRule[], Map<string, HeaderSet>>();
 const MAX_HOSTS_PER_RULES = 1024;
 
+/**
+ * A policy set's `settings.unbound_headers`, built by the loader with the set and dropped with it: the
+ * rules, and the header set of each host seen so far (a few hosts recur on every call; bounded, cleared
+ * when full, so hosts an attacker churns cost a recompute, never memory).
+ */
+export class UnboundHeaderSets {
+  readonly #byHost = new Map<string, HeaderSet>();
+
+  constructor(readonly rules: readonly UnboundHeaderRule[]) {}
+
+  /** The unbound header set for a request to `host` (already canonical, without its port). */
+  forHost(host: string): HeaderSet {
+    let set = this.#byHost.get(host);
+    if (set === undefined) {
+      const extra = this.rules.filter((r) => hostMatches(host, [r.host])).flatMap((r) => r.names);
+      set = extra.length === 0 ? DEFAULT_HEADER_SET : makeHeaderSet([...MESH_HEADERS, ...extra]);
+      if (this.#byHost.size >= MAX_HOSTS_PER_RULES) this.#byHost.clear();
+      this.#byHost.set(host, set);
+    }
+    return set;
+  }
+}
+
 /** The unbound header set for a request to `authority` under a policy's per-host rules. */
-export function headerSetFor(authority: string, rules: readonly UnboundHeaderRule[] | undefined): HeaderSet {
-  if (rules === undefined || rules.length === 0) return DEFAULT_HEADER_SET;
+export function headerSetFor(authority: string, sets: UnboundHeaderSets | undefined): HeaderSet {
+  if (sets === undefined || sets.rules.length === 0) return DEFAULT_HEADER_SET;
   const colon = authority.lastIndexOf(':');
   // The host without its port (an IPv6 literal keeps its brackets: the one matcher compares them as written).
-  const host = canonicalHost(colon > authority.lastIndexOf(']') ? authority.slice(0, colon) : authority);
-  let byHost = setsByRules.get(rules);
-  if (byHost === undefined) {
-    byHost = new Map();
-    setsByRules.set(rules, byHost);
-  }
-  let set = byHost.get(host);
-  if (set === undefined) {
-    const extra = rules.filter((r) => hostMatches(host, [r.host])).flatMap((r) => r.names);
-    set = extra.length === 0 ? DEFAULT_HEADER_SET : makeHeaderSet([...MESH_HEADERS, ...extra]);
-    if (byHost.size >= MAX_HOSTS_PER_RULES) byHost.clear();
-    byHost.set(host, set);
-  }
-  return set;
+  return sets.forHost(
+    canonicalHost(colon > authority.lastIndexOf(']') ? authority.slice(0, colon) : authority),
+  );
 }
 
 /** Whether a header is left unbound by `set` (pseudo-headers are bound as method, scheme, authority, path). */
@@ -129,7 +139,7 @@ export interface BoundHeaders {
 const boundByRequest = new WeakMap<RawRequest, { rules: unknown; bound: BoundHeaders }>();
 
 /** The bound headers of one request, computed once per request and policy (the check hashes them twice). */
-export function boundHeaders(raw: RawRequest, rules: readonly UnboundHeaderRule[] | undefined): BoundHeaders {
+export function boundHeaders(raw: RawRequest, rules: UnboundHeaderSets | undefined): BoundHeaders {
   const hit = boundByRequest.get(raw);
   if (hit !== undefined && hit.rules === rules) return hit.bound;
   const set = headerSetFor(raw.authority, rules);

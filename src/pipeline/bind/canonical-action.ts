@@ -7,7 +7,7 @@ import type { Action } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
 
-import { boundHeaders, type BoundHeaders, type UnboundHeaderRule } from './bound-headers.js';
+import { boundHeaders, type BoundHeaders, type UnboundHeaderSets } from './bound-headers.js';
 import { canonicalJson } from './canonical-json.js';
 import { sha256Base64url } from './digest.js';
 
@@ -24,7 +24,7 @@ export interface BindingContext {
   /** The caller's workload identity (its SPIFFE ID) as the role authenticated it; "" when it has none. */
   readonly subject: string;
   /** The policy's extra unbound headers per host (`settings.unbound_headers`). */
-  readonly unboundHeaders?: readonly UnboundHeaderRule[] | undefined;
+  readonly unboundHeaders?: UnboundHeaderSets | undefined;
 }
 
 /** The parts of the envelope a verifier checks one by one, each with its own reason code; signed as `bnd`. */

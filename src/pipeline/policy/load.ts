@@ -36,7 +36,7 @@ import {
 } from './types.js';
 import { findUnreachableRules } from './unreachable.js';
 import { readUnboundHeaders } from './unbound-headers-setting.js';
-import type { UnboundHeaderRule } from '../bind/bound-headers.js';
+import { UnboundHeaderSets, type UnboundHeaderRule } from '../bind/bound-headers.js';
 
 /** Dimensions whose values normalize puts in canonical form (normalize/resource-name.ts). */
 const CANONICAL_NAME_DIMENSIONS = new Set(['resource.database', 'resource.table', 'resource.environment']);
@@ -231,7 +231,12 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     rules: ordered,
     lists,
     timezone,
-    ...(unboundHeaders.length === 0 ? {} : { unboundHeaders: Object.freeze(unboundHeaders) }),
+    ...(unboundHeaders.length === 0
+      ? {}
+      : {
+          unboundHeaders: Object.freeze(unboundHeaders),
+          unboundHeaderSets: new UnboundHeaderSets(Object.freeze(unboundHeaders)),
+        }),
     files: files.map((f) => f.name),
     sealedFiles: files.filter((f) => isSealed(f.text)).map((f) => f.name),
     ruleById: new Map(ordered.map((r) => [r.id, r])),

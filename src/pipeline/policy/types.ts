@@ -1,5 +1,5 @@
 /** Policy types: what a validated, compiled policy set looks like, and what evaluating it yields. */
-import type { UnboundHeaderRule } from '../bind/bound-headers.js';
+import type { UnboundHeaderRule, UnboundHeaderSets } from '../bind/bound-headers.js';
 import type { JsonObject } from '../model/json.js';
 import type { DimensionValue } from './dimensions.js';
 import type { PolicyInput } from './policy-input.js';
@@ -83,6 +83,8 @@ export interface PolicySet {
   readonly timezone: string;
   /** `settings.unbound_headers`: per host, headers execution tokens leave unbound besides the mesh's own. */
   readonly unboundHeaders?: readonly UnboundHeaderRule[];
+  /** The same rules with the header set of each host, built at load and owned by this set. */
+  readonly unboundHeaderSets?: UnboundHeaderSets;
   readonly files: readonly string[];
   /**
    * The files that end with the end marker `...` (policy/end-marker.ts): a reload refuses a set in which

@@ -140,7 +140,7 @@ export async function decideCheck(
   // The envelope binds who asked (the workload identity verify must see again) and the bound headers.
   const bound = boundParts(raw, {
     subject: identityStage.boundWorkload(raw, action),
-    unboundHeaders: set.unboundHeaders,
+    unboundHeaders: set.unboundHeaderSets,
   });
   const ah = actionHash(raw, action, bound);
   let decision = policy.decision;

@@ -67,7 +67,7 @@ export async function decideVerify(
     presenter !== '' && token !== undefined && (deps.settings.tokenForwarders ?? []).includes(presenter);
   const bound = boundParts(raw, {
     subject: forwarded ? (claimedSubject(token) ?? presenter) : presenter,
-    unboundHeaders: set.unboundHeaders,
+    unboundHeaders: set.unboundHeaderSets,
   });
   const ah = actionHash(raw, action, bound);
   const base = {
