@@ -100,6 +100,20 @@ describe('kill -9 mid-load', () => {
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (Date.now() - start >= 3000) {
+        // Kill with calls certainly in flight: a fast host answers every call of the steady load as it
+        // comes, so a burst goes out first and the process dies while deciding it.
+        for (let b = 0; b < 100; b++, sent++)
+          inFlight.push(
+            client.check(ALLOWED).then(
+              (res) => {
+                const code = String(structField(res, 'writ_code'));
+                codes.set(code, (codes.get(code) ?? 0) + 1);
+                if (responseHeader(res, 'x-writ-token') !== undefined) allowsSeen++;
+              },
+              () => undefined, // cut off by the kill
+            ),
+          );
+        await new Promise((r) => setTimeout(r, 2));
         first.kill('SIGKILL');
         killed = true;
         break;
