@@ -184,12 +184,26 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code) => resolve(code));
   });
 
-if (!canRunAsImageUser || !built)
-  console.warn(
-    `skipping the image start: ${built ? 'not root, so the image user cannot be taken' : 'no dist (npm run build)'}`,
-  );
+/**
+ * The image runs its own node; here the test's node runs as the image user. A node the image user cannot
+ * execute (Node 24 from `npx -p node@24` lives in root's private npm cache) cannot stand in for it.
+ */
+const nodeRunsAsImageUser = (() => {
+  if (!canRunAsImageUser) return false;
+  const { uid, gid } = layOutImage(dockerfile, path.join(tmp, 'probe'));
+  return spawnSync(process.execPath, ['--version'], { uid, gid }).status === 0;
+})();
 
-describe.skipIf(!canRunAsImageUser || !built)("the image's tree, ENV, USER and CMD", () => {
+const skipReason = !built
+  ? 'no dist (npm run build)'
+  : !canRunAsImageUser
+    ? 'not root, so the image user cannot be taken'
+    : !nodeRunsAsImageUser
+      ? `the image user cannot execute this node (${process.execPath})`
+      : null;
+if (skipReason !== null) console.warn(`skipping the image start: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)("the image's tree, ENV, USER and CMD", () => {
   it('starts serve and answers its own HEALTHCHECK, then drains on SIGTERM', async () => {
     const layout = layOutImage(dockerfile, path.join(tmp, 'good'));
     expect(layout.uid).toBeGreaterThan(0);
