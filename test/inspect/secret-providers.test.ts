@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { secretsInspector as insp } from '../../src/pipeline/inspect/inspectors/secrets.js';
 import { NeedleGate } from '../../src/pipeline/inspect/lib/needle-gate.js';
-import { findSecrets } from '../../src/pipeline/inspect/lib/secret-patterns.js';
+import { findSecrets, isPlaceholder } from '../../src/pipeline/inspect/lib/secret-patterns.js';
 import { needleOf, PROVIDER_RULES } from '../../src/pipeline/inspect/lib/secret-providers.js';
 import { runArgs } from './inspect-helpers.js';
 
@@ -65,6 +65,16 @@ describe('secret provider table', () => {
     expect(findSecrets(`dop_v1_${'x'.repeat(64)}`)).toEqual([]);
     expect(findSecrets(`pnu_${'a'.repeat(36)}`)).toEqual([]);
     expect(findSecrets(`key-${'0'.repeat(32)}`)).toEqual([]);
+  });
+
+  it('reads documentation words only where they are written as words, not inside a random body', () => {
+    const body = 'q7Rk2LmZ9vTw4XbN8cJhP3sFyGd6KaE1uQoWi5Yt0nMlVpBz';
+    for (const word of ['yoUR', '7your', '9Example', 'XDummy', 'redaCTED']) {
+      const secret = `pypi-AgEIcHlwaS5vcmc${body.slice(0, 20)}${word}${body.slice(20)}`;
+      expect(findSecrets(`token: ${secret}`).map((f) => f.kind), word).toContain('pypi-token');
+    }
+    for (const doc of ['your-api-key-here', 'YOUR_API_KEY_GOES_HERE', 'YourTokenHere0123456789', 'changeme', 'INSERT_YOUR_KEY'])
+      expect(isPlaceholder(`sk-${doc}`), doc).toBe(true);
   });
 
   it('reports a needle inside a longer one and nothing for needles behind a word character', () => {

@@ -48,13 +48,45 @@ const rule = (kind: string, src: string, critical = true, check?: (m: string) =>
     ? { kind, re: new RegExp(src, 'g'), critical }
     : { kind, re: new RegExp(src, 'g'), critical, check };
 
-const PLACEHOLDER_WORDS =
-  /(?:x{6,}|X{6,}|\*{3,}|\.{3}|<[^>]{0,40}>|\$\{[^}]{0,40}\}|\{\{[^}]{0,40}\}\}|your[_-]?|example|dummy|placeholder|changeme|redacted|replace[_-]?(?:me|with|this)|insert[_-]?(?:your|here)|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret))/i;
+/** Template marks: `xxxxxx`, `***`, `...`, `<token>`, `${VAR}`, `{{var}}`. They count wherever they appear. */
+const PLACEHOLDER_MARKS = /(?:x{6,}|X{6,}|\*{3,}|\.{3}|<[^>]{0,40}>|\$\{[^}]{0,40}\}|\{\{[^}]{0,40}\}\})/;
+
+/** Documentation words, each a list of alternatives per position (`replace` then `me|with|this`). */
+const PLACEHOLDER_PHRASES: readonly (readonly string[])[][] = [
+  [['your']],
+  [['example']],
+  [['dummy']],
+  [['placeholder']],
+  [['change'], ['me']],
+  [['redacted']],
+  [['replace'], ['me', 'with', 'this']],
+  [['insert'], ['your', 'here']],
+  [['not'], ['a'], ['real']],
+  [['fake'], ['key', 'token', 'secret']],
+];
+
+/**
+ * The phrases as a person writes them: `your-api-key`, `YOUR_KEY`, `YourTokenHere`, `changeme`. A word
+ * must be in one case and start at a word start (not after a letter of its own case, nor a digit), so
+ * the random body of a real token (`...k9yoUR0...`, `...AyourB...`) is not mistaken for a template.
+ * Before this, any `your` inside an 80-character random body hid a real PyPI token (one in ~10^4).
+ */
+const PLACEHOLDER_WORDS = new RegExp(
+  PLACEHOLDER_PHRASES.flatMap((phrase) => {
+    const form = (f: (w: string) => string, before: string) =>
+      `${before}${phrase.map((alts) => `(?:${alts.map(f).join('|')})`).join('[_-]?')}`;
+    return [
+      form((w) => w, '(?<![a-z0-9])'),
+      form((w) => w.toUpperCase(), '(?<![A-Z0-9])'),
+      form((w) => w[0]!.toUpperCase() + w.slice(1), '(?<![A-Z0-9])'),
+    ];
+  }).join('|'),
+);
 
 /** Placeholder bodies (`xxxx`, `****`, `<token>`, `...`, `${VAR}`, all one repeated char) are not secrets. */
 export function isPlaceholder(secret: string): boolean {
   const s = secret.replace(/^[a-z]{2,8}[_-]/i, '');
-  return /^(.)\1+$/.test(s.replace(/[_-]/g, '')) || PLACEHOLDER_WORDS.test(secret);
+  return /^(.)\1+$/.test(s.replace(/[_-]/g, '')) || PLACEHOLDER_MARKS.test(secret) || PLACEHOLDER_WORDS.test(secret);
 }
 
 /** Shannon entropy in bits per character. */
