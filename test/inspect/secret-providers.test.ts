@@ -71,9 +71,18 @@ describe('secret provider table', () => {
     const body = 'q7Rk2LmZ9vTw4XbN8cJhP3sFyGd6KaE1uQoWi5Yt0nMlVpBz';
     for (const word of ['yoUR', '7your', '9Example', 'XDummy', 'redaCTED']) {
       const secret = `pypi-AgEIcHlwaS5vcmc${body.slice(0, 20)}${word}${body.slice(20)}`;
-      expect(findSecrets(`token: ${secret}`).map((f) => f.kind), word).toContain('pypi-token');
+      expect(
+        findSecrets(`token: ${secret}`).map((f) => f.kind),
+        word,
+      ).toContain('pypi-token');
     }
-    for (const doc of ['your-api-key-here', 'YOUR_API_KEY_GOES_HERE', 'YourTokenHere0123456789', 'changeme', 'INSERT_YOUR_KEY'])
+    for (const doc of [
+      'your-api-key-here',
+      'YOUR_API_KEY_GOES_HERE',
+      'YourTokenHere0123456789',
+      'changeme',
+      'INSERT_YOUR_KEY',
+    ])
       expect(isPlaceholder(`sk-${doc}`), doc).toBe(true);
   });
 

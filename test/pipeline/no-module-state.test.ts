@@ -49,8 +49,6 @@ const NOT_YET_MOVED: ReadonlySet<string> = new Set<string>([
   'bind/execution-token.ts#idOffset',
   'bind/execution-token.ts#headerCache',
   'bind/execution-token.ts#decodedHeaders',
-  'inspect/header-leaves.ts#paths',
-  'inspect/lib/injection-model.ts#scratch',
   'inspect/lib/word-gates.ts#vocabulary',
   'inspect/lib/word-gates.ts#slots',
   'inspect/lib/word-gates.ts#keysBySlot',

@@ -42,10 +42,6 @@ function headerPath(name: string): string {
   return /^[A-Za-z_$][\w$-]*$/.test(name) ? `$.headers.${name}` : `$.headers[${JSON.stringify(name)}]`;
 }
 
-// Header names recur on every call (user-agent, accept, ...): their paths are built once.
-const paths = new Map<string, string>();
-const MAX_PATHS = 1024;
-
 /** Pushes one leaf per request header a tool may read (pseudo-headers are the URL leaves already). */
 export function pushHeaderLeaves(
   headers: Readonly<Record<string, string>>,
@@ -54,13 +50,14 @@ export function pushHeaderLeaves(
 ): void {
   for (const name in headers) {
     if (name.charCodeAt(0) === 58 /* ':' */ || NOT_LEAVES.has(name)) continue;
-    let path = paths.get(name);
-    if (path === undefined) {
-      path = headerPath(name);
-      if (paths.size >= MAX_PATHS) paths.clear();
-      paths.set(name, path);
-    }
-    out.push({ path, key: name, value: headers[name]!, source: 'header', decodedBy: notDecoded });
+    // Built per call: a module-wide cache of header names would be state shared by every pipeline.
+    out.push({
+      path: headerPath(name),
+      key: name,
+      value: headers[name]!,
+      source: 'header',
+      decodedBy: notDecoded,
+    });
   }
 }
 

@@ -170,7 +170,6 @@ const WEIGHTS = Float32Array.from(
   (b) => ((b << 24) >> 24) * INJECTION_MODEL.ngramScale,
 );
 const HAS_WEIGHTS = WEIGHTS.length === MODEL_BUCKETS;
-const scratch = new Float64Array(STRUCTURAL_FEATURES.length);
 const LENGTH_FEATURE = STRUCTURAL_FEATURES.indexOf('log-length');
 
 /**
@@ -220,6 +219,8 @@ export function injectionProbability(text: string, rule: RuleEvidence): number {
   ngramSums(text, sums, counts);
   // Structural features are the whole text's but for the span length: computed once, the length added per span.
   const w = INJECTION_MODEL.structuralWeights;
+  // Per call (a few dozen doubles): a shared scratch buffer would be module state every pipeline writes.
+  const scratch = new Float64Array(STRUCTURAL_FEATURES.length);
   structuralFeatures(text, 0, rule, scratch);
   let base = INJECTION_MODEL.bias;
   for (let j = 0; j < w.length; j++) if (j !== LENGTH_FEATURE) base += w[j]! * scratch[j]!;

@@ -71,7 +71,8 @@ const PLACEHOLDER_PHRASES: readonly (readonly string[])[][] = [
  * the random body of a real token (`...k9yoUR0...`, `...AyourB...`) is not mistaken for a template.
  * Before this, any `your` inside an 80-character random body hid a real PyPI token (one in ~10^4).
  */
-const PLACEHOLDER_WORDS = new RegExp(
+// No g or y flag: `test` keeps no lastIndex, so one compiled pattern serves every pipeline.
+const PLACEHOLDER_WORDS: Readonly<RegExp> = new RegExp(
   PLACEHOLDER_PHRASES.flatMap((phrase) => {
     const form = (f: (w: string) => string, before: string) =>
       `${before}${phrase.map((alts) => `(?:${alts.map(f).join('|')})`).join('[_-]?')}`;
@@ -86,7 +87,11 @@ const PLACEHOLDER_WORDS = new RegExp(
 /** Placeholder bodies (`xxxx`, `****`, `<token>`, `...`, `${VAR}`, all one repeated char) are not secrets. */
 export function isPlaceholder(secret: string): boolean {
   const s = secret.replace(/^[a-z]{2,8}[_-]/i, '');
-  return /^(.)\1+$/.test(s.replace(/[_-]/g, '')) || PLACEHOLDER_MARKS.test(secret) || PLACEHOLDER_WORDS.test(secret);
+  return (
+    /^(.)\1+$/.test(s.replace(/[_-]/g, '')) ||
+    PLACEHOLDER_MARKS.test(secret) ||
+    PLACEHOLDER_WORDS.test(secret)
+  );
 }
 
 /** Shannon entropy in bits per character. */
