@@ -1,6 +1,8 @@
 /**
  * docs/atlas-mapping.yaml against ATLAS 5.6: every id and name exists, every technique is mapped once,
- * controls are real, evidence exists, and "prevents" is backed by a passing scenario that is refused.
+ * controls are real, evidence exists, and every "prevents", "detects" and "partial" entry (of this mapping and
+ * of docs/owasp-agentic-mapping.yaml) has a cause: a scenario whose expected decision names the mapped control.
+ * The scenario runner (owasp-scenarios.test.ts) checks the same causes against the decisions it receives.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +11,8 @@ import { parse } from 'yaml';
 import { loadScenarios } from '../../src/cli/scenario.js';
 import { DEFAULT_INSPECTORS } from '../../src/pipeline/inspect/registry.js';
 import { TAGS } from '../../src/pipeline/inspect/tags.js';
+import { REASON_CODES } from '../../src/pipeline/errors.js';
+import { causedEntries, causeProblems, loadOwaspMapping } from './support/mapping-cause.js';
 import {
   COVERAGE_FILE,
   countLevels,
@@ -31,7 +35,6 @@ const ruleIds = new Set(
 );
 const scenarios = loadScenarios(join(ROOT, 'scenarios', 'owasp'));
 const scenarioByPath = new Map(scenarios.map((s) => [s.file.slice(ROOT.length + 1), s]));
-const REFUSED = new Set(['DENY', 'REQUIRE_APPROVAL']);
 
 describe('ATLAS mapping', () => {
   it('is for the ATLAS release in test-data/mitre-atlas (101 techniques, 69 sub-techniques)', () => {
@@ -79,21 +82,62 @@ describe('ATLAS mapping', () => {
       for (const f of e.evidence ?? []) expect(existsSync(join(ROOT, f)), `${e.id}: ${f}`).toBe(true);
   });
 
-  it('backs every "prevents" with a passing scenario that exercises the technique and is refused', () => {
-    for (const e of mapping.techniques.filter((x) => x.level === 'prevents')) {
-      const backing = (e.evidence ?? [])
-        .map((f) => scenarioByPath.get(f))
-        .filter((s) => s !== undefined && s.status !== 'pending' && (s.atlas ?? []).includes(e.id))
-        .filter((s) =>
-          [s!.expect, ...(s!.steps ?? []).map((x) => x.expect)].some((x) => REFUSED.has(x.decision)),
-        );
-      expect(backing.length, `${e.id} has a refusing scenario tagged with it`).toBeGreaterThan(0);
+  it('names for each mechanism control the reason codes by which a decision names it', () => {
+    for (const [control, codes] of Object.entries(mapping.control_codes)) {
+      expect(Object.keys(mapping.controls), control).toContain(control);
+      for (const code of codes) expect(Object.keys(REASON_CODES), `${control}: ${code}`).toContain(code);
     }
   });
 
-  it('backs every "detects" with at least one evidence file', () => {
-    for (const e of mapping.techniques.filter((x) => x.level === 'detects'))
-      expect(e.evidence?.length ?? 0, e.id).toBeGreaterThan(0);
+  it('backs every "prevents", "detects" and "partial" entry with a cause: a scenario whose decision names the control', () => {
+    const entries = causedEntries();
+    // Both mappings take part: 10 OWASP items, and every ATLAS entry that claims a level.
+    expect(entries.filter((e) => e.label.startsWith('owasp ')).map((e) => e.tag.id)).toEqual(
+      loadOwaspMapping().items.map((i) => i.id),
+    );
+    expect(entries.length).toBe(
+      10 + mapping.techniques.filter((e) => ['prevents', 'detects', 'partial'].includes(e.level)).length,
+    );
+    const problems = entries.flatMap((e) => causeProblems(e, scenarioByPath, mapping.control_codes));
+    expect(problems).toEqual([]);
+  });
+
+  it('catches a cause that names a control the scenario does not decide by', () => {
+    // The check must be able to fail: the same scenario, but naming a rule that did not decide it.
+    const e = causedEntries().find((x) => x.label === 'atlas AML.T0072')!;
+    const wrong = { ...e, controls: [...e.controls, 'rule:no-destructive-prod'] };
+    const bad = { ...wrong, cause: [{ scenario: e.cause[0]!.scenario, names: 'rule:no-destructive-prod' }] };
+    expect(causeProblems(bad, scenarioByPath, mapping.control_codes)).toHaveLength(1);
+    const allowed = {
+      ...e,
+      cause: [
+        {
+          scenario: 'scenarios/owasp/ASI05-05-allowlisted-command-allowed.yaml',
+          names: 'rule:shell-allowlisted-commands',
+        },
+      ],
+      controls: [...e.controls, 'rule:shell-allowlisted-commands'],
+    };
+    // An allowed call cannot back "prevents", and the scenario is not tagged AML.T0072.
+    expect(causeProblems(allowed, scenarioByPath, mapping.control_codes).join('\n')).toMatch(
+      /while refusing/,
+    );
+  });
+
+  it('OWASP mapping: one entry per item, known levels, real controls', () => {
+    const items = loadOwaspMapping().items;
+    expect(items.map((i) => i.id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `ASI${String(i + 1).padStart(2, '0')}`),
+    );
+    for (const i of items) {
+      expect(LEVELS, i.id).toContain(i.level);
+      expect(i.reason.length, `${i.id} reason`).toBeGreaterThan(20);
+      for (const c of i.controls) {
+        if (c.startsWith('inspector:')) expect(inspectorIds, `${i.id}: ${c}`).toContain(c.slice(10));
+        else if (c.startsWith('rule:')) expect(ruleIds, `${i.id}: ${c}`).toContain(c.slice(5));
+        else expect(Object.keys(mapping.controls), `${i.id}: ${c}`).toContain(c);
+      }
+    }
   });
 
   it('maps every ATLAS tag of every inspector, naming that inspector as a control', () => {

@@ -21,6 +21,7 @@ import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
 import { mapCheckRequest } from '../../src/extauthz/map-request.js';
 import { withheld } from '../roles/response/ext-proc-client.js';
 import { ROOT, startEvidenceWrit, type EvidenceWrit } from './support/evidence-writ.js';
+import { causedEntries, unmetCauses, type DecisionReasons } from './support/mapping-cause.js';
 
 const ITEMS = ['ASI01', 'ASI02', 'ASI03', 'ASI04', 'ASI05', 'ASI06', 'ASI07', 'ASI08', 'ASI09', 'ASI10'];
 const scenarios = loadScenarios(join(ROOT, 'scenarios', 'owasp'));
@@ -38,6 +39,16 @@ let calls = 0;
  * entry out.
  */
 const KNOWN_DEFECTS: Readonly<Record<string, string>> = {};
+/**
+ * The reasons of every decision each scenario received (by repository path), as the answers carried them:
+ * the mappings' causes are checked against these, not against what the YAML expects.
+ */
+const observed = new Map<string, DecisionReasons[]>();
+const observe = (s: Scenario, r: DecisionReasons) => {
+  const key = s.file.slice(ROOT.length + 1);
+  observed.set(key, [...(observed.get(key) ?? []), r]);
+};
+
 /** The deny-body `reason` seen for each known-defect code. */
 const observedReason = new Map<string, unknown>();
 
@@ -84,11 +95,23 @@ interface CallState {
 }
 
 /** Asserts one gRPC answer against its expectation, and its audit record against the answer. */
-function assertAnswer(res: CheckResponse, e: ScenarioExpect, role: string, principal: string, st: CallState) {
-  expect(structField(res, 'writ_decision')).toBe(e.decision);
+function assertAnswer(
+  res: CheckResponse,
+  e: ScenarioExpect,
+  role: string,
+  principal: string,
+  st: CallState,
+): DecisionReasons {
   const code = structField(res, 'writ_code');
-  if (e.code !== undefined) expect(code).toBe(e.code);
   const trace = wireTrace(res);
+  const reasons: DecisionReasons = {
+    decision: String(structField(res, 'writ_decision')),
+    code: String(code),
+    rules: trace.rules,
+    findings: trace.inspectors.map((f) => f.id),
+  };
+  expect(reasons.decision).toBe(e.decision);
+  if (e.code !== undefined) expect(code).toBe(e.code);
   rulesMatch(trace.rules, e.rules, e.rules_include);
   hasAll(
     trace.inspectors.map((f) => f.id),
@@ -126,7 +149,7 @@ function assertAnswer(res: CheckResponse, e: ScenarioExpect, role: string, princ
   // SECURITY: the record holds digests and redacted evidence, never the raw body.
   expect(ev).not.toHaveProperty('body');
   const a = e.audit;
-  if (a === undefined) return;
+  if (a === undefined) return reasons;
   if (a.code !== undefined) expect(ev.code).toBe(a.code);
   if (a.decision !== undefined) expect(ev.decision).toBe(a.decision);
   if (a.role !== undefined) expect(ev.role).toBe(a.role);
@@ -139,6 +162,7 @@ function assertAnswer(res: CheckResponse, e: ScenarioExpect, role: string, princ
   if (a.token === true) expect(ev.token_id).toMatch(/^[\w-]{16,}$/);
   if (a.token === false) expect(ev.token_id).toBeNull();
   if (a.obligations === true) expect(ev.obligations).toBeDefined();
+  return reasons;
 }
 
 async function send(w: EvidenceWrit, via: string, r: ScenarioRequest, extra: Record<string, string>) {
@@ -159,7 +183,7 @@ async function runExtProc(
   x: ScenarioExtProc,
   e: ScenarioExpect,
   token: string | undefined,
-) {
+): Promise<DecisionReasons> {
   const http = scenarioCheckRequest(r).attributes?.request?.http;
   expect(http).toBeDefined();
   const before = t.auditEvents().length;
@@ -181,6 +205,11 @@ async function runExtProc(
     .slice(before)
     .filter((ev) => EXT_PROC_EVENTS.has(ev.type)) as unknown as Record<string, unknown>[];
   const blocks = events.filter((ev) => ev['type'] === 'ext_proc.tool_list_blocked');
+  // A withheld response names its reason code in the body; a passed one is an allow with no reasons.
+  const reasons: DecisionReasons =
+    out === null
+      ? { decision: 'ALLOW', code: '', rules: [], findings: [] }
+      : { decision: String(out.body.decision), code: String(out.body.reason), rules: [], findings: [] };
   if (isAllow(e.decision)) {
     expect(out, 'the response passed').toBeNull();
     expect(blocks).toEqual([]);
@@ -198,7 +227,7 @@ async function runExtProc(
   if (a?.event === undefined) {
     // Nothing asked for: a passed response left no ext_proc record but a block's.
     expect(events.filter((ev) => ev['type'] !== 'ext_proc.tool_list_blocked')).toEqual([]);
-    return;
+    return reasons;
   }
   const ev = events.find((x) => x['type'] === a.event);
   expect(ev, `audit event ${a.event}`).toBeDefined();
@@ -206,6 +235,7 @@ async function runExtProc(
   if (a.match !== undefined) expect(ev).toMatchObject(a.match);
   // SECURITY: the record names tools and hashes, never the definitions the agent was shown.
   expect(JSON.stringify(ev)).not.toContain('description');
+  return reasons;
 }
 
 async function runStep(s: Scenario, step: ScenarioStep, st: CallState) {
@@ -237,7 +267,10 @@ async function runStep(s: Scenario, step: ScenarioStep, st: CallState) {
   if (step.ext_proc !== undefined) {
     expect(step.token === undefined || st.token !== undefined, 'a previous step received a token').toBe(true);
     for (let i = 0; i < (step.repeat ?? 1); i++)
-      await runExtProc(r, step.ext_proc, step.expect, step.token === 'previous' ? st.token : undefined);
+      observe(
+        s,
+        await runExtProc(r, step.ext_proc, step.expect, step.token === 'previous' ? st.token : undefined),
+      );
     return;
   }
   const extra: Record<string, string> = {};
@@ -246,7 +279,7 @@ async function runStep(s: Scenario, step: ScenarioStep, st: CallState) {
     extra['x-writ-token'] = st.token!;
   }
   for (let i = 0; i < (step.repeat ?? 1); i++)
-    assertAnswer(await send(t, via, r, extra), step.expect, via, r.principal ?? '', st);
+    observe(s, assertAnswer(await send(t, via, r, extra), step.expect, via, r.principal ?? '', st));
 }
 
 describe('OWASP Agentic Top 10 scenarios over gRPC', () => {
@@ -288,6 +321,16 @@ describe('OWASP Agentic Top 10 scenarios over gRPC', () => {
       expect(observedReason.get(code)).not.toBe(code);
     });
   }
+
+  it('names, in the decisions received, the control of every "prevents", "detects" and "partial" mapping', () => {
+    // docs/atlas-mapping.yaml and docs/owasp-agentic-mapping.yaml: each cause is a scenario above whose
+    // answer over gRPC named the mapped rule, finding or reason code (and refused, for "prevents").
+    const entries = causedEntries();
+    expect(entries.length).toBeGreaterThan(10);
+    // Not vacuous: with no decisions seen, every cause is unmet.
+    expect(unmetCauses(entries, new Map())).toHaveLength(entries.flatMap((e) => e.cause).length);
+    expect(unmetCauses(entries, observed)).toEqual([]);
+  });
 
   it('left an intact hash chain with one record per call', async () => {
     const v = await verifyAuditFile(t.auditFile);
