@@ -41,6 +41,8 @@ export interface PipelineSettings {
   readonly tokenForwarders?: readonly string[];
   /** The longest `retry_after_s` a pending approval asks a client to wait (default 30). */
   readonly approvalRetryAfterSeconds?: number;
+  /** How long a session taint lasts after its last mark, in ms (`--taint-ttl`; default one hour). */
+  readonly taintTtlMs?: number;
 }
 
 /** Which findings quarantine a session: finding ids (or id prefixes such as `secrets`), or a severity floor. */

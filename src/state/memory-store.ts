@@ -14,13 +14,15 @@ import {
   type RateHit,
   type StateStore,
 } from './store.js';
+import type { TaintRecord } from './session-taint.js';
+import { createMemoryTaint } from './session-taint-memory.js';
 
 const NONE: Promise<null> = Promise.resolve(null);
 
 /** Where the memory store keeps what must survive a restart. */
 export interface MemoryStoreOptions {
   /**
-   * A file for quarantines and approvals, read at creation and rewritten (atomic rename) on every change,
+   * A file for quarantines, approvals and session taints, read at creation and rewritten (atomic rename) on every change,
    * so restarting writ releases neither. Spent token ids are not kept: a new store is a new replay epoch,
    * and tokens minted before it are refused. Absent: nothing survives the process (tests, benchmarks).
    */
@@ -31,6 +33,8 @@ interface PersistedState {
   readonly approvals: ApprovalRecord[];
   readonly bound: [string, string][];
   readonly quarantines: QuarantineRecord[];
+  /** Absent in a file written before session taint existed. */
+  readonly taints?: TaintRecord[];
 }
 
 /** Reads the persisted state; a file that exists but cannot be read stops writ (never a silent release). */
@@ -43,7 +47,12 @@ function loadPersisted(file: string): PersistedState | null {
     throw err;
   }
   const parsed = JSON.parse(text) as Partial<PersistedState>;
-  if (!Array.isArray(parsed.approvals) || !Array.isArray(parsed.bound) || !Array.isArray(parsed.quarantines))
+  if (
+    !Array.isArray(parsed.approvals) ||
+    !Array.isArray(parsed.bound) ||
+    !Array.isArray(parsed.quarantines) ||
+    (parsed.taints !== undefined && !Array.isArray(parsed.taints))
+  )
     throw new TypeError(`state file "${file}" is not writ's memory state`);
   return parsed as PersistedState;
 }
@@ -68,6 +77,8 @@ export function createMemoryStore(
     for (const [k, id] of persisted.bound) bound.set(k, id);
     for (const q of persisted.quarantines) quarantines.set(q.key, Object.freeze(q));
   }
+  // SECURITY: taints are persisted like quarantines: a restart must not clear what only an approver may.
+  const taint = createMemoryTaint(persisted?.taints ?? [], () => persist());
   /** Writes quarantines and approvals after a change; a failed write rejects the operation (fail closed). */
   const persist = (): void => {
     if (file === undefined) return;
@@ -75,6 +86,7 @@ export function createMemoryStore(
       approvals: [...approvals.values()],
       bound: [...bound.entries()],
       quarantines: [...quarantines.values()],
+      taints: [...taint.records()],
     };
     mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
@@ -104,6 +116,7 @@ export function createMemoryStore(
         if (bound.get(bindKey(r)) === id) bound.delete(bindKey(r));
       }
     }
+    taint.sweep(t);
   };
   const timer = setInterval(sweep, 10_000);
   timer.unref();
@@ -236,8 +249,14 @@ export function createMemoryStore(
       return Promise.resolve(n);
     },
 
+    markTaint: (keys, source, ttlMs) => taint.markTaint(keys, source, ttlMs),
+    taintOf: (keys, nowMs) => taint.taintOf(keys, nowMs),
+    clearTaint: (key) => taint.clearTaint(key),
+    listTaints: (limit, nowMs) => taint.listTaints(limit, nowMs),
+
     close() {
       clearInterval(timer);
+      taint.clear();
       used.clear();
       approvals.clear();
       bound.clear();

@@ -15,6 +15,7 @@ import {
   type QuarantineRecord,
   type StateStore,
 } from './store.js';
+import { createRedisTaint } from './session-taint-redis.js';
 
 export interface RedisStoreOptions {
   /** `redis://[user:pass@]host:port[/db]` (or `rediss://` for TLS). */
@@ -242,8 +243,24 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
     return value;
   };
 
+  /**
+   * Fails when the epoch read beside some state is not the one this process knows: Redis lost writ's data
+   * (restart without persistence, flush), so an absent quarantine or taint proves nothing.
+   */
+  const checkEpoch = async (seen: string | null): Promise<void> => {
+    if (epoch === null || seen === epoch) return;
+    epoch = null;
+    await readEpoch();
+    if (opts.continueAfterLoss?.() !== true)
+      throw new Error(
+        "redis lost writ's state (replay epoch changed): quarantines and taints cannot be trusted",
+      );
+  };
+  const taint = createRedisTaint({ redis, prefix: p, guard, epochKey, checkEpoch });
+
   return {
     replayEpoch: readEpoch,
+    ...taint,
 
     async consumeToken(jti, ttlMs, tokenEpoch) {
       const n = await guard(() =>
@@ -337,13 +354,7 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
         // SECURITY: the epoch key is read in the same command: a Redis that lost writ's data (restart
         // without persistence, flush) must not read as "nobody is quarantined".
         const values = await r.mget(...keys, epochKey);
-        const seen = values.pop() ?? null;
-        if (epoch !== null && seen !== epoch) {
-          epoch = null;
-          await readEpoch();
-          if (opts.continueAfterLoss?.() !== true)
-            throw new Error("redis lost writ's state (replay epoch changed): quarantines cannot be trusted");
-        }
+        await checkEpoch(values.pop() ?? null);
         const hit = values.find((v) => v !== null);
         return hit === undefined || hit === null ? null : (JSON.parse(hit) as QuarantineRecord);
       }),

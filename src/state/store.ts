@@ -1,7 +1,18 @@
 /**
  * The state store interface: single-use token ids, approvals, rate counters, quarantines and tool
- * definition pins. One implementation per backend (memory, Redis); all pass test/state/store.case.ts.
+ * definition pins, session taint. One implementation per backend (memory, Redis); all pass
+ * test/state/store.case.ts.
  */
+import type { SessionTaintStore } from './session-taint.js';
+
+// The taint port is part of the store's: the pipeline imports it from here (.dependency-cruiser.cjs).
+export {
+  DEFAULT_TAINT_TTL_MS,
+  MAX_TAINT_SOURCES,
+  type SessionTaintStore,
+  type TaintRecord,
+  type TaintSource,
+} from './session-taint.js';
 
 /** Where an approval stands. Only `pending`, `approved` and `denied` are bound to their action. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'consumed' | 'expired';
@@ -100,7 +111,7 @@ export type TokenConsumption =
   | 'stale-epoch';
 
 /** Shared state. Every method rejects when the backend is unreachable; callers turn that into a deny. */
-export interface StateStore {
+export interface StateStore extends SessionTaintStore {
   /**
    * The id of the store's replay memory (spent token ids): made when that memory starts (a new memory
    * store, a Redis whose data is gone) and unchanged while it lasts. The check role puts it in every token

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord, StateStore } from '../../src/state/store.js';
+import { taintConformance } from './session-taint.case.js';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 
@@ -203,5 +204,7 @@ export function storeConformance(name: string, make: () => Promise<StateStore>):
       expect(await s.resetPins(`${server}/zzz`)).toBe(0);
       await s.close();
     });
+
+    taintConformance(make);
   });
 }

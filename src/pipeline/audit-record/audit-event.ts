@@ -109,4 +109,13 @@ export interface StateEvent {
   readonly [key: string]: JsonValue;
 }
 
-export type AuditEvent = DecisionEvent | ChainEvent | OperatorEvent | ExtProcEvent | StateEvent;
+/**
+ * A session tainted by a read that carried findings (`taint.marked`: the keys, the server, tool and method
+ * read, the finding ids, until when), or an approver clearing one (`taint.cleared`; docs/session-taint.md).
+ */
+export interface TaintEvent {
+  readonly type: 'taint.marked' | 'taint.cleared';
+  readonly [key: string]: JsonValue;
+}
+
+export type AuditEvent = DecisionEvent | ChainEvent | OperatorEvent | ExtProcEvent | StateEvent | TaintEvent;
