@@ -24,6 +24,7 @@ export const REASON_CODES = {
   ERR_JSON_UNSAFE_INTEGER: 'the JSON body contains an integer beyond 2^53',
   ERR_JSON_TOO_DEEP: 'the JSON body nests deeper than the configured limit',
   ERR_MCP_INVALID: 'the MCP JSON-RPC message is malformed',
+  ERR_MCP_PROTOCOL_VERSION: 'the MCP-Protocol-Version header names a version writ does not read',
   ERR_SQL_TOO_LONG: 'the SQL a tool call carries is longer than writ reads (64 KiB in all)',
   ERR_BAD_REQUEST: 'the request is malformed',
   // Requests that read two ways, or that real Envoy would not send (docs/lifecycle.md, request shape).

@@ -19,6 +19,8 @@ function childPath(parent: string, key: string): string {
 /** Values and keys walked so far: counted as the strict parser counts them (INSPECTION_LIMITS.maxNodes). */
 interface Budget {
   nodes: number;
+  /** Every `uri` member is an MCP resource identifier (the message is MCP's own, not a tool's arguments). */
+  readonly resourceUris: boolean;
 }
 
 /**
@@ -56,7 +58,11 @@ function walk(
     const key = k.toLowerCase();
     // Keys are attacker-controlled text too ("ignore previous instructions": 1).
     out.push({ path: `${child}#key`, key, value: k, source, decodedBy: NOT_DECODED });
-    walk(value[k] as JsonValue, child, key, source, out, depth + 1, budget);
+    const item = value[k] as JsonValue;
+    // Members named `uri` in MCP's own messages are resource identifiers (Resource, Root, ResourceLink,
+    // EmbeddedResource, ResourceReference); in a tool's arguments a `uri` is whatever the tool makes of it.
+    const itemSource = budget.resourceUris && key === 'uri' && typeof item === 'string' ? 'resource' : source;
+    walk(item, child, key, itemSource, out, depth + 1, budget);
   }
 }
 
@@ -66,7 +72,11 @@ function walk(
  */
 export function collectLeaves(action: Action, headers: Readonly<Record<string, string>>): StringLeaf[] {
   const out: StringLeaf[] = [];
-  walk(action.action.arguments, '$.action.arguments', '', 'arguments', out, 0, { nodes: 0 });
+  const mcpOwn = action.action.mcpKind !== undefined && action.action.mcpMethod !== 'tools/call';
+  walk(action.action.arguments, '$.action.arguments', '', 'arguments', out, 0, {
+    nodes: 0,
+    resourceUris: mcpOwn,
+  });
   out.push({
     path: '$.resource.uri',
     key: 'uri',

@@ -2,8 +2,11 @@
 import type { Action } from '../model/action.js';
 import type { Finding, Severity } from '../model/finding.js';
 
-/** Where a string leaf came from in the request. */
-export type LeafSource = 'arguments' | 'body' | 'header' | 'query' | 'url' | 'tool';
+/**
+ * Where a string leaf came from in the request. `resource` is an MCP resource identifier (a `uri` of an MCP
+ * message other than tools/call): a name on the MCP server, never a path or URL on the gateway.
+ */
+export type LeafSource = 'arguments' | 'body' | 'header' | 'query' | 'url' | 'tool' | 'resource';
 
 /** One string found anywhere in the action, with the JSON path that names it. */
 export interface StringLeaf {

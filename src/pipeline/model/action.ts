@@ -5,6 +5,12 @@ import type { Role } from './raw-request.js';
 /** The coarse class of what an action does; policies match on it. */
 export type OperationClass = 'read' | 'write' | 'delete' | 'send' | 'exec' | 'admin' | 'unknown';
 
+/**
+ * What an MCP action is: one JSON-RPC message (request, notification, result, error), the GET that opens a
+ * server's event stream, or the DELETE that ends a session (src/pipeline/normalize/mcp/).
+ */
+export type McpKind = 'request' | 'notification' | 'result' | 'error' | 'open-stream' | 'end-session';
+
 export interface Subject {
   /** The full SPIFFE ID (`spiffe://td/ns/x/sa/y`), or null for an unauthenticated peer. */
   readonly spiffeId: string | null;
@@ -36,8 +42,13 @@ export interface ActionPart {
   readonly httpMethod: string;
   /** With a method override: the wire method first, then every override; absent without one. */
   readonly httpMethods?: readonly string[];
-  /** The JSON-RPC method for MCP (`tools/call`, `tools/list`), else null. */
+  /**
+   * The JSON-RPC method for MCP (`tools/call`, `tools/list`); for a result, the server request it answers
+   * when its shape says (`sampling/createMessage`); else null.
+   */
   readonly mcpMethod: string | null;
+  /** The kind of MCP message; absent for other adapters. */
+  readonly mcpKind?: McpKind;
   /** The tool arguments (MCP `params.arguments`) or the parsed request body. */
   readonly arguments: JsonValue;
 }
@@ -72,6 +83,13 @@ export interface ActionContext {
   readonly contentType: string;
   /** The listener the call arrived on (`check`, `verify`, `inbound`); absent in hand-built actions. */
   readonly role?: Role;
+  /**
+   * The MCP session the request names (`Mcp-Session-Id`, or `?sessionId=` of the older HTTP+SSE transport);
+   * absent off MCP. Chosen by the agent's side: a key for taint and audit, never a quarantine key.
+   */
+  readonly mcpSessionId?: string | null;
+  /** The `MCP-Protocol-Version` the request names (one writ reads); absent off MCP. */
+  readonly mcpProtocolVersion?: string | null;
   /** The delegation chain's principals, origin first and the caller last; absent without a chain. */
   readonly actors?: readonly string[];
 }

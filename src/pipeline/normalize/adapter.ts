@@ -1,5 +1,5 @@
 /** The adapter interface: one file per protocol turns a parsed request into the action part of the model. */
-import type { ActionPart, Resource } from '../model/action.js';
+import type { ActionContext, ActionPart, Resource } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
 import type { EndpointMatch } from './mcp-endpoint.js';
@@ -36,6 +36,8 @@ export interface AdapterResult {
   readonly resource?: Partial<
     Pick<Resource, 'database' | 'table' | 'filePath' | 'environment' | 'recipients'>
   >;
+  /** Context the protocol names (the MCP session and protocol version). */
+  readonly context?: Pick<ActionContext, 'mcpSessionId' | 'mcpProtocolVersion'>;
 }
 
 /** A protocol adapter. Stateless; `normalize` throws WritError on malformed protocol messages. */

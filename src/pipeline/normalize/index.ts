@@ -257,6 +257,7 @@ export function normalizeRequest(
       bodySize: raw.body.length,
       contentType: request.contentType,
       role: raw.role,
+      ...result.context,
     },
     payload: request.body,
   };

@@ -186,8 +186,14 @@ export const DIMENSIONS: readonly Dimension[] = [
   dim(
     'action.mcp_method',
     'string',
-    'the MCP JSON-RPC method (tools/call, tools/list, ...)',
+    'the MCP JSON-RPC method (tools/call, tools/list, ...); for a result, the server request its shape answers',
     (i) => i.action.action.mcpMethod,
+  ),
+  dim(
+    'action.mcp_kind',
+    'string',
+    'the kind of MCP message: request, notification, result, error, open-stream (GET) or end-session (DELETE); null off MCP',
+    (i) => i.action.action.mcpKind ?? null,
   ),
   dim('resource.uri', 'string', 'the full request URI', (i) => i.action.resource.uri),
   dim('resource.scheme', 'string', 'the URI scheme', (i) => i.action.resource.scheme),

@@ -22,6 +22,7 @@ import {
   unescapeBackslashes,
 } from '../lib/path-normalize.js';
 import { excerpt } from '../lib/redact.js';
+import { resourceUriPath } from '../lib/resource-uri.js';
 import { TAGS } from '../tags.js';
 
 const ID = 'path-traversal';
@@ -240,7 +241,10 @@ export const pathTraversalInspector: Inspector = {
       const t = leafTraits(input, i);
       if ((t & (DOT | SLASH | PERCENT | CONTROL_CHAR | NON_ASCII | SYMBOL | DIGIT)) === 0) continue;
       if (!PATH_CHAR.test(leaf.value)) continue;
-      inspectLeaf(leaf, input, i, t, out);
+      // An MCP resource identifier is judged by its path on the MCP server, never by its scheme: `file://`
+      // there is the server's namespace, not a wrapper on the gateway; a climb in it is still a climb.
+      const target = leaf.source === 'resource' ? { ...leaf, value: resourceUriPath(leaf.value) } : leaf;
+      inspectLeaf(target, input, i, t, out);
     }
     return out;
   },

@@ -391,6 +391,7 @@ export const promptInjectionInspector: Inspector = {
         text.length < 8 ||
         (leaf.source !== 'arguments' &&
           leaf.source !== 'body' &&
+          leaf.source !== 'resource' &&
           leaf.source !== 'header' &&
           !isKeyLeaf(leaf))
       )

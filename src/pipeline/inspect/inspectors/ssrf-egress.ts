@@ -62,6 +62,9 @@ const REBINDING_SUFFIXES = [
   'fuf.me',
 ];
 
+/** The schemes of URLs a server fetches over the network (an MCP resource with one may be fetched). */
+const NETWORK_SCHEME = /^\s*(?:https?|wss?|ftps?|gopher|dict|ldaps?|tftp|sftp|smb|ssh|telnet):/i;
+
 /** Keys whose bare value (no scheme) is a host name or address. */
 const BARE_HOST_KEYS = new Set([
   'host',
@@ -307,6 +310,9 @@ export const ssrfEgressInspector: Inspector = {
     for (const leaf of input.leaves) {
       // The resource URI repeats resource.host, already judged above.
       if (isKeyLeaf(leaf) || leaf.source === 'url' || leaf.value.length < 3) continue;
+      // An MCP resource identifier is a network destination only with a network scheme (a server may fetch
+      // an https resource); `file://` or a custom scheme names something on the server, not a request.
+      if (leaf.source === 'resource' && !NETWORK_SCHEME.test(leaf.value)) continue;
       inspectLeaf(leaf, input, out);
     }
     return out;

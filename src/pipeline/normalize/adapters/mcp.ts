@@ -1,24 +1,23 @@
 /**
- * MCP adapter: JSON-RPC 2.0 over HTTP (`{"method":"tools/call","params":{"name","arguments"}}`) POSTed to a
- * configured MCP endpoint, and the REST form `POST <endpoint>/tools/<tool>` whose body is the arguments.
- * A JSON-RPC body anywhere else is not read as MCP: on another method, or as an MCP call off an endpoint,
- * it is two readings of one request and refused (ERR_MCP_READING_CONFLICT).
+ * MCP adapter: JSON-RPC 2.0 over HTTP POSTed to a configured MCP endpoint (requests, notifications, and the
+ * results and errors a client sends back for a server's requests), the GET that opens the server's event
+ * stream and the DELETE that ends a session (src/pipeline/normalize/mcp/transport.ts), and the REST form
+ * `POST <endpoint>/tools/<tool>` whose body is the arguments. A JSON-RPC body anywhere else is not read as
+ * MCP: on another method, or as an MCP call off an endpoint, it is two readings of one request and refused
+ * (ERR_MCP_READING_CONFLICT).
  */
 import { WritError } from '../../errors.js';
-import { isJsonObject, type JsonValue } from '../../model/json.js';
+import { isJsonObject } from '../../model/json.js';
 import type { Adapter, AdapterResult, ParsedRequest } from '../adapter.js';
-import { resourceHintsFromArguments } from '../argument-hints.js';
-import { classifyToolName, withSqlOperation } from '../operation-class.js';
-import { readSqlOperation } from '../sql-arguments.js';
-
-/** The members of a JSON-RPC 2.0 request object. */
-const REQUEST_MEMBERS: ReadonlySet<string> = new Set(['jsonrpc', 'id', 'method', 'params']);
+import { messageAction, toolCallAction } from '../mcp/message-action.js';
+import { readMcpMessage } from '../mcp/read-message.js';
+import { readSessionFacts, transportAction, type McpSessionFacts } from '../mcp/transport.js';
 
 function isJsonRpc(request: ParsedRequest): boolean {
   if (!request.bodyIsJson) return false;
   const body = request.body;
   // SECURITY: a JSON-RPC batch could hide a dangerous call behind a harmless one; it is claimed here
-  // and rejected below rather than passed to the generic HTTP adapter.
+  // and read element by element below rather than passed to the generic HTTP adapter.
   if (Array.isArray(body)) return body.some((m) => isJsonObject(m) && m['jsonrpc'] !== undefined);
   return isJsonObject(body) && body['jsonrpc'] !== undefined;
 }
@@ -44,24 +43,14 @@ function conflict(request: ParsedRequest, why: string): WritError {
   );
 }
 
-/**
- * A tools/call: the operation is what its SQL does (every statement of every SQL-carrying argument, at any
- * depth), raised by the tool name's verb; a tool named `query_db` running `SELECT 1; DROP TABLE t` deletes.
- */
-function toolCall(request: ParsedRequest, tool: string, args: JsonValue): AdapterResult {
-  const hints = resourceHintsFromArguments(args);
-  const operation = withSqlOperation(classifyToolName(tool), readSqlOperation(args));
-  return {
-    action: {
-      adapter: 'mcp',
-      tool,
-      operation,
-      httpMethod: request.method,
-      mcpMethod: 'tools/call',
-      arguments: args,
-    },
-    resource: hints,
-  };
+/** The GET of the event stream and the DELETE of a session: the methods MCP's transports use besides POST. */
+function isTransportMethod(method: string): boolean {
+  return method === 'GET' || method === 'DELETE';
+}
+
+/** The result with the session facts the request names, as context for taint and audit. */
+function withSession(result: AdapterResult, facts: McpSessionFacts): AdapterResult {
+  return { ...result, context: facts };
 }
 
 /** The MCP adapter. */
@@ -71,6 +60,7 @@ export const mcpAdapter: Adapter = {
   matches(request) {
     const at = request.mcpEndpoint;
     if (request.method === 'POST' && at.kind !== 'none') return true;
+    if (isTransportMethod(request.method) && at.kind === 'rpc') return true;
     // Off an endpoint, a JSON-RPC body is claimed only to be refused where an MCP server could act on it;
     // a plain JSON-RPC API (`eth_call` POSTed to `/`) is left to the HTTP adapter, read by method and path.
     return isJsonRpc(request) && (request.method !== 'POST' || couldBeMcp(request.body));
@@ -81,10 +71,17 @@ export const mcpAdapter: Adapter = {
     const at = request.mcpEndpoint;
     // SECURITY: JSON-RPC over HTTP is a POST to the endpoint. A DELETE whose body says tools/list, or a
     // REST path that says delete, reads two ways; the upstream's reading is unknown, so neither is chosen.
-    if (request.method !== 'POST')
+    if (request.method !== 'POST' && isJsonRpc(request))
       throw conflict(request, 'carries a JSON-RPC body on a method other than POST');
     if (at.kind === 'none')
       throw conflict(request, 'carries an MCP message off every configured MCP endpoint');
+    const facts = readSessionFacts(request);
+    if (request.method !== 'POST') {
+      // The GET of the stream and the DELETE of a session carry nothing; a body there is a second reading.
+      if (request.raw.body.length > 0)
+        throw conflict(request, `carries a body on the ${request.method} of an MCP endpoint`);
+      return withSession(transportAction(request, facts), facts);
+    }
     if (at.kind === 'rest') {
       if (isJsonRpc(request))
         throw conflict(request, 'names a tool in its path and carries a JSON-RPC message in its body');
@@ -96,44 +93,12 @@ export const mcpAdapter: Adapter = {
       } catch {
         throw new WritError('ERR_MCP_INVALID', 'tool name in the path is not valid percent-encoding');
       }
-      return toolCall(request, tool, body);
+      return withSession(toolCallAction(request.method, tool, body), facts);
     }
     if (!isJsonRpc(request))
       throw new WritError('ERR_MCP_INVALID', 'a POST to an MCP endpoint must carry a JSON-RPC message');
     if (!isJsonObject(body)) throw new WritError('ERR_MCP_INVALID', 'JSON-RPC batches are not accepted');
-    if (body['jsonrpc'] !== '2.0') throw new WritError('ERR_MCP_INVALID', 'jsonrpc must be "2.0"');
-    // A member JSON-RPC does not define is data an MCP server ignores and writ would read: refused.
-    for (const key of Object.keys(body))
-      if (!REQUEST_MEMBERS.has(key))
-        throw new WritError('ERR_MCP_INVALID', `unknown JSON-RPC member "${key.slice(0, 32)}"`);
-    const method = body['method'];
-    if (typeof method !== 'string')
-      throw new WritError('ERR_MCP_INVALID', 'JSON-RPC request without a method');
-    const params = body['params'] ?? null;
-    if (params !== null && !isJsonObject(params) && !Array.isArray(params)) {
-      throw new WritError('ERR_MCP_INVALID', 'params must be an object or an array');
-    }
-    if (method === 'tools/call') {
-      if (!isJsonObject(params)) throw new WritError('ERR_MCP_INVALID', 'tools/call without params');
-      const name = params['name'];
-      if (typeof name !== 'string' || name.length === 0) {
-        throw new WritError('ERR_MCP_INVALID', 'tools/call params.name must be a non-empty string');
-      }
-      const args = params['arguments'] ?? {};
-      if (!isJsonObject(args))
-        throw new WritError('ERR_MCP_INVALID', 'tools/call params.arguments must be an object');
-      return toolCall(request, name, args);
-    }
-    // initialize, tools/list, resources/read...: governed as MCP methods without a tool.
-    return {
-      action: {
-        adapter: 'mcp',
-        tool: method,
-        operation: method.endsWith('/list') || method === 'initialize' ? 'read' : classifyToolName(method),
-        httpMethod: request.method,
-        mcpMethod: method,
-        arguments: params,
-      },
-    };
+    // Requests, notifications, and the results and errors a client POSTs back for the server's requests.
+    return withSession(messageAction(request.method, readMcpMessage(body)), facts);
   },
 };
