@@ -49,7 +49,16 @@ function plain(v: StructValue): unknown {
 export interface WireTrace {
   readonly rules: string[];
   readonly requested: { method: string; authority: string; path: string; bodyBytes: number };
-  readonly normalized: { adapter: string; tool: string; operation: string; subject: string | null } | null;
+  readonly normalized: {
+    adapter: string;
+    tool: string;
+    operation: string;
+    apiOperation: string | null;
+    resourceKind: string | null;
+    resourceOwner: string | null;
+    resourceId: string | null;
+    subject: string | null;
+  } | null;
   readonly inspectors: { id: string; severity: string; path: string; occurrences: number }[];
   readonly policy: { decision: string; rules: string[]; version: string } | null;
   readonly enforcement: { tokenId: string | null; expiresAt: number | null; obligations: string | null };

@@ -16,6 +16,12 @@ export interface DecisionTrace {
     readonly adapter: string;
     readonly tool: string;
     readonly operation: string;
+    /** The API's own operation id a typed adapter read (`repos/delete`), null when none did. */
+    readonly apiOperation: string | null;
+    /** What the call acts on, as a typed adapter read it: kind, owner and id (null where it did not say). */
+    readonly resourceKind: string | null;
+    readonly resourceOwner: string | null;
+    readonly resourceId: string | null;
     readonly subject: string | null;
     readonly host: string;
     readonly database: string | null;

@@ -14,12 +14,20 @@ import type { Adapter, ParsedRequest } from '../../src/pipeline/normalize/adapte
 import { normalizeRequest, parseRequest } from '../../src/pipeline/normalize/index.js';
 
 /** A request to `authority` + `path` with a body; JSON unless a content type is given. */
-export function request(
+export const request = (
   method: string,
   path: string,
   body: string | Uint8Array = '',
   headers: Record<string, string> = { 'content-type': 'application/json' },
   authority = 'mcp.tools.svc.cluster.local',
+): RawRequest => requestTo(method, path, body, headers, authority);
+
+function requestTo(
+  method: string,
+  path: string,
+  body: string | Uint8Array,
+  headers: Record<string, string>,
+  authority: string,
 ): RawRequest {
   return {
     role: 'check',
@@ -62,39 +70,56 @@ export const ORDINARY: readonly RawRequest[] = [
 ];
 
 /** Hostile calls, each one a shape an attacker sends; every adapter that claims one must survive it. */
-export const HOSTILE: Readonly<Record<string, RawRequest>> = {
-  '__proto__ keys': request(
-    'POST',
-    '/mcp',
-    '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"__proto__":{"polluted":1},"constructor":{"prototype":2}}}}',
-  ),
-  'params of the wrong type': request('POST', '/mcp', rpc('tools/call', ['not', 'an', 'object'])),
-  'name of the wrong type': request('POST', '/mcp', rpc('tools/call', { name: { x: 1 }, arguments: 7 })),
-  'method of the wrong type': request('POST', '/mcp', rpc(42, {})),
-  'null id and params': request('POST', '/mcp', rpc('tools/call', null, null)),
-  'lone surrogates': request(
-    'POST',
-    '/mcp',
-    rpc('tools/call', { name: 'run\ud800', arguments: { q: '\udc00' } }),
-  ),
-  'a batch': request('POST', '/mcp', `[${rpc('tools/call', { name: 'a' })},${rpc('tools/list', {})}]`),
-  'a huge tool name': request(
-    'POST',
-    '/mcp',
-    rpc('tools/call', { name: 'x'.repeat(100_000), arguments: {} }),
-  ),
-  'deep arguments': request('POST', '/mcp', rpc('tools/call', { name: 'deep', arguments: deep(100) })),
-  'an empty body': request('POST', '/mcp', ''),
-  'a text body': request('POST', '/mcp', 'hello', { 'content-type': 'text/plain' }),
-  'binary bytes': request('PUT', '/upload', new Uint8Array([0, 255, 254, 1, 2]), {
-    'content-type': 'application/octet-stream',
-  }),
-  'an odd method and path': request('PROPFIND', '/%2e%2e/%00/..;/x?%zz=1&a=&&=', '', {}),
-  'an IPv6 authority': request('GET', '/', '', {}, '[::1]:8443'),
-  'a form body': request('POST', '/api', 'a=1&b=%FF&_method=GET', {
-    'content-type': 'application/x-www-form-urlencoded',
-  }),
-};
+export const HOSTILE: Readonly<Record<string, RawRequest>> = hostileCalls('mcp.tools.svc.cluster.local');
+
+/** The hostile calls sent to `authority` (a typed API family's host: its adapter must survive them too). */
+export function hostileCalls(authority: string): Readonly<Record<string, RawRequest>> {
+  const request = (
+    method: string,
+    path: string,
+    body: string | Uint8Array = '',
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+    at = authority,
+  ) => requestTo(method, path, body, headers, at);
+  return {
+    '__proto__ keys': request(
+      'POST',
+      '/mcp',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"__proto__":{"polluted":1},"constructor":{"prototype":2}}}}',
+    ),
+    'params of the wrong type': request('POST', '/mcp', rpc('tools/call', ['not', 'an', 'object'])),
+    'name of the wrong type': request('POST', '/mcp', rpc('tools/call', { name: { x: 1 }, arguments: 7 })),
+    'method of the wrong type': request('POST', '/mcp', rpc(42, {})),
+    'null id and params': request('POST', '/mcp', rpc('tools/call', null, null)),
+    'lone surrogates': request(
+      'POST',
+      '/mcp',
+      rpc('tools/call', { name: 'run\ud800', arguments: { q: '\udc00' } }),
+    ),
+    'a batch': request('POST', '/mcp', `[${rpc('tools/call', { name: 'a' })},${rpc('tools/list', {})}]`),
+    'a huge tool name': request(
+      'POST',
+      '/mcp',
+      rpc('tools/call', { name: 'x'.repeat(100_000), arguments: {} }),
+    ),
+    'deep arguments': request('POST', '/mcp', rpc('tools/call', { name: 'deep', arguments: deep(100) })),
+    'an empty body': request('POST', '/mcp', ''),
+    'a text body': request('POST', '/mcp', 'hello', { 'content-type': 'text/plain' }),
+    'binary bytes': request('PUT', '/upload', new Uint8Array([0, 255, 254, 1, 2]), {
+      'content-type': 'application/octet-stream',
+    }),
+    'an odd method and path': request('PROPFIND', '/%2e%2e/%00/..;/x?%zz=1&a=&&=', '', {}),
+    'an IPv6 authority': request('GET', '/', '', {}, '[::1]:8443'),
+    'a form body': request('POST', '/api', 'a=1&b=%FF&_method=GET', {
+      'content-type': 'application/x-www-form-urlencoded',
+    }),
+    'a JSON array body': request('PUT', '/a/b/c', '[1,{"__proto__":{"x":1}},"\\ud800"]'),
+    'a long path': request('DELETE', `/${'a/'.repeat(5000)}`, ''),
+    'a long segment': request('PATCH', `/repos/${'%41'.repeat(20000)}/x`, '{}'),
+    'dot segments and encoded slashes': request('DELETE', '/repos/./a/%2e%2e/b%2Fc//d/', ''),
+    'a method override': request('POST', '/repos/acme/app', '{"_method":"DELETE"}'),
+  };
+}
 
 /** The parsed request, or null when parsing itself refuses it (a deny before any adapter runs). */
 function parsed(raw: RawRequest): ParsedRequest | null {
@@ -126,8 +151,18 @@ function run(adapter: Adapter, req: ParsedRequest): { result: unknown } | { code
   }
 }
 
-/** Runs the conformance suite against one adapter. */
-export function describeAdapterConformance(adapter: Adapter): void {
+/** The calls the suite sends an adapter: ordinary ones it should claim, and hostile ones it must survive. */
+export interface ConformanceSamples {
+  readonly ordinary: readonly RawRequest[];
+  readonly hostile: Readonly<Record<string, RawRequest>>;
+}
+
+/** Runs the conformance suite against one adapter (default: the calls above, to an in-mesh MCP host). */
+export function describeAdapterConformance(
+  adapter: Adapter,
+  samples: ConformanceSamples = { ordinary: ORDINARY, hostile: HOSTILE },
+): void {
+  const { ordinary: ORDINARY, hostile: HOSTILE } = samples;
   describe(`adapter conformance: ${adapter.id}`, () => {
     const claimed = (raws: readonly RawRequest[]) =>
       raws.flatMap((raw) => {

@@ -44,7 +44,7 @@ const LEVEL_ALLOWS: Readonly<Record<'read' | 'write' | 'admin', ReadonlySet<Oper
   read: new Set<OperationClass>(['read']),
   write: new Set<OperationClass>(['read', 'write']),
   // admin allows everything, including classes writ could not determine (unknown).
-  admin: new Set<OperationClass>(['read', 'write', 'delete', 'send', 'exec', 'admin', 'unknown']),
+  admin: new Set<OperationClass>(['read', 'write', 'delete', 'send', 'pay', 'exec', 'admin', 'unknown']),
 };
 
 /** The result of a scope check: the scope that allowed it, or the denial. */
@@ -54,7 +54,7 @@ export type ScopeCheck =
 
 /**
  * Checks the convention `read.<resource>` allows read, `write.<resource>` allows read and write,
- * `admin.<resource>` allows every operation class; delete, send, exec and unknown need admin.
+ * `admin.<resource>` allows every operation class; delete, send, pay, exec and unknown need admin.
  */
 export function checkScopeForOperation(
   effectiveScopes: readonly string[],

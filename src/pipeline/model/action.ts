@@ -2,8 +2,12 @@
 import type { JsonValue } from './json.js';
 import type { Role } from './raw-request.js';
 
-/** The coarse class of what an action does; policies match on it. */
-export type OperationClass = 'read' | 'write' | 'delete' | 'send' | 'exec' | 'admin' | 'unknown';
+/**
+ * The coarse class of what an action does; policies match on it. `exec` runs code (issue 21 calls it
+ * "execute"; the shipped name stays), `pay` moves money, `unknown` is what writ could not classify (never a
+ * read: docs/adapters.md).
+ */
+export type OperationClass = 'read' | 'write' | 'delete' | 'send' | 'pay' | 'exec' | 'admin' | 'unknown';
 
 /**
  * What an MCP action is: one JSON-RPC message (request, notification, result, error), the GET that opens a
@@ -51,6 +55,15 @@ export interface ActionPart {
   readonly mcpKind?: McpKind;
   /** The tool arguments (MCP `params.arguments`) or the parsed request body. */
   readonly arguments: JsonValue;
+  /**
+   * The API's own id of the operation (`repos/delete`, `chat.postMessage`, `users.messages.send`), set by a
+   * typed API adapter (normalize/api/); absent when no typed adapter knew the call.
+   */
+  readonly apiOperation?: string;
+  /** The amount a payment moves, in the currency's major unit (12.5 for 1250 cents); absent when no payment. */
+  readonly amount?: number;
+  /** The ISO 4217 currency of `amount`, upper-case (`EUR`). */
+  readonly currency?: string;
 }
 
 export interface Resource {
@@ -64,8 +77,16 @@ export interface Resource {
   readonly table: string | null;
   readonly filePath: string | null;
   readonly environment: string | null;
+  /** What kind of thing a typed API adapter says the call acts on (`repository`, `branch-protection`, `message`). */
+  readonly kind: string | null;
+  /** The resource's own id within its owner (`app` for `acme/app`, a channel id, a message id). */
+  readonly id: string | null;
+  /** Who owns the resource (the GitHub owner, the GitLab namespace, the Slack workspace), when the call says. */
+  readonly owner: string | null;
   /** Recipients of a send (mail, chat); empty when not a send. */
   readonly recipients: readonly string[];
+  /** The mail domains of the recipients outside `lists.internal_domains`, lower-case, each once. */
+  readonly externalRecipientDomains: readonly string[];
   /** True when the destination lies outside the configured trust boundary. */
   readonly external: boolean;
   readonly classification: string | null;
@@ -152,7 +173,11 @@ export function blankAction(over: PartialAction = {}): Action {
       table: null,
       filePath: null,
       environment: null,
+      kind: null,
+      id: null,
+      owner: null,
       recipients: [],
+      externalRecipientDomains: [],
       external: false,
       classification: null,
       ...over.resource,

@@ -30,12 +30,15 @@ export interface ParsedRequest {
   readonly bodyIsJson: boolean;
 }
 
+/** The resource facts an adapter can read from a call; what it does not name stays absent. */
+export type ResourceHints = Partial<
+  Pick<Resource, 'database' | 'table' | 'filePath' | 'environment' | 'recipients' | 'kind' | 'id' | 'owner'>
+>;
+
 /** What an adapter contributes: the action part and any resource facts it can read from the call. */
 export interface AdapterResult {
   readonly action: ActionPart;
-  readonly resource?: Partial<
-    Pick<Resource, 'database' | 'table' | 'filePath' | 'environment' | 'recipients'>
-  >;
+  readonly resource?: ResourceHints;
   /** Context the protocol names (the MCP session and protocol version). */
   readonly context?: Pick<ActionContext, 'mcpSessionId' | 'mcpProtocolVersion'>;
 }

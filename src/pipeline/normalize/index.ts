@@ -201,13 +201,18 @@ export function selectAdapter(request: ParsedRequest, adapters: readonly Adapter
 
 const NO_HINTS: NonNullable<AdapterResult['resource']> = Object.freeze({});
 
-/** Whether some recipient's mail domain lies outside the trust boundary. */
-function anyExternal(recipients: readonly string[], internalDomains: readonly string[]): boolean {
+/** The recipients' mail domains outside the trust boundary, each once, in order of first mention. */
+function externalDomains(
+  recipients: readonly string[],
+  internalDomains: readonly string[],
+): readonly string[] {
+  if (recipients.length === 0) return NONE;
+  const out = new Set<string>();
   for (const r of recipients) {
     const domain = emailDomain(r);
-    if (domain !== null && !hostMatches(domain, internalDomains)) return true;
+    if (domain !== null && !hostMatches(domain, internalDomains)) out.add(domain);
   }
-  return false;
+  return out.size === 0 ? NONE : [...out];
 }
 
 /** Turns a raw request into the unified action model. Throws WritError on malformed input. */
@@ -227,7 +232,7 @@ export function normalizeRequest(
   const recipients = hints.recipients ?? NONE;
   const database = hints.database ?? null;
   const hostExternal = !hostMatches(request.host, config.internalDomains);
-  const recipientExternal = anyExternal(recipients, config.internalDomains);
+  const externalRecipientDomains = externalDomains(recipients, config.internalDomains);
   const production = database !== null && config.productionDatabases.includes(database);
   const trust = config.trustAgentHeaders;
   return {
@@ -244,8 +249,12 @@ export function normalizeRequest(
       table: hints.table ?? null,
       filePath: hints.filePath ?? null,
       environment: hints.environment ?? (production ? 'production' : null),
+      kind: hints.kind ?? null,
+      id: hints.id ?? null,
+      owner: hints.owner ?? null,
       recipients,
-      external: hostExternal || recipientExternal,
+      externalRecipientDomains,
+      external: hostExternal || externalRecipientDomains.length > 0,
       classification: null,
     },
     context: {

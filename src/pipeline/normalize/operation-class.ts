@@ -99,15 +99,34 @@ const RANK: Readonly<Record<OperationClass, number>> = {
   read: 1,
   write: 2,
   send: 3,
-  exec: 4,
-  admin: 5,
-  delete: 6,
+  pay: 4,
+  exec: 5,
+  admin: 6,
+  delete: 7,
 };
 
 /** The more dangerous of two classes (a `query_db` tool running DELETE is a delete). */
 export function riskier(a: OperationClass, b: OperationClass | null): OperationClass {
   if (b === null) return a;
   return RANK[b] > RANK[a] ? b : a;
+}
+
+// INVARIANT: between two readings of one call, `unknown` (a reader could not tell what it does) outranks
+// every class but delete, as in SQL (sql/statement-class.ts): what writ cannot read is never lowered to a read.
+const READING_RANK: Readonly<Record<OperationClass, number>> = {
+  read: 0,
+  write: 1,
+  send: 2,
+  pay: 3,
+  exec: 4,
+  admin: 5,
+  unknown: 6,
+  delete: 7,
+};
+
+/** The more dangerous of two readings of one call (a method and its override, a typed API's and a name's). */
+export function riskierReading(a: OperationClass, b: OperationClass): OperationClass {
+  return READING_RANK[b] > READING_RANK[a] ? b : a;
 }
 
 /**

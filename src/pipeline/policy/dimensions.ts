@@ -144,8 +144,26 @@ export const DIMENSIONS: readonly Dimension[] = [
   dim(
     'action.operation',
     'string',
-    'read, write, delete, send, exec, admin or unknown',
+    'read, write, delete, send, pay, exec, admin or unknown (never read for an operation writ does not know)',
     (i) => i.action.action.operation,
+  ),
+  dim(
+    'action.api_operation',
+    'string',
+    "the API's own operation id a typed adapter read (repos/delete, chat.postMessage); null when none did",
+    (i) => i.action.action.apiOperation ?? null,
+  ),
+  dim(
+    'action.amount',
+    'number',
+    "a payment's amount in the currency's major unit (12.5 for 1250 cents); null when no payment",
+    (i) => i.action.action.amount ?? null,
+  ),
+  dim(
+    'action.currency',
+    'string',
+    "a payment's ISO 4217 currency, upper-case (EUR); null when no payment",
+    (i) => i.action.action.currency ?? null,
   ),
   dim(
     'action.sql_operation',
@@ -226,6 +244,24 @@ export const DIMENSIONS: readonly Dimension[] = [
     (i) => i.action.resource.environment,
   ),
   dim(
+    'resource.kind',
+    'string',
+    'what a typed adapter says the call acts on (repository, branch-protection, message, namespace); null otherwise',
+    (i) => i.action.resource.kind,
+  ),
+  dim(
+    'resource.id',
+    'string',
+    "the resource's id within its owner (the repository name, a channel id); null when the call does not say",
+    (i) => i.action.resource.id,
+  ),
+  dim(
+    'resource.owner',
+    'string',
+    'who owns the resource (GitHub owner, GitLab namespace, workspace), as sent; null when the call does not say',
+    (i) => i.action.resource.owner,
+  ),
+  dim(
     'resource.classification',
     'string',
     'the data classification of the resource',
@@ -245,6 +281,12 @@ export const DIMENSIONS: readonly Dimension[] = [
   ),
   dim('resource.recipient_domains', 'strings', 'the mail domains of the recipients', (i) =>
     i.action.resource.recipients.map((r) => emailDomain(r) ?? '').filter((d) => d.length > 0),
+  ),
+  dim(
+    'resource.external_recipient_domains',
+    'strings',
+    'the mail domains of the recipients outside lists.internal_domains (an address with an empty domain counts, as "")',
+    (i) => i.action.resource.externalRecipientDomains,
   ),
   dim('context.hops', 'number', 'delegation hops that led to this call', (i) => i.action.context.hops),
   dim(

@@ -27,6 +27,7 @@ const PREFERRED = [
   'subject.tenant',
   'subject.namespace',
   'action.mcp_method',
+  'action.api_operation',
   'action.adapter',
   'action.operation',
   'action.http_method',

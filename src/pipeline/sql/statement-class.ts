@@ -20,10 +20,11 @@ const SQL_RANK: Readonly<Record<OperationClass, number>> = {
   read: 0,
   write: 1,
   send: 2,
-  exec: 3,
-  admin: 4,
-  unknown: 5,
-  delete: 6,
+  pay: 3,
+  exec: 4,
+  admin: 5,
+  unknown: 6,
+  delete: 7,
 };
 
 /** The more dangerous of two SQL classes. */

@@ -52,6 +52,7 @@ function privilegedSink(input: InspectionInput): string | null {
   }
   if (action.operation === 'admin') return 'admin';
   if (action.operation === 'delete') return 'delete';
+  if (action.operation === 'pay') return 'payment';
   if (
     action.operation === 'send' &&
     (resource.external ||
@@ -69,6 +70,7 @@ const SINK_SEVERITY: Record<string, Severity> = {
   'production-read': 'medium',
   admin: 'high',
   delete: 'high',
+  payment: 'high',
   'external-send': 'high',
 };
 

@@ -7,6 +7,7 @@
 import { WritError } from '../../errors.js';
 import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { AdapterResult } from '../adapter.js';
+import { withApiToolCall } from '../api/tool-call.js';
 import { resourceHintsFromArguments } from '../argument-hints.js';
 import { classifyToolName, withSqlOperation } from '../operation-class.js';
 import { readSqlOperation } from '../sql-arguments.js';
@@ -20,7 +21,7 @@ import type { McpMessage } from './read-message.js';
 export function toolCallAction(httpMethod: string, tool: string, args: JsonValue): AdapterResult {
   const hints = resourceHintsFromArguments(args);
   const operation = withSqlOperation(classifyToolName(tool), readSqlOperation(args));
-  return {
+  const result: AdapterResult = {
     action: {
       adapter: 'mcp',
       tool,
@@ -32,6 +33,8 @@ export function toolCallAction(httpMethod: string, tool: string, args: JsonValue
     },
     resource: hints,
   };
+  // A tool that carries a typed API's operation (github_delete_repo, an SMTP relay) is read by its family too.
+  return isJsonObject(args) ? withApiToolCall(result, { tool, arguments: args }) : result;
 }
 
 /** The action part of one message; throws ERR_MCP_INVALID for a tools/call without a tool name. */

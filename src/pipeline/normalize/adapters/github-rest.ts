@@ -1,0 +1,125 @@
+/**
+ * GitHub REST (api.github.com): method and path read against the table generated from GitHub's own OpenAPI
+ * description (generated/github-rest-routes.ts), and the tools of GitHub MCP servers by name.
+ */
+import type { ApiFamily, ToolCall } from '../api/api-family.js';
+import { unknownOperation, type ApiReading } from '../api/api-reading.js';
+import { compileRoutes, type Route } from '../api/route-table.js';
+import { toolWords } from '../operation-class.js';
+import { GITHUB_REST_ROUTES } from './generated/github-rest-routes.js';
+
+const ROUTES: readonly Route[] = GITHUB_REST_ROUTES.map(([method, path, id, operation, kind]) => ({
+  method,
+  path,
+  id,
+  operation,
+  kind,
+}));
+const BY_ID: ReadonlyMap<string, Route> = new Map(ROUTES.map((r) => [r.id, r] as const));
+
+/** Parameters whose values hold `/` unencoded: a file path, a ref (`heads/main`), a branch, `base...head`. */
+const TABLE = compileRoutes(ROUTES, { greedyParams: ['path', 'ref', 'branch', 'basehead'] });
+
+/** Path parameters that name who owns what the call acts on, most specific first. */
+const OWNER_PARAMS = ['owner', 'org', 'username', 'enterprise'];
+
+function first(params: Readonly<Record<string, string>>, names: readonly string[]): string | null {
+  for (const n of names) {
+    const v = params[n];
+    if (v !== undefined && v.length > 0) return v;
+  }
+  return null;
+}
+
+/** The typed reading of one route with its parameters. */
+function reading(route: Route, params: Readonly<Record<string, string>>): ApiReading {
+  const names = Object.keys(params).filter((n) => !OWNER_PARAMS.includes(n));
+  const last = names.length === 0 ? null : (params[names[names.length - 1] ?? ''] ?? null);
+  return {
+    operation: route.operation,
+    apiOperation: route.id,
+    resource: {
+      kind: route.kind,
+      owner: first(params, OWNER_PARAMS),
+      id: params['repo'] ?? last,
+      ...(params['environment_name'] === undefined ? {} : { environment: params['environment_name'] }),
+    },
+  };
+}
+
+/**
+ * Tools of GitHub MCP servers (the official server's names, and the plain aliases agents are given) and the
+ * operation each runs. A tool is read so only when its arguments name the repository (`owner`, `repo`).
+ */
+const TOOL_OPERATIONS: ReadonlyMap<string, string> = new Map([
+  ['delete_repository', 'repos/delete'],
+  ['delete_repo', 'repos/delete'],
+  ['create_repository', 'repos/create-for-authenticated-user'],
+  ['update_repository', 'repos/update'],
+  ['fork_repository', 'repos/create-fork'],
+  ['get_file_contents', 'repos/get-content'],
+  ['create_or_update_file', 'repos/create-or-update-file-contents'],
+  ['delete_file', 'repos/delete-file'],
+  ['push_files', 'git/update-ref'],
+  ['create_branch', 'git/create-ref'],
+  ['delete_branch', 'git/delete-ref'],
+  ['list_branches', 'repos/list-branches'],
+  ['update_branch_protection', 'repos/update-branch-protection'],
+  ['set_branch_protection', 'repos/update-branch-protection'],
+  ['delete_branch_protection', 'repos/delete-branch-protection'],
+  ['remove_branch_protection', 'repos/delete-branch-protection'],
+  ['create_issue', 'issues/create'],
+  ['update_issue', 'issues/update'],
+  ['get_issue', 'issues/get'],
+  ['list_issues', 'issues/list-for-repo'],
+  ['add_issue_comment', 'issues/create-comment'],
+  ['create_pull_request', 'pulls/create'],
+  ['update_pull_request', 'pulls/update'],
+  ['merge_pull_request', 'pulls/merge'],
+  ['get_pull_request', 'pulls/get'],
+  ['list_pull_requests', 'pulls/list'],
+  ['list_commits', 'repos/list-commits'],
+  ['get_commit', 'repos/get-commit'],
+  ['add_collaborator', 'repos/add-collaborator'],
+  ['remove_collaborator', 'repos/remove-collaborator'],
+  ['run_workflow', 'actions/create-workflow-dispatch'],
+]);
+
+/** `github_delete_repo`, `GitHub.deleteRepo`, `gh-delete-repo` -> `delete_repo`. */
+function toolKey(tool: string): string {
+  const words = toolWords(tool);
+  const start = words[0] === 'github' || words[0] === 'gh' ? 1 : 0;
+  return words.slice(start).join('_');
+}
+
+function argString(call: ToolCall, names: readonly string[]): string | null {
+  for (const n of names) {
+    const v = call.arguments[n];
+    if (typeof v === 'string' && v.length > 0) return v;
+  }
+  return null;
+}
+
+/** Every GitHub REST route id the MCP tool table names (a test checks each is in the generated table). */
+export const GITHUB_TOOL_OPERATIONS: ReadonlyMap<string, string> = TOOL_OPERATIONS;
+
+/** The GitHub REST family. */
+export const githubRestFamily: ApiFamily = {
+  id: 'github',
+  hosts: ['api.github.com'],
+  mostDangerous: 'delete',
+  readRequest(request) {
+    const match = TABLE.match(request.method, request.pathname);
+    if (match === null) return unknownOperation(request.method, 'delete');
+    return reading(match.route, match.params);
+  },
+  readToolCall(call) {
+    const id = TOOL_OPERATIONS.get(toolKey(call.tool));
+    const route = id === undefined ? undefined : BY_ID.get(id);
+    const owner = argString(call, ['owner', 'org']);
+    const repo = argString(call, ['repo', 'repository', 'name']);
+    if (route === undefined || owner === null || repo === null) return null;
+    const branch = argString(call, ['branch', 'ref']);
+    return reading(route, branch === null ? { owner, repo } : { owner, repo, branch });
+  },
+};
