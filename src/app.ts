@@ -206,6 +206,7 @@ async function startParts(
       deadlineMs: config.deadlineMs,
       quarantineOn: quarantineSignals(config.quarantineOn),
       ...(config.mcpEndpoints === null ? {} : { mcpEndpoints: config.mcpEndpoints }),
+      ...(config.a2aEndpoints === null ? {} : { a2aEndpoints: config.a2aEndpoints }),
       ...(config.tokenForwarders.length === 0 ? {} : { tokenForwarders: config.tokenForwarders }),
     },
     hooks: approvals.hooks,

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMcpEndpoints } from './pipeline/normalize/mcp-endpoint.js';
+import { parseA2aEndpoints } from './pipeline/normalize/a2a/endpoints.js';
 import { parseSpiffeId } from './pipeline/identity/spiffe-id.js';
 
 /** The installed package's root (holds the embedded default policies/). */
@@ -92,6 +93,8 @@ export interface ServerConfig {
   readonly quarantineOn: readonly string[];
   /** MCP endpoints (`host[:port]/path`) replacing the policy set's `mcp_endpoints`; null: the policy's. */
   readonly mcpEndpoints: readonly string[] | null;
+  /** A2A endpoints (`host[:port]/path`) replacing the policy set's `a2a_endpoints`; null: the policy's. */
+  readonly a2aEndpoints: readonly string[] | null;
 }
 
 /** One documented setting: its flag, its environment variable and its default. */
@@ -394,6 +397,12 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '',
   },
   {
+    flag: 'a2a-endpoints',
+    env: 'WRIT_A2A_ENDPOINTS',
+    doc: 'comma-separated A2A endpoints host[:port]/path; replaces the policy list a2a_endpoints',
+    fallback: '',
+  },
+  {
     flag: 'quarantine-on',
     env: 'WRIT_QUARANTINE_ON',
     doc: 'comma-separated finding ids and severity:<level> that quarantine a session',
@@ -440,6 +449,17 @@ function spiffeIdList(name: string, text: string): readonly string[] {
     if (trimmed === '') throw new ConfigError(`${name} has an empty entry in "${text}"`);
     return spiffeIdOrEmpty(name, trimmed);
   });
+}
+
+function a2aEndpoints(text: string): readonly string[] | null {
+  if (text.trim() === '') return null;
+  const list = text.split(',').map((e) => e.trim());
+  try {
+    parseA2aEndpoints(list);
+  } catch (err) {
+    throw new ConfigError(`--a2a-endpoints: ${(err as Error).message}`);
+  }
+  return list;
 }
 
 function mcpEndpoints(text: string): readonly string[] | null {
@@ -603,5 +623,6 @@ export function resolveConfig(
     consoleUrl: nonEmpty(get('console-url')),
     quarantineOn: list(get('quarantine-on')),
     mcpEndpoints: mcpEndpoints(get('mcp-endpoints') ?? ''),
+    a2aEndpoints: a2aEndpoints(get('a2a-endpoints') ?? ''),
   };
 }

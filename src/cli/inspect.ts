@@ -6,6 +6,7 @@ import type { Action } from '../pipeline/model/action.js';
 import type { RawRequest } from '../pipeline/model/raw-request.js';
 import { normalizeRequest } from '../pipeline/normalize/index.js';
 import { DEFAULT_MCP_ENDPOINTS, parseMcpEndpoints } from '../pipeline/normalize/mcp-endpoint.js';
+import { DEFAULT_A2A_ENDPOINTS, parseA2aEndpoints } from '../pipeline/normalize/a2a/endpoints.js';
 import { canonicalResourceName } from '../pipeline/normalize/resource-name.js';
 
 /** The endpoint an MCP line is sent to: an in-mesh MCP server, through the same adapter path the server takes. */
@@ -97,6 +98,7 @@ export function lineToAction(
     productionDatabases: config.productionDatabases.flatMap((d) => canonicalResourceName(d) ?? []),
     trustAgentHeaders: false,
     mcpEndpoints: parseMcpEndpoints(config.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
+    a2aEndpoints: parseA2aEndpoints(config.a2aEndpoints ?? DEFAULT_A2A_ENDPOINTS),
   });
   return { action, headers: raw.headers };
 }

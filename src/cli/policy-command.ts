@@ -18,6 +18,7 @@ import { normalizeRequest } from '../pipeline/normalize/index.js';
 import { actionFrom, type PartialAction } from './action-template.js';
 import { auditedValues } from './audit-values.js';
 import { DEFAULT_MCP_ENDPOINTS, parseMcpEndpoints } from '../pipeline/normalize/mcp-endpoint.js';
+import { DEFAULT_A2A_ENDPOINTS, parseA2aEndpoints } from '../pipeline/normalize/a2a/endpoints.js';
 import { explainInput, explainValues, formatExplanation } from '../pipeline/policy/explain.js';
 import { PolicyLoadError } from '../pipeline/policy/load.js';
 import { loadPolicyFolder } from '../policy-files.js';
@@ -80,6 +81,7 @@ function prepareCase(
       productionDatabases: config.productionDatabases,
       trustAgentHeaders: true,
       mcpEndpoints: parseMcpEndpoints(config.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
+      a2aEndpoints: parseA2aEndpoints(config.a2aEndpoints ?? DEFAULT_A2A_ENDPOINTS),
     });
     const findings = inspectAction(action, mapped.raw.headers, config).findings;
     if (findings.some((f) => f.id === INSPECTOR_FAILED))

@@ -1,5 +1,6 @@
 /** What the pipeline needs from the outside world, injected so the core stays pure and testable. */
 import { DEFAULT_MCP_ENDPOINTS, parseMcpEndpoints } from './normalize/mcp-endpoint.js';
+import { DEFAULT_A2A_ENDPOINTS, parseA2aEndpoints } from './normalize/a2a/endpoints.js';
 import { canonicalResourceName } from './normalize/resource-name.js';
 import type { KeySet, Signer } from '../keys/signer.js';
 import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/store.js';
@@ -33,6 +34,8 @@ export interface PipelineSettings {
   readonly quarantineOn?: QuarantineSignals;
   /** MCP endpoints (`host[:port]/path`) from `--mcp-endpoints`; when set, they replace the policy set's list. */
   readonly mcpEndpoints?: readonly string[];
+  /** A2A endpoints (`host[:port]/path`) from `--a2a-endpoints`; when set, they replace the policy set's list. */
+  readonly a2aEndpoints?: readonly string[];
   /**
    * Workload identities that present tokens on an agent's behalf (the egress gateway whose own check role
    * minted them). The verify role accepts such a presenter for the subject the token names; anyone else
@@ -111,6 +114,7 @@ export function normalizeConfigFrom(
     trustAgentHeaders: settings.trustAgentHeaders,
     maxBodyBytes: settings.maxBodyBytes,
     mcpEndpoints: parseMcpEndpoints(settings.mcpEndpoints ?? cfg.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
+    a2aEndpoints: parseA2aEndpoints(settings.a2aEndpoints ?? cfg.a2aEndpoints ?? DEFAULT_A2A_ENDPOINTS),
     ...(memo === undefined ? {} : { memo }),
   });
 }
@@ -126,5 +130,6 @@ export function inspectorConfigFrom(set: PolicySet): InspectorConfig {
     ),
     protectedBranches: set.lists['protected_branches'] ?? ['main', 'master'],
     ...(set.lists['mcp_endpoints'] === undefined ? {} : { mcpEndpoints: set.lists['mcp_endpoints'] }),
+    ...(set.lists['a2a_endpoints'] === undefined ? {} : { a2aEndpoints: set.lists['a2a_endpoints'] }),
   });
 }

@@ -25,6 +25,7 @@ export const REASON_CODES = {
   ERR_JSON_TOO_DEEP: 'the JSON body nests deeper than the configured limit',
   ERR_MCP_INVALID: 'the MCP JSON-RPC message is malformed',
   ERR_MCP_PROTOCOL_VERSION: 'the MCP-Protocol-Version header names a version writ does not read',
+  ERR_A2A_INVALID: 'the A2A JSON-RPC message is malformed, or names a method A2A does not define',
   ERR_SQL_TOO_LONG: 'the SQL a tool call carries is longer than writ reads (64 KiB in all)',
   ERR_BAD_REQUEST: 'the request is malformed',
   // Requests that read two ways, or that real Envoy would not send (docs/lifecycle.md, request shape).
@@ -32,6 +33,8 @@ export const REASON_CODES = {
     "a method override names a safer method than the request's own (a DELETE asking to run as a GET)",
   ERR_MCP_READING_CONFLICT:
     'the request reads as an MCP message and as something else: a JSON-RPC body off a configured MCP endpoint or on a method other than POST, or a REST tool path whose body is a JSON-RPC message',
+  ERR_A2A_READING_CONFLICT:
+    'the request reads as an A2A message and as something else: an A2A method off every configured A2A endpoint, or at a place that is also an MCP endpoint',
   ERR_PARTIAL_BODY_HEADER:
     'the x-envoy-auth-partial-body header is not as Envoy sends it (one header, lower-case, exactly true or false)',
   ERR_CONTENT_LENGTH_MISMATCH:

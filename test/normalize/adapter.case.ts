@@ -67,6 +67,17 @@ export const ORDINARY: readonly RawRequest[] = [
     undefined,
     'mail.example',
   ),
+  // A2A: a message to another agent (v1.0 parts), and its agent card.
+  request(
+    'POST',
+    '/a2a/jsonrpc',
+    rpc('SendMessage', {
+      message: { messageId: 'm1', role: 'ROLE_USER', parts: [{ text: 'book a trip' }, { data: { n: 2 } }] },
+    }),
+    undefined,
+    'travel.agents.svc.cluster.local',
+  ),
+  request('GET', '/.well-known/agent-card.json', '', {}, 'travel.agents.svc.cluster.local'),
 ];
 
 /** Hostile calls, each one a shape an attacker sends; every adapter that claims one must survive it. */
@@ -118,6 +129,22 @@ export function hostileCalls(authority: string): Readonly<Record<string, RawRequ
     'a long segment': request('PATCH', `/repos/${'%41'.repeat(20000)}/x`, '{}'),
     'dot segments and encoded slashes': request('DELETE', '/repos/./a/%2e%2e/b%2Fc//d/', ''),
     'a method override': request('POST', '/repos/acme/app', '{"_method":"DELETE"}'),
+    'A2A parts with __proto__ keys and two contents': request(
+      'POST',
+      '/a2a',
+      rpc('message/send', {
+        message: {
+          parts: [{ kind: 'text', text: 'x', data: { __proto__: { polluted: 1 } } }, { __proto__: 1 }],
+        },
+      }),
+    ),
+    'an A2A message of the wrong type': request('POST', '/a2a', rpc('SendMessage', { message: [1, 2] })),
+    'an A2A batch': request(
+      'POST',
+      '/a2a',
+      `[${rpc('GetTask', { id: 't' })},${rpc('CancelTask', { id: 't' })}]`,
+    ),
+    'an A2A method off every endpoint': request('POST', '/rpc', rpc(' MESSAGE/SEND ', { message: null })),
   };
 }
 

@@ -127,6 +127,14 @@ rules:
       action.adapter: mcp
       resource.host: shop.tools.svc.cluster.local
       action.mcp_method: tools/call
+  - id: travel-agent-messages-allowed
+    description: The operator's travel agent; authenticated agents may message it and register push callbacks.
+    effect: allow
+    when:
+      context.role: check
+      action.adapter: a2a
+      resource.host: travel.agents.svc.cluster.local
+      action.tool: { in: [SendMessage, SendStreamingMessage, CreateTaskPushNotificationConfig] }
 `;
 
 const DEFAULT_PACK = join(import.meta.dirname, '..', '..', 'policies', 'default.yaml');

@@ -35,6 +35,8 @@ export interface InspectorConfig {
   readonly protectedBranches: readonly string[];
   /** Where MCP servers are reached, `host[:port]/path` (`lists.mcp_endpoints`); read by normalize, not inspectors. */
   readonly mcpEndpoints?: readonly string[];
+  /** Where A2A agents are reached, `host[:port]/path` (`lists.a2a_endpoints`); read by normalize, not inspectors. */
+  readonly a2aEndpoints?: readonly string[];
   /**
    * Optional pinned tool-definition hashes by `<server>/<tool>` (sha256 of the canonical definition), read by
    * tool-poisoning: a tools/list whose definition hash differs is a rug pull (`definition-changed`).

@@ -18,6 +18,8 @@ export interface ParsedRequest {
   readonly pathname: string;
   /** Where host, port and path stand against the configured MCP endpoints (mcp-endpoint.ts). */
   readonly mcpEndpoint: EndpointMatch;
+  /** Whether host, port and path are exactly a configured A2A endpoint (a2a/endpoints.ts). */
+  readonly a2aEndpoint: boolean;
   readonly query: Readonly<Record<string, readonly string[]>>;
   /** The media type without parameters, lower-cased (`application/json`). */
   readonly contentType: string;

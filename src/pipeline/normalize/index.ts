@@ -13,6 +13,12 @@ import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
 import { decodedBody } from './content-encoding.js';
 import { parseMultipart } from './multipart.js';
 import { matchMcpEndpoint, type McpEndpoint } from './mcp-endpoint.js';
+import {
+  atA2aEndpoint,
+  DEFAULT_A2A_ENDPOINTS,
+  parseA2aEndpoints,
+  type A2aEndpoint,
+} from './a2a/endpoints.js';
 import { methodReadings, refusePathOverride } from './upstream-target.js';
 
 /** Settings normalization needs; they come from the policy set's named lists and the server config. */
@@ -27,6 +33,8 @@ export interface NormalizeConfig {
   readonly maxBodyBytes?: number;
   /** Where MCP servers are reached (`lists.mcp_endpoints` or `--mcp-endpoints`); default: any host, path `/mcp`. */
   readonly mcpEndpoints?: readonly McpEndpoint[];
+  /** Where A2A agents are reached (`lists.a2a_endpoints` or `--a2a-endpoints`); default: any host, `/a2a`, `/a2a/jsonrpc`. */
+  readonly a2aEndpoints?: readonly A2aEndpoint[];
   /** The pipeline's memos (authorities, principals); absent: every value is computed afresh. */
   readonly memo?: NormalizeMemo;
 }
@@ -159,12 +167,15 @@ function subjectOf(raw: RawRequest, trustHeaders: boolean, memo: NormalizeMemo |
 /** The decoded body's limit when the caller sets none (the CLI); the server passes its body limit. */
 const DEFAULT_DECODED_BODY_BYTES = 8 * 1024 * 1024;
 
+const DEFAULT_A2A = parseA2aEndpoints(DEFAULT_A2A_ENDPOINTS);
+
 /** Builds the parsed view of a request shared by all adapters. Throws WritError on malformed input. */
 export function parseRequest(
   raw: RawRequest,
   maxBodyBytes = DEFAULT_DECODED_BODY_BYTES,
   mcpEndpoints?: readonly McpEndpoint[],
   memo?: NormalizeMemo,
+  a2aEndpoints: readonly A2aEndpoint[] = DEFAULT_A2A,
 ): ParsedRequest {
   const q = raw.path.indexOf('?');
   const pathname = q === -1 ? raw.path : raw.path.slice(0, q);
@@ -186,6 +197,7 @@ export function parseRequest(
     port,
     pathname,
     mcpEndpoint: matchMcpEndpoint(mcpEndpoints, host, port, scheme, pathname),
+    a2aEndpoint: atA2aEndpoint(a2aEndpoints, host, port, scheme, pathname),
     query: parseQuery(q === -1 ? '' : raw.path.slice(q + 1)),
     contentType,
     body,
@@ -221,7 +233,13 @@ export function normalizeRequest(
   config: NormalizeConfig,
   adapters: readonly Adapter[] = ADAPTERS,
 ): Action {
-  const request = parseRequest(raw, config.maxBodyBytes, config.mcpEndpoints, config.memo);
+  const request = parseRequest(
+    raw,
+    config.maxBodyBytes,
+    config.mcpEndpoints,
+    config.memo,
+    config.a2aEndpoints ?? DEFAULT_A2A,
+  );
   const result = selectAdapter(request, adapters).normalize(request);
   // The wire method and every override are part of the action whatever adapter read the body.
   const action =

@@ -9,6 +9,7 @@ import { dimensionEnv, findDimension, type DimensionEnv } from './dimensions.js'
 import { isSealed } from './end-marker.js';
 import type { PolicyInput } from './policy-input.js';
 import { parseMcpEndpoint } from '../normalize/mcp-endpoint.js';
+import { parseA2aEndpoint } from '../normalize/a2a/endpoints.js';
 import { canonicalResourceName } from '../normalize/resource-name.js';
 import {
   compileSpec,
@@ -165,10 +166,16 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
           } else {
             lists[name] = pair.value.items.map((i) => String((i as { value: unknown }).value));
             // Normalize reads this list as endpoints: one it cannot parse stops the load here, not a decision.
-            if (name === 'mcp_endpoints')
+            const parseEndpoint =
+              name === 'mcp_endpoints'
+                ? parseMcpEndpoint
+                : name === 'a2a_endpoints'
+                  ? parseA2aEndpoint
+                  : null;
+            if (parseEndpoint !== null)
               for (const item of pair.value.items as Node[])
                 try {
-                  parseMcpEndpoint(String((item as { value: unknown }).value));
+                  parseEndpoint(String((item as { value: unknown }).value));
                 } catch (err) {
                   report(item, (err as Error).message);
                 }

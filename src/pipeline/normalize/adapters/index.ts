@@ -2,11 +2,18 @@
 import type { Adapter } from '../adapter.js';
 import { familyAdapter } from '../api/family-adapter.js';
 import { API_FAMILIES } from './families.js';
+import { a2aAdapter } from './a2a.js';
 import { httpAdapter } from './http.js';
 import { mcpAdapter } from './mcp.js';
 
 /**
- * MCP first (a JSON-RPC body anywhere is its to claim or refuse), then the typed API families by host, then
- * the generic HTTP adapter last, because it matches everything.
+ * A2A first (at a place that is both an A2A and an MCP endpoint it refuses the double reading; an MCP
+ * method at an MCP endpoint stays MCP's), then MCP (a JSON-RPC body anywhere is its to claim or refuse),
+ * then the typed API families by host, then the generic HTTP adapter last, because it matches everything.
  */
-export const ADAPTERS: readonly Adapter[] = [mcpAdapter, ...API_FAMILIES.map(familyAdapter), httpAdapter];
+export const ADAPTERS: readonly Adapter[] = [
+  a2aAdapter,
+  mcpAdapter,
+  ...API_FAMILIES.map(familyAdapter),
+  httpAdapter,
+];
