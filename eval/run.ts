@@ -26,6 +26,37 @@ import { allSets } from './sets.js';
 /** The floors file: test-split recall that must not fall, per inspector and per attack family. */
 export const FLOORS_FILE = fileURLToPath(new URL('./floors.json', import.meta.url));
 
+/**
+ * The frozen figures of the last eval run (test split), as data: docs quote their rates from here
+ * (scripts/doc-figures.ts), never by running the eval, and never by hand.
+ */
+export const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));
+
+/** What eval/results.json holds: per inspector and per family, test recall at 1 / 2 / 5% FP (fractions). */
+export interface FrozenResults {
+  readonly split: 'test';
+  readonly budgets: readonly string[];
+  readonly inspectors: Record<string, number[]>;
+  readonly families: Record<string, { inspector: string; cases: number; own: number[]; any: number[] }>;
+}
+
+/** The JSON text of eval/results.json for a test-split run. */
+export function frozenResults(test: SplitFigures): string {
+  const round = (xs: readonly number[]) => xs.map((x) => Math.round(x * 10000) / 10000);
+  const out: FrozenResults = {
+    split: 'test',
+    budgets: FP_BUDGETS.map(budgetKey),
+    inspectors: Object.fromEntries(Object.entries(test.inspectors).map(([k, v]) => [k, round(v)])),
+    families: Object.fromEntries(
+      Object.entries(test.families).map(([k, v]) => [
+        k,
+        { inspector: v.inspector, cases: v.cases, own: round(v.own), any: round(v.any) },
+      ]),
+    ),
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
 /** Floors: recall on the test split at each false-positive budget ("1", "2", "5" percent), as fractions. */
 export interface Floors {
   readonly inspectors: Record<string, Record<string, number>>;
@@ -267,11 +298,13 @@ function main(): void {
   const test = figures(scored, 'test');
   const dev = figures(scored, 'dev');
   const seconds = (performance.now() - started) / 1000;
-  if (!args.has('--no-write'))
+  if (!args.has('--no-write')) {
     writeFileSync(
       fileURLToPath(new URL('../docs/eval-results.md', import.meta.url)),
       report(test, dev, sets, seconds),
     );
+    writeFileSync(RESULTS_FILE, frozenResults(test));
+  }
   if (args.has('--propose-floors')) process.stdout.write(`${JSON.stringify(floorsFrom(test), null, 2)}\n`);
   process.stdout.write(
     `${['| inspector | threshold at 1 / 2 / 5% | test recall at 1 / 2 / 5% FP |', '|---|---|---|', ...SCORED_IDS.map((id) => `| ${id} | ${test.thresholds[id]!.map(sev).join(' / ')} | ${test.inspectors[id] === undefined ? '—' : trio(test.inspectors[id])} |`)].join('\n')}\n`,
