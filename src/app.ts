@@ -276,7 +276,15 @@ async function startParts(
       'extproc',
       await startExtProcFromConfig(
         extprocAt,
-        { keys: keyRing, store, audit: chain, now, clockSkewSeconds: config.clockSkewSeconds, log: logger },
+        {
+          keys: keyRing,
+          store,
+          audit: chain,
+          now,
+          clockSkewSeconds: config.clockSkewSeconds,
+          log: logger,
+          policy: () => policy.current(),
+        },
         metrics,
       ),
       (e, graceMs) => e.shutdown(graceMs),

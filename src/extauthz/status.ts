@@ -36,6 +36,8 @@ const UNAVAILABLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'ERR_STATE_UNAVAILABLE',
   'ERR_SIGNING_FAILED',
   'ERR_AUDIT_WRITE',
+  'ERR_RESPONSE_NOT_RECORDED',
+  'ERR_TAINT_UNAVAILABLE',
   'ERR_TIMEOUT',
   'ERR_INTERNAL',
   // The identity provider or the key file is unreachable: a retry may succeed, unlike a bad credential.
@@ -49,6 +51,10 @@ const BAD_UPSTREAM: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'ERR_TOOL_DEFINITION_CHANGED',
   'ERR_TOOL_POISONED',
   'ERR_TOOL_LIST_INVALID',
+  'RESPONSE_BLOCKED',
+  'RESPONSE_DEFAULT_BLOCK',
+  'ERR_RESPONSE_UNREADABLE',
+  'ERR_RESPONSE_EVENT_TOO_LARGE',
 ]);
 
 /** The gRPC status of a Check answer: OK lets Envoy forward the request, anything else denies it. */

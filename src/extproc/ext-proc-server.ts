@@ -1,7 +1,7 @@
 /**
  * The ext_proc transport: Envoy's external processing API (envoy.service.ext_proc.v3.ExternalProcessor),
  * because ext_authz cannot see or change a response body. It only maps: each ProcessingRequest to a step
- * of the response role (src/pipeline/roles/response.ts, which decides masking and tool-list pins), and
+ * of the response role (src/pipeline/roles/response.ts, which governs every answer it can read), and
  * the step back to a ProcessingResponse. A message it cannot process is answered with a deny.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -19,7 +19,8 @@ import {
 
 export type { ToolListOutcome } from '../pipeline/roles/response.js';
 
-/** ext_proc's ProcessingMode.BodySendMode.BUFFERED and HeaderSendMode.SEND. */
+/** ext_proc's ProcessingMode.BodySendMode.STREAMED and BUFFERED, and HeaderSendMode.SEND. */
+const STREAMED = 1;
 const BUFFERED = 2;
 const SEND = 1;
 
@@ -90,13 +91,33 @@ function deny(
 
 /** The CommonResponse of a step that lets the message pass: unchanged, or with headers or body replaced. */
 function common(step: Extract<ResponseStep, { kind: 'continue' }>): ProcessingResponse {
+  const set = Object.entries(step.setHeaders ?? {});
+  const mutation =
+    step.removeHeaders === undefined && set.length === 0
+      ? {}
+      : {
+          header_mutation: {
+            ...(step.removeHeaders === undefined ? {} : { remove_headers: [...step.removeHeaders] }),
+            ...(set.length === 0
+              ? {}
+              : {
+                  set_headers: set.map(([key, value]) => ({
+                    header: { key, raw_value: Buffer.from(value) },
+                    append_action: 'OVERWRITE_IF_EXISTS_OR_ADD',
+                  })),
+                }),
+          },
+        };
   return {
     response: {
       status: 0,
-      ...(step.removeHeaders === undefined
+      ...mutation,
+      // An empty replacement is sent as clear_body: an empty `body` reads as "no mutation" to some proxies.
+      ...(step.body === undefined
         ? {}
-        : { header_mutation: { remove_headers: [...step.removeHeaders] } }),
-      ...(step.body === undefined ? {} : { body_mutation: { body: Buffer.from(step.body) } }),
+        : step.body.length === 0
+          ? { body_mutation: { clear_body: true } }
+          : { body_mutation: { body: Buffer.from(step.body) } }),
     },
   };
 }
@@ -108,6 +129,7 @@ function modeOverride(ask: AskFor | undefined): ProcessingResponse {
     mode_override: {
       ...(ask.responseHeaders === true ? { response_header_mode: SEND } : {}),
       ...(ask.responseBody === true ? { response_body_mode: BUFFERED } : {}),
+      ...(ask.responseBody === 'streamed' ? { response_body_mode: STREAMED } : {}),
       ...(ask.requestBody === true ? { request_body_mode: BUFFERED } : {}),
     },
   };
@@ -128,7 +150,13 @@ async function process1(exchange: ResponseExchange, req: ProcessingRequest): Pro
   if (req.response_headers !== undefined)
     return answer('response_headers', exchange.onResponseHeaders(headerMap(req.response_headers)));
   if (req.response_body !== undefined)
-    return answer('response_body', await exchange.onResponseBody(req.response_body.body ?? Buffer.alloc(0)));
+    return answer(
+      'response_body',
+      await exchange.onResponseBody(
+        req.response_body.body ?? Buffer.alloc(0),
+        req.response_body.end_of_stream !== false,
+      ),
+    );
   if (req.request_trailers !== undefined) return { request_trailers: {} };
   if (req.response_trailers !== undefined) return { response_trailers: {} };
   return deny('ERR_BAD_REQUEST', 'empty processing request');

@@ -6,7 +6,7 @@ import { startExtProc, type RunningExtProc } from './ext-proc-server.js';
 /** Starts ext_proc at `at`; blocks, masked bodies and first-time pins go into the decisions' chain. */
 export function startExtProcFromConfig(
   at: { readonly host: string; readonly port: number },
-  deps: Omit<ResponseRoleDeps, 'onMasked' | 'onToolList'>,
+  deps: Omit<ResponseRoleDeps, 'onMasked' | 'onToolList' | 'onResponse'>,
   metrics: MetricsRegistry,
 ): Promise<RunningExtProc> {
   const masked = metrics.counter('writ_extproc_masked_total', 'values masked in responses, by kind', [
@@ -17,6 +17,11 @@ export function startExtProcFromConfig(
     'MCP tools/list responses checked, by outcome (changed: a rug pull; alert on any but passed)',
     ['outcome'],
   );
+  const responses = metrics.counter(
+    'writ_extproc_responses_total',
+    'upstream answer messages decided by response rules, by reason code (RESPONSE_* or the ERR_* that withheld one)',
+    ['code'],
+  );
   return startExtProc({
     ...at,
     ...deps,
@@ -26,5 +31,6 @@ export function startExtProcFromConfig(
     },
     // By outcome only: the server is the agent's chosen authority, an unbounded label.
     onToolList: (_server, outcome) => toolLists.inc({ outcome }),
+    onResponse: (code) => responses.inc({ code }),
   });
 }

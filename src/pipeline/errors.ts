@@ -90,6 +90,21 @@ export const REASON_CODES = {
     'an MCP server changed the definition of a pinned tool (rug pull); an approver must reset its pins',
   ERR_TOOL_POISONED: 'an MCP tool definition in the response hides instructions for the model',
   ERR_TOOL_LIST_INVALID: 'an MCP tools/list response could not be parsed strictly, so it is withheld',
+  // The response role (ext_proc): what response rules decided about an upstream's answer.
+  RESPONSE_PASS: 'a response rule let the upstream answer pass unchanged',
+  RESPONSE_ANNOTATED: 'a response rule let the answer pass with a note of what was found in it',
+  RESPONSE_MASKED: 'a response rule masked secrets and personal data in the answer',
+  RESPONSE_TAINTED: "a response rule let the answer pass and marked the agent's session as having read it",
+  RESPONSE_BLOCKED: 'a response rule withheld the answer from the agent',
+  RESPONSE_DEFAULT_BLOCK: 'no response rule matched the answer, so it is withheld by default',
+  ERR_RESPONSE_UNREADABLE:
+    'the answer could not be read to its end (not UTF-8, not strict JSON, an event stream cut inside an event), so it is withheld',
+  ERR_RESPONSE_EVENT_TOO_LARGE:
+    'an event of the answer stream is larger than writ holds to inspect whole, so the stream is withheld from there on',
+  ERR_RESPONSE_NOT_RECORDED:
+    'the decision on an answer could not be written to the audit log, so the answer is withheld',
+  ERR_TAINT_UNAVAILABLE:
+    "the agent's session could not be marked as having read the answer (no taint store, no session, store down), so the answer is withheld",
   // Identity (docs/identity.md): workload identity, XFCC, JWT, API keys, delegation, inbound session.
   ERR_IDENTITY_UNAUTHENTICATED: 'the peer principal is empty or not a valid SPIFFE ID',
   ERR_IDENTITY_UNTRUSTED_DOMAIN: 'the SPIFFE ID belongs to a trust domain that is not configured as trusted',

@@ -47,6 +47,10 @@ rules:
     effect: allow_with_obligations
     when: { action.tool: read_honeypot }
     obligations: { quarantine: true }
+response_rules:
+  - id: answers-pass
+    description: the enforce tests govern requests; every answer passes (response rules are tested apart)
+    effect: pass
 `;
 }
 

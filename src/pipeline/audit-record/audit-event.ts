@@ -97,7 +97,36 @@ export interface ToolsPinnedEvent extends ExtProcEventBase {
   readonly tools: ReadonlyArray<{ readonly name: string; readonly hash: string }>;
 }
 
-export type ExtProcEvent = ToolListBlockedEvent | ResponseMaskedEvent | ToolsPinnedEvent;
+/**
+ * What response rules decided about one upstream message (docs/response-path.md): every annotate, mask,
+ * taint and block, with the findings (redacted evidence) that led there. A pass is not recorded.
+ */
+export interface ResponseDecisionEvent extends ExtProcEventBase {
+  readonly type: 'ext_proc.response_decision';
+  readonly direction: 'response';
+  /** The reader's protocol (`mcp`, `http`, ...), the message kind and the tool it answers. */
+  readonly protocol: string;
+  readonly kind: string;
+  readonly tool: string | null;
+  /** The JSON-RPC id of the message, as text (at most 128 characters); null for a plain HTTP body. */
+  readonly rpc_id: string | null;
+  readonly code: string;
+  /** What was done: any of annotate, mask, taint; or block. */
+  readonly effects: readonly string[];
+  readonly rules: readonly string[];
+  readonly policy_version: string;
+  readonly mcp_session: string | null;
+  readonly agent_session: string | null;
+  readonly findings: ReadonlyArray<{
+    readonly id: string;
+    readonly severity: string;
+    readonly path: string;
+    readonly evidence: string;
+  }>;
+}
+
+export type ExtProcEvent =
+  ToolListBlockedEvent | ResponseMaskedEvent | ToolsPinnedEvent | ResponseDecisionEvent;
 
 /**
  * The state store's replay memory started (`state.epoch-started`: at start, or writ found Redis empty)

@@ -4,6 +4,7 @@
  * Pure: bytes in, bytes out; the ext_proc transport feeds it Envoy's buffered response body.
  */
 import { findPii } from '../inspect/lib/pii-patterns.js';
+import { findSecrets } from '../inspect/lib/secret-patterns.js';
 import { isJsonObject, type JsonValue } from '../model/json.js';
 import { decodeUtf8Strict, parseStrictJson } from '../normalize/strict-json.js';
 
@@ -96,13 +97,42 @@ export function redactPiiText(text: string): { text: string; n: number } {
   return { text: out, n };
 }
 
+/** Redacts credentials (the secrets inspector's formats) in one string. */
+export function redactSecretsText(text: string): { text: string; n: number } {
+  const matches = findSecrets(text);
+  if (matches.length === 0) return { text, n: 0 };
+  let out = text;
+  let n = 0;
+  for (const m of [...matches].sort((a, b) => b.match.length - a.match.length)) {
+    if (!out.includes(m.match)) continue;
+    out = out.split(m.match).join(`[redacted:${m.kind}]`);
+    n++;
+  }
+  return { text: out, n };
+}
+
+/** What else masking redacts in every string, besides personal data. */
+export interface MaskOptions {
+  /** Credentials too (a response rule's `mask`); an obligation's mask redacts personal data only. */
+  readonly secrets?: boolean;
+}
+
+/** Personal data (and credentials, when asked) redacted in one string; `n` counts both. */
+function redactText(text: string, opts: MaskOptions): { text: string; n: number } {
+  const pii = redactPiiText(text);
+  if (opts.secrets !== true) return pii;
+  const secrets = redactSecretsText(pii.text);
+  return { text: secrets.text, n: pii.n + secrets.n };
+}
+
 function walk(
   value: JsonValue,
   names: ReadonlySet<string>,
   depth: number,
+  opts: MaskOptions = {},
 ): { value: JsonValue; fields: number; pii: number } {
   if (typeof value === 'string') {
-    const r = redactPiiText(value);
+    const r = redactText(value, opts);
     return { value: r.text, fields: 0, pii: r.n };
   }
   if (depth > 256 || value === null || typeof value !== 'object') return { value, fields: 0, pii: 0 };
@@ -110,7 +140,7 @@ function walk(
   let pii = 0;
   if (Array.isArray(value)) {
     const out = value.map((v) => {
-      const r = walk(v, names, depth + 1);
+      const r = walk(v, names, depth + 1, opts);
       fields += r.fields;
       pii += r.pii;
       return r.value;
@@ -124,7 +154,7 @@ function walk(
       fields++;
       continue;
     }
-    const r = walk(value[k]!, names, depth + 1);
+    const r = walk(value[k]!, names, depth + 1, opts);
     fields += r.fields;
     pii += r.pii;
     out[k] = r.value;
@@ -132,8 +162,37 @@ function walk(
   return { value: out, fields, pii };
 }
 
+/**
+ * Masks a parsed value: named fields and paths replaced, personal data (and credentials, when asked)
+ * redacted in every remaining string. Never throws.
+ */
+export function maskJsonValue(
+  value: JsonValue,
+  mask: readonly string[],
+  opts: MaskOptions = {},
+): { value: JsonValue; fields: number; pii: number } {
+  let parsed = value;
+  let fields = 0;
+  const names = new Set<string>();
+  for (const spec of mask) {
+    const steps = parsePath(spec);
+    if (steps === null) names.add(spec.startsWith('$') ? fallbackName(spec) : spec.toLowerCase());
+    else if (steps.length > 0) {
+      const r = maskPath(parsed, steps, 0);
+      parsed = r.value;
+      fields += r.n;
+    }
+  }
+  const r = walk(parsed, names, 0, opts);
+  return { value: r.value, fields: fields + r.fields, pii: r.pii };
+}
+
 /** Masks a response body for the given mask obligation (field names and JSON paths). Never throws. */
-export function maskResponseBody(body: Uint8Array, mask: readonly string[]): MaskResult {
+export function maskResponseBody(
+  body: Uint8Array,
+  mask: readonly string[],
+  opts: MaskOptions = {},
+): MaskResult {
   let text: string;
   try {
     text = decodeUtf8Strict(body);
@@ -150,24 +209,13 @@ export function maskResponseBody(body: Uint8Array, mask: readonly string[]): Mas
   try {
     parsed = parseStrictJson(text);
   } catch {
-    const r = redactPiiText(text);
+    const r = redactText(text, opts);
     return { body: Buffer.from(r.text, 'utf8'), fields: 0, pii: r.n, mode: 'text' };
   }
-  let fields = 0;
-  const names = new Set<string>();
-  for (const spec of mask) {
-    const steps = parsePath(spec);
-    if (steps === null) names.add(spec.startsWith('$') ? fallbackName(spec) : spec.toLowerCase());
-    else if (steps.length > 0) {
-      const r = maskPath(parsed, steps, 0);
-      parsed = r.value;
-      fields += r.n;
-    }
-  }
-  const r = walk(parsed, names, 0);
+  const r = maskJsonValue(parsed, mask, opts);
   return {
     body: Buffer.from(JSON.stringify(r.value), 'utf8'),
-    fields: fields + r.fields,
+    fields: r.fields,
     pii: r.pii,
     mode: 'json',
   };

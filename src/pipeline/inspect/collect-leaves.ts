@@ -110,3 +110,19 @@ export function collectLeaves(action: Action, headers: Readonly<Record<string, s
   pushHeaderLeaves(headers, out, NOT_DECODED);
   return out;
 }
+
+/**
+ * The string leaves of one JSON value at `path` (a response's content), counted and bounded as the
+ * arguments are: past INSPECTION_LIMITS it throws ERR_INSPECTION_LIMIT rather than leave anything out.
+ */
+export function collectValueLeaves(
+  value: JsonValue,
+  path: string,
+  key: string,
+  source: LeafSource,
+  budget: { nodes: number } = { nodes: 0 },
+): StringLeaf[] {
+  const out: StringLeaf[] = [];
+  walk(value, path, key, source, out, 0, budget);
+  return out;
+}

@@ -10,6 +10,9 @@ export function severityRank(severity: Severity): number {
   return SEVERITY_ORDER.indexOf(severity);
 }
 
+/** The direction of the content a finding was made in. */
+export type FindingDirection = 'request' | 'response';
+
 export interface Finding {
   /** `<inspector id>.<kind>`, stable once shipped (`sql-injection.union`). */
   readonly id: string;
@@ -23,6 +26,11 @@ export interface Finding {
   /** OWASP Agentic Top 10 items (`ASI02`) and MITRE ATLAS technique ids (`AML.T0051`) it addresses. */
   readonly owasp: readonly string[];
   readonly atlas: readonly string[];
+  /**
+   * Which way the inspected content travelled: `request` (the agent's call) or `response` (what an upstream
+   * answered: a tool result, a resource, a server's request). Absent on request findings inside the check.
+   */
+  readonly direction?: FindingDirection;
   /** Optional numeric measure (record count, entropy...) a rule can compare. */
   readonly count?: number;
 }

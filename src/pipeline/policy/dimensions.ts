@@ -348,6 +348,18 @@ export const DIMENSIONS: readonly Dimension[] = [
     'an Authorization Bearer JWT whose aud names hosts, none of them the destination host',
     (i) => bearerForOtherHost(i),
   ),
+  dim(
+    'response.kind',
+    'string',
+    'in a response rule, what the upstream sent: the method it answers or asks (tools/call, resources/read, prompts/get, sampling/createMessage, elicitation/create, ...) or http',
+    (i) => i.facts.response?.kind ?? null,
+  ),
+  dim(
+    'response.status',
+    'number',
+    "in a response rule, the upstream's HTTP status",
+    (i) => i.facts.response?.status ?? null,
+  ),
 ];
 
 const BY_NAME = new Map(DIMENSIONS.map((d) => [d.name, d] as const));

@@ -17,7 +17,7 @@ import type {
 } from './types.js';
 
 /** True when one of the rule's condition groups holds entirely. */
-export function ruleMatches(rule: CompiledRule, input: PolicyInput): boolean {
+export function ruleMatches(rule: Pick<CompiledRule, 'anyOf'>, input: PolicyInput): boolean {
   for (const group of rule.anyOf) {
     let all = true;
     for (const c of group) {

@@ -29,8 +29,10 @@ import {
   EFFECT_STRENGTH,
   type ApprovalSettings,
   type CompiledCondition,
+  type CompiledResponseRule,
   type CompiledRule,
   type Effect,
+  type ResponseEffect,
   type Obligations,
   type PolicySet,
   type SourceLocation,
@@ -45,7 +47,9 @@ const CANONICAL_NAME_DIMENSIONS = new Set(['resource.database', 'resource.table'
 /** The schema version every policy file declares. */
 export const POLICY_API_VERSION = 'writ.dev/v1';
 const EFFECTS: readonly Effect[] = ['allow', 'deny', 'require_approval', 'allow_with_obligations'];
-const TOP_KEYS = ['apiVersion', 'kind', 'settings', 'lists', 'shell_allowlists', 'rules'];
+/** The effects of `response_rules:` (docs/policy.md, Response rules). */
+export const RESPONSE_EFFECTS: readonly ResponseEffect[] = ['pass', 'annotate', 'mask', 'block', 'taint'];
+const TOP_KEYS = ['apiVersion', 'kind', 'settings', 'lists', 'shell_allowlists', 'rules', 'response_rules'];
 const RULE_KEYS = ['id', 'description', 'priority', 'effect', 'when', 'when_any', 'approval', 'obligations'];
 const RULE_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const LIST_NAME = /^[a-z][a-z0-9_]*$/;
@@ -89,6 +93,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   const shellAllowlists = new Map<string, ShellAllowlist>();
   const shellGlobs = new ShellGlobs();
   const rawRules: { node: Node; file: string; lc: LineCounter }[] = [];
+  const rawResponseRules: { node: Node; file: string; lc: LineCounter }[] = [];
   let timezone = 'UTC';
   const unboundHeaders: UnboundHeaderRule[] = [];
   if (files.length === 0)
@@ -191,6 +196,13 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
       if (!isSeq(rulesNode)) report(rulesNode, 'rules must be a list');
       else for (const item of rulesNode.items as Node[]) rawRules.push({ node: item, file: file.name, lc });
     }
+    const responseNode = root.get('response_rules', true) as Node | undefined;
+    if (responseNode !== undefined) {
+      if (!isSeq(responseNode)) report(responseNode, 'response_rules must be a list');
+      else
+        for (const item of responseNode.items as Node[])
+          rawResponseRules.push({ node: item, file: file.name, lc });
+    }
   }
 
   const env: DimensionEnv = dimensionEnv(timezone);
@@ -199,22 +211,31 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     return list === undefined ? undefined : (value) => shellAllowedBy(list, value);
   };
   const rules: CompiledRule[] = [];
+  const responseRules: CompiledResponseRule[] = [];
+  // One id space for both directions: an audit record names a rule by its id alone.
   const seen = new Map<string, SourceLocation>();
-  for (const { node, file, lc } of rawRules) {
-    const at = (n: Node | null | undefined): SourceLocation => {
-      const pos = lc.linePos(n?.range?.[0] ?? node.range?.[0] ?? 0);
-      return { file, line: pos.line, column: pos.col };
-    };
-    const report = (n: Node | null | undefined, message: string) => problems.push({ ...at(n), message });
-    const rule = compileRule(node, { lists, shell }, env, options, at, report, rules.length);
-    if (rule === null) continue;
-    const dup = seen.get(rule.id);
-    if (dup !== undefined) report(node, `rule id "${rule.id}" is already used at ${dup.file}:${dup.line}`);
-    else seen.set(rule.id, rule.location);
-    rules.push(rule);
-  }
+  const compileAll = (raw: typeof rawRules, effects: readonly string[], out: { id: string }[]) => {
+    for (const { node, file, lc } of raw) {
+      const at = (n: Node | null | undefined): SourceLocation => {
+        const pos = lc.linePos(n?.range?.[0] ?? node.range?.[0] ?? 0);
+        return { file, line: pos.line, column: pos.col };
+      };
+      const report = (n: Node | null | undefined, message: string) => problems.push({ ...at(n), message });
+      const rule = compileRule(node, { lists, shell }, env, options, at, report, out.length, effects);
+      if (rule === null) continue;
+      const dup = seen.get(rule.id);
+      if (dup !== undefined) report(node, `rule id "${rule.id}" is already used at ${dup.file}:${dup.line}`);
+      else seen.set(rule.id, rule.location);
+      out.push(rule);
+    }
+  };
+  compileAll(rawRules, EFFECTS, rules);
+  compileAll(rawResponseRules, RESPONSE_EFFECTS, responseRules);
   if (problems.length > 0) throw new PolicyLoadError(problems);
-  rules.sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byPriority = (a: { priority: number; id: string }, b: { priority: number; id: string }) =>
+    b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  rules.sort(byPriority);
+  responseRules.sort(byPriority);
   const ordered = rules.map((r, ordinal) => ({ ...r, ordinal }));
   if (options.checkUnreachable !== false) {
     for (const { rule, coveredBy: by } of findUnreachableRules(ordered)) {
@@ -236,6 +257,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   return {
     version: hash.digest('hex').slice(0, 16),
     rules: ordered,
+    responseRules: responseRules.map((r, ordinal) => ({ ...r, ordinal })),
     lists,
     timezone,
     ...(unboundHeaders.length === 0
@@ -268,6 +290,7 @@ function compileRule(
   at: (n: Node | null | undefined) => SourceLocation,
   report: (n: Node | null | undefined, message: string) => void,
   ordinal: number,
+  effects: readonly string[],
 ): CompiledRule | null {
   if (!isMap(node)) {
     report(node, 'a rule is a mapping with id, effect and conditions');
@@ -290,8 +313,8 @@ function compileRule(
   }
   const effectNode = get('effect');
   const effect = isScalar(effectNode) ? String(effectNode.value) : '';
-  if (!EFFECTS.includes(effect as Effect))
-    bad(effectNode ?? node, `${name}: effect must be one of ${EFFECTS.join(', ')}`);
+  if (!effects.includes(effect))
+    bad(effectNode ?? node, `${name}: effect must be one of ${effects.join(', ')}`);
   const descNode = get('description');
   if (descNode !== undefined && !(isScalar(descNode) && typeof descNode.value === 'string'))
     bad(descNode, `${name}: description must be text`);

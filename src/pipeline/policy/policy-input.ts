@@ -14,6 +14,12 @@ export interface PolicyFacts {
    * `request.bearer_for_other_host`. Absent (an action-only policy test): every header reads as absent.
    */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The upstream answer a response rule decides (`response.*` dimensions): what kind of message it is
+   * (`tools/call`, `resources/read`, `sampling/createMessage`, `http`, ...) and the HTTP status. Absent for
+   * a request decision: every `response.*` dimension is then null.
+   */
+  readonly response?: { readonly kind: string; readonly status: number | null };
 }
 
 export interface PolicyInput {

@@ -15,6 +15,13 @@ export const EFFECT_STRENGTH: Readonly<Record<Effect, number>> = {
   deny: 3,
 };
 
+/**
+ * What a response rule (`response_rules:`, docs/policy.md) does to an upstream's answer when it matches:
+ * let it pass, say what was found (annotate), mask secrets and personal data in place, withhold it (block),
+ * or mark the agent's session as having read it (taint). Matching outcomes combine; block overrides all.
+ */
+export type ResponseEffect = 'pass' | 'annotate' | 'mask' | 'block' | 'taint';
+
 /** What a policy decides. */
 export type Decision = 'ALLOW' | 'DENY' | 'REQUIRE_APPROVAL' | 'ALLOW_WITH_OBLIGATIONS';
 
@@ -74,11 +81,18 @@ export interface CompiledRule {
   readonly ordinal: number;
 }
 
+/** A response-direction rule: the same conditions as a request rule, with a response effect. */
+export interface CompiledResponseRule extends Omit<CompiledRule, 'effect' | 'approval' | 'obligations'> {
+  readonly effect: ResponseEffect;
+}
+
 /** A validated policy set: only `loadPolicySet` makes one, so evaluation never meets a parse error. */
 export interface PolicySet {
   /** sha256 over the loaded files (names and bytes), first 16 hex digits. */
   readonly version: string;
   readonly rules: readonly CompiledRule[];
+  /** `response_rules:`, in evaluation order (priority descending, then id); empty: every response is blocked. */
+  readonly responseRules: readonly CompiledResponseRule[];
   readonly lists: Readonly<Record<string, readonly string[]>>;
   readonly timezone: string;
   /** `settings.unbound_headers`: per host, headers execution tokens leave unbound besides the mesh's own. */

@@ -1,32 +1,48 @@
 /**
- * The response role: what writ decides about an upstream's response, which ext_authz cannot see. For a
- * request whose execution token carries a `mask` obligation it masks the buffered response body; for an
- * MCP `tools/list` call it checks the tool definitions in the response against their pins (rug pull) and
- * for hidden instructions, and withholds the response when either check fails. Every block, every masked
- * body and every first-time pin is appended to the audit chain (docs/audit.md); a response whose masking
- * or pinning cannot be recorded is withheld, and a block stays a block. The transport (src/extproc) maps
- * Envoy's ext_proc messages to the steps below and the steps back to Envoy's answers.
+ * The response role: what writ decides about an upstream's answer, which ext_authz cannot see. Every
+ * answer it can read (JSON, text, and server-sent event streams event by event) is read by the content
+ * reader of its protocol (src/pipeline/respond/), inspected, and decided by the policy set's response
+ * rules: passed, annotated, masked, blocked (a JSON-RPC call gets a JSON-RPC error with its id), or passed
+ * with the agent's session tainted. Besides, a request whose execution token carries a `mask` obligation
+ * has its answer masked, and an MCP `tools/list` answer is checked against its pins (rug pull) and for
+ * hidden instructions. Every block, mask, taint and annotation is appended to the audit chain
+ * (docs/audit.md); an answer whose decision cannot be recorded is withheld, and a block stays a block.
+ * The transport (src/extproc) maps Envoy's ext_proc messages to the steps below and back.
  */
 import type { KeySet } from '../../keys/signer.js';
 import type { StateStore } from '../../state/store.js';
 import { canonicalAuthority } from '../bind/canonical-action.js';
 import { verifyExecutionToken } from '../bind/execution-token.js';
-import type { PipelineLogger } from '../deps.js';
-import { maskResponseBody } from '../enforce/mask-response.js';
-import {
-  checkToolList,
-  isToolsListRequest,
-  toolsInResponse,
-  type ToolListVerdict,
-} from '../enforce/tool-pins.js';
+import { inspectorConfigFrom, type PipelineLogger } from '../deps.js';
+import { maskJsonValue, maskResponseBody } from '../enforce/mask-response.js';
+import { checkToolList, toolsInResponse, type ToolListVerdict } from '../enforce/tool-pins.js';
 import { WritError, type ReasonCode } from '../errors.js';
 import { TOKEN_HEADER } from '../headers.js';
+import type { InspectorConfig } from '../inspect/inspector.js';
+import type { JsonObject, JsonValue } from '../model/json.js';
 import { decodeContent, parseContentCodings } from '../normalize/content-encoding.js';
+import { decodeUtf8Strict, parseStrictJson } from '../normalize/strict-json.js';
+import type { PolicySet } from '../policy/types.js';
 import type { ExtProcEvent } from '../audit-record/audit-event.js';
 import type { AuditLog } from '../audit-record/audit-log.js';
+import { NOT_RPC, readRequestBody, type RequestReading } from '../respond/answered-request.js';
+import { httpContent, isRpcMessage, readerFor, type ResponseContent } from '../respond/content-readers.js';
+import { governMessage, type GovernContext, type MessageVerdict } from '../respond/govern-message.js';
+import { SseReader } from '../respond/sse-events.js';
+import type { TaintSink } from '../respond/taint-port.js';
+import { withheldRpcError } from '../respond/withheld-reply.js';
 
-/** A decompressed tool list larger than this is not read (and so withheld). */
+/** A decompressed answer larger than this is not read (and so withheld). */
 const MAX_DECODED_BYTES = 16 * 1024 * 1024;
+/** The largest server-sent event held to be inspected whole (ERR_RESPONSE_EVENT_TOO_LARGE past it). */
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+/** The header that says what response inspection found in an answer it let pass (annotate). */
+export const FINDINGS_HEADER = 'x-writ-response-findings';
+/** The header naming the trace id(s) of the response decisions on an annotated, masked or tainted answer. */
+export const RESPONSE_TRACE_HEADER = 'x-writ-response-trace-id';
+/** Where an annotation goes inside a JSON-RPC message of an event stream (its headers are already sent). */
+export const FINDINGS_META_KEY = 'dev.writ/findings';
 
 /** How a tools/list response fared: passed, or why it was withheld. */
 export type ToolListOutcome = 'passed' | 'changed' | 'poisoned' | 'invalid' | 'unavailable';
@@ -39,22 +55,31 @@ export interface ResponseRoleDeps {
   readonly log: PipelineLogger;
   /** The same hash chain the pipeline appends its decisions to. */
   readonly audit: AuditLog;
+  /** The live policy set: its response rules decide every answer, its lists configure the inspectors. */
+  readonly policy: () => PolicySet;
+  /** Where tainted sessions are marked (the session-taint store); absent: a taint withholds the answer. */
+  readonly taint?: TaintSink;
+  /** The largest server-sent event inspected whole (default DEFAULT_MAX_EVENT_BYTES). */
+  readonly maxEventBytes?: number;
   /**
    * Where tool definitions are pinned (shared across replicas with Redis). Without it, tools/list
-   * responses are not checked and no request body is asked for.
+   * responses are not checked against pins.
    */
   readonly store?: StateStore;
   /** Called after each masked body (metrics). */
   readonly onMasked?: (fields: number, pii: number) => void;
   /** Called after each checked tools/list response (metrics). */
   readonly onToolList?: (server: string, outcome: ToolListOutcome) => void;
+  /** Called after each decided answer message with the decision's code (metrics). */
+  readonly onResponse?: (code: ReasonCode) => void;
 }
 
 /** Which further parts of the exchange the role asks the proxy to send it. */
 export interface AskFor {
   readonly requestBody?: boolean;
   readonly responseHeaders?: boolean;
-  readonly responseBody?: boolean;
+  /** `true`: the whole body at once (buffered); `'streamed'`: chunk by chunk, as it arrives. */
+  readonly responseBody?: boolean | 'streamed';
 }
 
 /** What to do with one message of the exchange: let it pass (perhaps changed), or answer with a deny. */
@@ -63,7 +88,9 @@ export type ResponseStep =
       readonly kind: 'continue';
       /** Headers to remove from the message passing on. */
       readonly removeHeaders?: readonly string[];
-      /** The body that replaces the message's body. */
+      /** Headers to set on the message passing on (only while its headers are not yet sent). */
+      readonly setHeaders?: Readonly<Record<string, string>>;
+      /** The body that replaces the message's body (or this chunk of it); empty removes it. */
       readonly body?: Uint8Array;
       readonly askFor?: AskFor;
     }
@@ -76,6 +103,7 @@ export type ResponseStep =
     };
 
 const CONTINUE: ResponseStep = { kind: 'continue' };
+const EMPTY = new Uint8Array(0);
 
 const deny = (code: ReasonCode, message: string, extra: Record<string, unknown> = {}): ResponseStep => ({
   kind: 'deny',
@@ -90,12 +118,12 @@ type ToolListBlockedFinding = { readonly id: string; readonly severity: string; 
 export interface ResponseExchange {
   /** The request's headers (lower-case names); checks the token, says which bodies to ask for. */
   onRequestHeaders(headers: ReadonlyMap<string, string>): ResponseStep;
-  /** The request's body, asked for only for a JSON POST: is it an MCP tools/list call? */
+  /** The request's body, asked for a JSON request: which JSON-RPC calls does it make? */
   onRequestBody(body: Uint8Array): ResponseStep;
-  /** The response's headers. */
+  /** The response's headers: how its body will be read. */
   onResponseHeaders(headers: ReadonlyMap<string, string>): ResponseStep;
-  /** The response's body: the tool list checked, then the mask applied. */
-  onResponseBody(body: Uint8Array): Promise<ResponseStep>;
+  /** The response's body, whole (buffered) or one chunk of an event stream (`end` on the last). */
+  onResponseBody(body: Uint8Array, end?: boolean): Promise<ResponseStep>;
 }
 
 /** The response role: one exchange object per stream. */
@@ -105,43 +133,125 @@ export interface ResponseRole {
 
 /** Creates the response role over its dependencies. */
 export function createResponseRole(deps: ResponseRoleDeps): ResponseRole {
-  return { newExchange: () => new Exchange(deps) };
+  // One inspector configuration per policy set, made when the set is first used.
+  const configs = new WeakMap<PolicySet, InspectorConfig>();
+  const inspectorConfig = (set: PolicySet): InspectorConfig => {
+    let cfg = configs.get(set);
+    if (cfg === undefined) configs.set(set, (cfg = inspectorConfigFrom(set)));
+    return cfg;
+  };
+  return { newExchange: () => new Exchange(deps, inspectorConfig) };
+}
+
+/** How an answer's body is read. */
+type BodyReading = 'none' | 'buffered' | 'events';
+
+const JSON_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\b/i;
+const EVENT_STREAM = /^\s*text\/event-stream\b/i;
+/** Media types whose bodies are text a model reads; others (images, archives) are not governed. */
+const TEXT_TYPE =
+  /^\s*(?:text\/[\w.+-]+|application\/(?:[\w.+-]+\+)?(?:json|xml)|application\/(?:javascript|x-www-form-urlencoded|x-ndjson|yaml|x-yaml|graphql))\b/i;
+
+/** The findings an annotation names: `id:severity`, each once, at most 16. */
+function annotation(verdicts: readonly MessageVerdict[]): string {
+  const seen = new Set<string>();
+  for (const v of verdicts) for (const f of v.findings) if (seen.size < 16) seen.add(`${f.id}:${f.severity}`);
+  return [...seen].join(', ');
+}
+
+/** The annotations and trace ids of the verdicts that did something, as headers. */
+function decisionHeaders(verdicts: readonly MessageVerdict[]): Record<string, string> {
+  const acted = verdicts.filter((v) => v.decision !== null && v.decision.code !== 'RESPONSE_PASS');
+  if (acted.length === 0) return {};
+  const out: Record<string, string> = {
+    [RESPONSE_TRACE_HEADER]: [...new Set(acted.map((v) => v.traceId))].slice(0, 8).join(', '),
+  };
+  if (acted.some((v) => v.decision?.annotate === true)) out[FINDINGS_HEADER] = annotation(acted);
+  return out;
+}
+
+/** One JSON-RPC message as it passes on: withheld (an error, or nothing for a server request), masked, annotated. */
+function passedMessage(message: JsonObject, v: MessageVerdict, meta: boolean): JsonObject | null {
+  if (v.withheld !== null) {
+    // A server's request has no caller to tell: it is dropped (the server sees no answer to it).
+    if (v.content.fromServer) return null;
+    return withheldRpcError(v.content.id, v.withheld.code, v.withheld.message, v.traceId, {
+      findings: v.findings.map((f) => ({ id: f.id, severity: f.severity })),
+    });
+  }
+  let out: JsonValue = message;
+  if (v.decision?.mask === true) out = maskJsonValue(message, [], { secrets: true }).value;
+  if (
+    meta &&
+    v.decision?.annotate === true &&
+    typeof out === 'object' &&
+    out !== null &&
+    !Array.isArray(out)
+  ) {
+    const inner = out['result'] ?? out['params'];
+    if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
+      const prior = inner['_meta'];
+      const merged = {
+        ...(typeof prior === 'object' && prior !== null && !Array.isArray(prior) ? prior : {}),
+        [FINDINGS_META_KEY]: {
+          trace_id: v.traceId,
+          findings: v.findings.map((f) => `${f.id}:${f.severity}`),
+        },
+      };
+      out = { ...out, [out['result'] !== undefined ? 'result' : 'params']: { ...inner, _meta: merged } };
+    }
+  }
+  return out as JsonObject;
 }
 
 /** What one exchange remembers between its messages. */
 class Exchange implements ResponseExchange {
   private mask: string[] | null = null;
-  /** A JSON POST: its body is asked for, to tell whether it is an MCP tools/list call. */
-  private mcpCandidate = false;
+  /** A JSON request: its body is asked for, to read its JSON-RPC calls. */
+  private jsonRequest = false;
+  private request: RequestReading = NOT_RPC;
   private toolsList = false;
   /** The MCP server's pin key (canonical authority) and the request path without its query. */
   private server = '';
   private path = '/';
+  private scheme = 'https';
   private contentType = '';
   private contentEncoding = '';
+  private status: number | null = null;
+  private reading: BodyReading = 'none';
+  private events: SseReader | null = null;
+  /** Set once an event stream failed closed: nothing more of it passes. */
+  private streamClosed = false;
+  /** JSON-RPC ids answered so far in the event stream. */
+  private readonly answered = new Set<string | number>();
+  private mcpSessionId: string | null = null;
+  private agentSessionId: string | null = null;
   /** The execution token's `tid` and `jti`, when the request carried a valid one. */
   private traceId: string | null = null;
   private tokenId: string | null = null;
 
-  constructor(private readonly deps: ResponseRoleDeps) {}
+  constructor(
+    private readonly deps: ResponseRoleDeps,
+    private readonly inspectorConfig: (set: PolicySet) => InspectorConfig,
+  ) {}
 
   /**
-   * A token that does not verify, deny; a valid token with a mask, buffer the response body for masking;
-   * a JSON POST, buffer the request body to see whether it lists tools (MCP requests are small JSON-RPC
-   * messages, and ext_authz has buffered the same body already to inspect it).
+   * A token that does not verify, deny; a valid token with a mask, mask the answer; a JSON request, buffer
+   * its body to read its JSON-RPC calls (ext_authz has buffered the same body already to inspect it). The
+   * response headers are always asked for: every answer writ can read is governed.
    */
   onRequestHeaders(headers: ReadonlyMap<string, string>): ResponseStep {
     const authority = headers.get(':authority') ?? headers.get('host') ?? '';
-    const scheme = headers.get(':scheme') ?? 'https';
-    this.server = canonicalAuthority(authority, scheme);
+    this.scheme = headers.get(':scheme') ?? 'https';
+    this.server = canonicalAuthority(authority, this.scheme);
     this.path = (headers.get(':path') ?? '/').split('?')[0] ?? '/';
-    this.mcpCandidate =
-      this.deps.store !== undefined &&
-      headers.get(':method') === 'POST' &&
-      /^\s*application\/(?:[\w.+-]+\+)?json\b/i.test(headers.get('content-type') ?? '');
+    this.mcpSessionId = nonEmpty(headers.get('mcp-session-id'));
+    this.agentSessionId = nonEmpty(headers.get('x-writ-session'));
+    const method = headers.get(':method') ?? '';
+    this.jsonRequest =
+      (method === 'POST' || method === 'PUT' || method === 'PATCH') &&
+      JSON_TYPE.test(headers.get('content-type') ?? '');
     const token = headers.get(TOKEN_HEADER);
-    // No token: ext_authz (which runs first and fails closed) let the request through without one, so
-    // writ has no obligation to enforce on its response; a tool list is still checked.
     if (token !== undefined && token !== '') {
       // The body is not visible here, so the action is not compared; signature, key, time and audience
       // are checked, and the verify role binds the action upstream.
@@ -159,40 +269,166 @@ class Exchange implements ResponseExchange {
       if (Array.isArray(mask) && mask.length > 0)
         this.mask = mask.filter((m): m is string => typeof m === 'string');
     }
-    if (this.mask === null && !this.mcpCandidate) return CONTINUE;
-    return {
-      kind: 'continue',
-      askFor: { responseHeaders: true, responseBody: this.mask !== null, requestBody: this.mcpCandidate },
-    };
+    return { kind: 'continue', askFor: { responseHeaders: true, requestBody: this.jsonRequest } };
   }
 
   onRequestBody(body: Uint8Array): ResponseStep {
-    if (!this.mcpCandidate) return CONTINUE;
-    this.toolsList = isToolsListRequest(body);
-    if (!this.toolsList) return CONTINUE;
-    // An uncompressed answer is one writ can read; the body is already buffered, so the headers can
-    // still change.
+    if (!this.jsonRequest) return CONTINUE;
+    this.request = readRequestBody(body);
+    if (!this.request.rpc) return CONTINUE;
+    this.toolsList = this.deps.store !== undefined && this.request.methods.includes('tools/list');
+    // An uncompressed answer is one writ can read as it streams; the body is already buffered, so the
+    // headers can still change.
     return { kind: 'continue', removeHeaders: ['accept-encoding'] };
   }
 
   onResponseHeaders(headers: ReadonlyMap<string, string>): ResponseStep {
     this.contentType = headers.get('content-type') ?? '';
     this.contentEncoding = headers.get('content-encoding') ?? '';
-    return {
-      kind: 'continue',
-      // The masked body has another length: drop content-length so the proxy frames it anew.
-      ...(this.mask === null ? {} : { removeHeaders: ['content-length'] }),
-      // The tool list's body is asked for here, where the proxy honours the request.
-      ...(this.toolsList ? { askFor: { responseBody: true } } : {}),
-    };
+    const status = Number(headers.get(':status'));
+    this.status = Number.isInteger(status) && status > 0 ? status : null;
+    if (EVENT_STREAM.test(this.contentType) && !this.toolsList) {
+      // SECURITY: an encoded stream cannot be read event by event here; it is refused, not passed unread.
+      if (parseContentCodings(this.contentEncoding).length > 0)
+        return deny('ERR_RESPONSE_UNREADABLE', 'an encoded event stream cannot be inspected event by event');
+      this.reading = 'events';
+      this.events = new SseReader(this.deps.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+      return { kind: 'continue', removeHeaders: ['content-length'], askFor: { responseBody: 'streamed' } };
+    }
+    // An answer without a media type is read too: a client may still show it to the model.
+    const governed = this.contentType.trim() === '' || TEXT_TYPE.test(this.contentType);
+    if (!governed && this.mask === null && !this.toolsList) return CONTINUE;
+    this.reading = 'buffered';
+    // A changed body has another length: drop content-length so the proxy frames it anew.
+    return { kind: 'continue', removeHeaders: ['content-length'], askFor: { responseBody: true } };
   }
 
-  async onResponseBody(body: Uint8Array): Promise<ResponseStep> {
+  async onResponseBody(body: Uint8Array, end = true): Promise<ResponseStep> {
+    if (this.reading === 'events') return this.onEvents(body, end);
     if (this.toolsList && this.deps.store !== undefined) {
       const withheld = await this.checkToolList(this.deps.store, body);
       if (withheld !== null) return withheld;
+      // The tool list is governed by its pins and the description checks above.
+      return this.masked(body, {});
     }
-    if (this.mask === null) return CONTINUE;
+    const governed = this.contentType.trim() === '' || TEXT_TYPE.test(this.contentType);
+    if (!governed) return this.masked(body, {});
+    return this.onBufferedBody(body);
+  }
+
+  /** The context every message of this exchange is governed in. */
+  private governContext(): GovernContext {
+    return {
+      origin: {
+        server: this.server,
+        path: this.path,
+        scheme: this.scheme,
+        contentType: this.contentType,
+        sessionId: this.agentSessionId,
+      },
+      status: this.status,
+      tokenTraceId: this.traceId,
+      tokenId: this.tokenId,
+      mcpSessionId: this.mcpSessionId,
+      agentSessionId: this.agentSessionId,
+    };
+  }
+
+  private async govern(content: ResponseContent): Promise<MessageVerdict> {
+    const v = await governMessage(
+      {
+        policy: this.deps.policy,
+        inspectorConfig: this.inspectorConfig,
+        audit: this.deps.audit,
+        log: this.deps.log,
+        now: this.deps.now,
+        ...(this.deps.taint === undefined ? {} : { taint: this.deps.taint }),
+      },
+      this.governContext(),
+      content,
+    );
+    this.deps.onResponse?.(v.withheld?.code ?? v.decision?.code ?? 'RESPONSE_PASS');
+    return v;
+  }
+
+  /** The messages of a JSON document: each JSON-RPC message read by its protocol's reader. */
+  private async governDocument(
+    doc: JsonValue,
+  ): Promise<{ rpc: JsonObject[]; verdicts: MessageVerdict[] } | { http: MessageVerdict }> {
+    const list = Array.isArray(doc) ? doc : [doc];
+    if (list.length > 0 && list.every(isRpcMessage)) {
+      const reader = readerFor(this.request);
+      const verdicts: MessageVerdict[] = [];
+      for (const m of list) verdicts.push(await this.govern(reader.read(m, this.request)));
+      return { rpc: list, verdicts };
+    }
+    return { http: await this.govern(httpContent(doc)) };
+  }
+
+  /** A whole (buffered) answer: read, governed message by message, and passed on changed or withheld. */
+  private async onBufferedBody(body: Uint8Array): Promise<ResponseStep> {
+    const plain = this.decoded(body);
+    if (plain === null) return deny('ERR_RESPONSE_UNREADABLE', 'the answer could not be decoded');
+    // Nothing to read (a 202 to a notification, a 204): nothing reaches a model.
+    if (plain.length === 0) return this.masked(body, {});
+    let doc: JsonValue;
+    try {
+      const text = decodeUtf8Strict(plain);
+      // SECURITY: a JSON answer is read strictly (a repeated key, a lone surrogate): a client might read
+      // an ambiguous document differently from writ.
+      doc = JSON_TYPE.test(this.contentType) || this.request.rpc ? parseStrictJson(text) : text;
+    } catch {
+      return deny('ERR_RESPONSE_UNREADABLE', 'the answer is not valid UTF-8 or strict JSON');
+    }
+    const read = await this.governDocument(doc);
+    if ('http' in read) {
+      const v = read.http;
+      if (v.withheld !== null)
+        return deny(v.withheld.code, `writ withheld this answer: ${v.withheld.message}`, {
+          trace_id: v.traceId,
+          findings: v.findings.map((f) => ({ id: f.id, severity: f.severity })),
+        });
+      const headers = decisionHeaders([v]);
+      if (v.decision?.mask !== true) return this.masked(body, headers);
+      const r = maskResponseBody(plain, [], { secrets: true });
+      return this.masked(r.body, headers, true);
+    }
+    const { rpc, verdicts } = read;
+    const out: JsonObject[] = [];
+    rpc.forEach((m, i) => {
+      const passed = passedMessage(m, verdicts[i]!, false);
+      if (passed !== null) out.push(passed);
+    });
+    const headers = decisionHeaders(verdicts);
+    const changed = verdicts.some((v) => v.withheld !== null || v.decision?.mask === true);
+    if (!changed) return this.masked(body, headers);
+    // A lone server request withheld leaves nothing to pass on: the answer is withheld whole.
+    if (out.length === 0) {
+      const v = verdicts[0]!;
+      return deny(v.withheld?.code ?? 'RESPONSE_BLOCKED', 'writ withheld this answer', {
+        trace_id: v.traceId,
+      });
+    }
+    const text = JSON.stringify(Array.isArray(doc) ? out : out[0]);
+    return this.masked(Buffer.from(text, 'utf8'), { ...headers, 'content-type': 'application/json' }, true);
+  }
+
+  /**
+   * The body passed on after the token's mask obligation (when it has one) is applied and recorded; with
+   * `decoded`, the body is no longer in its content-encoding.
+   */
+  private masked(body: Uint8Array, headers: Record<string, string>, decoded = false): ResponseStep {
+    const remove = decoded ? ['content-encoding'] : [];
+    const changedHeaders = Object.keys(headers).length > 0 || remove.length > 0;
+    if (this.mask === null) {
+      if (!decoded && !changedHeaders) return CONTINUE;
+      return {
+        kind: 'continue',
+        ...(decoded ? { body } : {}),
+        ...(remove.length > 0 ? { removeHeaders: remove } : {}),
+        ...(Object.keys(headers).length > 0 ? { setHeaders: headers } : {}),
+      };
+    }
     const r = maskResponseBody(body, this.mask);
     this.deps.onMasked?.(r.fields, r.pii);
     const recorded = this.audited({
@@ -205,7 +441,129 @@ class Exchange implements ResponseExchange {
     });
     // SECURITY: a masked body whose masking cannot be proven in the chain is not released.
     if (!recorded) return deny('ERR_AUDIT_WRITE', 'the masking of this response could not be recorded');
-    return { kind: 'continue', body: r.body };
+    return {
+      kind: 'continue',
+      body: r.body,
+      ...(remove.length > 0 ? { removeHeaders: remove } : {}),
+      ...(Object.keys(headers).length > 0 ? { setHeaders: headers } : {}),
+    };
+  }
+
+  /**
+   * One chunk of an event stream: every event it completes is governed and passed on (changed, replaced
+   * by a JSON-RPC error, or dropped); an incomplete event is held until the next chunk. A stream that
+   * cannot be read, or an event past the bound, fails closed: the calls still waiting get a JSON-RPC error
+   * and nothing more of the stream passes.
+   */
+  private async onEvents(chunk: Uint8Array, end: boolean): Promise<ResponseStep> {
+    if (this.streamClosed || this.events === null) return { kind: 'continue', body: EMPTY };
+    let out = '';
+    try {
+      for (const event of this.events.push(chunk, end)) out += await this.governEvent(event.text, event.data);
+    } catch (err) {
+      if (!(err instanceof WritError)) throw err;
+      return { kind: 'continue', body: Buffer.from(out + this.closeStream(err), 'utf8') };
+    }
+    return { kind: 'continue', body: Buffer.from(out, 'utf8') };
+  }
+
+  /** Fails an event stream closed: error events for the calls still waiting, then nothing more. */
+  private closeStream(err: WritError): string {
+    this.streamClosed = true;
+    this.deps.log.warn({ server: this.server, code: err.code }, 'event stream withheld from here on');
+    const traceId = this.traceId ?? 'none';
+    let out = '';
+    for (const call of this.request.calls)
+      if (!this.answered.has(call.id))
+        out += `event: message\ndata: ${JSON.stringify(withheldRpcError(call.id, err.code, err.message, traceId))}\n\n`;
+    this.onStreamWithheld(err);
+    return out;
+  }
+
+  /** Records a stream withheld part-way; the block stands whether or not the record is written. */
+  private onStreamWithheld(err: WritError): void {
+    this.audited({
+      type: 'ext_proc.response_decision',
+      ...this.eventBase(),
+      trace_id: this.traceId ?? 'none',
+      direction: 'response',
+      protocol: this.request.rpc ? readerFor(this.request).protocol : 'http',
+      kind: 'event-stream',
+      tool: this.request.calls[0]?.tool ?? null,
+      rpc_id: null,
+      code: err.code,
+      effects: ['block'],
+      rules: [],
+      policy_version: this.deps.policy().version,
+      mcp_session: this.mcpSessionId,
+      agent_session: this.agentSessionId,
+      findings: [],
+    });
+  }
+
+  /** One complete event as it passes on: its JSON-RPC messages governed, other lines kept. */
+  private async governEvent(text: string, data: string | null): Promise<string> {
+    // A comment, a retry or an empty event carries nothing for a model.
+    if (data === null || data.trim() === '') return text;
+    let doc: JsonValue;
+    try {
+      doc = parseStrictJson(data);
+    } catch {
+      // Not JSON: read as the text a client would show.
+      doc = data;
+    }
+    const read = await this.governDocument(doc);
+    const keep = text
+      .split('\n')
+      .filter((l) => l !== '' && l !== 'data' && !l.startsWith('data:'))
+      .join('\n');
+    const framed = (payload: string) => `${keep === '' ? '' : `${keep}\n`}data: ${payload}\n\n`;
+    if ('http' in read) {
+      const v = read.http;
+      if (v.withheld !== null) return `: writ withheld an event (${v.withheld.code}, trace ${v.traceId})\n\n`;
+      let value = doc;
+      if (v.decision?.mask === true) value = maskJsonValue(doc, [], { secrets: true }).value;
+      if (this.mask !== null) value = this.maskEvent(value);
+      return value === doc
+        ? text
+        : framed(typeof value === 'string' ? value.replace(/\n/g, '\ndata: ') : JSON.stringify(value));
+    }
+    const out: JsonObject[] = [];
+    read.rpc.forEach((m, i) => {
+      const v = read.verdicts[i]!;
+      if (!v.content.fromServer && v.content.id !== null) this.answered.add(v.content.id);
+      const passed = passedMessage(m, v, true);
+      if (passed !== null) out.push(this.mask === null ? passed : (this.maskEvent(passed) as JsonObject));
+    });
+    if (out.length === 0) {
+      const v = read.verdicts[0]!;
+      return `: writ withheld a server request (${v.withheld?.code ?? 'RESPONSE_BLOCKED'}, trace ${v.traceId})\n\n`;
+    }
+    const unchanged =
+      this.mask === null &&
+      read.verdicts.every(
+        (v) => v.withheld === null && v.decision?.mask !== true && v.decision?.annotate !== true,
+      );
+    if (unchanged) return text;
+    return framed(JSON.stringify(Array.isArray(doc) ? out : out[0]));
+  }
+
+  /** The token's mask obligation applied to one event's value, and recorded; unrecorded, the stream closes. */
+  private maskEvent(value: JsonValue): JsonValue {
+    const mask = this.mask ?? [];
+    const r = maskJsonValue(value, mask);
+    this.deps.onMasked?.(r.fields, r.pii);
+    const recorded = this.audited({
+      type: 'ext_proc.response_masked',
+      ...this.eventBase(),
+      mask: [...mask],
+      mode: 'json',
+      fields: r.fields,
+      pii: r.pii,
+    });
+    if (!recorded)
+      throw new WritError('ERR_AUDIT_WRITE', 'the masking of this response could not be recorded');
+    return r.value;
   }
 
   /** The fields every ext_proc event of one exchange carries. */
@@ -351,4 +709,9 @@ class Exchange implements ResponseExchange {
         );
     }
   }
+}
+
+/** A header value, or null when absent or empty. */
+function nonEmpty(v: string | undefined): string | null {
+  return v === undefined || v.trim() === '' ? null : v.trim().slice(0, 256);
 }

@@ -220,6 +220,7 @@ describe('ext_proc when the audit chain refuses an append', () => {
       log: { info: () => undefined, warn: () => undefined, error: (o) => errors.push(o) },
       audit,
       store: flaky,
+      policy: () => t.writ.policy(),
     });
     client = extProcClient(running.port);
   });

@@ -59,10 +59,12 @@ describe('ext_proc role', () => {
       },
     });
     expect(h.response).toBe('request_headers');
-    expect(h.mode_override).toMatchObject({ response_body_mode: 2, response_header_mode: 1 });
+    expect(h.mode_override).toMatchObject({ response_header_mode: 1 });
     const rh = await s.send({
       response_headers: { headers: { headers: [hv('content-length', String(upstreamBody.length))] } },
     });
+    // The body is asked for where the proxy honours it: at the response headers.
+    expect(rh.mode_override).toMatchObject({ response_body_mode: 2 });
     expect(rh.response_headers.response.header_mutation.remove_headers).toEqual(['content-length']);
     const rb = await s.send({ response_body: { body: Buffer.from(upstreamBody), end_of_stream: true } });
     const out = JSON.parse(Buffer.from(rb.response_body.response.body_mutation.body).toString('utf8'));
@@ -73,7 +75,7 @@ describe('ext_proc role', () => {
     s.end();
   });
 
-  it('passes a response through untouched when the token has no mask, and when there is no token', async () => {
+  it('asks only for the response headers of a request without a JSON body, with or without a token', async () => {
     const res = await t.check.check(scenarioCheckRequest(mcp('get_weather', { city: 'Rome' })));
     const token = responseHeader(res, 'x-writ-token')!;
     for (const headers of [
@@ -83,7 +85,8 @@ describe('ext_proc role', () => {
       const s = stream();
       const h = await s.send({ request_headers: { headers: { headers } } });
       expect(h.response).toBe('request_headers');
-      expect(h.mode_override ?? null).toBeNull();
+      // Every answer is governed, so its headers are asked for; no body is asked for before its type is known.
+      expect(h.mode_override).toEqual({ response_header_mode: 1 });
       s.end();
     }
   });
@@ -127,7 +130,7 @@ describe('maskResponseBody', () => {
 const BASE = [tool('search_docs', 'Searches the documentation.'), tool('send_email', 'Sends an e-mail.')];
 
 describe('ext_proc role: MCP tool-definition pins', () => {
-  it('asks for the request body of a JSON POST, and the response body only for a tools/list call', async () => {
+  it('asks for the request body of a JSON POST, and the JSON answer of every call (tools/list and tools/call)', async () => {
     const r = await listExchange('mcp-a.tools.test', listBody(BASE));
     expect(r.headers.mode_override).toMatchObject({ request_body_mode: 2, response_header_mode: 1 });
     expect(r.headers.mode_override.response_body_mode ?? 0).toBe(0);
@@ -137,8 +140,11 @@ describe('ext_proc role: MCP tool-definition pins', () => {
     const call = await listExchange('mcp-a.tools.test', '{}', {
       requestBody: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'x' } }),
     });
-    expect(call.body.request_body.response?.header_mutation ?? null).toBeNull();
-    expect(call.responseHeaders.mode_override ?? null).toBeNull();
+    expect(call.body.request_body.response.header_mutation.remove_headers).toEqual(['accept-encoding']);
+    expect(call.responseHeaders.mode_override).toMatchObject({ response_body_mode: 2 });
+    // A request that is not JSON-RPC keeps its accept-encoding: its answer is decoded instead.
+    const plain = await listExchange('mcp-a.tools.test', '{}', { requestBody: '{"q":"x"}' });
+    expect(plain.body.request_body.response?.header_mutation ?? null).toBeNull();
   });
 
   it('pins a first list, passes it again, blocks a changed definition, pins a new tool, and re-pins after a reset', async () => {
