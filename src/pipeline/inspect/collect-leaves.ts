@@ -120,9 +120,12 @@ export function collectValueLeaves(
   path: string,
   key: string,
   source: LeafSource,
-  budget: { nodes: number } = { nodes: 0 },
+  counted: { nodes: number } = { nodes: 0 },
 ): StringLeaf[] {
   const out: StringLeaf[] = [];
+  // Response content is judged by what a model reads in it; its `uri` members are left as they are.
+  const budget: Budget = { nodes: counted.nodes, resourceUris: false };
   walk(value, path, key, source, out, 0, budget);
+  counted.nodes = budget.nodes;
   return out;
 }
