@@ -233,9 +233,19 @@ async function main(argv: string[]): Promise<number> {
           checkpoint: { type: 'string', multiple: true },
           'allow-unsigned': { type: 'boolean' },
           'max-unsigned': { type: 'string' },
+          evidence: { type: 'string' },
         },
         allowPositionals: true,
       });
+      if (values.evidence !== undefined) {
+        if (positionals.length !== 0 || values.keys === undefined)
+          usage('audit verify', '--evidence SEAL needs --keys and no FILE');
+        const { runEvidenceVerify } = await import('../audit/evidence.js');
+        return runEvidenceVerify(values.evidence, process.stdout, process.stderr, {
+          keys: values.keys,
+          ...(values['tsa-ca'] === undefined ? {} : { tsaCa: values['tsa-ca'] }),
+        });
+      }
       if (positionals.length !== 1) usage('audit verify', 'needs exactly one FILE');
       const maxUnsigned = values['max-unsigned'] === undefined ? undefined : Number(values['max-unsigned']);
       if (maxUnsigned !== undefined && !(Number.isSafeInteger(maxUnsigned) && maxUnsigned >= 0))

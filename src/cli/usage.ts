@@ -36,6 +36,9 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   check a hash-chained audit log offline: every link, checkpoint signature and RFC 3161 time-stamp;
   names the first bad record. With --keys, a log with no signed checkpoint, or more than N (default 1000)
   records after its last one, fails unless --allow-unsigned. Exit 0 intact, 1 bad, 2 unreadable.
+       writ audit verify --evidence SEAL --keys JWKS|PEM [--tsa-ca PEM]
+  check an evidence report (npm run evidence) offline: the seal's signature by an audit key, every sealed
+  file beside it byte for byte, and (with --tsa-ca) its RFC 3161 time-stamp.
 `,
   'audit note': `usage: writ audit note FILE --keys JWKS|PEM [--seq N]
   print the log's last (or seq N) checkpoint as a C2SP signed note, for --checkpoint and witnesses;
