@@ -7,7 +7,7 @@ import type { Finding } from './model/finding.js';
 import type { RawRequest, Role } from './model/raw-request.js';
 import type { Decision } from './policy/types.js';
 import { summarizeFindings } from './summarize-findings.js';
-import type { DecisionEvent } from './audit-record/audit-event.js';
+import type { AuditElement, DecisionEvent } from './audit-record/audit-event.js';
 import type { DecisionTrace, Verdict } from './verdict.js';
 
 export interface Outcome {
@@ -33,6 +33,18 @@ export interface OutcomeInput {
   readonly upstreamHeaders?: Readonly<Record<string, string>>;
   readonly removeHeaders?: readonly string[];
   readonly details?: Verdict['details'];
+  /** A batch's elements with their decisions (src/pipeline/roles/batch-decision.ts); else read from the action. */
+  readonly elements?: readonly AuditElement[] | undefined;
+}
+
+/** A batch's elements as the audit records them before policy has decided them. */
+function undecidedElements(action: Action): readonly AuditElement[] | undefined {
+  return action.elements?.map((e) => ({
+    tool: e.action.tool,
+    operation: e.action.operation,
+    mcp_kind: e.action.mcpKind ?? null,
+    mcp_method: e.action.mcpMethod,
+  }));
 }
 
 const hex = (data: string | Uint8Array) => hash('sha256', data, 'hex');
@@ -134,5 +146,7 @@ export function makeOutcome(o: OutcomeInput): Outcome {
   };
   if (o.code.startsWith('ERR_')) event.message = message.slice(0, 300);
   if (o.obligations) event.obligations = o.obligations;
+  const elements = o.elements ?? (action === null ? undefined : undecidedElements(action));
+  if (elements !== undefined) event.elements = elements;
   return { verdict, event };
 }

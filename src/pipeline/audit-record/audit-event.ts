@@ -32,6 +32,18 @@ export interface DecisionEvent {
   }>;
   readonly obligations?: JsonValue;
   readonly message?: string;
+  /** Each message of a JSON-RPC batch, in order, with its own decision once policy has run. */
+  readonly elements?: readonly AuditElement[];
+}
+
+/** One message of a batch as recorded: what it was and, once decided, its decision and rules. */
+export interface AuditElement {
+  readonly tool: string;
+  readonly operation: string;
+  readonly mcp_kind: string | null;
+  readonly mcp_method: string | null;
+  readonly decision?: string;
+  readonly rules?: readonly string[];
 }
 
 /** An operational event in the chain itself (recovery, checkpoints, anchors, key changes; docs/audit.md). */

@@ -249,15 +249,17 @@ async function delegationOf(
       `the chain's last actor ${quote(last)} is not the caller (${callers.length === 0 ? 'unauthenticated' : callers.map((c) => quote(c)).join(', ')})`,
     );
   }
-  if (action.action.mcpMethod === 'tools/call') {
-    const resource = resourceFromToolName(action.action.tool);
+  // A batch's every tool call needs the scope a call of its own would (normalize/mcp/batch.ts).
+  for (const call of action.elements ?? [action]) {
+    if (call.action.mcpMethod !== 'tools/call') continue;
+    const resource = resourceFromToolName(call.action.tool);
     if (resource === null) {
       return deny(
         'ERR_DELEGATION_SCOPE_INSUFFICIENT',
-        `tool ${quote(action.action.tool)} names no resource a delegated scope can grant`,
+        `tool ${quote(call.action.tool)} names no resource a delegated scope can grant`,
       );
     }
-    const scope = checkScopeForOperation(d.effectiveScopes, action.action.operation, resource);
+    const scope = checkScopeForOperation(d.effectiveScopes, call.action.operation, resource);
     if (!scope.ok) return deny(scope.code, scope.message);
   }
   return d;

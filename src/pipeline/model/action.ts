@@ -13,7 +13,8 @@ export type OperationClass = 'read' | 'write' | 'delete' | 'send' | 'pay' | 'exe
  * What an MCP action is: one JSON-RPC message (request, notification, result, error), the GET that opens a
  * server's event stream, or the DELETE that ends a session (src/pipeline/normalize/mcp/).
  */
-export type McpKind = 'request' | 'notification' | 'result' | 'error' | 'open-stream' | 'end-session';
+export type McpKind =
+  'request' | 'notification' | 'result' | 'error' | 'open-stream' | 'end-session' | 'batch';
 
 export interface Subject {
   /** The full SPIFFE ID (`spiffe://td/ns/x/sa/y`), or null for an unauthenticated peer. */
@@ -123,6 +124,11 @@ export interface Action {
   readonly context: ActionContext;
   /** The parsed request body (strict JSON) or its text when not JSON; null when empty. */
   readonly payload: JsonValue;
+  /**
+   * The messages of a JSON-RPC batch, each a complete action of its own (its payload is the message), in
+   * order; absent for a single message. Each is inspected and decided; the batch is denied if one is.
+   */
+  readonly elements?: readonly Action[];
 }
 
 /** An action with any part left out; omitted fields take the defaults of the builder it is given to. */

@@ -43,6 +43,10 @@ export interface AdapterResult {
   readonly resource?: ResourceHints;
   /** Context the protocol names (the MCP session and protocol version). */
   readonly context?: Pick<ActionContext, 'mcpSessionId' | 'mcpProtocolVersion'>;
+  /** The messages of a batch, each read on its own, with the message as its payload. */
+  readonly elements?: readonly AdapterResult[];
+  /** The element's own payload (its message); absent: the request body. */
+  readonly payload?: JsonValue;
 }
 
 /** A protocol adapter. Stateless; `normalize` throws WritError on malformed protocol messages. */

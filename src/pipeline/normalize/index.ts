@@ -227,20 +227,13 @@ function externalDomains(
   return out.size === 0 ? NONE : [...out];
 }
 
-/** Turns a raw request into the unified action model. Throws WritError on malformed input. */
-export function normalizeRequest(
+/** The action one adapter result describes (a request, or one message of a batch). */
+function buildAction(
   raw: RawRequest,
+  request: ParsedRequest,
   config: NormalizeConfig,
-  adapters: readonly Adapter[] = ADAPTERS,
+  result: AdapterResult,
 ): Action {
-  const request = parseRequest(
-    raw,
-    config.maxBodyBytes,
-    config.mcpEndpoints,
-    config.memo,
-    config.a2aEndpoints ?? DEFAULT_A2A,
-  );
-  const result = selectAdapter(request, adapters).normalize(request);
   // The wire method and every override are part of the action whatever adapter read the body.
   const action =
     request.methodReadings.length > 1
@@ -286,6 +279,26 @@ export function normalizeRequest(
       role: raw.role,
       ...result.context,
     },
-    payload: request.body,
+    payload: result.payload ?? request.body,
   };
+}
+
+/** Turns a raw request into the unified action model. Throws WritError on malformed input. */
+export function normalizeRequest(
+  raw: RawRequest,
+  config: NormalizeConfig,
+  adapters: readonly Adapter[] = ADAPTERS,
+): Action {
+  const request = parseRequest(
+    raw,
+    config.maxBodyBytes,
+    config.mcpEndpoints,
+    config.memo,
+    config.a2aEndpoints ?? DEFAULT_A2A,
+  );
+  const result = selectAdapter(request, adapters).normalize(request);
+  const action = buildAction(raw, request, config, result);
+  if (result.elements === undefined) return action;
+  // A batch: each message is an action of its own, with the request's subject, resource and context.
+  return { ...action, elements: result.elements.map((e) => buildAction(raw, request, config, e)) };
 }

@@ -21,6 +21,12 @@ import { makeOutcome, type Outcome } from '../outcome.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import { shadowEvaluate } from '../policy/shadow.js';
 import { unreadableShellArgument } from '../shell/read-shell.js';
+import {
+  evaluateElements,
+  inspectElements,
+  unreadableElementShell,
+  type ElementDecision,
+} from './batch-decision.js';
 import { obligationsToJson, type Obligations } from '../policy/types.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 
@@ -81,7 +87,11 @@ export async function decideCheck(
     });
   }
   // SECURITY: a command line writ cannot read completely is never harmless (src/pipeline/shell/).
-  const unreadable = unreadableShellArgument(action.action.arguments);
+  const elements = action.elements;
+  const unreadable =
+    elements === undefined
+      ? unreadableShellArgument(action.action.arguments)
+      : unreadableElementShell(elements);
   if (unreadable !== null) {
     return makeOutcome({
       raw,
@@ -95,9 +105,23 @@ export async function decideCheck(
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
-  const findings = pace.costly
-    ? await deps.inspect(action, raw.headers, inspectorConfig, pace.checkpoint)
-    : await deps.inspect(action, raw.headers, inspectorConfig);
+  // A JSON-RPC batch: each message is inspected and decided as the action it is (roles/batch-decision.ts).
+  const byElement =
+    elements === undefined
+      ? undefined
+      : await inspectElements(
+          deps,
+          elements,
+          raw.headers,
+          inspectorConfig,
+          pace.costly ? pace.checkpoint : undefined,
+        );
+  const findings =
+    byElement !== undefined
+      ? byElement.all
+      : pace.costly
+        ? await deps.inspect(action, raw.headers, inspectorConfig, pace.checkpoint)
+        : await deps.inspect(action, raw.headers, inspectorConfig);
   if (pace.costly) await pace.checkpoint();
   const base = { raw, role: raw.role, traceId, action, findings, policyVersion: set.version } as const;
   const quarantine = (reason: string) => quarantineCaller(deps, subject, sessionId, reason, traceId);
@@ -123,14 +147,34 @@ export async function decideCheck(
     });
   }
   const facts = { headers: raw.headers };
-  const policy = evaluatePolicy(set, action, findings, facts);
+  let policy;
+  let batchElements: readonly ElementDecision[] | undefined;
+  if (elements !== undefined && byElement !== undefined) {
+    const batch = evaluateElements(deps, set, elements, byElement, facts, traceId);
+    batchElements = batch.elements;
+    if (!batch.ok) {
+      return makeOutcome({
+        ...base,
+        elements: batchElements,
+        decision: 'DENY',
+        code: 'ERR_MCP_BATCH_OBLIGATIONS',
+        message: batch.message,
+        rules: batch.rules,
+        removeHeaders: WRIT_UPSTREAM_HEADERS,
+      });
+    }
+    policy = batch.policy;
+  } else {
+    policy = evaluatePolicy(set, action, findings, facts);
+    // Shadow mode: the candidate set decides too, and only the difference is kept (it never enforces).
+    if (deps.shadow !== undefined)
+      deps.shadow.record(shadowEvaluate(deps.shadow.policy(), action, findings, policy, traceId, facts));
+  }
   if (pace.costly) await pace.checkpoint();
-  // Shadow mode: the candidate set decides too, and only the difference is kept (it never enforces).
-  if (deps.shadow !== undefined)
-    deps.shadow.record(shadowEvaluate(deps.shadow.policy(), action, findings, policy, traceId, facts));
   if (policy.decision === 'DENY') {
     return makeOutcome({
       ...base,
+      elements: batchElements,
       decision: 'DENY',
       code: policy.code,
       rules: policy.rules,
@@ -175,6 +219,7 @@ export async function decideCheck(
     const details = approvalDetails(record, resolution, now, deps.settings.approvalRetryAfterSeconds);
     const deny = {
       ...base,
+      elements: batchElements,
       rules: policy.rules,
       actionHash: ah,
       removeHeaders: WRIT_UPSTREAM_HEADERS,
@@ -203,6 +248,7 @@ export async function decideCheck(
     if (exceeded !== null) {
       return makeOutcome({
         ...base,
+        elements: batchElements,
         ...rateLimitDenial(exceeded),
         rules: policy.rules,
         actionHash: ah,
@@ -246,6 +292,7 @@ export async function decideCheck(
           ...(sandbox === undefined ? {} : { [SANDBOX_HEADER]: sandbox }),
         };
   return makeOutcome({
+    elements: batchElements,
     raw,
     role: raw.role,
     traceId,

@@ -18,6 +18,7 @@ import { normalizeRequest } from '../normalize/index.js';
 import { UNPACED, type Pace } from '../pace.js';
 import { makeOutcome, type Outcome } from '../outcome.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
+import { evaluateElements, inspectElements, type ElementDecision } from './batch-decision.js';
 import { obligationsToJson } from '../policy/types.js';
 
 /**
@@ -93,10 +94,19 @@ export async function decideInbound(
       ...quarantineDenial(held),
     });
   }
-  // The inspectors see exactly what the agent will be handed (prompt injection above all).
-  const findings = pace.costly
-    ? await deps.inspect(action, raw.headers, cfg, pace.checkpoint)
-    : await deps.inspect(action, raw.headers, cfg);
+  // The inspectors see exactly what the agent will be handed (prompt injection above all); a batch's every
+  // message is inspected and decided as the action it is (roles/batch-decision.ts).
+  const elements = action.elements;
+  const byElement =
+    elements === undefined
+      ? undefined
+      : await inspectElements(deps, elements, raw.headers, cfg, pace.costly ? pace.checkpoint : undefined);
+  const findings =
+    byElement !== undefined
+      ? byElement.all
+      : pace.costly
+        ? await deps.inspect(action, raw.headers, cfg, pace.checkpoint)
+        : await deps.inspect(action, raw.headers, cfg);
   if (pace.costly) await pace.checkpoint();
   const base = { ...head, action, findings } as const;
   if (findings.some((f) => f.id === INSPECTOR_FAILED)) {
@@ -114,21 +124,50 @@ export async function decideInbound(
     );
     return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_QUARANTINED', ...quarantineDenial(record) });
   }
-  const policy = evaluatePolicy(set, action, findings, { headers: raw.headers });
+  const facts = { headers: raw.headers };
+  let policy;
+  let batchElements: readonly ElementDecision[] | undefined;
+  if (elements !== undefined && byElement !== undefined) {
+    const batch = evaluateElements(deps, set, elements, byElement, facts, traceId);
+    batchElements = batch.elements;
+    if (!batch.ok)
+      return makeOutcome({
+        ...base,
+        elements: batchElements,
+        decision: 'DENY',
+        code: 'ERR_MCP_BATCH_OBLIGATIONS',
+        message: batch.message,
+        rules: batch.rules,
+      });
+    policy = batch.policy;
+  } else policy = evaluatePolicy(set, action, findings, facts);
   switch (policy.decision) {
     case 'DENY':
-      return makeOutcome({ ...base, decision: 'DENY', code: policy.code, rules: policy.rules });
+      return makeOutcome({
+        ...base,
+        elements: batchElements,
+        decision: 'DENY',
+        code: policy.code,
+        rules: policy.rules,
+      });
     case 'REQUIRE_APPROVAL':
       // An external caller has no way to wait for or retry against a human approval: deny, naming the rule.
       return makeOutcome({
         ...base,
+        elements: batchElements,
         decision: 'DENY',
         code: policy.code,
         message: 'a rule requires approval, which the inbound role cannot hold; denied',
         rules: policy.rules,
       });
     case 'ALLOW':
-      return makeOutcome({ ...base, decision: 'ALLOW', code: policy.code, rules: policy.rules });
+      return makeOutcome({
+        ...base,
+        elements: batchElements,
+        decision: 'ALLOW',
+        code: policy.code,
+        rules: policy.rules,
+      });
     case 'ALLOW_WITH_OBLIGATIONS': {
       const exceeded = await stateful(
         enforceRateCaps(deps.store, set, policy.rules, principal, action.action.tool),

@@ -9,6 +9,7 @@
 import { WritError } from '../../errors.js';
 import { isJsonObject } from '../../model/json.js';
 import type { Adapter, AdapterResult, ParsedRequest } from '../adapter.js';
+import { batchAction } from '../mcp/batch.js';
 import { messageAction, toolCallAction } from '../mcp/message-action.js';
 import { readMcpMessage } from '../mcp/read-message.js';
 import { readSessionFacts, transportAction, type McpSessionFacts } from '../mcp/transport.js';
@@ -97,7 +98,8 @@ export const mcpAdapter: Adapter = {
     }
     if (!isJsonRpc(request))
       throw new WritError('ERR_MCP_INVALID', 'a POST to an MCP endpoint must carry a JSON-RPC message');
-    if (!isJsonObject(body)) throw new WritError('ERR_MCP_INVALID', 'JSON-RPC batches are not accepted');
+    if (Array.isArray(body)) return batchAction(request.method, body, facts);
+    if (!isJsonObject(body)) throw new WritError('ERR_MCP_INVALID', 'a JSON-RPC message must be an object');
     // Requests, notifications, and the results and errors a client POSTs back for the server's requests.
     return withSession(messageAction(request.method, readMcpMessage(body)), facts);
   },
