@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { citationProblem, citationsOf, testCitationProblem } from './support/claim-citations.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, 'docs', 'compliance');
@@ -15,7 +16,18 @@ const DOCS = [
     .map((f) => join('docs', 'compliance', f)),
   join('docs', 'owasp-agentic.md'),
 ];
-const FRAMEWORKS = ['eu-ai-act', 'soc2', 'dora', 'hipaa', 'pci-dss', 'iso27001', 'nist-ai-rmf'];
+const FRAMEWORKS = ['eu-ai-act', 'soc2', 'dora', 'hipaa', 'pci-dss', 'iso27001', 'nist-ai-rmf', 'iso42001'];
+
+/** The claims of a framework: its table rows, header and separator left out. */
+const claimRows = (f: string) =>
+  readFileSync(join(DIR, `${f}.md`), 'utf8')
+    .split('\n')
+    .filter(
+      (l) =>
+        l.startsWith('| ') &&
+        !l.startsWith('| ---') &&
+        !/^\| (clause|criterion|article|standard|requirement|control|function) \|/.test(l),
+    );
 const scripts = Object.keys(
   (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
     .scripts,
@@ -88,16 +100,57 @@ describe('compliance mappings', () => {
     });
   }
 
+  for (const f of FRAMEWORKS)
+    it(`${f}: every claim cites a test by id that exists and asserts the control the claim names`, () => {
+      const rows = claimRows(f);
+      expect(rows.length, f).toBeGreaterThanOrEqual(8);
+      const problems: string[] = [];
+      for (const r of rows) {
+        const cites = citationsOf(r);
+        if (cites.length === 0) problems.push(`${f}: a claim cites no asserting test: ${r.slice(0, 80)}`);
+        for (const c of cites) {
+          const p = citationProblem(c);
+          if (p !== undefined) problems.push(`${f}: ${p}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+
+  it('a citation check cannot pass vacuously: a wrong control, title or file fails it', () => {
+    const title = 'denies after an approver denies, with its own code';
+    expect(testCitationProblem('test/enforce/approvals.test.ts', title, 'APPROVAL_DENIED')).toBeUndefined();
+    // A code the test never asserts, a title that is not there, and a file that is not there.
+    expect(testCitationProblem('test/enforce/approvals.test.ts', title, 'ERR_AUDIT_WRITE')).toMatch(
+      /no expect/,
+    );
+    expect(testCitationProblem('test/enforce/approvals.test.ts', 'no such test', 'APPROVAL_DENIED')).toMatch(
+      /has no it/,
+    );
+    expect(testCitationProblem('test/enforce/nope.test.ts', title, 'APPROVAL_DENIED')).toMatch(
+      /does not exist/,
+    );
+    // The EU AI Act's Art. 12 claim cited checkpoint.test.ts, which never asserts ERR_AUDIT_WRITE.
+    expect(
+      testCitationProblem(
+        'test/audit/checkpoint.test.ts',
+        'checkpoints every N records off the append path, anchors each, and verifies offline',
+        'ERR_AUDIT_WRITE',
+      ),
+    ).toMatch(/no expect/);
+    // A citation that does not parse is an error, never silently skipped.
+    expect(() =>
+      citationsOf('`test/enforce/approvals.test.ts` › denies (no quotes) asserts `APPROVAL_DENIED`'),
+    ).toThrow(/malformed/);
+    expect(
+      citationsOf('`scenarios/owasp/ASI10-01-off-allowlist-beacon.yaml` asserts `sql-injection-denied`').map(
+        citationProblem,
+      ),
+    ).toEqual([expect.stringMatching(/no expected decision names/)]);
+  });
+
   it('cites clause ids in every framework table, and every table row names evidence', () => {
     for (const f of FRAMEWORKS) {
-      const rows = readFileSync(join(DIR, `${f}.md`), 'utf8')
-        .split('\n')
-        .filter(
-          (l) =>
-            l.startsWith('| ') &&
-            !l.startsWith('| ---') &&
-            !/^\| (clause|criterion|article|standard|requirement|control|function) \|/.test(l),
-        );
+      const rows = claimRows(f);
       expect(rows.length, f).toBeGreaterThanOrEqual(8);
       for (const r of rows) expect(r, `${f}: a row without a backticked citation`).toMatch(/`[^`]+`/);
     }
