@@ -37,6 +37,8 @@ export interface ResponseOutcome {
   readonly withheld: { status: number; body: any } | null;
   /** The body the agent receives when writ rewrote it, else null. */
   readonly rewritten: Buffer | null;
+  /** Headers writ set on the response (`x-writ-response-findings` on an annotated answer), name and value. */
+  readonly headers: readonly (readonly [string, string])[];
   readonly answers: readonly any[];
 }
 
@@ -139,6 +141,54 @@ rules:
 
 const DEFAULT_PACK = join(import.meta.dirname, '..', '..', 'policies', 'default.yaml');
 
+const STREAMED = 1;
+const BUFFERED = 2;
+
+/**
+ * One exchange driven as Envoy drives it: request headers, the request body when asked for, response
+ * headers, then the response body as asked: whole (BUFFERED) or chunk by chunk as the upstream wrote it
+ * (STREAMED, an event stream), stopping at the first immediate response.
+ */
+async function driveExtProc(
+  extproc: ExtProcClient,
+  requestHeaders: Record<string, string>,
+  requestBody: Buffer,
+  responseHeaders: Record<string, string>,
+  response: RecordedResponse,
+): Promise<{ answers: any[]; final: any }> {
+  const s = extproc.stream();
+  const answers: any[] = [];
+  let modes: any = {};
+  const headers = (h: Record<string, string>) => ({
+    headers: { headers: Object.entries(h).map(([key, v]) => ({ key, raw_value: Buffer.from(v) })) },
+  });
+  const ask = async (msg: object): Promise<boolean> => {
+    const a: any = await s.send(msg);
+    answers.push(a);
+    modes = { ...modes, ...(a.mode_override ?? {}) };
+    return a.response === 'immediate_response';
+  };
+  try {
+    if (await ask({ request_headers: headers(requestHeaders) })) return { answers, final: answers.at(-1) };
+    if (
+      modes.request_body_mode === BUFFERED &&
+      (await ask({ request_body: { body: requestBody, end_of_stream: true } }))
+    )
+      return { answers, final: answers.at(-1) };
+    if (await ask({ response_headers: headers(responseHeaders) })) return { answers, final: answers.at(-1) };
+    if (modes.response_body_mode === BUFFERED)
+      await ask({ response_body: { body: response.body, end_of_stream: true } });
+    else if (modes.response_body_mode === STREAMED) {
+      const chunks = response.chunks.length === 0 ? [Buffer.alloc(0)] : response.chunks;
+      for (let i = 0; i < chunks.length; i++)
+        if (await ask({ response_body: { body: chunks[i], end_of_stream: i === chunks.length - 1 } })) break;
+    }
+    return { answers, final: answers.at(-1) };
+  } finally {
+    s.end();
+  }
+}
+
 /** Starts writ with the default policy pack, the operator's rules and the given flags. */
 export async function startGovernedWrit(flags: Record<string, string> = {}): Promise<GovernedWrit> {
   const home = mkdtempSync(join(tmpdir(), 'writ-protocols-'));
@@ -175,12 +225,13 @@ export async function startGovernedWrit(flags: Record<string, string> = {}): Pro
       const responseHeaders: Record<string, string> = { ':status': String(response.status) };
       for (const [k, v] of Object.entries(response.headers))
         if (!NOT_FORWARDED.has(k)) responseHeaders[k] = v;
-      const { answers, final } = await extproc.exchange({
+      const { answers, final } = await driveExtProc(
+        extproc,
         requestHeaders,
-        requestBody: request.body,
+        request.body,
         responseHeaders,
-        responseBody: response.body,
-      });
+        response,
+      );
       const withheld =
         final?.response === 'immediate_response'
           ? {
@@ -188,10 +239,25 @@ export async function startGovernedWrit(flags: Record<string, string> = {}): Pro
               body: JSON.parse(Buffer.from(final.immediate_response.body).toString('utf8')),
             }
           : null;
-      const mutation = final?.response_body?.response?.body_mutation?.body;
+      // The body the agent receives when writ rewrote any of it: every body answer's mutation, in order.
+      const bodies = answers.filter((a) => a.response === 'response_body');
+      const mutated = bodies.some((a) => a.response_body?.response?.body_mutation?.body !== undefined);
       return {
         withheld,
-        rewritten: mutation === undefined ? null : Buffer.from(mutation),
+        rewritten: mutated
+          ? Buffer.concat(
+              bodies.map((a, i) =>
+                Buffer.from(a.response_body?.response?.body_mutation?.body ?? response.chunks[i] ?? []),
+              ),
+            )
+          : null,
+        headers: answers.flatMap((a) => {
+          const set: any[] = a.response_headers?.response?.header_mutation?.set_headers ?? [];
+          return set.map((h): readonly [string, string] => [
+            String(h.header?.key ?? ''),
+            Buffer.from(h.header?.raw_value ?? h.header?.value ?? '').toString('utf8'),
+          ]);
+        }),
         answers,
       };
     },
