@@ -145,7 +145,23 @@ describe('F3: a method override never downgrades the method', () => {
       authority: 'api.github.com',
       path: '/repos/acme/app?_method=DELETE',
     });
-    expect(await deniedCode(req)).toBe('POLICY_DEFAULT_DENY');
+    // A repository delete is held for approval by the default pack (repository-delete-approval); the read of
+    // the same repository is not. The upgraded GET must get the delete's decision, not the read's.
+    const asDelete = scenarioCheckRequest({
+      method: 'DELETE',
+      authority: 'api.github.com',
+      path: '/repos/acme/app',
+    });
+    const asRead = scenarioCheckRequest({
+      method: 'GET',
+      authority: 'api.github.com',
+      path: '/repos/acme/app',
+    });
+    const deleteCode = await deniedCode(asDelete);
+    expect(deleteCode).toBe('POLICY_REQUIRE_APPROVAL');
+    expect(await deniedCode(req)).toBe(deleteCode);
+    const read = await t.check.check(asRead);
+    expect(String(structField(read, 'writ_code'))).not.toBe(deleteCode);
   });
 });
 

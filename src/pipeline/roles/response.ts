@@ -103,7 +103,8 @@ export type ResponseStep =
     };
 
 const CONTINUE: ResponseStep = { kind: 'continue' };
-const EMPTY = new Uint8Array(0);
+// Zero-length, so nothing can be written to it: one empty body serves every stream.
+const EMPTY: Readonly<Uint8Array> = new Uint8Array(0);
 
 const deny = (code: ReasonCode, message: string, extra: Record<string, unknown> = {}): ResponseStep => ({
   kind: 'deny',
