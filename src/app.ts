@@ -201,6 +201,7 @@ async function startParts(
     settings: {
       maxBodyBytes: config.maxBodyBytes,
       tokenTtlSeconds: config.tokenTtlSeconds,
+      taintTtlMs: config.taintTtlSeconds * 1000,
       clockSkewSeconds: config.clockSkewSeconds,
       trustAgentHeaders: config.trustAgentHeaders,
       deadlineMs: config.deadlineMs,

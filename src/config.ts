@@ -21,6 +21,8 @@ export interface ServerConfig {
   readonly adminHost: string;
   readonly maxBodyBytes: number;
   readonly tokenTtlSeconds: number;
+  /** How long a session taint lasts after its last mark unless an approver clears it, seconds. */
+  readonly taintTtlSeconds: number;
   readonly clockSkewSeconds: number;
   readonly deadlineMs: number;
   readonly auditFsyncMs: number;
@@ -147,6 +149,12 @@ export const SETTINGS: readonly Setting[] = [
     fallback: '1048576',
   },
   { flag: 'token-ttl', env: 'WRIT_TOKEN_TTL_S', doc: 'execution token lifetime, seconds', fallback: '60' },
+  {
+    flag: 'taint-ttl',
+    env: 'WRIT_TAINT_TTL_S',
+    doc: 'how long a session stays tainted after its last tainting read unless an approver clears it, seconds',
+    fallback: '3600',
+  },
   {
     flag: 'clock-skew',
     env: 'WRIT_CLOCK_SKEW_S',
@@ -576,6 +584,7 @@ export function resolveConfig(
     adminHost: get('admin-host') ?? '127.0.0.1',
     maxBodyBytes: integer('--max-body-bytes', get('max-body-bytes') ?? '1048576', 0, 64 * 1024 * 1024),
     tokenTtlSeconds: integer('--token-ttl', get('token-ttl') ?? '60', 1, 3600),
+    taintTtlSeconds: integer('--taint-ttl', get('taint-ttl') ?? '3600', 60, 7 * 86_400),
     clockSkewSeconds: integer('--clock-skew', get('clock-skew') ?? '5', 0, 300),
     deadlineMs: integer('--deadline-ms', get('deadline-ms') ?? '250', 1, 60_000),
     auditFsyncMs: integer('--audit-fsync-ms', get('audit-fsync-ms') ?? '50', 0, 10_000),

@@ -1,6 +1,6 @@
 /**
  * The approval API on the admin port: list, show, approve and deny approvals, list and release
- * quarantines, reset MCP tool pins, recent decisions. Every route needs an authenticated approver; an
+ * quarantines, list and clear session taints, reset MCP tool pins, recent decisions. Every route needs an authenticated approver; an
  * agent can never decide its own action, and only a member of an approval's approver groups may
  * decide it. Every operator action is written to the audit chain before it takes effect.
  */
@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalAuthority } from '../pipeline/bind/canonical-action.js';
 import type { PipelineLogger } from '../pipeline/deps.js';
 import { pinPrefix } from '../pipeline/enforce/tool-pins.js';
-import type { OperatorEvent } from '../pipeline/audit-record/audit-event.js';
+import type { OperatorEvent, TaintEvent } from '../pipeline/audit-record/audit-event.js';
 import type { AppendedRecord, AuditLog } from '../pipeline/audit-record/audit-log.js';
 import type { StateStore } from '../state/store.js';
 import { inApproverGroups, isSelfApproval, type Approver, type ApproverAuth } from './approver-auth.js';
@@ -33,6 +33,8 @@ export interface ApprovalApiOptions {
 
 const MAX_BODY = 16 * 1024;
 const MAX_REASON = 500;
+/** One clear names at most the keys one decision reads (a session, an MCP session, a principal) twice over. */
+const MAX_TAINT_CLEAR_KEYS = 8;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -81,7 +83,7 @@ export function createApprovalApi(opts: ApprovalApiOptions) {
    * Appends an operator event before the state change it records, so no approval is ever usable
    * without its audit record. Throws AuditRefused when the chain cannot take it.
    */
-  const record = (event: OperatorEvent): AppendedRecord => {
+  const record = (event: OperatorEvent | TaintEvent): AppendedRecord => {
     try {
       return opts.audit.append(event, opts.now());
     } catch (err) {
@@ -109,6 +111,68 @@ export function createApprovalApi(opts: ApprovalApiOptions) {
     } catch (err) {
       opts.log.error({ err, voids: rec.seq }, 'audit append of a void event failed');
     }
+  };
+
+  /**
+   * Clears session taints (`{"keys": [...], "reason": "..."}`): each key's taint is read, refused when
+   * the approver is the agent whose session read it, recorded (`taint.cleared`), then removed.
+   */
+  const clearTaints = async (req: IncomingMessage, res: ServerResponse, approver: Approver) => {
+    const body = await readJson(req);
+    const keys = body?.['keys'];
+    const reason = body === null ? null : reasonOf(body);
+    if (
+      !Array.isArray(keys) ||
+      keys.length === 0 ||
+      keys.length > MAX_TAINT_CLEAR_KEYS ||
+      !keys.every((k): k is string => typeof k === 'string' && k.length > 0 && k.length <= 512) ||
+      reason === null
+    ) {
+      send(res, 400, {
+        error: `a JSON body with keys (1 to ${MAX_TAINT_CLEAR_KEYS} taint keys) and a reason (1 to ${MAX_REASON} characters) is required`,
+      });
+      return;
+    }
+    const nowMs = opts.now();
+    const held = await opts.store.taintOf(keys, nowMs);
+    if (held.length === 0) {
+      send(res, 404, { error: 'not tainted' });
+      return;
+    }
+    // SECURITY: an agent may never clear the taint of its own session (what it read is the question).
+    const own = held.find((t) => t.sources.some((s) => isSelfApproval(approver, s.subject, s.agent)));
+    if (own !== undefined) {
+      opts.decisions?.inc({ outcome: 'refused' });
+      opts.log.warn({ key: own.key, approver: approver.id }, 'self-clearing of a session taint refused');
+      send(res, 403, { error: 'an agent cannot clear the taint of its own session' });
+      return;
+    }
+    const cleared: string[] = [];
+    for (const t of held) {
+      const audited = record({
+        type: 'taint.cleared',
+        key: t.key,
+        sources: t.sources.map((s) => ({
+          server: s.server,
+          tool: s.tool,
+          method: s.method,
+          findings: [...s.findings],
+          at: new Date(s.at).toISOString(),
+          trace_id: s.traceId,
+          subject: s.subject,
+        })),
+        expires_at: new Date(t.expiresAt).toISOString(),
+        reason,
+        ...actor(approver, nowMs),
+      });
+      const removed = await opts.store.clearTaint(t.key);
+      if (removed === null) voidRecord(audited, 'not-tainted', opts.now());
+      else {
+        cleared.push(t.key);
+        opts.log.info({ key: t.key, approver: approver.id, reason, auditSeq: audited.seq }, 'taint cleared');
+      }
+    }
+    send(res, cleared.length > 0 ? 200 : 404, cleared.length > 0 ? { cleared } : { error: 'not tainted' });
   };
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
@@ -255,6 +319,14 @@ export function createApprovalApi(opts: ApprovalApiOptions) {
         else
           opts.log.info({ key, approver: approver.id, reason, auditSeq: audited.seq }, 'quarantine released');
         send(res, released ? 200 : 404, released ? { released: key } : { error: 'not quarantined' });
+        return true;
+      }
+      if (req.method === 'GET' && path === '/api/taints') {
+        send(res, 200, { taints: await opts.store.listTaints(limit, opts.now()) });
+        return true;
+      }
+      if (req.method === 'POST' && path === '/api/taints/clear') {
+        await clearTaints(req, res, approver);
         return true;
       }
       const pins = /^\/v1\/pins\/([^/]{1,300})\/reset$/.exec(path);

@@ -24,6 +24,7 @@ import { PolicyLoadError } from '../pipeline/policy/load.js';
 import { loadPolicyFolder } from '../policy-files.js';
 import { policyInput, type PolicyFacts } from '../pipeline/policy/policy-input.js';
 import { evaluateInput } from '../pipeline/policy/evaluate.js';
+import { taintFacts, type TaintFacts } from '../pipeline/taint/taint-facts.js';
 import type { PolicyDecision, PolicySet } from '../pipeline/policy/types.js';
 import type { DecisionEvent } from '../pipeline/audit-record/audit-event.js';
 import { scenarioCheckRequest, type ScenarioRequest } from './scenario.js';
@@ -52,6 +53,17 @@ interface TestCase {
     readonly count?: number;
   }>;
   readonly facts?: PolicyFacts;
+  /**
+   * The session's taint: the reads that tainted it (`at` defaults to the case's time). Absent: untainted.
+   * Read as the check role reads a tainted session (src/pipeline/taint/taint-facts.ts).
+   */
+  readonly taint?: ReadonlyArray<{
+    readonly server: string;
+    readonly tool: string;
+    readonly method?: string;
+    readonly findings: readonly string[];
+    readonly at?: string;
+  }>;
   readonly expect: {
     readonly decision: string;
     readonly code?: string;
@@ -103,6 +115,31 @@ function prepareCase(
   for (const f of findings)
     if (!SEVERITY_ORDER.includes(f.severity)) throw new TypeError(`unknown severity "${f.severity}"`);
   return { action, findings };
+}
+
+/** The taint a case names, as the check role would read it at the case's time. */
+function caseTaint(c: TestCase): TaintFacts {
+  const atMs = Date.parse(c.at ?? DEFAULT_AT);
+  // The case is YAML as written: its shape is checked here, not assumed.
+  const written: unknown = c.taint ?? [];
+  if (!Array.isArray(written)) throw new TypeError('"taint" is a list of reads');
+  const sources = (written as NonNullable<TestCase['taint']>).map((t, i) => {
+    if (typeof t?.server !== 'string' || typeof t.tool !== 'string' || !Array.isArray(t.findings))
+      throw new TypeError(`taint read ${i + 1} needs server, tool and findings`);
+    const at = t.at === undefined ? atMs : Date.parse(t.at);
+    if (Number.isNaN(at)) throw new TypeError(`invalid taint "at" time "${t.at ?? ''}"`);
+    return {
+      server: t.server,
+      tool: t.tool,
+      method: t.method ?? 'tools/call',
+      findings: t.findings,
+      at,
+      traceId: 'policy-test',
+      subject: 'policy-test',
+      agent: null,
+    };
+  });
+  return taintFacts([{ key: 'session:policy-test', sources, expiresAt: Number.MAX_SAFE_INTEGER }], atMs);
 }
 
 /** What the server decides for a request refused before policy (malformed, or reading two ways). */
@@ -168,7 +205,11 @@ function runTests(dir: string, out: Out, err: Out): number {
         if ((c.request === undefined) === (c.action === undefined))
           throw new TypeError('a case has either "request" or "action"');
         const { action, findings, headers } = prepareCase(set, c);
-        const facts = { ...(headers === undefined ? {} : { headers }), ...c.facts };
+        const facts = {
+          ...(headers === undefined ? {} : { headers }),
+          ...(c.taint === undefined ? {} : { taint: caseTaint(c) }),
+          ...c.facts,
+        };
         problems = compare(evaluateInput(set, policyInput(action, findings, facts)), c.expect);
       } catch (e) {
         problems =

@@ -160,6 +160,7 @@ function bodyOf(r: ApprovalRecord): string {
     policyVersion: r.policyVersion,
     action: r.action,
     findings: r.findings,
+    ...(r.taint === undefined ? {} : { taint: r.taint }),
   };
   return JSON.stringify(body);
 }

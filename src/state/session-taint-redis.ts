@@ -87,7 +87,9 @@ function sourceOf(text: string): TaintSource {
     !Array.isArray(findings) ||
     !findings.every((f): f is string => typeof f === 'string') ||
     typeof s.at !== 'number' ||
-    typeof s.traceId !== 'string'
+    typeof s.traceId !== 'string' ||
+    typeof s.subject !== 'string' ||
+    (s.agent !== null && typeof s.agent !== 'string')
   )
     throw new Error("taint source in redis is not writ's");
   return Object.freeze({
@@ -97,6 +99,8 @@ function sourceOf(text: string): TaintSource {
     findings: Object.freeze([...findings]),
     at: s.at,
     traceId: s.traceId,
+    subject: s.subject,
+    agent: s.agent ?? null,
   });
 }
 

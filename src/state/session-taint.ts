@@ -18,6 +18,10 @@ export interface TaintSource {
   readonly at: number;
   /** The trace id of the decision that marked the session (joins the audit record). */
   readonly traceId: string;
+  /** Whose session read it: the caller's principal, or `anonymous` (an approver may not be it). */
+  readonly subject: string;
+  /** The agent's name when known (an approver may not be it either). */
+  readonly agent: string | null;
 }
 
 /** The taint held under one key. */
@@ -67,6 +71,8 @@ export function boundedSource(source: TaintSource): TaintSource {
     findings: Object.freeze([...new Set(source.findings)].slice(0, MAX_TAINT_FINDINGS)),
     at: source.at,
     traceId: source.traceId,
+    subject: source.subject,
+    agent: source.agent,
   });
 }
 

@@ -3,7 +3,7 @@
  * definition pins, session taint. One implementation per backend (memory, Redis); all pass
  * test/state/store.case.ts.
  */
-import type { SessionTaintStore } from './session-taint.js';
+import type { SessionTaintStore, TaintSource } from './session-taint.js';
 
 // The taint port is part of the store's: the pipeline imports it from here (.dependency-cruiser.cjs).
 export {
@@ -37,6 +37,14 @@ export interface ApprovalFinding {
   readonly occurrences: number;
 }
 
+/** The session taint an approval was asked under: what the agent had read, for its approver to judge. */
+export interface ApprovalTaint {
+  /** The taint keys found (`session:...`, `mcp:...`, `subject:...`): what an approver clears. */
+  readonly keys: readonly string[];
+  /** The newest reads that tainted the session (attacker-influenced names: escape before display). */
+  readonly sources: readonly TaintSource[];
+}
+
 /** A human approval of one exact action (`actionHash`) for one subject. */
 export interface ApprovalRecord {
   /** 128 random bits, base64url. */
@@ -59,6 +67,8 @@ export interface ApprovalRecord {
   readonly policyVersion: string;
   readonly action: ApprovalAction;
   readonly findings: readonly ApprovalFinding[];
+  /** The session's taint when the approval was asked; absent when the session was not tainted. */
+  readonly taint?: ApprovalTaint;
   readonly decidedBy: string | null;
   readonly decidedAt: number | null;
   readonly reason: string | null;

@@ -16,6 +16,8 @@ export function taintSource(at = T0, over: Partial<TaintSource> = {}): TaintSour
     findings: ['prompt-injection.instruction-override'],
     at,
     traceId: `trace-${at}`,
+    subject: 'spiffe://acme.com/ns/agents/sa/support',
+    agent: 'support',
     ...over,
   };
 }

@@ -37,6 +37,7 @@ describe('taint keys', () => {
   it('marks the agent session and the MCP session; the check role of any later call in the session reads them', () => {
     const scope = {
       principal: AGENT,
+      agent: 'support',
       sessionId: 's-1',
       server: 'reviews.svc.cluster.local',
       mcpSessionId: 'm-9',
@@ -50,17 +51,25 @@ describe('taint keys', () => {
   });
 
   it('without an agent session id marks the principal, which every later call of that caller reads', () => {
-    const marked = markKeys({ principal: AGENT, sessionId: null, server: 'h', mcpSessionId: null });
+    const marked = markKeys({
+      principal: AGENT,
+      agent: 'support',
+      sessionId: null,
+      server: 'h',
+      mcpSessionId: null,
+    });
     expect(marked).toEqual([`subject:${AGENT}`]);
     for (const sessionId of [null, 'a-new-session'])
-      expect(readKeys({ principal: AGENT, sessionId, server: 'x', mcpSessionId: 'y' })).toContain(marked[0]);
+      expect(
+        readKeys({ principal: AGENT, agent: 'support', sessionId, server: 'x', mcpSessionId: 'y' }),
+      ).toContain(marked[0]);
     expect(subjectTaintKey(null)).toBe('subject:anonymous');
   });
 
   it('an empty session id is no session id (it cannot name a key of its own)', () => {
-    expect(markKeys({ principal: AGENT, sessionId: '', server: 'h', mcpSessionId: '' })).toEqual([
-      subjectTaintKey(AGENT),
-    ]);
+    expect(
+      markKeys({ principal: AGENT, agent: 'support', sessionId: '', server: 'h', mcpSessionId: '' }),
+    ).toEqual([subjectTaintKey(AGENT)]);
   });
 
   it('keeps agent-chosen ids short: a long id is keyed by its digest, distinct ids stay distinct', () => {
@@ -75,7 +84,13 @@ describe('taint keys', () => {
 
 describe('markSessionTaint', () => {
   const read = {
-    scope: { principal: AGENT, sessionId: 's-1', server: 'reviews.svc.cluster.local', mcpSessionId: 'm-9' },
+    scope: {
+      principal: AGENT,
+      agent: 'support',
+      sessionId: 's-1',
+      server: 'reviews.svc.cluster.local',
+      mcpSessionId: 'm-9',
+    },
     tool: 'get_product_reviews',
     method: 'tools/call',
     findings: ['prompt-injection.instruction-override', 'prompt-injection.instruction-override'],
@@ -96,6 +111,8 @@ describe('markSessionTaint', () => {
       findings: ['prompt-injection.instruction-override'],
       at: T0,
       traceId: 'trace-resp-1',
+      subject: AGENT,
+      agent: 'support',
     });
     const records = readFileSync(path, 'utf8')
       .trim()
@@ -148,6 +165,7 @@ describe('taintScopeOf', () => {
     });
     expect(taintScopeOf(action, { 'mcp-session-id': 'm-9' })).toEqual({
       principal: AGENT,
+      agent: null,
       sessionId: 's-1',
       server: 'reviews.svc.cluster.local:8080',
       mcpSessionId: 'm-9',

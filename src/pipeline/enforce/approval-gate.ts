@@ -9,6 +9,10 @@ import type { ApprovalSettings } from '../policy/types.js';
 import { summarizeFindings } from '../summarize-findings.js';
 import type { Verdict } from '../verdict.js';
 import type { ApprovalRecord, ApprovalResolution, StateStore } from '../../state/store.js';
+import type { TaintFacts } from '../taint/taint-facts.js';
+
+/** An approval keeps this many of the session's tainting reads for its approver (the newest). */
+const APPROVAL_TAINT_SOURCES = 8;
 
 /** Approval arguments shown to approvers are cut here: enough to judge, bounded in the store. */
 export const APPROVAL_ARGUMENTS_MAX = 8192;
@@ -26,6 +30,8 @@ export interface ApprovalRequest {
   readonly traceId: string;
   readonly policyVersion: string;
   readonly nowMs: number;
+  /** The session's taint when the decision was made (absent: not read, as for an untainted call). */
+  readonly taint?: TaintFacts;
 }
 
 /** A fresh pending approval for a request; the id is 128 random bits, base64url. */
@@ -58,6 +64,9 @@ export function approvalCandidate(r: ApprovalRequest): ApprovalRecord {
       path: f.path,
       occurrences: f.occurrences,
     })),
+    ...(r.taint?.tainted === true
+      ? { taint: { keys: [...r.taint.keys], sources: r.taint.sources.slice(-APPROVAL_TAINT_SOURCES) } }
+      : {}),
     decidedBy: null,
     decidedAt: null,
     reason: null,

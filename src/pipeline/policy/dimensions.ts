@@ -9,6 +9,7 @@ import { shellArguments } from '../shell/read-shell.js';
 import { bearerForOtherHost, HEADER_DIMENSION, requestHeader } from './request-headers.js';
 import { argumentCommands } from './shell-commands.js';
 import { shellValue, type ShellValue } from './shell-value.js';
+import { UNTAINTED, type TaintFacts } from '../taint/taint-facts.js';
 
 export type DimensionType = 'string' | 'number' | 'boolean' | 'strings' | 'severity' | 'shell';
 export type DimensionValue = string | number | boolean | readonly string[] | ShellValue | null;
@@ -92,6 +93,9 @@ const SEVERITY_POINTS: Readonly<Record<Severity, number>> = {
   high: 40,
   critical: 80,
 };
+
+/** The session's taint as the check role read it; an input without it (a policy test) is untainted. */
+const taintOf = (input: PolicyInput): TaintFacts => input.facts.taint ?? UNTAINTED;
 
 const dim = (name: string, type: DimensionType, doc: string, read: Dimension['read']): Dimension => ({
   name,
@@ -330,6 +334,47 @@ export const DIMENSIONS: readonly Dimension[] = [
   ),
   dim('context.record_count', 'number', 'the largest record count an inspector reported', (i) =>
     i.findings.reduce((n, f) => Math.max(n, f.count ?? 0), 0),
+  ),
+  dim(
+    'taint.tainted',
+    'boolean',
+    "true when the agent's session (agent session, MCP session, or the caller without one) read content that carried a finding, until an approver clears it or its TTL lapses",
+    (i) => taintOf(i).tainted,
+  ),
+  dim(
+    'taint.sources',
+    'strings',
+    'the servers whose responses tainted the session (host, with the port when not the default)',
+    (i) => taintOf(i).servers,
+  ),
+  dim(
+    'taint.tools',
+    'strings',
+    'the tools, resources or prompts whose responses tainted the session',
+    (i) => taintOf(i).tools,
+  ),
+  dim(
+    'taint.findings',
+    'strings',
+    'ids of the findings in the responses that tainted the session',
+    (i) => taintOf(i).findings,
+  ),
+  dim(
+    'taint.age',
+    'number',
+    'whole seconds since the most recent read that tainted the session; null when not tainted',
+    (i) => taintOf(i).ageSeconds,
+  ),
+  dim(
+    'taint.new_host',
+    'boolean',
+    'true in a tainted session when the destination host is none of the servers the session read the taint from',
+    (i) => {
+      const t = taintOf(i);
+      if (!t.tainted) return false;
+      const { host, port, scheme } = i.action.resource;
+      return !t.servers.includes(hostWithPort(host, port, scheme));
+    },
   ),
   dim('findings', 'strings', 'ids of every inspector finding', (i) => i.findings.map((f) => f.id)),
   dim(

@@ -102,6 +102,8 @@ export function combine(
 
 /** Decides a prepared input. Pure and total: it cannot fail on a validated policy set. */
 export function evaluateInput(set: PolicySet, input: PolicyInput): PolicyDecision {
+  /** A hold only taint rules made: it stands only if a weaker rule would let the call through. */
+  let taintHold: PolicyDecision | null = null;
   for (const { effect, index } of set.index) {
     let matched: CompiledRule[] | undefined;
     for (const rule of index.unindexed) if (ruleMatches(rule, input)) (matched ??= []).push(rule);
@@ -110,13 +112,24 @@ export function evaluateInput(set: PolicySet, input: PolicyInput): PolicyDecisio
       if (bucket === undefined) continue;
       for (const rule of bucket) if (ruleMatches(rule, input)) (matched ??= []).push(rule);
     }
-    if (matched !== undefined) {
-      // Candidates come from several buckets; the decision lists its rules in evaluation order.
-      if (index.keyed.length > 0) matched.sort((a, b) => a.ordinal - b.ordinal);
-      return combine(effect, matched, set.version);
+    if (matched === undefined) continue;
+    if (taintHold !== null) return taintHold;
+    // Candidates come from several buckets; the decision lists its rules in evaluation order.
+    if (index.keyed.length > 0) matched.sort((a, b) => a.ordinal - b.ordinal);
+    // SECURITY: a session's taint can raise a decision, never lower one: a call no other rule allows
+    // stays a default deny rather than becoming one an approver could let through (docs/policy.md).
+    if (effect === 'require_approval' && matched.every(readsTaint)) {
+      taintHold = combine(effect, matched, set.version);
+      continue;
     }
+    return combine(effect, matched, set.version);
   }
   return combine(null, [], set.version);
+}
+
+/** True when the rule reads the session's taint (a `taint.*` dimension) in every alternative. */
+export function readsTaint(rule: CompiledRule): boolean {
+  return rule.anyOf.every((alt) => alt.some((c) => c.dimension.startsWith('taint.')));
 }
 
 /** Decides an action. Pure and total: it cannot fail on a validated policy set. */

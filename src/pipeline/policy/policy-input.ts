@@ -1,6 +1,7 @@
 /** What rules are evaluated over: the frozen action, the inspector findings, and facts the pipeline adds. */
 import type { Action } from '../model/action.js';
 import type { Finding } from '../model/finding.js';
+import type { TaintFacts } from '../taint/taint-facts.js';
 
 /** Facts about a call that live outside the action itself; the pipeline fills them when it has them. */
 export interface PolicyFacts {
@@ -20,6 +21,11 @@ export interface PolicyFacts {
    * a request decision: every `response.*` dimension is then null.
    */
   readonly response?: { readonly kind: string; readonly status: number | null };
+  /**
+   * The session's taint, read by the check role once per decision (src/pipeline/taint/). Absent (a policy
+   * test without `taint:`, the verify and inbound roles): `taint.*` reads as untainted.
+   */
+  readonly taint?: TaintFacts;
 }
 
 export interface PolicyInput {

@@ -28,6 +28,7 @@ import {
   type ElementDecision,
 } from './batch-decision.js';
 import { obligationsToJson, type Obligations } from '../policy/types.js';
+import { decidedByTaint, readSessionTaint, taintVerdictParts } from '../taint/read-taint.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 
 /** An allow without obligations sets the token and strips the other two. */
@@ -71,8 +72,12 @@ export async function decideCheck(
   }
   const subject = action.subject.principal ?? 'anonymous';
   const sessionId = action.context.sessionId;
-  // One store read per decision, before any inspection work: a quarantined caller gets nothing further.
-  const held = await heldQuarantine(deps, subject, sessionId);
+  // One quarantine read and one taint read per decision, together, before any inspection work: a
+  // quarantined caller gets nothing further; the taint is what policy sees of the session's reads.
+  const [held, taint] = await Promise.all([
+    heldQuarantine(deps, subject, sessionId),
+    readSessionTaint(deps, action, raw.headers),
+  ]);
   if (held !== null) {
     return makeOutcome({
       raw,
@@ -146,7 +151,7 @@ export async function decideCheck(
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
-  const facts = { headers: raw.headers };
+  const facts = { headers: raw.headers, taint };
   let policy;
   let batchElements: readonly ElementDecision[] | undefined;
   if (elements !== undefined && byElement !== undefined) {
@@ -170,6 +175,11 @@ export async function decideCheck(
     if (deps.shadow !== undefined)
       deps.shadow.record(shadowEvaluate(deps.shadow.policy(), action, findings, policy, traceId, facts));
   }
+  // A decision a taint rule made says so: which read, from where, when, and what it carried.
+  const byTaint =
+    taint.tainted && policy.decision !== 'ALLOW' && decidedByTaint(set, policy.rules)
+      ? taintVerdictParts(taint)
+      : null;
   if (pace.costly) await pace.checkpoint();
   if (policy.decision === 'DENY') {
     return makeOutcome({
@@ -179,6 +189,7 @@ export async function decideCheck(
       code: policy.code,
       rules: policy.rules,
       removeHeaders: WRIT_UPSTREAM_HEADERS,
+      ...(byTaint === null ? {} : byTaint),
     });
   }
   // The envelope binds who asked (the workload identity verify must see again) and the bound headers.
@@ -206,6 +217,7 @@ export async function decideCheck(
         traceId,
         policyVersion: set.version,
         nowMs: now,
+        taint,
       }),
     );
     if (resolution === 'created') {
@@ -223,7 +235,9 @@ export async function decideCheck(
       rules: policy.rules,
       actionHash: ah,
       removeHeaders: WRIT_UPSTREAM_HEADERS,
-      details,
+      ...(byTaint === null
+        ? { details }
+        : { message: byTaint.message, details: { ...details, ...byTaint.details } }),
     } as const;
     switch (resolution) {
       case 'created':

@@ -49,6 +49,8 @@ export async function markSessionTaint(deps: MarkTaintDeps, read: TaintedRead): 
         findings: read.findings,
         at,
         traceId: read.traceId,
+        subject: read.scope.principal ?? 'anonymous',
+        agent: read.scope.agent,
       },
       deps.taintTtlMs,
     ),
@@ -57,6 +59,8 @@ export async function markSessionTaint(deps: MarkTaintDeps, read: TaintedRead): 
     {
       type: 'taint.marked',
       trace_id: read.traceId,
+      subject: read.scope.principal ?? 'anonymous',
+      agent: read.scope.agent,
       keys: [...keys],
       server: read.scope.server,
       tool: read.tool,

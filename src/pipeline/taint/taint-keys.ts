@@ -13,6 +13,8 @@ export const MCP_SESSION_HEADER = 'mcp-session-id';
 export interface TaintScope {
   /** The caller's principal (`Subject.principal`); null for an unauthenticated caller. */
   readonly principal: string | null;
+  /** The agent's name (`Subject.agent`), when known: recorded so its approver cannot be the agent itself. */
+  readonly agent: string | null;
   /** The agent session id (`context.sessionId`: `x-writ-session` from a trusted hop, or the token's `sid`). */
   readonly sessionId: string | null;
   /** The MCP server's host (with port when not the default): an MCP session id is only unique per server. */
@@ -29,6 +31,7 @@ export function taintScopeOf(action: Action, headers: Readonly<Record<string, st
   const { host, port, scheme } = action.resource;
   return {
     principal: action.subject.principal,
+    agent: action.subject.agent,
     sessionId: action.context.sessionId,
     server: hostWithPort(host, port, scheme),
     mcpSessionId: headers[MCP_SESSION_HEADER] ?? null,
