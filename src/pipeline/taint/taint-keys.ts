@@ -34,7 +34,8 @@ export function taintScopeOf(action: Action, headers: Readonly<Record<string, st
     agent: action.subject.agent,
     sessionId: action.context.sessionId,
     server: hostWithPort(host, port, scheme),
-    mcpSessionId: headers[MCP_SESSION_HEADER] ?? null,
+    // The MCP adapter's reading (the header, or `?sessionId=` of the older HTTP+SSE transport) first.
+    mcpSessionId: action.context.mcpSessionId ?? headers[MCP_SESSION_HEADER] ?? null,
   };
 }
 
