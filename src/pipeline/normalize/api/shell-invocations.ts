@@ -1,0 +1,98 @@
+/**
+ * The invocations of named programs (`kubectl`, `aws`, `redis-cli`) in a tool call's command lines, from the
+ * bash reading (src/pipeline/shell/): wrappers such as `sudo`, `env A=1`, `timeout 5` are looked through, and
+ * `bash -c '...'` is read as the line it runs. A line writ cannot read is denied by the check stage before
+ * any reading of it counts, so it yields nothing here.
+ */
+import type { JsonValue } from '../../model/json.js';
+import { readShell, shellArguments } from '../../shell/read-shell.js';
+import type { ShellReading } from '../../shell/syntax.js';
+
+/** One run of a program: its base name and its arguments as bash passes them. */
+export interface ProgramInvocation {
+  /** The program's base name (`/usr/local/bin/kubectl` -> `kubectl`). */
+  readonly program: string;
+  /** The arguments after the program, as bash passes them (`$VAR` kept as written). */
+  readonly args: readonly string[];
+  /** False when some argument is an expansion bash would change (its value is not what is shown). */
+  readonly literal: boolean;
+}
+
+/** Programs that run the rest of their arguments as another program. */
+const WRAPPERS: ReadonlySet<string> = new Set([
+  'sudo',
+  'doas',
+  'env',
+  'nohup',
+  'time',
+  'command',
+  'builtin',
+  'exec',
+  'nice',
+  'ionice',
+  'timeout',
+  'stdbuf',
+  'xargs',
+  'watch',
+]);
+
+/** Shells whose `-c` argument is a command line. */
+const SHELLS: ReadonlySet<string> = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
+
+/** A bound on `bash -c` inside `bash -c`: deeper nesting is named as its own invocation. */
+const MAX_NESTING = 4;
+
+function baseName(word: string): string {
+  return word.slice(word.lastIndexOf('/') + 1);
+}
+
+/** Skips wrappers and their options, assignments and durations (`sudo -u x env A=1 timeout 5 kubectl`). */
+function unwrap(words: readonly string[]): number {
+  let i = 0;
+  while (i < words.length) {
+    const word = words[i]!;
+    if (WRAPPERS.has(baseName(word))) {
+      i++;
+      while (i < words.length && /^(?:-|[A-Za-z_][A-Za-z0-9_]*=|\d+(?:\.\d+)?[smhd]?$)/.test(words[i]!)) i++;
+      continue;
+    }
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) {
+      i++;
+      continue;
+    }
+    break;
+  }
+  return i;
+}
+
+function collect(reading: ShellReading, depth: number, out: ProgramInvocation[]): void {
+  if (!reading.ok) return;
+  for (const c of reading.commands) {
+    if (c.kind !== 'simple') continue;
+    const texts = c.words.map((w) => w.text);
+    const start = unwrap(texts);
+    const programWord = texts[start];
+    if (programWord === undefined) continue;
+    const program = baseName(programWord);
+    const rest = c.words.slice(start + 1);
+    const dashC = rest.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w.text));
+    const script = dashC === -1 ? undefined : rest[dashC + 1];
+    if (SHELLS.has(program) && script !== undefined && depth < MAX_NESTING) {
+      collect(readShell(script.text), depth + 1, out);
+      continue;
+    }
+    out.push({ program, args: rest.map((w) => w.text), literal: rest.every((w) => w.literal) });
+  }
+}
+
+/** Every run of a program in the tool call's `command`/`cmd`/`script` arguments, in order. */
+export function programInvocations(args: JsonValue): ProgramInvocation[] {
+  const out: ProgramInvocation[] = [];
+  for (const a of shellArguments(args)) collect(a.reading, 0, out);
+  return out;
+}
+
+/** The runs of the given programs only. */
+export function invocationsOf(args: JsonValue, programs: ReadonlySet<string>): ProgramInvocation[] {
+  return programInvocations(args).filter((i) => programs.has(i.program));
+}
