@@ -1,5 +1,19 @@
 /** Every generated API table, one per description. */
+import { awsTable } from './aws.js';
 import { githubRestTable } from './github-rest-table.js';
+import { jiraTable } from './jira.js';
+import { kubernetesTable } from './kubernetes.js';
+import { linearTable } from './linear.js';
+import { redisTable } from './redis.js';
+import { stripeTable } from './stripe.js';
 import type { ApiTable } from './table.js';
 
-export const API_TABLES: readonly ApiTable[] = [githubRestTable];
+export const API_TABLES: readonly ApiTable[] = [
+  githubRestTable,
+  kubernetesTable,
+  stripeTable,
+  awsTable,
+  redisTable,
+  jiraTable,
+  linearTable,
+];

@@ -102,7 +102,8 @@ function readSqlOverHttp(request: ApiRequest): ApiReading {
       ? { operation: 'read', apiOperation: 'sql.fetch' }
       : { operation: 'delete', apiOperation: null };
   }
-  let cls: OperationClass = 'read';
+  // A DELETE is a delete whatever its body says (the API may read the method alone).
+  let cls: OperationClass = request.method === 'DELETE' ? 'delete' : 'read';
   // SQL writ cannot read is never a read (statement-class.ts): `unknown` stays unknown.
   for (const t of texts) cls = riskierSql(cls, classifySqlText(t) ?? 'unknown');
   return { operation: cls, apiOperation: 'sql.execute', resource: { kind: 'sql', id: null, owner: null } };

@@ -3,7 +3,28 @@
  * their hosts; the MCP adapter asks them about tool calls (api/tool-call.ts). More specific families first.
  */
 import type { ApiFamily } from '../api/api-family.js';
+import { awsFamily } from './aws.js';
+import { azureFamily } from './azure.js';
+import { databasesFamily } from './databases.js';
 import { githubRestFamily } from './github-rest.js';
+import { googleCloudFamily } from './google-cloud.js';
+import { jiraFamily } from './jira.js';
+import { kubernetesFamily } from './kubernetes.js';
+import { linearFamily } from './linear.js';
+import { s3Family } from './s3.js';
+import { stripeFamily } from './stripe.js';
 
 /** Every typed API family, in the order the registry asks them. */
-export const API_FAMILIES: readonly ApiFamily[] = [githubRestFamily];
+export const API_FAMILIES: readonly ApiFamily[] = [
+  githubRestFamily,
+  // EKS clusters (`*.eks.amazonaws.com`) and S3 endpoints before the AWS family, which claims `*.amazonaws.com`.
+  kubernetesFamily,
+  s3Family,
+  awsFamily,
+  googleCloudFamily,
+  azureFamily,
+  stripeFamily,
+  databasesFamily,
+  jiraFamily,
+  linearFamily,
+];

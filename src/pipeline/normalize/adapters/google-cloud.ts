@@ -55,9 +55,10 @@ function resourcePath(method: string, segments: readonly string[]): GoogleResour
     const name = parts[i]!;
     const value = parts[i + 1];
     if (value === undefined) {
-      // Compute's `POST .../instances/x/stop`: a trailing verb after a resource is a custom method.
-      if (custom === null && method === 'POST' && id !== null && classifyOperationName(name) !== null)
-        custom = name;
+      // Compute's `POST .../instances/x/stop`: a trailing verb after a resource is a custom method; so is a
+      // trailing word that is no plural collection name (`/frobnicate`). SECURITY: read as an unknown action.
+      const action = classifyOperationName(name) !== null || !name.endsWith('s');
+      if (custom === null && method === 'POST' && id !== null && action) custom = name;
       else {
         collection = name;
         id = null;

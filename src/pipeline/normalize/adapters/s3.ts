@@ -34,6 +34,29 @@ export function s3HostBucket(host: string): string | null {
   return m[1] ?? '';
 }
 
+/** Multipart operations: they name an upload (`?uploadId=`); without one the call is the plain object operation. */
+const MULTIPART: ReadonlySet<string> = new Set([
+  'AbortMultipartUpload',
+  'UploadPart',
+  'UploadPartCopy',
+  'ListParts',
+]);
+
+function s3Applies(name: string, request: ApiRequest): boolean {
+  const upload = request.query['uploadId'] !== undefined;
+  const copies = request.raw?.headers['x-amz-copy-source'] !== undefined;
+  if (MULTIPART.has(name))
+    return upload && (name === 'UploadPartCopy' ? copies : name !== 'UploadPart' || !copies);
+  if (
+    upload &&
+    (name === 'DeleteObject' || name === 'PutObject' || name === 'CopyObject' || name === 'GetObject')
+  )
+    return false;
+  if (name === 'CopyObject') return copies;
+  if (name === 'PutObject') return !copies;
+  return true;
+}
+
 /** Headers that set an ACL on the object or bucket a write creates. */
 function setsAcl(request: ApiRequest): boolean {
   const headers = request.raw?.headers ?? {};
@@ -48,9 +71,9 @@ function readRequest(request: ApiRequest): ApiReading {
   const m = S3.match(request.method, pathname, request.query);
   if (m === null) return unknownOperation(request.method, s3Family.mostDangerous);
   const bucket = m.params['Bucket'] ?? (hostBucket === '' ? null : hostBucket);
-  // PUT /{Bucket}/{Key+} is CopyObject with an `x-amz-copy-source` header, PutObject without one.
-  const copies = request.raw?.headers['x-amz-copy-source'] !== undefined;
-  const names = m.names.filter((n) => (n === 'CopyObject' ? copies : n === 'PutObject' ? !copies : true));
+  // Operations that share a method and URI are told apart by a required query member or header the URI does
+  // not show: the multipart ones by `uploadId`, copies by `x-amz-copy-source` (S3's model, input shapes).
+  const names = m.names.filter((n) => s3Applies(n, request));
   let best: ApiReading | null = null;
   for (const name of names.length === 0 ? m.names : names) {
     const reading = readAwsOperation('s3', name, bucket);

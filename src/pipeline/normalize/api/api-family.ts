@@ -19,6 +19,8 @@ export interface ApiRequest {
   /** The body as normalize read it: strict JSON, form fields, text, or null. */
   readonly body: JsonValue;
   readonly bodyIsJson: boolean;
+  /** The request as received, for the families that read a header (AWS's `X-Amz-Target`); absent in a tool call. */
+  readonly raw?: { readonly headers: Readonly<Record<string, string>> };
 }
 
 /** One tool call's name and (object) arguments, as the MCP adapter read them. */
