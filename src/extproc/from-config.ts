@@ -1,7 +1,9 @@
 /** Starts the ext_proc listener (the response role) with its metrics, from configuration. */
 import type { MetricsRegistry } from '../admin/metrics.js';
 import type { ResponseRoleDeps } from '../pipeline/roles/response.js';
+import { DEFAULT_TAINT_TTL_MS } from '../state/store.js';
 import { startExtProc, type RunningExtProc } from './ext-proc-server.js';
+import { storeTaintSink } from './taint-sink.js';
 
 /** Starts ext_proc at `at`; blocks, masked bodies and first-time pins go into the decisions' chain. */
 export function startExtProcFromConfig(
@@ -25,6 +27,17 @@ export function startExtProcFromConfig(
   return startExtProc({
     ...at,
     ...deps,
+    // Tainted reads mark the shared session-taint store (the check role reads it before policy).
+    ...(deps.taint === undefined && deps.store !== undefined
+      ? {
+          taint: storeTaintSink({
+            store: deps.store,
+            audit: deps.audit,
+            now: deps.now,
+            taintTtlMs: DEFAULT_TAINT_TTL_MS,
+          }),
+        }
+      : {}),
     onMasked: (fields, pii) => {
       masked.inc({ kind: 'field' }, fields);
       masked.inc({ kind: 'pii' }, pii);

@@ -35,6 +35,8 @@ export interface GovernContext {
   readonly tokenId: string | null;
   readonly mcpSessionId: string | null;
   readonly agentSessionId: string | null;
+  /** The caller's principal (the execution token's `sub`), null without a token. */
+  readonly principal: string | null;
 }
 
 /** What becomes of one message. */
@@ -115,11 +117,12 @@ async function markTaint(
   decision: ResponseDecision,
   findings: readonly Finding[],
 ): Promise<boolean> {
-  // SECURITY: a taint no later call can find protects nothing; without a session the answer is withheld.
-  if (deps.taint === undefined || (ctx.mcpSessionId === null && ctx.agentSessionId === null)) {
+  // SECURITY: a taint that is not kept protects nothing; without a taint store the answer is withheld.
+  // Without a session id the store marks the caller's principal (taint-keys.ts), which every call reads.
+  if (deps.taint === undefined) {
     deps.log.warn(
-      { server: ctx.origin.server, store: deps.taint !== undefined, alert: 'taint-unavailable' },
-      'response taint cannot be recorded (no taint store or no session id); withholding the answer',
+      { server: ctx.origin.server, alert: 'taint-unavailable' },
+      'response taint cannot be recorded (no taint store); withholding the answer',
     );
     return false;
   }
@@ -127,6 +130,7 @@ async function markTaint(
     await deps.taint.mark({
       mcpSessionId: ctx.mcpSessionId,
       agentSessionId: ctx.agentSessionId,
+      principal: ctx.principal,
       server: ctx.origin.server,
       tool: content.tool,
       kind: content.kind,

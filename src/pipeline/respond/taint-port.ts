@@ -10,6 +10,8 @@ export interface TaintMark {
   readonly mcpSessionId: string | null;
   /** The agent session id (`x-writ-session`) the request carried, when it did. */
   readonly agentSessionId: string | null;
+  /** The caller's principal, from the execution token's `sub` (null without a token). */
+  readonly principal: string | null;
   /** The upstream (canonical authority) and the tool, resource or prompt read. */
   readonly server: string;
   readonly tool: string | null;

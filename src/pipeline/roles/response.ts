@@ -230,6 +230,8 @@ class Exchange implements ResponseExchange {
   /** The execution token's `tid` and `jti`, when the request carried a valid one. */
   private traceId: string | null = null;
   private tokenId: string | null = null;
+  /** The execution token's `sub`: the caller's principal, whose taint key a session-less read marks. */
+  private principal: string | null = null;
 
   constructor(
     private readonly deps: ResponseRoleDeps,
@@ -266,6 +268,7 @@ class Exchange implements ResponseExchange {
       if (!check.ok) return deny(check.code, check.message);
       this.traceId = check.claims.tid;
       this.tokenId = check.claims.jti;
+      this.principal = typeof check.claims.sub === 'string' ? check.claims.sub : null;
       const mask = check.claims.obl?.['mask'];
       if (Array.isArray(mask) && mask.length > 0)
         this.mask = mask.filter((m): m is string => typeof m === 'string');
@@ -332,6 +335,7 @@ class Exchange implements ResponseExchange {
       tokenId: this.tokenId,
       mcpSessionId: this.mcpSessionId,
       agentSessionId: this.agentSessionId,
+      principal: this.principal,
     };
   }
 

@@ -4,8 +4,8 @@
  * each inspected and decided by response rules (pass, annotate, mask, block, taint), every decision in
  * the audit chain. The planted injections are written the way the public agent-security benchmarks plant
  * them (a product review, an email, a calendar event, an issue comment); the benign answers are the same
- * shapes without the instruction. The taint sink is an in-memory recorder of the role's port (the session
- * taint store is another engineer's part): the test says so where it reads it.
+ * shapes without the instruction. Most cases record taint marks with an in-memory recorder of the role's
+ * port (said where it is made); the last one marks the real session-taint store through storeTaintSink.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- proto-loader messages and audit events are read loosely */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExtProc, type RunningExtProc } from '../../../src/extproc/ext-proc-server.js';
+import { storeTaintSink } from '../../../src/extproc/taint-sink.js';
+import { mcpTaintKey, sessionTaintKey } from '../../../src/pipeline/taint/taint-keys.js';
 import { openFileAuditLog } from '../../../src/audit/file-audit-log.js';
 import type { AuditLog } from '../../../src/pipeline/audit-record/audit-log.js';
 import { verifyChainText } from '../../../src/pipeline/audit-record/hash-chain.js';
@@ -561,5 +563,47 @@ describe('event streams (text/event-stream), event by event', () => {
     expect(msgs[0]).toMatchObject({ id: 76, error: { data: { reason: 'RESPONSE_BLOCKED' } } });
     expect(out).toContain(': writ withheld a server request (RESPONSE_BLOCKED');
     s.end();
+  });
+});
+
+describe('the session-taint store behind the taint port', () => {
+  it('marks the agent and MCP sessions in the real store and audits taint.marked', async () => {
+    const policy = compilePolicySources([{ name: 'p.yaml', text: POLICY }]);
+    const store = t.writ.store;
+    const taintExtProc = await startExtProc({
+      host: '127.0.0.1',
+      port: 0,
+      keys: t.writ.keyRing,
+      now: () => t.clock.now,
+      clockSkewSeconds: 5,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      audit: t.writ.audit,
+      policy: () => policy,
+      taint: storeTaintSink({ store, audit: t.writ.audit, now: () => t.clock.now, taintTtlMs: 60_000 }),
+    });
+    const c = extProcClient(taintExtProc.port);
+    try {
+      await c.exchange({
+        requestHeaders: REQUEST_HEADERS('mcp.tools.test', { 'x-writ-session': 'agent-session-real' }),
+        requestBody: Buffer.from(JSON.stringify(call(81, 'get_email'))),
+        responseHeaders: { ':status': '200', 'content-type': 'application/json' },
+        responseBody: Buffer.from(JSON.stringify(toolResult(81, INJECTED.email))),
+      });
+      const records = await store.taintOf(
+        [sessionTaintKey('agent-session-real'), mcpTaintKey('mcp.tools.test', 'mcp-session-7')],
+        t.clock.now,
+      );
+      expect(records).toHaveLength(2);
+      for (const r of records)
+        expect(r.sources.at(-1)).toMatchObject({
+          server: 'mcp.tools.test',
+          tool: 'get_email',
+          method: 'tools/call',
+        });
+      expect(records[0]!.sources.at(-1)!.findings.some((f) => f.startsWith('prompt-injection.'))).toBe(true);
+    } finally {
+      c.close();
+      await taintExtProc.shutdown(0);
+    }
   });
 });
