@@ -19,6 +19,8 @@ export function storeTaintSink(deps: {
       await markSessionTaint(deps, {
         scope: {
           principal: m.principal,
+          // The response role knows no agent name (no identity stage on ext_proc).
+          agent: null,
           sessionId: m.agentSessionId,
           server: m.server,
           mcpSessionId: m.mcpSessionId,
