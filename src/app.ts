@@ -287,6 +287,7 @@ async function startParts(
           policy: () => policy.current(),
         },
         metrics,
+        { ttlMs: config.taintTtlSeconds * 1000, trustSessionHeader: config.trustAgentHeaders },
       ),
       (e, graceMs) => e.shutdown(graceMs),
     );

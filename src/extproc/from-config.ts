@@ -10,6 +10,10 @@ export function startExtProcFromConfig(
   at: { readonly host: string; readonly port: number },
   deps: Omit<ResponseRoleDeps, 'onMasked' | 'onToolList' | 'onResponse'>,
   metrics: MetricsRegistry,
+  taint: { readonly ttlMs: number; readonly trustSessionHeader: boolean } = {
+    ttlMs: DEFAULT_TAINT_TTL_MS,
+    trustSessionHeader: false,
+  },
 ): Promise<RunningExtProc> {
   const masked = metrics.counter('writ_extproc_masked_total', 'values masked in responses, by kind', [
     'kind',
@@ -34,7 +38,8 @@ export function startExtProcFromConfig(
             store: deps.store,
             audit: deps.audit,
             now: deps.now,
-            taintTtlMs: DEFAULT_TAINT_TTL_MS,
+            taintTtlMs: taint.ttlMs,
+            trustSessionHeader: taint.trustSessionHeader,
           }),
         }
       : {}),

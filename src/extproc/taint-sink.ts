@@ -10,6 +10,12 @@ export function storeTaintSink(deps: {
   readonly audit: AuditLog;
   readonly now: () => number;
   readonly taintTtlMs: number;
+  /**
+   * Whether `x-writ-session` comes from a trusted hop (`--trust-agent-headers`). The check role reads the
+   * header only then; a mark keyed on a session id the check role will never read would be a lost taint,
+   * so an untrusted header is ignored and the read marks the caller's principal instead.
+   */
+  readonly trustSessionHeader: boolean;
 }): TaintSink {
   return {
     async mark(m) {
@@ -21,7 +27,7 @@ export function storeTaintSink(deps: {
           principal: m.principal,
           // The response role knows no agent name (no identity stage on ext_proc).
           agent: null,
-          sessionId: m.agentSessionId,
+          sessionId: deps.trustSessionHeader ? m.agentSessionId : null,
           server: m.server,
           mcpSessionId: m.mcpSessionId,
         },

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExtProc, type RunningExtProc } from '../../../src/extproc/ext-proc-server.js';
 import { storeTaintSink } from '../../../src/extproc/taint-sink.js';
-import { mcpTaintKey, sessionTaintKey } from '../../../src/pipeline/taint/taint-keys.js';
+import { mcpTaintKey, sessionTaintKey, subjectTaintKey } from '../../../src/pipeline/taint/taint-keys.js';
 import { openFileAuditLog } from '../../../src/audit/file-audit-log.js';
 import type { AuditLog } from '../../../src/pipeline/audit-record/audit-log.js';
 import { verifyChainText } from '../../../src/pipeline/audit-record/hash-chain.js';
@@ -579,7 +579,13 @@ describe('the session-taint store behind the taint port', () => {
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       audit: t.writ.audit,
       policy: () => policy,
-      taint: storeTaintSink({ store, audit: t.writ.audit, now: () => t.clock.now, taintTtlMs: 60_000 }),
+      taint: storeTaintSink({
+        store,
+        audit: t.writ.audit,
+        now: () => t.clock.now,
+        taintTtlMs: 60_000,
+        trustSessionHeader: true,
+      }),
     });
     const c = extProcClient(taintExtProc.port);
     try {
@@ -601,6 +607,44 @@ describe('the session-taint store behind the taint port', () => {
           method: 'tools/call',
         });
       expect(records[0]!.sources.at(-1)!.findings.some((f) => f.startsWith('prompt-injection.'))).toBe(true);
+    } finally {
+      c.close();
+      await taintExtProc.shutdown(0);
+    }
+  });
+
+  it('ignores an untrusted x-writ-session: the read marks the caller, whom the check role always reads', async () => {
+    const policy = compilePolicySources([{ name: 'p.yaml', text: POLICY }]);
+    const store = t.writ.store;
+    const taintExtProc = await startExtProc({
+      host: '127.0.0.1',
+      port: 0,
+      keys: t.writ.keyRing,
+      now: () => t.clock.now,
+      clockSkewSeconds: 5,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      audit: t.writ.audit,
+      policy: () => policy,
+      taint: storeTaintSink({
+        store,
+        audit: t.writ.audit,
+        now: () => t.clock.now,
+        taintTtlMs: 60_000,
+        trustSessionHeader: false,
+      }),
+    });
+    const c = extProcClient(taintExtProc.port);
+    try {
+      await c.exchange({
+        requestHeaders: REQUEST_HEADERS('mcp.tools.test', { 'x-writ-session': 'agent-chosen-session' }),
+        requestBody: Buffer.from(JSON.stringify(call(82, 'get_email'))),
+        responseHeaders: { ':status': '200', 'content-type': 'application/json' },
+        responseBody: Buffer.from(JSON.stringify(toolResult(82, INJECTED.email))),
+      });
+      expect(await store.taintOf([sessionTaintKey('agent-chosen-session')], t.clock.now)).toHaveLength(0);
+      const caller = await store.taintOf([subjectTaintKey(null)], t.clock.now);
+      expect(caller).toHaveLength(1);
+      expect(caller[0]!.sources.at(-1)).toMatchObject({ server: 'mcp.tools.test', tool: 'get_email' });
     } finally {
       c.close();
       await taintExtProc.shutdown(0);
