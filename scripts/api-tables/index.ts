@@ -1,6 +1,7 @@
 /** Every generated API table, one per description. */
 import { awsTable } from './aws.js';
 import { githubRestTable } from './github-rest-table.js';
+import { gmailTable } from './gmail-table.js';
 import { jiraTable } from './jira.js';
 import { kubernetesTable } from './kubernetes.js';
 import { linearTable } from './linear.js';
@@ -10,6 +11,7 @@ import type { ApiTable } from './table.js';
 
 export const API_TABLES: readonly ApiTable[] = [
   githubRestTable,
+  gmailTable,
   kubernetesTable,
   stripeTable,
   awsTable,

@@ -7,6 +7,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generatedFiles } from '../../scripts/generate-api-tables.js';
 import { actionWords, specOperations } from '../../scripts/api-tables/github-rest.js';
+import { gmailMethods } from '../../scripts/api-tables/gmail.js';
+import {
+  GMAIL_ROUTES,
+  GMAIL_SOURCE,
+  GMAIL_UNCLASSIFIED,
+} from '../../src/pipeline/normalize/adapters/generated/gmail-routes.js';
 import {
   githubRestFamily,
   GITHUB_TOOL_OPERATIONS,
@@ -85,5 +91,33 @@ describe('GitHub REST table (@octokit/openapi)', () => {
   it('names only operations of the table for MCP tools', () => {
     const ids = new Set(GITHUB_REST_ROUTES.map((r) => r[2]));
     for (const [tool, id] of GITHUB_TOOL_OPERATIONS) expect(ids.has(id), `${tool} -> ${id}`).toBe(true);
+  });
+});
+
+describe('Gmail table (@googleapis/gmail)', () => {
+  const methods = gmailMethods();
+
+  it('classifies or lists every method of the discovery document, and prints the counts', () => {
+    expect(GMAIL_SOURCE.operations).toBe(methods.length);
+    const ids = new Set([...GMAIL_ROUTES.map((r) => r[2]), ...GMAIL_UNCLASSIFIED.map((r) => r[2])]);
+    for (const m of methods) expect(ids.has(m.id), m.id).toBe(true);
+    const classified = new Set(GMAIL_ROUTES.map((r) => r[2])).size;
+    console.log(
+      `Gmail ${GMAIL_SOURCE.version}: ${methods.length} methods, ${classified} classified, ${GMAIL_UNCLASSIFIED.length} unclassified` +
+        GMAIL_UNCLASSIFIED.map(([m, p, id, why]) => `\n  ${m} ${p} (${id}): ${why}`).join(''),
+    );
+    expect(classified + GMAIL_UNCLASSIFIED.length).toBe(methods.length);
+  });
+
+  it("agrees with Google's words: GET reads, DELETE deletes, send sends, settings changes are admin", () => {
+    for (const [method, , id, operation] of GMAIL_ROUTES) {
+      const verb = id.split('.').pop() ?? '';
+      if (method === 'GET') expect(operation, id).toBe('read');
+      if (method === 'DELETE' || verb === 'delete' || verb === 'trash') expect(operation, id).toBe('delete');
+      if (verb === 'send') expect(operation, id).toBe('send');
+      if (id.startsWith('users.settings.') && method !== 'GET' && method !== 'DELETE')
+        expect(['admin', 'delete'], id).toContain(operation);
+      if (operation === 'read') expect(method, id).toBe('GET');
+    }
   });
 });

@@ -14,6 +14,7 @@ import { mcpAdapter } from './mcp.js';
 export const ADAPTERS: readonly Adapter[] = [
   a2aAdapter,
   mcpAdapter,
-  ...API_FAMILIES.map(familyAdapter),
+  // A family without hosts (mail tools) reads MCP tool calls only.
+  ...API_FAMILIES.filter((f) => f.hosts.length > 0).map(familyAdapter),
   httpAdapter,
 ];
