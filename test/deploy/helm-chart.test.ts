@@ -54,6 +54,8 @@ const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
     "the memory store's file under WRIT_HOME: with one replica and no Redis, quarantines and approvals survive a container restart only as long as WRIT_HOME's volume does",
   WRIT_MCP_ENDPOINTS:
     "empty: the MCP endpoints come from the policy's own list (lists.mcp_endpoints), which the chart ships in policies.files, so they have one home",
+  WRIT_A2A_ENDPOINTS:
+    "empty: the A2A endpoints come from the policy's own list (lists.a2a_endpoints), which the chart ships in policies.files, so they have one home",
   WRIT_TRUST_AGENT_HEADERS:
     'false: in the mesh an agent writes its own x-writ-session/-agent/-tenant headers, so trusting them would let one agent act under another session; quarantine then keys on the SPIFFE subject',
 };
