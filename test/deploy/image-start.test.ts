@@ -227,7 +227,11 @@ describe.skipIf(skipReason !== null)("the image's tree, ENV, USER and CMD", () =
       }
       expect(child.exitCode, stderr()).toBeNull();
       expect(health).toEqual({ status: 0, stdout: 'SERVING\n' });
-      // The policy came from WRIT_POLICY_DIR, and the key and audit log went to WRIT_HOME.
+      // The policy came from WRIT_POLICY_DIR, and the key and audit log went to WRIT_HOME. The health
+      // service can answer SERVING before the process's log line naming the folder reaches the pipe.
+      const logDeadline = Date.now() + 10_000;
+      while (!stderr().includes(layout.env['WRIT_POLICY_DIR']!) && Date.now() < logDeadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(stderr()).toContain(layout.env['WRIT_POLICY_DIR']);
       expect(existsSync(path.join(layout.env['WRIT_HOME']!, 'keys', 'signing-key.pem'))).toBe(true);
     } finally {
