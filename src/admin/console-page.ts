@@ -2,7 +2,9 @@
  * The approval console: one static HTML page with an inline script, served on the admin port. The
  * approver's API key (or OIDC token) lives only in a password field and is sent as a bearer header on
  * each call: no cookie, so no CSRF. Every value from an action is attacker-controlled and is rendered
- * with textContent, never as HTML; the CSP allows only this page's own script and style by hash.
+ * with textContent, never as HTML; the CSP allows only this page's own script and style by hash. An
+ * approval held in a tainted session shows what the session read (server, tool, findings, age), and the
+ * session taints are listed with a Clear button (docs/session-taint.md).
  */
 import { createHash } from 'node:crypto';
 
@@ -98,6 +100,15 @@ const decide = async (id, verdict, reasonInput) => {
   if (r.status === 200) { await load(); status((verdict === 'approve' ? 'approved ' : 'denied ') + id, true); }
   else status(r.status + ': ' + ((r.data && r.data.error) || 'refused'), false);
 };
+// Clears the taints of a session (every key of one record, or the keys an approval was held under).
+const clearTaint = async (keys, reasonInput) => {
+  const r = await call('POST', '/api/taints/clear', { keys, reason: reasonInput.value });
+  if (r.status === 200) { await load(); status('cleared ' + keys.join(', '), true); }
+  else status(r.status + ': ' + ((r.data && r.data.error) || 'refused'), false);
+};
+// One line per tainting read: server, what was read, findings, and how long ago (all attacker-influenced: text only).
+const sourcesText = (sources) => sources.map((s) => s.server + ' ' + s.method + ' ' + s.tool + '\\n  ' + s.findings.join(', ') + '\\n  read ' + ago(s.at)).join('\\n');
+const ago = (ms) => { const m = Math.max(0, Math.round((Date.now() - ms) / 60000)); return m < 90 ? m + ' min ago' : m < 2880 ? Math.round(m / 60) + ' h ago' : Math.round(m / 1440) + ' d ago'; };
 const release = async (key) => {
   const r = await call('POST', '/api/quarantines/release', { key, reason: 'released from the console' });
   if (r.status === 200) { await load(); status('released ' + key, true); }
@@ -109,6 +120,7 @@ const load = async () => {
   const body = clear('approvals');
   clear('decisions');
   clear('quarantines');
+  clear('taints');
   if (a.status !== 200) { status(a.status + ': ' + ((a.data && a.data.error) || 'sign in with an approver key'), false); return; }
   $('who').textContent = a.data.approver;
   const L = labels('approvals');
@@ -123,8 +135,10 @@ const load = async () => {
     details(row, ap.action.arguments, L[4]);
     cell(row, ap.findings.map((f) => f.id + ' ' + f.severity + ' ' + f.path + ' x' + f.occurrences).join('\\n'), true, L[5]);
     details(row, 'rules: ' + ap.rules.join(', ') + '\\ntrace: ' + ap.traceId + '\\npolicy: ' + ap.policyVersion, L[6]).classList.add('trace');
-    when(row, ap.expiresAt, L[7]);
-    const td = cell(row, '', false, L[8]);
+    const taint = cell(row, ap.taint ? 'session ' + ap.taint.keys.join(', ') + '\\n' + sourcesText(ap.taint.sources) : '', true, L[7]);
+    taint.classList.add('taint');
+    when(row, ap.expiresAt, L[8]);
+    const td = cell(row, '', false, L[9]);
     td.classList.add('decide');
     if (ap.status === 'pending') {
       const reason = document.createElement('input');
@@ -134,6 +148,12 @@ const load = async () => {
       yes.addEventListener('click', () => decide(ap.id, 'approve', reason));
       no.addEventListener('click', () => decide(ap.id, 'deny', reason));
       td.append(reason, yes, no);
+      // Held by a taint: the approver may instead judge what the session read, and clear it for every call.
+      if (ap.taint) {
+        const c = document.createElement('button'); c.textContent = 'Clear taint'; c.className = 'clear-taint';
+        c.addEventListener('click', () => clearTaint(ap.taint.keys, reason));
+        td.append(c);
+      }
     } else td.textContent = (ap.decidedBy || '') + (ap.reason ? ': ' + ap.reason : '');
     body.appendChild(row);
   }
@@ -146,6 +166,24 @@ const load = async () => {
     b.addEventListener('click', () => release(item.key));
     cell(row, '', false, Q[3]).appendChild(b);
     $('quarantines').appendChild(row);
+  }
+  const T = labels('taints');
+  const tt = await call('GET', '/api/taints?limit=100');
+  if (tt.status === 200) for (const item of tt.data.taints) {
+    const row = document.createElement('tr');
+    row.className = 'taint';
+    row.dataset.key = item.key;
+    cell(row, item.key, false, T[0]);
+    cell(row, sourcesText(item.sources), true, T[1]);
+    when(row, item.expiresAt, T[2]);
+    const td = cell(row, '', false, T[3]);
+    td.classList.add('decide');
+    const reason = document.createElement('input');
+    reason.type = 'text'; reason.placeholder = 'reason'; reason.className = 'reason';
+    const b = document.createElement('button'); b.textContent = 'Clear taint'; b.className = 'clear-taint';
+    b.addEventListener('click', () => clearTaint([item.key], reason));
+    td.append(reason, b);
+    $('taints').appendChild(row);
   }
   const D = labels('decisions');
   const d = await call('GET', '/api/decisions?limit=50');
@@ -176,15 +214,19 @@ export const CONSOLE_HTML = `<!doctype html>
 <button id="signin">Sign in</button> <button id="refresh">Refresh</button> <span id="who"></span></p>
 <div id="status"></div>
 <h2>Approvals</h2>
-<table><thead><tr><th>id</th><th>status</th><th>agent / subject</th><th>action</th><th>arguments</th><th>findings</th><th>decision trace</th><th>expires</th><th>decide</th></tr></thead>
+<table><thead><tr><th>id</th><th>status</th><th>agent / subject</th><th>action</th><th>arguments</th><th>findings</th><th>decision trace</th><th>session taint</th><th>expires</th><th>decide</th></tr></thead>
 <tbody id="approvals"></tbody></table>
+<h2>Session taints</h2>
+<p>Sessions that read content carrying a finding: their privileged calls are held until an approver
+clears the taint or it expires.</p>
+<table><thead><tr><th>session</th><th>read (server, tool, findings, age)</th><th>expires</th><th>clear</th></tr></thead><tbody id="taints"></tbody></table>
 <h2>Quarantines</h2>
 <table><thead><tr><th>key</th><th>reason</th><th>since</th><th>release</th></tr></thead><tbody id="quarantines"></tbody></table>
 <h2>Recent decisions (this replica)</h2>
 <table><thead><tr><th>trace</th><th>role</th><th>decision</th><th>code</th><th>tool</th><th>subject</th><th>rules</th><th>findings</th></tr></thead>
 <tbody id="decisions"></tbody></table>
 <footer id="replica-note">Recent decisions are those of the replica serving this page only; with several
-replicas, each shows its own. Approvals and quarantines above are shared by every replica. The audit
+replicas, each shows its own. Approvals, session taints and quarantines above are shared by every replica. The audit
 log holds every decision of every replica.</footer>
 <script>${SCRIPT}</script>
 </body></html>

@@ -166,3 +166,31 @@ export function extProcClient(port: number): ExtProcClient {
     close: () => client.close(),
   };
 }
+
+/**
+ * One MCP `tools/call` exchange with a buffered JSON answer whose content is `text`, driven as Envoy drives
+ * it. `headers` adds request headers (the check role's `x-writ-token`, `mcp-session-id`, `x-writ-session`).
+ */
+export function toolCallExchange(
+  c: ExtProcClient,
+  o: { server: string; tool: string; text: string; id?: number; headers?: Record<string, string> },
+): Promise<{ answers: any[]; final: any }> {
+  const id = o.id ?? 1;
+  return c.exchange({
+    requestHeaders: {
+      ':method': 'POST',
+      ':authority': o.server,
+      ':scheme': 'https',
+      ':path': '/mcp',
+      'content-type': 'application/json',
+      ...o.headers,
+    },
+    requestBody: Buffer.from(
+      JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: o.tool, arguments: {} } }),
+    ),
+    responseHeaders: { ':status': '200', 'content-type': 'application/json' },
+    responseBody: Buffer.from(
+      JSON.stringify({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: o.text }] } }),
+    ),
+  });
+}
