@@ -27,6 +27,8 @@ export interface OutcomeInput {
   readonly action?: Action | null;
   readonly findings?: readonly Finding[];
   readonly actionHash?: string | null;
+  /** The body's digest when the role took it already for the envelope (`bindAction`); else taken here. */
+  readonly bodySha256?: string;
   readonly tokenId?: string | null;
   readonly tokenExpiresAt?: number | null;
   readonly obligations?: string | null;
@@ -125,7 +127,7 @@ export function makeOutcome(o: OutcomeInput): Outcome {
     action_hash: o.actionHash ?? null,
     adapter: action?.action.adapter ?? null,
     body_bytes: raw?.body.length ?? 0,
-    body_sha256: raw !== null && raw.body.length > 0 ? bodySha256(raw) : null,
+    body_sha256: raw !== null && raw.body.length > 0 ? (o.bodySha256 ?? bodySha256(raw)) : null,
     code: o.code,
     decision: o.decision,
     // Evidence is already redacted by the inspectors; the path says where, never the raw value.

@@ -1,4 +1,5 @@
 /** The caches one pipeline's decisions share, owned by that pipeline instance and never by a module. */
+import { TokenCodec } from './bind/execution-token.js';
 import { inspectorConfigFrom, normalizeConfigFrom, type PipelineSettings } from './deps.js';
 import type { InspectorConfig } from './inspect/inspector.js';
 import type { NormalizeConfig } from './normalize/index.js';
@@ -16,6 +17,8 @@ export class PipelineMemo {
   readonly #normalizeConfigs = new WeakMap<InspectorConfig, WeakMap<PipelineSettings, NormalizeConfig>>();
   /** Authorities and principals, shared by every config this pipeline builds (kept across reloads). */
   readonly #normalize = new NormalizeMemo();
+  /** Mints and verifies this pipeline's execution tokens (its token id pool and per-key header memos). */
+  readonly tokens = new TokenCodec();
 
   /** The inspector settings of this policy set, built once per set. */
   inspectorConfig(set: PolicySet): InspectorConfig {

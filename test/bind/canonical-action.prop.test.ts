@@ -4,12 +4,21 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { staticKeySet, signerFromPrivateKey } from '../../src/keys/local-key.js';
-import { actionHash, boundParts, canonicalActionJson } from '../../src/pipeline/bind/canonical-action.js';
-import { mintExecutionToken, verifyExecutionToken } from '../../src/pipeline/bind/execution-token.js';
+import {
+  actionHash,
+  bindAction,
+  bodySha256,
+  boundParts,
+  canonicalActionJson,
+} from '../../src/pipeline/bind/canonical-action.js';
+import { TokenCodec } from '../../src/pipeline/bind/execution-token.js';
 import type { RawRequest } from '../../src/pipeline/model/raw-request.js';
 import { WritError } from '../../src/pipeline/errors.js';
 import { parseMcpEndpoints } from '../../src/pipeline/normalize/mcp-endpoint.js';
 import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
+
+/** Mints and verifies as a pipeline does (its own codec: token id pool, per-key header memos). */
+const tokens = new TokenCodec();
 
 const canonicalize = createRequire(import.meta.url)('canonicalize') as (v: unknown) => string;
 const cfg = {
@@ -86,7 +95,7 @@ describe('canonical action', () => {
     fc.assert(
       fc.property(args, fc.nat(), fc.integer({ min: 1, max: 255 }), (a, pos, delta) => {
         const raw = mcpRaw(a);
-        const { token } = mintExecutionToken(signer, {
+        const { token } = tokens.mint(signer, {
           subject: 's',
           audience: 'mcp.tools.svc.cluster.local',
           actionHash: hashOf(raw),
@@ -95,7 +104,7 @@ describe('canonical action', () => {
           policyVersion: 'v',
           nowMs: NOW,
         });
-        const expectOk = verifyExecutionToken(token, keys, {
+        const expectOk = tokens.verify(token, keys, {
           actionHash: hashOf(raw),
           bound: partsOf(raw),
           audience: 'mcp.tools.svc.cluster.local',
@@ -111,7 +120,7 @@ describe('canonical action', () => {
         } catch {
           return; // the changed body no longer parses: the verify role denies it before the token matters
         }
-        const r = verifyExecutionToken(token, keys, {
+        const r = tokens.verify(token, keys, {
           actionHash: changedHash,
           bound: partsOf(raw),
           audience: 'mcp.tools.svc.cluster.local',
@@ -141,5 +150,42 @@ describe('canonical action', () => {
     const raw = mcpRaw({ a: 1 });
     expect(hashOf({ ...raw, authority: 'MCP.tools.svc.cluster.local:443' })).toBe(hashOf(raw));
     expect(hashOf({ ...raw, authority: 'mcp.tools.svc.cluster.local:8443' })).not.toBe(hashOf(raw));
+  });
+});
+
+describe('bindAction', () => {
+  it('binds as boundParts and actionHash do, taking the body digest the audit record carries', () => {
+    fc.assert(
+      fc.property(args, fc.constantFrom('', 'spiffe://cluster.local/ns/a/sa/b'), (a, subject) => {
+        const raw = mcpRaw(a);
+        const action = normalizeRequest(raw, cfg);
+        const binding = bindAction(raw, action, { subject });
+        const parts = boundParts(raw, { subject });
+        expect(binding.parts).toEqual(parts);
+        expect(binding.hash).toBe(actionHash(raw, action, parts));
+        expect(binding.bodySha256).toBe(bodySha256(raw));
+        expect(JSON.parse(canonicalActionJson(raw, action, parts)).body_sha256).toBe(binding.bodySha256);
+      }),
+    );
+  });
+});
+
+describe('token codec', () => {
+  it('hands out fresh 128-bit token ids per codec, past a pool refill, never one another codec gave', () => {
+    // Each pipeline owns its codec: two in one process must still never repeat a jti (docs/canonical-action.md).
+    const mint = (codec: TokenCodec) =>
+      codec.mint(signer, {
+        subject: 's',
+        audience: 'a',
+        actionHash: 'h',
+        bound: partsOf(mcpRaw({ q: 1 })),
+        traceId: 't',
+        policyVersion: 'v',
+        nowMs: NOW,
+      }).claims.jti;
+    const other = new TokenCodec();
+    const ids = Array.from({ length: 600 }, (_, i) => mint(i % 2 === 0 ? tokens : other));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(Buffer.from(id, 'base64url')).toHaveLength(16);
   });
 });

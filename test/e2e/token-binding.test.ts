@@ -12,8 +12,11 @@ import { responseHeader, structField } from '../../src/cli/check-client.js';
 import { DEFAULT_PRINCIPAL, scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import type { CheckRequest } from '../../src/extauthz/envoy-types.js';
 import { DEFAULT_HEADER_SET, isUnbound } from '../../src/pipeline/bind/bound-headers.js';
-import { mintExecutionToken } from '../../src/pipeline/bind/execution-token.js';
+import { TokenCodec } from '../../src/pipeline/bind/execution-token.js';
 import { startTestWrit, type TestWrit } from '../support/writ-server.js';
+
+/** Mints and verifies as a pipeline does (its own codec: token id pool, per-key header memos). */
+const tokens = new TokenCodec();
 
 const query: ScenarioRequest = {
   mcp: {
@@ -211,7 +214,7 @@ describe('token binding over real gRPC', () => {
       ah: string;
     };
     // Signed by writ's own key, as a writ of the previous version would have minted it.
-    const old = mintExecutionToken(t.writ.signer, {
+    const old = tokens.mint(t.writ.signer, {
       subject: claims.sub,
       audience: claims.aud,
       actionHash: claims.ah,

@@ -26,8 +26,11 @@ import { certificationInput, verifyCertification } from '../../src/keys/key-even
 import { KeyRing, localRoot, type RootSigner } from '../../src/keys/key-ring.js';
 import { ed25519Thumbprint, signerFromPrivateKey } from '../../src/keys/local-key.js';
 import { boundParts } from '../../src/pipeline/bind/canonical-action.js';
-import { mintExecutionToken, verifyExecutionToken } from '../../src/pipeline/bind/execution-token.js';
+import { TokenCodec } from '../../src/pipeline/bind/execution-token.js';
 import { startFakeAwsKms, type FakeAwsKms } from './support/fake-aws-kms.js';
+
+/** Mints and verifies as a pipeline does (its own codec: token id pool, per-key header memos). */
+const tokens = new TokenCodec();
 
 /** Bound parts of a token these tests mint and verify (the envelope itself is not under test here). */
 const BOUND = boundParts(
@@ -282,7 +285,7 @@ describe('tokens across replicas sharing a KMS root', () => {
 describe('certification cache and the single-key mode', () => {
   const nowMs = Date.UTC(2026, 0, 5);
   const mint = (ring: KeyRing) =>
-    mintExecutionToken(ring.signer, {
+    tokens.mint(ring.signer, {
       subject: 's',
       audience: 'a',
       actionHash: 'h',
@@ -305,7 +308,7 @@ describe('certification cache and the single-key mode', () => {
     const token = mint(ring);
     expect(Object.keys(segment(token, 0))).toEqual(['alg', 'typ', 'kid']);
     expect(segment(token, 0)['kid']).toBe(root.kid);
-    expect(verifyExecutionToken(token, ring, expect_)).toMatchObject({ ok: true });
+    expect(tokens.verify(token, ring, expect_)).toMatchObject({ ok: true });
   });
 
   it('two rings sharing a local root (a shared key file) verify each other', async () => {
@@ -317,16 +320,16 @@ describe('certification cache and the single-key mode', () => {
       root: localRoot(signerFromPrivateKey(generateKeyPairSync('ed25519').privateKey)),
     });
     for (let i = 0; i < 3; i++) {
-      expect(verifyExecutionToken(mint(r1), r2, expect_)).toMatchObject({ ok: true });
-      expect(verifyExecutionToken(mint(r2), r1, expect_)).toMatchObject({ ok: true });
-      expect(verifyExecutionToken(mint(other), r1, expect_)).toMatchObject({
+      expect(tokens.verify(mint(r1), r2, expect_)).toMatchObject({ ok: true });
+      expect(tokens.verify(mint(r2), r1, expect_)).toMatchObject({ ok: true });
+      expect(tokens.verify(mint(other), r1, expect_)).toMatchObject({
         ok: false,
         code: 'ERR_TOKEN_CERT_UNTRUSTED',
       });
       await Promise.all([r1.rotate(), r2.rotate(), other.rotate()]);
     }
     // A verifier without certification support (a plain key set) refuses peer tokens as unknown.
-    expect(verifyExecutionToken(mint(r1), { get: (kid) => r2.get(kid) }, expect_)).toMatchObject({
+    expect(tokens.verify(mint(r1), { get: (kid) => r2.get(kid) }, expect_)).toMatchObject({
       ok: false,
       code: 'ERR_TOKEN_UNKNOWN_KEY',
     });

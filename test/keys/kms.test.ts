@@ -19,9 +19,12 @@ import { verifyCertification } from '../../src/keys/key-events.js';
 import { KeyRing, type RootSigner } from '../../src/keys/key-ring.js';
 import { ed25519Thumbprint } from '../../src/keys/local-key.js';
 import { boundParts } from '../../src/pipeline/bind/canonical-action.js';
-import { mintExecutionToken, verifyExecutionToken } from '../../src/pipeline/bind/execution-token.js';
+import { TokenCodec } from '../../src/pipeline/bind/execution-token.js';
 import { startFakeAwsKms, type FakeAwsKms } from './support/fake-aws-kms.js';
 import { startFakeGcpKms, type FakeGcpKms } from './support/fake-gcp-kms.js';
+
+/** Mints and verifies as a pipeline does (its own codec: token id pool, per-key header memos). */
+const tokens = new TokenCodec();
 
 /** Bound parts of a token these tests mint and verify (the envelope itself is not under test here). */
 const BOUND = boundParts(
@@ -84,7 +87,7 @@ async function ringMintsOffThePath(root: RootSigner, kmsSignCalls: () => number)
   for (const k of jwks.filter((x) => x['x-writ-cert'] !== undefined))
     expect(verifyCertification(k['x-writ-cert'] as string, roots)).toMatchObject({ ok: true, kid: k['kid'] });
   for (let i = 0; i < 200; i++) {
-    const { token } = mintExecutionToken(ring.signer, {
+    const { token } = tokens.mint(ring.signer, {
       subject: 's',
       audience: 'a',
       actionHash: 'h',
@@ -93,9 +96,9 @@ async function ringMintsOffThePath(root: RootSigner, kmsSignCalls: () => number)
       policyVersion: 'v',
       nowMs: now,
     });
-    expect(
-      verifyExecutionToken(token, ring, { actionHash: 'h', bound: BOUND, audience: 'a', nowMs: now }).ok,
-    ).toBe(true);
+    expect(tokens.verify(token, ring, { actionHash: 'h', bound: BOUND, audience: 'a', nowMs: now }).ok).toBe(
+      true,
+    );
   }
   expect(kmsSignCalls() - before).toBe(2); // 200 tokens, no KMS call
   await ring.rotate();

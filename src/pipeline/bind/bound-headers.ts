@@ -136,17 +136,14 @@ export interface BoundHeaders {
   readonly sha256: string;
 }
 
-const boundByRequest = new WeakMap<RawRequest, { rules: unknown; bound: BoundHeaders }>();
-
-/** The bound headers of one request, computed once per request and policy (the check hashes them twice). */
+/**
+ * The bound headers of one request. Each role binds a request once (the check after its decision, the verify
+ * role before its token check), so nothing is memoized here.
+ */
 export function boundHeaders(raw: RawRequest, rules: UnboundHeaderSets | undefined): BoundHeaders {
-  const hit = boundByRequest.get(raw);
-  if (hit !== undefined && hit.rules === rules) return hit.bound;
   const set = headerSetFor(raw.authority, rules);
-  const bound = Object.freeze({
+  return Object.freeze({
     set: set.id,
     sha256: sha256Base64url(canonicalJson(canonicalHeaderList(raw, set))),
   });
-  boundByRequest.set(raw, { rules, bound });
-  return bound;
 }

@@ -59,27 +59,23 @@ export function canonicalAuthority(authority: string, scheme: string): string {
   return a;
 }
 
-const bodyDigests = new WeakMap<RawRequest, string>();
-
-/** base64url SHA-256 of the exact body bytes, computed once per request (the token and the audit both use it). */
+/** base64url SHA-256 of the exact body bytes (the envelope binds it; the audit record carries it too). */
 export function bodySha256(raw: RawRequest): string {
-  let digest = bodyDigests.get(raw);
-  if (digest === undefined) {
-    digest = sha256Base64url(raw.body);
-    bodyDigests.set(raw, digest);
-  }
-  return digest;
+  return sha256Base64url(raw.body);
 }
 
-/** The envelope as a JSON object (exposed for documentation and tests). */
+/**
+ * The envelope as a JSON object (exposed for documentation and tests). `body_sha256` is the body's digest
+ * when the caller has taken it already (`bindAction`), so one request's body is hashed once.
+ */
 export function canonicalEnvelope(
   raw: RawRequest,
   action: Action,
   parts: BoundParts,
+  body_sha256: string = bodySha256(raw),
 ): { [k: string]: JsonValue } {
   // Built in RFC 8785 key order, so canonicalJson serializes it in one native pass.
   const authority = canonicalAuthority(raw.authority, parts.scheme);
-  const body_sha256 = bodySha256(raw);
   const content_type = (raw.headers['content-type'] ?? '').trim();
   const headers = { set: parts.headers.set, sha256: parts.headers.sha256 };
   // The method writ decided, override included (normalize/upstream-target.ts): a token for a POST is not
@@ -102,4 +98,25 @@ export function canonicalActionJson(raw: RawRequest, action: Action, parts: Boun
 /** `ah`: base64url SHA-256 of the canonical action JSON. */
 export function actionHash(raw: RawRequest, action: Action, parts: BoundParts): string {
   return sha256Base64url(canonicalActionJson(raw, action, parts));
+}
+
+/** One request bound for its token, as a role binds it: once, after which every part is only read. */
+export interface ActionBinding {
+  /** The envelope parts the token signs as `bnd`. */
+  readonly parts: BoundParts;
+  /** `ah`: base64url SHA-256 of the canonical action JSON. */
+  readonly hash: string;
+  /** base64url SHA-256 of the body, taken once for the envelope; the role hands it to the audit record. */
+  readonly bodySha256: string;
+}
+
+/** Binds one request: its envelope parts under `ctx`, its body digest and its action hash, each taken once. */
+export function bindAction(raw: RawRequest, action: Action, ctx: BindingContext): ActionBinding {
+  const parts = boundParts(raw, ctx);
+  const body = bodySha256(raw);
+  return {
+    parts,
+    hash: sha256Base64url(canonicalJson(canonicalEnvelope(raw, action, parts, body))),
+    bodySha256: body,
+  };
 }

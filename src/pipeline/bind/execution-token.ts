@@ -62,63 +62,85 @@ export interface MintInput {
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
-// Token ids come from a pooled CSPRNG buffer: one randomFillSync per 256 tokens instead of one per token.
-const idPool = Buffer.alloc(16 * 256);
-let idOffset = idPool.length;
-
-/** 128 random bits, base64url. */
-export function randomTokenId(): string {
-  if (idOffset === idPool.length) {
-    randomFillSync(idPool);
-    idOffset = 0;
-  }
-  const id = idPool.toString('base64url', idOffset, idOffset + 16);
-  idOffset += 16;
-  return id;
-}
-
-// The protected header depends only on the key (its id and certification); encode it once per key.
-const headerCache = new Map<string, { readonly cert: string | null; readonly h: string }>();
-function encodedHeader(kid: string, cert: string | null): string {
-  const hit = headerCache.get(kid);
-  if (hit !== undefined && hit.cert === cert) return hit.h;
+/** The protected header of a key's tokens, as minted (`crit` and `wcrt` only for a certified key). */
+function encodeHeader(kid: string, cert: string | null): string {
   // `crit` (RFC 7515 section 4.1.11): a verifier that does not understand `wcrt` must refuse the token
   // rather than ignore how its key is vouched for.
-  const h = b64(
+  return b64(
     JSON.stringify(
       cert === null
         ? { alg: 'EdDSA', typ: TOKEN_TYPE, kid }
         : { alg: 'EdDSA', typ: TOKEN_TYPE, kid, crit: [CERT_HEADER_PARAM], [CERT_HEADER_PARAM]: cert },
     ),
   );
-  if (headerCache.size > 64) headerCache.clear(); // keys rotate; never grow without bound
-  headerCache.set(kid, { cert, h });
-  return h;
 }
 
-/** Mints a signed token. The jti is 128 random bits. */
-export function mintExecutionToken(
-  signer: Signer,
-  input: MintInput,
-): { token: string; claims: ExecutionClaims } {
-  const iat = Math.floor(input.nowMs / 1000);
-  const claims: ExecutionClaims = {
-    iss: TOKEN_ISSUER,
-    sub: input.subject,
-    aud: input.audience,
-    jti: randomTokenId(),
-    iat,
-    exp: iat + (input.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
-    ah: input.actionHash,
-    tid: input.traceId,
-    pv: input.policyVersion,
-    ...(input.obligations === undefined ? {} : { obl: input.obligations }),
-    bnd: input.bound,
-    ...(input.epoch === undefined ? {} : { ep: input.epoch }),
-  };
-  const signingInput = `${encodedHeader(signer.kid, signer.certification ?? null)}.${b64(JSON.stringify(claims))}`;
-  const signature = Buffer.from(signer.sign(Buffer.from(signingInput, 'ascii'))).toString('base64url');
-  return { token: `${signingInput}.${signature}`, claims };
+/** Keys rotate: each per-key memo below is dropped whole past this many entries, never grows without bound. */
+const MAX_KEYS_REMEMBERED = 64;
+
+/**
+ * Mints and verifies execution tokens for one pipeline (or one response role), which owns it: the token id
+ * pool and the per-key header memos belong to that instance, never to the module. Every method is otherwise
+ * the pure function it was: which codec mints or verifies a token changes nothing about the token.
+ */
+export class TokenCodec {
+  // Token ids come from a pooled CSPRNG buffer: one randomFillSync per 256 tokens instead of one per token.
+  // SECURITY: each 16-byte slice is handed out once and the pool is refilled from the CSPRNG before reuse,
+  // so every jti is 128 fresh random bits whichever codec minted it (unique across codecs, processes and
+  // replicas with the odds of a 128-bit collision).
+  readonly #idPool = Buffer.alloc(16 * 256);
+  #idOffset = this.#idPool.length;
+  // The protected header depends only on the key (its id and certification); encode it once per key.
+  readonly #encodedHeaders = new Map<string, { readonly cert: string | null; readonly h: string }>();
+  /** Decoded protected headers of tokens that verified, by their encoded form (read-only once stored). */
+  readonly #decodedHeaders = new Map<string, JsonObject>();
+
+  /** 128 random bits, base64url. */
+  #randomTokenId(): string {
+    if (this.#idOffset === this.#idPool.length) {
+      randomFillSync(this.#idPool);
+      this.#idOffset = 0;
+    }
+    const id = this.#idPool.toString('base64url', this.#idOffset, this.#idOffset + 16);
+    this.#idOffset += 16;
+    return id;
+  }
+
+  #encodedHeader(kid: string, cert: string | null): string {
+    const hit = this.#encodedHeaders.get(kid);
+    if (hit !== undefined && hit.cert === cert) return hit.h;
+    const h = encodeHeader(kid, cert);
+    if (this.#encodedHeaders.size > MAX_KEYS_REMEMBERED) this.#encodedHeaders.clear();
+    this.#encodedHeaders.set(kid, { cert, h });
+    return h;
+  }
+
+  /** Mints a signed token. The jti is 128 random bits. */
+  mint(signer: Signer, input: MintInput): { token: string; claims: ExecutionClaims } {
+    const iat = Math.floor(input.nowMs / 1000);
+    const claims: ExecutionClaims = {
+      iss: TOKEN_ISSUER,
+      sub: input.subject,
+      aud: input.audience,
+      jti: this.#randomTokenId(),
+      iat,
+      exp: iat + (input.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
+      ah: input.actionHash,
+      tid: input.traceId,
+      pv: input.policyVersion,
+      ...(input.obligations === undefined ? {} : { obl: input.obligations }),
+      bnd: input.bound,
+      ...(input.epoch === undefined ? {} : { ep: input.epoch }),
+    };
+    const signingInput = `${this.#encodedHeader(signer.kid, signer.certification ?? null)}.${b64(JSON.stringify(claims))}`;
+    const signature = Buffer.from(signer.sign(Buffer.from(signingInput, 'ascii'))).toString('base64url');
+    return { token: `${signingInput}.${signature}`, claims };
+  }
+
+  /** Checks a token against the request about to execute (`verifyToken`). */
+  verify(token: string, keys: KeySet, expect: VerifyExpectations): TokenCheck {
+    return verifyToken(token, keys, expect, this.#decodedHeaders);
+  }
 }
 
 export type TokenCheck =
@@ -139,9 +161,6 @@ export interface VerifyExpectations {
 }
 
 const fail = (code: ReasonCode, message: string): TokenCheck => ({ ok: false, code, message });
-
-/** Decoded protected headers of tokens that verified, by their encoded form (read-only once stored). */
-const decodedHeaders = new Map<string, JsonObject>();
 
 function decodeJsonSegment(segment: string): JsonValue | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
@@ -250,8 +269,14 @@ function boundMismatch(
 /**
  * Checks a token against the request about to execute: structure, algorithm, type, key, signature,
  * issuer, time, audience, envelope version, scheme, subject, headers and action hash, in that order. Single use (the jti) is the caller's step.
+ * `decodedHeaders` is the codec's memo of the headers of tokens that verified, by their encoded form.
  */
-export function verifyExecutionToken(token: string, keys: KeySet, expect: VerifyExpectations): TokenCheck {
+function verifyToken(
+  token: string,
+  keys: KeySet,
+  expect: VerifyExpectations,
+  decodedHeaders: Map<string, JsonObject>,
+): TokenCheck {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH)
     return fail('ERR_TOKEN_MALFORMED', 'token is empty or too long');
   const parts = token.split('.');
@@ -320,7 +345,7 @@ export function verifyExecutionToken(token: string, keys: KeySet, expect: Verify
     return fail('ERR_TOKEN_ACTION_MISMATCH', 'request does not match the action the token binds');
   if (!decodedHeaders.has(h)) {
     // Only headers of tokens that verified are kept, so a caller cannot fill the cache with its own.
-    if (decodedHeaders.size >= 64) decodedHeaders.clear(); // keys rotate; never grow without bound
+    if (decodedHeaders.size >= MAX_KEYS_REMEMBERED) decodedHeaders.clear(); // keys rotate
     decodedHeaders.set(h, header);
   }
   return { ok: true, claims };

@@ -3,8 +3,7 @@
  * quarantine signals), and bind an allowed action to a signed execution token.
  */
 import { admitRequest } from '../admit.js';
-import { actionHash, boundParts, canonicalAuthority } from '../bind/canonical-action.js';
-import { mintExecutionToken } from '../bind/execution-token.js';
+import { bindAction, canonicalAuthority } from '../bind/canonical-action.js';
 import { deepFreeze } from '../deep-freeze.js';
 import type { PipelineDeps } from '../deps.js';
 import type { PipelineMemo } from '../pipeline-memo.js';
@@ -193,11 +192,12 @@ export async function decideCheck(
     });
   }
   // The envelope binds who asked (the workload identity verify must see again) and the bound headers.
-  const bound = boundParts(raw, {
+  const binding = bindAction(raw, action, {
     subject: identityStage.boundWorkload(raw, action),
     unboundHeaders: set.unboundHeaderSets,
   });
-  const ah = actionHash(raw, action, bound);
+  const bound = binding.parts;
+  const ah = binding.hash;
   let decision = policy.decision;
   let code = policy.code;
   let rules = policy.rules;
@@ -234,6 +234,7 @@ export async function decideCheck(
       elements: batchElements,
       rules: policy.rules,
       actionHash: ah,
+      bodySha256: binding.bodySha256,
       removeHeaders: WRIT_UPSTREAM_HEADERS,
       ...(byTaint === null
         ? { details }
@@ -266,6 +267,7 @@ export async function decideCheck(
         ...rateLimitDenial(exceeded),
         rules: policy.rules,
         actionHash: ah,
+        bodySha256: binding.bodySha256,
         removeHeaders: WRIT_UPSTREAM_HEADERS,
       });
     }
@@ -278,7 +280,7 @@ export async function decideCheck(
   const epoch = await stateful(deps.store.replayEpoch());
   let minted;
   try {
-    minted = mintExecutionToken(deps.signer, {
+    minted = memo.tokens.mint(deps.signer, {
       epoch,
       subject,
       audience: canonicalAuthority(raw.authority, bound.scheme),
@@ -317,6 +319,7 @@ export async function decideCheck(
     code,
     rules,
     actionHash: ah,
+    bodySha256: binding.bodySha256,
     tokenId: minted.claims.jti,
     tokenExpiresAt: minted.claims.exp,
     obligations: obligationsText,

@@ -12,7 +12,7 @@
 import type { KeySet } from '../../keys/signer.js';
 import type { StateStore } from '../../state/store.js';
 import { canonicalAuthority } from '../bind/canonical-action.js';
-import { verifyExecutionToken } from '../bind/execution-token.js';
+import { TokenCodec } from '../bind/execution-token.js';
 import { inspectorConfigFrom, type PipelineLogger } from '../deps.js';
 import { maskJsonValue, maskResponseBody } from '../enforce/mask-response.js';
 import { checkToolList, toolsInResponse, type ToolListVerdict } from '../enforce/tool-pins.js';
@@ -141,7 +141,9 @@ export function createResponseRole(deps: ResponseRoleDeps): ResponseRole {
     if (cfg === undefined) configs.set(set, (cfg = inspectorConfigFrom(set)));
     return cfg;
   };
-  return { newExchange: () => new Exchange(deps, inspectorConfig) };
+  // One token codec for every exchange of this role: its memo of verified key headers is the role's own.
+  const tokens = new TokenCodec();
+  return { newExchange: () => new Exchange(deps, inspectorConfig, tokens) };
 }
 
 /** How an answer's body is read. */
@@ -236,6 +238,7 @@ class Exchange implements ResponseExchange {
   constructor(
     private readonly deps: ResponseRoleDeps,
     private readonly inspectorConfig: (set: PolicySet) => InspectorConfig,
+    private readonly tokens: TokenCodec,
   ) {}
 
   /**
@@ -258,7 +261,7 @@ class Exchange implements ResponseExchange {
     if (token !== undefined && token !== '') {
       // The body is not visible here, so the action is not compared; signature, key, time and audience
       // are checked, and the verify role binds the action upstream.
-      const check = verifyExecutionToken(token, this.deps.keys, {
+      const check = this.tokens.verify(token, this.deps.keys, {
         actionHash: null,
         bound: null,
         audience: this.server,

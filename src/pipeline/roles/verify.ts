@@ -1,7 +1,7 @@
 /** The verify role: the upstream side recomputes the action, checks its token, and consumes it once. */
 import { admitRequest } from '../admit.js';
-import { actionHash, boundParts, canonicalAuthority } from '../bind/canonical-action.js';
-import { claimedSubject, verifyExecutionToken } from '../bind/execution-token.js';
+import { bindAction, canonicalAuthority } from '../bind/canonical-action.js';
+import { claimedSubject } from '../bind/execution-token.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 import type { PipelineDeps } from '../deps.js';
 import type { PipelineMemo } from '../pipeline-memo.js';
@@ -65,24 +65,26 @@ export async function decideVerify(
   // Any other presenter must be the subject itself (F8: another agent's token is ERR_TOKEN_SUBJECT).
   const forwarded =
     presenter !== '' && token !== undefined && (deps.settings.tokenForwarders ?? []).includes(presenter);
-  const bound = boundParts(raw, {
+  const binding = bindAction(raw, action, {
     subject: forwarded ? (claimedSubject(token) ?? presenter) : presenter,
     unboundHeaders: set.unboundHeaderSets,
   });
-  const ah = actionHash(raw, action, bound);
+  const bound = binding.parts;
+  const ah = binding.hash;
   const base = {
     raw,
     role: raw.role,
     traceId,
     action,
     actionHash: ah,
+    bodySha256: binding.bodySha256,
     removeHeaders: WRIT_UPSTREAM_HEADERS,
   } as const;
   if (token === undefined || token.length === 0) {
     return makeOutcome({ ...base, decision: 'DENY', code: 'ERR_TOKEN_MISSING', policyVersion: '' });
   }
   const now = deps.now();
-  const check = verifyExecutionToken(token, deps.keys, {
+  const check = memo.tokens.verify(token, deps.keys, {
     actionHash: ah,
     bound,
     audience: canonicalAuthority(raw.authority, bound.scheme),
