@@ -19,6 +19,7 @@ import type * as AppModule from '../src/app.js';
 import type * as ConfigModule from '../src/config.js';
 import type * as MapRequestModule from '../src/extauthz/map-request.js';
 import type * as MapResponseModule from '../src/extauthz/map-response.js';
+import { TYPICAL_HEADERS } from './lib/typical-headers.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,28 +46,6 @@ const writ = await app.startWrit({
 });
 const method = authorizationService().Check;
 if (method === undefined) throw new Error('no Check method');
-/** What a real agent call carries through the sidecar and the egress gateway, besides the pseudo-headers. */
-const TYPICAL_HEADERS: Record<string, string> = {
-  'user-agent': 'python-httpx/0.27.0 mcp-client/1.2.0',
-  accept: 'application/json, text/event-stream',
-  'accept-encoding': 'gzip, deflate, br',
-  'accept-language': 'en-US,en;q=0.9',
-  authorization: 'Bearer sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c',
-  'mcp-session-id': '5f0c3a1e-7b2d-4e8f-9a6c-1d2e3f4a5b6c',
-  'mcp-protocol-version': '2025-06-18',
-  'x-tenant-id': 'acme-prod',
-  'content-length': '142',
-  'x-forwarded-for': '10.12.3.4',
-  'x-forwarded-proto': 'https',
-  'x-envoy-attempt-count': '1',
-  'x-envoy-peer-metadata-id': 'sidecar~10.12.3.4~support-assistant-7d9f.agents~agents.svc.cluster.local',
-  'x-envoy-expected-rq-timeout-ms': '15000',
-  traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-  tracestate: 'rojo=00f067aa0ba902b7',
-  'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
-  'x-b3-spanid': 'e457b5a2e4d86bd1',
-  'x-b3-sampled': '1',
-};
 const call: ScenarioRequest = {
   mcp: {
     tool: 'query_db',
@@ -74,9 +53,9 @@ const call: ScenarioRequest = {
   },
 };
 // Envoy's content-length is the body's own (writ refuses any other: ERR_CONTENT_LENGTH_MISMATCH).
-TYPICAL_HEADERS['content-length'] = String(scenarioBody(call).length);
+const headers = { ...TYPICAL_HEADERS, 'content-length': String(scenarioBody(call).length) };
 const wire = method.requestSerialize(
-  scenarioCheckRequest({ ...call, ...(values.headers === 'typical' ? { headers: TYPICAL_HEADERS } : {}) }),
+  scenarioCheckRequest({ ...call, ...(values.headers === 'typical' ? { headers } : {}) }),
 );
 
 let ids = 0;

@@ -64,11 +64,14 @@ export function structuralFeatures(
   let upper = 0;
   let nonAscii = 0;
   let question = 0;
+  // PERF: ROLE_RE cannot match without a `<`, `[` or `:`, nor INVISIBLE without a character outside ASCII.
+  let markup = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 65 && c <= 90) upper++;
     else if (c > 127) nonAscii++;
     else if (c === 63) question++;
+    else if (c === 60 || c === 91 || c === 58) markup = true;
   }
   const words = Math.max(1, text.length / 6);
   SECOND_PERSON.lastIndex = 0;
@@ -84,8 +87,8 @@ export function structuralFeatures(
   out[7] = (text.includes('://') || text.includes('www.')) && URL_RE.test(text) ? 1 : 0;
   // PERF: the address pattern backtracks up to 64 characters at every position; most texts have no `@`.
   out[8] = text.includes('@') && EMAIL_RE.test(text) ? 1 : 0;
-  out[9] = ROLE_RE.test(text) ? 1 : 0;
-  out[10] = INVISIBLE.test(text) ? 1 : 0;
+  out[9] = markup && ROLE_RE.test(text) ? 1 : 0;
+  out[10] = nonAscii > 0 && INVISIBLE.test(text) ? 1 : 0;
   out[11] = Math.min(1, (20 * question) / n);
 }
 
@@ -164,47 +167,66 @@ export function spans(length: number): Array<[number, number]> {
   return out;
 }
 
-/** The n-gram weights, decoded once from int8 and pre-multiplied by their scale. */
-const WEIGHTS = Float32Array.from(
+/**
+ * The n-gram weights as the trainer quantized them (int8; the weight is `ngramScale` times it). PERF: 32 KiB,
+ * so the table stays in the L1 cache where a Float32 copy (128 KiB) did not; sums are exact integers, scaled
+ * once per span, as the trainer computes them (`eval/train-model.ts`).
+ */
+const QUANTIZED = Int8Array.from(
   Buffer.from(INJECTION_MODEL.ngramWeightsBase64, 'base64'),
-  (b) => ((b << 24) >> 24) * INJECTION_MODEL.ngramScale,
+  (b) => (b << 24) >> 24,
 );
-const HAS_WEIGHTS = WEIGHTS.length === MODEL_BUCKETS;
+const SCALE = INJECTION_MODEL.ngramScale;
+const HAS_WEIGHTS = QUANTIZED.length === MODEL_BUCKETS;
 const LENGTH_FEATURE = STRUCTURAL_FEATURES.indexOf('log-length');
 
+/** ASCII lower-casing of one UTF-16 unit, as `visitNgrams` does it. */
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
 /**
- * Per start position, the summed weight of the n-grams starting there (`sums`), and their number (`counts`):
- * window sums then come from prefix sums, so a long text costs one pass, not one per window.
+ * The summed quantized weight of the n-grams that start at each position of `text[0, n)` and end by `n`, into
+ * `sums[i]` when `sums` is given; returns the total. PERF: one pass over the text, the five units an n-gram can
+ * span kept in locals (no lower-cased copy, no strings); the same hashes as `visitNgrams`.
  */
-function ngramSums(text: string, sums: Float64Array, counts: Uint8Array): void {
+function ngramSums(text: string, sums: Int32Array | null): number {
   const n = text.length;
-  const low = new Uint16Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    low[i] = c >= 65 && c <= 90 ? c + 32 : c;
-  }
   const s3 = SALT[2]!;
   const s4 = SALT[3]!;
   const s5 = SALT[4]!;
+  let total = 0;
+  let c1 = n > 0 ? lower(text.charCodeAt(0)) : 0;
+  let c2 = n > 1 ? lower(text.charCodeAt(1)) : 0;
+  let c3 = n > 2 ? lower(text.charCodeAt(2)) : 0;
+  let c4 = n > 3 ? lower(text.charCodeAt(3)) : 0;
   for (let i = 0; i + MIN_N <= n; i++) {
-    let h = Math.imul(FNV_OFFSET ^ low[i]!, FNV_PRIME);
-    h = Math.imul(h ^ low[i + 1]!, FNV_PRIME);
-    h = Math.imul(h ^ low[i + 2]!, FNV_PRIME);
-    let s = WEIGHTS[(h ^ s3) & MASK]!;
-    let c = 1;
+    const c5 = i + 4 < n ? lower(text.charCodeAt(i + 4)) : 0;
+    let h = Math.imul(FNV_OFFSET ^ c1, FNV_PRIME);
+    h = Math.imul(h ^ c2, FNV_PRIME);
+    h = Math.imul(h ^ c3, FNV_PRIME);
+    let s = QUANTIZED[(h ^ s3) & MASK]!;
     if (i + 4 <= n) {
-      h = Math.imul(h ^ low[i + 3]!, FNV_PRIME);
-      s += WEIGHTS[(h ^ s4) & MASK]!;
-      c++;
+      h = Math.imul(h ^ c4, FNV_PRIME);
+      s += QUANTIZED[(h ^ s4) & MASK]!;
       if (i + 5 <= n) {
-        h = Math.imul(h ^ low[i + 4]!, FNV_PRIME);
-        s += WEIGHTS[(h ^ s5) & MASK]!;
-        c++;
+        h = Math.imul(h ^ c5, FNV_PRIME);
+        s += QUANTIZED[(h ^ s5) & MASK]!;
       }
     }
-    sums[i] = s;
-    counts[i] = c;
+    if (sums !== null) sums[i] = s;
+    total += s;
+    c1 = c2;
+    c2 = c3;
+    c3 = c4;
+    c4 = c5;
   }
+  return total;
+}
+
+/** How many n-grams start in a span of `len` units and end inside it (3 per start, fewer at the end). */
+function ngramCount(len: number): number {
+  return len < MIN_N ? 0 : len === MIN_N ? 1 : len === MIN_N + 1 ? 3 : 3 * len - 9;
 }
 
 /**
@@ -214,9 +236,6 @@ function ngramSums(text: string, sums: Float64Array, counts: Uint8Array): void {
 export function injectionProbability(text: string, rule: RuleEvidence): number {
   if (!HAS_WEIGHTS) return 0;
   const n = text.length;
-  const sums = new Float64Array(n);
-  const counts = new Uint8Array(n);
-  ngramSums(text, sums, counts);
   // Structural features are the whole text's but for the span length: computed once, the length added per span.
   const w = INJECTION_MODEL.structuralWeights;
   // Per call (a few dozen doubles): a shared scratch buffer would be module state every pipeline writes.
@@ -224,24 +243,32 @@ export function injectionProbability(text: string, rule: RuleEvidence): number {
   structuralFeatures(text, 0, rule, scratch);
   let base = INJECTION_MODEL.bias;
   for (let j = 0; j < w.length; j++) if (j !== LENGTH_FEATURE) base += w[j]! * scratch[j]!;
-  let best = -Infinity;
-  for (const [from, to] of spans(n)) {
-    let sum = 0;
-    let count = 0;
-    // N-grams that start in the span but run past its end are not the span's: stop MAX_N - 1 early and add
-    // the shorter ones that still fit.
-    const fullEnd = Math.max(from, to - MAX_N + 1);
-    for (let i = from; i < fullEnd; i++) {
-      sum += sums[i]!;
-      count += counts[i]!;
+  const spanLogitOf = (len: number, sum: number) => {
+    const count = ngramCount(len);
+    return (
+      base + w[LENGTH_FEATURE]! * (Math.log1p(len) / 10) + (count > 0 ? (SCALE * sum) / Math.sqrt(count) : 0)
+    );
+  };
+  let best: number;
+  // PERF: a text scored whole needs only its total, no per-position array.
+  if (n <= WHOLE_MAX) best = spanLogitOf(n, ngramSums(text, null));
+  else {
+    const sums = new Int32Array(n);
+    ngramSums(text, sums);
+    best = -Infinity;
+    for (const [from, to] of spans(n)) {
+      let sum = 0;
+      // N-grams that start in the span but run past its end are not the span's: stop MAX_N - 1 early and add
+      // the shorter ones that still fit.
+      const fullEnd = Math.max(from, to - MAX_N + 1);
+      for (let i = from; i < fullEnd; i++) sum += sums[i]!;
+      if (fullEnd < to)
+        visitNgrams(text, fullEnd, to, (bucket) => {
+          sum += QUANTIZED[bucket]!;
+        });
+      const z = spanLogitOf(to - from, sum);
+      if (z > best) best = z;
     }
-    if (fullEnd < to)
-      count += visitNgrams(text, fullEnd, to, (bucket) => {
-        sum += WEIGHTS[bucket]!;
-      });
-    const z =
-      base + w[LENGTH_FEATURE]! * (Math.log1p(to - from) / 10) + (count > 0 ? sum / Math.sqrt(count) : 0);
-    if (z > best) best = z;
   }
   const { a, b } = INJECTION_MODEL.platt;
   return 1 / (1 + Math.exp(-(a * best + b)));

@@ -3,7 +3,16 @@
  * reading it, switches its task, claims authority, asks it to act or to send data somewhere, carries role
  * markup or hides text, combined into one score. No feature is a payload phrase; each names a move.
  */
-import { hasAnyWord, NON_ASCII, wordKeys, type WordBits } from './leaf-traits.js';
+import {
+  BRACKET,
+  COLON,
+  hasAnyWord,
+  NON_ASCII,
+  QUOTE,
+  SYMBOL,
+  wordKeys,
+  type WordBits,
+} from './leaf-traits.js';
 import { COMPILED_LANGUAGES, type Move } from './injection-languages.js';
 
 // SECURITY: every pattern is literal alternations with bounded gaps (`[^.!?\n]{0,n}`), so each scan is linear.
@@ -57,6 +66,11 @@ const SENSITIVE =
 /** Chat-template and role markup inside data: turn tokens, fake system headers, role lines. */
 const ROLE_MARKUP =
   /<\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id|begin_of_text|end_of_text)\|>|\[\/?(?:INST|SYS|SYSTEM)\]|<<\/?SYS>>|(?<!>\s{0,4})<\/?(?:system|system_prompt|sys|instructions?|im_start|im_end|assistant|developer|admin)>(?!\s{0,4}<)|^[ \t]{0,4}#{1,4}[ \t]{0,2}(?:system|instructions?|new instructions?|developer|admin)[ \t]{0,2}:?[ \t]{0,2}$|^[ \t]{0,4}(?:system|assistant|developer)[ \t]{0,2}(?:prompt|message)?[ \t]{0,2}:|"role"\s{0,4}:\s{0,4}"(?:system|developer)"/im;
+/**
+ * PERF: the characters (`lib/leaf-traits.ts` classes) ROLE_MARKUP cannot match without: every alternative
+ * holds a `<`, `[`, `#`, `:` or `"` (no other character folds to them under `i`).
+ */
+const ROLE_MARKUP_TRAITS = SYMBOL | BRACKET | COLON | QUOTE;
 /** A conversation turn line (`User:`, `Human:`, `AI:`): benign in a transcript, a role switch next to others. */
 const TURN_LINE = /^[ \t]{0,4}(?:user|human|ai|bot|model)[ \t]{0,2}:/im;
 
@@ -77,6 +91,8 @@ const PERSONA_WORDS = wordKeys('you want from rest');
 
 /** Hidden text: zero-width, tag and bidi-control characters, or styles that hide it. */
 const INVISIBLE = /[\u200b-\u200f\u2060-\u2064\u202a-\u202e\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/g;
+/** PERF: every HIDING_STYLE alternative holds a `:` or `<!--` (SYMBOL). */
+const HIDING_STYLE_TRAITS = COLON | SYMBOL;
 const HIDING_STYLE =
   /\b(?:display\s{0,2}:\s{0,2}none|visibility\s{0,2}:\s{0,2}hidden|font-size\s{0,2}:\s{0,2}0(?:px|pt|em)?\b|opacity\s{0,2}:\s{0,2}0(?:\.0)?\b|color\s{0,2}:\s{0,2}(?:white|#fff(?:fff)?|transparent)\b)|<!--/i;
 
@@ -136,6 +152,40 @@ export interface StructureReading {
 /** Language gates, built once: ASCII word gates for Latin-script lexicons. */
 const LATIN_GATES = COMPILED_LANGUAGES.map((l) => (l.words === null ? null : wordKeys(l.words)));
 
+/** The reading of a text with no feature (shared and frozen: callers only read a reading). */
+const NO_FEATURES: StructureReading = Object.freeze({
+  features: Object.freeze([]) as readonly StructureFeature[],
+  score: 0,
+  index: 0,
+  lang: null,
+});
+
+/** The features found so far and where the first starts (one per call: no closures over the text). */
+interface Found {
+  features: StructureFeature[] | null;
+  index: number;
+}
+
+function add(found: Found, f: StructureFeature, at: number): void {
+  (found.features ??= []).push(f);
+  if (at < found.index) found.index = at;
+}
+
+/** `re` run on `text` when the words allow it (`gate` null: always), recorded as `f` when it matches. */
+function run(
+  found: Found,
+  text: string,
+  words: WordBits,
+  re: RegExp,
+  gate: WordBits | null,
+  f: StructureFeature,
+): RegExpExecArray | null {
+  if (gate !== null && !hasAnyWord(words, gate)) return null;
+  const m = re.exec(text);
+  if (m !== null) add(found, f, m.index);
+  return m;
+}
+
 /**
  * Reads the structure of one natural-language text. `elsewhere` tells whether a recipient (lower-cased
  * address or URL host) appears in another leaf of the same call: a recipient only this text names weighs more.
@@ -146,42 +196,32 @@ export function readStructure(
   words: WordBits,
   elsewhere: (recipient: string) => boolean,
 ): StructureReading {
-  const features: StructureFeature[] = [];
-  let index = text.length;
-  const add = (f: StructureFeature, at: number) => {
-    features.push(f);
-    if (at < index) index = at;
-  };
-  const run = (re: RegExp, gate: WordBits | null, f: StructureFeature): RegExpExecArray | null => {
-    if (gate !== null && !hasAnyWord(words, gate)) return null;
-    const m = re.exec(text);
-    if (m !== null) add(f, m.index);
-    return m;
-  };
-  run(ADDRESSEE, ADDRESSEE_WORDS, 'addressee');
-  run(TASK_SWITCH, TASK_SWITCH_WORDS, 'task-switch');
-  run(AUTHORITY, AUTHORITY_WORDS, 'authority');
-  run(SECRECY, SECRECY_WORDS, 'secrecy');
-  run(TOOL_ACTION, TOOL_ACTION_WORDS, 'tool-action');
-  const send = run(SEND_TO, SEND_WORDS, 'send-to');
+  const found: Found = { features: null, index: text.length };
+  run(found, text, words, ADDRESSEE, ADDRESSEE_WORDS, 'addressee');
+  run(found, text, words, TASK_SWITCH, TASK_SWITCH_WORDS, 'task-switch');
+  run(found, text, words, AUTHORITY, AUTHORITY_WORDS, 'authority');
+  run(found, text, words, SECRECY, SECRECY_WORDS, 'secrecy');
+  run(found, text, words, TOOL_ACTION, TOOL_ACTION_WORDS, 'tool-action');
+  const send = run(found, text, words, SEND_TO, SEND_WORDS, 'send-to');
   if (send !== null) {
     const target = (send[1] ?? '').toLowerCase();
     const host = target.startsWith('http') ? (target.split('/')[2] ?? target) : target;
-    if (!elsewhere(host)) add('send-elsewhere', send.index);
-    if (SENSITIVE.test(text)) add('sensitive-object', send.index);
+    if (!elsewhere(host)) add(found, 'send-elsewhere', send.index);
+    if (SENSITIVE.test(text)) add(found, 'sensitive-object', send.index);
   }
-  run(ROLE_MARKUP, null, 'role-markup');
-  run(TURN_LINE, null, 'turn-line');
-  run(PERSONA, PERSONA_WORDS, 'persona');
+  if ((traits & ROLE_MARKUP_TRAITS) !== 0) run(found, text, words, ROLE_MARKUP, null, 'role-markup');
+  // TURN_LINE ends in a `:`.
+  if ((traits & COLON) !== 0) run(found, text, words, TURN_LINE, null, 'turn-line');
+  run(found, text, words, PERSONA, PERSONA_WORDS, 'persona');
   if (hasAnyWord(words, NO_LIMITS_WORDS)) {
     NO_LIMITS.lastIndex = 0;
     const cues = new Set<string>();
     for (let m = NO_LIMITS.exec(text); m !== null && cues.size < 3; m = NO_LIMITS.exec(text)) {
       cues.add(m[0].toLowerCase());
-      if (cues.size === 1) add('no-limits', m.index);
+      if (cues.size === 1) add(found, 'no-limits', m.index);
     }
-    if (cues.size >= 2) features.push('no-limits-2');
-    if (cues.size >= 3) features.push('no-limits-3');
+    if (cues.size >= 2) found.features!.push('no-limits-2');
+    if (cues.size >= 3) found.features!.push('no-limits-3');
   }
   if ((traits & NON_ASCII) !== 0) {
     INVISIBLE.lastIndex = 0;
@@ -191,11 +231,11 @@ export function readStructure(
       if (first < 0) first = m.index;
       n++;
     }
-    if (n >= 3) add('hidden-text', first);
+    if (n >= 3) add(found, 'hidden-text', first);
   }
-  if (features.length === 0 || !features.includes('hidden-text')) {
+  if ((traits & HIDING_STYLE_TRAITS) !== 0 && found.features?.includes('hidden-text') !== true) {
     const h = HIDING_STYLE.exec(text);
-    if (h !== null) add('hidden-text', h.index);
+    if (h !== null) add(found, 'hidden-text', h.index);
   }
   let lang: string | null = null;
   for (let k = 0; k < COMPILED_LANGUAGES.length; k++) {
@@ -207,12 +247,15 @@ export function readStructure(
     for (const [move, re] of l.moves) {
       const m = re.exec(text);
       if (m !== null) {
-        add(`lexicon-${move}`, m.index);
+        add(found, `lexicon-${move}`, m.index);
         lang ??= l.lang;
       }
     }
   }
-  const unique = [...new Set(features)];
+  // PERF: most texts have no feature at all; they share one frozen reading.
+  if (found.features === null) return NO_FEATURES;
+  const unique = [...new Set(found.features)];
+  const index = found.index;
   const reading = { features: unique, score: 0, index: index === text.length ? 0 : index, lang };
   let score = 0;
   for (const f of unique) score += featureWeight(f, reading);
