@@ -154,7 +154,7 @@ const LATIN_GATES = COMPILED_LANGUAGES.map((l) => (l.words === null ? null : wor
 
 /** The reading of a text with no feature (shared and frozen: callers only read a reading). */
 const NO_FEATURES: StructureReading = Object.freeze({
-  features: Object.freeze([]) as readonly StructureFeature[],
+  features: Object.freeze([]),
   score: 0,
   index: 0,
   lang: null,
