@@ -6,6 +6,7 @@ import { jiraTable } from './jira.js';
 import { kubernetesTable } from './kubernetes.js';
 import { linearTable } from './linear.js';
 import { redisTable } from './redis.js';
+import { slackTable } from './slack.js';
 import { stripeTable } from './stripe.js';
 import type { ApiTable } from './table.js';
 
@@ -18,4 +19,5 @@ export const API_TABLES: readonly ApiTable[] = [
   redisTable,
   jiraTable,
   linearTable,
+  slackTable,
 ];

@@ -16,6 +16,7 @@ import { linearFamily } from './linear.js';
 import { mailToolsFamily } from './mail-tools.js';
 import { s3Family } from './s3.js';
 import { sendgridFamily } from './sendgrid.js';
+import { slackFamily } from './slack.js';
 import { stripeFamily } from './stripe.js';
 
 /** Every typed API family, in the order the registry asks them. */
@@ -36,4 +37,5 @@ export const API_FAMILIES: readonly ApiFamily[] = [
   databasesFamily,
   jiraFamily,
   linearFamily,
+  slackFamily,
 ];
