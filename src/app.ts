@@ -209,6 +209,7 @@ async function startParts(
       ...(config.mcpEndpoints === null ? {} : { mcpEndpoints: config.mcpEndpoints }),
       ...(config.a2aEndpoints === null ? {} : { a2aEndpoints: config.a2aEndpoints }),
       ...(config.tokenForwarders.length === 0 ? {} : { tokenForwarders: config.tokenForwarders }),
+      ...(config.originHops.length === 0 ? {} : { originHops: config.originHops }),
     },
     hooks: approvals.hooks,
   };

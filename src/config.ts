@@ -51,6 +51,7 @@ export interface ServerConfig {
   readonly xfccTrustedProxy: string;
   /** SPIFFE IDs that present tokens minted at their own check role on behalf of the agent (egress gateways). */
   readonly tokenForwarders: readonly string[];
+  readonly originHops: readonly string[];
   /** YAML list of JWT issuers; empty: no JWT, delegation chain or JWT session is accepted. */
   readonly jwtIssuersFile: string;
   /** JSON file of API key hashes; empty: no API key is accepted. */
@@ -254,7 +255,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     flag: 'trust-agent-headers',
     env: 'WRIT_TRUST_AGENT_HEADERS',
-    doc: 'trust x-writ-agent/-tenant/-session/-origin',
+    doc: 'trust x-writ-agent/-tenant/-session (x-writ-origin: --origin-hops)',
     fallback: 'false',
   },
   {
@@ -273,6 +274,12 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'token-forwarders',
     env: 'WRIT_TOKEN_FORWARDERS',
     doc: 'comma-separated SPIFFE IDs of the gateways that run the check role and forward its tokens to tools (verify role)',
+    fallback: '',
+  },
+  {
+    flag: 'origin-hops',
+    env: 'WRIT_ORIGIN_HOPS',
+    doc: 'comma-separated SPIFFE IDs of the hops trusted to set x-writ-origin (empty: the header is ignored)',
     fallback: '',
   },
   {
@@ -612,6 +619,7 @@ export function resolveConfig(
     trustDomains: trustDomains(get('trust-domains') ?? 'cluster.local'),
     xfccTrustedProxy: spiffeIdOrEmpty('--xfcc-trusted-proxy', get('xfcc-trusted-proxy') ?? ''),
     tokenForwarders: spiffeIdList('--token-forwarders', get('token-forwarders') ?? ''),
+    originHops: spiffeIdList('--origin-hops', get('origin-hops') ?? ''),
     jwtIssuersFile: optionalPath(get('jwt-issuers-file')),
     apiKeysFile: optionalPath(get('api-keys-file')),
     jwksCooldownMs: integer('--jwks-cooldown-s', get('jwks-cooldown-s') ?? '30', 0, 3600) * 1000,

@@ -42,6 +42,11 @@ export interface PipelineSettings {
    * must be that subject (`ERR_TOKEN_SUBJECT`).
    */
   readonly tokenForwarders?: readonly string[];
+  /**
+   * Workload identities trusted to name where the content driving a call came from (`x-writ-origin`,
+   * `context.origin`; `--origin-hops`). From any other peer the header is ignored. Absent: always ignored.
+   */
+  readonly originHops?: readonly string[];
   /** The longest `retry_after_s` a pending approval asks a client to wait (default 30). */
   readonly approvalRetryAfterSeconds?: number;
   /** How long a session taint lasts after its last mark, in ms (`--taint-ttl`; default one hour). */

@@ -25,7 +25,7 @@ export const DELEGATION_HEADER = 'x-writ-delegation-chain';
 export const AGENT_HEADER = 'x-writ-agent';
 /** The tenant; read only when agent headers are configured trusted. */
 export const TENANT_HEADER = 'x-writ-tenant';
-/** Where the content came from (`context.origin`); read only when agent headers are trusted. */
+/** Where the content came from (`context.origin`); read only from an origin hop (identity/trusted-hop.ts). */
 export const ORIGIN_HEADER = 'x-writ-origin';
 /** The agent's session id (`context.sessionId`); read only when agent headers are trusted. */
 export const SESSION_ID_HEADER = 'x-writ-session';

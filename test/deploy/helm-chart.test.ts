@@ -89,6 +89,7 @@ const EVERYTHING_ELSE = {
   identity: {
     trustDomains: ['cluster.local', 'partner.example'],
     xfccTrustedProxy: 'spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
+    originHops: ['spiffe://cluster.local/ns/agent-runtime/sa/origin-proxy'],
     jwtIssuers: [
       { issuer: 'https://accounts.example.org', audience: ['writ'], discovery: true, algorithms: ['RS256'] },
     ],
@@ -397,6 +398,7 @@ describe.skipIf(!bin)('charts/writ rendered', () => {
       expect(envOf(v.everything).AWS_REGION).toBe('eu-west-1');
       expect(c.shadowPolicyDir).toBe('/etc/writ/shadow-policies');
       expect(c.xfccTrustedProxy).toMatch(/^spiffe:\/\//);
+      expect(c.originHops).toEqual(['spiffe://cluster.local/ns/agent-runtime/sa/origin-proxy']);
       expect(c.trustDomains).toEqual(['cluster.local', 'partner.example']);
       expect(c.siemStdout).toBe(true);
       expect(c.siemFile).toBe(`/var/lib/writ-audit/${POD_NAME}/siem.ocsf.jsonl`);

@@ -27,6 +27,7 @@ import {
   type ElementDecision,
 } from './batch-decision.js';
 import { obligationsToJson, type Obligations } from '../policy/types.js';
+import { withHopOrigin } from '../identity/trusted-hop.js';
 import { decidedByTaint, readSessionTaint, taintVerdictParts } from '../taint/read-taint.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 
@@ -54,7 +55,10 @@ export async function decideCheck(
     trustAgentHeaders: deps.settings.trustAgentHeaders,
     strictBearer: false,
   });
-  const action = deepFreeze(identity.ok ? identity.action : normalized);
+  // `x-writ-origin` counts only from a configured origin hop (identity/trusted-hop.ts).
+  const hops = deps.settings.originHops;
+  const peer = hops === undefined ? '' : identityStage.boundWorkload(raw, normalized);
+  const action = deepFreeze(withHopOrigin(identity.ok ? identity.action : normalized, raw, peer, hops));
   if (pace.costly) await pace.checkpoint();
   if (!identity.ok) {
     return makeOutcome({

@@ -12,6 +12,7 @@ import type { PipelineMemo } from '../pipeline-memo.js';
 import { enforceRateCaps, quarantineSignal, rateLimitDenial } from '../enforce/obligations.js';
 import { heldQuarantine, quarantineCaller, quarantineDenial, stateful } from '../enforce/quarantine.js';
 import type { IdentityStage } from '../identity/stage.js';
+import { withHopOrigin } from '../identity/trusted-hop.js';
 import { INSPECTOR_FAILED } from '../inspect/run-inspectors.js';
 import type { RawRequest } from '../model/raw-request.js';
 import { normalizeRequest } from '../normalize/index.js';
@@ -70,17 +71,20 @@ export async function decideInbound(
     strictBearer: true,
     session,
   });
+  // `x-writ-origin` counts only from a configured origin hop (identity/trusted-hop.ts).
+  const hops = deps.settings.originHops;
+  const peer = hops === undefined ? '' : identityStage.boundWorkload(raw, normalized);
   if (!identity.ok) {
     // Denied before policy: the record names the identity code and no rule.
     return makeOutcome({
       ...head,
-      action: deepFreeze(normalized),
+      action: deepFreeze(withHopOrigin(normalized, raw, peer, hops)),
       decision: 'DENY',
       code: identity.code,
       message: identity.message,
     });
   }
-  const action = deepFreeze(identity.action);
+  const action = deepFreeze(withHopOrigin(identity.action, raw, peer, hops));
   const principal = action.subject.principal ?? 'anonymous';
   const sessionId = action.context.sessionId;
   // A held caller gets nothing further, as on the check role: no inspection, no policy.

@@ -7,6 +7,7 @@ import type { PipelineDeps } from '../deps.js';
 import type { PipelineMemo } from '../pipeline-memo.js';
 import { WritError } from '../errors.js';
 import type { IdentityStage } from '../identity/stage.js';
+import { isTrustedHop } from '../identity/trusted-hop.js';
 import type { TokenConsumption } from '../../state/store.js';
 import type { RawRequest } from '../model/raw-request.js';
 import { normalizeRequest } from '../normalize/index.js';
@@ -63,8 +64,7 @@ export async function decideVerify(
   // on this very request, replacing anything the agent sent) presents it on the agent's behalf: the subject
   // is then the one the token names, and the signature over that subject and the action hash proves it.
   // Any other presenter must be the subject itself (F8: another agent's token is ERR_TOKEN_SUBJECT).
-  const forwarded =
-    presenter !== '' && token !== undefined && (deps.settings.tokenForwarders ?? []).includes(presenter);
+  const forwarded = token !== undefined && isTrustedHop(presenter, deps.settings.tokenForwarders);
   const binding = bindAction(raw, action, {
     subject: forwarded ? (claimedSubject(token) ?? presenter) : presenter,
     unboundHeaders: set.unboundHeaderSets,

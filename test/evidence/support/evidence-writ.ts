@@ -26,6 +26,8 @@ export const APPROVER_KEY = 'evidence-approver-0123456789abcdef';
  * SECURITY signal the evidence writ quarantines on (`--quarantine-on`): an agent caught sending a secret
  * outside the trust boundary is cut off for the rest of its session (scenarios ASI08/ASI10).
  */
+/** The workload trusted to set x-writ-origin (`--origin-hops`): an agent runtime's own proxy, not the agent. */
+export const ORIGIN_HOP = 'spiffe://cluster.local/ns/agent-runtime/sa/origin-proxy';
 export const QUARANTINE_ON = 'exfiltration.secret-to-external';
 
 export interface EvidenceWrit {
@@ -71,8 +73,10 @@ export async function startEvidenceWrit(startAt = Date.UTC(2026, 0, 5, 10, 0, 0)
       'jwt-issuers-file': issuersFile,
       'approver-keys-file': approvers,
       'quarantine-on': QUARANTINE_ON,
-      // The agent's sidecar names the session and the origin of the content driving a call.
+      // The agent's sidecar names the session; the origin of the content driving a call counts only from
+      // the configured origin hop (scenarios that set x-writ-origin arrive as that workload).
       'trust-agent-headers': 'true',
+      'origin-hops': ORIGIN_HOP,
     },
     {},
   );
