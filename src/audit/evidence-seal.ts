@@ -5,13 +5,14 @@
  * offline with the same keys and TSA root as the log.
  */
 import { createHash, type KeyObject } from 'node:crypto';
-import {
-  checkpointBody,
-  verifyCheckpointSignature,
-  type CheckpointEvent,
-} from '../pipeline/audit-record/checkpoint.js';
+import { checkpointBody, type CheckpointEvent } from '../pipeline/audit-record/checkpoint.js';
 import type { TimestampAuthority } from './checkpointer.js';
-import { TimestampError, verifyTimeStampToken } from './anchoring/timestamp-token.js';
+import {
+  anchoredCheckpointShapeProblem,
+  checkAnchor,
+  checkSignedCheckpoint,
+  type AnchoredCheckpoint,
+} from './anchoring/anchored-checkpoint.js';
 
 /** One sealed file: its name beside the seal and its SHA-256 (hex). */
 export interface SealedFile {
@@ -19,17 +20,13 @@ export interface SealedFile {
   readonly sha256: string;
 }
 
-/** The seal, written as JSON beside the files it covers. */
-export interface EvidenceSeal {
+/**
+ * The seal, written as JSON beside the files it covers. Its checkpoint: origin `writ-evidence/<commit>`,
+ * size = number of files, head = SHA-256 of the manifest; time-stamped only with a TSA.
+ */
+export interface EvidenceSeal extends AnchoredCheckpoint {
   readonly type: 'writ.evidence-seal';
   readonly files: readonly SealedFile[];
-  /** Signed checkpoint: origin `writ-evidence/<commit>`, size = number of files, head = SHA-256 of the manifest. */
-  readonly checkpoint: CheckpointEvent;
-  /** The checkpoint body the time-stamp covers (`checkpointBody` of the checkpoint). */
-  readonly body: string;
-  /** base64 DER TimeStampToken over `body`, and its genTime (ISO); both absent without a TSA. */
-  readonly tst?: string;
-  readonly genTime?: string;
 }
 
 /** What signs the seal: writ's root key (local file or KMS), as src/keys/root-signer.ts opens it. */
@@ -130,21 +127,8 @@ export function evidenceSealOf(value: unknown): EvidenceSeal | string {
     )
   )
     return '"files" is not a list of {name, sha256} with plain file names';
-  const c = v['checkpoint'] as Record<string, unknown> | undefined;
-  if (
-    typeof c !== 'object' ||
-    c === null ||
-    c['type'] !== 'audit.checkpoint' ||
-    !str(c['origin']) ||
-    !Number.isSafeInteger(c['size']) ||
-    !str(c['head']) ||
-    !str(c['kid']) ||
-    !str(c['sig'])
-  )
-    return '"checkpoint" is not a signed checkpoint';
-  if (!str(v['body'])) return '"body" is missing';
-  if ((v['tst'] !== undefined && !str(v['tst'])) || (v['genTime'] !== undefined && !str(v['genTime'])))
-    return '"tst" and "genTime" must be strings';
+  const anchored = anchoredCheckpointShapeProblem(v);
+  if (anchored !== null) return anchored;
   if ((v['tst'] === undefined) !== (v['genTime'] === undefined)) return '"tst" and "genTime" go together';
   return value as EvidenceSeal;
 }
@@ -164,18 +148,15 @@ export async function verifyEvidenceSeal(
     detail,
   });
   const cp = seal.checkpoint;
-  const key = opts.keys.get(cp.kid);
-  if (key === undefined)
-    return fail('unknown-key', `the seal is signed by key "${cp.kid}", not one of the keys given`);
-  if (!verifyCheckpointSignature(cp, key)) return fail('bad-signature', 'the seal signature does not verify');
-  // SECURITY: the signed head must be the digest of exactly the files listed, and the time-stamped body must be
-  // the signed checkpoint: a seal whose parts were swapped between reports verifies nowhere.
+  const signed = checkSignedCheckpoint(seal, opts.keys, 'the seal');
+  if (signed !== null)
+    return fail(signed.problem === 'bad-body' ? 'bad-manifest' : signed.problem, signed.detail);
+  // SECURITY: the signed head must be the digest of exactly the files listed: a seal whose parts were swapped
+  // between reports verifies nowhere.
   if (cp.size !== seal.files.length)
     return fail('bad-manifest', `size ${cp.size} but ${seal.files.length} files`);
   if (sha256(evidenceManifest(seal.files)) !== cp.head)
     return fail('bad-manifest', 'the listed file digests are not the signed head');
-  if (seal.body !== checkpointBody(cp.origin, cp.size, cp.head))
-    return fail('bad-manifest', 'the time-stamped body is not the signed checkpoint');
   for (const f of seal.files) {
     const bytes = read(f.name);
     if (bytes === null) return fail('missing-file', `${f.name}: missing`);
@@ -186,21 +167,7 @@ export async function verifyEvidenceSeal(
         `${f.name}: sha256 ${actual} is not the sealed ${f.sha256} (the file changed)`,
       );
   }
-  let timestamped: string | null = null;
-  if (opts.tsaCaPem !== undefined) {
-    if (seal.tst === undefined) return fail('no-timestamp', 'the seal carries no time-stamp');
-    try {
-      const v = await verifyTimeStampToken(Buffer.from(seal.tst, 'base64'), {
-        data: Buffer.from(seal.body, 'utf8'),
-        trustedCaPem: opts.tsaCaPem,
-      });
-      timestamped = v.genTime.toISOString();
-    } catch (err) {
-      if (!(err instanceof TimestampError)) throw err;
-      return fail('bad-timestamp', `${err.problem}: ${err.message}`);
-    }
-    if (seal.genTime !== timestamped)
-      return fail('bad-timestamp', `genTime ${seal.genTime ?? ''} is not the token's ${timestamped}`);
-  }
-  return { ok: true, origin: cp.origin, files: seal.files, timestamped };
+  const anchor = await checkAnchor(seal, opts.tsaCaPem, 'the seal');
+  if (!anchor.ok) return fail(anchor.problem, anchor.detail);
+  return { ok: true, origin: cp.origin, files: seal.files, timestamped: anchor.timestamped };
 }

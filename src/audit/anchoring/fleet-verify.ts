@@ -4,13 +4,8 @@
  * fleet's RFC 3161 time-stamp. The note's own signature is the caller's to check (parseCheckpointNote).
  */
 import type { KeyObject } from 'node:crypto';
-import {
-  checkpointBody,
-  verifyCheckpointSignature,
-  type CheckpointEvent,
-} from '../../pipeline/audit-record/checkpoint.js';
+import { anchoredCheckpointShapeProblem, checkAnchor, checkSignedCheckpoint } from './anchored-checkpoint.js';
 import { noteInFleet, treeHash, type FleetCheckpoint } from './fleet-tree.js';
-import { TimestampError, verifyTimeStampToken } from './timestamp-token.js';
 
 export type FleetProblem =
   'bad-shape' | 'unknown-key' | 'bad-signature' | 'bad-root' | 'not-included' | 'bad-timestamp';
@@ -40,25 +35,10 @@ const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every(str);
 export function fleetCheckpointOf(value: unknown): FleetCheckpoint | string {
   if (typeof value !== 'object' || value === null) return 'not a JSON object';
   const v = value as Record<string, unknown>;
-  const c = v['checkpoint'] as Record<string, unknown> | undefined;
   if (!strings(v['leaves'])) return '"leaves" is not a list of notes';
-  if (!str(v['body'])) return '"body" is missing';
   if (!Array.isArray(v['proofs']) || !v['proofs'].every(strings))
     return '"proofs" is not a list of hash lists';
-  if (
-    typeof c !== 'object' ||
-    c === null ||
-    c['type'] !== 'audit.checkpoint' ||
-    !str(c['origin']) ||
-    !Number.isSafeInteger(c['size']) ||
-    !str(c['head']) ||
-    !str(c['kid']) ||
-    !str(c['sig'])
-  )
-    return '"checkpoint" is not a signed checkpoint';
-  if ((v['tst'] !== undefined && !str(v['tst'])) || (v['genTime'] !== undefined && !str(v['genTime'])))
-    return '"tst" and "genTime" must be strings';
-  return value as FleetCheckpoint;
+  return anchoredCheckpointShapeProblem(v) ?? (value as FleetCheckpoint);
 }
 
 /** Checks the fleet checkpoint and that `note` (its exact text) is one of its leaves. */
@@ -68,36 +48,20 @@ export async function verifyFleetInclusion(
   opts: FleetVerifyOptions,
 ): Promise<FleetVerdict> {
   const fail = (problem: FleetProblem, detail: string): FleetVerdict => ({ ok: false, problem, detail });
-  const cp: CheckpointEvent = fleet.checkpoint;
-  const key = opts.fleetKeys.get(cp.kid);
-  if (key === undefined) return fail('unknown-key', `fleet checkpoint is signed by unknown key "${cp.kid}"`);
-  if (!verifyCheckpointSignature(cp, key))
-    return fail('bad-signature', 'fleet checkpoint signature does not verify');
-  // The signed head must be the root of exactly these leaves, and the time-stamped body must be that head.
+  const cp = fleet.checkpoint;
+  const signed = checkSignedCheckpoint(fleet, opts.fleetKeys, 'the fleet checkpoint');
+  if (signed !== null)
+    return fail(signed.problem === 'bad-body' ? 'bad-root' : signed.problem, signed.detail);
+  // The signed head must be the root of exactly these leaves.
   if (cp.size !== fleet.leaves.length)
     return fail('bad-root', `size ${cp.size} but ${fleet.leaves.length} leaves`);
   const root = treeHash(fleet.leaves.map((l) => Buffer.from(l, 'utf8'))).toString('hex');
   if (root !== cp.head) return fail('bad-root', 'the leaves do not hash to the signed root');
-  if (fleet.body !== checkpointBody(cp.origin, cp.size, cp.head))
-    return fail('bad-root', 'the time-stamped body is not the signed checkpoint');
   const index = fleet.leaves.indexOf(note);
   if (index === -1) return fail('not-included', 'the note is not a leaf of this fleet checkpoint');
   if (!noteInFleet(note, fleet, index))
     return fail('not-included', `the inclusion proof of leaf ${index} does not lead to the root`);
-  let timestamped: string | null = null;
-  if (opts.tsaCaPem !== undefined) {
-    if (fleet.tst === undefined) return fail('bad-timestamp', 'the fleet checkpoint carries no time-stamp');
-    try {
-      const v = await verifyTimeStampToken(Buffer.from(fleet.tst, 'base64'), {
-        data: Buffer.from(fleet.body, 'utf8'),
-        trustedCaPem: opts.tsaCaPem,
-      });
-      timestamped = v.genTime.toISOString();
-    } catch (err) {
-      if (!(err instanceof TimestampError)) throw err;
-      return fail('bad-timestamp', `${err.problem}: ${err.message}`);
-    }
-    if (fleet.genTime !== timestamped) return fail('bad-timestamp', 'genTime differs from the token');
-  }
-  return { ok: true, index, size: cp.size, timestamped };
+  const anchor = await checkAnchor(fleet, opts.tsaCaPem, 'the fleet checkpoint');
+  if (!anchor.ok) return fail('bad-timestamp', anchor.detail);
+  return { ok: true, index, size: cp.size, timestamped: anchor.timestamped };
 }
