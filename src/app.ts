@@ -286,6 +286,9 @@ async function startParts(
           clockSkewSeconds: config.clockSkewSeconds,
           log: logger,
           policy: () => policy.current(),
+          // The same endpoint lists the check role reads a request by choose the reader of its answer.
+          ...(config.mcpEndpoints === null ? {} : { mcpEndpoints: config.mcpEndpoints }),
+          ...(config.a2aEndpoints === null ? {} : { a2aEndpoints: config.a2aEndpoints }),
         },
         metrics,
         { ttlMs: config.taintTtlSeconds * 1000, trustSessionHeader: config.trustAgentHeaders },

@@ -252,7 +252,9 @@ export async function startGovernedWrit(flags: Record<string, string> = {}): Pro
             )
           : null,
         headers: answers.flatMap((a) => {
-          const set: any[] = a.response_headers?.response?.header_mutation?.set_headers ?? [];
+          // A buffered answer's headers are set with its body (Envoy applies them while it holds the body).
+          const phase = a.response_headers ?? a.response_body;
+          const set: any[] = phase?.response?.header_mutation?.set_headers ?? [];
           return set.map((h): readonly [string, string] => [
             String(h.header?.key ?? ''),
             Buffer.from(h.header?.raw_value ?? h.header?.value ?? '').toString('utf8'),

@@ -53,7 +53,8 @@ export function isJsonMediaType(type: string): boolean {
 
 const AUTHORITY = /^(\[[^\]]+\]|[^:]*)(?::(\d{1,5}))?$/;
 
-function parseAuthority(authority: string): Authority {
+/** A request authority as host (lower case) and port; throws ERR_BAD_REQUEST when malformed. */
+export function parseAuthority(authority: string): Authority {
   const m = AUTHORITY.exec(authority);
   if (m === null) throw new WritError('ERR_BAD_REQUEST', `malformed authority "${authority.slice(0, 64)}"`);
   const host = (m[1] ?? '').toLowerCase();

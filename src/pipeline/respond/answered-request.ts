@@ -3,7 +3,7 @@
  * response, so the JSON-RPC calls of the request (method, id, tool) are read from there, bounded, and each
  * response message is matched to the call it answers by its id.
  */
-import { isJsonObject, type JsonValue } from '../model/json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.js';
 import { decodeUtf8Strict, parseStrictJson } from '../normalize/strict-json.js';
 
 /** A request body larger than this is not read for its calls: its responses are read as plain HTTP. */
@@ -63,6 +63,12 @@ export function readRequestBody(body: Uint8Array): RequestReading {
       calls.push({ method, id, tool: toolOf(method, m['params']) });
   }
   return rpc ? { rpc, methods, calls } : NOT_RPC;
+}
+
+/** The JSON-RPC id of a message, when it has a valid one (a string or a number). */
+export function rpcIdOf(message: JsonObject): string | number | null {
+  const id = message['id'];
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
 /** The call a response message with this id answers, if the request made it. */

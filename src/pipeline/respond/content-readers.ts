@@ -5,46 +5,12 @@
  * A protocol adapter adds its reader to RESPONSE_READERS before the MCP reader (docs/response-path.md).
  */
 import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.js';
-import { callAnswered, type RequestReading } from './answered-request.js';
+import { a2aContentReader } from './a2a-content-reader.js';
+import { callAnswered, rpcIdOf, type RequestReading } from './answered-request.js';
+import type { ExchangeEndpoint } from './exchange-endpoint.js';
+import type { ContentPart, ResponseContentReader, ResponseContent } from './response-content.js';
 
-/** One part of a message to inspect: where it sits (a JSON path from the message) and its value. */
-export interface ContentPart {
-  /** `$.response.result`, `$.response.params.messages`, `$.response.body`. */
-  readonly path: string;
-  readonly value: JsonValue;
-}
-
-/** What a reader makes of one message from the upstream. */
-export interface ResponseContent {
-  /** The reader's protocol (`mcp`, `a2a`, `http`): the action's adapter in response rules. */
-  readonly protocol: string;
-  /**
-   * What the message is (`response.kind`): the method it answers (`tools/call`), the method of a request
-   * or notification the server sends (`sampling/createMessage`), or `http` for a plain body.
-   */
-  readonly kind: string;
-  /** The tool, resource or prompt the answered call named, when known (`action.tool`). */
-  readonly tool: string | null;
-  /** The JSON-RPC id of a response (the request's) or of a server-to-client request; null otherwise. */
-  readonly id: string | number | null;
-  /** True for a request or notification the server sends the client (no caller waits for an answer). */
-  readonly fromServer: boolean;
-  readonly parts: readonly ContentPart[];
-}
-
-/** A protocol's reader of upstream messages. Stateless, like an inspector. */
-export interface ResponseContentReader {
-  readonly protocol: string;
-  /** True when this reader reads the responses to this request (its methods are this protocol's). */
-  claims(request: RequestReading): boolean;
-  /** The content of one JSON-RPC message (an object with `jsonrpc: "2.0"`). */
-  read(message: JsonObject, request: RequestReading): ResponseContent;
-}
-
-const idOf = (m: JsonObject): string | number | null => {
-  const id = m['id'];
-  return typeof id === 'string' || typeof id === 'number' ? id : null;
-};
+export type { ContentPart, ResponseContent, ResponseContentReader } from './response-content.js';
 
 /**
  * MCP (2025-06-18): responses to the client's calls (`tools/call` results, `resources/read` contents,
@@ -65,7 +31,7 @@ export const mcpContentReader: ResponseContentReader = {
         protocol: 'mcp',
         kind: method,
         tool: null,
-        id: idOf(message),
+        id: rpcIdOf(message),
         fromServer: true,
         parts:
           message['params'] === undefined ? [] : [{ path: '$.response.params', value: message['params'] }],
@@ -80,7 +46,7 @@ export const mcpContentReader: ResponseContentReader = {
       protocol: 'mcp',
       kind: call?.method ?? 'response',
       tool: call?.tool ?? null,
-      id: idOf(message),
+      id: rpcIdOf(message),
       fromServer: false,
       parts,
     };
@@ -88,17 +54,21 @@ export const mcpContentReader: ResponseContentReader = {
 };
 
 /**
- * The readers tried in order; the first that claims the request reads its responses. Protocol readers
- * that recognise their own methods come first; MCP, which claims every JSON-RPC exchange, comes last.
+ * The readers tried in order; the first that claims the exchange reads its answers. A2A's claims what was
+ * sent to a configured A2A endpoint; MCP's claims every JSON-RPC exchange and stays last.
  */
-export const RESPONSE_READERS: readonly ResponseContentReader[] = Object.freeze([mcpContentReader]);
+export const RESPONSE_READERS: readonly ResponseContentReader[] = Object.freeze([
+  a2aContentReader,
+  mcpContentReader,
+]);
 
-/** The reader for a JSON-RPC exchange. */
+/** The reader for a JSON-RPC exchange: the first of `readers` that claims it, else MCP's. */
 export function readerFor(
   request: RequestReading,
+  endpoint: ExchangeEndpoint,
   readers: readonly ResponseContentReader[] = RESPONSE_READERS,
 ): ResponseContentReader {
-  return readers.find((r) => r.claims(request)) ?? mcpContentReader;
+  return readers.find((r) => r.claims(request, endpoint)) ?? mcpContentReader;
 }
 
 /** A plain HTTP tool response: the whole body (parsed JSON, or its text) is content. */

@@ -57,8 +57,14 @@ export function responseAction(content: ResponseContent, origin: ResponseOrigin)
       path: origin.path,
     },
     context: { origin: 'tool', sessionId: origin.sessionId, contentType: origin.contentType },
-    // The payload tool-poisoning reads (a tool list inside a result is judged as one).
-    payload: content.parts.length === 1 ? content.parts[0]!.value : content.parts.map((p) => p.value),
+    // The payload tool-poisoning reads: a tool list inside a result is judged as one, and so are the
+    // definitions a message offers like tools (an agent card's skills).
+    payload:
+      content.definitions !== undefined
+        ? { tools: [...content.definitions] }
+        : content.parts.length === 1
+          ? content.parts[0]!.value
+          : content.parts.map((p) => p.value),
   });
 }
 

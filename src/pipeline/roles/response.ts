@@ -25,8 +25,16 @@ import { decodeUtf8Strict, parseStrictJson } from '../normalize/strict-json.js';
 import type { PolicySet } from '../policy/types.js';
 import type { ExtProcEvent } from '../audit-record/audit-event.js';
 import type { AuditLog } from '../audit-record/audit-log.js';
+import { parseA2aEndpoints, DEFAULT_A2A_ENDPOINTS } from '../normalize/a2a/endpoints.js';
+import { DEFAULT_MCP_ENDPOINTS, parseMcpEndpoints } from '../normalize/mcp-endpoint.js';
+import { agentCardResponse } from '../respond/a2a-content-reader.js';
 import { NOT_RPC, readRequestBody, type RequestReading } from '../respond/answered-request.js';
 import { httpContent, isRpcMessage, readerFor, type ResponseContent } from '../respond/content-readers.js';
+import {
+  exchangeEndpoint,
+  type ExchangeEndpoint,
+  type KnownEndpoints,
+} from '../respond/exchange-endpoint.js';
 import { governMessage, type GovernContext, type MessageVerdict } from '../respond/govern-message.js';
 import { SseReader } from '../respond/sse-events.js';
 import type { TaintSink } from '../respond/taint-port.js';
@@ -59,6 +67,10 @@ export interface ResponseRoleDeps {
   readonly policy: () => PolicySet;
   /** Where tainted sessions are marked (the session-taint store); absent: a taint withholds the answer. */
   readonly taint?: TaintSink;
+  /** MCP endpoints from `--mcp-endpoints`; when set, they replace the policy set's `mcp_endpoints`. */
+  readonly mcpEndpoints?: readonly string[];
+  /** A2A endpoints from `--a2a-endpoints`; when set, they replace the policy set's `a2a_endpoints`. */
+  readonly a2aEndpoints?: readonly string[];
   /** The largest server-sent event inspected whole (default DEFAULT_MAX_EVENT_BYTES). */
   readonly maxEventBytes?: number;
   /**
@@ -143,7 +155,21 @@ export function createResponseRole(deps: ResponseRoleDeps): ResponseRole {
   };
   // One token codec for every exchange of this role: its memo of verified key headers is the role's own.
   const tokens = new TokenCodec();
-  return { newExchange: () => new Exchange(deps, inspectorConfig, tokens) };
+  // The endpoints an answer's reader is chosen by, parsed once per policy set, as the check role's are.
+  const known = new WeakMap<PolicySet, KnownEndpoints>();
+  const endpoints = (set: PolicySet): KnownEndpoints => {
+    let e = known.get(set);
+    if (e === undefined)
+      known.set(
+        set,
+        (e = {
+          mcp: parseMcpEndpoints(deps.mcpEndpoints ?? set.lists['mcp_endpoints'] ?? DEFAULT_MCP_ENDPOINTS),
+          a2a: parseA2aEndpoints(deps.a2aEndpoints ?? set.lists['a2a_endpoints'] ?? DEFAULT_A2A_ENDPOINTS),
+        }),
+      );
+    return e;
+  };
+  return { newExchange: () => new Exchange(deps, inspectorConfig, tokens, endpoints) };
 }
 
 /** How an answer's body is read. */
@@ -218,6 +244,8 @@ class Exchange implements ResponseExchange {
   private server = '';
   private path = '/';
   private scheme = 'https';
+  /** Whose endpoint the request went to: which content reader reads the answer. */
+  private endpoint: ExchangeEndpoint = 'other';
   private contentType = '';
   private contentEncoding = '';
   private status: number | null = null;
@@ -239,6 +267,7 @@ class Exchange implements ResponseExchange {
     private readonly deps: ResponseRoleDeps,
     private readonly inspectorConfig: (set: PolicySet) => InspectorConfig,
     private readonly tokens: TokenCodec,
+    private readonly endpoints: (set: PolicySet) => KnownEndpoints,
   ) {}
 
   /**
@@ -254,6 +283,13 @@ class Exchange implements ResponseExchange {
     this.mcpSessionId = nonEmpty(headers.get('mcp-session-id'));
     this.agentSessionId = nonEmpty(headers.get('x-writ-session'));
     const method = headers.get(':method') ?? '';
+    this.endpoint = exchangeEndpoint(
+      this.endpoints(this.deps.policy()),
+      method,
+      authority,
+      this.scheme,
+      this.path,
+    );
     this.jsonRequest =
       (method === 'POST' || method === 'PUT' || method === 'PATCH') &&
       JSON_TYPE.test(headers.get('content-type') ?? '');
@@ -365,11 +401,13 @@ class Exchange implements ResponseExchange {
   ): Promise<{ rpc: JsonObject[]; verdicts: MessageVerdict[] } | { http: MessageVerdict }> {
     const list = Array.isArray(doc) ? doc : [doc];
     if (list.length > 0 && list.every(isRpcMessage)) {
-      const reader = readerFor(this.request);
+      const reader = readerFor(this.request, this.endpoint);
       const verdicts: MessageVerdict[] = [];
       for (const m of list) verdicts.push(await this.govern(reader.read(m, this.request)));
       return { rpc: list, verdicts };
     }
+    // An agent card is read as the definitions it offers (tool-poisoning), not as a plain answer.
+    if (this.endpoint === 'agent-card') return { http: await this.govern(agentCardResponse(doc)) };
     return { http: await this.govern(httpContent(doc)) };
   }
 
@@ -495,7 +533,7 @@ class Exchange implements ResponseExchange {
       ...this.eventBase(),
       trace_id: this.traceId ?? 'none',
       direction: 'response',
-      protocol: this.request.rpc ? readerFor(this.request).protocol : 'http',
+      protocol: this.request.rpc ? readerFor(this.request, this.endpoint).protocol : 'http',
       kind: 'event-stream',
       tool: this.request.calls[0]?.tool ?? null,
       rpc_id: null,
