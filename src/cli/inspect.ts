@@ -1,4 +1,8 @@
-/** `writ inspect`: JSON lines of tool calls on stdin, one JSON line of findings per input line on stdout. */
+/**
+ * `writ inspect`: JSON lines of tool calls on stdin, one JSON line of findings per input line on stdout. A
+ * line with a `response` runs the answer through the response path too (inspect-response.ts); every
+ * finding says its `direction` (request or response).
+ */
 import { createInterface } from 'node:readline';
 import type { InspectorConfig } from '../pipeline/inspect/inspector.js';
 import { inspectAction } from '../pipeline/inspect/registry.js';
@@ -8,6 +12,8 @@ import { normalizeRequest } from '../pipeline/normalize/index.js';
 import { DEFAULT_MCP_ENDPOINTS, parseMcpEndpoints } from '../pipeline/normalize/mcp-endpoint.js';
 import { DEFAULT_A2A_ENDPOINTS, parseA2aEndpoints } from '../pipeline/normalize/a2a/endpoints.js';
 import { canonicalResourceName } from '../pipeline/normalize/resource-name.js';
+import type { PolicySet } from '../pipeline/policy/types.js';
+import { inspectResponse, responseInput } from './inspect-response.js';
 
 /** The endpoint an MCP line is sent to: an in-mesh MCP server, through the same adapter path the server takes. */
 export const MCP_URL = new URL('https://mcp.tools.svc.cluster.local/mcp');
@@ -112,6 +118,7 @@ export async function runInspect(
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
   config: InspectorConfig,
+  set?: PolicySet,
 ): Promise<number> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
@@ -121,9 +128,26 @@ export async function runInspect(
     if (text.trim() === '') continue;
     let result: Record<string, unknown>;
     try {
-      const { action, headers } = lineToAction(JSON.parse(text) as unknown, n, config);
-      const { findings } = inspectAction(action, headers, config);
-      result = { line: n, findings };
+      const parsed = JSON.parse(text) as unknown;
+      const answer =
+        typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && 'response' in parsed
+          ? responseInput((parsed as Record<string, unknown>)['response'])
+          : null;
+      const { action, headers } = lineToAction(parsed, n, config);
+      const request = inspectAction(action, headers, config).findings.map((f) => ({
+        ...f,
+        direction: f.direction ?? 'request',
+      }));
+      if (answer === null) result = { line: n, findings: request };
+      else {
+        if (set === undefined) throw new TypeError('a response needs the policy set (its response_rules)');
+        const r = await inspectResponse(set, lineToRawRequest(parsed, n), answer);
+        result = {
+          line: n,
+          findings: [...request, ...r.findings],
+          response: { decisions: r.decisions, withheld: r.withheld, tainted: r.tainted },
+        };
+      }
     } catch (err) {
       failed++;
       result = { line: n, error: errorMessage(err) };

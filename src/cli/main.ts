@@ -146,11 +146,8 @@ async function main(argv: string[]): Promise<number> {
       const { runInspect } = await import('./inspect.js');
       const { inspectorConfigFrom } = await import('../pipeline/deps.js');
       const { loadPolicyFolder } = await import('../policy-files.js');
-      return runInspect(
-        process.stdin,
-        process.stdout,
-        inspectorConfigFrom(loadPolicyFolder(config.policyDir)),
-      );
+      const set = loadPolicyFolder(config.policyDir);
+      return runInspect(process.stdin, process.stdout, inspectorConfigFrom(set), set);
     }
     case 'audit': {
       if (rest[0] === 'note') {

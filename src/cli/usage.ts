@@ -29,7 +29,10 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   HEALTHCHECK runs it.
 `,
   inspect: `usage: writ inspect [--policy-dir DIR]
-  read JSON lines (tool calls) on stdin, print the findings of every inspector, without a server
+  read JSON lines (tool calls) on stdin, print the findings of every inspector, without a server.
+  A line {"tool","arguments"} or {"http": {method, url, headers, body}}, optionally with
+  "response": {status, headers, body}: the answer then runs the response path as ext_proc does (readers,
+  inspectors, the policy's response_rules). Each finding says its direction (request or response).
 `,
   'audit verify': `usage: writ audit verify FILE [--keys JWKS|PEM] [--tsa-ca PEM] [--checkpoint NOTE ...]
                        [--max-unsigned N] [--allow-unsigned]

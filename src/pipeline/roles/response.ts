@@ -84,6 +84,8 @@ export interface ResponseRoleDeps {
   readonly onToolList?: (server: string, outcome: ToolListOutcome) => void;
   /** Called after each decided answer message with the decision's code (metrics). */
   readonly onResponse?: (code: ReasonCode) => void;
+  /** Called with each governed message's verdict (`writ inspect` reports them; the server does not). */
+  readonly onVerdict?: (verdict: MessageVerdict) => void;
 }
 
 /** Which further parts of the exchange the role asks the proxy to send it. */
@@ -392,6 +394,7 @@ class Exchange implements ResponseExchange {
       content,
     );
     this.deps.onResponse?.(v.withheld?.code ?? v.decision?.code ?? 'RESPONSE_PASS');
+    this.deps.onVerdict?.(v);
     return v;
   }
 
