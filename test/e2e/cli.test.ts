@@ -1,4 +1,5 @@
 /** The `writ` command as a user runs it: invalid policy stops startup; audit verify names the first bad record. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- CLI output lines are JSON, read loosely */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,7 +196,7 @@ describe('writ inspect with responses', () => {
     const [tainted, clean] = r.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l): any => JSON.parse(l));
     const injection = tainted.findings.find((f: { id: string }) => f.id.startsWith('prompt-injection.'));
     expect(injection).toMatchObject({ direction: 'response', path: '$.response.result.content[0].text' });
     expect(tainted.response).toMatchObject({ tainted: true, withheld: null });
@@ -249,7 +250,7 @@ describe('writ inspect with responses', () => {
     const [poisoned, answer] = r.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l): any => JSON.parse(l));
     expect(poisoned.response.withheld).not.toBeNull();
     expect(
       poisoned.findings.some(
