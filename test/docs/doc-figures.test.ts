@@ -4,12 +4,23 @@
  * docs/eval-results.md, or when the default pack no longer decides what the generated text quotes from its
  * own test cases.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runPolicyCommand } from '../../src/cli/policy-command.js';
-import { figureDocs, loadResults, renderFigures, ROOT, uncitedRates } from '../../scripts/doc-figures.js';
+import { execFileSync } from 'node:child_process';
+import {
+  figureDocs,
+  handTypedFigures,
+  loadResults,
+  measuredProblems,
+  renderFigures,
+  ROOT,
+  sweptDocs,
+  uncitedRates,
+  WHOLLY_GENERATED,
+} from '../../scripts/doc-figures.js';
 
 const results = loadResults();
 const read = (doc: string) => readFileSync(join(ROOT, doc), 'utf8');
@@ -22,7 +33,74 @@ describe('generated figures in docs', () => {
     });
 
   it('quotes no rate by hand: every percentage is generated, cited from the eval, or a false-positive budget', () => {
-    for (const doc of figureDocs()) expect(uncitedRates(read(doc)), doc).toEqual([]);
+    // The mapping files (YAML, no measured regions); the markdown docs are swept by the next test.
+    for (const doc of figureDocs().filter((d) => d.endsWith('.yaml')))
+      expect(uncitedRates(read(doc)), doc).toEqual([]);
+  });
+
+  it('states no count or rate by hand in docs/, docs/compliance/ and README.md', () => {
+    const how =
+      'regenerate with `node --import tsx scripts/doc-figures.ts`; a figure must sit in a <!-- generated:NAME --> region, ' +
+      'cite the eval ("97.4% [eval: sql-injection recall at 5% FP]"), be a bound (target, budget, FP rate), ' +
+      'or be a one-off measurement marked <!-- measured YYYY-MM-DD <commit or file> -->...<!-- /measured -->';
+    const docs = sweptDocs();
+    expect(docs).toContain('README.md');
+    expect(docs.length).toBeGreaterThan(20);
+    for (const doc of docs) expect(handTypedFigures(read(doc)), `${doc}: ${how}`).toEqual([]);
+  });
+
+  it('dates every quoted measurement and names a commit or file it came from', () => {
+    const shallow = execFileSync('git', ['rev-parse', '--is-shallow-repository'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    // In a shallow clone an older commit is absent: only its form is checked there.
+    const isCommit = (hash: string) => {
+      if (shallow.trim() === 'true') return true;
+      try {
+        execFileSync('git', ['cat-file', '-e', `${hash}^{commit}`], { cwd: ROOT, stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const doc of sweptDocs()) expect(measuredProblems(read(doc), isCommit), doc).toEqual([]);
+    expect(
+      measuredProblems('<!-- measured 2099-01-01 abcdef0 -->1%<!-- /measured -->', () => true),
+    ).toHaveLength(1);
+    expect(
+      measuredProblems('<!-- measured 2026-12-06 no/such/log.txt -->1%<!-- /measured -->', () => true),
+    ).toHaveLength(1);
+    expect(
+      measuredProblems('<!-- measured 2026-12-06 abcdef0 -->1%<!-- /measured -->', () => false),
+    ).toHaveLength(1);
+  });
+
+  it('leaves only docs written whole by a generator with its own staleness check out of the sweep', () => {
+    for (const doc of Object.keys(WHOLLY_GENERATED)) {
+      expect(existsSync(join(ROOT, doc)), doc).toBe(true);
+      expect(sweptDocs()).not.toContain(doc);
+    }
+  });
+
+  it('fails on a planted hand-typed figure, and passes it generated, cited, bounded or dated', () => {
+    const planted =
+      read('README.md') + '\nThe default pack runs 51 scenarios and catches 85.1% of attacks in 132 µs.\n';
+    expect(handTypedFigures(planted)).toHaveLength(3);
+    expect(handTypedFigures('twelve inspectors; 905 of 924 detected')).toHaveLength(2);
+    expect(
+      handTypedFigures('<!-- generated:inspector-count -->12 inspectors<!-- /generated:inspector-count -->'),
+    ).toEqual([]);
+    expect(handTypedFigures('<!-- measured 2026-12-06 06885a9 -->96.97% → 97.94%<!-- /measured -->')).toEqual(
+      [],
+    );
+    expect(handTypedFigures('90.4% [eval: sql-injection recall at 1% FP]')).toEqual([]);
+    expect(
+      handTypedFigures(
+        'target at least 40% of the no-op, within a 150 µs budget, recall at 1%, 2% and 5% false\npositives',
+      ),
+    ).toEqual([]);
+    expect(handTypedFigures('`%25` and SHA-256 of 256-bit keys')).toEqual([]);
   });
 
   it('fills the owasp counts and the eval rates the docs cite (a stale number is rewritten)', () => {
