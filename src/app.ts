@@ -26,7 +26,8 @@ import { OpenedParts } from './opened-parts.js';
 import type { PipelineDeps } from './pipeline/deps.js';
 import { quarantineSignals } from './pipeline/enforce/quarantine.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
-import { DEFAULT_INSPECTORS, inspectAction, inspectActionPaced } from './pipeline/inspect/registry.js';
+import { InspectWorker } from './inspect-worker/pool.js';
+import { DEFAULT_INSPECTORS, inspectAction } from './pipeline/inspect/registry.js';
 import type { Role } from './pipeline/model/raw-request.js';
 import type { ShadowDiff } from './pipeline/policy/shadow.js';
 import type { PolicySet } from './pipeline/policy/types.js';
@@ -172,6 +173,7 @@ async function startParts(
     ['kind'],
   );
   const shadow = policy.shadow;
+  const inspectWorker = parts.add('inspect-worker', new InspectWorker(), (w) => w.close());
   const deps: PipelineDeps = {
     policy: () => policy.current(),
     identity,
@@ -187,10 +189,11 @@ async function startParts(
             },
           },
         }),
+    // A costly request (one that is paced) is inspected on its own thread; the main thread keeps answering.
     inspect: (action, headers, cfg, between) =>
       between === undefined
         ? inspectAction(action, headers, cfg).findings
-        : inspectActionPaced(action, headers, cfg, between).then((r) => r.findings),
+        : inspectWorker.inspect(action, headers, cfg, between),
     signer,
     keys: keyRing,
     store,

@@ -21,6 +21,11 @@ const COSTLY = scenarioCheckRequest({
   },
 });
 
+/** The same allowed read without the padding: cheap, decided straight through. */
+const SMALL = scenarioCheckRequest({
+  mcp: { tool: 'query_db', arguments: { database: 'analytics-replica', query: 'SELECT 1' } },
+});
+
 async function decide(t: TestWrit) {
   const res = await t.check.check(COSTLY);
   return {
@@ -64,5 +69,21 @@ describe('a deadline long enough', () => {
     const got = await decide(t);
     expect(got).toMatchObject({ decision: 'ALLOW', code: 'POLICY_ALLOW' });
     expect(got.token).toBeDefined();
+  });
+
+  it('a small request sent while a costly one is being decided is answered first (it does not wait for it)', async () => {
+    const order: string[] = [];
+    const costly = decide(t).then((got) => {
+      order.push('costly');
+      return got;
+    });
+    // Sent after the costly body, on the same connection: it reaches the pipeline while that one is in progress.
+    const small = t.check.check(SMALL).then((res) => {
+      order.push('small');
+      return structField(res, 'writ_decision');
+    });
+    expect(await small).toBe('ALLOW');
+    expect((await costly).decision).toBe('ALLOW');
+    expect(order).toEqual(['small', 'costly']);
   });
 });

@@ -88,5 +88,7 @@ export async function inspectActionPaced(
     const derived = deriveEncodedAttackFindings(findings);
     for (let i = 0; i < derived.length; i++) findings.push(derived[i]!);
   }
+  // SECURITY: as in inspectAction: a costly request's findings reach the audit log the same way.
+  redactCredentialEvidence(findings);
   return { findings, leaves: expanded.leaves.length };
 }

@@ -10,6 +10,7 @@ import type { ShellCommand, ShellReadCode, ShellReading, ShellWord } from './syn
 
 /** Argument keys whose string value is a shell command line (or, as a list, an argv). */
 export const COMMAND_KEYS: ReadonlySet<string> = new Set(['command', 'cmd', 'script']);
+const LONGEST_COMMAND_KEY = Math.max(...[...COMMAND_KEYS].map((k) => k.length));
 /** The depth every walker over parsed arguments covers (the parser refuses deeper): nothing below is skipped. */
 const MAX_WALK_DEPTH = INSPECTION_LIMITS.maxDepth;
 
@@ -69,18 +70,31 @@ export interface ShellArgument {
  */
 export function shellArguments(args: JsonValue): ShellArgument[] {
   const out: ShellArgument[] = [];
-  const walk = (v: JsonValue, path: string, depth: number): void => {
+  // PERF: a path is spelled only for a command key found (a body may hold 50,000 other keys, and this walk
+  // runs once per adapter that reads shell lines): the walk keeps the steps, not a string per key.
+  const steps: (string | number)[] = [];
+  const pathOf = (key: string): string => {
+    let at = 'arguments';
+    for (const s of steps) at += typeof s === 'number' ? `[${s}]` : `.${s}`;
+    return `${at}.${key}`;
+  };
+  const walk = (v: JsonValue, depth: number): void => {
     if (depth > MAX_WALK_DEPTH) throw inspectionLimit(`arguments nest deeper than ${MAX_WALK_DEPTH} levels`);
     if (v === null || typeof v !== 'object') return;
     if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
+      for (let i = 0; i < v.length; i++) {
+        steps.push(i);
+        walk(v[i] as JsonValue, depth + 1);
+        steps.pop();
+      }
       return;
     }
-    for (const [key, value] of Object.entries(v)) {
-      const at = `${path}.${key}`;
-      if (COMMAND_KEYS.has(key.toLowerCase())) {
-        if (typeof value === 'string') out.push({ path: at, reading: readShell(value) });
+    for (const key of Object.keys(v)) {
+      const value = v[key] as JsonValue;
+      if (key.length <= LONGEST_COMMAND_KEY && COMMAND_KEYS.has(key.toLowerCase())) {
+        if (typeof value === 'string') out.push({ path: pathOf(key), reading: readShell(value) });
         else if (Array.isArray(value) && value.length > 0) {
+          const at = pathOf(key);
           out.push({
             path: at,
             reading: value.every((x) => typeof x === 'string')
@@ -93,10 +107,17 @@ export function shellArguments(args: JsonValue): ShellArgument[] {
           });
         }
       }
-      walk(value, at, depth + 1);
+      // A scalar has nothing below it, but the depth check still counts it as its parent's walk did.
+      if (value !== null && typeof value === 'object') {
+        steps.push(key);
+        walk(value, depth + 1);
+        steps.pop();
+      } else if (depth + 1 > MAX_WALK_DEPTH) {
+        throw inspectionLimit(`arguments nest deeper than ${MAX_WALK_DEPTH} levels`);
+      }
     }
   };
-  walk(args, 'arguments', 0);
+  walk(args, 0);
   return out;
 }
 

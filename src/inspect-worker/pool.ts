@@ -1,0 +1,136 @@
+/**
+ * Inspection of costly requests on its own thread (issue 15 F7). A costly body (src/pipeline/pace.ts) costs
+ * up to a few hundred milliseconds to inspect, in steps the main thread cannot cut smaller (one inspector over
+ * one 1 MiB string is one step); while it ran there, every other call waited for it. Here it runs on a worker
+ * thread with the same registry, and the main thread keeps answering: it pays only the structured clone of
+ * the action (serializing is the cheap half; the thread pays for reading it back). Measured choice:
+ * docs/performance-budget.md ("Costly bodies").
+ *
+ * Fail closed: a thread that dies or cannot start rejects its jobs (the decision is denied, ERR_INTERNAL); a
+ * WritError raised there (ERR_INSPECTION_LIMIT) comes back as that WritError; a job whose decision is over
+ * (its `between` throws ERR_TIMEOUT) is cancelled through shared memory and rejects with that error.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { WritError } from '../pipeline/errors.js';
+import type { InspectorConfig } from '../pipeline/inspect/inspector.js';
+import type { Action } from '../pipeline/model/action.js';
+import type { Finding } from '../pipeline/model/finding.js';
+import type { InspectJob, InspectReply } from './messages.js';
+
+/** How often the main thread asks the decision's pace whether it is still wanted while the thread works. */
+const PACE_POLL_MS = 10;
+
+interface Pending {
+  readonly resolve: (findings: readonly Finding[]) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * The thread: the compiled entry next to this file in dist/; from source (tsx, vitest) a one-line bootstrap
+ * that registers tsx's loader in the thread first (an inherited `--import tsx` does not reach a thread's entry
+ * on Node 20).
+ */
+function startThread(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  // tsx's API registers its loader in the thread that calls it (its `--import` entry skips threads).
+  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
+  const api = pathToFileURL(join(dirname(tsxPackage), 'dist', 'esm', 'api', 'index.mjs')).href;
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  return new Worker(
+    `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`,
+    { eval: true },
+  );
+}
+
+export class InspectWorker {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  /**
+   * The findings of `action`, inspected on the thread. `between` is the decision's pace checkpoint: it is
+   * polled while the thread works, and once it throws (the deadline passed) the job is cancelled with that error.
+   */
+  inspect(
+    action: Action,
+    headers: Readonly<Record<string, string>>,
+    config: InspectorConfig,
+    between: () => Promise<void>,
+  ): Promise<readonly Finding[]> {
+    const worker = this.started();
+    const id = this.nextId++;
+    const cancel = new SharedArrayBuffer(4);
+    const job: InspectJob = { id, action, headers, config, cancel };
+    return new Promise<readonly Finding[]>((resolve, reject) => {
+      const poll = setInterval(() => {
+        between().catch((err: unknown) => {
+          Atomics.store(new Int32Array(cancel), 0, 1);
+          this.pending.get(id)?.reject(err);
+        });
+      }, PACE_POLL_MS);
+      poll.unref();
+      const settle = () => {
+        clearInterval(poll);
+        this.pending.delete(id);
+      };
+      this.pending.set(id, {
+        resolve: (findings) => {
+          settle();
+          resolve(findings);
+        },
+        reject: (err) => {
+          settle();
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      });
+      try {
+        worker.postMessage(job);
+      } catch (err) {
+        // An action that cannot be cloned is not inspected anywhere else: the decision fails (denied).
+        this.pending.get(id)?.reject(err);
+      }
+    });
+  }
+
+  /** Stops the thread; jobs still in flight reject (their decisions are denied). */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    this.failAll(new Error('the inspection thread was closed'));
+    if (worker !== null) await worker.terminate();
+  }
+
+  /** Jobs sent and not yet answered (tests, metrics). */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  private started(): Worker {
+    if (this.worker !== null) return this.worker;
+    const worker = startThread();
+    // Idle, the thread must not keep a closing process up; a job in flight holds its own request open.
+    worker.unref();
+    worker.on('message', (reply: InspectReply) => {
+      const p = this.pending.get(reply.id);
+      if (p === undefined) return;
+      if ('findings' in reply) p.resolve(reply.findings);
+      else if (reply.error.code !== null) p.reject(new WritError(reply.error.code, reply.error.message));
+      else p.reject(new Error(`inspection thread: ${reply.error.message}`));
+    });
+    const lost = (err: Error) => {
+      if (this.worker === worker) this.worker = null;
+      this.failAll(err);
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`the inspection thread exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(err: Error): void {
+    for (const p of [...this.pending.values()]) p.reject(err);
+  }
+}
