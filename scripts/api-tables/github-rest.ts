@@ -104,13 +104,22 @@ const CHANGE_VERBS = new Set([
   'suspend',
   'block',
 ]);
-/** Verbs that make GitHub run something: workflows, checks, codespaces. */
-const EXEC_VERBS = new Set(['dispatch', 're', 'rerun', 'rerequest', 'start', 'stop', 'redeliver', 'force']);
+/** Verbs that make GitHub run something: workflows, checks, codespaces (the GraphQL table's too). */
+export const GITHUB_EXEC_VERBS: ReadonlySet<string> = new Set([
+  'dispatch',
+  're',
+  'rerun',
+  'rerequest',
+  'start',
+  'stop',
+  'redeliver',
+  'force',
+]);
 /**
  * Words of an operationId or its x-github subcategory that name who may do what (admin): protection,
  * permissions, collaborators, memberships, roles, secrets, keys, webhooks, rulesets, security settings.
  */
-const ADMIN_WORDS = new Set([
+export const GITHUB_ADMIN_WORDS: ReadonlySet<string> = new Set([
   'protection',
   'permission',
   'permissions',
@@ -184,8 +193,8 @@ export function classify(op: SpecOperation): Classified {
     default:
       if (DELETE_VERBS.has(verb)) return { op, operation: 'delete', kind };
       if (READ_VERBS.has(verb)) return { op, unclassified: `${op.method} whose verb "${verb}" reads` };
-      if (all.some((w) => ADMIN_WORDS.has(w))) return { op, operation: 'admin', kind };
-      if (EXEC_VERBS.has(verb) || words.includes('dispatch')) return { op, operation: 'exec', kind };
+      if (all.some((w) => GITHUB_ADMIN_WORDS.has(w))) return { op, operation: 'admin', kind };
+      if (GITHUB_EXEC_VERBS.has(verb) || words.includes('dispatch')) return { op, operation: 'exec', kind };
       return { op, operation: 'write', kind };
   }
 }

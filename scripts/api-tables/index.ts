@@ -1,5 +1,6 @@
 /** Every generated API table, one per description. */
 import { awsTable } from './aws.js';
+import { githubGraphqlTable } from './github-graphql.js';
 import { githubRestTable } from './github-rest-table.js';
 import { gmailTable } from './gmail-table.js';
 import { jiraTable } from './jira.js';
@@ -12,6 +13,7 @@ import type { ApiTable } from './table.js';
 
 export const API_TABLES: readonly ApiTable[] = [
   githubRestTable,
+  githubGraphqlTable,
   gmailTable,
   kubernetesTable,
   stripeTable,

@@ -24,6 +24,16 @@ for (const adapter of ADAPTERS) {
   }
   // A family claims by host: its ordinary calls are its golden requests (those sent to its hosts).
   const ordinary = golden.get(adapter.id) ?? [];
-  describeAdapterConformance(adapter, { ordinary, hostile: hostileCalls(ordinary[0]?.authority ?? '') });
+  const hostile = hostileCalls(ordinary[0]?.authority ?? '');
+  // A family that claims below its host (GitHub GraphQL: `/graphql`) gets them at its golden path too.
+  const path = ordinary[0]?.path;
+  const claimsBelowHost = API_FAMILIES.find((f) => f.id === adapter.id)?.claims !== undefined;
+  const atPath =
+    claimsBelowHost && path !== undefined
+      ? Object.fromEntries(
+          Object.entries(hostile).map(([name, raw]) => [`${name} at ${path}`, { ...raw, path }]),
+        )
+      : {};
+  describeAdapterConformance(adapter, { ordinary, hostile: { ...hostile, ...atPath } });
 }
 for (const family of API_FAMILIES) describeFamilyConformance(family, golden.get(family.id) ?? []);

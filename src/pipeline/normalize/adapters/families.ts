@@ -6,6 +6,7 @@ import type { ApiFamily } from '../api/api-family.js';
 import { awsFamily } from './aws.js';
 import { azureFamily } from './azure.js';
 import { databasesFamily } from './databases.js';
+import { githubGraphqlFamily } from './github-graphql.js';
 import { githubRestFamily } from './github-rest.js';
 import { gmailFamily } from './gmail.js';
 import { googleCloudFamily } from './google-cloud.js';
@@ -21,6 +22,8 @@ import { stripeFamily } from './stripe.js';
 
 /** Every typed API family, in the order the registry asks them. */
 export const API_FAMILIES: readonly ApiFamily[] = [
+  // GitHub GraphQL (`api.github.com/graphql`) before GitHub REST, which claims the rest of the host.
+  githubGraphqlFamily,
   githubRestFamily,
   // Gmail (`gmail.googleapis.com`) before Google Cloud, which claims `*.googleapis.com`.
   gmailFamily,
