@@ -1,7 +1,12 @@
 /** Memoized normalization: cached values are frozen, keyed on the exact input, and bounded. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BoundedCache } from '../../src/pipeline/normalize/bounded-cache.js';
-import { classifyToolName } from '../../src/pipeline/normalize/operation-class.js';
+import {
+  classifyToolName,
+  toolWords,
+  unicodeToolWords,
+} from '../../src/pipeline/normalize/operation-class.js';
 import { parseSpiffeId } from '../../src/pipeline/identity/spiffe-id.js';
 import { classifySqlText } from '../../src/pipeline/sql/statement-class.js';
 
@@ -56,12 +61,62 @@ describe('parseSpiffeId memo', () => {
 });
 
 describe('operation classes', () => {
-  it('classifies a tool name the same from the memo as the first time', () => {
+  it('classifies a tool name the same on every call', () => {
     for (let i = 0; i < 3; i++) {
       expect(classifyToolName('deleteUser')).toBe('delete');
       expect(classifyToolName('query_db')).toBe('read');
       expect(classifyToolName('x'.repeat(300) + '_send')).toBe('send');
     }
+  });
+  it('splits a name in one pass into exactly the words of the regex split, ASCII or not', () => {
+    const nameChars = fc.constantFrom(...'aZz09_-./ Aq\u0130\u212a\u00df\u00c9'.split(''), 'x', 'Y', '7');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.stringMatching(/^[ -~]{0,24}$/),
+          fc.array(nameChars).map((a) => a.join('')),
+        ),
+        (name) => {
+          expect(toolWords(name)).toEqual(unicodeToolWords(name));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(toolWords('getOrderItem2FA')).toEqual(['get', 'order', 'item2', 'fa']);
+    // Lower-casing the dotted capital I makes `i` and a combining dot: the non-ASCII path keeps that reading.
+    expect(toolWords('\u0130delete')).toEqual(['i', 'delete']);
+  });
+  it('the riskiest verb of a name decides its class, whatever the order of its words', () => {
+    const verbs = [
+      'get',
+      'list',
+      'write',
+      'update',
+      'send',
+      'mail',
+      'grant',
+      'exec',
+      'run',
+      'delete',
+      'rm',
+      'order',
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...verbs), { maxLength: 4 }),
+        fc.constantFrom('_', '-', '.', '/'),
+        (words, sep) => {
+          const byRisk = ['delete', 'exec', 'send', 'admin', 'write', 'read'] as const;
+          const classOf = (w: string) => classifyToolName(w);
+          const expected = byRisk.find((c) => words.some((w) => classOf(w) === c)) ?? 'unknown';
+          expect(classifyToolName(words.join(sep))).toBe(expected);
+        },
+      ),
+    );
+    expect(classifyToolName('get_then_delete_then_send')).toBe('delete');
+    expect(classifyToolName('listAndRun')).toBe('exec');
+    expect(classifyToolName('order_item')).toBe('unknown');
   });
   it('classifies SQL after leading comments; text no dialect can read to its end is not a read', () => {
     expect(classifySqlText('SELECT 1')).toBe('read');

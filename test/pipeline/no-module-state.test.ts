@@ -49,7 +49,6 @@ const NOT_YET_MOVED: ReadonlySet<string> = new Set<string>([
   'inspect/lib/word-gates.ts#keysBySlot',
   'inspect/lib/word-gates.ts#slotMask',
   'inspect/lib/word-gates.ts#noWords',
-  'normalize/operation-class.ts#toolClasses',
   'shell/read-shell.ts#cache',
   'shell/read-shell.ts#longCache',
 ]);

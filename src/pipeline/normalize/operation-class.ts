@@ -1,6 +1,5 @@
 /** Classifies what a tool call does (read, write, delete, send, exec) from its name and method; SQL is read in ../sql/. */
 import type { OperationClass } from '../model/action.js';
-import { BoundedCache } from './bounded-cache.js';
 
 // Verbs are matched as whole words of the tool name (split on _ - . / and camelCase).
 const VERB_CLASSES: ReadonlyArray<readonly [OperationClass, ReadonlySet<string>]> = [
@@ -53,8 +52,39 @@ const VERB_CLASSES: ReadonlyArray<readonly [OperationClass, ReadonlySet<string>]
   ],
 ];
 
-/** Splits `deleteUser`, `send_email`, `tools/call` into lower-case words. */
+/**
+ * Splits `deleteUser`, `send_email`, `tools/call` into lower-case words: a capital after a lower-case letter or
+ * digit starts a word, anything but a letter or digit (after lower-casing) ends one.
+ */
 export function toolWords(tool: string): string[] {
+  // PERF: every tools/call classifies its name; an ASCII name is split in one pass without a regex (an
+  // agent's tool names almost always are), with exactly the words `unicodeToolWords` gives it.
+  const words: string[] = [];
+  let start = -1;
+  let afterLowerOrDigit = false;
+  for (let i = 0; i < tool.length; i++) {
+    const c = tool.charCodeAt(i);
+    if (c > 0x7f) return unicodeToolWords(tool);
+    const upper = c >= 65 && c <= 90;
+    const lowerOrDigit = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+    if (upper || lowerOrDigit) {
+      if (start === -1) start = i;
+      else if (upper && afterLowerOrDigit) {
+        words.push(tool.slice(start, i).toLowerCase());
+        start = i;
+      }
+    } else if (start !== -1) {
+      words.push(tool.slice(start, i).toLowerCase());
+      start = -1;
+    }
+    afterLowerOrDigit = lowerOrDigit;
+  }
+  if (start !== -1) words.push(tool.slice(start).toLowerCase());
+  return words;
+}
+
+/** The same split for any name: lower-casing outside ASCII can make or drop letters (`İ`, the Kelvin sign). */
+export function unicodeToolWords(tool: string): string[] {
   return tool
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
@@ -62,18 +92,22 @@ export function toolWords(tool: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-function classifyWords(tool: string): OperationClass {
-  const words = toolWords(tool);
-  for (const [cls, verbs] of VERB_CLASSES) if (words.some((w) => verbs.has(w))) return cls;
-  return 'unknown';
-}
+/** Each verb's first class in VERB_CLASSES (the order is the risk order: the first match wins). */
+const VERB_RANK: ReadonlyMap<string, number> = new Map(
+  VERB_CLASSES.flatMap(([, verbs], rank) => [...verbs].map((verb) => [verb, rank] as const)).reverse(),
+);
 
-// An agent calls the same few tools over and over; the class is a pure function of the exact name.
-const toolClasses = new BoundedCache<OperationClass>(1024, 256);
-
-/** The class implied by a tool name's verbs; the most dangerous verb wins. */
+/**
+ * The class implied by a tool name's verbs; the most dangerous verb wins. A pure function of the exact name,
+ * cheap enough per call (one split, one lookup per word) that nothing is memoized.
+ */
 export function classifyToolName(tool: string): OperationClass {
-  return toolClasses.get(tool, classifyWords);
+  let best = VERB_CLASSES.length;
+  for (const word of toolWords(tool)) {
+    const rank = VERB_RANK.get(word);
+    if (rank !== undefined && rank < best) best = rank;
+  }
+  return best === VERB_CLASSES.length ? 'unknown' : VERB_CLASSES[best]![0];
 }
 
 /** The class of a plain HTTP call from its method. */
