@@ -134,6 +134,7 @@ export function inspectorConfigFrom(set: PolicySet): InspectorConfig {
       (d) => canonicalResourceName(d) ?? [],
     ),
     protectedBranches: set.lists['protected_branches'] ?? ['main', 'master'],
+    ...(set.paranoia === undefined ? {} : { paranoia: set.paranoia }),
     ...(set.lists['mcp_endpoints'] === undefined ? {} : { mcpEndpoints: set.lists['mcp_endpoints'] }),
     ...(set.lists['a2a_endpoints'] === undefined ? {} : { a2aEndpoints: set.lists['a2a_endpoints'] }),
   });

@@ -1,7 +1,7 @@
 /** command-injection: chained probes in command lines, metacharacters in values, fetch-and-run. */
 import { describe, expect, it } from 'vitest';
 import { commandInjectionInspector as insp } from '../../src/pipeline/inspect/inspectors/command-injection.js';
-import { ids, runArgs } from './inspect-helpers.js';
+import { TEST_CONFIG, ids, runArgs } from './inspect-helpers.js';
 
 describe('command-injection', () => {
   it('flags a recon command chained after a separator', () => {
@@ -26,6 +26,43 @@ describe('command-injection', () => {
       [],
     );
     expect(runArgs(insp, 'crm.note', { text: 'Tom & Jerry; cats and dogs' })).toEqual([]);
+  });
+  it('reads prose as prose at paranoia 1: a sentence going on with a command word, a Markdown code span', () => {
+    const prose = [
+      { body: 'Payment information for your account\n    Date   7 Feb 2022     Previous balance' },
+      { content: 'Birds of prey can\n  kill other birds and they can carry diseases.' },
+      { content: 'Это псевдоним команды `ls -l --escape`.' },
+      { content: 'この コマンド は `grep --extended-regexp` の 別名 です。' },
+      { note: 'Run it with `sudo` when the file belongs to root.' },
+    ];
+    for (const args of prose) expect(runArgs(insp, 'docs.create', args), JSON.stringify(args)).toEqual([]);
+  });
+  it('still flags substitutions glued to a value, or standing with no prose around them, at paranoia 1', () => {
+    const values: Array<[string, string]> = [
+      ['name', 'john`whoami`'],
+      ['q', '`id`'],
+      ['comment', 'nice; cat /etc/passwd'],
+      ['filter', 'x=`uname -a`'],
+    ];
+    for (const [key, value] of values) {
+      const f = runArgs(insp, 'web.search', { [key]: value });
+      expect(
+        f.map((x) => x.severity),
+        `${key}: ${value}`,
+      ).toEqual(['high']);
+    }
+  });
+  it('judges prose from paranoia 2 (medium) and 3 (high); level 4 also judges unknown words after an operator', () => {
+    const args = { note: 'Run it with `sudo` when the file belongs to root.' };
+    const at = (paranoia: 1 | 2 | 3 | 4, a: Record<string, string> = args) =>
+      runArgs(insp, 'docs.create', a, { ...TEST_CONFIG, paranoia }).map((f) => f.severity);
+    expect(at(1)).toEqual([]);
+    expect(at(2)).toEqual(['medium']);
+    expect(at(3)).toEqual(['high']);
+    expect(at(4)).toEqual(['high']);
+    const unknown = { ref: 'A-100;frobnicate --all' };
+    expect(at(3, unknown)).toEqual([]);
+    expect(at(4, unknown)).toEqual(['medium']);
   });
   it('flags shell syntax in a host field whatever command follows, since a host name never holds it', () => {
     const cases: Array<[string, string, string]> = [

@@ -1,6 +1,7 @@
 /** The inspector interface: one stateless object per risk, run on every string leaf of an action. */
 import type { Action } from '../model/action.js';
 import type { Finding, Severity } from '../model/finding.js';
+import type { ParanoiaLevel } from './lib/paranoia.js';
 
 /**
  * Where a string leaf came from in the request. `resource` is an MCP resource identifier (a `uri` of an MCP
@@ -33,6 +34,11 @@ export interface InspectorConfig {
   readonly productionDatabases: readonly string[];
   /** Branches a force push must never reach. */
   readonly protectedBranches: readonly string[];
+  /**
+   * `settings.paranoia` (1-4, absent = 1, `lib/paranoia.ts`): which contexts values are judged in, and at what
+   * severity, after the paranoia levels of the OWASP Core Rule Set.
+   */
+  readonly paranoia?: ParanoiaLevel;
   /** Where MCP servers are reached, `host[:port]/path` (`lists.mcp_endpoints`); read by normalize, not inspectors. */
   readonly mcpEndpoints?: readonly string[];
   /** Where A2A agents are reached, `host[:port]/path` (`lists.a2a_endpoints`); read by normalize, not inspectors. */

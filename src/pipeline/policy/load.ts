@@ -11,6 +11,7 @@ import type { PolicyInput } from './policy-input.js';
 import { parseMcpEndpoint } from '../normalize/mcp-endpoint.js';
 import { parseA2aEndpoint } from '../normalize/a2a/endpoints.js';
 import { canonicalResourceName } from '../normalize/resource-name.js';
+import { isParanoiaLevel, type ParanoiaLevel } from '../inspect/lib/paranoia.js';
 import {
   compileSpec,
   ConditionError,
@@ -95,6 +96,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   const rawRules: { node: Node; file: string; lc: LineCounter }[] = [];
   const rawResponseRules: { node: Node; file: string; lc: LineCounter }[] = [];
   let timezone = 'UTC';
+  let paranoia: ParanoiaLevel | undefined;
   const unboundHeaders: UnboundHeaderRule[] = [];
   if (files.length === 0)
     problems.push({ file: '(policy folder)', line: 1, column: 1, message: 'no policy files found' });
@@ -143,8 +145,12 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
           const key = isScalar(pair.key) ? String(pair.key.value) : '';
           if (key === 'unbound_headers')
             unboundHeaders.push(...readUnboundHeaders(pair.value ?? pair.key, report));
-          else if (key !== 'timezone')
-            report(pair.key, `unknown setting "${key}" (expected timezone or unbound_headers)`);
+          else if (key === 'paranoia') {
+            const v = isScalar(pair.value) ? pair.value.value : undefined;
+            if (isParanoiaLevel(v)) paranoia = v;
+            else report(pair.value ?? pair.key, 'paranoia must be 1, 2, 3 or 4 (docs/inspectors.md)');
+          } else if (key !== 'timezone')
+            report(pair.key, `unknown setting "${key}" (expected timezone, unbound_headers or paranoia)`);
           else if (
             !isScalar(pair.value) ||
             typeof pair.value.value !== 'string' ||
@@ -260,6 +266,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     responseRules: responseRules.map((r, ordinal) => ({ ...r, ordinal })),
     lists,
     timezone,
+    ...(paranoia === undefined ? {} : { paranoia }),
     ...(unboundHeaders.length === 0
       ? {}
       : {

@@ -3,6 +3,7 @@ import type { UnboundHeaderRule, UnboundHeaderSets } from '../bind/bound-headers
 import type { JsonObject } from '../model/json.js';
 import type { DimensionValue } from './dimensions.js';
 import type { PolicyInput } from './policy-input.js';
+import type { ParanoiaLevel } from '../inspect/lib/paranoia.js';
 
 /** What a rule does when it matches. */
 export type Effect = 'allow' | 'deny' | 'require_approval' | 'allow_with_obligations';
@@ -95,6 +96,8 @@ export interface PolicySet {
   readonly responseRules: readonly CompiledResponseRule[];
   readonly lists: Readonly<Record<string, readonly string[]>>;
   readonly timezone: string;
+  /** `settings.paranoia` (1-4): how widely inspectors judge values (inspect/lib/paranoia.ts); absent: 1. */
+  readonly paranoia?: ParanoiaLevel;
   /** `settings.unbound_headers`: per host, headers execution tokens leave unbound besides the mesh's own. */
   readonly unboundHeaders?: readonly UnboundHeaderRule[];
   /** The same rules with the header set of each host, built at load and owned by this set. */

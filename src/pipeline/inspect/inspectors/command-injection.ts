@@ -18,6 +18,8 @@ import {
   SLASH,
   SYMBOL,
 } from '../lib/leaf-traits.js';
+import { judgesUnknownCommands, proseSeverity } from '../lib/paranoia.js';
+import { isProseCodeSpan } from '../lib/prose-context.js';
 import { excerpt } from '../lib/redact.js';
 import { templateInjection } from '../lib/template-expressions.js';
 import { programName, splitCommands } from '../lib/shell-words.js';
@@ -333,10 +335,15 @@ function severityFor(kind: string): Severity {
     : 'high';
 }
 
-function push(out: Finding[], kind: string, leaf: StringLeaf, text: string, at = 0): void {
-  out.push(
-    makeFinding({ id: ID }, kind, severityFor(kind), leaf.path, excerpt(text, Math.max(0, at - 10)), tags),
-  );
+function push(
+  out: Finding[],
+  kind: string,
+  leaf: StringLeaf,
+  text: string,
+  at = 0,
+  severity: Severity = severityFor(kind),
+): void {
+  out.push(makeFinding({ id: ID }, kind, severity, leaf.path, excerpt(text, Math.max(0, at - 10)), tags));
 }
 
 /** Commands after a separator or inside a substitution that are probes, not part of the intended pipeline. */
@@ -481,17 +488,37 @@ function inspectLeaf(
   if (isHostKey(leaf.key) && hostInjection(leaf, text, out)) return;
   // A value that is not a command line: any metacharacter that starts a known command is an injection.
   if (!ANY_META.test(text)) return;
+  const paranoia = input.config.paranoia;
   META_THEN_WORD.lastIndex = 0;
   for (let m = META_THEN_WORD.exec(text); m !== null; m = META_THEN_WORD.exec(text)) {
     const word = (m[1] ?? '').toLowerCase();
-    if (!PROBE_COMMANDS.has(word)) continue;
+    // The separator is the match's first character: a newline is a separator, not space to trim.
+    const sep = m[0][0] ?? '';
+    const kind = sep === '`' || sep === '$' ? 'substitution' : 'metachar-command';
+    if (!PROBE_COMMANDS.has(word)) {
+      // Level 4 judges any word after an operator in a value that is not prose (`x;frobnicate`).
+      if (judgesUnknownCommands(paranoia) && sep !== '\\' && !FOUR_WORDS.test(text)) {
+        push(out, kind, leaf, text, m.index, 'medium');
+        return;
+      }
+      continue;
+    }
     const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 1);
     // Prose: "Tom & Jerry", "cats; dogs". A command word must end the value or be followed by an argument-ish char.
     if (rest === '' || ARGUMENT_START.test(rest)) {
-      const sep = m[0].trimStart()[0] ?? '';
       const proseSep = sep === '&' || sep === ';' || sep === '\n' || sep === '\r';
-      if (proseSep && FOUR_WORDS.test(text) && !FIRST_WORD_SEPARATED.test(text)) continue;
-      push(out, sep === '`' || sep === '$' ? 'substitution' : 'metachar-command', leaf, text, m.index);
+      // A sentence that goes on with a command word ("birds of prey can\n kill"), or a Markdown code span
+      // naming a command in prose ("see also `grep`"): judged only from paranoia level 2 (lib/paranoia.ts).
+      const prose =
+        (proseSep && FOUR_WORDS.test(text) && !FIRST_WORD_SEPARATED.test(text)) ||
+        (sep === '`' && isProseCodeSpan(text, m.index));
+      if (prose) {
+        const severity = proseSeverity(paranoia);
+        if (severity === null) continue;
+        push(out, kind, leaf, text, m.index, severity);
+        return;
+      }
+      push(out, kind, leaf, text, m.index);
       return;
     }
   }
