@@ -14,6 +14,7 @@ import {
   type SourceFile,
 } from './pipeline/policy/load.js';
 import type { PipelineLogger } from './pipeline/deps.js';
+import { isSealed } from './pipeline/policy/end-marker.js';
 import type { PolicySet } from './pipeline/policy/types.js';
 
 /** How a folder is read and compiled. */
@@ -136,14 +137,14 @@ export interface PolicyWatcher {
  * missing or has lost its marker is what a partial write leaves (a file cut short, or deleted and not yet
  * written again, as editors save), so the set waits for the rest of the write.
  */
-function partialWrite(live: PolicySet, next: PolicySet): PolicyLoadError | null {
+function partialWrite(live: PolicySet, next: readonly SourceFile[]): PolicyLoadError | null {
   const problems = live.sealedFiles
-    .filter((name) => !next.sealedFiles.includes(name))
+    .filter((name) => !next.some((f) => f.name === name && isSealed(f.text)))
     .map((name) => ({
       file: name,
       line: 1,
       column: 1,
-      message: next.files.includes(name)
+      message: next.some((f) => f.name === name)
         ? 'file no longer ends with the end marker "...": partially written? the last good set stays live'
         : 'file ending with the end marker "..." disappeared: partially written? the last good set stays live (to remove it, remove its marker first)',
     }));
@@ -163,13 +164,15 @@ export function watchPolicyFolder(dir: string, options: PolicyWatcherOptions): P
     if (closed) return false;
     let next: PolicySet;
     try {
-      next = loadPolicyFolder(
-        folder,
+      const sources = readPolicyFolder(folder);
+      // SECURITY: once sealed, always sealed: a file cut short has lost its marker, so it waits for the rest.
+      // Checked on the snapshot before compiling: a cut file is refused as partial, whatever it would compile to.
+      const partial = partialWrite(live, sources);
+      if (partial !== null) throw partial;
+      next = compilePolicySources(
+        sources,
         options.knownInspectors === undefined ? {} : { knownInspectors: options.knownInspectors },
       );
-      // SECURITY: once sealed, always sealed: a file cut short has lost its marker, so it waits for the rest.
-      const partial = partialWrite(live, next);
-      if (partial !== null) throw partial;
     } catch (err) {
       options.onError?.(err);
       return false;

@@ -171,7 +171,7 @@ function add(found: Found, f: StructureFeature, at: number): void {
   if (at < found.index) found.index = at;
 }
 
-/** `re` run on `text` when the words allow it (`gate` null: always), recorded as `f` when it matches. */
+/** `re` run on `text` when the words allow it (`gate` null: always), giving feature `f` when it matches. */
 function run(
   found: Found,
   text: string,
