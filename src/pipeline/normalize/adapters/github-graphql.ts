@@ -11,7 +11,7 @@ import type { OperationClass } from '../../model/action.js';
 import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { ApiFamily, ApiRequest } from '../api/api-family.js';
 import type { ApiReading } from '../api/api-reading.js';
-import { graphqlOperations } from '../api/graphql-operations.js';
+import { graphqlDocumentsOf, graphqlOperations } from '../api/graphql-operations.js';
 import { riskierReading } from '../operation-class.js';
 import {
   GITHUB_GRAPHQL_MUTATIONS,
@@ -27,23 +27,6 @@ const UNCLASSIFIED: ReadonlySet<string> = new Set(GITHUB_GRAPHQL_UNCLASSIFIED.ma
 
 /** The GraphQL endpoint's path (GitHub Enterprise Server serves it at `/api/graphql`: self-hosted hosts). */
 export const GITHUB_GRAPHQL_PATHS: readonly string[] = ['/graphql'];
-
-/** The documents a request carries: the `query` of the body (each element of a batch), or of the URL. */
-function documentsOf(request: ApiRequest): string[] | null {
-  const docs: string[] = [...(request.query['query'] ?? [])];
-  const take = (v: JsonValue): boolean => {
-    if (!isJsonObject(v)) return false;
-    const q = v['query'];
-    if (typeof q === 'string') docs.push(q);
-    else if (q !== undefined) return false;
-    return true;
-  };
-  const body = request.body;
-  if (Array.isArray(body)) {
-    for (const el of body) if (!take(el)) return null;
-  } else if (body !== null && !take(body)) return null;
-  return docs;
-}
 
 /** The reading of one root field under the root type it is read as. */
 function fieldReading(type: 'query' | 'mutation' | 'subscription', field: string): ApiReading {
@@ -85,7 +68,7 @@ function variableId(body: JsonValue): string | null {
 }
 
 function readRequest(request: ApiRequest): ApiReading {
-  const docs = documentsOf(request);
+  const docs = graphqlDocumentsOf(request);
   const unreadable: ApiReading = { operation: 'delete', apiOperation: null };
   if (docs === null) return unreadable;
   if (docs.length === 0)

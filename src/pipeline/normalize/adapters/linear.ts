@@ -9,7 +9,7 @@ import type { OperationClass } from '../../model/action.js';
 import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { ApiFamily, ApiRequest } from '../api/api-family.js';
 import type { ApiReading } from '../api/api-reading.js';
-import { graphqlOperations } from '../api/graphql-operations.js';
+import { graphqlDocumentsOf, graphqlOperations } from '../api/graphql-operations.js';
 import { classifyOperationWords, operationWords } from '../api/operation-verbs.js';
 import { riskierReading } from '../operation-class.js';
 import { LINEAR_ROOT_FIELDS } from './generated/linear-fields.js';
@@ -84,25 +84,8 @@ export function linearMutationClass(field: string): OperationClass | null {
   return riskierReading(byName, byDescription);
 }
 
-function documentsOf(request: ApiRequest): string[] | null {
-  const body = request.body;
-  const docs: string[] = [...(request.query['query'] ?? [])];
-  const take = (v: JsonValue): boolean => {
-    if (!isJsonObject(v)) return false;
-    const q = v['query'];
-    if (typeof q === 'string') docs.push(q);
-    else if (q !== undefined) return false;
-    return true;
-  };
-  if (Array.isArray(body)) {
-    // A batch runs every operation of every element.
-    for (const el of body) if (!take(el)) return null;
-  } else if (body !== null && !take(body)) return null;
-  return docs;
-}
-
 function readRequest(request: ApiRequest): ApiReading {
-  const docs = documentsOf(request);
+  const docs = graphqlDocumentsOf(request);
   const unreadable: ApiReading = { operation: 'delete', apiOperation: null };
   if (docs === null || docs.length === 0) {
     return request.method === 'GET' && docs !== null

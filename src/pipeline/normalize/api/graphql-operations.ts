@@ -5,6 +5,8 @@
  * document it cannot parse is null, never an empty list.
  */
 import { Kind, parse, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { isJsonObject, type JsonValue } from '../../model/json.js';
+import type { ApiRequest } from './api-family.js';
 
 type RootType = 'query' | 'mutation' | 'subscription';
 
@@ -89,4 +91,22 @@ export function graphqlOperations(doc: string): GraphqlOperation[] | null {
     for (const [type, fields] of byType) out.push({ type, name, fields });
   }
   return out.length === 0 ? null : out;
+}
+
+/** The GraphQL documents a request carries (null: a body that is not a GraphQL request): the `query` of the body (each element of a batch), or of the URL. */
+export function graphqlDocumentsOf(request: ApiRequest): string[] | null {
+  const docs: string[] = [...(request.query['query'] ?? [])];
+  const take = (v: JsonValue): boolean => {
+    if (!isJsonObject(v)) return false;
+    const q = v['query'];
+    if (typeof q === 'string') docs.push(q);
+    else if (q !== undefined) return false;
+    return true;
+  };
+  const body = request.body;
+  if (Array.isArray(body)) {
+    // A batch runs every operation of every element.
+    for (const el of body) if (!take(el)) return null;
+  } else if (body !== null && !take(body)) return null;
+  return docs;
 }
