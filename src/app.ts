@@ -34,7 +34,7 @@ import type { PolicySet } from './pipeline/policy/types.js';
 import { openPolicyFromConfig } from './policy-files.js';
 import { storeFromConfig } from './state/from-config.js';
 import type { StateStore } from './state/store.js';
-import { warmUpDecisionPath } from './warm-up.js';
+import { warmUpDecisionPath, warmUpInspectionThreadInBackground } from './warm-up.js';
 
 export interface WritOptions {
   readonly config: ServerConfig;
@@ -76,6 +76,8 @@ export interface WritInstance {
   /** Approval webhooks in flight; `idle()` waits for them (tests). */
   readonly webhooks: WebhookSender;
   close(): Promise<void>;
+  /** Settles once the inspection thread's background warm-up is over (/readyz is 200 from then on). */
+  readonly warmedUp: Promise<void>;
 }
 
 /** Loads policy and keys, opens the audit log, and starts serving. Throws on invalid policy or config. */
@@ -219,6 +221,7 @@ async function startParts(
   const core = createPipeline(deps);
   // The first decisions' one-off costs are paid before any caller waits on them (src/warm-up.ts).
   warmUpDecisionPath(deps);
+  const threadWarmUp = warmUpInspectionThreadInBackground(deps);
   const recent = new RecentDecisions();
   const recordDecision = decisionMetrics(metrics);
   // The console's recent-decisions view and the metrics see exactly what the transport answered.
@@ -260,7 +263,8 @@ async function startParts(
         keyRing,
         metrics,
         store,
-        storeDegraded: opened.degraded,
+        degraded: () => opened.degraded() ?? threadWarmUp.failure(),
+        ready: threadWarmUp.ready,
         audit: chain,
         recent,
         now,
@@ -315,6 +319,7 @@ async function startParts(
     store,
     metrics,
     webhooks: approvals.webhooks,
+    warmedUp: threadWarmUp.done,
     close: () => parts.closeAll(2000),
   };
 }

@@ -3,10 +3,16 @@
  * inspectors' regexes, load the SQL grammar and JIT the parser, which measured over 250 ms on a loaded
  * 2-core host. Since the deadline covers the whole decision (issue 15 F7), that cost is paid here, once,
  * instead of as ERR_TIMEOUT on the first real calls. Nothing is audited, signed or stored.
+ *
+ * The inspection thread (src/inspect-worker/) is warmed the same way: it starts lazily, and from dist/ its
+ * first job took 686 ms (thread start, module load, regex compilation), so the first costly request after a
+ * start was ERR_TIMEOUT. It is warmed in the background while the listeners open, and /readyz answers "not
+ * ready" until it has answered (Kubernetes sends no traffic to a pod before that), so a start is not slowed.
  */
 import { scenarioCheckRequest, type ScenarioRequest } from './cli/scenario.js';
 import { mapCheckRequest } from './extauthz/map-request.js';
 import { inspectorConfigFrom, normalizeConfigFrom, type PipelineDeps } from './pipeline/deps.js';
+import { WritError } from './pipeline/errors.js';
 import { normalizeRequest } from './pipeline/normalize/index.js';
 import { evaluatePolicy } from './pipeline/policy/evaluate.js';
 
@@ -37,6 +43,46 @@ const SAMPLES: readonly ScenarioRequest[] = [
   { method: 'GET', authority: 'api.github.com', path: '/repos/acme/app?q=%2e%2e%2f' },
 ];
 
+/** What the warm-up reads of the pipeline's parts: it decides nothing, so it needs no signer, store or audit. */
+export type WarmUpDeps = Pick<PipelineDeps, 'policy' | 'settings' | 'now' | 'log' | 'inspect'>;
+
+/** The mapped, normalized samples, ready for an inspector; a sample the mapper refuses is skipped. */
+function warmUpActions(deps: WarmUpDeps) {
+  const inspectorConfig = inspectorConfigFrom(deps.policy());
+  const normalizeConfig = normalizeConfigFrom(inspectorConfig, deps.settings);
+  const out = [];
+  for (const sample of SAMPLES) {
+    const mapped = mapCheckRequest(scenarioCheckRequest(sample), 'check', deps.now(), () => 'warm-up');
+    if (!mapped.ok) continue;
+    out.push({ action: normalizeRequest(mapped.raw, normalizeConfig), headers: mapped.raw.headers });
+  }
+  return { inspectorConfig, actions: out };
+}
+
+/**
+ * Starts the inspection thread and inspects each sample on it, `rounds` times, the way a costly request is
+ * (through `deps.inspect` with a pace checkpoint that never stops it). Resolves once the thread has answered
+ * every sample; a sample the thread refuses is only logged. Rejects if the thread cannot start or dies: a
+ * process whose costly requests would all be denied should not report itself ready.
+ */
+export async function warmUpInspectionThread(deps: WarmUpDeps, rounds = 2): Promise<void> {
+  const { inspectorConfig, actions } = warmUpActions(deps);
+  const keepGoing = (): Promise<void> => Promise.resolve();
+  for (let round = 0; round < rounds; round++) {
+    for (const { action, headers } of actions) {
+      try {
+        await deps.inspect(action, headers, inspectorConfig, keepGoing);
+      } catch (err) {
+        if (!(err instanceof WritError)) throw err;
+        deps.log.info(
+          { err },
+          'warm-up sample refused on the inspection thread (only the warm-up is affected)',
+        );
+      }
+    }
+  }
+}
+
 /** Decides each sample in process up to policy (no audit, token or store); failures are only logged. */
 export function warmUpDecisionPath(deps: PipelineDeps, rounds = 2): void {
   const set = deps.policy();
@@ -57,4 +103,30 @@ export function warmUpDecisionPath(deps: PipelineDeps, rounds = 2): void {
       }
     }
   }
+}
+
+/** Where the background warm-up of the inspection thread stands, for /readyz. */
+export interface ThreadWarmUp {
+  /** True once the thread answered every sample. */
+  readonly ready: () => boolean;
+  /** Why the thread cannot serve (it failed to start or died during the warm-up), or null. */
+  readonly failure: () => string | null;
+  /** Settles when the warm-up is over, either way (tests, shutdown). */
+  readonly done: Promise<void>;
+}
+
+/** Starts `warmUpInspectionThread` without waiting for it; a failure is logged and kept for /readyz. */
+export function warmUpInspectionThreadInBackground(deps: WarmUpDeps): ThreadWarmUp {
+  let ready = false;
+  let failure: string | null = null;
+  const done = warmUpInspectionThread(deps).then(
+    () => {
+      ready = true;
+    },
+    (err: unknown) => {
+      failure = `the inspection thread failed its warm-up, so costly requests are denied: ${err instanceof Error ? err.message : String(err)}`;
+      deps.log.error({ err }, 'inspection thread warm-up failed');
+    },
+  );
+  return { ready: () => ready, failure: () => failure, done };
 }

@@ -95,8 +95,13 @@ export function startAdminFromConfig(
     readonly keyRing: KeyRing;
     readonly metrics: MetricsRegistry;
     readonly store: StateStore;
-    /** Why the state store serves no decisions now, or null (reported by /readyz). */
-    readonly storeDegraded: () => string | null;
+    /**
+     * Why writ cannot serve decisions now, or null (reported by /readyz): a state store that cannot keep
+     * state, or an inspection thread that failed, which denies every costly request.
+     */
+    readonly degraded: () => string | null;
+    /** False while a part still warms up (the inspection thread); /readyz is 503 until then. Default: ready. */
+    readonly ready?: () => boolean;
     readonly audit: AuditLog;
     readonly recent: RecentDecisions;
     readonly now: () => number;
@@ -111,9 +116,9 @@ export function startAdminFromConfig(
     port: config.adminPort,
     publicKeys: () => [ctx.signer.publicKey],
     jwks: () => ctx.keyRing.jwks(),
-    ready: () => true,
+    ready: ctx.ready ?? (() => true),
     ...(ctx.warnings === undefined ? {} : { warnings: ctx.warnings }),
-    degraded: ctx.storeDegraded,
+    degraded: ctx.degraded,
     metrics: ctx.metrics,
     api: createApprovalApi({
       store: ctx.store,
