@@ -37,19 +37,9 @@ const markdownIn = (dir: string) =>
 /** Every doc whose counts and rates must be generated, cited from the eval, or dated measurements. */
 export function sweptDocs(): string[] {
   return [...markdownIn('docs'), ...markdownIn(join('docs', 'compliance')), 'README.md'].filter(
-    (d) => WHOLLY_GENERATED[d] === undefined && !NOT_YET_SWEPT.includes(d),
+    (d) => WHOLLY_GENERATED[d] === undefined,
   );
 }
-
-/**
- * Docs whose one-off measurements (probe results, before/after eval and CPU figures) are not yet marked as
- * dated measurements or generated: left by issue 20 item 2, each to leave this list once converted.
- */
-export const NOT_YET_SWEPT: readonly string[] = [
-  'docs/inspectors.md',
-  'docs/threat-model.md',
-  'docs/performance-budget.md',
-];
 
 /** The docs `scripts/doc-figures.ts` fills; a test fails when one of them is stale. */
 export function figureDocs(): string[] {
