@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import type { OperationClass } from '../../src/pipeline/model/action.js';
 import { classifyOperationWords, operationWords } from '../../src/pipeline/normalize/api/operation-verbs.js';
-import { riskierReading } from '../../src/pipeline/normalize/operation-class.js';
+import { riskierReading } from '../../src/pipeline/model/operation-danger.js';
 import { packageDir, packageVersion } from './package-source.js';
 import { lit, type ApiTable } from './table.js';
 

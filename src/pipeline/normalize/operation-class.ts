@@ -1,5 +1,6 @@
 /** Classifies what a tool call does (read, write, delete, send, exec) from its name and method; SQL is read in ../sql/. */
 import type { OperationClass } from '../model/action.js';
+import { riskierKnown } from '../model/operation-danger.js';
 
 // Verbs are matched as whole words of the tool name (split on _ - . / and camelCase).
 const VERB_CLASSES: ReadonlyArray<readonly [OperationClass, ReadonlySet<string>]> = [
@@ -128,41 +129,6 @@ export function classifyHttpMethod(method: string): OperationClass {
   }
 }
 
-const RANK: Readonly<Record<OperationClass, number>> = {
-  unknown: 0,
-  read: 1,
-  write: 2,
-  send: 3,
-  pay: 4,
-  exec: 5,
-  admin: 6,
-  delete: 7,
-};
-
-/** The more dangerous of two classes (a `query_db` tool running DELETE is a delete). */
-export function riskier(a: OperationClass, b: OperationClass | null): OperationClass {
-  if (b === null) return a;
-  return RANK[b] > RANK[a] ? b : a;
-}
-
-// INVARIANT: between two readings of one call, `unknown` (a reader could not tell what it does) outranks
-// every class but delete, as in SQL (sql/statement-class.ts): what writ cannot read is never lowered to a read.
-const READING_RANK: Readonly<Record<OperationClass, number>> = {
-  read: 0,
-  write: 1,
-  send: 2,
-  pay: 3,
-  exec: 4,
-  admin: 5,
-  unknown: 6,
-  delete: 7,
-};
-
-/** The more dangerous of two readings of one call (a method and its override, a typed API's and a name's). */
-export function riskierReading(a: OperationClass, b: OperationClass): OperationClass {
-  return READING_RANK[b] > READING_RANK[a] ? b : a;
-}
-
 /**
  * The operation of a call whose arguments carry SQL: what the SQL does, raised by the tool name's verb. SQL writ
  * cannot read (`unknown`) is never lowered to the tool name's `read`: the call is `unknown` (or `delete`).
@@ -170,5 +136,5 @@ export function riskierReading(a: OperationClass, b: OperationClass): OperationC
 export function withSqlOperation(byName: OperationClass, bySql: OperationClass | null): OperationClass {
   if (bySql === null) return byName;
   if (bySql === 'unknown') return byName === 'delete' ? 'delete' : 'unknown';
-  return riskier(byName, bySql);
+  return riskierKnown(byName, bySql);
 }

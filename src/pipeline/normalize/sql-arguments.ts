@@ -2,7 +2,8 @@
 import { WritError } from '../errors.js';
 import { isJsonObject, type JsonValue } from '../model/json.js';
 import type { OperationClass } from '../model/action.js';
-import { classifySqlText, riskierSql } from '../sql/statement-class.js';
+import { riskierReading } from '../model/operation-danger.js';
+import { classifySqlText } from '../sql/statement-class.js';
 
 /** Keys whose value is SQL (compared lower-case, without `_` and `-`): `query`, `sql`, `statements`... */
 const SQL_KEYS = new Set([
@@ -54,7 +55,7 @@ function operationOf(texts: readonly string[]): OperationClass | null {
   let result: OperationClass | null = null;
   for (const text of texts) {
     const cls = classifySqlText(text);
-    if (cls !== null) result = result === null ? cls : riskierSql(result, cls);
+    if (cls !== null) result = result === null ? cls : riskierReading(result, cls);
   }
   return result;
 }

@@ -4,6 +4,7 @@
  * word and call in it is known to read; anything writ cannot read completely is `unknown`, never a read.
  */
 import type { OperationClass } from '../model/action.js';
+import { riskierReading } from '../model/operation-danger.js';
 import { readSql, SQL_DIALECTS, type SqlTok } from './sql-tokens.js';
 import {
   READ_FUNCTIONS,
@@ -13,24 +14,6 @@ import {
   TRANSACTION_WORDS,
   WRITE_WORDS,
 } from './vocabulary.js';
-
-// INVARIANT: `unknown` (writ could not read the statement) outranks every known class but `delete`, so no
-// reading of a statement that writ cannot follow is ever a read.
-const SQL_RANK: Readonly<Record<OperationClass, number>> = {
-  read: 0,
-  write: 1,
-  send: 2,
-  pay: 3,
-  exec: 4,
-  admin: 5,
-  unknown: 6,
-  delete: 7,
-};
-
-/** The more dangerous of two SQL classes. */
-export function riskierSql(a: OperationClass, b: OperationClass): OperationClass {
-  return SQL_RANK[b] > SQL_RANK[a] ? b : a;
-}
 
 const READ_STARTS = new Set([
   'select',
@@ -117,7 +100,7 @@ function scanTokens(tokens: readonly SqlTok[], from: number, strict: boolean, sh
     if (t.type !== 'word' && t.type !== 'ident') continue;
     const next = tokens[i + 1];
     if (isPunct(next, '(')) {
-      cls = riskierSql(cls, callClass(tokens, i, match, strict));
+      cls = riskierReading(cls, callClass(tokens, i, match, strict));
       continue;
     }
     if (t.type !== 'word') continue;
@@ -125,11 +108,11 @@ function scanTokens(tokens: readonly SqlTok[], from: number, strict: boolean, sh
     // `t.delete` is a column; `SHOW CREATE TABLE` reads.
     if (isPunct(prev, '.') || (show && isWord(prev, 'show'))) continue;
     const write = WRITE_WORDS.get(t.text);
-    if (write !== undefined) cls = riskierSql(cls, write);
+    if (write !== undefined) cls = riskierReading(cls, write);
     else if (t.text === 'for' && next?.type === 'word' && LOCK_AFTER_FOR.has(next.text))
-      cls = riskierSql(cls, 'write');
+      cls = riskierReading(cls, 'write');
     // MariaDB's `NEXT VALUE FOR seq` advances a sequence (the read-only oracle refuses it).
-    else if (t.text === 'next' && isWord(next, 'value')) cls = riskierSql(cls, 'write');
+    else if (t.text === 'next' && isWord(next, 'value')) cls = riskierReading(cls, 'write');
   }
   return cls;
 }
@@ -162,20 +145,20 @@ function classifyStatement(tokens: readonly SqlTok[]): OperationClass {
   if (first.type !== 'word') return 'unknown';
   const keyword = first.text;
   const cls = STATEMENT_CLASSES.get(keyword);
-  if (cls === undefined) return riskierSql('unknown', scanTokens(tokens, from, false, false));
+  if (cls === undefined) return riskierReading('unknown', scanTokens(tokens, from, false, false));
   if (TRANSACTION_STARTS.has(keyword)) {
     if (plainTransactionControl(tokens, from)) return 'read';
     // `BEGIN NOT ATOMIC DELETE ...`, `COMMIT PREPARED 'x'`: not plain transaction control.
-    return riskierSql('unknown', scanTokens(tokens, from + 1, true, false));
+    return riskierReading('unknown', scanTokens(tokens, from + 1, true, false));
   }
   if (keyword === 'analyze' || keyword === 'analyse') {
     const next = tokens[from + 1];
     if (next?.type === 'word' && ANALYZED_READ.has(next.text))
       return scanTokens(tokens, from + 1, true, false);
-    return riskierSql(cls, scanTokens(tokens, from + 1, false, false));
+    return riskierReading(cls, scanTokens(tokens, from + 1, false, false));
   }
   if (READ_STARTS.has(keyword)) return scanTokens(tokens, from, true, keyword === 'show');
-  return riskierSql(cls, scanTokens(tokens, from + 1, false, false));
+  return riskierReading(cls, scanTokens(tokens, from + 1, false, false));
 }
 
 /** True when the word starts a statement in some dialect writ reads (`select`, `drop`, `kill`...). */
@@ -223,7 +206,7 @@ export function classifySqlText(text: string): OperationClass | null {
     if (reading.unterminatedAt === -1 || runs > 0) anyReadable = true;
     for (let s = 0; s < runs; s++) {
       const cls = classifyStatement(reading.statements[s]!);
-      result = result === null ? cls : riskierSql(result, cls);
+      result = result === null ? cls : riskierReading(result, cls);
     }
   }
   if (notSql && (anyReadable || firstWordIsProse(text))) return null;

@@ -9,7 +9,7 @@ import type { ApiReading } from '../api/api-reading.js';
 import { environmentOfName } from '../api/environment-name.js';
 import { classifyOperationName } from '../api/operation-verbs.js';
 import { invocationsOf } from '../api/shell-invocations.js';
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 import { awsOperationClass } from './aws-operations.js';
 import { AWS_SERVICES } from './generated/aws-services.js';
 

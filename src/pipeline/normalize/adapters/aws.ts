@@ -8,7 +8,7 @@
 import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { ApiFamily, ApiRequest } from '../api/api-family.js';
 import type { ApiReading } from '../api/api-reading.js';
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 import { readAwsCommands } from './aws-commands.js';
 import { awsEndpointPrefix, readAwsOperation, SERVICES } from './aws-operations.js';
 

@@ -12,7 +12,7 @@ import { environmentOfName } from '../api/environment-name.js';
 import { classifyOperationWords, operationWords } from '../api/operation-verbs.js';
 import { pathSegments } from '../api/route-table.js';
 import { invocationsOf } from '../api/shell-invocations.js';
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 
 /** ARM resource types whose writes change who may do what. */
 const ACCESS_TYPES = /^microsoft\.(?:authorization|managedidentity|keyvault\/vaults\/accesspolicies)/i;

@@ -15,9 +15,9 @@ import { unknownOperation, type ApiReading } from '../api/api-reading.js';
 import { environmentOfName } from '../api/environment-name.js';
 import { invocationsOf } from '../api/shell-invocations.js';
 import { hostMatches } from '../host-pattern.js';
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 import { sqlTexts } from '../sql-arguments.js';
-import { classifySqlText, riskierSql } from '../../sql/statement-class.js';
+import { classifySqlText } from '../../sql/statement-class.js';
 import { REDIS_COMMANDS } from './generated/redis-commands.js';
 
 // --- PostgREST / Supabase -------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ function readSqlOverHttp(request: ApiRequest): ApiReading {
   // A DELETE is a delete whatever its body says (the API may read the method alone).
   let cls: OperationClass = request.method === 'DELETE' ? 'delete' : 'read';
   // SQL writ cannot read is never a read (statement-class.ts): `unknown` stays unknown.
-  for (const t of texts) cls = riskierSql(cls, classifySqlText(t) ?? 'unknown');
+  for (const t of texts) cls = riskierReading(cls, classifySqlText(t) ?? 'unknown');
   return { operation: cls, apiOperation: 'sql.execute', resource: { kind: 'sql', id: null, owner: null } };
 }
 

@@ -12,7 +12,7 @@ import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { ApiFamily, ApiRequest } from '../api/api-family.js';
 import type { ApiReading } from '../api/api-reading.js';
 import { graphqlDocumentsOf, graphqlOperations } from '../api/graphql-operations.js';
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 import {
   GITHUB_GRAPHQL_MUTATIONS,
   GITHUB_GRAPHQL_QUERY_FIELDS,

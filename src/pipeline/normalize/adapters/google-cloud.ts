@@ -13,7 +13,7 @@ import { environmentOfName } from '../api/environment-name.js';
 import { classifyOperationName, classifyOperationWords, operationWords } from '../api/operation-verbs.js';
 import { pathSegments } from '../api/route-table.js';
 import { invocationsOf } from '../api/shell-invocations.js';
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 
 const VERSION = /^v\d+(?:(?:alpha|beta|p\d+beta)\d*)?$/;
 

@@ -8,7 +8,7 @@ import type { ToolCall } from '../api/api-family.js';
 import type { ApiReading } from '../api/api-reading.js';
 import { environmentOfName } from '../api/environment-name.js';
 import { invocationsOf, type ProgramInvocation } from '../api/shell-invocations.js';
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 import { kubernetesRequestOfPath } from './kubernetes-path.js';
 import {
   readKubernetesRequest,

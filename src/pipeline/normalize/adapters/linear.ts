@@ -11,7 +11,7 @@ import type { ApiFamily, ApiRequest } from '../api/api-family.js';
 import type { ApiReading } from '../api/api-reading.js';
 import { graphqlDocumentsOf, graphqlOperations } from '../api/graphql-operations.js';
 import { classifyOperationWords, operationWords } from '../api/operation-verbs.js';
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 import { LINEAR_ROOT_FIELDS } from './generated/linear-fields.js';
 
 const QUERY_FIELDS: ReadonlySet<string> = new Set(

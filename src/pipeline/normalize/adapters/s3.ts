@@ -10,7 +10,7 @@ import type { ApiFamily, ApiRequest } from '../api/api-family.js';
 import { unknownOperation, type ApiReading } from '../api/api-reading.js';
 import { environmentOfName } from '../api/environment-name.js';
 import { compileRestOperations } from '../api/rest-operations.js';
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 import { awsOperationClass, readAwsOperation } from './aws-operations.js';
 import { AWS_SERVICES } from './generated/aws-services.js';
 

@@ -1,5 +1,5 @@
 /** Turns an API family (api-family.ts) into a registry adapter: claimed by host (and the family's own test). */
-import { riskierReading } from '../operation-class.js';
+import { riskierReading } from '../../model/operation-danger.js';
 import type { Adapter } from '../adapter.js';
 import { resourceHintsFromArguments } from '../argument-hints.js';
 import { hostMatches } from '../host-pattern.js';

@@ -5,6 +5,7 @@
  * operation of the generated AWS table and lists the names it leaves unclassified.
  */
 import type { OperationClass } from '../../model/action.js';
+import { moreDangerous } from '../../model/operation-danger.js';
 
 /** Splits `TerminateInstances`, `setIamPolicy`, `add-iam-policy-binding`, `ACLs` into lower-case words. */
 export function operationWords(name: string): string[] {
@@ -402,17 +403,6 @@ const ADMIN_NOUNS = new Set([
 /** Words before the verb that do not change it. */
 const LEADING_WORDS = new Set(['batch', 'bulk', 'do', 'perform', 'partially', 'fully', 'async']);
 
-const RANK: Readonly<Record<OperationClass, number>> = {
-  read: 0,
-  write: 1,
-  send: 2,
-  pay: 3,
-  exec: 4,
-  admin: 5,
-  unknown: 6,
-  delete: 7,
-};
-
 /** The class of an operation named by the given words, or null when its verb is none writ knows. */
 export function classifyOperationWords(words: readonly string[]): OperationClass | null {
   let verbIndex = 0;
@@ -436,7 +426,7 @@ export function classifyOperationWords(words: readonly string[]): OperationClass
   if (cls === 'send' && nouns.some((w) => RELEASED_NOUNS.has(w))) cls = 'write';
   // A change of access is administration (`PutBucketPolicy`, `AttachRolePolicy`, `setIamPolicy`); a read of
   // it stays a read, and a delete stays a delete (the rank is higher).
-  if (cls !== 'read' && nouns.some((w) => ADMIN_NOUNS.has(w)) && RANK[cls] < RANK.admin) return 'admin';
+  if (cls !== 'read' && nouns.some((w) => ADMIN_NOUNS.has(w)) && moreDangerous('admin', cls)) return 'admin';
   return cls;
 }
 

@@ -8,7 +8,7 @@ import { WritError } from '../../errors.js';
 import type { OperationClass } from '../../model/action.js';
 import type { JsonValue } from '../../model/json.js';
 import type { AdapterResult } from '../adapter.js';
-import { riskier } from '../operation-class.js';
+import { riskierKnown } from '../../model/operation-danger.js';
 import { messageAction } from './message-action.js';
 import { readMcpMessage } from './read-message.js';
 import type { McpSessionFacts } from './transport.js';
@@ -44,10 +44,10 @@ export function batchAction(
     const message = body[i]!;
     const element = messageAction(httpMethod, readMcpMessage(message, where), where);
     elements.push({ ...element, context: facts, payload: message });
-    operation = i === 0 ? element.action.operation : riskier(operation, element.action.operation);
+    operation = i === 0 ? element.action.operation : riskierKnown(operation, element.action.operation);
     if (element.action.operation === 'unknown') unread = true;
   }
-  // An element whose operation is unknown is never hidden behind a read (`riskier` ranks unknown lowest).
+  // An element whose operation is unknown is never hidden behind a read (`riskierKnown` lets unknown raise nothing).
   if (unread && operation === 'read') operation = 'unknown';
   return {
     action: {
