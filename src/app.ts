@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { approvalWarnings, approversConfigured } from './admin/approval-readiness.js';
 import { approvalHooksFromConfig, startAdminFromConfig } from './admin/from-config.js';
-import { decisionMetrics, policyMetricsOf } from './admin/decision-metrics.js';
+import { meteredPipeline, policyMetricsOf } from './admin/decision-metrics.js';
 import { MetricsRegistry } from './admin/metrics.js';
 import { RecentDecisions } from './admin/recent-decisions.js';
 import type { WebhookSender } from './admin/webhook-sender.js';
@@ -16,7 +16,7 @@ import type { SinkStats } from './audit/siem/exporter.js';
 import type { ServerConfig } from './config.js';
 import { configuredListeners } from './extauthz/from-config.js';
 import { startTransport, type RoleListener } from './extauthz/server.js';
-import { startExtProcFromConfig } from './extproc/from-config.js';
+import { extProcAddress, startExtProcFromConfig } from './extproc/from-config.js';
 import { createIdentityDeps } from './identity/from-config.js';
 import type { JwksCache } from './identity/jwt-verifier.js';
 import { keyRingFromConfig } from './keys/from-config.js';
@@ -24,13 +24,12 @@ import type { KeyRing, RootSigner } from './keys/key-ring.js';
 import type { Signer } from './keys/signer.js';
 import { OpenedParts } from './opened-parts.js';
 import type { PipelineDeps } from './pipeline/deps.js';
-import { quarantineSignals } from './pipeline/enforce/quarantine.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { InspectWorker } from './inspect-worker/pool.js';
 import { DEFAULT_INSPECTORS, inspectAction } from './pipeline/inspect/registry.js';
 import type { Role } from './pipeline/model/raw-request.js';
-import type { ShadowDiff } from './pipeline/policy/shadow.js';
 import type { PolicySet } from './pipeline/policy/types.js';
+import { pipelineSettingsFromConfig, shadowFromConfig } from './core-from-config.js';
 import { openPolicyFromConfig } from './policy-files.js';
 import { storeFromConfig } from './state/from-config.js';
 import type { StateStore } from './state/store.js';
@@ -169,28 +168,11 @@ async function startParts(
     ...(opts.webhookRetry === undefined ? {} : { retry: opts.webhookRetry }),
   });
   parts.add('webhooks', approvals.webhooks, (w) => w.close());
-  const shadowDiffs = metrics.counter(
-    'writ_shadow_differences_total',
-    'decisions where the shadow policy differs, by kind',
-    ['kind'],
-  );
-  const shadow = policy.shadow;
   const inspectWorker = parts.add('inspect-worker', new InspectWorker(), (w) => w.close());
   const deps: PipelineDeps = {
     policy: () => policy.current(),
     identity,
-    ...(shadow === undefined
-      ? {}
-      : {
-          shadow: {
-            policy: () => shadow.current(),
-            record: (diff: ShadowDiff | null) => {
-              if (diff === null) return;
-              shadowDiffs.inc({ kind: diff.kind });
-              logger.warn({ shadow: diff }, 'shadow policy differs');
-            },
-          },
-        }),
+    ...shadowFromConfig(policy.shadow, metrics, logger),
     // A costly request (one that is paced) is inspected on its own thread; the main thread keeps answering.
     inspect: (action, headers, cfg, between) =>
       between === undefined
@@ -203,43 +185,15 @@ async function startParts(
     now,
     newTraceId: () => randomUUID(),
     log: logger,
-    settings: {
-      maxBodyBytes: config.maxBodyBytes,
-      tokenTtlSeconds: config.tokenTtlSeconds,
-      taintTtlMs: config.taintTtlSeconds * 1000,
-      clockSkewSeconds: config.clockSkewSeconds,
-      trustAgentHeaders: config.trustAgentHeaders,
-      deadlineMs: config.deadlineMs,
-      quarantineOn: quarantineSignals(config.quarantineOn),
-      ...(config.mcpEndpoints === null ? {} : { mcpEndpoints: config.mcpEndpoints }),
-      ...(config.a2aEndpoints === null ? {} : { a2aEndpoints: config.a2aEndpoints }),
-      ...(config.tokenForwarders.length === 0 ? {} : { tokenForwarders: config.tokenForwarders }),
-      ...(config.originHops.length === 0 ? {} : { originHops: config.originHops }),
-    },
+    settings: pipelineSettingsFromConfig(config),
     hooks: approvals.hooks,
   };
-  const core = createPipeline(deps);
   // The first decisions' one-off costs are paid before any caller waits on them (src/warm-up.ts).
   warmUpDecisionPath(deps);
   const threadWarmUp = warmUpInspectionThreadInBackground(deps);
   const recent = new RecentDecisions();
-  const recordDecision = decisionMetrics(metrics);
   // The console's recent-decisions view and the metrics see exactly what the transport answered.
-  const pipeline: Pipeline = {
-    run: async (raw) => {
-      const started = performance.now();
-      const v = await core.run(raw);
-      recordDecision(v, (performance.now() - started) / 1000);
-      recent.push(v);
-      return v;
-    },
-    reject: (role, code, message, raw) => {
-      const v = core.reject(role, code, message, raw);
-      recordDecision(v, 0);
-      recent.push(v);
-      return v;
-    },
-  };
+  const pipeline = meteredPipeline(createPipeline(deps), metrics, recent);
   const ports: Partial<Record<Role | 'admin' | 'extproc', number>> = {};
   const transport = parts.add(
     'transport',
@@ -275,30 +229,15 @@ async function startParts(
     );
     ports.admin = admin.port;
   }
-  const extprocAt =
-    opts.extproc ??
-    (opts.listeners === undefined && config.extprocPort !== 0
-      ? { host: config.listenHost, port: config.extprocPort }
-      : undefined);
+  const extprocAt = extProcAddress(config, opts.extproc, opts.listeners !== undefined);
   if (extprocAt !== undefined) {
     const extproc = parts.add(
       'extproc',
       await startExtProcFromConfig(
+        config,
         extprocAt,
-        {
-          keys: keyRing,
-          store,
-          audit: chain,
-          now,
-          clockSkewSeconds: config.clockSkewSeconds,
-          log: logger,
-          policy: () => policy.current(),
-          // The same endpoint lists the check role reads a request by choose the reader of its answer.
-          ...(config.mcpEndpoints === null ? {} : { mcpEndpoints: config.mcpEndpoints }),
-          ...(config.a2aEndpoints === null ? {} : { a2aEndpoints: config.a2aEndpoints }),
-        },
+        { keys: keyRing, store, audit: chain, now, log: logger, policy: () => policy.current() },
         metrics,
-        { ttlMs: config.taintTtlSeconds * 1000, trustSessionHeader: config.trustAgentHeaders },
       ),
       (e, graceMs) => e.shutdown(graceMs),
     );

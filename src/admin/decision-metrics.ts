@@ -3,9 +3,11 @@
  * findings by inspector and severity, and the decision duration by role. Registered once at start; per
  * decision only counter increments and one histogram observation (measured in docs/performance.md).
  */
+import type { Pipeline } from '../pipeline/index.js';
 import type { PolicySet } from '../pipeline/policy/types.js';
 import type { Verdict } from '../pipeline/verdict.js';
 import type { MetricsRegistry } from './metrics.js';
+import type { RecentDecisions } from './recent-decisions.js';
 
 /** Buckets in seconds: writ decides in about a millisecond; Envoy's ext_authz timeout is 0.5 s. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -62,5 +64,28 @@ export function policyMetricsOf(metrics: MetricsRegistry): {
       reloads.inc();
     },
     reloadFailed: () => failures.inc(),
+  };
+}
+
+/**
+ * The pipeline the transport calls: the core's, with every verdict counted and kept for the console's
+ * recent-decisions view, so both see exactly what the transport answered.
+ */
+export function meteredPipeline(core: Pipeline, metrics: MetricsRegistry, recent: RecentDecisions): Pipeline {
+  const recordDecision = decisionMetrics(metrics);
+  return {
+    run: async (raw) => {
+      const started = performance.now();
+      const v = await core.run(raw);
+      recordDecision(v, (performance.now() - started) / 1000);
+      recent.push(v);
+      return v;
+    },
+    reject: (role, code, message, raw) => {
+      const v = core.reject(role, code, message, raw);
+      recordDecision(v, 0);
+      recent.push(v);
+      return v;
+    },
   };
 }
