@@ -33,7 +33,7 @@ import { pipelineSettingsFromConfig, shadowFromConfig } from './core-from-config
 import { openPolicyFromConfig } from './policy-files.js';
 import { storeFromConfig } from './state/from-config.js';
 import type { StateStore } from './state/store.js';
-import { warmUpDecisionPath, warmUpInspectionThreadInBackground } from './warm-up.js';
+import { inspectionThreadFailure, warmUpDecisionPath } from './warm-up.js';
 
 export interface WritOptions {
   readonly config: ServerConfig;
@@ -75,8 +75,6 @@ export interface WritInstance {
   /** Approval webhooks in flight; `idle()` waits for them (tests). */
   readonly webhooks: WebhookSender;
   close(): Promise<void>;
-  /** Settles once the inspection thread's background warm-up is over (/readyz is 200 from then on). */
-  readonly warmedUp: Promise<void>;
 }
 
 /** Loads policy and keys, opens the audit log, and starts serving. Throws on invalid policy or config. */
@@ -173,11 +171,13 @@ async function startParts(
     policy: () => policy.current(),
     identity,
     ...shadowFromConfig(policy.shadow, metrics, logger),
-    // A costly request (one that is paced) is inspected on its own thread; the main thread keeps answering.
+    // A costly request (one that is paced) is normalized and inspected on its own thread; the main thread
+    // keeps answering.
     inspect: (action, headers, cfg, between) =>
       between === undefined
         ? inspectAction(action, headers, cfg).findings
         : inspectWorker.inspect(action, headers, cfg, between),
+    normalizeCostly: (raw, cfg, between) => inspectWorker.normalize(raw, cfg, between),
     signer,
     keys: keyRing,
     store,
@@ -190,7 +190,7 @@ async function startParts(
   };
   // The first decisions' one-off costs are paid before any caller waits on them (src/warm-up.ts).
   warmUpDecisionPath(deps);
-  const threadWarmUp = warmUpInspectionThreadInBackground(deps);
+  const threadFailure = await inspectionThreadFailure(deps);
   const recent = new RecentDecisions();
   // The console's recent-decisions view and the metrics see exactly what the transport answered.
   const pipeline = meteredPipeline(createPipeline(deps), metrics, recent);
@@ -217,8 +217,7 @@ async function startParts(
         keyRing,
         metrics,
         store,
-        degraded: () => opened.degraded() ?? threadWarmUp.failure(),
-        ready: threadWarmUp.ready,
+        degraded: () => opened.degraded() ?? threadFailure,
         audit: chain,
         recent,
         now,
@@ -258,7 +257,6 @@ async function startParts(
     store,
     metrics,
     webhooks: approvals.webhooks,
-    warmedUp: threadWarmUp.done,
     close: () => parts.closeAll(2000),
   };
 }

@@ -6,8 +6,8 @@
  *
  * The inspection thread (src/inspect-worker/) is warmed the same way: it starts lazily, and from dist/ its
  * first job took 686 ms (thread start, module load, regex compilation), so the first costly request after a
- * start was ERR_TIMEOUT. It is warmed in the background while the listeners open, and /readyz answers "not
- * ready" until it has answered (Kubernetes sends no traffic to a pod before that), so a start is not slowed.
+ * start was ERR_TIMEOUT. It is warmed before the listeners open too. Not in the background: a thread
+ * compiling everything beside the first decisions took CPU from them, and they timed out on a busy host.
  */
 import { scenarioCheckRequest, type ScenarioRequest } from './cli/scenario.js';
 import { mapCheckRequest } from './extauthz/map-request.js';
@@ -105,28 +105,17 @@ export function warmUpDecisionPath(deps: PipelineDeps, rounds = 2): void {
   }
 }
 
-/** Where the background warm-up of the inspection thread stands, for /readyz. */
-export interface ThreadWarmUp {
-  /** True once the thread answered every sample. */
-  readonly ready: () => boolean;
-  /** Why the thread cannot serve (it failed to start or died during the warm-up), or null. */
-  readonly failure: () => string | null;
-  /** Settles when the warm-up is over, either way (tests, shutdown). */
-  readonly done: Promise<void>;
-}
-
-/** Starts `warmUpInspectionThread` without waiting for it; a failure is logged and kept for /readyz. */
-export function warmUpInspectionThreadInBackground(deps: WarmUpDeps): ThreadWarmUp {
-  let ready = false;
-  let failure: string | null = null;
-  const done = warmUpInspectionThread(deps).then(
-    () => {
-      ready = true;
-    },
-    (err: unknown) => {
-      failure = `the inspection thread failed its warm-up, so costly requests are denied: ${err instanceof Error ? err.message : String(err)}`;
-      deps.log.error({ err }, 'inspection thread warm-up failed');
-    },
-  );
-  return { ready: () => ready, failure: () => failure, done };
+/**
+ * Runs `warmUpInspectionThread` and answers why the thread cannot serve (it failed to start or died during the
+ * warm-up), or null. A failure is logged and reported by /readyz rather than stopping the start: every costly
+ * request would be denied, which fails closed, and the pod is kept out of traffic until it is replaced.
+ */
+export async function inspectionThreadFailure(deps: WarmUpDeps): Promise<string | null> {
+  try {
+    await warmUpInspectionThread(deps);
+    return null;
+  } catch (err) {
+    deps.log.error({ err }, 'inspection thread warm-up failed');
+    return `the inspection thread failed its warm-up, so costly requests are denied: ${err instanceof Error ? err.message : String(err)}`;
+  }
 }

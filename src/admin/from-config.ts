@@ -100,8 +100,6 @@ export function startAdminFromConfig(
      * state, or an inspection thread that failed, which denies every costly request.
      */
     readonly degraded: () => string | null;
-    /** False while a part still warms up (the inspection thread); /readyz is 503 until then. Default: ready. */
-    readonly ready?: () => boolean;
     readonly audit: AuditLog;
     readonly recent: RecentDecisions;
     readonly now: () => number;
@@ -116,7 +114,7 @@ export function startAdminFromConfig(
     port: config.adminPort,
     publicKeys: () => [ctx.signer.publicKey],
     jwks: () => ctx.keyRing.jwks(),
-    ready: ctx.ready ?? (() => true),
+    ready: () => true,
     ...(ctx.warnings === undefined ? {} : { warnings: ctx.warnings }),
     degraded: ctx.degraded,
     metrics: ctx.metrics,

@@ -3,8 +3,22 @@ import type { ReasonCode } from '../pipeline/errors.js';
 import type { InspectorConfig } from '../pipeline/inspect/inspector.js';
 import type { Action } from '../pipeline/model/action.js';
 import type { Finding } from '../pipeline/model/finding.js';
+import type { RawRequest } from '../pipeline/model/raw-request.js';
+import type { NormalizeConfig } from '../pipeline/normalize/index.js';
+
+/** Normalize a costly request there: parse its body and read it through the adapters into one action. */
+export interface NormalizeJob {
+  readonly kind: 'normalize';
+  readonly id: number;
+  readonly raw: RawRequest;
+  /** Without its memo: a memo holds functions and maps of the main thread's pipeline, and only speeds up. */
+  readonly config: Omit<NormalizeConfig, 'memo'>;
+  /** As InspectJob's. */
+  readonly cancel: SharedArrayBuffer;
+}
 
 export interface InspectJob {
+  readonly kind: 'inspect';
   readonly id: number;
   readonly action: Action;
   readonly headers: Readonly<Record<string, string>>;
@@ -13,8 +27,11 @@ export interface InspectJob {
   readonly cancel: SharedArrayBuffer;
 }
 
-export type InspectReply =
+export type WorkerJob = NormalizeJob | InspectJob;
+
+export type WorkerReply =
   | { readonly id: number; readonly findings: Finding[] }
+  | { readonly id: number; readonly action: Action }
   | {
       readonly id: number;
       /** A WritError's code (the decision is denied with it), or null for any other failure. */

@@ -18,13 +18,17 @@ import { WritError } from '../pipeline/errors.js';
 import type { InspectorConfig } from '../pipeline/inspect/inspector.js';
 import type { Action } from '../pipeline/model/action.js';
 import type { Finding } from '../pipeline/model/finding.js';
-import type { InspectJob, InspectReply } from './messages.js';
+import type { RawRequest } from '../pipeline/model/raw-request.js';
+import type { NormalizeConfig } from '../pipeline/normalize/index.js';
+import type { WorkerJob, WorkerReply } from './messages.js';
+import { asBuilt } from './prototypes.js';
 
 /** How often the main thread asks the decision's pace whether it is still wanted while the thread works. */
 const PACE_POLL_MS = 10;
 
 interface Pending {
-  readonly resolve: (findings: readonly Finding[]) => void;
+  /** A successful reply (findings or an action). */
+  readonly answer: (reply: WorkerReply) => void;
   readonly reject: (err: unknown) => void;
 }
 
@@ -51,6 +55,21 @@ export class InspectWorker {
   private readonly pending = new Map<number, Pending>();
 
   /**
+   * The action of a costly request, normalized on the thread (body parsed, every adapter's reading), with the
+   * same adapters as the main thread. `between` as for `inspect`. The main thread pays only the clones: the
+   * body's bytes there, the action back.
+   */
+  normalize(raw: RawRequest, config: NormalizeConfig, between: () => Promise<void>): Promise<Action> {
+    // The memo speeds the main thread's own readings up; it holds maps and does not cross threads.
+    const { memo: _memo, ...plain } = config;
+    return this.run(
+      (id, cancel) => ({ kind: 'normalize', id, raw, config: plain, cancel }),
+      between,
+      (reply) => ('action' in reply ? asBuilt(reply.action) : undefined),
+    );
+  }
+
+  /**
    * The findings of `action`, inspected on the thread. `between` is the decision's pace checkpoint: it is
    * polled while the thread works, and once it throws (the deadline passed) the job is cancelled with that error.
    */
@@ -60,11 +79,23 @@ export class InspectWorker {
     config: InspectorConfig,
     between: () => Promise<void>,
   ): Promise<readonly Finding[]> {
+    return this.run(
+      (id, cancel) => ({ kind: 'inspect', id, action, headers, config, cancel }),
+      between,
+      (reply) => ('findings' in reply ? reply.findings : undefined),
+    );
+  }
+
+  /** Sends one job and settles with what `read` takes from its reply (undefined: a reply of the wrong kind). */
+  private run<T>(
+    job: (id: number, cancel: SharedArrayBuffer) => WorkerJob,
+    between: () => Promise<void>,
+    read: (reply: WorkerReply) => T | undefined,
+  ): Promise<T> {
     const worker = this.started();
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
-    const job: InspectJob = { id, action, headers, config, cancel };
-    return new Promise<readonly Finding[]>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const poll = setInterval(() => {
         between().catch((err: unknown) => {
           Atomics.store(new Int32Array(cancel), 0, 1);
@@ -77,9 +108,12 @@ export class InspectWorker {
         this.pending.delete(id);
       };
       this.pending.set(id, {
-        resolve: (findings) => {
+        answer: (reply) => {
           settle();
-          resolve(findings);
+          const value = read(reply);
+          if (value === undefined)
+            reject(new Error(`inspection thread: job ${id} got a reply of another kind`));
+          else resolve(value);
         },
         reject: (err) => {
           settle();
@@ -87,9 +121,9 @@ export class InspectWorker {
         },
       });
       try {
-        worker.postMessage(job);
+        worker.postMessage(job(id, cancel));
       } catch (err) {
-        // An action that cannot be cloned is not inspected anywhere else: the decision fails (denied).
+        // A request that cannot be cloned is not decided anywhere else: the decision fails (denied).
         this.pending.get(id)?.reject(err);
       }
     });
@@ -113,10 +147,10 @@ export class InspectWorker {
     const worker = startThread();
     // Idle, the thread must not keep a closing process up; a job in flight holds its own request open.
     worker.unref();
-    worker.on('message', (reply: InspectReply) => {
+    worker.on('message', (reply: WorkerReply) => {
       const p = this.pending.get(reply.id);
       if (p === undefined) return;
-      if ('findings' in reply) p.resolve(reply.findings);
+      if (!('error' in reply)) p.answer(reply);
       else if (reply.error.code !== null) p.reject(new WritError(reply.error.code, reply.error.message));
       else p.reject(new Error(`inspection thread: ${reply.error.message}`));
     });

@@ -8,6 +8,7 @@ import type { InspectorConfig } from './inspect/inspector.js';
 import type { NormalizeConfig } from './normalize/index.js';
 import type { NormalizeMemo } from './normalize/normalize-memo.js';
 import type { Action } from './model/action.js';
+import type { RawRequest } from './model/raw-request.js';
 import type { IdentityDeps } from './identity/stage.js';
 import type { Finding, Severity } from './model/finding.js';
 import type { ShadowDiff } from './policy/shadow.js';
@@ -89,6 +90,15 @@ export interface PipelineDeps {
     /** Set for a costly request: awaited between inspection steps (src/pipeline/pace.ts). */
     between?: () => Promise<void>,
   ) => readonly Finding[] | Promise<readonly Finding[]>;
+  /**
+   * Normalizes a costly request away from the decision's thread (src/inspect-worker/): parsing and reading a
+   * worst-case body are the longest steps no checkpoint can cut. Absent: costly requests are normalized in line.
+   */
+  readonly normalizeCostly?: (
+    raw: RawRequest,
+    config: NormalizeConfig,
+    between: () => Promise<void>,
+  ) => Promise<Action>;
   readonly signer: Signer;
   readonly keys: KeySet;
   readonly store: StateStore;

@@ -85,7 +85,6 @@ describe('REQUIRE_APPROVAL with no approver', () => {
       expect(String(warning?.['msg'])).toMatch(
         /require approval but no approver is configured \(--approver-keys-file or --oidc-issuer\)/,
       );
-      await writ.warmedUp;
       const ready = await reach('127.0.0.1', writ.ports.admin!);
       expect(ready?.status).toBe(200);
       expect(ready?.body.warnings).toEqual([warning?.['msg']]);

@@ -94,6 +94,78 @@ describe('the inspection thread finds what the main thread finds', () => {
   }
 });
 
+/** Every object of `value` whose prototype is null, by path: the two threads must agree on these too. */
+function nullPrototypePaths(value: unknown, path = '$', out: string[] = []): string[] {
+  if (value === null || typeof value !== 'object') return out;
+  if (!Array.isArray(value) && Object.getPrototypeOf(value) === null) out.push(path);
+  for (const [k, v] of Object.entries(value)) nullPrototypePaths(v, `${path}.${k}`, out);
+  return out;
+}
+
+const NORMALIZE_CONFIG = {
+  internalDomains: CONFIG.internalDomains,
+  productionDatabases: CONFIG.productionDatabases,
+  trustAgentHeaders: false,
+};
+
+describe('the thread normalizes a costly request into the action the main thread builds', () => {
+  const batch: ScenarioRequest = {
+    method: 'POST',
+    authority: 'mcp.example.org',
+    path: '/mcp',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'run_shell', arguments: { command: 'ls; rm -rf /' } },
+      },
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+    ]),
+  };
+  for (const [name, sample] of Object.entries({ ...SAMPLES, batch })) {
+    it(name, async () => {
+      const { action: here, raw } = request(sample);
+      const there = await worker.normalize(raw, NORMALIZE_CONFIG, stillWanted);
+      expect(there).toEqual(here);
+      expect(nullPrototypePaths(there)).toEqual(nullPrototypePaths(here));
+      // And what the inspectors make of the two is the same.
+      expect(inspectAction(there, raw.headers, CONFIG).findings).toEqual(
+        inspectAction(here, raw.headers, CONFIG).findings,
+      );
+    });
+  }
+
+  it('a request the main thread refuses is refused there with the same WritError', async () => {
+    const { raw } = request(SAMPLES['sql']!);
+    const broken = { ...raw, body: new TextEncoder().encode('{"jsonrpc":"2.0","id":1,"method":') };
+    const here = (() => {
+      try {
+        normalizeRequest(broken, NORMALIZE_CONFIG);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(here).toBeInstanceOf(WritError);
+    const there: unknown = await worker
+      .normalize(broken, NORMALIZE_CONFIG, stillWanted)
+      .catch((e: unknown) => e);
+    expect(there).toBeInstanceOf(WritError);
+    expect((there as WritError).code).toBe((here as WritError).code);
+  });
+
+  it('a decision that is over rejects its normalization with the pace error', async () => {
+    const { raw } = request(SAMPLES['decode-wide']!);
+    const late = new WritError('ERR_TIMEOUT', 'late');
+    const err: unknown = await worker
+      .normalize(raw, NORMALIZE_CONFIG, () => Promise.reject(late))
+      .catch((e: unknown) => e);
+    expect(err).toBe(late);
+  });
+});
+
 describe('fail closed', () => {
   it('a limit reached on the thread is the same WritError (ERR_INSPECTION_LIMIT)', async () => {
     let v = '../../etc/passwd';

@@ -14,7 +14,7 @@ import { WritError } from '../errors.js';
 import type { IdentityStage } from '../identity/stage.js';
 import { INSPECTOR_FAILED } from '../inspect/run-inspectors.js';
 import type { RawRequest } from '../model/raw-request.js';
-import { normalizeRequest } from '../normalize/index.js';
+import { normalizePaced } from '../normalize-paced.js';
 import { UNPACED, type Pace } from '../pace.js';
 import { makeOutcome, type Outcome } from '../outcome.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
@@ -46,7 +46,12 @@ export async function decideCheck(
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const inspectorConfig = memo.inspectorConfig(set);
-  const normalized = normalizeRequest(raw, memo.normalizeConfig(inspectorConfig, deps.settings));
+  const normalized = await normalizePaced(
+    deps,
+    raw,
+    memo.normalizeConfig(inspectorConfig, deps.settings),
+    pace,
+  );
   // A costly decision lets other requests run between its stages, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();
   // The agent's own credentials and delegation chain (src/pipeline/identity/); denials come before policy.

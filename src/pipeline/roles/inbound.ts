@@ -15,7 +15,7 @@ import type { IdentityStage } from '../identity/stage.js';
 import { withHopOrigin } from '../identity/trusted-hop.js';
 import { INSPECTOR_FAILED } from '../inspect/run-inspectors.js';
 import type { RawRequest } from '../model/raw-request.js';
-import { normalizeRequest } from '../normalize/index.js';
+import { normalizePaced } from '../normalize-paced.js';
 import { UNPACED, type Pace } from '../pace.js';
 import { makeOutcome, type Outcome } from '../outcome.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
@@ -62,7 +62,7 @@ export async function decideInbound(
     });
   }
   const cfg = memo.inspectorConfig(set);
-  const normalized = normalizeRequest(raw, memo.normalizeConfig(cfg, deps.settings));
+  const normalized = await normalizePaced(deps, raw, memo.normalizeConfig(cfg, deps.settings), pace);
   // A costly decision lets other requests run between its stages, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();
   const identity = await identityStage.resolve(raw, normalized, {

@@ -10,7 +10,7 @@ import type { IdentityStage } from '../identity/stage.js';
 import { isTrustedHop } from '../identity/trusted-hop.js';
 import type { TokenConsumption } from '../../state/store.js';
 import type { RawRequest } from '../model/raw-request.js';
-import { normalizeRequest } from '../normalize/index.js';
+import { normalizePaced } from '../normalize-paced.js';
 import { UNPACED, type Pace } from '../pace.js';
 import { makeOutcome, type Outcome } from '../outcome.js';
 import { canonicalJson } from '../bind/canonical-json.js';
@@ -54,7 +54,7 @@ export async function decideVerify(
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const cfg = memo.inspectorConfig(set);
-  const action = normalizeRequest(raw, memo.normalizeConfig(cfg, deps.settings));
+  const action = await normalizePaced(deps, raw, memo.normalizeConfig(cfg, deps.settings), pace);
   // A costly request lets other requests run before its hash is taken, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();
   // What this role sees: the workload presenting the token, the scheme, the headers about to reach the tool.
