@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
 import { connectCheckClient, responseHeader, structField } from '../src/cli/check-client.js';
-import { scenarioCheckRequest, type ScenarioRequest } from '../src/cli/scenario.js';
-import { authorizationService } from '../src/extauthz/envoy-protos.js';
+import { scenarioCheckRequest } from '../src/cli/scenario.js';
 import { installExitCleanup } from './lib/children.js';
 import { summarizeByArea, summarizeProfile } from './lib/cpu-profile.js';
 import {
@@ -23,11 +22,17 @@ import {
   type H2loadOptions,
   type H2loadSummary,
 } from './lib/h2load.js';
+import { ALLOWED, checkRequestFrame } from './lib/check-request.js';
+import type { ExtProcReport } from './lib/ext-proc-report.js';
+import {
+  PERFORMANCE_JSON,
+  PERFORMANCE_MD,
+  renderPerformanceDoc,
+  type PerformanceReport,
+} from './lib/performance-doc.js';
 import {
   buildRows,
   markdownProfile,
-  markdownRounds,
-  markdownTable,
   textTable,
   type PhaseName,
   type PhaseResult,
@@ -45,14 +50,6 @@ const SERVER_NODE_FLAGS: readonly string[] = (process.env['BENCH_NODE_FLAGS'] ??
   .split(' ')
   .filter((f) => f !== '');
 const CHECK_PATH = '/envoy.service.auth.v3.Authorization/Check';
-
-/** The allowed seed scenario (scenarios/seed/02-analytics-readonly.yaml): inspect, policy, sign, audit all run. */
-const ALLOWED: ScenarioRequest = {
-  mcp: {
-    tool: 'query_db',
-    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
-  },
-};
 
 const { values: flags } = parseArgs({
   options: {
@@ -107,16 +104,10 @@ function preflight(): void {
     throw new HarnessError('dist/app.js missing after npm run build');
 }
 
-/** The h2load body: the 5-byte gRPC prefix (uncompressed, big-endian length) and the CheckRequest. */
+/** The h2load body, in a file. */
 function writeBody(): string {
-  const method = authorizationService()['Check'];
-  if (method === undefined) throw new HarnessError('Authorization/Check not found in the Envoy protos');
-  const message = method.requestSerialize(scenarioCheckRequest(ALLOWED));
-  const frame = Buffer.alloc(5 + message.length);
-  frame.writeUInt32BE(message.length, 1);
-  message.copy(frame, 5);
   const file = join(work, 'check-request.bin');
-  writeFileSync(file, frame);
+  writeFileSync(file, checkRequestFrame());
   return file;
 }
 
@@ -320,6 +311,17 @@ async function profileWrit(body: string, specs: Record<ServerName, ServerSpec>):
   }
 }
 
+/** The response path's bench (bench/ext-proc.bench.ts) in its own process; its report, or why it failed. */
+function extProcBench(): ExtProcReport {
+  const out = join(work, 'ext-proc.json');
+  const args = ['--import', 'tsx', 'bench/ext-proc.bench.ts', '--app', writMode === 'src' ? 'src' : 'dist'];
+  args.push('--json', out, ...(quick ? ['--quick'] : []));
+  log(`node ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', timeout: 15 * 60_000 });
+  if (r.status !== 0) throw new HarnessError(`bench/ext-proc.bench.ts failed (${r.status ?? r.signal})`);
+  return JSON.parse(readFileSync(out, 'utf8')) as ExtProcReport;
+}
+
 function otherBenches(): boolean {
   let ok = true;
   for (const name of ['inspect', 'policy', 'stall', 'mixed', 'injection-model']) {
@@ -425,92 +427,38 @@ async function main(): Promise<number> {
   }
   if (flags.profile === true) profile = await profileWrit(body, specs);
 
+  const extProc = extProcBench();
+
   const rows = buildRows(results);
   const command = `npm run bench --${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
   process.stdout.write(
     `\nwrit vs no-op (medians of ${rounds} round${rounds > 1 ? 's' : ''}; ${facts.nproc} cores, node ${facts.node}, load at start ${facts.load})\n${textTable(rows)}\n`,
   );
   if (!quick && flags['no-docs'] !== true) {
-    await writeDoc({ rows, results, facts, command, audit, profile });
-    log('wrote docs/performance.md');
+    const report: PerformanceReport = {
+      command,
+      facts,
+      inputs: { checkScenario: ALLOWED, serverNodeFlags: SERVER_NODE_FLAGS, writMode, plan: PLAN, rounds },
+      rows,
+      results,
+      audit,
+      profile,
+      extProc,
+    };
+    // The report beside the page: the page is rendered from it, and test/docs/performance-doc.test.ts holds
+    // the page to it (and it to the bench's inputs).
+    writeFileSync(
+      PERFORMANCE_JSON,
+      await prettier.format(JSON.stringify(report), {
+        ...((await prettier.resolveConfig(PERFORMANCE_JSON)) ?? {}),
+        filepath: PERFORMANCE_JSON,
+      }),
+    );
+    writeFileSync(PERFORMANCE_MD, await renderPerformanceDoc(report, PERFORMANCE_MD));
+    log('wrote docs/performance.md and docs/performance.json');
   }
   const othersOk = flags['no-others'] === true ? true : otherBenches();
   return othersOk ? 0 : 1;
-}
-
-interface DocInput {
-  readonly rows: ReturnType<typeof buildRows>;
-  readonly results: Results;
-  readonly facts: Record<string, string>;
-  readonly command: string;
-  readonly audit: { records: number; allows: number } | undefined;
-  readonly profile: string | undefined;
-}
-
-async function writeDoc(d: DocInput): Promise<void> {
-  const text = `# Performance
-
-Written by \`${d.command}\` on ${d.facts['date']} (commit ${d.facts['commit']}). Re-run it to refresh this page;
-\`npm run bench -- --quick\` is the short mode CI runs (it prints the table and leaves this page alone).
-
-## What is measured
-
-writ's check role (\`bench/servers/writ-server.ts\`: \`startWrit\` from \`dist/\`, default policies, a temporary
-WRIT_HOME, audit log on disk, silent logger) and a no-op Check server on the same grpc-js stack, server options and
-Envoy proto loading (\`bench/servers/noop-server.ts\`), each in its own process, both sent the same allowed call: the
-seed scenario \`scenarios/seed/02-analytics-readonly.yaml\` (an MCP \`query_db\` read on the analytics replica), so
-writ runs the whole path: map, normalize, inspect, policy, mint an Ed25519 execution token, append to the audit chain.
-One grpc-js call per server first checks the answer (writ: ALLOW with a token); after the run every audit record
-is counted and must be an ALLOW${d.audit === undefined ? '' : ` (this run: ${d.audit.records.toLocaleString('en-US')} records, all ALLOW)`}.
-
-Load comes from h2load (${d.facts['h2load']}, Debian \`nghttp2-client\`) posting a pre-framed gRPC body (a zero
-byte, the big-endian length, the serialized CheckRequest) with \`content-type: application/grpc\` and \`te: trailers\`.
-
-- **Capacity:** closed loop, \`h2load -c 4 -m 16 -D <s>\`; calls per second.
-- **Unloaded latency:** one call in flight, \`h2load -c 1 -m 1 -D <s>\`.
-- **Fixed rates:** \`h2load -c R/100 -m 64 --rps 100 -r 1 --rate-period 1ms -n R*s\`. In nghttp2 1.52 \`--rps\` is per
-  client and is open loop: a timer fires every max(10 ms, 1/rps) and sends every call due since its last tick,
-  whatever the server has answered; due calls wait only while \`-m\` streams are in flight, which 64 never reaches
-  here. Above 100/s per client the 10 ms floor sends bursts, so a rate is split over 100/s clients whose
-  connections open 1 ms apart. \`-r/--rate\` alone paces connections, not calls, and \`--timing-script-file\` chains
-  relative timers and topped out near 730/s per client. The table shows the achieved send rate and the share of
-  sends under 50 µs apart: on a loaded machine h2load's timers drift into step and arrivals bunch.
-- **Percentiles** are nearest-rank over h2load's \`--log-file\` (latency in µs from each call's send).
-- **Server CPU per call:** utime + stime from \`/proc/<pid>/stat\` around each phase, divided by the calls done.
-  **GC** counts and pauses come from a \`PerformanceObserver\` inside each server, read over SIGUSR2.
-- writ and the no-op run phase by phase back to back, A B then B A each round, after a closed-loop warm-up
-  (JIT); figures are medians over rounds.
-- Both servers start with \`node ${SERVER_NODE_FLAGS.join(' ')} --import tsx\` (the flags writ's launchers pass:
-  \`npm start\`, the image, the chart; \`BENCH_NODE_FLAGS\` overrides them): a 64 MiB young generation means
-  fewer scavenges, whose pauses set the tail at fixed rates. writ's code is the compiled \`dist/\`, and the servers turn
-  source maps back off after loading (tsx turns them on, which makes any \`Error.stack\` dearer).
-
-To see the pipeline's own cost without HTTP/2, \`node --import tsx bench/hot-loop.ts\` runs the same allowed
-decision in process (decode the CheckRequest, map, run the pipeline, map and encode the CheckResponse) and prints
-CPU µs and minor GCs per call; add \`--cpu-prof\` for a profile. Server CPU per call above also holds grpc-js and
-HTTP/2, whose per-call cost falls as the rate rises (batched reads and writes): compare writ and the no-op at the
-same rate (the 1,000/s row) for the pipeline's share.
-
-## Machine
-
-${d.facts['nproc']} cores (${d.facts['cpu']}), Node ${d.facts['node']}, load average at start ${d.facts['load']}. The machine is shared
-and noisy: h2load and the server share the 2 cores with other work, so absolute figures move between runs; the
-ratios to the no-op, measured in the same minutes, are the figures to compare.
-
-## Results
-
-Why the targets are missed, stage by stage, and what was tried: [performance-budget.md](performance-budget.md).
-
-${markdownTable(d.rows)}
-
-Per round:
-
-${markdownRounds(d.results)}
-${d.profile === undefined ? '' : `\n## Where writ's CPU goes\n\n\`node --cpu-prof\` on the writ server process (\`npm run bench -- --profile\`).\n\n${d.profile}\n`}`;
-  // Formatted as `npm run format:check` expects, so a fresh run never breaks the gate.
-  const path = join(ROOT, 'docs', 'performance.md');
-  const options = (await prettier.resolveConfig(path)) ?? {};
-  writeFileSync(path, await prettier.format(text, { ...options, filepath: path }));
 }
 
 main().then(
