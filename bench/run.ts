@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --quick] [--profile] [--rounds N] [--no-docs]`: writ's check role against a no-op
- * Check server on the same gRPC stack, each in its own process, driven by h2load with one allowed call.
+ * `npm run bench [-- --quick] [--profile] [--rounds N] [--no-docs] [--render-only]`: writ's check role against a
+ * no-op Check server on the same gRPC stack, each in its own process, driven by h2load with one allowed call;
+ * then the response path (bench/ext-proc.bench.ts). A full run writes docs/performance.json (the report) and
+ * docs/performance.md (rendered from it); `--render-only` re-renders the page from the committed report.
  * Targets are reported, not asserted: the exit code is non-zero only when the harness itself fails.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -62,6 +64,8 @@ const { values: flags } = parseArgs({
     writ: { type: 'string', default: 'dist' },
     'no-others': { type: 'boolean', default: false },
     'keep-profile': { type: 'boolean', default: false },
+    // Re-renders docs/performance.md from docs/performance.json (after a change of the page's wording only).
+    'render-only': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -366,6 +370,12 @@ function machine(): Record<string, string> {
 }
 
 async function main(): Promise<number> {
+  if (flags['render-only'] === true) {
+    const report = JSON.parse(readFileSync(PERFORMANCE_JSON, 'utf8')) as PerformanceReport;
+    writeFileSync(PERFORMANCE_MD, await renderPerformanceDoc(report, PERFORMANCE_MD));
+    log('rendered docs/performance.md from docs/performance.json');
+    return 0;
+  }
   preflight();
   const body = writeBody();
   const home = join(work, 'home');
