@@ -88,7 +88,7 @@ async function main(): Promise<void> {
         slices.push(
           await longestSlice(async () => {
             const res = await client.check(req);
-            decision = `${String(structField(res, 'writ_decision'))} ${String(structField(res, 'writ_code') ?? '')}`;
+            decision = `${String(structField(res, 'writ_decision'))} ${String(structField(res, 'writ_code'))}`;
           }),
         );
       }
