@@ -1,27 +1,12 @@
 /** settings.paranoia: 1-4 validated at load with file:line, carried to the inspectors' config, absent = 1. */
 import { describe, expect, it } from 'vitest';
+import { loadWithSettings, settingsProblems } from './settings-section.js';
 import { inspectorConfigFrom } from '../../src/pipeline/deps.js';
 import { commandInjectionInspector } from '../../src/pipeline/inspect/inspectors/command-injection.js';
-import { compilePolicySources, PolicyLoadError } from '../../src/pipeline/policy/load.js';
 import { runArgs } from '../inspect/inspect-helpers.js';
 
-const load = (settings: string) =>
-  compilePolicySources([
-    {
-      name: 'p.yaml',
-      text: `apiVersion: writ.dev/v1\nkind: PolicySet\nsettings:\n${settings}\nrules:\n  - {id: r, effect: deny}\n`,
-    },
-  ]);
-
-function problems(settings: string): string[] {
-  try {
-    load(settings);
-  } catch (err) {
-    if (err instanceof PolicyLoadError) return err.problems.map((p) => `${p.line}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+const load = loadWithSettings;
+const problems = settingsProblems;
 
 describe('settings.paranoia', () => {
   it('reaches the inspectors: prose with a code span is judged from level 2, not at the default', () => {

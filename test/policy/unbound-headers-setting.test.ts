@@ -1,24 +1,9 @@
 /** settings.unbound_headers: validated at load with file:line, credentials never unbindable, compiled per host. */
 import { describe, expect, it } from 'vitest';
-import { compilePolicySources, PolicyLoadError } from '../../src/pipeline/policy/load.js';
+import { loadWithSettings, settingsProblems } from './settings-section.js';
 
-const load = (settings: string) =>
-  compilePolicySources([
-    {
-      name: 'p.yaml',
-      text: `apiVersion: writ.dev/v1\nkind: PolicySet\nsettings:\n${settings}\nrules:\n  - {id: r, effect: deny}\n`,
-    },
-  ]);
-
-function problems(settings: string): string[] {
-  try {
-    load(settings);
-  } catch (err) {
-    if (err instanceof PolicyLoadError) return err.problems.map((p) => `${p.line}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+const load = loadWithSettings;
+const problems = settingsProblems;
 
 describe('settings.unbound_headers', () => {
   it('compiles host patterns and names', () => {
