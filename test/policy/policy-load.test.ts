@@ -19,6 +19,22 @@ function problems(text: string): string[] {
 }
 
 describe('policy load errors', () => {
+  it('refuses an MCP endpoint whose path no mcp_paths entry matches, naming it; a covered one loads', () => {
+    const lists = (endpoints: string, paths: string) =>
+      `${head}lists:\n  mcp_endpoints: [${endpoints}]\n  mcp_paths: [${paths}]\n`;
+    expect(
+      problems(lists('"*.svc.cluster.local/mcp", "*.svc.cluster.local/rpc/v2"', '/mcp, "/mcp/tools/*"')),
+    ).toEqual([
+      expect.stringMatching(
+        /^p\.yaml:3:18: MCP endpoint "\*\.svc\.cluster\.local\/rpc\/v2" has a path no mcp_paths entry matches/,
+      ),
+    ]);
+    expect(
+      problems(lists('"*.svc.cluster.local/mcp", "*.svc.cluster.local/rpc/v2"', '/mcp, "/rpc/*"')),
+    ).toEqual([]);
+    // Without an mcp_paths list a pack's rules name their paths themselves: nothing to compare.
+    expect(problems(`${head}lists:\n  mcp_endpoints: ["*/anything"]\n`)).toEqual([]);
+  });
   it('reports an unknown rule field with its position', () => {
     const text = `${head}rules:\n  - id: r1\n    efect: deny\n`;
     const p = problems(text);

@@ -19,8 +19,12 @@ let shop: ShopServer;
 const found: Record<string, Refusal[]> = {};
 const sessions = new Map<McpTransportKind, { request: RecordedRequest; response: RecordedResponse }[]>();
 beforeAll(async () => {
-  // The older transport POSTs to the endpoint its SSE stream announces (`/messages`): the operator lists it.
-  writ = await startGovernedWrit({ 'mcp-endpoints': `*.svc.cluster.local/mcp,*.svc.cluster.local/messages` });
+  // The older transport opens its stream at `/sse` and POSTs to the endpoint that stream announces
+  // (`/messages`): the default pack does not claim those names (policies/default.yaml says why), so the
+  // operator lists them, and the pack's MCP rules match them through `lists.mcp_paths`.
+  writ = await startGovernedWrit({
+    'mcp-endpoints': `*.svc.cluster.local/mcp,*.svc.cluster.local/sse,*.svc.cluster.local/messages`,
+  });
   shop = await startShopServer();
   for (const kind of ['streamable-http', 'sse'] as const) {
     const relay = await startRecordingRelay(shop.url);
@@ -81,6 +85,14 @@ describe.each<McpTransportKind>(['streamable-http', 'sse'])('MCP SDK session ove
       expect(end.request.headers['mcp-session-id']).toMatch(/^[0-9a-f-]{36}$/);
       expect(end.response.status).toBe(200);
     }
+  });
+});
+
+describe.each<McpTransportKind>(['streamable-http', 'sse'])('MCP SDK session over %s, governed', (kind) => {
+  it('has no legitimate message refused: every request allowed by the default pack, every answer passed', () => {
+    // The session ran whole (the case above), so an empty list is every exchange decided, not none.
+    expect(sessions.get(kind)!.length).toBeGreaterThanOrEqual(18);
+    expect(found[`mcp ${kind}`]).toEqual([]);
   });
 });
 

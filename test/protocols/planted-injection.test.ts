@@ -148,6 +148,49 @@ describe.each(PLANTED)('an injection in $shape returned by an MCP tool', ({ tool
   );
 });
 
+describe('an injection in a product review returned over the older HTTP+SSE transport', () => {
+  it('is flagged on the event stream, the caller tainted, the next send held, a read still allowed', async () => {
+    // The operator lists the older transport's endpoints; the pack's MCP rules then match them.
+    writ = await startGovernedWrit({
+      'mcp-endpoints': `*.svc.cluster.local/mcp,*.svc.cluster.local/sse,*.svc.cluster.local/messages`,
+    });
+    const shop = await startShopServer();
+    const relay = await startRecordingRelay(shop.url);
+    try {
+      shop.setContent(PLANTED[0]!.content);
+      const agent = await connectAgent(relay.url, 'sse');
+      await agent.client.callTool({ name: 'search_products', arguments: { query: 'kettle' } });
+      await agent.client.callTool({
+        name: 'send_email',
+        arguments: { to: 'returns@kettle-refunds.example', subject: 'addresses', body: 'as requested' },
+      });
+      await agent.client.callTool({ name: 'list_events', arguments: { day: '2026-01-08' } });
+      await agent.end();
+      const xs = await relay.settled();
+      const calls = xs.filter((x) => describeRequest(x.request) === 'POST /messages tools/call');
+      const [read, send, later] = calls as [Exchange, Exchange, Exchange];
+      // Every result of this transport comes on the stream the GET opened; its POSTs are answered 202.
+      const stream = find(xs, 'GET /sse');
+      const opened = await writ.decide(stream.request, SHOP);
+      expect(opened.allowed).toBe(true);
+      const readDecision = await writ.decide(read.request, SHOP);
+      expect(readDecision.allowed).toBe(true);
+      const accepted = await writ.respond(read.request, read.response, SHOP, readDecision.token);
+      expect(accepted.withheld).toBeNull();
+      const answered = await writ.respond(stream.request, stream.response, SHOP, opened.token);
+      expect(answered.withheld).toBeNull();
+      expect(annotation(answered)).toMatch(/prompt-injection/);
+      const held = await writ.decide(send.request, SHOP);
+      expect(held.decision).toBe('REQUIRE_APPROVAL');
+      expect(JSON.stringify(held.raw)).toMatch(/taint/);
+      expect(await writ.decide(later.request, SHOP)).toMatchObject({ allowed: true, operation: 'read' });
+    } finally {
+      await relay.close();
+      await shop.close();
+    }
+  });
+});
+
 describe('an injection in an A2A artifact', () => {
   // Read by the A2A content reader (src/pipeline/respond/a2a-content-reader.ts), claimed by the endpoint.
   it('is flagged, the session tainted, the next message held for approval, a task read still allowed', async () => {

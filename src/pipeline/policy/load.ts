@@ -9,6 +9,7 @@ import { dimensionEnv, findDimension, type DimensionEnv } from './dimensions.js'
 import { isSealed } from './end-marker.js';
 import type { PolicyInput } from './policy-input.js';
 import { parseMcpEndpoint } from '../normalize/mcp-endpoint.js';
+import { mcpEndpointsNotCovered } from './mcp-paths-cover.js';
 import { parseA2aEndpoint } from '../normalize/a2a/endpoints.js';
 import { canonicalResourceName } from '../normalize/resource-name.js';
 import { isParanoiaLevel, type ParanoiaLevel } from '../inspect/lib/paranoia.js';
@@ -98,6 +99,8 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   let timezone = 'UTC';
   let paranoia: ParanoiaLevel | undefined;
   const unboundHeaders: UnboundHeaderRule[] = [];
+  // Where the mcp_endpoints list was written, to name it when mcp_paths does not cover it.
+  let mcpEndpointsReport: ((message: string) => void) | null = null;
   if (files.length === 0)
     problems.push({ file: '(policy folder)', line: 1, column: 1, message: 'no policy files found' });
 
@@ -176,6 +179,10 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
             report(pair.value, `list "${name}" must be a list of strings`);
           } else {
             lists[name] = pair.value.items.map((i) => String((i as { value: unknown }).value));
+            if (name === 'mcp_endpoints') {
+              const node = pair.value;
+              mcpEndpointsReport = (message) => report(node, message);
+            }
             // Normalize reads this list as endpoints: one it cannot parse stops the load here, not a decision.
             const parseEndpoint =
               name === 'mcp_endpoints'
@@ -210,6 +217,14 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
           rawResponseRules.push({ node: item, file: file.name, lc });
     }
   }
+
+  const mcpPaths = lists['mcp_paths'];
+  const mcpEndpoints = lists['mcp_endpoints'];
+  if (mcpPaths !== undefined && mcpEndpoints !== undefined && mcpEndpointsReport !== null)
+    for (const endpoint of mcpEndpointsNotCovered(mcpEndpoints, mcpPaths))
+      (mcpEndpointsReport as (message: string) => void)(
+        `MCP endpoint "${endpoint}" has a path no mcp_paths entry matches: the MCP rules would never match its calls (add its path to mcp_paths)`,
+      );
 
   const env: DimensionEnv = dimensionEnv(timezone);
   const shell: ShellAllowlists = (name) => {

@@ -184,6 +184,26 @@ const TEXT_TYPE =
   /^\s*(?:text\/[\w.+-]+|application\/(?:[\w.+-]+\+)?(?:json|xml)|application\/(?:javascript|x-www-form-urlencoded|x-ndjson|yaml|x-yaml|graphql))\b/i;
 
 /** The findings an annotation names: `id:severity`, each once, at most 16. */
+/**
+ * A buffered answer's document: strict JSON when its media type says JSON; as text when it answers no
+ * JSON-RPC call; when it answers one untyped, strict JSON if it is JSON at all and its text otherwise.
+ * Throws when it is JSON only to a lenient reader (a repeated key): a client may read it either way.
+ */
+function answerDocument(text: string, declaredJson: boolean, answersRpc: boolean): JsonValue {
+  if (declaredJson) return parseStrictJson(text);
+  if (!answersRpc) return text;
+  try {
+    return parseStrictJson(text);
+  } catch (err) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return text;
+    }
+    throw err;
+  }
+}
+
 function annotation(verdicts: readonly MessageVerdict[]): string {
   const seen = new Set<string>();
   for (const v of verdicts) for (const f of v.findings) if (seen.size < 16) seen.add(`${f.id}:${f.severity}`);
@@ -332,6 +352,9 @@ class Exchange implements ResponseExchange {
     this.contentEncoding = headers.get('content-encoding') ?? '';
     const status = Number(headers.get(':status'));
     this.status = Number.isInteger(status) && status > 0 ? status : null;
+    // A 202 accepts the message and answers nothing (both MCP transports): the older transport's result,
+    // a tool list too, comes on the event stream. Its body is read as content, never as the list.
+    if (this.status === 202) this.toolsList = false;
     if (EVENT_STREAM.test(this.contentType) && !this.toolsList) {
       // SECURITY: an encoded stream cannot be read event by event here; it is refused, not passed unread.
       if (parseContentCodings(this.contentEncoding).length > 0)
@@ -424,8 +447,10 @@ class Exchange implements ResponseExchange {
     try {
       const text = decodeUtf8Strict(plain);
       // SECURITY: a JSON answer is read strictly (a repeated key, a lone surrogate): a client might read
-      // an ambiguous document differently from writ.
-      doc = JSON_TYPE.test(this.contentType) || this.request.rpc ? parseStrictJson(text) : text;
+      // an ambiguous document differently from writ. An answer to JSON-RPC is read as JSON when it says so
+      // or looks so; one that plainly is not (the older MCP transport's `202 Accepted`, whose result comes
+      // on the event stream) is read as the text it is, and inspected as such.
+      doc = answerDocument(text, JSON_TYPE.test(this.contentType), this.request.rpc);
     } catch {
       return deny('ERR_RESPONSE_UNREADABLE', 'the answer is not valid UTF-8 or strict JSON');
     }

@@ -21,7 +21,7 @@ import { verifyChainText } from '../../../src/pipeline/audit-record/hash-chain.j
 import { compilePolicySources } from '../../../src/pipeline/policy/load.js';
 import type { TaintMark } from '../../../src/pipeline/respond/taint-port.js';
 import { RESPONSE_WITHHELD_RPC_CODE } from '../../../src/pipeline/respond/withheld-reply.js';
-import { extProcClient, hv, type ExtProcClient } from './ext-proc-client.js';
+import { extProcClient, hv, withheld, type ExtProcClient } from './ext-proc-client.js';
 import { startEnforceWrit, type EnforceWrit } from '../../enforce/support.js';
 
 const POLICY = `apiVersion: writ.dev/v1
@@ -429,6 +429,27 @@ describe('response rules on plain HTTP answers', () => {
       });
       expect(r.final.immediate_response.status.code).toBe(502);
     }
+  });
+
+  it('reads an untyped "Accepted" answer to a JSON-RPC POST as text, but withholds one JSON only to a lenient reader', async () => {
+    // The older MCP transport answers every POSTed message `202 Accepted` (its result comes on the stream).
+    const accepted = await client.exchange({
+      requestHeaders: REQUEST_HEADERS('mcp.tools.test', { ':path': '/messages?sessionId=s-1' }),
+      requestBody: Buffer.from(JSON.stringify(call(91, 'search_products'))),
+      responseHeaders: { ':status': '202' },
+      responseBody: Buffer.from('Accepted'),
+    });
+    expect(accepted.final.response).toBe('response_body');
+    expect(accepted.final.immediate_response).toBeUndefined();
+    // The same untyped answer as an ambiguous JSON document: a client may parse it, and either way.
+    const ambiguous = await client.exchange({
+      requestHeaders: REQUEST_HEADERS('mcp.tools.test'),
+      requestBody: Buffer.from(JSON.stringify(call(92, 'search_products'))),
+      responseHeaders: { ':status': '200' },
+      responseBody: Buffer.from('{"jsonrpc":"2.0","id":92,"id":93,"result":{}}'),
+    });
+    expect(ambiguous.final.immediate_response.status.code).toBe(502);
+    expect(withheld(ambiguous.final)!.body.reason).toBe('ERR_RESPONSE_UNREADABLE');
   });
 
   it('passes a binary answer ungoverned (images and archives are not read)', async () => {
