@@ -222,7 +222,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   const mcpEndpoints = lists['mcp_endpoints'];
   if (mcpPaths !== undefined && mcpEndpoints !== undefined && mcpEndpointsReport !== null)
     for (const endpoint of mcpEndpointsNotCovered(mcpEndpoints, mcpPaths))
-      (mcpEndpointsReport as (message: string) => void)(
+      mcpEndpointsReport(
         `MCP endpoint "${endpoint}" has a path no mcp_paths entry matches: the MCP rules would never match its calls (add its path to mcp_paths)`,
       );
 
