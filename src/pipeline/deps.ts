@@ -27,7 +27,7 @@ export interface PipelineSettings {
   readonly maxBodyBytes: number;
   readonly tokenTtlSeconds: number;
   readonly clockSkewSeconds: number;
-  /** Trust x-writ-agent/-tenant/-session/-origin headers (only behind a proxy that sets them). */
+  /** Trust x-writ-agent/-tenant/-session headers (only behind a proxy that sets them); never x-writ-origin (originHops). */
   readonly trustAgentHeaders: boolean;
   /** A decision not made within this many ms is a deny (ERR_TIMEOUT). */
   readonly deadlineMs: number;

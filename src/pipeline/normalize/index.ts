@@ -1,6 +1,6 @@
 /** Normalize: RawRequest -> Action. Splits the URL, reads the body as the upstream will, and asks the adapters. */
 import { WritError } from '../errors.js';
-import { AGENT_HEADER, ORIGIN_HEADER, SESSION_ID_HEADER, TENANT_HEADER } from '../headers.js';
+import { AGENT_HEADER, SESSION_ID_HEADER, TENANT_HEADER } from '../headers.js';
 import type { Action, Subject } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
@@ -273,7 +273,9 @@ function buildAction(
       requestId: raw.requestId,
       timeMs: raw.receivedAtMs,
       hops: 0,
-      origin: trust ? (raw.headers[ORIGIN_HEADER] ?? null) : null,
+      // SECURITY: never read here, whatever trustAgentHeaders says: `x-writ-origin` counts only from a
+      // configured origin hop, which only the roles know (identity/trusted-hop.ts#withHopOrigin).
+      origin: null,
       sessionId: trust ? (raw.headers[SESSION_ID_HEADER] ?? null) : null,
       bodySize: raw.body.length,
       contentType: request.contentType,
