@@ -13,6 +13,7 @@ import type * as ModelModule from '../src/pipeline/inspect/lib/injection-model.j
 import type { InspectorConfig } from '../src/pipeline/inspect/inspector.js';
 import type { JsonValue } from '../src/pipeline/model/json.js';
 import { TYPICAL_HEADERS } from './lib/typical-headers.js';
+import { twoKiBArguments } from './lib/two-kib-call.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,19 +30,7 @@ const CONFIG: InspectorConfig = {
   productionDatabases: ['prod'],
   protectedBranches: ['main'],
 };
-const paragraph =
-  'Hi Dana, thanks for reaching out about invoice INV-2291. I checked the billing history and the duplicate charge from 12 March was reversed; it should appear on your statement within five business days. ';
-const EMAIL: JsonValue = {
-  to: 'dana.kim@corp.example',
-  subject: 'Re: [Ticket #48213] Duplicate charge on March invoice',
-  body: paragraph.repeat(9),
-  metadata: {
-    ticket: '48213',
-    priority: 'normal',
-    tags: ['billing', 'refund', 'march'],
-    link: 'https://support.corp.example/t/48213',
-  },
-};
+const EMAIL: JsonValue = twoKiBArguments();
 const HEADERS = {
   ':authority': 'mcp.tools.svc.cluster.local',
   ':method': 'POST',

@@ -11,6 +11,7 @@ import { DEFAULT_INSPECTORS, inspectAction } from '../src/pipeline/inspect/regis
 import type { Action } from '../src/pipeline/model/action.js';
 import type { JsonValue } from '../src/pipeline/model/json.js';
 import { actionFrom } from '../src/cli/action-template.js';
+import { twoKiBArguments } from './lib/two-kib-call.js';
 
 const CONFIG: InspectorConfig = {
   egressAllowlist: ['api.github.com'],
@@ -33,23 +34,7 @@ function action(args: JsonValue): Action {
 
 /** A realistic 2 KiB MCP call: a support reply with a ticket excerpt, metadata and a link. */
 function twoKiBCall(): Action {
-  const paragraph =
-    'Hi Dana, thanks for reaching out about invoice INV-2291. I checked the billing history and the duplicate charge from 12 March was reversed; it should appear on your statement within five business days. ';
-  const args: JsonValue = {
-    to: 'dana.kim@corp.example',
-    subject: 'Re: [Ticket #48213] Duplicate charge on March invoice',
-    body: paragraph.repeat(9),
-    metadata: {
-      ticket: '48213',
-      priority: 'normal',
-      tags: ['billing', 'refund', 'march'],
-      link: 'https://support.corp.example/t/48213',
-    },
-  };
-  const a = action(args);
-  const size = JSON.stringify(args).length;
-  if (size < 1900 || size > 2300) throw new Error(`bench call is ${size} bytes, not ~2 KiB`);
-  return a;
+  return action(twoKiBArguments());
 }
 
 /** The hot loop's allowed call: an MCP `query_db` read with a short SELECT, and its request headers. */

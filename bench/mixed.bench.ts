@@ -5,16 +5,13 @@
  * (every call answered with the decision it gets alone, no ERR_*), 0 wrong allows (no token on a call that
  * must be denied). Exits non-zero otherwise. Latency is reported.
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectCheckClient, responseHeader, structField } from '../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../src/cli/scenario.js';
 import { installExitCleanup, killAllChildren } from './lib/children.js';
-import { startServer } from './lib/server-process.js';
 import { percentile } from './lib/stats.js';
+import { startWritServer } from './lib/writ-server-process.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -81,22 +78,7 @@ const MIX: ReadonlyArray<{ name: string; request: ScenarioRequest; allow: boolea
 ];
 
 async function main(): Promise<number> {
-  const server = await startServer({
-    name: 'writ',
-    command: process.execPath,
-    args: [
-      '--max-semi-space-size=64',
-      '--import',
-      'tsx',
-      'bench/servers/writ-server.ts',
-      '--port',
-      '0',
-      '--app',
-      flags.app ?? 'src',
-    ],
-    cwd: ROOT,
-    answersStats: true,
-  });
+  const server = await startWritServer(flags.app ?? 'src');
   // A few connections, as an Envoy fleet would hold; calls are spread over them.
   const clients = Array.from({ length: 4 }, () => connectCheckClient(`127.0.0.1:${server.port}`));
   try {

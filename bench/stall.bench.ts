@@ -12,9 +12,9 @@ import { parseArgs } from 'node:util';
 import { connectCheckClient, structField, type CheckClient } from '../src/cli/check-client.js';
 import { scenarioCheckRequest } from '../src/cli/scenario.js';
 import { installExitCleanup, killAllChildren, spawnTracked } from './lib/children.js';
-import { startServer } from './lib/server-process.js';
 import { percentile } from './lib/stats.js';
 import { NORMAL, WORST } from './lib/worst-case-bodies.js';
+import { startWritServer } from './lib/writ-server-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
@@ -39,22 +39,7 @@ function ms(t0: bigint): number {
 }
 
 async function main(): Promise<number> {
-  const server = await startServer({
-    name: 'writ',
-    command: process.execPath,
-    args: [
-      '--max-semi-space-size=64',
-      '--import',
-      'tsx',
-      'bench/servers/writ-server.ts',
-      '--port',
-      '0',
-      '--app',
-      flags.app ?? 'src',
-    ],
-    cwd: ROOT,
-    answersStats: true,
-  });
+  const server = await startWritServer(flags.app ?? 'src');
   const address = `127.0.0.1:${server.port}`;
   const normalClient = connectCheckClient(address);
   const normalReq = scenarioCheckRequest(NORMAL);
