@@ -11,8 +11,11 @@ export interface NormalizeJob {
   readonly kind: 'normalize';
   readonly id: number;
   readonly raw: RawRequest;
-  /** Without its memo: a memo holds functions and maps of the main thread's pipeline, and only speeds up. */
-  readonly config: Omit<NormalizeConfig, 'memo'>;
+  /**
+   * Without its memo and shell reader: they hold maps of the main thread's pipeline, and only speed up (the
+   * thread reads command lines with its own reader).
+   */
+  readonly config: Omit<NormalizeConfig, 'memo' | 'shell'>;
   /** As InspectJob's. */
   readonly cancel: SharedArrayBuffer;
 }
@@ -22,7 +25,8 @@ export interface InspectJob {
   readonly id: number;
   readonly action: Action;
   readonly headers: Readonly<Record<string, string>>;
-  readonly config: InspectorConfig;
+  /** Without the main thread's shell reader, as NormalizeJob's. */
+  readonly config: Omit<InspectorConfig, 'shell'>;
   /** One Int32: set to 1 by the main thread when the decision is over (deadline passed) and the work is moot. */
   readonly cancel: SharedArrayBuffer;
 }

@@ -60,8 +60,8 @@ export class InspectWorker {
    * body's bytes there, the action back.
    */
   normalize(raw: RawRequest, config: NormalizeConfig, between: () => Promise<void>): Promise<Action> {
-    // The memo speeds the main thread's own readings up; it holds maps and does not cross threads.
-    const { memo: _memo, ...plain } = config;
+    // The memo and the shell reader speed the main thread's own readings up; they hold maps and stay here.
+    const { memo: _memo, shell: _shell, ...plain } = config;
     return this.run(
       (id, cancel) => ({ kind: 'normalize', id, raw, config: plain, cancel }),
       between,
@@ -79,8 +79,10 @@ export class InspectWorker {
     config: InspectorConfig,
     between: () => Promise<void>,
   ): Promise<readonly Finding[]> {
+    // As for normalize: the main thread's reader of command lines stays here.
+    const { shell: _shell, ...plain } = config;
     return this.run(
-      (id, cancel) => ({ kind: 'inspect', id, action, headers, config, cancel }),
+      (id, cancel) => ({ kind: 'inspect', id, action, headers, config: plain, cancel }),
       between,
       (reply) => ('findings' in reply ? reply.findings : undefined),
     );

@@ -7,11 +7,15 @@ import { parentPort } from 'node:worker_threads';
 import { WritError } from '../pipeline/errors.js';
 import { inspectActionPaced } from '../pipeline/inspect/registry.js';
 import { normalizeRequest } from '../pipeline/normalize/index.js';
+import { ShellReadingMemo } from '../pipeline/shell/shell-reader.js';
 import type { WorkerJob, WorkerReply } from './messages.js';
 import { asBuilt } from './prototypes.js';
 
 const port = parentPort;
 if (port === null) throw new Error('src/inspect-worker/worker.ts runs only as a worker thread');
+
+/** This thread's reader of command lines: one per inspection thread, as the main thread has one per pipeline. */
+const shell = new ShellReadingMemo();
 
 function failure(id: number, err: unknown): WorkerReply {
   return {
@@ -28,7 +32,7 @@ port.on('message', (job: WorkerJob) => {
     // One synchronous step (nothing inside normalization can be cut); a cancelled job is answered and dropped.
     let reply: WorkerReply;
     try {
-      reply = { id: job.id, action: normalizeRequest(job.raw, job.config) };
+      reply = { id: job.id, action: normalizeRequest(job.raw, { ...job.config, shell }) };
     } catch (err) {
       reply = failure(job.id, err);
     }
@@ -41,7 +45,7 @@ port.on('message', (job: WorkerJob) => {
     Atomics.load(cancelled, 0) === 0
       ? Promise.resolve()
       : Promise.reject(new WritError('ERR_TIMEOUT', 'the decision passed its deadline during inspection'));
-  inspectActionPaced(asBuilt(job.action), job.headers, job.config, between).then(
+  inspectActionPaced(asBuilt(job.action), job.headers, { ...job.config, shell }, between).then(
     (r) => port.postMessage({ id: job.id, findings: r.findings } satisfies WorkerReply),
     (err: unknown) => port.postMessage(failure(job.id, err)),
   );

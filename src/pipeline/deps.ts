@@ -7,6 +7,7 @@ import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/stor
 import type { InspectorConfig } from './inspect/inspector.js';
 import type { NormalizeConfig } from './normalize/index.js';
 import type { NormalizeMemo } from './normalize/normalize-memo.js';
+import type { ShellReader } from './shell/shell-reader.js';
 import type { Action } from './model/action.js';
 import type { RawRequest } from './model/raw-request.js';
 import type { IdentityDeps } from './identity/stage.js';
@@ -122,6 +123,7 @@ export function normalizeConfigFrom(
   cfg: InspectorConfig,
   settings: PipelineSettings,
   memo?: NormalizeMemo,
+  shell?: ShellReader,
 ): NormalizeConfig {
   return Object.freeze({
     internalDomains: cfg.internalDomains,
@@ -131,6 +133,7 @@ export function normalizeConfigFrom(
     mcpEndpoints: parseMcpEndpoints(settings.mcpEndpoints ?? cfg.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
     a2aEndpoints: parseA2aEndpoints(settings.a2aEndpoints ?? cfg.a2aEndpoints ?? DEFAULT_A2A_ENDPOINTS),
     ...(memo === undefined ? {} : { memo }),
+    ...(shell === undefined ? {} : { shell }),
   });
 }
 

@@ -5,6 +5,7 @@ import type { InspectorConfig } from './inspect/inspector.js';
 import type { NormalizeConfig } from './normalize/index.js';
 import { NormalizeMemo } from './normalize/normalize-memo.js';
 import type { PolicySet } from './policy/types.js';
+import { ShellReadingMemo } from './shell/shell-reader.js';
 
 /**
  * Per-pipeline memo, created in createPipeline and passed to the roles. Both configs depend only on
@@ -19,12 +20,14 @@ export class PipelineMemo {
   readonly #normalize = new NormalizeMemo();
   /** Mints and verifies this pipeline's execution tokens (its token id pool and per-key header memos). */
   readonly tokens = new TokenCodec();
+  /** Reads command lines for this pipeline's adapters, inspectors and policy, each line once. */
+  readonly shell = new ShellReadingMemo();
 
   /** The inspector settings of this policy set, built once per set. */
   inspectorConfig(set: PolicySet): InspectorConfig {
     let config = this.#inspectorConfigs.get(set);
     if (config === undefined) {
-      config = inspectorConfigFrom(set);
+      config = Object.freeze({ ...inspectorConfigFrom(set), shell: this.shell });
       this.#inspectorConfigs.set(set, config);
     }
     return config;
@@ -39,7 +42,7 @@ export class PipelineMemo {
     }
     let config = bySettings.get(settings);
     if (config === undefined) {
-      config = normalizeConfigFrom(cfg, settings, this.#normalize);
+      config = normalizeConfigFrom(cfg, settings, this.#normalize, this.shell);
       bySettings.set(settings, config);
     }
     return config;

@@ -5,6 +5,7 @@ import { expandLeaves } from '../../src/pipeline/inspect/decode/expand-leaves.js
 import type { InspectionInput, Inspector } from '../../src/pipeline/inspect/inspector.js';
 import { INSPECTION_LIMITS } from '../../src/pipeline/model/inspection-limits.js';
 import type { JsonValue } from '../../src/pipeline/model/json.js';
+import { ShellReadingMemo } from '../../src/pipeline/shell/shell-reader.js';
 import { makeAction } from '../support/make-action.js';
 import { TEST_CONFIG } from './inspect-helpers.js';
 
@@ -16,6 +17,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * The suite inspects as one pipeline does: with one reader of command lines (its memo) for every call, so
+ * the timings below are the inspectors' own; the reader's cost is test/shell/shell-reader.test.ts's.
+ */
+const SHELL = new ShellReadingMemo();
+
 function inputFor(args: JsonValue, tool = 'shell.exec'): InspectionInput {
   const action = makeAction({
     action: { tool, arguments: args },
@@ -25,7 +32,7 @@ function inputFor(args: JsonValue, tool = 'shell.exec'): InspectionInput {
   return deepFreeze({
     action,
     leaves: expandLeaves(collectLeaves(action, { referer: 'http://127.0.0.1/' })).leaves,
-    config: TEST_CONFIG,
+    config: { ...TEST_CONFIG, shell: SHELL },
   });
 }
 

@@ -49,8 +49,6 @@ const NOT_YET_MOVED: ReadonlySet<string> = new Set<string>([
   'inspect/lib/word-gates.ts#keysBySlot',
   'inspect/lib/word-gates.ts#slotMask',
   'inspect/lib/word-gates.ts#noWords',
-  'shell/read-shell.ts#cache',
-  'shell/read-shell.ts#longCache',
 ]);
 
 const MUTATORS = new Set([

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readShell } from '../../src/pipeline/shell/read-shell.js';
+import { readShell } from '../../src/pipeline/shell/shell-reader.js';
 import { bashParse } from './bash-oracle.js';
 
 /** A generated line and the commands it holds: program marker -> its argument words as written. */

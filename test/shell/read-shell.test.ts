@@ -1,6 +1,7 @@
 /** The bash reading: every simple command anywhere in a line, and a deny code for what cannot be read. */
 import { describe, expect, it } from 'vitest';
-import { readShell, shellArguments, unreadableShellArgument } from '../../src/pipeline/shell/read-shell.js';
+import { shellArguments, unreadableShellArgument } from '../../src/pipeline/shell/read-shell.js';
+import { readShell } from '../../src/pipeline/shell/shell-reader.js';
 import type { ShellCommand } from '../../src/pipeline/shell/syntax.js';
 
 function commands(text: string): readonly ShellCommand[] {

@@ -2,6 +2,7 @@
 import type { Action } from '../model/action.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { ParanoiaLevel } from './lib/paranoia.js';
+import type { ShellReader } from '../shell/shell-reader.js';
 
 /**
  * Where a string leaf came from in the request. `resource` is an MCP resource identifier (a `uri` of an MCP
@@ -53,6 +54,12 @@ export interface InspectorConfig {
    * and returns the pinned one. Injected (memory or shared store), never module state.
    */
   readonly toolPinStore?: ToolPinStore;
+  /**
+   * Reads command lines (src/pipeline/shell/shell-reader.ts): the pipeline's reader, so its adapters,
+   * inspectors and policy read each line once. Absent (a test, the CLI): read afresh. Never sent to the
+   * inspection thread, which has its own.
+   */
+  readonly shell?: ShellReader;
 }
 
 /** Trust-on-first-use pins of tool definitions, read by tool-poisoning through InspectorConfig. */

@@ -3,6 +3,7 @@ import type { ActionContext, ActionPart, Resource } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
 import type { EndpointMatch } from './mcp-endpoint.js';
+import type { ShellReader } from '../shell/shell-reader.js';
 
 /** A request after transport-independent parsing: URL split, body decoded, content type known. */
 export interface ParsedRequest {
@@ -30,6 +31,8 @@ export interface ParsedRequest {
   readonly body: JsonValue;
   /** The body was read as a JSON document (declared JSON, or text that is one). */
   readonly bodyIsJson: boolean;
+  /** The pipeline's command-line reader, for adapters that read tool calls' shell lines; absent: afresh. */
+  readonly shell?: ShellReader;
 }
 
 /** The resource facts an adapter can read from a call; what it does not name stays absent. */

@@ -7,6 +7,7 @@ import type { RawRequest } from '../model/raw-request.js';
 import type { Adapter, AdapterResult, ParsedRequest } from './adapter.js';
 import { ADAPTERS } from './adapters/index.js';
 import type { Authority, NormalizeMemo } from './normalize-memo.js';
+import type { ShellReader } from '../shell/shell-reader.js';
 import { emailDomain, hostMatches } from './host-pattern.js';
 import { parseSpiffeId } from '../identity/spiffe-id.js';
 import { decodeUtf8Strict, parseStrictJson } from './strict-json.js';
@@ -37,6 +38,8 @@ export interface NormalizeConfig {
   readonly a2aEndpoints?: readonly A2aEndpoint[];
   /** The pipeline's memos (authorities, principals); absent: every value is computed afresh. */
   readonly memo?: NormalizeMemo;
+  /** The pipeline's command-line reader (shell/shell-reader.ts); absent: every line is read afresh. */
+  readonly shell?: ShellReader;
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
@@ -177,6 +180,7 @@ export function parseRequest(
   mcpEndpoints?: readonly McpEndpoint[],
   memo?: NormalizeMemo,
   a2aEndpoints: readonly A2aEndpoint[] = DEFAULT_A2A,
+  shell?: ShellReader,
 ): ParsedRequest {
   const q = raw.path.indexOf('?');
   const pathname = q === -1 ? raw.path : raw.path.slice(0, q);
@@ -203,6 +207,7 @@ export function parseRequest(
     contentType,
     body,
     bodyIsJson: isJson,
+    ...(shell === undefined ? {} : { shell }),
   };
 }
 
@@ -298,6 +303,7 @@ export function normalizeRequest(
     config.mcpEndpoints,
     config.memo,
     config.a2aEndpoints ?? DEFAULT_A2A,
+    config.shell,
   );
   const result = selectAdapter(request, adapters).normalize(request);
   const action = buildAction(raw, request, config, result);

@@ -59,7 +59,7 @@ export function maxSeverity(input: PolicyInput, prefix: string): Severity | null
 function commands(input: PolicyInput): readonly string[] {
   const cached = input.memo.get('commands');
   if (cached !== undefined) return cached as readonly string[];
-  const value = argumentCommands(input.action.action.arguments);
+  const value = argumentCommands(input.action.action.arguments, input.shell);
   input.memo.set('commands', value);
   return value;
 }
@@ -80,7 +80,7 @@ function sqlOperationOf(input: PolicyInput): string | null {
 function shell(input: PolicyInput): ShellValue | null {
   const cached = input.memo.get('shell');
   if (cached !== undefined) return cached as ShellValue | null;
-  const found = shellArguments(input.action.action.arguments);
+  const found = shellArguments(input.action.action.arguments, input.shell);
   const value = found.length === 0 ? null : shellValue(found.map((a) => a.reading));
   input.memo.set('shell', value);
   return value;

@@ -7,6 +7,7 @@
 import type { Action } from '../model/action.js';
 import type { Finding } from '../model/finding.js';
 import { policyInput, type PolicyFacts, type PolicyInput } from './policy-input.js';
+import { READ_AFRESH, type ShellReader } from '../shell/shell-reader.js';
 import type {
   ApprovalSettings,
   CompiledRule,
@@ -132,12 +133,16 @@ export function readsTaint(rule: CompiledRule): boolean {
   return rule.anyOf.every((alt) => alt.some((c) => c.dimension.startsWith('taint.')));
 }
 
-/** Decides an action. Pure and total: it cannot fail on a validated policy set. */
+/**
+ * Decides an action. Pure and total: it cannot fail on a validated policy set. `shell` reads its command
+ * lines (the pipeline's reader; afresh by default).
+ */
 export function evaluatePolicy(
   set: PolicySet,
   action: Action,
   findings: readonly Finding[],
   facts: PolicyFacts = {},
+  shell: ShellReader = READ_AFRESH,
 ): PolicyDecision {
-  return evaluateInput(set, policyInput(action, findings, facts));
+  return evaluateInput(set, policyInput(action, findings, facts, shell));
 }

@@ -1,6 +1,7 @@
 /** What rules are evaluated over: the frozen action, the inspector findings, and facts the pipeline adds. */
 import type { Action } from '../model/action.js';
 import type { Finding } from '../model/finding.js';
+import { READ_AFRESH, type ShellReader } from '../shell/shell-reader.js';
 import type { TaintFacts } from '../taint/taint-facts.js';
 
 /** Facts about a call that live outside the action itself; the pipeline fills them when it has them. */
@@ -34,6 +35,8 @@ export interface PolicyInput {
   readonly facts: PolicyFacts;
   /** Memo for dimensions that cost something to compute (time parts, signal maxima); per decision. */
   readonly memo: Map<string, unknown>;
+  /** Reads the call's command lines (`action.commands`, `action.shell`): the pipeline's reader, or afresh. */
+  readonly shell: ShellReader;
 }
 
 /** Makes the input for one evaluation. */
@@ -41,6 +44,7 @@ export function policyInput(
   action: Action,
   findings: readonly Finding[],
   facts: PolicyFacts = {},
+  shell: ShellReader = READ_AFRESH,
 ): PolicyInput {
-  return { action, findings, facts, memo: new Map() };
+  return { action, findings, facts, memo: new Map(), shell };
 }

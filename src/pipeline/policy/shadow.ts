@@ -7,6 +7,7 @@ import type { Action } from '../model/action.js';
 import type { Finding } from '../model/finding.js';
 import { evaluateInput } from './evaluate.js';
 import { policyInput, type PolicyFacts } from './policy-input.js';
+import { READ_AFRESH, type ShellReader } from '../shell/shell-reader.js';
 import type { Decision, PolicyDecision, PolicySet } from './types.js';
 
 /** How a candidate's decision differs from the live one. */
@@ -62,8 +63,13 @@ export function shadowEvaluate(
   live: PolicyDecision,
   traceId: string,
   facts: PolicyFacts = {},
+  shell: ShellReader = READ_AFRESH,
 ): ShadowDiff | null {
-  return compareDecisions(live, evaluateInput(candidate, policyInput(action, findings, facts)), traceId);
+  return compareDecisions(
+    live,
+    evaluateInput(candidate, policyInput(action, findings, facts, shell)),
+    traceId,
+  );
 }
 
 /** Counts of shadow comparisons, by kind of difference, for the metrics endpoint. */

@@ -3,7 +3,8 @@
  * bash reading (src/pipeline/shell/). Errs on the side of naming too many: an allowlist rule then denies.
  */
 import type { JsonValue } from '../model/json.js';
-import { readShell, shellArguments } from '../shell/read-shell.js';
+import { shellArguments } from '../shell/read-shell.js';
+import { readShell, READ_AFRESH, type ShellReader } from '../shell/shell-reader.js';
 import type { ShellCommand, ShellReading } from '../shell/syntax.js';
 
 /** Named in place of a line writ could not read (the check stage denies it before policy runs). */
@@ -29,8 +30,8 @@ export function readingCommands(reading: ShellReading): string[] {
 }
 
 /** Every program named by `command`/`cmd`/`script` arguments (argv lists name their first element). */
-export function argumentCommands(args: JsonValue): string[] {
-  return shellArguments(args).flatMap((a) => readingCommands(a.reading));
+export function argumentCommands(args: JsonValue, shell: ShellReader = READ_AFRESH): string[] {
+  return shellArguments(args, shell).flatMap((a) => readingCommands(a.reading));
 }
 
 /** The programs (and assigned variables) one command line names. */

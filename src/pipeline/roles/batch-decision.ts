@@ -15,6 +15,7 @@ import type { PolicyFacts } from '../policy/policy-input.js';
 import { shadowEvaluate } from '../policy/shadow.js';
 import type { ApprovalSettings, PolicyDecision, PolicySet } from '../policy/types.js';
 import { unreadableShellArgument } from '../shell/read-shell.js';
+import type { ShellReader } from '../shell/shell-reader.js';
 
 /** What one element came to, for the audit record. */
 export type ElementDecision = Required<AuditElement>;
@@ -27,12 +28,15 @@ export interface ElementFindings {
 }
 
 /** The first element argument no shell reader can read, naming the element; null when every one reads. */
-export function unreadableElementShell(elements: readonly Action[]): {
+export function unreadableElementShell(
+  elements: readonly Action[],
+  shell: ShellReader,
+): {
   readonly code: NonNullable<ReturnType<typeof unreadableShellArgument>>['code'];
   readonly message: string;
 } | null {
   for (let i = 0; i < elements.length; i++) {
-    const unreadable = unreadableShellArgument(elements[i]!.action.arguments);
+    const unreadable = unreadableShellArgument(elements[i]!.action.arguments, shell);
     if (unreadable !== null)
       return { code: unreadable.code, message: `batch element ${i}: ${unreadable.message}` };
   }
@@ -88,15 +92,16 @@ export function evaluateElements(
   findings: ElementFindings,
   facts: PolicyFacts,
   traceId: string,
+  shell: ShellReader,
 ): BatchPolicy {
   const decisions: PolicyDecision[] = [];
   const records: ElementDecision[] = [];
   for (let i = 0; i < elements.length; i++) {
     const element = elements[i]!;
     const own = findings.perElement[i] ?? [];
-    const decision = evaluatePolicy(set, element, own, facts);
+    const decision = evaluatePolicy(set, element, own, facts, shell);
     if (deps.shadow !== undefined)
-      deps.shadow.record(shadowEvaluate(deps.shadow.policy(), element, own, decision, traceId, facts));
+      deps.shadow.record(shadowEvaluate(deps.shadow.policy(), element, own, decision, traceId, facts, shell));
     decisions.push(decision);
     records.push({
       tool: element.action.tool,

@@ -103,8 +103,8 @@ export async function decideCheck(
   const elements = action.elements;
   const unreadable =
     elements === undefined
-      ? unreadableShellArgument(action.action.arguments)
-      : unreadableElementShell(elements);
+      ? unreadableShellArgument(action.action.arguments, memo.shell)
+      : unreadableElementShell(elements, memo.shell);
   if (unreadable !== null) {
     return makeOutcome({
       raw,
@@ -163,7 +163,7 @@ export async function decideCheck(
   let policy;
   let batchElements: readonly ElementDecision[] | undefined;
   if (elements !== undefined && byElement !== undefined) {
-    const batch = evaluateElements(deps, set, elements, byElement, facts, traceId);
+    const batch = evaluateElements(deps, set, elements, byElement, facts, traceId, memo.shell);
     batchElements = batch.elements;
     if (!batch.ok) {
       return makeOutcome({
@@ -178,10 +178,12 @@ export async function decideCheck(
     }
     policy = batch.policy;
   } else {
-    policy = evaluatePolicy(set, action, findings, facts);
+    policy = evaluatePolicy(set, action, findings, facts, memo.shell);
     // Shadow mode: the candidate set decides too, and only the difference is kept (it never enforces).
     if (deps.shadow !== undefined)
-      deps.shadow.record(shadowEvaluate(deps.shadow.policy(), action, findings, policy, traceId, facts));
+      deps.shadow.record(
+        shadowEvaluate(deps.shadow.policy(), action, findings, policy, traceId, facts, memo.shell),
+      );
   }
   // A decision a taint rule made says so: which read, from where, when, and what it carried.
   const byTaint =

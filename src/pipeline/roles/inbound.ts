@@ -132,7 +132,7 @@ export async function decideInbound(
   let policy;
   let batchElements: readonly ElementDecision[] | undefined;
   if (elements !== undefined && byElement !== undefined) {
-    const batch = evaluateElements(deps, set, elements, byElement, facts, traceId);
+    const batch = evaluateElements(deps, set, elements, byElement, facts, traceId, memo.shell);
     batchElements = batch.elements;
     if (!batch.ok)
       return makeOutcome({
@@ -144,7 +144,7 @@ export async function decideInbound(
         rules: batch.rules,
       });
     policy = batch.policy;
-  } else policy = evaluatePolicy(set, action, findings, facts);
+  } else policy = evaluatePolicy(set, action, findings, facts, memo.shell);
   switch (policy.decision) {
     case 'DENY':
       return makeOutcome({

@@ -13,6 +13,7 @@ import type { KeySet } from '../../keys/signer.js';
 import type { StateStore } from '../../state/store.js';
 import { canonicalAuthority } from '../bind/canonical-action.js';
 import { TokenCodec } from '../bind/execution-token.js';
+import { ShellReadingMemo } from '../shell/shell-reader.js';
 import { inspectorConfigFrom, type PipelineLogger } from '../deps.js';
 import { maskJsonValue, maskResponseBody } from '../enforce/mask-response.js';
 import { checkToolList, toolsInResponse, type ToolListVerdict } from '../enforce/tool-pins.js';
@@ -148,11 +149,13 @@ export interface ResponseRole {
 
 /** Creates the response role over its dependencies. */
 export function createResponseRole(deps: ResponseRoleDeps): ResponseRole {
-  // One inspector configuration per policy set, made when the set is first used.
+  // One inspector configuration per policy set, made when the set is first used, with the role's own reader
+  // of command lines (the check role's pipeline has its own: test/pipeline/no-module-state.test.ts).
   const configs = new WeakMap<PolicySet, InspectorConfig>();
+  const shell = new ShellReadingMemo();
   const inspectorConfig = (set: PolicySet): InspectorConfig => {
     let cfg = configs.get(set);
-    if (cfg === undefined) configs.set(set, (cfg = inspectorConfigFrom(set)));
+    if (cfg === undefined) configs.set(set, (cfg = Object.freeze({ ...inspectorConfigFrom(set), shell })));
     return cfg;
   };
   // One token codec for every exchange of this role: its memo of verified key headers is the role's own.

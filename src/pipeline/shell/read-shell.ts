@@ -1,11 +1,10 @@
 /**
- * The one entry to the shell reading: `readShell` reads a whole command line the way bash does (no window,
- * no guessing) and `shellArguments` finds the command lines of a tool call. Unreadable is never harmless.
+ * The command lines of a tool call: `shellArguments` finds them and reads each through the pipeline's
+ * reader (shell-reader.ts: the way bash does, no window, no guessing). Unreadable is never harmless.
  */
-import { BoundedCache } from '../normalize/bounded-cache.js';
 import { INSPECTION_LIMITS, inspectionLimit } from '../model/inspection-limits.js';
 import type { JsonValue } from '../model/json.js';
-import { ShellParser, ShellReadError } from './parser.js';
+import { READ_AFRESH, type ShellReader } from './shell-reader.js';
 import type { ShellCommand, ShellReadCode, ShellReading, ShellWord } from './syntax.js';
 
 /** Argument keys whose string value is a shell command line (or, as a list, an argv). */
@@ -13,30 +12,6 @@ export const COMMAND_KEYS: ReadonlySet<string> = new Set(['command', 'cmd', 'scr
 const LONGEST_COMMAND_KEY = Math.max(...[...COMMAND_KEYS].map((k) => k.length));
 /** The depth every walker over parsed arguments covers (the parser refuses deeper): nothing below is skipped. */
 const MAX_WALK_DEPTH = INSPECTION_LIMITS.maxDepth;
-
-// PERF: the inspectors and the policy read the same lines in one decision; a reading is immutable. Long
-// lines get a cache of their own, a few entries deep, so memory stays bounded by a few bodies.
-const cache = new BoundedCache<ShellReading>(256, 64 * 1024);
-const longCache = new BoundedCache<ShellReading>(4, Number.MAX_SAFE_INTEGER);
-
-function read(text: string): ShellReading {
-  try {
-    const commands = new ShellParser(text).parseProgram();
-    return Object.freeze({ ok: true, commands: Object.freeze(commands) });
-  } catch (err) {
-    if (err instanceof ShellReadError)
-      return Object.freeze({ ok: false, code: err.code, message: err.message });
-    // SECURITY: a stack overflow or any other surprise is a line writ could not read, never a clean one.
-    if (err instanceof RangeError)
-      return Object.freeze({ ok: false, code: 'ERR_SHELL_LIMIT', message: 'command line too deeply nested' });
-    throw err;
-  }
-}
-
-/** Reads a whole command line as bash would; every simple command in it, or why it cannot be read. */
-export function readShell(text: string): ShellReading {
-  return text.length <= 64 * 1024 ? cache.get(text, read) : longCache.get(text, read);
-}
 
 /** A literal word (an argv element passed as a JSON string is never expanded by a shell). */
 function literalWord(text: string): ShellWord {
@@ -65,10 +40,10 @@ export interface ShellArgument {
 
 /**
  * Every command line a tool call's `command`, `cmd` or `script` arguments hold, at any depth: a string is
- * read as a bash command line, a list of strings as an argv (a list holding anything else is unreadable).
+ * read as a bash command line (by `shell`, the pipeline's reader), a list of strings as an argv (a list holding anything else is unreadable).
  * Throws ERR_INSPECTION_LIMIT past the depth the parser accepts (it never skips what it cannot reach).
  */
-export function shellArguments(args: JsonValue): ShellArgument[] {
+export function shellArguments(args: JsonValue, shell: ShellReader = READ_AFRESH): ShellArgument[] {
   const out: ShellArgument[] = [];
   // PERF: a path is spelled only for a command key found (a body may hold 50,000 other keys, and this walk
   // runs once per adapter that reads shell lines): the walk keeps the steps, not a string per key.
@@ -92,7 +67,7 @@ export function shellArguments(args: JsonValue): ShellArgument[] {
     for (const key of Object.keys(v)) {
       const value = v[key] as JsonValue;
       if (key.length <= LONGEST_COMMAND_KEY && COMMAND_KEYS.has(key.toLowerCase())) {
-        if (typeof value === 'string') out.push({ path: pathOf(key), reading: readShell(value) });
+        if (typeof value === 'string') out.push({ path: pathOf(key), reading: shell.read(value) });
         else if (Array.isArray(value) && value.length > 0) {
           const at = pathOf(key);
           out.push({
@@ -124,8 +99,9 @@ export function shellArguments(args: JsonValue): ShellArgument[] {
 /** The first command line of a tool call writ cannot read completely, with its deny code; null when none. */
 export function unreadableShellArgument(
   args: JsonValue,
+  shell: ShellReader = READ_AFRESH,
 ): { readonly code: ShellReadCode; readonly message: string } | null {
-  for (const a of shellArguments(args)) {
+  for (const a of shellArguments(args, shell)) {
     if (!a.reading.ok) return { code: a.reading.code, message: `${a.path}: ${a.reading.message}` };
   }
   return null;

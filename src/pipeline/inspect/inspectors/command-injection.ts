@@ -23,6 +23,7 @@ import { isProseCodeSpan } from '../lib/prose-context.js';
 import { excerpt } from '../lib/redact.js';
 import { templateInjection } from '../lib/template-expressions.js';
 import { programName, splitCommands } from '../lib/shell-words.js';
+import type { ShellReader } from '../../shell/shell-reader.js';
 import { TAGS } from '../tags.js';
 
 const ID = 'command-injection';
@@ -347,9 +348,9 @@ function push(
 }
 
 /** Commands after a separator or inside a substitution that are probes, not part of the intended pipeline. */
-function chainedProbe(text: string): number {
+function chainedProbe(text: string, shell: ShellReader | undefined): number {
   // A literal `\n` left by a template that never decoded it (`ping x \nid`) separates commands like a newline.
-  const commands = splitCommands(text.replace(LINE_BREAKS, ' ; '));
+  const commands = splitCommands(text.replace(LINE_BREAKS, ' ; '), shell);
   const first = programName(commands[0]?.argv ?? []);
   for (let i = 1; i < commands.length; i++) {
     const cmd = commands[i]!;
@@ -475,7 +476,8 @@ function inspectLeaf(
     if (split !== -1) push(out, 'obfuscation', leaf, text, split);
   }
   if (shell) {
-    if (CHAIN_MARK.test(text) && chainedProbe(text) !== -1) push(out, 'chained-command', leaf, text);
+    if (CHAIN_MARK.test(text) && chainedProbe(text, input.config.shell) !== -1)
+      push(out, 'chained-command', leaf, text);
     else if (QUOTE_THEN_OPERATOR.test(text) && quoteBreakout(text) !== -1)
       push(out, 'chained-command', leaf, text, quoteBreakout(text));
     else if (BACKTICKS.test(text)) {

@@ -263,7 +263,7 @@ function inspectShell(
 ): void {
   if (FORK_BOMB.test(text))
     out.push(makeFinding({ id: ID }, 'shell-fork-bomb', 'critical', leaf.path, excerpt(text), tags));
-  for (const cmd of splitCommands(text)) {
+  for (const cmd of splitCommands(text, input.config.shell)) {
     const prog = programName(cmd.argv);
     // `bash -c "..."` and friends: the payload is one argument; read it as its own command line.
     if (depth < 2 && /^(?:ba|z|da|k|fi)?sh$/.test(prog)) {

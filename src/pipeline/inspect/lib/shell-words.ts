@@ -1,6 +1,6 @@
 /** Shell command lines split into simple commands, so checks see argv, not raw text. */
 import { parse } from 'shell-quote';
-import { readShell } from '../../shell/read-shell.js';
+import { READ_AFRESH, type ShellReader } from '../../shell/shell-reader.js';
 import type { ShellCommand } from '../../shell/syntax.js';
 
 /** One simple command: its argv (after wrappers such as `sudo` are dropped) and the operator before it. */
@@ -66,9 +66,10 @@ function outputTargets(c: ShellCommand): string[] {
  * Splits a command line into simple commands as bash reads it (src/pipeline/shell/): every command, in
  * substitutions and compound bodies too. Never throws: a line bash cannot read (which the check stage denies
  * with its own code) is split by shell-quote's lenient tokenizer, so the inspectors still name what it tried.
+ * `shell` is the pipeline's reader (InspectorConfig.shell); absent: the line is read afresh.
  */
-export function splitCommands(text: string): SimpleCommand[] {
-  const reading = readShell(text);
+export function splitCommands(text: string, shell: ShellReader = READ_AFRESH): SimpleCommand[] {
+  const reading = shell.read(text);
   if (!reading.ok) return guessCommands(text);
   const out: SimpleCommand[] = [];
   for (const c of reading.commands) {

@@ -193,7 +193,7 @@ const PROGRAMS: ReadonlySet<string> = new Set(['aws']);
 /** The riskiest `aws` run in a tool call's command lines, or null. */
 export function readAwsCommands(call: ToolCall): ApiReading | null {
   let best: ApiReading | null = null;
-  for (const run of invocationsOf(call.arguments, PROGRAMS)) {
+  for (const run of invocationsOf(call, PROGRAMS)) {
     const reading = readAwsCli(run.args);
     if (best === null || riskierReading(best.operation, reading.operation) !== best.operation) best = reading;
   }

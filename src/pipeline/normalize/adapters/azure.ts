@@ -171,7 +171,7 @@ const PROGRAMS: ReadonlySet<string> = new Set(['az']);
 
 function readAzCommands(call: ToolCall): ApiReading | null {
   let best: ApiReading | null = null;
-  for (const run of invocationsOf(call.arguments, PROGRAMS)) {
+  for (const run of invocationsOf(call, PROGRAMS)) {
     const reading = readAz(run.args);
     if (best === null || riskierReading(best.operation, reading.operation) !== best.operation) best = reading;
   }

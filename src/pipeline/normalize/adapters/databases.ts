@@ -352,7 +352,7 @@ function stringLeaves(v: JsonValue, out: string[], depth = 0): void {
 /** The Redis commands of a tool call: `redis-cli ...` in command lines, and a Redis tool's command argument. */
 function redisReadings(call: ToolCall): ApiReading[] {
   const out: ApiReading[] = [];
-  for (const run of invocationsOf(call.arguments, REDIS_CLIS)) {
+  for (const run of invocationsOf(call, REDIS_CLIS)) {
     // redis-cli [-h host] [-p port] [-n db] [-a pass] ... COMMAND args
     const words: string[] = [];
     for (let i = 0; i < run.args.length; i++) {

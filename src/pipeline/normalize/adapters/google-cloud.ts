@@ -222,7 +222,7 @@ const PROGRAMS: ReadonlySet<string> = new Set(['gcloud']);
 
 function readGcloudCommands(call: ToolCall): ApiReading | null {
   let best: ApiReading | null = null;
-  for (const run of invocationsOf(call.arguments, PROGRAMS)) {
+  for (const run of invocationsOf(call, PROGRAMS)) {
     const reading = readGcloud(run.args);
     if (best === null || riskierReading(best.operation, reading.operation) !== best.operation) best = reading;
   }

@@ -524,7 +524,7 @@ function readInvocation(run: ProgramInvocation): ApiReading {
 /** The riskiest kubectl/helm run in a tool call's command lines (`oc` is OpenShift's kubectl), or null. */
 export function readKubernetesCommands(call: ToolCall): ApiReading | null {
   let best: ApiReading | null = null;
-  for (const run of invocationsOf(call.arguments, PROGRAMS)) {
+  for (const run of invocationsOf(call, PROGRAMS)) {
     const reading = readInvocation(run);
     if (best === null || riskierReading(best.operation, reading.operation) !== best.operation) best = reading;
   }

@@ -1,6 +1,7 @@
 /** The interface one API family implements (GitHub REST, Slack Web API, Gmail...): one file per family in ../adapters/. */
 import type { OperationClass } from '../../model/action.js';
 import type { JsonValue } from '../../model/json.js';
+import type { ShellReader } from '../../shell/shell-reader.js';
 import type { ApiReading } from './api-reading.js';
 
 /**
@@ -27,6 +28,8 @@ export interface ApiRequest {
 export interface ToolCall {
   readonly tool: string;
   readonly arguments: { readonly [k: string]: JsonValue };
+  /** Reads the call's command lines (the pipeline's reader, shell/shell-reader.ts); absent: afresh. */
+  readonly shell?: ShellReader;
 }
 
 /**

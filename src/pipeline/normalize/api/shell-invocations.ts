@@ -5,8 +5,10 @@
  * any reading of it counts, so it yields nothing here.
  */
 import type { JsonValue } from '../../model/json.js';
-import { readShell, shellArguments } from '../../shell/read-shell.js';
+import { shellArguments } from '../../shell/read-shell.js';
+import { READ_AFRESH, type ShellReader } from '../../shell/shell-reader.js';
 import type { ShellReading } from '../../shell/syntax.js';
+import type { ToolCall } from './api-family.js';
 
 /** One run of a program: its base name and its arguments as bash passes them. */
 export interface ProgramInvocation {
@@ -65,7 +67,7 @@ function unwrap(words: readonly string[]): number {
   return i;
 }
 
-function collect(reading: ShellReading, depth: number, out: ProgramInvocation[]): void {
+function collect(reading: ShellReading, depth: number, shell: ShellReader, out: ProgramInvocation[]): void {
   if (!reading.ok) return;
   for (const c of reading.commands) {
     if (c.kind !== 'simple') continue;
@@ -78,7 +80,7 @@ function collect(reading: ShellReading, depth: number, out: ProgramInvocation[])
     const dashC = rest.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w.text));
     const script = dashC === -1 ? undefined : rest[dashC + 1];
     if (SHELLS.has(program) && script !== undefined && depth < MAX_NESTING) {
-      collect(readShell(script.text), depth + 1, out);
+      collect(shell.read(script.text), depth + 1, shell, out);
       continue;
     }
     out.push({ program, args: rest.map((w) => w.text), literal: rest.every((w) => w.literal) });
@@ -86,13 +88,13 @@ function collect(reading: ShellReading, depth: number, out: ProgramInvocation[])
 }
 
 /** Every run of a program in the tool call's `command`/`cmd`/`script` arguments, in order. */
-export function programInvocations(args: JsonValue): ProgramInvocation[] {
+export function programInvocations(args: JsonValue, shell: ShellReader = READ_AFRESH): ProgramInvocation[] {
   const out: ProgramInvocation[] = [];
-  for (const a of shellArguments(args)) collect(a.reading, 0, out);
+  for (const a of shellArguments(args, shell)) collect(a.reading, 0, shell, out);
   return out;
 }
 
-/** The runs of the given programs only. */
-export function invocationsOf(args: JsonValue, programs: ReadonlySet<string>): ProgramInvocation[] {
-  return programInvocations(args).filter((i) => programs.has(i.program));
+/** The runs of the given programs only, in a tool call's command lines read by the call's reader. */
+export function invocationsOf(call: ToolCall, programs: ReadonlySet<string>): ProgramInvocation[] {
+  return programInvocations(call.arguments, call.shell).filter((i) => programs.has(i.program));
 }

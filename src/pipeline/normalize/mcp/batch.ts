@@ -12,6 +12,7 @@ import { riskierKnown } from '../../model/operation-danger.js';
 import { messageAction } from './message-action.js';
 import { readMcpMessage } from './read-message.js';
 import type { McpSessionFacts } from './transport.js';
+import type { ShellReader } from '../../shell/shell-reader.js';
 
 /** The most messages one batch may hold: each is inspected and decided on its own. */
 export const MAX_BATCH_ELEMENTS = 64;
@@ -24,6 +25,7 @@ export function batchAction(
   httpMethod: string,
   body: readonly JsonValue[],
   facts: McpSessionFacts,
+  shell?: ShellReader,
 ): AdapterResult {
   if (body.length === 0)
     throw new WritError('ERR_MCP_INVALID', 'a JSON-RPC batch must hold at least one message');
@@ -42,7 +44,7 @@ export function batchAction(
   for (let i = 0; i < body.length; i++) {
     const where = `batch element ${i}`;
     const message = body[i]!;
-    const element = messageAction(httpMethod, readMcpMessage(message, where), where);
+    const element = messageAction(httpMethod, readMcpMessage(message, where), where, shell);
     elements.push({ ...element, context: facts, payload: message });
     operation = i === 0 ? element.action.operation : riskierKnown(operation, element.action.operation);
     if (element.action.operation === 'unknown') unread = true;

@@ -13,12 +13,18 @@ import { classifyToolName, withSqlOperation } from '../operation-class.js';
 import { readSqlOperation } from '../sql-arguments.js';
 import { answeredMethod, deliversContent } from './answered-method.js';
 import type { McpMessage } from './read-message.js';
+import type { ShellReader } from '../../shell/shell-reader.js';
 
 /**
  * A tools/call: the operation is what its SQL does (every statement of every SQL-carrying argument, at any
  * depth), raised by the tool name's verb; a tool named `query_db` running `SELECT 1; DROP TABLE t` deletes.
  */
-export function toolCallAction(httpMethod: string, tool: string, args: JsonValue): AdapterResult {
+export function toolCallAction(
+  httpMethod: string,
+  tool: string,
+  args: JsonValue,
+  shell?: ShellReader,
+): AdapterResult {
   const hints = resourceHintsFromArguments(args);
   const operation = withSqlOperation(classifyToolName(tool), readSqlOperation(args));
   const result: AdapterResult = {
@@ -34,11 +40,20 @@ export function toolCallAction(httpMethod: string, tool: string, args: JsonValue
     resource: hints,
   };
   // A tool that carries a typed API's operation (github_delete_repo, an SMTP relay) is read by its family too.
-  return isJsonObject(args) ? withApiToolCall(result, { tool, arguments: args }) : result;
+  if (!isJsonObject(args)) return result;
+  return withApiToolCall(result, { tool, arguments: args, ...(shell === undefined ? {} : { shell }) });
 }
 
-/** The action part of one message; throws ERR_MCP_INVALID for a tools/call without a tool name. */
-export function messageAction(httpMethod: string, message: McpMessage, where = ''): AdapterResult {
+/**
+ * The action part of one message; throws ERR_MCP_INVALID for a tools/call without a tool name. `shell` reads
+ * a tool call's command lines (the pipeline's reader; absent: afresh).
+ */
+export function messageAction(
+  httpMethod: string,
+  message: McpMessage,
+  where = '',
+  shell?: ShellReader,
+): AdapterResult {
   const at = where === '' ? '' : `${where}: `;
   switch (message.kind) {
     case 'request':
@@ -52,7 +67,7 @@ export function messageAction(httpMethod: string, message: McpMessage, where = '
         const args = params['arguments'] ?? {};
         if (!isJsonObject(args))
           throw new WritError('ERR_MCP_INVALID', `${at}tools/call params.arguments must be an object`);
-        return toolCallAction(httpMethod, name, args);
+        return toolCallAction(httpMethod, name, args, shell);
       }
       // A method the specification does not define (an extension) is read by its verbs, as a tool name is.
       const operation = message.spec !== null ? message.spec.operation : classifyToolName(method);
