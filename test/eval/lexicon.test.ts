@@ -33,6 +33,9 @@ const JUSTIFIED: Readonly<Record<string, string>> = {
   documented: 'a comment word',
   glued: 'a comment word',
   id_rsa: 'the default OpenSSH private key file name (general knowledge of what exfiltration targets)',
+  id_ed25519: 'the default OpenSSH Ed25519 private key file name (general knowledge, like id_rsa)',
+  netrc:
+    'the `.netrc` credentials file of curl, ftp and git (general knowledge of what exfiltration targets)',
   imperatives: 'a comment word',
   'input.config': 'an identifier',
   inspector: 'an identifier',

@@ -261,6 +261,26 @@ function classify(text: string, content: boolean, traits: number, words: WordBit
 const MODEL_MIN_LENGTH = 24;
 const NO_RULE = Object.freeze({ rank: 0, direct: false });
 
+/** A sentence ending in a word and the next one starting: how prose goes on, and statements do not. */
+const SENTENCE_BREAK = /[a-z]{2}[.!?]\s{1,4}[A-Za-z@"(]/g;
+
+/**
+ * Whether text that begins like an SQL statement (`Comment by ...`, `Update: ...`, `Show me ...`) goes on as
+ * prose: a sentence break outside any quoted literal. Without it, any text opening with one of SQL's verbs
+ * hid from this inspector under a key that is not a content key.
+ */
+function readsAsProse(text: string): boolean {
+  SENTENCE_BREAK.lastIndex = 0;
+  // The quotes before each break are counted once, from the previous break on (linear in the text).
+  let quotes = 0;
+  let counted = 0;
+  for (let m = SENTENCE_BREAK.exec(text); m !== null; m = SENTENCE_BREAK.exec(text)) {
+    for (; counted < m.index; counted++) if (text.charCodeAt(counted) === 39) quotes++;
+    if (quotes % 2 === 0) return true;
+  }
+  return false;
+}
+
 /** A sentence end (a module constant: a regex literal allocates on each run). */
 const SENTENCE_END = /[.!?]\s/;
 
@@ -294,7 +314,7 @@ const HIT_CAP: Readonly<Record<string, number>> = {
 
 /** The structural features a lexical finding already stands for (not counted twice). */
 const SAME_MOVE: Readonly<Record<string, readonly StructureFeature[]>> = {
-  'instruction-override': ['lexicon-override'],
+  'instruction-override': ['lexicon-override', 'task-override'],
   'role-spoofing': [
     'role-markup',
     'lexicon-youAreNow',
@@ -326,7 +346,7 @@ function structureKind(r: StructureReading): string {
   if (f.includes('addressee')) return 'addressed-to-ai';
   if (f.includes('send-to') && f.includes('sensitive-object')) return 'exfiltration-instruction';
   if (f.includes('hidden-text')) return 'hidden-instruction';
-  if (f.includes('task-switch')) return 'task-switch';
+  if (f.includes('task-switch') || f.includes('task-override')) return 'task-switch';
   if (
     f.includes('lexicon-youAreNow') ||
     f.includes('lexicon-actAs') ||
@@ -401,7 +421,7 @@ export const promptInjectionInspector: Inspector = {
       // or "Show" under a content key is still prose.
       if (
         isShellLeaf(leaf, input.action) ||
-        (!(content && CONTENT_KEY.test(leaf.key)) && isSqlLeaf(leaf, input.action))
+        (!(content && CONTENT_KEY.test(leaf.key)) && isSqlLeaf(leaf, input.action) && !readsAsProse(text))
       )
         continue;
       const traits = leafTraits(input, i);

@@ -20,6 +20,13 @@ import { COMPILED_LANGUAGES, type Move } from './injection-languages.js';
 /** Text addressed to an AI reading it, not to the human recipient ("to you, the AI assistant", "dear AI"). */
 const ADDRESSEE =
   /\b(?:you,? (?:the|an?|our|my) (?:ai|a\.i\.|llm|language model|ai (?:assistant|agent|model)|assistant|agent|chatbot|bot|model)\b|(?:dear|hey|hi|hello|attention|attn|note to|message to|message for|instructions? (?:to|for)|memo to|request to|reminder to) (?:the |all |any |our |my )?(?:ai|a\.i\.|llm|llms|language models?|ai (?:assistants?|agents?|models?|systems?)|chatbots?|copilot|chatgpt|gpt|claude|gemini|assistants? reading|agents? reading)\b|\bif you are an? (?:ai|llm|language model|(?:ai )?assistant|(?:ai )?agent|bot|chatbot|model)\b|\b(?:ai|llm|language model|assistant|agent|model)s? (?:that is |who is )?(?:reading|processing|summari[sz]ing|parsing|viewing|analy[sz]ing) (?:this|these)\b)/i;
+/**
+ * An @-mention whose handle is an AI or assistant word (`@assistant`, `@ai-agent`, `@claude`): how a comment,
+ * chat or ticket hails the model that will read it. Alone it is a greeting (a GitHub comment may hail a real
+ * bot); it weighs as an addressee, so only with another move does it flag.
+ */
+const MENTION =
+  /(?:^|[\s(>,;:])@(?:the[-_]?)?(?:ai|a\.i\.|llm|assistant|agent|chatbot|bot|model|copilot|chatgpt|gpt|claude|gemini)(?:[-_](?:ai|assistant|agent|bot|model|reader|helper))?(?![\w@.-]*\w)/i;
 const ADDRESSEE_WORDS = wordKeys(
   'ai llm llms language model models assistant assistants agent agents chatbot chatbots bot copilot chatgpt gpt claude gemini',
 );
@@ -31,11 +38,25 @@ const TASK_SWITCH_WORDS = wordKeys(
   'before instead first firstly stop cease abort halt pause task objective goal assignment instruction instructions orders',
 );
 
+/**
+ * The reader told to drop the task it was given ("disregard the task you were given", "forget your current
+ * assignment"): an override aimed at the reader's own job rather than at named previous instructions.
+ */
+const TASK_OVERRIDE =
+  /\b(?:ignore|disregard|forget|abandon|drop|skip|discard|set aside|stop working on)\s{1,2}(?:(?:the|your|this|that|any|all)\s{1,2})?(?:(?:current|original|assigned|given|previous|actual|existing|initial|real|user'?s?)\s{1,2})?(?:task|assignment|job|request|question|instructions?|goal|objective|mission|orders)s?\b(?:\s{1,2}(?:you(?:'ve| have)? (?:were |been |are |got )?(?:given|assigned|asked|told|handed|working on|doing)|(?:that |which )?(?:was |were |has been |have been )?(?:given|assigned) to you|at hand|from the user))?/i;
+const TASK_OVERRIDE_WORDS = wordKeys('ignore disregard forget abandon drop skip discard set stop');
+/**
+ * TASK_OVERRIDE counts only when it names the reader's task as given to it, or a task qualified as the
+ * current/original one: "drop the request" alone is an ordinary sentence between people.
+ */
+const GIVEN_TASK =
+  /(?:\s(?:you(?:'ve| have)? |were |been |are |got |was |has |have |which |that |to you|at hand|from the user)|(?:current|original|assigned|given|previous|actual|existing|initial|real|user'?s?)\s)/i;
+
 /** A claim of authority or urgency aimed at the reader. */
 const AUTHORITY =
-  /\b(?:this is|message|instructions?|notice|directive|order|request) (?:is )?from (?:me,? )?(?:the |your |an? )?(?:developer|developers|admin|administrator|system|operator|owner|creator|security team|it department|ceo|user|boss|supervisor)s?\b|\b(?:important|urgent|critical|high[- ]priority|mandatory|priority|official) (?:message|instructions?|notice|directive|override|task|update) (?:from|to|for)\b|\b(?:system|admin|administrator|developer|root|security) (?:override|notice|alert|message|instruction|command|directive)\b|\b(?:i am|i'm|this is) (?:your|the) (?:developer|creator|admin|administrator|owner|operator|system|master|programmer)\b|\bthe user has (?:authori[sz]ed|approved|asked|requested|instructed)\b/i;
+  /\b(?:this is|message|instructions?|notice|directive|order|request) (?:is )?from (?:me,? )?(?:the |your |an? )?(?:developer|developers|admin|administrator|system|operator|owner|creator|security team|it department|ceo|user|boss|supervisor)s?\b|\b(?:important|urgent|critical|high[- ]priority|mandatory|priority|official) (?:message|instructions?|notice|directive|override|task|update) (?:from|to|for)\b|\b(?:system|admin|administrator|developer|root|security|moderator|maintainer)'?s? (?:override|notice|note|alert|message|instruction|command|directive|prompt)\b|\b(?:i am|i'm|this is) (?:your|the) (?:developer|creator|admin|administrator|owner|operator|system|master|programmer)\b|\bthe user has (?:authori[sz]ed|approved|asked|requested|instructed)\b/i;
 const AUTHORITY_WORDS = wordKeys(
-  'from important urgent critical priority mandatory official override notice alert developer admin administrator owner operator creator authorized authorised',
+  'from important urgent critical priority mandatory official override notice alert developer admin administrator owner operator creator authorized authorised system root security moderator maintainer',
 );
 
 /** Secrecy: keep the reader from telling the user what it does. */
@@ -47,21 +68,35 @@ const SECRECY_WORDS = wordKeys(
 
 /** An instruction to act through a tool: call a function, change a setting. */
 const TOOL_ACTION =
-  /\b(?:call|invoke|use|run|execute|trigger) (?:the |a |your )?[`'"]?[a-z_][\w.-]{1,40}[`'"]? (?:tool|function|api|plugin|action)\b|\b(?:call|invoke) [`'"]?[a-z_][\w.]{2,40}\(|\b(?:change|set|update|disable|turn off|enable|modify|reset|remove|add) (?:the |your |my |all |their )?(?:[\w-]{1,20} ){0,2}(?:settings?|password|permissions?|forwarding rules?|mail rules?|filters?|2fa|mfa|two-factor|security (?:settings|questions)|firewall rules?|recovery (?:email|phone)|admin(?:istrator)? (?:rights|role|access)|owner)\b/i;
+  /\b(?:call|invoke|use|run|execute|trigger) (?:the |a |your )?[`'"]?[a-z_][\w.-]{1,40}[`'"]? (?:tool|function|api|plugin|action)\b|\b(?:call|invoke) [`'"]?[a-z_][\w.]{2,40}\(|\b(?:call|invoke|use|run|trigger|execute)\s{1,2}(?:the\s{1,2})?[`'"]?[a-z][a-z0-9]{1,20}(?:_[a-z0-9]{1,20}){1,4}\b|\b(?:change|set|update|disable|turn off|enable|modify|reset|remove|add) (?:the |your |my |all |their )?(?:[\w-]{1,20} ){0,2}(?:settings?|password|permissions?|forwarding rules?|mail rules?|filters?|2fa|mfa|two-factor|security (?:settings|questions)|firewall rules?|recovery (?:email|phone)|admin(?:istrator)? (?:rights|role|access)|owner)\b/i;
 const TOOL_ACTION_WORDS = wordKeys(
   'call invoke use run execute trigger change set update disable turn enable modify reset remove add',
 );
 
 /** Sending something somewhere that the text names: an address, a URL, an account. */
 const SEND_TO =
-  /\b(?:send|forward|email|e-mail|mail|transfer|upload|post|share|wire|pay|transmit|exfiltrate|leak|copy|cc|bcc)\b[^.!?\n]{0,80}?\b(?:to|at|into|via)\s{1,3}([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}|https?:\/\/[^\s)"'<>]{3,200}|(?:account|iban|wallet|acct)\.?\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z0-9][\w-]{4,40})/i;
+  /\b(?:send|forward|email|e-mail|mail|transfer|upload|post|share|wire|pay|transmit|exfiltrate|leak|copy|cc|bcc)(?:_[a-z0-9]{1,20}){0,3}\b(?:[^.!?\n]|\.(?=\w)){0,80}?\b(?:to|at|into|via)\s{1,3}([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}|https?:\/\/[^\s)"'<>]{3,200}|(?:account|iban|wallet|acct)\.?\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z0-9][\w-]{4,40})/i;
 const SEND_WORDS = wordKeys(
   'send forward email mail transfer upload post share wire pay transmit exfiltrate leak copy cc bcc',
 );
+/**
+ * A tool named for a send (`send_email`, `forward_message`, `upload_file`): a tool-name word is one gate word
+ * (`send_email`), so SEND_TO runs after such a name too, not only after the bare verb.
+ */
+const SEND_TOOL =
+  /\b(?:send|forward|email|mail|transfer|upload|post|share|wire|pay|transmit|exfiltrate|leak|copy|export|publish|push)_[a-z0-9_]{1,40}\b/i;
 
 /** What is sent: credentials, the conversation, the user's data. */
 const SENSITIVE =
   /\b(?:passwords?|passcodes?|credentials?|api[ _-]?keys?|access tokens?|tokens?|secrets?|private keys?|ssh keys?|cookies?|session ids?|2fa|otp|one-time codes?|verification codes?|security codes?|recovery codes?|login codes?|conversation|chat history|system prompt|(?:the |all )?(?:user'?s?|customer'?s?) (?:data|files|emails|messages|contacts|details|information)|all (?:the )?(?:files|emails|messages|contacts|documents|records))\b/i;
+
+/**
+ * Files that hold secrets (`.env`, `~/.ssh/`, `id_rsa`, `.npmrc`, cloud and cluster credentials), named as what
+ * a send carries. Matched inside the send itself only: how-to text names them all the time (how to fill
+ * in a `.env` file), and only a send of one to somewhere is the move.
+ */
+const SECRET_FILE =
+  /(?:^|[\s/'"`(~])(?:\.(?:env(?:\.[a-z]{1,12})?|npmrc|netrc|pgpass|pypirc|git-credentials|dockercfg|htpasswd)|\.ssh\/|\.aws\/credentials|\.kube\/config|id_rsa|id_ecdsa|id_ed25519|credentials\.json|kubeconfig|secrets?\.(?:ya?ml|json|env|txt|toml))(?![\w/-])/i;
 
 /** Chat-template and role markup inside data: turn tokens, fake system headers, role lines. */
 const ROLE_MARKUP =
@@ -100,6 +135,7 @@ const HIDING_STYLE =
 export type StructureFeature =
   | 'addressee'
   | 'task-switch'
+  | 'task-override'
   | 'authority'
   | 'secrecy'
   | 'tool-action'
@@ -119,6 +155,7 @@ export type StructureFeature =
 const WEIGHT: Readonly<Record<StructureFeature, number>> = {
   addressee: 2,
   'task-switch': 1,
+  'task-override': 2,
   authority: 1,
   secrecy: 2,
   'tool-action': 1,
@@ -197,17 +234,29 @@ export function readStructure(
   elsewhere: (recipient: string) => boolean,
 ): StructureReading {
   const found: Found = { features: null, index: text.length };
-  run(found, text, words, ADDRESSEE, ADDRESSEE_WORDS, 'addressee');
+  if (run(found, text, words, ADDRESSEE, ADDRESSEE_WORDS, 'addressee') === null && (traits & SYMBOL) !== 0)
+    run(found, text, words, MENTION, ADDRESSEE_WORDS, 'addressee');
   run(found, text, words, TASK_SWITCH, TASK_SWITCH_WORDS, 'task-switch');
+  if (hasAnyWord(words, TASK_OVERRIDE_WORDS)) {
+    const m = TASK_OVERRIDE.exec(text);
+    if (m !== null && GIVEN_TASK.test(m[0])) add(found, 'task-override', m.index);
+  }
   run(found, text, words, AUTHORITY, AUTHORITY_WORDS, 'authority');
   run(found, text, words, SECRECY, SECRECY_WORDS, 'secrecy');
-  run(found, text, words, TOOL_ACTION, TOOL_ACTION_WORDS, 'tool-action');
-  const send = run(found, text, words, SEND_TO, SEND_WORDS, 'send-to');
+  const tool = run(found, text, words, TOOL_ACTION, TOOL_ACTION_WORDS, 'tool-action');
+  const send = run(
+    found,
+    text,
+    words,
+    SEND_TO,
+    tool !== null && SEND_TOOL.test(text) ? null : SEND_WORDS,
+    'send-to',
+  );
   if (send !== null) {
     const target = (send[1] ?? '').toLowerCase();
     const host = target.startsWith('http') ? (target.split('/')[2] ?? target) : target;
     if (!elsewhere(host)) add(found, 'send-elsewhere', send.index);
-    if (SENSITIVE.test(text)) add(found, 'sensitive-object', send.index);
+    if (SENSITIVE.test(text) || SECRET_FILE.test(send[0])) add(found, 'sensitive-object', send.index);
   }
   if ((traits & ROLE_MARKUP_TRAITS) !== 0) run(found, text, words, ROLE_MARKUP, null, 'role-markup');
   // TURN_LINE ends in a `:`.
