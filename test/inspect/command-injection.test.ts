@@ -37,6 +37,31 @@ describe('command-injection', () => {
     ];
     for (const args of prose) expect(runArgs(insp, 'docs.create', args), JSON.stringify(args)).toEqual([]);
   });
+  it('reads code spans in scripts written without spaces, and what follows a closing backtick, as prose', () => {
+    const prose = [
+      'ใช้คำสั่ง `ls -la` เพื่อดูไฟล์ทั้งหมดในโฟลเดอร์',
+      'ໃຊ້ຄຳສັ່ງ `df -h` ເພື່ອເບິ່ງພື້ນທີ່ດິສກ໌',
+      '用`grep -r`搜索整个目录。',
+      '参见：`ls`。',
+      '一覧は`ls -l`で表示してください。',
+      'Pass `--user` id of the account to switch users.',
+      'Avvia `bash` su Linux e `cmd` su Windows.',
+    ];
+    for (const content of prose) {
+      expect(runArgs(insp, 'docs.create', { content }), content).toEqual([]);
+      // Still prose that names a command: judged from paranoia 2, like an English code span.
+      expect(
+        runArgs(insp, 'docs.create', { content }, { ...TEST_CONFIG, paranoia: 2 }).map((f) => f.severity),
+        content,
+      ).toEqual(['medium']);
+    }
+    // A backtick glued to a Latin value still opens a substitution, after a span or not.
+    for (const value of ['`a` b`id`', 'see `ls` x`id`', '`x`id`'])
+      expect(
+        runArgs(insp, 'web.search', { q: value }).map((f) => f.severity),
+        value,
+      ).toEqual(['high']);
+  });
   it('still flags substitutions glued to a value, or standing with no prose around them, at paranoia 1', () => {
     const values: Array<[string, string]> = [
       ['name', 'john`whoami`'],

@@ -3,6 +3,7 @@ import type { Finding, Severity } from '../../model/finding.js';
 import { severityRank } from '../../model/finding.js';
 import { makeFinding, type InspectionInput, type Inspector } from '../inspector.js';
 import { leafTraits, NON_ASCII } from '../lib/leaf-traits.js';
+import { orthographicJoiners } from '../lib/orthographic-joiners.js';
 import { excerpt } from '../lib/redact.js';
 import { TAGS } from '../tags.js';
 
@@ -62,7 +63,8 @@ export const encodingEvasionInspector: Inspector = {
             tagCount,
           ),
         );
-      const zw = v.match(ZERO_WIDTH)?.length ?? 0;
+      // Joiners inside Persian or Indic words are spelling (lib/orthographic-joiners.ts), not hidden text.
+      const zw = (v.match(ZERO_WIDTH)?.length ?? 0) - orthographicJoiners(v);
       // One or two are emoji joiners and soft breaks; runs of them hide or split words.
       if (zw >= 3 && zw * 20 >= v.length / 10)
         out.push(
