@@ -32,7 +32,7 @@ import {
   type StructureFeature,
   type StructureReading,
 } from '../lib/injection-structure.js';
-import { isKeyLeaf, isShellLeaf, isSqlLeaf } from '../lib/leaf-role.js';
+import { isKeyLeaf, isShellLeaf, isSqlLeaf, isToolDescriptionLeaf } from '../lib/leaf-role.js';
 import { CAMEL_HUMP } from '../lib/word-gates.js';
 import {
   BRACKET,
@@ -416,7 +416,9 @@ export const promptInjectionInspector: Inspector = {
           !isKeyLeaf(leaf))
       )
         continue;
-      const content = !isKeyLeaf(leaf) && isContent(leaf);
+      // A tool's own description addresses the model by design: the direct checks still read it, the
+      // content checks (a task set for the reader) do not.
+      const content = !isKeyLeaf(leaf) && isContent(leaf) && !isToolDescriptionLeaf(leaf);
       // Statements and command lines are other inspectors' business; prose that merely starts with "Explain"
       // or "Show" under a content key is still prose.
       if (
@@ -435,11 +437,11 @@ export const promptInjectionInspector: Inspector = {
         hit === null && (reading === null || reading.score < 2)
           ? null
           : severityOf(combinedScore(hit, reading));
+      const kind = severity === null ? null : hit !== null ? hit[0] : structureKind(reading!);
       if (severity !== null) {
-        const kind = hit !== null ? hit[0] : structureKind(reading!);
         const at = hit !== null ? hit[2] : reading!.index;
         out.push(
-          makeFinding({ id: ID }, kind, severity, leaf.path, excerpt(text, Math.max(0, at - 10)), tags),
+          makeFinding({ id: ID }, kind!, severity, leaf.path, excerpt(text, Math.max(0, at - 10)), tags),
         );
       }
       // The learned signal (lib/injection-model.ts): one more voice, fed what the rules found on this leaf.
@@ -450,10 +452,14 @@ export const promptInjectionInspector: Inspector = {
         text.length >= MODEL_MIN_LENGTH &&
         (leaf.source === 'arguments' || leaf.source === 'body')
       ) {
+        // The rules' verdict on this leaf, exactly as training reads it (eval/train-model.ts): the finding's
+        // combined severity and kind, rank capped at 4. Handing it the raw lexical hit instead gave the model a
+        // capped hint at full strength ("upload the photos to <url>" at high, which the rules rate medium) and
+        // nothing for a structure-only finding, a skew between what it was trained on and what it saw.
         const rule =
-          hit === null
+          severity === null
             ? NO_RULE
-            : { rank: severityRank(hit[1]) + 1, direct: !INDIRECT_RULE_KINDS.has(hit[0]) };
+            : { rank: Math.min(4, severityRank(severity) + 1), direct: !INDIRECT_RULE_KINDS.has(kind!) };
         if (injectionProbability(text, rule) >= INJECTION_MODEL_THRESHOLD)
           out.push(makeFinding({ id: ID }, 'learned', 'high', leaf.path, excerpt(text), tags));
       }

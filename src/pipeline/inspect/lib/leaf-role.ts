@@ -106,6 +106,18 @@ export function singular(key: string): string {
   return key.length > 3 && key.endsWith('s') ? key.slice(0, -1) : key;
 }
 
+/** The description of a tool in a tool list, or of one of its parameters in its input schema. */
+const TOOL_DESCRIPTION = /\.tools\[\d{1,6}\]\.(?:description|inputSchema\.[^\n]{0,2000}\.description)$/;
+
+/**
+ * True for a tool's own description in a tool list (`tools[2].description`, `tools[0].inputSchema.properties
+ * .q.description`): text written for the model by design ("use this tool when ..."), judged by tool-poisoning,
+ * not read as third-party content that sets its reader a task.
+ */
+export function isToolDescriptionLeaf(leaf: StringLeaf): boolean {
+  return leaf.key === 'description' && TOOL_DESCRIPTION.test(leaf.path);
+}
+
 /** True for leaves that hold a key name rather than a value. */
 export function isKeyLeaf(leaf: StringLeaf): boolean {
   return leaf.path.endsWith('#key');
