@@ -36,6 +36,8 @@ export const REASON_CODES = {
     "a method override names a safer method than the request's own (a DELETE asking to run as a GET)",
   ERR_MCP_READING_CONFLICT:
     'the request reads as an MCP message and as something else: a JSON-RPC body off a configured MCP endpoint or on a method other than POST, or a REST tool path whose body is a JSON-RPC message',
+  ERR_MCP_TOKEN_AUDIENCE:
+    "the MCP call's bearer token was issued for another server (its aud and resource claims name servers or hosts, none of them this MCP server): MCP forbids passing a token through",
   ERR_A2A_READING_CONFLICT:
     'the request reads as an A2A message and as something else: an A2A method off every configured A2A endpoint, or at a place that is also an MCP endpoint',
   ERR_PARTIAL_BODY_HEADER:

@@ -19,6 +19,14 @@ function problems(text: string): string[] {
 }
 
 describe('policy load errors', () => {
+  it('reads settings.mcp_token_audience as enforce or off, and names any other value', () => {
+    const set = (v: string) => `${head}settings:\n  mcp_token_audience: ${v}\n`;
+    expect(compilePolicySources([{ name: 'p.yaml', text: set('off') }]).mcpTokenAudience).toBe('off');
+    expect(compilePolicySources([{ name: 'p.yaml', text: set('enforce') }]).mcpTokenAudience).toBe('enforce');
+    expect(problems(set('deny'))).toEqual([
+      expect.stringContaining('p.yaml:3:23: mcp_token_audience must be enforce or off'),
+    ]);
+  });
   it('refuses an MCP endpoint whose path no mcp_paths entry matches, naming it; a covered one loads', () => {
     const lists = (endpoints: string, paths: string) =>
       `${head}lists:\n  mcp_endpoints: [${endpoints}]\n  mcp_paths: [${paths}]\n`;

@@ -7,6 +7,7 @@ import type { PolicyInput } from './policy-input.js';
 import { LocalClock } from './local-clock.js';
 import { shellArguments } from '../shell/read-shell.js';
 import { bearerForOtherHost, HEADER_DIMENSION, requestHeader } from './request-headers.js';
+import { mcpTokenAudience } from '../identity/mcp-token-audience.js';
 import { argumentCommands } from './shell-commands.js';
 import { shellValue, type ShellValue } from './shell-value.js';
 import { UNTAINTED, type TaintFacts } from '../taint/taint-facts.js';
@@ -392,6 +393,12 @@ export const DIMENSIONS: readonly Dimension[] = [
     'boolean',
     'an Authorization Bearer JWT whose aud names hosts, none of them the destination host',
     (i) => bearerForOtherHost(i),
+  ),
+  dim(
+    'request.mcp_token_audience',
+    'string',
+    "an MCP call's Authorization Bearer JWT against the server it is sent to (aud and resource claims): this-server, other, or unknown (no audience names a server or host); null when not MCP or no bearer JWT",
+    (i) => mcpTokenAudience(i.action, requestHeader(i, 'authorization')),
   ),
   dim(
     'response.kind',

@@ -98,6 +98,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
   const rawResponseRules: { node: Node; file: string; lc: LineCounter }[] = [];
   let timezone = 'UTC';
   let paranoia: ParanoiaLevel | undefined;
+  let mcpTokenAudience: 'enforce' | 'off' | undefined;
   const unboundHeaders: UnboundHeaderRule[] = [];
   // Where the mcp_endpoints list was written, to name it when mcp_paths does not cover it.
   let mcpEndpointsReport: ((message: string) => void) | null = null;
@@ -152,8 +153,15 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
             const v = isScalar(pair.value) ? pair.value.value : undefined;
             if (isParanoiaLevel(v)) paranoia = v;
             else report(pair.value ?? pair.key, 'paranoia must be 1, 2, 3 or 4 (docs/inspectors.md)');
+          } else if (key === 'mcp_token_audience') {
+            const v = isScalar(pair.value) ? pair.value.value : undefined;
+            if (v === 'enforce' || v === 'off') mcpTokenAudience = v;
+            else report(pair.value ?? pair.key, 'mcp_token_audience must be enforce or off (docs/mcp.md)');
           } else if (key !== 'timezone')
-            report(pair.key, `unknown setting "${key}" (expected timezone, unbound_headers or paranoia)`);
+            report(
+              pair.key,
+              `unknown setting "${key}" (expected timezone, unbound_headers, paranoia or mcp_token_audience)`,
+            );
           else if (
             !isScalar(pair.value) ||
             typeof pair.value.value !== 'string' ||
@@ -282,6 +290,7 @@ export function compilePolicySources(files: readonly SourceFile[], options: Load
     lists,
     timezone,
     ...(paranoia === undefined ? {} : { paranoia }),
+    ...(mcpTokenAudience === undefined ? {} : { mcpTokenAudience }),
     ...(unboundHeaders.length === 0
       ? {}
       : {

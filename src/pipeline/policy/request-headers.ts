@@ -23,7 +23,7 @@ const HOST_NAME =
 const MAX_BEARER = 16 * 1024;
 
 /** The host an `aud` value names: a URL's host, or a bare host name; null when it names none. */
-function audienceHost(aud: string): string | null {
+export function audienceHost(aud: string): string | null {
   if (aud.includes('://')) {
     try {
       const host = canonicalHost(new URL(aud).hostname);
@@ -36,21 +36,35 @@ function audienceHost(aud: string): string | null {
   return HOST_NAME.test(host) ? host : null;
 }
 
-/** The hosts the `aud` of an `Authorization: Bearer` JWT names (its claims decoded, never trusted). */
-export function bearerAudienceHosts(authorization: string | null): string[] {
-  if (authorization === null || authorization.length > MAX_BEARER) return [];
+/**
+ * The claims of an `Authorization: Bearer` JWT, decoded and never trusted (the signature is not checked:
+ * what is read here may only refuse a call, never admit one); null when the header carries no JWT.
+ */
+export function bearerClaims(authorization: string | null): Readonly<Record<string, unknown>> | null {
+  if (authorization === null || authorization.length > MAX_BEARER) return null;
   const m = BEARER.exec(authorization);
-  if (m === null) return [];
+  if (m === null) return null;
   let claims: unknown;
   try {
     claims = JSON.parse(Buffer.from(m[2]!, 'base64url').toString('utf8'));
   } catch {
-    return [];
+    return null;
   }
-  if (typeof claims !== 'object' || claims === null) return [];
-  const aud = (claims as Record<string, unknown>)['aud'];
-  const auds =
-    typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a) => typeof a === 'string') : [];
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return null;
+  return claims as Record<string, unknown>;
+}
+
+/** The string values of one claim that holds a string or a list of them (`aud`, RFC 8707's `resource`). */
+export function claimStrings(claims: Readonly<Record<string, unknown>>, name: string): string[] {
+  const v = Object.hasOwn(claims, name) ? claims[name] : undefined;
+  return typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((a) => typeof a === 'string') : [];
+}
+
+/** The hosts the `aud` of an `Authorization: Bearer` JWT names (its claims decoded, never trusted). */
+export function bearerAudienceHosts(authorization: string | null): string[] {
+  const claims = bearerClaims(authorization);
+  if (claims === null) return [];
+  const auds = claimStrings(claims, 'aud');
   const hosts: string[] = [];
   for (const a of auds) {
     const h = audienceHost(a);

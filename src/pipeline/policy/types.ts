@@ -98,6 +98,11 @@ export interface PolicySet {
   readonly timezone: string;
   /** `settings.paranoia` (1-4): how widely inspectors judge values (inspect/lib/paranoia.ts); absent: 1. */
   readonly paranoia?: ParanoiaLevel;
+  /**
+   * `settings.mcp_token_audience`: `enforce` (absent: the same) refuses an MCP call whose bearer token was
+   * issued for another server (ERR_MCP_TOKEN_AUDIENCE, identity/mcp-token-audience.ts); `off` leaves it to rules.
+   */
+  readonly mcpTokenAudience?: 'enforce' | 'off';
   /** `settings.unbound_headers`: per host, headers execution tokens leave unbound besides the mesh's own. */
   readonly unboundHeaders?: readonly UnboundHeaderRule[];
   /** The same rules with the header set of each host, built at load and owned by this set. */

@@ -28,6 +28,7 @@ import {
 } from './batch-decision.js';
 import { obligationsToJson, type Obligations } from '../policy/types.js';
 import { withHopOrigin } from '../identity/trusted-hop.js';
+import { mcpTokenAudience, tokenAudiences } from '../identity/mcp-token-audience.js';
 import { decidedByTaint, readSessionTaint, taintVerdictParts } from '../taint/read-taint.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 
@@ -77,6 +78,22 @@ export async function decideCheck(
       message: identity.message,
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
+  }
+  // SECURITY: MCP forbids token passthrough; a token one can tell was issued for another server is refused.
+  if (set.mcpTokenAudience !== 'off') {
+    const authorization = raw.headers['authorization'] ?? null;
+    if (mcpTokenAudience(action, authorization) === 'other')
+      return makeOutcome({
+        raw,
+        role: raw.role,
+        traceId,
+        action,
+        policyVersion: set.version,
+        decision: 'DENY',
+        code: 'ERR_MCP_TOKEN_AUDIENCE',
+        message: `the bearer token was issued for ${tokenAudiences(authorization).slice(0, 4).join(', ').slice(0, 200)}, not for this MCP server (${action.resource.scheme}://${action.resource.host}${action.resource.path.slice(0, 80)})`,
+        removeHeaders: WRIT_UPSTREAM_HEADERS,
+      });
   }
   const subject = action.subject.principal ?? 'anonymous';
   const sessionId = action.context.sessionId;
