@@ -13,6 +13,20 @@ import { markdownRounds, markdownTable, type Results, type Row } from './report.
 export const PERFORMANCE_MD = join(import.meta.dirname, '..', '..', 'docs', 'performance.md');
 export const PERFORMANCE_JSON = join(import.meta.dirname, '..', '..', 'docs', 'performance.json');
 
+/** writ's decision records after the run: allowed, or denied ERR_TIMEOUT under overload (any other deny fails it). */
+export interface WritAudit {
+  readonly records: number;
+  readonly allows: number;
+  readonly timeouts: number;
+}
+
+/** The audit sentence's figures. */
+function auditText(a: WritAudit): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  if (a.timeouts === 0) return ` (this run: ${n(a.records)} records, all ALLOW)`;
+  return ` or a deny for time, \`ERR_TIMEOUT\` (this run: ${n(a.records)} records, ${n(a.allows)} ALLOW and ${n(a.timeouts)} \`ERR_TIMEOUT\`: calls whose decision deadline passed while the fixed rates queued them past writ's capacity; writ fails closed)`;
+}
+
 /** Everything docs/performance.md says, as `npm run bench` measured it. */
 export interface PerformanceReport {
   readonly command: string;
@@ -28,7 +42,7 @@ export interface PerformanceReport {
   };
   readonly rows: readonly Row[];
   readonly results: Results;
-  readonly audit: { readonly records: number; readonly allows: number } | undefined;
+  readonly audit: WritAudit | undefined;
   readonly profile: string | undefined;
   readonly extProc: ExtProcReport;
 }
@@ -95,7 +109,7 @@ Envoy proto loading (\`bench/servers/noop-server.ts\`), each in its own process,
 seed scenario \`scenarios/seed/02-analytics-readonly.yaml\` (an MCP \`query_db\` read on the analytics replica), so
 writ runs the whole path: map, normalize, inspect, policy, mint an Ed25519 execution token, append to the audit chain.
 One grpc-js call per server first checks the answer (writ: ALLOW with a token); after the run every audit record
-is counted and must be an ALLOW${r.audit === undefined ? '' : ` (this run: ${r.audit.records.toLocaleString('en-US')} records, all ALLOW)`}.
+is counted and must be an ALLOW${r.audit === undefined ? '' : auditText(r.audit)}.
 
 Load comes from h2load (${r.facts['h2load']}, Debian \`nghttp2-client\`) posting a pre-framed gRPC body (a zero
 byte, the big-endian length, the serialized CheckRequest) with \`content-type: application/grpc\` and \`te: trailers\`.
