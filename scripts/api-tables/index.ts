@@ -2,6 +2,7 @@
 import { awsTable } from './aws.js';
 import { githubGraphqlTable } from './github-graphql.js';
 import { githubRestTable } from './github-rest-table.js';
+import { gitlabRestTable } from './gitlab-rest-table.js';
 import { gmailTable } from './gmail-table.js';
 import { jiraTable } from './jira.js';
 import { kubernetesTable } from './kubernetes.js';
@@ -14,6 +15,7 @@ import type { ApiTable } from './table.js';
 export const API_TABLES: readonly ApiTable[] = [
   githubRestTable,
   githubGraphqlTable,
+  gitlabRestTable,
   gmailTable,
   kubernetesTable,
   stripeTable,

@@ -105,6 +105,7 @@ export function lineToAction(
     trustAgentHeaders: false,
     mcpEndpoints: parseMcpEndpoints(config.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
     a2aEndpoints: parseA2aEndpoints(config.a2aEndpoints ?? DEFAULT_A2A_ENDPOINTS),
+    ...(config.apiHosts === undefined ? {} : { apiHosts: config.apiHosts }),
   });
   return { action, headers: raw.headers };
 }

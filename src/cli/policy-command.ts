@@ -94,6 +94,7 @@ function prepareCase(
       trustAgentHeaders: true,
       mcpEndpoints: parseMcpEndpoints(config.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
       a2aEndpoints: parseA2aEndpoints(config.a2aEndpoints ?? DEFAULT_A2A_ENDPOINTS),
+      ...(config.apiHosts === undefined ? {} : { apiHosts: config.apiHosts }),
     });
     const findings = inspectAction(action, mapped.raw.headers, config).findings;
     if (findings.some((f) => f.id === INSPECTOR_FAILED))

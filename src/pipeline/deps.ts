@@ -2,6 +2,7 @@
 import { DEFAULT_MCP_ENDPOINTS, parseMcpEndpoints } from './normalize/mcp-endpoint.js';
 import { DEFAULT_A2A_ENDPOINTS, parseA2aEndpoints } from './normalize/a2a/endpoints.js';
 import { canonicalResourceName } from './normalize/resource-name.js';
+import { apiHostListsFrom } from './normalize/api/api-hosts.js';
 import type { KeySet, Signer } from '../keys/signer.js';
 import type { ApprovalRecord, QuarantineRecord, StateStore } from '../state/store.js';
 import type { InspectorConfig } from './inspect/inspector.js';
@@ -132,6 +133,7 @@ export function normalizeConfigFrom(
     maxBodyBytes: settings.maxBodyBytes,
     mcpEndpoints: parseMcpEndpoints(settings.mcpEndpoints ?? cfg.mcpEndpoints ?? DEFAULT_MCP_ENDPOINTS),
     a2aEndpoints: parseA2aEndpoints(settings.a2aEndpoints ?? cfg.a2aEndpoints ?? DEFAULT_A2A_ENDPOINTS),
+    ...(cfg.apiHosts === undefined ? {} : { apiHosts: cfg.apiHosts }),
     ...(memo === undefined ? {} : { memo }),
     ...(shell === undefined ? {} : { shell }),
   });
@@ -150,5 +152,6 @@ export function inspectorConfigFrom(set: PolicySet): InspectorConfig {
     ...(set.paranoia === undefined ? {} : { paranoia: set.paranoia }),
     ...(set.lists['mcp_endpoints'] === undefined ? {} : { mcpEndpoints: set.lists['mcp_endpoints'] }),
     ...(set.lists['a2a_endpoints'] === undefined ? {} : { a2aEndpoints: set.lists['a2a_endpoints'] }),
+    apiHosts: apiHostListsFrom(set.lists),
   });
 }

@@ -44,6 +44,8 @@ export interface InspectorConfig {
   readonly mcpEndpoints?: readonly string[];
   /** Where A2A agents are reached, `host[:port]/path` (`lists.a2a_endpoints`); read by normalize, not inspectors. */
   readonly a2aEndpoints?: readonly string[];
+  /** The hosts of GitHub and GitLab (`lists.github_hosts`, `lists.gitlab_hosts`); read by normalize, not inspectors. */
+  readonly apiHosts?: { readonly github: readonly string[]; readonly gitlab: readonly string[] };
   /**
    * Optional pinned tool-definition hashes by `<server>/<tool>` (sha256 of the canonical definition), read by
    * tool-poisoning: a tools/list whose definition hash differs is a rug pull (`definition-changed`).

@@ -2,6 +2,7 @@
 import type { ActionContext, ActionPart, Resource } from '../model/action.js';
 import type { JsonValue } from '../model/json.js';
 import type { RawRequest } from '../model/raw-request.js';
+import type { ApiHostLists } from './api/api-hosts.js';
 import type { EndpointMatch } from './mcp-endpoint.js';
 import type { ShellReader } from '../shell/shell-reader.js';
 
@@ -21,6 +22,8 @@ export interface ParsedRequest {
   readonly mcpEndpoint: EndpointMatch;
   /** Whether host, port and path are exactly a configured A2A endpoint (a2a/endpoints.ts). */
   readonly a2aEndpoint: boolean;
+  /** The hosts of the self-hostable APIs (`lists.github_hosts`, `lists.gitlab_hosts`: api/api-hosts.ts). */
+  readonly apiHosts: ApiHostLists;
   readonly query: Readonly<Record<string, readonly string[]>>;
   /** The media type without parameters, lower-cased (`application/json`). */
   readonly contentType: string;

@@ -21,6 +21,7 @@ import {
   type A2aEndpoint,
 } from './a2a/endpoints.js';
 import { methodReadings, refusePathOverride } from './upstream-target.js';
+import { DEFAULT_API_HOSTS, type ApiHostLists } from './api/api-hosts.js';
 
 /** Settings normalization needs; they come from the policy set's named lists and the server config. */
 export interface NormalizeConfig {
@@ -36,6 +37,8 @@ export interface NormalizeConfig {
   readonly mcpEndpoints?: readonly McpEndpoint[];
   /** Where A2A agents are reached (`lists.a2a_endpoints` or `--a2a-endpoints`); default: any host, `/a2a`, `/a2a/jsonrpc`. */
   readonly a2aEndpoints?: readonly A2aEndpoint[];
+  /** The hosts of GitHub and GitLab (`lists.github_hosts`, `lists.gitlab_hosts`); default: the public services. */
+  readonly apiHosts?: ApiHostLists;
   /** The pipeline's memos (authorities, principals); absent: every value is computed afresh. */
   readonly memo?: NormalizeMemo;
   /** The pipeline's command-line reader (shell/shell-reader.ts); absent: every line is read afresh. */
@@ -181,6 +184,7 @@ export function parseRequest(
   memo?: NormalizeMemo,
   a2aEndpoints: readonly A2aEndpoint[] = DEFAULT_A2A,
   shell?: ShellReader,
+  apiHosts: ApiHostLists = DEFAULT_API_HOSTS,
 ): ParsedRequest {
   const q = raw.path.indexOf('?');
   const pathname = q === -1 ? raw.path : raw.path.slice(0, q);
@@ -203,6 +207,7 @@ export function parseRequest(
     pathname,
     mcpEndpoint: matchMcpEndpoint(mcpEndpoints, host, port, scheme, pathname),
     a2aEndpoint: atA2aEndpoint(a2aEndpoints, host, port, scheme, pathname),
+    apiHosts,
     query: parseQuery(q === -1 ? '' : raw.path.slice(q + 1)),
     contentType,
     body,
@@ -304,6 +309,7 @@ export function normalizeRequest(
     config.memo,
     config.a2aEndpoints ?? DEFAULT_A2A,
     config.shell,
+    config.apiHosts,
   );
   const result = selectAdapter(request, adapters).normalize(request);
   const action = buildAction(raw, request, config, result);

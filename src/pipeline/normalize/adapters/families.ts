@@ -8,6 +8,7 @@ import { azureFamily } from './azure.js';
 import { databasesFamily } from './databases.js';
 import { githubGraphqlFamily } from './github-graphql.js';
 import { githubRestFamily } from './github-rest.js';
+import { gitlabRestFamily } from './gitlab-rest.js';
 import { gmailFamily } from './gmail.js';
 import { googleCloudFamily } from './google-cloud.js';
 import { graphMailFamily } from './graph-mail.js';
@@ -25,6 +26,7 @@ export const API_FAMILIES: readonly ApiFamily[] = [
   // GitHub GraphQL (`api.github.com/graphql`) before GitHub REST, which claims the rest of the host.
   githubGraphqlFamily,
   githubRestFamily,
+  gitlabRestFamily,
   // Gmail (`gmail.googleapis.com`) before Google Cloud, which claims `*.googleapis.com`.
   gmailFamily,
   graphMailFamily,

@@ -12,6 +12,7 @@ import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { ApiFamily, ApiRequest } from '../api/api-family.js';
 import type { ApiReading } from '../api/api-reading.js';
 import { graphqlDocumentsOf, graphqlOperations } from '../api/graphql-operations.js';
+import { pathSegments } from '../api/route-table.js';
 import { riskierReading } from '../../model/operation-danger.js';
 import {
   GITHUB_GRAPHQL_MUTATIONS,
@@ -25,8 +26,14 @@ const MUTATIONS: ReadonlyMap<string, readonly [OperationClass, string]> = new Ma
 );
 const UNCLASSIFIED: ReadonlySet<string> = new Set(GITHUB_GRAPHQL_UNCLASSIFIED.map(([f]) => f));
 
-/** The GraphQL endpoint's path (GitHub Enterprise Server serves it at `/api/graphql`: self-hosted hosts). */
-export const GITHUB_GRAPHQL_PATHS: readonly string[] = ['/graphql'];
+/** The GraphQL endpoint's path: `/graphql` on api.github.com, `/api/graphql` on GitHub Enterprise Server. */
+export const GITHUB_GRAPHQL_PATHS: readonly string[] = ['/graphql', '/api/graphql'];
+
+/** The path as the route table reads it (decoded, empty segments dropped, lower case), or null. */
+function endpointPath(pathname: string): string | null {
+  const segments = pathSegments(pathname);
+  return segments === null ? null : `/${segments.join('/').toLowerCase()}`;
+}
 
 /** The reading of one root field under the root type it is read as. */
 function fieldReading(type: 'query' | 'mutation' | 'subscription', field: string): ApiReading {
@@ -98,7 +105,8 @@ function readRequest(request: ApiRequest): ApiReading {
 export const githubGraphqlFamily: ApiFamily = {
   id: 'github-graphql',
   hosts: ['api.github.com'],
+  hostList: 'github',
   mostDangerous: 'delete',
-  claims: (request) => GITHUB_GRAPHQL_PATHS.includes(request.pathname.replace(/\/+$/, '').toLowerCase()),
+  claims: (request) => GITHUB_GRAPHQL_PATHS.includes(endpointPath(request.pathname) ?? ''),
   readRequest,
 };

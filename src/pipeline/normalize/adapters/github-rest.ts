@@ -1,10 +1,12 @@
 /**
- * GitHub REST (api.github.com): method and path read against the table generated from GitHub's own OpenAPI
- * description (generated/github-rest-routes.ts), and the tools of GitHub MCP servers by name.
+ * GitHub REST (api.github.com, and the GitHub Enterprise hosts of `lists.github_hosts`): method and path read
+ * against the table generated from GitHub's own OpenAPI description (generated/github-rest-routes.ts), and
+ * the tools of GitHub MCP servers by name. An `api.` host serves the API at its root; GitHub Enterprise
+ * Server serves it under `/api/v3` beside its web pages and Git over HTTP, so there only `/api/` is the API.
  */
-import type { ApiFamily, ToolCall } from '../api/api-family.js';
+import type { ApiFamily, ApiRequest, ToolCall } from '../api/api-family.js';
 import { unknownOperation, type ApiReading } from '../api/api-reading.js';
-import { compileRoutes, type Route } from '../api/route-table.js';
+import { compileRoutes, pathSegments, type Route } from '../api/route-table.js';
 import { toolWords } from '../operation-class.js';
 import { GITHUB_REST_ROUTES } from './generated/github-rest-routes.js';
 
@@ -17,8 +19,31 @@ const ROUTES: readonly Route[] = GITHUB_REST_ROUTES.map(([method, path, id, oper
 }));
 const BY_ID: ReadonlyMap<string, Route> = new Map(ROUTES.map((r) => [r.id, r] as const));
 
-/** Parameters whose values hold `/` unencoded: a file path, a ref (`heads/main`), a branch, `base...head`. */
-const TABLE = compileRoutes(ROUTES, { greedyParams: ['path', 'ref', 'branch', 'basehead'] });
+/** Where GitHub Enterprise Server serves the REST API. */
+export const GHE_REST_BASE = '/api/v3';
+
+/**
+ * Every route at the root and under GHE_REST_BASE. Parameters whose values hold `/` unencoded: a file path,
+ * a ref (`heads/main`), a branch, `base...head`.
+ */
+const TABLE = compileRoutes(
+  [
+    ...ROUTES,
+    ...ROUTES.map((r) => ({ ...r, path: r.path === '/' ? GHE_REST_BASE : `${GHE_REST_BASE}${r.path}` })),
+  ],
+  { greedyParams: ['path', 'ref', 'branch', 'basehead'] },
+);
+
+/**
+ * An `api.` host (api.github.com, GitHub Enterprise Cloud's `api.<tenant>.ghe.com`) is all API; on any other
+ * listed host the API is what lies under `/api/` (the route table's reading of the path: decoded, empty
+ * segments dropped, any case), so `/api//graphql` is still the API's, read as an unknown operation.
+ */
+function claimsRestPath(request: ApiRequest): boolean {
+  if (request.host.startsWith('api.')) return true;
+  const segments = pathSegments(request.pathname);
+  return segments !== null && segments[0]?.toLowerCase() === 'api';
+}
 
 /** Path parameters that name who owns what the call acts on, most specific first. */
 const OWNER_PARAMS = ['owner', 'org', 'username', 'enterprise'];
@@ -107,7 +132,9 @@ export const GITHUB_TOOL_OPERATIONS: ReadonlyMap<string, string> = TOOL_OPERATIO
 export const githubRestFamily: ApiFamily = {
   id: 'github',
   hosts: ['api.github.com'],
+  hostList: 'github',
   mostDangerous: 'delete',
+  claims: claimsRestPath,
   readRequest(request) {
     const match = TABLE.match(request.method, request.pathname);
     if (match === null) return unknownOperation(request.method, 'delete');

@@ -94,13 +94,16 @@ export const mcpAdapter: Adapter = {
       } catch {
         throw new WritError('ERR_MCP_INVALID', 'tool name in the path is not valid percent-encoding');
       }
-      return withSession(toolCallAction(request.method, tool, body, request.shell), facts);
+      return withSession(toolCallAction(request.method, tool, body, request.shell, request.apiHosts), facts);
     }
     if (!isJsonRpc(request))
       throw new WritError('ERR_MCP_INVALID', 'a POST to an MCP endpoint must carry a JSON-RPC message');
-    if (Array.isArray(body)) return batchAction(request.method, body, facts, request.shell);
+    if (Array.isArray(body)) return batchAction(request.method, body, facts, request.shell, request.apiHosts);
     if (!isJsonObject(body)) throw new WritError('ERR_MCP_INVALID', 'a JSON-RPC message must be an object');
     // Requests, notifications, and the results and errors a client POSTs back for the server's requests.
-    return withSession(messageAction(request.method, readMcpMessage(body), '', request.shell), facts);
+    return withSession(
+      messageAction(request.method, readMcpMessage(body), '', request.shell, request.apiHosts),
+      facts,
+    );
   },
 };

@@ -2,6 +2,7 @@
 import type { OperationClass } from '../../model/action.js';
 import type { JsonValue } from '../../model/json.js';
 import type { ShellReader } from '../../shell/shell-reader.js';
+import type { ApiHostList } from './api-hosts.js';
 import type { ApiReading } from './api-reading.js';
 
 /**
@@ -39,8 +40,13 @@ export interface ToolCall {
 export interface ApiFamily {
   /** The adapter id actions carry (`action.adapter`), kebab-case and stable: it appears in audit records. */
   readonly id: string;
-  /** Hosts the API is served from, exact or `*.suffix` (normalize/host-pattern.ts); the registry claims by these. */
+  /**
+   * Hosts the API is served from, exact or `*.suffix` (normalize/host-pattern.ts); the registry claims by
+   * these, or, for a family with a `hostList`, by that policy list (these are then its defaults).
+   */
   readonly hosts: readonly string[];
+  /** The policy list naming this API's hosts when it is also run self-hosted (api/api-hosts.ts). */
+  readonly hostList?: ApiHostList;
   /** The class an operation of this API that writ does not know is read as (for an unsafe method). */
   readonly mostDangerous: OperationClass;
   /** Narrows the claim below the host (a path prefix, a content type); absent: every request to the hosts. */

@@ -2,8 +2,8 @@
 import { riskierReading } from '../../model/operation-danger.js';
 import type { Adapter } from '../adapter.js';
 import { resourceHintsFromArguments } from '../argument-hints.js';
-import { hostMatches } from '../host-pattern.js';
 import type { ApiFamily, ApiRequest } from './api-family.js';
+import { familyClaims } from './family-claims.js';
 import type { ApiReading } from './api-reading.js';
 import { typedActionPart, typedResourceHints } from './typed-result.js';
 
@@ -29,7 +29,7 @@ function readUnderEveryMethod(
 export function familyAdapter(family: ApiFamily): Adapter {
   return {
     id: family.id,
-    matches: (request) => hostMatches(request.host, family.hosts) && (family.claims?.(request) ?? true),
+    matches: (request) => familyClaims(family, request, request.apiHosts),
     normalize(request) {
       const reading = readUnderEveryMethod(family, request, request.methodReadings);
       const action = typedActionPart(

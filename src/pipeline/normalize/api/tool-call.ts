@@ -7,11 +7,12 @@ import type { OperationClass } from '../../model/action.js';
 import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { AdapterResult } from '../adapter.js';
 import { API_FAMILIES } from '../adapters/families.js';
-import { hostMatches } from '../host-pattern.js';
 import { riskierReading } from '../../model/operation-danger.js';
 import { classifyToolName } from '../operation-class.js';
 import { readSqlOperation } from '../sql-arguments.js';
 import type { ApiFamily, ApiRequest, ToolCall } from './api-family.js';
+import { DEFAULT_API_HOSTS, type ApiHostLists } from './api-hosts.js';
+import { familyClaims } from './family-claims.js';
 import type { ApiReading } from './api-reading.js';
 import { typedActionPart, typedResourceHints } from './typed-result.js';
 
@@ -84,7 +85,11 @@ function riskiest(readings: readonly ApiReading[]): ApiReading | null {
 }
 
 /** Every typed reading of one tool call by the given families. */
-export function readToolCall(call: ToolCall, families: readonly ApiFamily[] = API_FAMILIES): ApiReading[] {
+export function readToolCall(
+  call: ToolCall,
+  families: readonly ApiFamily[] = API_FAMILIES,
+  apiHosts: ApiHostLists = DEFAULT_API_HOSTS,
+): ApiReading[] {
   const readings: ApiReading[] = [];
   for (const family of families) {
     const r = family.readToolCall?.(call) ?? null;
@@ -94,7 +99,7 @@ export function readToolCall(call: ToolCall, families: readonly ApiFamily[] = AP
   if (carried !== null) {
     const { request, methods } = carried;
     for (const family of families) {
-      if (!hostMatches(request.host, family.hosts) || !(family.claims?.(request) ?? true)) continue;
+      if (!familyClaims(family, request, apiHosts)) continue;
       const main = family.readRequest(request);
       let operation: OperationClass = main.operation;
       for (const m of methods.slice(1))
@@ -115,8 +120,9 @@ export function withApiToolCall(
   result: AdapterResult,
   call: ToolCall,
   families: readonly ApiFamily[] = API_FAMILIES,
+  apiHosts: ApiHostLists = DEFAULT_API_HOSTS,
 ): AdapterResult {
-  const reading = riskiest(readToolCall(call, families));
+  const reading = riskiest(readToolCall(call, families, apiHosts));
   if (reading === null) return result;
   const own = result.action.operation;
   const saysNothing =

@@ -9,6 +9,7 @@ import type { OperationClass } from '../../model/action.js';
 import type { JsonValue } from '../../model/json.js';
 import type { AdapterResult } from '../adapter.js';
 import { riskierKnown } from '../../model/operation-danger.js';
+import { DEFAULT_API_HOSTS, type ApiHostLists } from '../api/api-hosts.js';
 import { messageAction } from './message-action.js';
 import { readMcpMessage } from './read-message.js';
 import type { McpSessionFacts } from './transport.js';
@@ -26,6 +27,7 @@ export function batchAction(
   body: readonly JsonValue[],
   facts: McpSessionFacts,
   shell?: ShellReader,
+  apiHosts: ApiHostLists = DEFAULT_API_HOSTS,
 ): AdapterResult {
   if (body.length === 0)
     throw new WritError('ERR_MCP_INVALID', 'a JSON-RPC batch must hold at least one message');
@@ -44,7 +46,7 @@ export function batchAction(
   for (let i = 0; i < body.length; i++) {
     const where = `batch element ${i}`;
     const message = body[i]!;
-    const element = messageAction(httpMethod, readMcpMessage(message, where), where, shell);
+    const element = messageAction(httpMethod, readMcpMessage(message, where), where, shell, apiHosts);
     elements.push({ ...element, context: facts, payload: message });
     operation = i === 0 ? element.action.operation : riskierKnown(operation, element.action.operation);
     if (element.action.operation === 'unknown') unread = true;

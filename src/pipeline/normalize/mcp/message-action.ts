@@ -7,6 +7,8 @@
 import { WritError } from '../../errors.js';
 import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { AdapterResult } from '../adapter.js';
+import { API_FAMILIES } from '../adapters/families.js';
+import { DEFAULT_API_HOSTS, type ApiHostLists } from '../api/api-hosts.js';
 import { withApiToolCall } from '../api/tool-call.js';
 import { resourceHintsFromArguments } from '../argument-hints.js';
 import { classifyToolName, withSqlOperation } from '../operation-class.js';
@@ -24,6 +26,7 @@ export function toolCallAction(
   tool: string,
   args: JsonValue,
   shell?: ShellReader,
+  apiHosts: ApiHostLists = DEFAULT_API_HOSTS,
 ): AdapterResult {
   const hints = resourceHintsFromArguments(args);
   const operation = withSqlOperation(classifyToolName(tool), readSqlOperation(args));
@@ -41,7 +44,12 @@ export function toolCallAction(
   };
   // A tool that carries a typed API's operation (github_delete_repo, an SMTP relay) is read by its family too.
   if (!isJsonObject(args)) return result;
-  return withApiToolCall(result, { tool, arguments: args, ...(shell === undefined ? {} : { shell }) });
+  return withApiToolCall(
+    result,
+    { tool, arguments: args, ...(shell === undefined ? {} : { shell }) },
+    API_FAMILIES,
+    apiHosts,
+  );
 }
 
 /**
@@ -53,6 +61,7 @@ export function messageAction(
   message: McpMessage,
   where = '',
   shell?: ShellReader,
+  apiHosts: ApiHostLists = DEFAULT_API_HOSTS,
 ): AdapterResult {
   const at = where === '' ? '' : `${where}: `;
   switch (message.kind) {
@@ -67,7 +76,7 @@ export function messageAction(
         const args = params['arguments'] ?? {};
         if (!isJsonObject(args))
           throw new WritError('ERR_MCP_INVALID', `${at}tools/call params.arguments must be an object`);
-        return toolCallAction(httpMethod, name, args, shell);
+        return toolCallAction(httpMethod, name, args, shell, apiHosts);
       }
       // A method the specification does not define (an extension) is read by its verbs, as a tool name is.
       const operation = message.spec !== null ? message.spec.operation : classifyToolName(method);
