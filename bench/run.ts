@@ -275,7 +275,7 @@ async function checkAudit(file: string): Promise<WritAudit> {
     if (!line.includes('"type":"decision"')) continue;
     records++;
     if (line.includes('"decision":"ALLOW"')) allows++;
-    else if ((JSON.parse(line) as { code?: string }).code === 'ERR_TIMEOUT') timeouts++;
+    else if ((JSON.parse(line) as { event?: { code?: string } }).event?.code === 'ERR_TIMEOUT') timeouts++;
     else other.push(line.slice(0, 300));
   }
   if (other.length > 0)
