@@ -14,7 +14,7 @@ import { INJECTION_LANGUAGES, MOVES } from '../../src/pipeline/inspect/lib/injec
 const LANGUAGE_WORDS = new Set(
   Object.entries(INJECTION_LANGUAGES)
     .filter(([lang]) => lang !== 'en')
-    .flatMap(([, moves]) => MOVES.flatMap((m) => moves[m]))
+    .flatMap(([, moves]) => MOVES.flatMap((m) => moves[m] ?? []))
     .flatMap(
       (src: string): string[] =>
         src

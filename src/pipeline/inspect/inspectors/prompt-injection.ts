@@ -314,7 +314,7 @@ const HIT_CAP: Readonly<Record<string, number>> = {
 
 /** The structural features a lexical finding already stands for (not counted twice). */
 const SAME_MOVE: Readonly<Record<string, readonly StructureFeature[]>> = {
-  'instruction-override': ['lexicon-override', 'task-override'],
+  'instruction-override': ['lexicon-override', 'task-override', 'lexicon-dropTask'],
   'role-spoofing': [
     'role-markup',
     'lexicon-youAreNow',
@@ -346,7 +346,8 @@ function structureKind(r: StructureReading): string {
   if (f.includes('addressee')) return 'addressed-to-ai';
   if (f.includes('send-to') && f.includes('sensitive-object')) return 'exfiltration-instruction';
   if (f.includes('hidden-text')) return 'hidden-instruction';
-  if (f.includes('task-switch') || f.includes('task-override')) return 'task-switch';
+  if (f.includes('task-switch') || f.includes('task-override') || f.includes('lexicon-dropTask'))
+    return 'task-switch';
   if (
     f.includes('lexicon-youAreNow') ||
     f.includes('lexicon-actAs') ||

@@ -18,6 +18,12 @@ export interface LanguageMoves {
   readonly newInstructions: readonly string[];
   /** Act as / pretend to be / play the role of. */
   readonly actAs: readonly string[];
+  /**
+   * Drop the task you were given ("disregard the task you were given"): the reader told to abandon its own
+   * job, qualified as given to it or as the current/original one. Optional: English reads it by structure
+   * (injection-structure.ts#TASK_OVERRIDE), and not every lexicon has it yet.
+   */
+  readonly dropTask?: readonly string[];
 }
 
 /**
@@ -63,6 +69,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     ],
     newInstructions: ['(?:新的?指令|新任务|新任務|新的?指示)\\s*[:：]'],
     actAs: ['(?:假装你是|假裝你是|请扮演|請扮演|你扮演|你来扮演|你來扮演|充当一个|充當一個)'],
+    dropTask: [
+      '(?:忽略|忽视|忽視|无视|無視|忘记|忘記|放弃|放棄|丢下|丟下)…(?:给你的|給你的|分配给你的|分配給你的|交给你的|交給你的|原来的|原來的|当前的|當前的|原本的)(?:任务|任務|工作)',
+    ],
   },
   hi: {
     override: [
@@ -90,6 +99,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     ],
     newInstructions: ['nuevas instrucciones\\s*:'],
     actAs: ['(?:actúa|actua|compórtate|comportate) como (?:si|un|una)', '(?:finge|finja) (?:ser|que eres)'],
+    dropTask: [
+      '(?:ignora|olvida|abandona|descarta|deja de lado)…(?:la tarea|tu tarea|el encargo|la misión)…(?:que te (?:dieron|han dado|asignaron|han asignado|encargaron)|asignada|original|actual)',
+    ],
   },
   fr: {
     override: [
@@ -110,6 +122,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     actAs: [
       '(?:agis|agissez|comporte-toi|comportez-vous) comme (?:si|un|une)',
       "(?:fais|faites) semblant d'être",
+    ],
+    dropTask: [
+      '(?:ignore|oublie|abandonne|laisse tomber|mets de côté)…(?:la tâche|ta tâche|la mission|ta mission)…(?:qu.on t.a (?:donnée|confiée|assignée)|qui t.a été (?:donnée|confiée|assignée)|initiale|actuelle|en cours)',
     ],
   },
   ar: {
@@ -149,6 +164,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     ],
     newInstructions: ['novas instruções\\s*:'],
     actAs: ['(?:aja|atue|comporte-se) como (?:se|um|uma)', 'finja (?:ser|que você é)'],
+    dropTask: [
+      '(?:ignore|esqueça|esqueca|abandone|descarte)…(?:a tarefa|sua tarefa|a missão)…(?:que (?:te|lhe) (?:deram|foi dada|foi atribuída|atribuíram)|que você recebeu|original|atual)',
+    ],
   },
   ru: {
     override: [
@@ -164,6 +182,10 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     ],
     newInstructions: ['новые инструкции\\s*:'],
     actAs: ['(?:веди себя как|ведите себя как|притворись|представь, что ты|действуй как|играй роль)'],
+    dropTask: [
+      '(?:игнорируй|забудь|брось|отбрось|оставь)…(?:задачу|задание|поручение)…(?:которую|которое|что) (?:тебе )?(?:дали|поручили|поставили|назначили)',
+      '(?:игнорируй|забудь|брось|отбрось)…(?:текущую|исходную|первоначальную|свою) (?:задачу|задание)',
+    ],
   },
   ur: {
     override: ['(?:پچھلی|سابقہ|اوپر کی|تمام)…(?:ہدایات|احکامات|ہدایتوں)…(?:نظر انداز کر|بھول جا)'],
@@ -186,6 +208,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     sendTo: ['(?:kirim|kirimkan|teruskan)…(?:kata sandi|kredensial|kunci api|token|riwayat percakapan)'],
     newInstructions: ['instruksi baru\\s*:'],
     actAs: ['(?:bertindaklah sebagai|berpura-puralah|berperan sebagai|berlakulah seperti)'],
+    dropTask: [
+      '(?:abaikan|lupakan|tinggalkan)…(?:tugas|perintah)…(?:yang (?:diberikan|ditugaskan) (?:kepadamu|padamu|kepada anda)|awal|asli|saat ini)',
+    ],
   },
   de: {
     override: [
@@ -201,6 +226,10 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     ],
     newInstructions: ['neue anweisungen\\s*:'],
     actAs: ['(?:verhalte dich|benimm dich) (?:wie|als)', 'tu so,? als (?:ob|wärst)', 'spiele die rolle'],
+    dropTask: [
+      '(?:ignoriere|vergiss|verwirf)…(?:die|deine) (?:dir )?(?:gegebene|zugewiesene|ursprüngliche|aktuelle|eigentliche) aufgabe',
+      '(?:ignoriere|vergiss|verwirf)…aufgabe, die (?:dir|man dir) (?:gegeben|zugewiesen|aufgetragen)',
+    ],
   },
   ja: {
     override: ['(?:以前|前|上記|これまで|先ほど|すべて|全て)の(?:指示|命令|ルール|指令)…(?:無視|忘れ)'],
@@ -211,6 +240,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     sendTo: ['(?:パスワード|認証情報|APIキー|トークン|会話履歴)…(?:送信|送っ|転送)'],
     newInstructions: ['新しい指示\\s*[:：]'],
     actAs: ['(?:として振る舞|のふりをして|になりきって)'],
+    dropTask: [
+      '(?:与えられた|割り当てられた|指示された|元の|現在の|本来の)(?:タスク|課題|仕事|任務)…(?:無視|忘れ|放棄|中止|やめ)',
+    ],
   },
   sw: {
     override: [
@@ -263,6 +295,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     sendTo: ['(?:şifre|parola|kimlik bilgi|api anahtar|token|konuşma geçmiş)…(?:gönder|ilet)'],
     newInstructions: ['yeni talimatlar\\s*:'],
     actAs: ['(?:gibi davran|rolünü oyna|rolüne bürün|gibi rol yap)'],
+    dropTask: [
+      '(?:sana verilen|sana atanan|asıl|mevcut|orijinal) (?:görevi|işi)…(?:yok say|unut|bırak|görmezden gel|boş ver)',
+    ],
   },
   ta: {
     override: [
@@ -287,6 +322,7 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     sendTo: ['(?:gửi|chuyển tiếp)…(?:mật khẩu|thông tin đăng nhập|khóa api|token|lịch sử trò chuyện)'],
     newInstructions: ['hướng dẫn mới\\s*:'],
     actAs: ['(?:hãy đóng vai|hãy giả vờ|hãy hành động như|giả vờ là)'],
+    dropTask: ['(?:bỏ qua|quên|từ bỏ|gác lại)…(?:nhiệm vụ|công việc|tác vụ)…(?:được giao|ban đầu|hiện tại)'],
   },
   ko: {
     override: ['(?:이전|위의|앞의|앞선|모든|기존)…(?:지시|지침|명령|규칙|지시사항)…(?:무시|잊어)'],
@@ -297,6 +333,7 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     sendTo: ['(?:비밀번호|암호|자격 증명|api 키|토큰|대화 기록)…(?:보내|전송|전달)'],
     newInstructions: ['새로운 지시(?:사항)?\\s*[:：]'],
     actAs: ['(?:인 척 해|인 척해|처럼 행동해|역할을 해 줘|역할을 해줘)'],
+    dropTask: ['(?:주어진|맡겨진|할당된|원래|현재)\\s?(?:작업|과제|임무|업무)…(?:무시|잊어|포기|중단|그만)'],
   },
   it: {
     override: [
@@ -311,6 +348,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     ],
     newInstructions: ['nuove istruzioni\\s*:'],
     actAs: ['(?:comportati|agisci) come (?:se|un|una)', '(?:fingi|fai finta) di essere'],
+    dropTask: [
+      '(?:ignora|dimentica|abbandona|lascia perdere)…(?:il compito|il tuo compito|l.incarico)…(?:che ti (?:è stato|hanno) (?:dato|assegnato|affidato)|originale|attuale|assegnato)',
+    ],
   },
   th: {
     override: ['(?:เพิกเฉย|ไม่ต้องสนใจ|ลืม|ละเว้น)…(?:คำสั่ง|คำแนะนำ|กฎ)…(?:ก่อนหน้า|ข้างบน|ด้านบน|ทั้งหมด|เดิม)'],
@@ -341,6 +381,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     sendTo: ['(?:wyślij|prześlij|przekaż)…(?:hasła|hasło|dane logowania|klucz api|token|historię rozmowy)'],
     newInstructions: ['nowe instrukcje\\s*:'],
     actAs: ['(?:zachowuj się jak|udawaj,? że jesteś|wciel się w)'],
+    dropTask: [
+      '(?:zignoruj|zapomnij o|porzuć|odłóż)…(?:zadani[eau]|zleceni[eau])…(?:które (?:ci|tobie) (?:dano|przydzielono|zlecono)|pierwotne|obecne|przydzielone)',
+    ],
   },
   nl: {
     override: [
@@ -353,6 +396,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     ],
     newInstructions: ['nieuwe instructies\\s*:'],
     actAs: ['(?:gedraag je als|doe alsof je|speel de rol van)'],
+    dropTask: [
+      '(?:negeer|vergeet)…(?:de|je|jouw) (?:taak|opdracht)…(?:die je (?:kreeg|hebt gekregen)|die (?:je|jou) (?:is )?(?:gegeven|toegewezen)|oorspronkelijke|huidige)',
+    ],
   },
   uk: {
     override: [
@@ -365,6 +411,9 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
     sendTo: ['(?:надішли|відправ|перешли|передай)…(?:парол|облікові дані|api-ключ|токен|листування)'],
     newInstructions: ['нові інструкції\\s*:'],
     actAs: ['(?:поводься як|прикинься|вдавай,? що ти|дій як)'],
+    dropTask: [
+      '(?:ігноруй|забудь|облиш|відкинь)…(?:завдання|доручення)…(?:яке|що) (?:тобі )?(?:дали|доручили|поставили|призначили)',
+    ],
   },
   jv: {
     override: [
@@ -382,7 +431,15 @@ export const INJECTION_LANGUAGES: Readonly<Record<string, LanguageMoves>> = {
 const GAP = '[^.!?。！？\\n]{0,30}';
 
 /** The moves, in the order a match is reported. */
-export const MOVES = ['override', 'revealPrompt', 'newInstructions', 'youAreNow', 'actAs', 'sendTo'] as const;
+export const MOVES = [
+  'override',
+  'revealPrompt',
+  'newInstructions',
+  'youAreNow',
+  'actAs',
+  'sendTo',
+  'dropTask',
+] as const;
 /** One move. */
 export type Move = (typeof MOVES)[number];
 
@@ -426,15 +483,16 @@ function compileLanguage(lang: string, l: LanguageMoves): CompiledLanguage {
   const words = new Set<string>();
   if (script === null)
     for (const move of MOVES)
-      for (const src of l[move])
+      for (const src of l[move] ?? [])
         for (const w of src.toLowerCase().match(/[a-z]{3,}/g) ?? []) if (!GATE_STOP.has(w)) words.add(w);
   return {
     lang,
     words: script === null ? [...words].join(' ') : null,
     script,
-    moves: MOVES.map(
+    // A move a lexicon does not name compiles to nothing (an empty alternation would match every text).
+    moves: MOVES.filter((move) => (l[move]?.length ?? 0) > 0).map(
       (move) =>
-        [move, new RegExp(l[move].map((s) => `(?:${s.replaceAll('…', GAP)})`).join('|'), 'iu')] as const,
+        [move, new RegExp(l[move]!.map((s) => `(?:${s.replaceAll('…', GAP)})`).join('|'), 'iu')] as const,
     ),
   };
 }

@@ -175,6 +175,7 @@ const WEIGHT: Readonly<Record<StructureFeature, number>> = {
   'lexicon-youAreNow': 2,
   'lexicon-actAs': 1,
   'lexicon-sendTo': 2,
+  'lexicon-dropTask': 2,
 };
 
 /** The features found, their combined score, and where the first one starts. */
