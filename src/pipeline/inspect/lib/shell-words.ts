@@ -2,6 +2,7 @@
 import { parse } from 'shell-quote';
 import { READ_AFRESH, type ShellReader } from '../../shell/shell-reader.js';
 import type { ShellCommand } from '../../shell/syntax.js';
+import { programIndex } from '../../shell/command-wrappers.js';
 
 /** One simple command: its argv (after wrappers such as `sudo` are dropped) and the operator before it. */
 export interface SimpleCommand {
@@ -12,43 +13,9 @@ export interface SimpleCommand {
   readonly redirects: readonly string[];
 }
 
-const WRAPPERS = new Set([
-  'sudo',
-  'doas',
-  'env',
-  'nohup',
-  'time',
-  'command',
-  'builtin',
-  'exec',
-  'nice',
-  'ionice',
-  'xargs',
-  'timeout',
-  'stdbuf',
-  'chroot',
-  'su',
-]);
-
-/** Drops privilege and environment wrappers (`sudo -u x env A=1 rm` -> `rm`). */
+/** Drops privilege and environment wrappers (`sudo env A=1 rm` -> `rm`: shell/command-wrappers.ts). */
 function unwrap(argv: string[]): string[] {
-  let i = 0;
-  while (i < argv.length) {
-    const word = argv[i] ?? '';
-    const base = word.slice(word.lastIndexOf('/') + 1);
-    if (WRAPPERS.has(base)) {
-      i++;
-      // Skip the wrapper's own options and VAR=value assignments (and `timeout 5`'s duration).
-      while (i < argv.length && /^(?:-|[A-Za-z_][A-Za-z0-9_]*=|\d+[smhd]?$)/.test(argv[i] ?? '')) i++;
-      continue;
-    }
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) {
-      i++;
-      continue;
-    }
-    break;
-  }
-  return argv.slice(i);
+  return argv.slice(programIndex(argv));
 }
 
 /** Output redirections: the word after one is a file written (`>&word` too, unless it names a descriptor). */

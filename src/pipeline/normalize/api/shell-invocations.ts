@@ -1,6 +1,7 @@
 /**
  * The invocations of named programs (`kubectl`, `aws`, `redis-cli`) in a tool call's command lines, from the
- * bash reading (src/pipeline/shell/): wrappers such as `sudo`, `env A=1`, `timeout 5` are looked through, and
+ * bash reading (src/pipeline/shell/): wrappers such as `sudo`, `env A=1`, `timeout 5` are looked through
+ * (shell/command-wrappers.ts), and
  * `bash -c '...'` is read as the line it runs. A line writ cannot read is denied by the check stage before
  * any reading of it counts, so it yields nothing here.
  */
@@ -8,6 +9,7 @@ import type { JsonValue } from '../../model/json.js';
 import { shellArguments } from '../../shell/read-shell.js';
 import { READ_AFRESH, type ShellReader } from '../../shell/shell-reader.js';
 import type { ShellReading } from '../../shell/syntax.js';
+import { baseName, programIndex } from '../../shell/command-wrappers.js';
 import type { ToolCall } from './api-family.js';
 
 /** One run of a program: its base name and its arguments as bash passes them. */
@@ -20,59 +22,18 @@ export interface ProgramInvocation {
   readonly literal: boolean;
 }
 
-/** Programs that run the rest of their arguments as another program. */
-const WRAPPERS: ReadonlySet<string> = new Set([
-  'sudo',
-  'doas',
-  'env',
-  'nohup',
-  'time',
-  'command',
-  'builtin',
-  'exec',
-  'nice',
-  'ionice',
-  'timeout',
-  'stdbuf',
-  'xargs',
-  'watch',
-]);
-
 /** Shells whose `-c` argument is a command line. */
 const SHELLS: ReadonlySet<string> = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
 
 /** A bound on `bash -c` inside `bash -c`: deeper nesting is named as its own invocation. */
 const MAX_NESTING = 4;
 
-function baseName(word: string): string {
-  return word.slice(word.lastIndexOf('/') + 1);
-}
-
-/** Skips wrappers and their options, assignments and durations (`sudo -u x env A=1 timeout 5 kubectl`). */
-function unwrap(words: readonly string[]): number {
-  let i = 0;
-  while (i < words.length) {
-    const word = words[i]!;
-    if (WRAPPERS.has(baseName(word))) {
-      i++;
-      while (i < words.length && /^(?:-|[A-Za-z_][A-Za-z0-9_]*=|\d+(?:\.\d+)?[smhd]?$)/.test(words[i]!)) i++;
-      continue;
-    }
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) {
-      i++;
-      continue;
-    }
-    break;
-  }
-  return i;
-}
-
 function collect(reading: ShellReading, depth: number, shell: ShellReader, out: ProgramInvocation[]): void {
   if (!reading.ok) return;
   for (const c of reading.commands) {
     if (c.kind !== 'simple') continue;
     const texts = c.words.map((w) => w.text);
-    const start = unwrap(texts);
+    const start = programIndex(texts);
     const programWord = texts[start];
     if (programWord === undefined) continue;
     const program = baseName(programWord);
