@@ -445,7 +445,7 @@ export type Move = (typeof MOVES)[number];
 
 /** Common English words a pattern may hold that would open a language's gate on any English text. */
 const GATE_STOP = new Set(
-  'the you your are and from now for with all any give show tell send forward act like new make wey dem before'.split(
+  'the you your are and from now for with all any give show tell send forward act like new make wey dem before original actual mission miss man die dado dato che eau'.split(
     ' ',
   ),
 );
