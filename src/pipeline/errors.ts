@@ -29,6 +29,8 @@ export const REASON_CODES = {
   ERR_MCP_BATCH_TOO_LARGE: 'the JSON-RPC batch holds more messages than writ decides (64)',
   ERR_MCP_BATCH_OBLIGATIONS:
     'an element of the JSON-RPC batch is allowed only under obligations (rate caps, masking, sandbox), which bind one call: send it on its own',
+  ERR_MCP_UNSOLICITED_RESPONSE:
+    'the JSON-RPC response answers no request the MCP server sent in this session (or answers one twice)',
   ERR_SQL_TOO_LONG: 'the SQL a tool call carries is longer than writ reads (64 KiB in all)',
   ERR_BAD_REQUEST: 'the request is malformed',
   // Requests that read two ways, or that real Envoy would not send (docs/lifecycle.md, request shape).

@@ -15,6 +15,7 @@ import {
   type StateStore,
 } from './store.js';
 import type { TaintRecord } from './session-taint.js';
+import { createMemoryServerRequests } from './server-requests-memory.js';
 import { createMemoryTaint } from './session-taint-memory.js';
 
 const NONE: Promise<null> = Promise.resolve(null);
@@ -79,6 +80,7 @@ export function createMemoryStore(
   }
   // SECURITY: taints are persisted like quarantines: a restart must not clear what only an approver may.
   const taint = createMemoryTaint(persisted?.taints ?? [], () => persist());
+  const serverRequests = createMemoryServerRequests();
   /** Writes quarantines and approvals after a change; a failed write rejects the operation (fail closed). */
   const persist = (): void => {
     if (file === undefined) return;
@@ -117,6 +119,7 @@ export function createMemoryStore(
       }
     }
     taint.sweep(t);
+    serverRequests.sweep(t);
   };
   const timer = setInterval(sweep, 10_000);
   timer.unref();
@@ -254,9 +257,14 @@ export function createMemoryStore(
     clearTaint: (key) => taint.clearTaint(key),
     listTaints: (limit, nowMs) => taint.listTaints(limit, nowMs),
 
+    recordServerRequest: (session, id, method, ttlMs, nowMs) =>
+      serverRequests.recordServerRequest(session, id, method, ttlMs, nowMs),
+    takeServerRequest: (session, id, nowMs) => serverRequests.takeServerRequest(session, id, nowMs),
+
     close() {
       clearInterval(timer);
       taint.clear();
+      serverRequests.clear();
       used.clear();
       approvals.clear();
       bound.clear();

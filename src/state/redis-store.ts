@@ -15,6 +15,7 @@ import {
   type QuarantineRecord,
   type StateStore,
 } from './store.js';
+import { createRedisServerRequests } from './server-requests-redis.js';
 import { createRedisTaint } from './session-taint-redis.js';
 
 export interface RedisStoreOptions {
@@ -259,9 +260,12 @@ export function createRedisStore(opts: RedisStoreOptions): RedisStore {
   };
   const taint = createRedisTaint({ redis, prefix: p, guard, epochKey, checkEpoch });
 
+  const serverRequests = createRedisServerRequests({ redis, prefix: p, guard });
+
   return {
     replayEpoch: readEpoch,
     ...taint,
+    ...serverRequests,
 
     async consumeToken(jti, ttlMs, tokenEpoch) {
       const n = await guard(() =>

@@ -1,8 +1,9 @@
 /**
  * The state store interface: single-use token ids, approvals, rate counters, quarantines and tool
- * definition pins, session taint. One implementation per backend (memory, Redis); all pass
+ * definition pins, session taint, server requests awaiting their answer. One implementation per backend (memory, Redis); all pass
  * test/state/store.case.ts.
  */
+import type { ServerRequestStore } from './server-requests.js';
 import type { SessionTaintStore, TaintSource } from './session-taint.js';
 
 // The taint port is part of the store's: the pipeline imports it from here (.dependency-cruiser.cjs).
@@ -13,6 +14,12 @@ export {
   type TaintRecord,
   type TaintSource,
 } from './session-taint.js';
+export {
+  DEFAULT_SERVER_REQUEST_TTL_MS,
+  rpcIdKey,
+  type ServerRequestMatch,
+  type ServerRequestStore,
+} from './server-requests.js';
 
 /** Where an approval stands. Only `pending`, `approved` and `denied` are bound to their action. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'consumed' | 'expired';
@@ -121,7 +128,7 @@ export type TokenConsumption =
   | 'stale-epoch';
 
 /** Shared state. Every method rejects when the backend is unreachable; callers turn that into a deny. */
-export interface StateStore extends SessionTaintStore {
+export interface StateStore extends SessionTaintStore, ServerRequestStore {
   /**
    * The id of the store's replay memory (spent token ids): made when that memory starts (a new memory
    * store, a Redis whose data is gone) and unchanged while it lasts. The check role puts it in every token

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord, StateStore } from '../../src/state/store.js';
+import { serverRequestConformance } from './server-requests.case.js';
 import { taintConformance } from './session-taint.case.js';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -206,5 +207,6 @@ export function storeConformance(name: string, make: () => Promise<StateStore>):
     });
 
     taintConformance(make);
+    serverRequestConformance(make);
   });
 }

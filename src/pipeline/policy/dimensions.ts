@@ -401,6 +401,12 @@ export const DIMENSIONS: readonly Dimension[] = [
     (i) => mcpTokenAudience(i.action, requestHeader(i, 'authorization')),
   ),
   dim(
+    'request.mcp_answers',
+    'string',
+    "a client's MCP response matched by id to the server request it answers in its session: that request's method (roots/list, sampling/createMessage, elicitation/create, ping, ...), or unmatched for an error without an id; null when not an answer or writ saw no server request in the session",
+    (i) => i.facts.mcpAnswers ?? null,
+  ),
+  dim(
     'response.kind',
     'string',
     'in a response rule, what the upstream sent: the method it answers or asks (tools/call, resources/read, prompts/get, sampling/createMessage, elicitation/create, ...) or http',

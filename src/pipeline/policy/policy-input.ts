@@ -27,6 +27,12 @@ export interface PolicyFacts {
    * test without `taint:`, the verify and inbound roles): `taint.*` reads as untainted.
    */
   readonly taint?: TaintFacts;
+  /**
+   * For a client's MCP answer, the server request it answers as matched by id in its session
+   * (`roots/list`, `sampling/createMessage`, ...), or `unmatched` for an error without an id. Absent when
+   * writ recorded no server request in the session: `request.mcp_answers` is then null.
+   */
+  readonly mcpAnswers?: string;
 }
 
 export interface PolicyInput {

@@ -30,6 +30,7 @@ import { obligationsToJson, type Obligations } from '../policy/types.js';
 import { withHopOrigin } from '../identity/trusted-hop.js';
 import { mcpTokenAudience, tokenAudiences } from '../identity/mcp-token-audience.js';
 import { decidedByTaint, readSessionTaint, taintVerdictParts } from '../taint/read-taint.js';
+import { answersFact, matchAnswer } from '../enforce/server-request-answer.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 
 /** An allow without obligations sets the token and strips the other two. */
@@ -116,6 +117,22 @@ export async function decideCheck(
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
+  // An MCP answer is matched to the server request it answers (taken once); one that answers nothing
+  // asked in a session where writ saw the server's requests is refused (enforce/server-request-answer.ts).
+  const answer = await matchAnswer(deps, action, raw.headers);
+  if (answer.kind === 'unsolicited') {
+    return makeOutcome({
+      raw,
+      role: raw.role,
+      traceId,
+      action,
+      policyVersion: set.version,
+      decision: 'DENY',
+      code: 'ERR_MCP_UNSOLICITED_RESPONSE',
+      message: `the response with id ${answer.id} answers no request the MCP server sent in this session (never sent, lapsed, or already answered)`,
+      removeHeaders: WRIT_UPSTREAM_HEADERS,
+    });
+  }
   // SECURITY: a command line writ cannot read completely is never harmless (src/pipeline/shell/).
   const elements = action.elements;
   const unreadable =
@@ -176,7 +193,8 @@ export async function decideCheck(
       removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
-  const facts = { headers: raw.headers, taint };
+  const answers = answersFact(answer);
+  const facts = { headers: raw.headers, taint, ...(answers === undefined ? {} : { mcpAnswers: answers }) };
   let policy;
   let batchElements: readonly ElementDecision[] | undefined;
   if (elements !== undefined && byElement !== undefined) {

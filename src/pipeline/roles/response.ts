@@ -10,7 +10,7 @@
  * The transport (src/extproc) maps Envoy's ext_proc messages to the steps below and back.
  */
 import type { KeySet } from '../../keys/signer.js';
-import type { StateStore } from '../../state/store.js';
+import { DEFAULT_SERVER_REQUEST_TTL_MS, rpcIdKey, type StateStore } from '../../state/store.js';
 import { canonicalAuthority } from '../bind/canonical-action.js';
 import { TokenCodec } from '../bind/execution-token.js';
 import { ShellReadingMemo } from '../shell/shell-reader.js';
@@ -39,6 +39,7 @@ import {
 import { governMessage, type GovernContext, type MessageVerdict } from '../respond/govern-message.js';
 import { SseReader } from '../respond/sse-events.js';
 import type { TaintSink } from '../respond/taint-port.js';
+import { mcpTaintKey } from '../taint/taint-keys.js';
 import { withheldRpcError } from '../respond/withheld-reply.js';
 
 /** A decompressed answer larger than this is not read (and so withheld). */
@@ -432,12 +433,41 @@ class Exchange implements ResponseExchange {
     if (list.length > 0 && list.every(isRpcMessage)) {
       const reader = readerFor(this.request, this.endpoint);
       const verdicts: MessageVerdict[] = [];
-      for (const m of list) verdicts.push(await this.govern(reader.read(m, this.request)));
+      for (const m of list) {
+        const v = await this.govern(reader.read(m, this.request));
+        if (v.withheld === null) await this.recordServerRequest(v);
+        verdicts.push(v);
+      }
       return { rpc: list, verdicts };
     }
     // An agent card is read as the definitions it offers (tool-poisoning), not as a plain answer.
     if (this.endpoint === 'agent-card') return { http: await this.govern(agentCardResponse(doc)) };
     return { http: await this.govern(httpContent(doc)) };
+  }
+
+  /**
+   * Records a server request passed on to the client in its MCP session, so the check role matches the
+   * client's answer to it by id, once (docs/mcp.md). Without a session id or a store there is nothing to
+   * key it by: the answer is then read by its shape alone. A request that cannot be recorded is not passed
+   * on (ERR_STATE_UNAVAILABLE): its answer would be refused as unsolicited.
+   */
+  private async recordServerRequest(v: MessageVerdict): Promise<void> {
+    const { content } = v;
+    const store = this.deps.store;
+    if (!content.fromServer || content.id === null || content.protocol !== 'mcp') return;
+    if (store === undefined || this.mcpSessionId === null) return;
+    try {
+      await store.recordServerRequest(
+        mcpTaintKey(this.server, this.mcpSessionId),
+        rpcIdKey(content.id),
+        content.kind,
+        DEFAULT_SERVER_REQUEST_TTL_MS,
+        this.deps.now(),
+      );
+    } catch (err) {
+      this.deps.log.error({ err, server: this.server }, 'server request could not be recorded; withheld');
+      throw new WritError('ERR_STATE_UNAVAILABLE', 'the server request could not be recorded');
+    }
   }
 
   /** A whole (buffered) answer: read, governed message by message, and passed on changed or withheld. */
@@ -457,7 +487,13 @@ class Exchange implements ResponseExchange {
     } catch {
       return deny('ERR_RESPONSE_UNREADABLE', 'the answer is not valid UTF-8 or strict JSON');
     }
-    const read = await this.governDocument(doc);
+    let read: Awaited<ReturnType<Exchange['governDocument']>>;
+    try {
+      read = await this.governDocument(doc);
+    } catch (err) {
+      if (!(err instanceof WritError)) throw err;
+      return deny(err.code, err.message);
+    }
     if ('http' in read) {
       const v = read.http;
       if (v.withheld !== null)

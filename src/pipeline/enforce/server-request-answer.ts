@@ -1,0 +1,63 @@
+/**
+ * A client's JSON-RPC response matched to the server request it answers (issue 16 item 1): the response
+ * role records each request an MCP server sends in its session (roles/response.ts), and the check role
+ * takes that record here when the client POSTs the answer, so each request is answered once and only what
+ * was asked is answered (docs/mcp.md, "Answers matched by id").
+ */
+import type { PipelineDeps } from '../deps.js';
+import type { Action } from '../model/action.js';
+import { isJsonObject } from '../model/json.js';
+import { mcpTaintKey, taintScopeOf } from '../taint/taint-keys.js';
+import { rpcIdKey } from '../../state/store.js';
+import { stateful } from './quarantine.js';
+
+/** What an answer was matched to. */
+export type AnswerMatch =
+  /** Not a lone MCP answer in a session writ has recorded server requests in: read by its shape as before. */
+  | { readonly kind: 'unmatched-session' }
+  /** The server request it answers (`roots/list`, `sampling/createMessage`, ...), now taken. */
+  | { readonly kind: 'answers'; readonly method: string }
+  /** An error without an id (it answers a request the client could not read): nothing to match it to. */
+  | { readonly kind: 'no-id' }
+  /** Its id matches no request recorded in this session (never sent, lapsed, or already answered). */
+  | { readonly kind: 'unsolicited'; readonly id: string };
+
+const UNMATCHED: AnswerMatch = Object.freeze({ kind: 'unmatched-session' });
+const NO_ID: AnswerMatch = Object.freeze({ kind: 'no-id' });
+
+/**
+ * Matches a lone MCP result or error to the server request it answers, taking the record (single use).
+ * A session writ has recorded no server request in (no `Mcp-Session-Id`, a session whose requests came
+ * through another gateway, or the older HTTP+SSE transport, whose stream carries no session header) keeps
+ * the reading by shape alone: writ cannot tell an unsolicited answer there from one it never saw asked.
+ * A batch's answers are not matched (MCP 2025-06-18 removed batches; older ones are read by shape).
+ */
+export async function matchAnswer(
+  deps: Pick<PipelineDeps, 'store' | 'now'>,
+  action: Action,
+  headers: Readonly<Record<string, string>>,
+): Promise<AnswerMatch> {
+  const kind = action.action.mcpKind;
+  if (action.action.adapter !== 'mcp' || (kind !== 'result' && kind !== 'error')) return UNMATCHED;
+  if (action.elements !== undefined || !isJsonObject(action.payload)) return UNMATCHED;
+  const scope = taintScopeOf(action, headers);
+  if (scope.mcpSessionId === null || scope.mcpSessionId === '') return UNMATCHED;
+  const id = action.payload['id'];
+  const session = mcpTaintKey(scope.server, scope.mcpSessionId);
+  if (typeof id !== 'string' && typeof id !== 'number') {
+    // A null id still says whether the session is known, without taking anything: `null` is the key of
+    // no recordable id (only strings and integers are recorded).
+    const m = await stateful(deps.store.takeServerRequest(session, 'null', deps.now()));
+    return m.session === 'unknown' ? UNMATCHED : NO_ID;
+  }
+  const m = await stateful(deps.store.takeServerRequest(session, rpcIdKey(id), deps.now()));
+  if (m.session === 'unknown') return UNMATCHED;
+  if (m.method === null) return { kind: 'unsolicited', id: rpcIdKey(id).slice(0, 80) };
+  return { kind: 'answers', method: m.method };
+}
+
+/** The answered method as policy sees it (`request.mcp_answers`): the method, `unmatched`, or absent. */
+export function answersFact(match: AnswerMatch): string | undefined {
+  if (match.kind === 'answers') return match.method;
+  return match.kind === 'no-id' ? 'unmatched' : undefined;
+}
