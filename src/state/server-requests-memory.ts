@@ -43,7 +43,9 @@ export function createMemoryServerRequests(): MemoryServerRequests {
       if (s === undefined) sessions.set(session, (s = { expiresAt, requests: new Map() }));
       for (const [k, r] of s.requests) if (r.expiresAt <= nowMs) s.requests.delete(k);
       if (!s.requests.has(id) && s.requests.size >= MAX_SERVER_REQUESTS)
-        return Promise.reject(new RangeError(`session holds ${MAX_SERVER_REQUESTS} unanswered server requests`));
+        return Promise.reject(
+          new RangeError(`session holds ${MAX_SERVER_REQUESTS} unanswered server requests`),
+        );
       s.requests.set(id, Object.freeze({ method, expiresAt }));
       s.expiresAt = Math.max(s.expiresAt, expiresAt);
       return Promise.resolve();

@@ -20,7 +20,13 @@ export interface ServerRequestStore {
    * stays known until its last record lapses. Rejects when the session already holds
    * MAX_SERVER_REQUESTS unanswered requests that have not lapsed.
    */
-  recordServerRequest(session: string, id: string, method: string, ttlMs: number, nowMs: number): Promise<void>;
+  recordServerRequest(
+    session: string,
+    id: string,
+    method: string,
+    ttlMs: number,
+    nowMs: number,
+  ): Promise<void>;
   /** Finds and removes the record of `id` in `session`, atomically: each record answers once. */
   takeServerRequest(session: string, id: string, nowMs: number): Promise<ServerRequestMatch>;
 }

@@ -57,6 +57,14 @@ describe('dimensions', () => {
     ).toBe(12);
   });
 
+  it('request.mcp_answers is the matched server request, null when writ matched none', () => {
+    const read = (facts: Parameters<typeof policyInput>[2]) =>
+      dim('request.mcp_answers').read(policyInput(makeAction(), [], facts), dimensionEnv('UTC'));
+    expect(read({})).toBeNull();
+    expect(read({ mcpAnswers: 'roots/list' })).toBe('roots/list');
+    expect(read({ mcpAnswers: 'unmatched' })).toBe('unmatched');
+  });
+
   it('has at least 30 fixed dimensions over subject, action, resource, context and signals', () => {
     expect(DIMENSIONS.length).toBeGreaterThanOrEqual(30);
     for (const area of ['subject.', 'action.', 'resource.', 'context.'])

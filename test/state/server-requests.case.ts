@@ -27,8 +27,14 @@ export function serverRequestConformance(make: () => Promise<StateStore>): void 
       method: 'roots/list',
     });
     // Single use: the same answer again matches nothing, and the session is still known.
-    expect(await s.takeServerRequest(session, rpcIdKey(1), T0 + 3)).toEqual({ session: 'known', method: null });
-    expect(await s.takeServerRequest(session, rpcIdKey(7), T0 + 3)).toEqual({ session: 'known', method: null });
+    expect(await s.takeServerRequest(session, rpcIdKey(1), T0 + 3)).toEqual({
+      session: 'known',
+      method: null,
+    });
+    expect(await s.takeServerRequest(session, rpcIdKey(7), T0 + 3)).toEqual({
+      session: 'known',
+      method: null,
+    });
     await s.close();
   });
 
