@@ -142,6 +142,9 @@ async function startParts(
     }),
     (k) => k.stop(),
   );
+  // Rotation runs from the certification of the first keys, not from the end of a start that may take seconds
+  // (warm-up): a key kept current past its certification is refused by other replicas (ERR_TOKEN_CERT_EXPIRED).
+  keyRing.start();
   const signer = keyRing.signer;
   const chain = audit.startCheckpoints(() => signer);
   audit.collectMetrics(metrics);
@@ -242,7 +245,6 @@ async function startParts(
     );
     ports.extproc = extproc.port;
   }
-  keyRing.start();
   logger.info({ ports, kid: signer.kid, audit: config.auditFile }, 'writ serving');
   return {
     ports,

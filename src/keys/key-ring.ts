@@ -208,17 +208,33 @@ export class KeyRing implements KeySet {
     this.retired = keep;
   }
 
-  /** Rotates every `rotateEveryMs` until stop(). */
+  /**
+   * Rotates every `rotateEveryMs` until stop(), the first time one period after the current key was
+   * certified, not one period after start(): the next key's certification runs from that moment (three
+   * periods), so a start slower than a period (warm-up, a slow root) would otherwise keep each key current
+   * past its certification, and other replicas would refuse its tokens (ERR_TOKEN_CERT_EXPIRED).
+   */
   start(): void {
     if (this.opts.rotateEveryMs === 0 || this.timer !== null) return;
-    this.timer = setInterval(() => {
+    const rotate = () => {
       this.rotate().catch((err: unknown) => this.opts.onError?.(err));
-    }, this.opts.rotateEveryMs);
+    };
+    const firstInMs = Math.max(0, this.current.nbf * 1000 + this.opts.rotateEveryMs - this.opts.now());
+    this.timer = setTimeout(
+      () => {
+        rotate();
+        if (this.timer === null) return; // stopped meanwhile
+        this.timer = setInterval(rotate, this.opts.rotateEveryMs);
+        this.timer.unref();
+      },
+      Math.min(firstInMs, this.opts.rotateEveryMs),
+    );
     this.timer.unref();
   }
 
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
+    // clearTimeout and clearInterval clear either kind of Node timer.
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
 
