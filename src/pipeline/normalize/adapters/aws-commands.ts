@@ -5,11 +5,10 @@
  */
 import type { OperationClass } from '../../model/action.js';
 import type { ToolCall } from '../api/api-family.js';
-import type { ApiReading } from '../api/api-reading.js';
+import { riskiestReading, type ApiReading } from '../api/api-reading.js';
 import { environmentOfName } from '../api/environment-name.js';
 import { classifyOperationName } from '../api/operation-verbs.js';
 import { invocationsOf } from '../api/shell-invocations.js';
-import { riskierReading } from '../../model/operation-danger.js';
 import { awsOperationClass } from './aws-operations.js';
 import { AWS_SERVICES } from './generated/aws-services.js';
 
@@ -192,10 +191,5 @@ const PROGRAMS: ReadonlySet<string> = new Set(['aws']);
 
 /** The riskiest `aws` run in a tool call's command lines, or null. */
 export function readAwsCommands(call: ToolCall): ApiReading | null {
-  let best: ApiReading | null = null;
-  for (const run of invocationsOf(call, PROGRAMS)) {
-    const reading = readAwsCli(run.args);
-    if (best === null || riskierReading(best.operation, reading.operation) !== best.operation) best = reading;
-  }
-  return best;
+  return riskiestReading(invocationsOf(call, PROGRAMS).map((run) => readAwsCli(run.args)));
 }

@@ -7,8 +7,7 @@
  */
 import { isJsonObject, type JsonValue } from '../../model/json.js';
 import type { ApiFamily, ApiRequest } from '../api/api-family.js';
-import type { ApiReading } from '../api/api-reading.js';
-import { riskierReading } from '../../model/operation-danger.js';
+import { riskiestReading, type ApiReading } from '../api/api-reading.js';
 import { readAwsCommands } from './aws-commands.js';
 import { awsEndpointPrefix, readAwsOperation, SERVICES } from './aws-operations.js';
 
@@ -76,13 +75,6 @@ function namedOperations(request: ApiRequest): string[] {
   return names;
 }
 
-function riskiest(readings: readonly ApiReading[]): ApiReading | null {
-  let best: ApiReading | null = null;
-  for (const r of readings)
-    if (best === null || riskierReading(best.operation, r.operation) !== best.operation) best = r;
-  return best;
-}
-
 function readRequest(request: ApiRequest): ApiReading {
   const prefix = awsEndpointPrefix(request.host);
   const service = SERVICES.get(prefix);
@@ -96,7 +88,7 @@ function readRequest(request: ApiRequest): ApiReading {
       for (const name of m.names)
         readings.push(readAwsOperation(prefix, name, resourceId(request, m.params)));
   }
-  const best = riskiest(readings);
+  const best = riskiestReading(readings);
   if (best !== null) return best;
   // SECURITY: a call that names no operation the model defines is the most dangerous class, never a read.
   return {

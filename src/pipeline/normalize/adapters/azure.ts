@@ -7,12 +7,11 @@
  */
 import type { OperationClass } from '../../model/action.js';
 import type { ApiFamily, ApiRequest, ToolCall } from '../api/api-family.js';
-import type { ApiReading } from '../api/api-reading.js';
+import { riskiestReading, type ApiReading } from '../api/api-reading.js';
 import { environmentOfName } from '../api/environment-name.js';
 import { classifyOperationWords, operationWords } from '../api/operation-verbs.js';
 import { pathSegments } from '../api/route-table.js';
 import { invocationsOf } from '../api/shell-invocations.js';
-import { riskierReading } from '../../model/operation-danger.js';
 
 /** ARM resource types whose writes change who may do what. */
 const ACCESS_TYPES = /^microsoft\.(?:authorization|managedidentity|keyvault\/vaults\/accesspolicies)/i;
@@ -170,12 +169,7 @@ export function readAz(args: readonly string[]): ApiReading {
 const PROGRAMS: ReadonlySet<string> = new Set(['az']);
 
 function readAzCommands(call: ToolCall): ApiReading | null {
-  let best: ApiReading | null = null;
-  for (const run of invocationsOf(call, PROGRAMS)) {
-    const reading = readAz(run.args);
-    if (best === null || riskierReading(best.operation, reading.operation) !== best.operation) best = reading;
-  }
-  return best;
+  return riskiestReading(invocationsOf(call, PROGRAMS).map((run) => readAz(run.args)));
 }
 
 /** The Azure Resource Manager family (public, US Government and China clouds). */

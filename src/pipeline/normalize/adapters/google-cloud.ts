@@ -8,7 +8,7 @@
  */
 import type { OperationClass } from '../../model/action.js';
 import type { ApiFamily, ApiRequest, ToolCall } from '../api/api-family.js';
-import type { ApiReading } from '../api/api-reading.js';
+import { riskiestReading, type ApiReading } from '../api/api-reading.js';
 import { environmentOfName } from '../api/environment-name.js';
 import { classifyOperationName, classifyOperationWords, operationWords } from '../api/operation-verbs.js';
 import { pathSegments } from '../api/route-table.js';
@@ -221,12 +221,7 @@ export function readGcloud(args: readonly string[]): ApiReading {
 const PROGRAMS: ReadonlySet<string> = new Set(['gcloud']);
 
 function readGcloudCommands(call: ToolCall): ApiReading | null {
-  let best: ApiReading | null = null;
-  for (const run of invocationsOf(call, PROGRAMS)) {
-    const reading = readGcloud(run.args);
-    if (best === null || riskierReading(best.operation, reading.operation) !== best.operation) best = reading;
-  }
-  return best;
+  return riskiestReading(invocationsOf(call, PROGRAMS).map((run) => readGcloud(run.args)));
 }
 
 /** Google APIs served for mail and chat are other families' (asked first); this one reads the rest. */

@@ -5,7 +5,7 @@
  */
 import type { OperationClass } from '../../model/action.js';
 import type { ToolCall } from '../api/api-family.js';
-import type { ApiReading } from '../api/api-reading.js';
+import { riskiestReading, type ApiReading } from '../api/api-reading.js';
 import { environmentOfName } from '../api/environment-name.js';
 import { invocationsOf, type ProgramInvocation } from '../api/shell-invocations.js';
 import { riskierReading } from '../../model/operation-danger.js';
@@ -523,10 +523,5 @@ function readInvocation(run: ProgramInvocation): ApiReading {
 
 /** The riskiest kubectl/helm run in a tool call's command lines (`oc` is OpenShift's kubectl), or null. */
 export function readKubernetesCommands(call: ToolCall): ApiReading | null {
-  let best: ApiReading | null = null;
-  for (const run of invocationsOf(call, PROGRAMS)) {
-    const reading = readInvocation(run);
-    if (best === null || riskierReading(best.operation, reading.operation) !== best.operation) best = reading;
-  }
-  return best;
+  return riskiestReading(invocationsOf(call, PROGRAMS).map((run) => readInvocation(run)));
 }

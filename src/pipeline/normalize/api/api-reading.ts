@@ -1,6 +1,7 @@
 /** What a typed API adapter reads from one call: the operation's class and id, the resource, payment, recipients. */
 import type { OperationClass } from '../../model/action.js';
 import type { ResourceHints } from '../adapter.js';
+import { riskierReading } from '../../model/operation-danger.js';
 
 /** One typed reading of a call on a known API (docs/adapters.md). */
 export interface ApiReading {
@@ -30,4 +31,15 @@ export function unknownOperation(method: string, mostDangerous: OperationClass):
   if (method === 'DELETE') return { operation: 'delete', apiOperation: null };
   if (SAFE_METHODS.has(method)) return { operation: 'unknown', apiOperation: null };
   return { operation: mostDangerous, apiOperation: null };
+}
+
+/**
+ * The riskiest of several readings of one call (every run of a CLI in a tool's command lines, every operation
+ * a request names), the first of them where classes tie; its API operation id and facts come with it.
+ */
+export function riskiestReading(readings: Iterable<ApiReading>): ApiReading | null {
+  let best: ApiReading | null = null;
+  for (const r of readings)
+    if (best === null || riskierReading(best.operation, r.operation) !== best.operation) best = r;
+  return best;
 }

@@ -13,7 +13,7 @@ import { readSqlOperation } from '../sql-arguments.js';
 import type { ApiFamily, ApiRequest, ToolCall } from './api-family.js';
 import { DEFAULT_API_HOSTS, type ApiHostLists } from './api-hosts.js';
 import { familyClaims } from './family-claims.js';
-import type { ApiReading } from './api-reading.js';
+import { riskiestReading, type ApiReading } from './api-reading.js';
 import { typedActionPart, typedResourceHints } from './typed-result.js';
 
 const URL_KEYS = ['url', 'uri', 'endpoint'];
@@ -76,14 +76,6 @@ export function requestInArguments(
   return { request, methods: [decided, ...overrideMethods(args['headers'])] };
 }
 
-/** The riskiest of several readings of one call; its API operation id and facts come with it. */
-function riskiest(readings: readonly ApiReading[]): ApiReading | null {
-  let best: ApiReading | null = null;
-  for (const r of readings)
-    if (best === null || riskierReading(best.operation, r.operation) !== best.operation) best = r;
-  return best;
-}
-
 /** Every typed reading of one tool call by the given families. */
 export function readToolCall(
   call: ToolCall,
@@ -122,7 +114,7 @@ export function withApiToolCall(
   families: readonly ApiFamily[] = API_FAMILIES,
   apiHosts: ApiHostLists = DEFAULT_API_HOSTS,
 ): AdapterResult {
-  const reading = riskiest(readToolCall(call, families, apiHosts));
+  const reading = riskiestReading(readToolCall(call, families, apiHosts));
   if (reading === null) return result;
   const own = result.action.operation;
   const saysNothing =
