@@ -26,7 +26,7 @@ import { OpenedParts } from './opened-parts.js';
 import type { PipelineDeps } from './pipeline/deps.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { InspectWorker } from './inspect-worker/pool.js';
-import { DEFAULT_INSPECTORS, inspectAction } from './pipeline/inspect/registry.js';
+import { DEFAULT_INSPECTORS, InspectorRegistry } from './pipeline/inspect/registry.js';
 import type { Role } from './pipeline/model/raw-request.js';
 import type { PolicySet } from './pipeline/policy/types.js';
 import { pipelineSettingsFromConfig, shadowFromConfig } from './core-from-config.js';
@@ -170,6 +170,8 @@ async function startParts(
   });
   parts.add('webhooks', approvals.webhooks, (w) => w.close());
   const inspectWorker = parts.add('inspect-worker', new InspectWorker(), (w) => w.close());
+  // The pipeline's inspectors, with the one vocabulary of their keyword gates (built here, once).
+  const inspectors = new InspectorRegistry();
   const deps: PipelineDeps = {
     policy: () => policy.current(),
     identity,
@@ -178,7 +180,7 @@ async function startParts(
     // keeps answering.
     inspect: (action, headers, cfg, between) =>
       between === undefined
-        ? inspectAction(action, headers, cfg).findings
+        ? inspectors.inspect(action, headers, cfg).findings
         : inspectWorker.inspect(action, headers, cfg, between),
     normalizeCostly: (raw, cfg, between) => inspectWorker.normalize(raw, cfg, between),
     signer,

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { WritError } from '../pipeline/errors.js';
-import { inspectActionPaced } from '../pipeline/inspect/registry.js';
+import { InspectorRegistry } from '../pipeline/inspect/registry.js';
 import { normalizeRequest } from '../pipeline/normalize/index.js';
 import { ShellReadingMemo } from '../pipeline/shell/shell-reader.js';
 import type { WorkerJob, WorkerReply } from './messages.js';
@@ -16,6 +16,8 @@ if (port === null) throw new Error('src/inspect-worker/worker.ts runs only as a 
 
 /** This thread's reader of command lines: one per inspection thread, as the main thread has one per pipeline. */
 const shell = new ShellReadingMemo();
+/** This thread's inspectors and their keyword vocabulary, built once when the thread starts. */
+const inspectors = new InspectorRegistry();
 
 function failure(id: number, err: unknown): WorkerReply {
   return {
@@ -45,7 +47,7 @@ port.on('message', (job: WorkerJob) => {
     Atomics.load(cancelled, 0) === 0
       ? Promise.resolve()
       : Promise.reject(new WritError('ERR_TIMEOUT', 'the decision passed its deadline during inspection'));
-  inspectActionPaced(asBuilt(job.action), job.headers, { ...job.config, shell }, between).then(
+  inspectors.inspectPaced(asBuilt(job.action), job.headers, { ...job.config, shell }, between).then(
     (r) => port.postMessage({ id: job.id, findings: r.findings } satisfies WorkerReply),
     (err: unknown) => port.postMessage(failure(job.id, err)),
   );

@@ -6,7 +6,7 @@ import { ssrfEgressInspector } from '../../src/pipeline/inspect/inspectors/ssrf-
 import { pathSkeleton } from '../../src/pipeline/inspect/lib/path-normalize.js';
 import { excerpt } from '../../src/pipeline/inspect/lib/redact.js';
 import { findSecrets } from '../../src/pipeline/inspect/lib/secret-patterns.js';
-import { hasAnyWord, wordBitsOf, wordKeys } from '../../src/pipeline/inspect/lib/word-gates.js';
+import { gateWords, hasAnyWord, WordVocabulary } from '../../src/pipeline/inspect/lib/word-gates.js';
 import { ids, runArgs } from './inspect-helpers.js';
 
 // eslint-disable-next-line no-control-regex
@@ -78,15 +78,16 @@ describe('pathSkeleton', () => {
 });
 
 describe('word bits without a vocabulary word', () => {
-  const gate = wordKeys('union select');
+  const gate = gateWords('union select');
+  const vocabulary = new WordVocabulary([gate]);
 
   it('are all zero, as long as any other, and stay zero after other texts are scanned', () => {
-    const none = wordBitsOf('quarterly maintenance window');
-    const some = wordBitsOf('1 UNION all');
-    expect(none.length).toBe(some.length);
+    const none = vocabulary.wordsOf('quarterly maintenance window');
+    const some = vocabulary.wordsOf('1 UNION all');
+    expect(none.bits.length).toBe(some.bits.length);
     expect(hasAnyWord(none, gate)).toBe(false);
     expect(hasAnyWord(some, gate)).toBe(true);
-    expect([...wordBitsOf('plain words only')].every((w) => w === 0)).toBe(true);
+    expect([...vocabulary.bitsOf('plain words only')].every((w) => w === 0)).toBe(true);
   });
 });
 

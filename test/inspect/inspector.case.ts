@@ -6,6 +6,8 @@ import type { InspectionInput, Inspector } from '../../src/pipeline/inspect/insp
 import { INSPECTION_LIMITS } from '../../src/pipeline/model/inspection-limits.js';
 import type { JsonValue } from '../../src/pipeline/model/json.js';
 import { ShellReadingMemo } from '../../src/pipeline/shell/shell-reader.js';
+import { InspectorRegistry } from '../../src/pipeline/inspect/registry.js';
+import { makeLeafViews } from '../../src/pipeline/inspect/lib/leaf-traits.js';
 import { makeAction } from '../support/make-action.js';
 import { TEST_CONFIG } from './inspect-helpers.js';
 
@@ -22,6 +24,8 @@ function deepFreeze<T>(value: T): T {
  * the timings below are the inspectors' own; the reader's cost is test/shell/shell-reader.test.ts's.
  */
 const SHELL = new ShellReadingMemo();
+/** And with one registry's keyword vocabulary, as the pipeline's views carry. */
+const VOCABULARY = new InspectorRegistry().vocabulary;
 
 function inputFor(args: JsonValue, tool = 'shell.exec'): InspectionInput {
   const action = makeAction({
@@ -29,10 +33,12 @@ function inputFor(args: JsonValue, tool = 'shell.exec'): InspectionInput {
     resource: { host: 'pastebin.dev', database: 'prod', environment: 'production' },
     context: { origin: 'email', hops: 3 },
   });
+  const leaves = expandLeaves(collectLeaves(action, { referer: 'http://127.0.0.1/' })).leaves;
   return deepFreeze({
     action,
-    leaves: expandLeaves(collectLeaves(action, { referer: 'http://127.0.0.1/' })).leaves,
+    leaves,
     config: { ...TEST_CONFIG, shell: SHELL },
+    views: makeLeafViews(leaves, VOCABULARY),
   });
 }
 

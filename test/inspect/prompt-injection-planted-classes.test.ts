@@ -11,14 +11,16 @@ import { describe, expect, it } from 'vitest';
 import { promptInjectionInspector as insp } from '../../src/pipeline/inspect/inspectors/prompt-injection.js';
 import { readStructure, type StructureFeature } from '../../src/pipeline/inspect/lib/injection-structure.js';
 import { traitsOf } from '../../src/pipeline/inspect/lib/leaf-traits.js';
-import { wordBitsOf } from '../../src/pipeline/inspect/lib/word-gates.js';
+import { InspectorRegistry } from '../../src/pipeline/inspect/registry.js';
 import { runArgs } from './inspect-helpers.js';
 
 const RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
 const worst = (f: readonly { severity: keyof typeof RANK }[]) =>
   Math.max(0, ...f.map((x) => RANK[x.severity]));
+/** The words of a text as a pipeline's registry reads them. */
+const VOCABULARY = new InspectorRegistry().vocabulary;
 const features = (text: string): readonly StructureFeature[] =>
-  readStructure(text, traitsOf(text), wordBitsOf(text), () => false).features;
+  readStructure(text, traitsOf(text), VOCABULARY.wordsOf(text), () => false).features;
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
 

@@ -39,18 +39,6 @@ const CONSTANT_TABLES: ReadonlyMap<string, string> = new Map([
   ],
 ]);
 
-/**
- * Module-level caches not yet moved into a pipeline or policy-set instance (issue 14, item 5). This list
- * may only shrink: an entry that is no longer found fails the test, so it is removed when it is fixed.
- */
-const NOT_YET_MOVED: ReadonlySet<string> = new Set<string>([
-  'inspect/lib/word-gates.ts#vocabulary',
-  'inspect/lib/word-gates.ts#slots',
-  'inspect/lib/word-gates.ts#keysBySlot',
-  'inspect/lib/word-gates.ts#slotMask',
-  'inspect/lib/word-gates.ts#noWords',
-]);
-
 const MUTATORS = new Set([
   'set',
   'add',
@@ -170,16 +158,8 @@ function findModuleState(): Map<string, string> {
 describe('src/pipeline keeps no module-level mutable state', () => {
   const found = findModuleState();
 
-  it('has no top-level let/var nor collection written at run time, except the ones not yet moved', () => {
-    const unexpected = [...found]
-      .filter(([key]) => !NOT_YET_MOVED.has(key))
-      .map(([k, why]) => `${k}: ${why}`);
-    expect(unexpected).toEqual([]);
-  });
-
-  it('lists as not yet moved only what is still there (the list only shrinks)', () => {
-    const fixed = [...NOT_YET_MOVED].filter((key) => !found.has(key));
-    expect(fixed).toEqual([]);
+  it('has no top-level let/var nor collection written at run time (issue 14: none is allowed)', () => {
+    expect([...found].map(([k, why]) => `${k}: ${why}`)).toEqual([]);
   });
 
   it('finds the kinds of state it exists to forbid', () => {

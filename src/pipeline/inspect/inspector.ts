@@ -2,6 +2,7 @@
 import type { Action } from '../model/action.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { ParanoiaLevel } from './lib/paranoia.js';
+import type { GateWords, WordBits } from './lib/word-gates.js';
 import type { ShellReader } from '../shell/shell-reader.js';
 
 /**
@@ -85,7 +86,7 @@ export interface InspectionInput {
    * (`lib/word-gates.ts`), computed lazily once and shared by every inspector that gates regexes on keywords.
    * Absent: inspectors compute their own.
    */
-  readonly views?: { words(i: number): Uint32Array };
+  readonly views?: { words(i: number): WordBits };
 }
 
 /** A risk inspector. Stateless and deterministic; must not mutate its input or throw on hostile input. */
@@ -93,6 +94,11 @@ export interface Inspector {
   /** Stable id: appears in findings (`<id>.<kind>`), rules (`signals.<id>`) and audit records. */
   readonly id: string;
   readonly version: string;
+  /**
+   * The keyword lists it gates regexes on (`lib/word-gates.ts`), as data: the registry instance builds one
+   * frozen vocabulary from every inspector's lists at construction.
+   */
+  readonly gateWords?: readonly GateWords[];
   inspect(input: InspectionInput): readonly Finding[];
 }
 

@@ -12,6 +12,7 @@ import type { Finding } from '../model/finding.js';
 import type { PolicySet } from '../policy/types.js';
 import type { ResponseContent } from './content-readers.js';
 import { decideResponse, type ResponseDecision } from './decide-response.js';
+import type { InspectorRegistry } from '../inspect/registry.js';
 import { inspectResponseContent, responseAction, type ResponseOrigin } from './inspect-response.js';
 import type { TaintSink } from './taint-port.js';
 
@@ -19,6 +20,8 @@ import type { TaintSink } from './taint-port.js';
 export interface GovernDeps {
   readonly policy: () => PolicySet;
   readonly inspectorConfig: (set: PolicySet) => InspectorConfig;
+  /** The role's response inspectors and their keyword vocabulary; absent: a registry made per message. */
+  readonly inspectors?: InspectorRegistry;
   readonly audit: AuditLog;
   readonly log: PipelineLogger;
   readonly now: () => number;
@@ -69,7 +72,7 @@ export async function governMessage(
   const traceId = ctx.tokenTraceId ?? (deps.newTraceId ?? randomUUID)();
   let findings: Finding[];
   try {
-    findings = inspectResponseContent(content, action, deps.inspectorConfig(set));
+    findings = inspectResponseContent(content, action, deps.inspectorConfig(set), deps.inspectors);
   } catch (err) {
     if (!(err instanceof WritError) || err.code !== 'ERR_INSPECTION_LIMIT') throw err;
     // SECURITY: content writ could not inspect whole is not passed on.

@@ -16,6 +16,7 @@ import { secretsInspector } from '../inspect/inspectors/secrets.js';
 import { toolPoisoningInspector } from '../inspect/inspectors/tool-poisoning.js';
 import { makeLeafViews } from '../inspect/lib/leaf-traits.js';
 import { runInspectors } from '../inspect/run-inspectors.js';
+import { InspectorRegistry } from '../inspect/registry.js';
 import { blankAction, type Action } from '../model/action.js';
 import type { Finding } from '../model/finding.js';
 import type { ResponseContent } from './content-readers.js';
@@ -79,8 +80,9 @@ export function inspectResponseContent(
   content: ResponseContent,
   action: Action,
   config: InspectorConfig,
-  inspectors: readonly Inspector[] = RESPONSE_INSPECTORS,
+  registry: InspectorRegistry = new InspectorRegistry(RESPONSE_INSPECTORS),
 ): Finding[] {
+  const inspectors = registry.inspectors;
   const budget = { nodes: 0 };
   const leaves: StringLeaf[] = [];
   for (const part of content.parts)
@@ -91,7 +93,7 @@ export function inspectResponseContent(
     leaves: expanded.leaves,
     config,
     traits: expanded.traits,
-    views: makeLeafViews(expanded.leaves),
+    views: makeLeafViews(expanded.leaves, registry.vocabulary),
   };
   const findings = runInspectors(inspectors, input);
   if (inspectors.includes(encodingEvasionInspector))

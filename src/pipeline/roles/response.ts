@@ -14,6 +14,8 @@ import { DEFAULT_SERVER_REQUEST_TTL_MS, rpcIdKey, type StateStore } from '../../
 import { canonicalAuthority } from '../bind/canonical-action.js';
 import { TokenCodec } from '../bind/execution-token.js';
 import { ShellReadingMemo } from '../shell/shell-reader.js';
+import { InspectorRegistry } from '../inspect/registry.js';
+import { RESPONSE_INSPECTORS } from '../respond/inspect-response.js';
 import { inspectorConfigFrom, type PipelineLogger } from '../deps.js';
 import { maskJsonValue, maskResponseBody } from '../enforce/mask-response.js';
 import { checkToolList, toolsInResponse, type ToolListVerdict } from '../enforce/tool-pins.js';
@@ -175,7 +177,9 @@ export function createResponseRole(deps: ResponseRoleDeps): ResponseRole {
       );
     return e;
   };
-  return { newExchange: () => new Exchange(deps, inspectorConfig, tokens, endpoints) };
+  // The role's response inspectors, with their keyword vocabulary built once for every exchange.
+  const inspectors = new InspectorRegistry(RESPONSE_INSPECTORS);
+  return { newExchange: () => new Exchange(deps, inspectorConfig, tokens, endpoints, inspectors) };
 }
 
 /** How an answer's body is read. */
@@ -294,6 +298,7 @@ class Exchange implements ResponseExchange {
     private readonly inspectorConfig: (set: PolicySet) => InspectorConfig,
     private readonly tokens: TokenCodec,
     private readonly endpoints: (set: PolicySet) => KnownEndpoints,
+    private readonly inspectors: InspectorRegistry,
   ) {}
 
   /**
@@ -412,6 +417,7 @@ class Exchange implements ResponseExchange {
       {
         policy: this.deps.policy,
         inspectorConfig: this.inspectorConfig,
+        inspectors: this.inspectors,
         audit: this.deps.audit,
         log: this.deps.log,
         now: this.deps.now,

@@ -11,7 +11,7 @@ import {
   hasAnyWord,
   leafTraits,
   leafWords,
-  wordKeys,
+  gateWords,
   type WordBits,
   PAREN,
   PERCENT,
@@ -429,10 +429,10 @@ function hostInjection(leaf: StringLeaf, text: string, out: Finding[]): boolean 
 }
 
 /** Words REVERSE_SHELL cannot match without (netcat, whose lookbehind is letters only, is tested apart). */
-const REVERSE_SHELL_WORDS = wordKeys('dev sh bash mkfifo socat socket fsockopen tcpsocket sockets');
+const REVERSE_SHELL_WORDS = gateWords('dev sh bash mkfifo socat socket fsockopen tcpsocket sockets');
 const NETCAT = /(?<![a-z])n(?:c|cat|etcat)\b/i;
 /** Words DOWNLOAD_EXEC cannot match without (`downloadstring(` has no word boundary and is tested apart). */
-const DOWNLOAD_WORDS = wordKeys('curl wget fetch iwr irm invoke sh bash zsh iex powershell');
+const DOWNLOAD_WORDS = gateWords('curl wget fetch iwr irm invoke sh bash zsh iex powershell');
 
 function inspectLeaf(
   leaf: StringLeaf,
@@ -530,6 +530,7 @@ function inspectLeaf(
 export const commandInjectionInspector: Inspector = {
   id: ID,
   version: '1.1.0',
+  gateWords: [REVERSE_SHELL_WORDS, DOWNLOAD_WORDS],
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     for (let i = 0; i < input.leaves.length; i++) {

@@ -13,7 +13,7 @@ import {
   PERCENT,
   SLASH,
   SYMBOL,
-  wordKeys,
+  gateWords,
 } from '../lib/leaf-traits.js';
 import {
   countDotDotSegments,
@@ -48,7 +48,7 @@ const SERVER_TREE =
   /^\/(?:[^/]{1,64}\/){0,4}(?:apache\d{0,2}|apache group|apache software foundation|httpd|nginx|lighttpd|xampp|lampp|lamp|wamp|appserv|cpanel|tomcat\d{0,2}|jakarta|mysql(?: ?server ?[\d.]{0,8})?|mariadb|postgresql|php\d{0,2}|filezilla ?(?:ftp|server)?|mercurymail|inetpub|iis|program ?files(?: \(x86\))?|documents and settings)(?:\/|$)/;
 /** A log directory near the root with a server log in it (`/logs/error.log`, `c:/log/httpd/access_log`). */
 /** Setup answer files: the CREDENTIAL_FILE names that need no slash before them (`unattend.xml` alone). */
-const UNATTEND_WORDS = wordKeys('unattend unattended autounattend sysprep');
+const UNATTEND_WORDS = gateWords('unattend unattended autounattend sysprep');
 
 const ROOT_LOG =
   /^\/(?:[^/]{1,64}\/){0,2}(?:logs?|adm)\/(?:[^/]{1,64}\/){0,2}[^/]{0,64}(?:access|error|messages|syslog|auth)/;
@@ -230,6 +230,7 @@ function inspectLeaf(
 export const pathTraversalInspector: Inspector = {
   id: ID,
   version: '1.0.0',
+  gateWords: [UNATTEND_WORDS],
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     for (let i = 0; i < input.leaves.length; i++) {

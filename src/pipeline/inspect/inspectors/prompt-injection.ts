@@ -31,6 +31,7 @@ import {
   readStructure,
   type StructureFeature,
   type StructureReading,
+  STRUCTURE_GATE_WORDS,
 } from '../lib/injection-structure.js';
 import { isKeyLeaf, isShellLeaf, isSqlLeaf, isToolDescriptionLeaf } from '../lib/leaf-role.js';
 import { CAMEL_HUMP } from '../lib/word-gates.js';
@@ -42,7 +43,7 @@ import {
   NON_ASCII,
   QUOTE,
   SYMBOL,
-  wordKeys,
+  gateWords,
   type WordBits,
 } from '../lib/leaf-traits.js';
 import { excerpt } from '../lib/redact.js';
@@ -65,26 +66,26 @@ const PROGRAM =
  * PERF: the words (`lib/leaf-traits.ts` word keys) each direct check cannot match without: one of its leading
  * verbs or nouns. Non-ASCII text (the translated overrides) and template punctuation open their gates too.
  */
-const OVERRIDE_WORDS = wordKeys(
+const OVERRIDE_WORDS = gateWords(
   'ignore disregard forget override bypass skip discard drop neglect overlook ignora ignorar ignorez ignorier ignoriere ignorieren',
 );
-const COERCION_WORDS = wordKeys(
+const COERCION_WORDS = gateWords(
   'send email e forward post upload share transfer exfiltrate leak copy paste submit dm message',
 );
-const EXFIL_WORDS = wordKeys('append send post upload forward submit transmit exfiltrate url urlencode');
-const ROLE_WORDS = wordKeys('system assistant now mode new reveal print show repeat output leak pretend');
-const PERSONA_WORDS = wordKeys('want will must shall going now instructions role');
-const ADDRESS_WORDS = wordKeys(
+const EXFIL_WORDS = gateWords('append send post upload forward submit transmit exfiltrate url urlencode');
+const ROLE_WORDS = gateWords('system assistant now mode new reveal print show repeat output leak pretend');
+const PERSONA_WORDS = gateWords('want will must shall going now instructions role');
+const ADDRESS_WORDS = gateWords(
   'ai assistant llm model agent chatbot gpt claude bot copilot assistants agents models this',
 );
-const DISCLOSURE_WORDS = wordKeys('reveal return print dump list show leak disclose output expose send');
+const DISCLOSURE_WORDS = gateWords('reveal return print dump list show leak disclose output expose send');
 
 /**
  * The word each MALICIOUS_CODE alternative opens with (`\brequests\.`, `\beval\s*\(`, `\bImageGrab\b`...):
  * always a whole word, since a dot, space, parenthesis or `\b` follows it. Only `\bbrowser_cookie` can run
  * on into a longer word; it is tested apart.
  */
-const CODE_WORDS = wordKeys(
+const CODE_WORDS = gateWords(
   'requests urllib socket subprocess os shutil eval exec keyboard pynput imagegrab cryptography psutil ctypes winreg platform scapy http smtplib ftplib paramiko fetch xmlhttprequest navigator document',
 );
 
@@ -146,10 +147,10 @@ function sentenceScore(s: string, directive: boolean, coercion: boolean): number
 /** Sentence ends (a line break, `.` `!` `?` before a space, a capital or the end) and glued capitals. */
 const BOUNDARY = /\n|[.!?](?=\s|[A-Z]|$)|[a-z](?=[A-Z])/g;
 /** Words OUTPUT_DIRECTIVE and OUTPUT_COERCION cannot match without. */
-const DIRECTIVE_WORDS = wordKeys(
+const DIRECTIVE_WORDS = gateWords(
   'response responses answer answers reply replies output outputs message messages summary summaries completion completions respond',
 );
-const COERCION_OUTPUT_WORDS = wordKeys(
+const COERCION_OUTPUT_WORDS = gateWords(
   'reply respond answer print say output return write type not don never',
 );
 const OUTPUT_WORD =
@@ -161,13 +162,13 @@ const OUTPUT_WORD =
  * Each is a whole word in the text when the sentence starts after a boundary: a non-word character precedes
  * the sentence, whitespace follows an optional `please`-style prefix, and `\b` or a space follows the word.
  */
-const TASK_START_WORDS = wordKeys(
+const TASK_START_WORDS = gateWords(
   'write draft compose create generate develop produce craft explain describe summarise summarize outline translate analyse analyze classify categorise categorize identify evaluate assess compare contrast calculate compute solve predict forecast recommend suggest list provide give tell show teach define break elaborate discuss design propose estimate determine rate rank rewrite paraphrase proofread debug implement name extract research investigate look automate detect interpret simulate convert render replace remove substitute swap shift mirror rearrange group introduce misspell jumble scramble reverse encode decode spell count respond reply answer act pretend imagine engage chat converse help can could would will',
 );
 /** GENERAL_QUESTION's opening words (`what's`, `who is`, `how many`...); it also needs a `?`. */
-const QUESTION_WORDS = wordKeys('what who which how why when where');
+const QUESTION_WORDS = gateWords('what who which how why when where');
 /** OUTPUT_WORD's words (`don't` is the word `don`). */
-const OUTPUT_WORDS = wordKeys('your reply respond answer print say output return write type do don never');
+const OUTPUT_WORDS = gateWords('your reply respond answer print say output return write type do don never');
 
 /**
  * An instruction embedded in content written by someone else: a sentence that sets the reader a task, with
@@ -401,6 +402,22 @@ function recipientsElsewhere(input: InspectionInput, self: number): (r: string) 
 export const promptInjectionInspector: Inspector = {
   id: ID,
   version: '1.3.0',
+  gateWords: [
+    OVERRIDE_WORDS,
+    COERCION_WORDS,
+    EXFIL_WORDS,
+    ROLE_WORDS,
+    PERSONA_WORDS,
+    ADDRESS_WORDS,
+    DISCLOSURE_WORDS,
+    CODE_WORDS,
+    DIRECTIVE_WORDS,
+    COERCION_OUTPUT_WORDS,
+    TASK_START_WORDS,
+    QUESTION_WORDS,
+    OUTPUT_WORDS,
+    ...STRUCTURE_GATE_WORDS,
+  ],
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     for (let i = 0; i < input.leaves.length; i++) {

@@ -16,7 +16,7 @@ import {
   QUOTE,
   SLASH,
   SYMBOL,
-  wordKeys,
+  gateWords,
   type WordBits,
 } from '../lib/leaf-traits.js';
 import { lexSql, type SqlToken } from '../lib/sql-lexer.js';
@@ -567,13 +567,13 @@ const GATE_CALL = /\b[a-z_.]{2,40}\(/i;
 const GATE_GROUPING = /\b(?:order|group)\s+by\b/i;
 const GATE_VARIABLE = /@@?[a-z]/i;
 const GATE_HEX = /\b0x[0-9a-f]{4}/i;
-const BOOL_WORDS = wordKeys('or and xor');
-const GATE_WORDS = wordKeys(
+const BOOL_WORDS = gateWords('or and xor');
+const GATE_WORDS = gateWords(
   'union select waitfor having exec execute declare insert drop shutdown truncate procedure information_schema',
 );
-const GROUPING_WORDS = wordKeys('order group');
+const GROUPING_WORDS = gateWords('order group');
 /** SQLISH's words: a value with none of them and none of its characters is not SQL-ish. */
-const SQLISH_WORDS = wordKeys(
+const SQLISH_WORDS = gateWords(
   'union select or and xor sleep benchmark waitfor having order group exec execute declare insert drop pg_sleep randomblob pg_sleep_for',
 );
 
@@ -603,7 +603,7 @@ const NOSQL =
   /(?:\[\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|in|exists|or|and|not|expr|eq)\s*\]|"\s*\$(?:ne|gt|gte|lt|lte|regex|where|nin|exists|expr|function|accumulator)"\s*:|\$where\b|\bthis\.\w{1,64}\s*(?:==|!=)|;\s*return\s+(?:true|1)\b|\bdb\.\w{1,64}\.\w{1,64}\s*\()/i;
 const NOSQL_KEYS = new Set(['$where', '$function', '$accumulator', '$expr']);
 /** NOSQL's `;\s*return\s+` alternative: the only one without a bracket, quote, `$`, `=`/`!` or `(`. */
-const RETURN_WORD = wordKeys('return');
+const RETURN_WORD = gateWords('return');
 
 /** The finding kind each parse-tree change reports as. */
 const CHANGE_KIND: Record<Exclude<ParseChange, 'none'>, string> = {
@@ -697,6 +697,7 @@ function inspectLeaf(
 export const sqlInjectionInspector: Inspector = {
   id: ID,
   version: '1.1.0',
+  gateWords: [BOOL_WORDS, GATE_WORDS, GROUPING_WORDS, SQLISH_WORDS, RETURN_WORD],
   inspect(input: InspectionInput): readonly Finding[] {
     const out: Finding[] = [];
     const memo: ParseMemo = { changes: undefined };

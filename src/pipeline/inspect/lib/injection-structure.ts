@@ -10,7 +10,8 @@ import {
   NON_ASCII,
   QUOTE,
   SYMBOL,
-  wordKeys,
+  gateWords,
+  type GateWords,
   type WordBits,
 } from './leaf-traits.js';
 import { COMPILED_LANGUAGES, type Move } from './injection-languages.js';
@@ -27,14 +28,14 @@ const ADDRESSEE =
  */
 const MENTION =
   /(?:^|[\s(>,;:])@(?:the[-_]?)?(?:ai|a\.i\.|llm|assistant|agent|chatbot|bot|model|copilot|chatgpt|gpt|claude|gemini)(?:[-_](?:ai|assistant|agent|bot|model|reader|helper))?(?![\w@.-]*\w)/i;
-const ADDRESSEE_WORDS = wordKeys(
+const ADDRESSEE_WORDS = gateWords(
   'ai llm llms language model models assistant assistants agent agents chatbot chatbots bot copilot chatgpt gpt claude gemini',
 );
 
 /** A switch of task: "before you ...", "instead ...", "first do ...", "stop what you are doing". */
 const TASK_SWITCH =
   /\bbefore (?:you|u) (?:can |could |do |start |begin |continue |proceed |answer |respond |reply |solve |complete |finish |summari[sz]e |process |do anything|carry on)|\binstead(?: of (?:that|this|the (?:task|question|request|above)|answering|summari[sz]ing|doing (?:that|this)))?,? (?:you (?:should|must|will|need to|have to)|please|just|write|say|output|print|reply|respond|send|call|tell)\b|\b(?:first|firstly),? (?:you (?:must|need to|have to|should)|please) (?:do|call|send|forward|run|execute|use|reply|respond|write|print|output)\b|\b(?:stop|cease|abort|halt|pause) (?:what you(?:'re| are) doing|your current task|the (?:current|previous|original) task)\b|\b(?:new|updated|real|actual|true|revised|different) (?:task|objective|goal|assignment|instructions?|orders)\s*[:-]/i;
-const TASK_SWITCH_WORDS = wordKeys(
+const TASK_SWITCH_WORDS = gateWords(
   'before instead first firstly stop cease abort halt pause task objective goal assignment instruction instructions orders',
 );
 
@@ -44,7 +45,7 @@ const TASK_SWITCH_WORDS = wordKeys(
  */
 const TASK_OVERRIDE =
   /\b(?:ignore|disregard|forget|abandon|drop|skip|discard|set aside|stop working on)\s{1,2}(?:(?:the|your|this|that|any|all)\s{1,2})?(?:(?:current|original|assigned|given|previous|actual|existing|initial|real|user'?s?)\s{1,2})?(?:task|assignment|job|request|question|instructions?|goal|objective|mission|orders)s?\b(?:\s{1,2}(?:you(?:'ve| have)? (?:were |been |are |got )?(?:given|assigned|asked|told|handed|working on|doing)|(?:that |which )?(?:was |were |has been |have been )?(?:given|assigned) to you|at hand|from the user))?/i;
-const TASK_OVERRIDE_WORDS = wordKeys('ignore disregard forget abandon drop skip discard set stop');
+const TASK_OVERRIDE_WORDS = gateWords('ignore disregard forget abandon drop skip discard set stop');
 /**
  * TASK_OVERRIDE counts only when it names the reader's task as given to it, or a task qualified as the
  * current/original one: "drop the request" alone is an ordinary sentence between people.
@@ -55,28 +56,28 @@ const GIVEN_TASK =
 /** A claim of authority or urgency aimed at the reader. */
 const AUTHORITY =
   /\b(?:this is|message|instructions?|notice|directive|order|request) (?:is )?from (?:me,? )?(?:the |your |an? )?(?:developer|developers|admin|administrator|system|operator|owner|creator|security team|it department|ceo|user|boss|supervisor)s?\b|\b(?:important|urgent|critical|high[- ]priority|mandatory|priority|official) (?:message|instructions?|notice|directive|override|task|update) (?:from|to|for)\b|\b(?:system|admin|administrator|developer|root|security|moderator|maintainer)'?s? (?:override|notice|note|alert|message|instruction|command|directive|prompt)\b|\b(?:i am|i'm|this is) (?:your|the) (?:developer|creator|admin|administrator|owner|operator|system|master|programmer)\b|\bthe user has (?:authori[sz]ed|approved|asked|requested|instructed)\b/i;
-const AUTHORITY_WORDS = wordKeys(
+const AUTHORITY_WORDS = gateWords(
   'from important urgent critical priority mandatory official override notice alert developer admin administrator owner operator creator authorized authorised system root security moderator maintainer',
 );
 
 /** Secrecy: keep the reader from telling the user what it does. */
 const SECRECY =
   /\b(?:without (?:telling|informing|notifying|asking|alerting|mentioning (?:it |this )?to) (?:the )?(?:user|human|anyone|them)|do not (?:tell|inform|notify|alert|mention (?:this |it )?to) (?:the )?(?:user|human|anyone)|(?:don't|do not|never) (?:mention|reveal|disclose) (?:this|these|that you)|keep (?:this|it) (?:secret|hidden) from (?:the )?(?:user|human))\b/i;
-const SECRECY_WORDS = wordKeys(
+const SECRECY_WORDS = gateWords(
   'without tell telling informing notifying mention reveal disclose secret hidden user human',
 );
 
 /** An instruction to act through a tool: call a function, change a setting. */
 const TOOL_ACTION =
   /\b(?:call|invoke|use|run|execute|trigger) (?:the |a |your )?[`'"]?[a-z_][\w.-]{1,40}[`'"]? (?:tool|function|api|plugin|action)\b|\b(?:call|invoke) [`'"]?[a-z_][\w.]{2,40}\(|\b(?:call|invoke|use|run|trigger|execute)\s{1,2}(?:the\s{1,2})?[`'"]?[a-z][a-z0-9]{1,20}(?:_[a-z0-9]{1,20}){1,4}\b|\b(?:change|set|update|disable|turn off|enable|modify|reset|remove|add) (?:the |your |my |all |their )?(?:[\w-]{1,20} ){0,2}(?:settings?|password|permissions?|forwarding rules?|mail rules?|filters?|2fa|mfa|two-factor|security (?:settings|questions)|firewall rules?|recovery (?:email|phone)|admin(?:istrator)? (?:rights|role|access)|owner)\b/i;
-const TOOL_ACTION_WORDS = wordKeys(
+const TOOL_ACTION_WORDS = gateWords(
   'call invoke use run execute trigger change set update disable turn enable modify reset remove add',
 );
 
 /** Sending something somewhere that the text names: an address, a URL, an account. */
 const SEND_TO =
   /\b(?:send|forward|email|e-mail|mail|transfer|upload|post|share|wire|pay|transmit|exfiltrate|leak|copy|cc|bcc)(?:_[a-z0-9]{1,20}){0,3}\b(?:[^.!?\n]|\.(?=\w)){0,80}?\b(?:to|at|into|via)\s{1,3}([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}|https?:\/\/[^\s)"'<>]{3,200}|(?:account|iban|wallet|acct)\.?\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z0-9][\w-]{4,40})/i;
-const SEND_WORDS = wordKeys(
+const SEND_WORDS = gateWords(
   'send forward email mail transfer upload post share wire pay transmit exfiltrate leak copy cc bcc',
 );
 /**
@@ -115,14 +116,14 @@ const TURN_LINE = /^[ \t]{0,4}(?:user|human|ai|bot|model)[ \t]{0,2}:/im;
  */
 const NO_LIMITS =
   /\b(?:no|without(?: any)?|free (?:of|from)(?: all| any)?|not bound by(?: any| the| its| your)?|beyond|ignores?(?: all)?|doesn't (?:follow|have)(?: any)?|does not (?:follow|have)(?: any)?) (?:restrictions|limitations|limits|filters|censorship|rules|guidelines|ethic(?:s|al (?:guidelines|constraints|boundaries))|moral(?:s|ity| constraints| guidelines)|content polic(?:y|ies)|warnings|disclaimers)\b|\b(?:do anything now|developer mode|jailbr(?:oken|eak)|unfiltered|uncensored|unrestricted|amoral|never refuses?|stays? in character|break(?:ing)? character)\b/gi;
-const NO_LIMITS_WORDS = wordKeys(
+const NO_LIMITS_WORDS = gateWords(
   'no without free not beyond ignore ignores doesn does do developer jailbroken jailbreak unfiltered uncensored unrestricted amoral never stay stays break breaking',
 );
 
 /** A persona handed to the reader: "you will now act as", "you are going to pretend", "simulate a chatbot". */
 const PERSONA =
   /\byou (?:will|must|shall|are going to|are to|should|can) (?:now |also |always )?(?:act|simulate|play|impersonate|pretend|roleplay|role-play|become|behave|respond|answer) (?:as|like|to be|the role)?\b|\b(?:i want you to|from now on,? you(?: will)?|for the rest of this conversation,? you(?: will| are)?) (?:act|simulate|play|impersonate|pretend|roleplay|become|be|behave|respond)\b|\byou will now (?:simulate|play|act|be|become)\b/i;
-const PERSONA_WORDS = wordKeys('you want from rest');
+const PERSONA_WORDS = gateWords('you want from rest');
 
 /** Hidden text: zero-width, tag and bidi-control characters, or styles that hide it. */
 const INVISIBLE = /[\u200b-\u200f\u2060-\u2064\u202a-\u202e\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/g;
@@ -188,7 +189,21 @@ export interface StructureReading {
 }
 
 /** Language gates, built once: ASCII word gates for Latin-script lexicons. */
-const LATIN_GATES = COMPILED_LANGUAGES.map((l) => (l.words === null ? null : wordKeys(l.words)));
+const LATIN_GATES = COMPILED_LANGUAGES.map((l) => (l.words === null ? null : gateWords(l.words)));
+
+/** Every keyword list the structure reading gates on, declared by the inspector that calls it. */
+export const STRUCTURE_GATE_WORDS: readonly GateWords[] = Object.freeze([
+  ADDRESSEE_WORDS,
+  TASK_SWITCH_WORDS,
+  TASK_OVERRIDE_WORDS,
+  AUTHORITY_WORDS,
+  SECRECY_WORDS,
+  TOOL_ACTION_WORDS,
+  SEND_WORDS,
+  NO_LIMITS_WORDS,
+  PERSONA_WORDS,
+  ...LATIN_GATES.filter((g): g is GateWords => g !== null),
+]);
 
 /** The reading of a text with no feature (shared and frozen: callers only read a reading). */
 const NO_FEATURES: StructureReading = Object.freeze({
@@ -215,7 +230,7 @@ function run(
   text: string,
   words: WordBits,
   re: RegExp,
-  gate: WordBits | null,
+  gate: GateWords | null,
   f: StructureFeature,
 ): RegExpExecArray | null {
   if (gate !== null && !hasAnyWord(words, gate)) return null;

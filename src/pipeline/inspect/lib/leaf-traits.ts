@@ -4,9 +4,9 @@
  * keywords an injection needs).
  */
 import type { InspectionInput } from '../inspector.js';
-import { wordBitsOf, type WordBits } from './word-gates.js';
+import { unreadWords, type WordBits, type WordVocabulary } from './word-gates.js';
 
-export { hasAnyWord, wordKeys, type WordBits, type WordGate } from './word-gates.js';
+export { gateWords, hasAnyWord, type GateWords, type WordBits } from './word-gates.js';
 
 /** `'` `"` or a backtick. */
 export const QUOTE = 1;
@@ -124,16 +124,21 @@ export interface LeafViews {
 }
 
 /**
- * Builds the per-request views for `inspectAction`. The caches live in a closure, not on the object, so a
- * frozen input still fills them, and nothing outlives the request.
+ * Builds the per-request views for `inspectAction`, reading words with the registry's vocabulary (null: every
+ * gate is answered from the text). The caches live in a closure, not on the object, so a frozen input still
+ * fills them, and nothing outlives the request.
  */
-export function makeLeafViews(leaves: readonly { readonly value: string }[]): LeafViews {
+export function makeLeafViews(
+  leaves: readonly { readonly value: string }[],
+  vocabulary: WordVocabulary | null,
+): LeafViews {
   const words: (WordBits | undefined)[] = new Array<WordBits | undefined>(leaves.length);
   return {
     words(i: number): WordBits {
       let w = words[i];
       if (w === undefined) {
-        w = wordBitsOf(leaves[i]?.value ?? '');
+        const text = leaves[i]?.value ?? '';
+        w = vocabulary === null ? unreadWords(text) : vocabulary.wordsOf(text);
         words[i] = w;
       }
       return w;
@@ -149,5 +154,5 @@ export function leafTraits(input: InspectionInput, i: number): number {
 
 /** The word bits of leaf `i`: from the per-request views when present, else computed here. */
 export function leafWords(input: InspectionInput, i: number): WordBits {
-  return input.views?.words(i) ?? wordBitsOf(input.leaves[i]?.value ?? '');
+  return input.views?.words(i) ?? unreadWords(input.leaves[i]?.value ?? '');
 }
