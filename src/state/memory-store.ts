@@ -260,6 +260,8 @@ export function createMemoryStore(
     recordServerRequest: (session, id, method, ttlMs, nowMs) =>
       serverRequests.recordServerRequest(session, id, method, ttlMs, nowMs),
     takeServerRequest: (session, id, nowMs) => serverRequests.takeServerRequest(session, id, nowMs),
+    recordRoots: (session, roots, ttlMs, nowMs) => serverRequests.recordRoots(session, roots, ttlMs, nowMs),
+    rootsOf: (session, nowMs) => serverRequests.rootsOf(session, nowMs),
 
     close() {
       clearInterval(timer);

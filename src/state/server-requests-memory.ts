@@ -6,6 +6,7 @@
  */
 import {
   MAX_SERVER_REQUEST_FIELD,
+  MAX_ROOTS,
   MAX_SERVER_REQUESTS,
   type ServerRequestMatch,
   type ServerRequestStore,
@@ -28,6 +29,7 @@ const UNKNOWN: ServerRequestMatch = Object.freeze({ session: 'unknown' });
 
 export function createMemoryServerRequests(): MemoryServerRequests {
   const sessions = new Map<string, SessionRequests>();
+  const roots = new Map<string, { readonly roots: readonly string[]; readonly expiresAt: number }>();
   const live = (session: string, nowMs: number): SessionRequests | undefined => {
     const s = sessions.get(session);
     if (s === undefined || s.expiresAt > nowMs) return s;
@@ -60,10 +62,25 @@ export function createMemoryServerRequests(): MemoryServerRequests {
       return Promise.resolve(Object.freeze({ session: 'known', method }));
     },
 
-    sweep(nowMs) {
-      for (const [k, s] of sessions) if (s.expiresAt <= nowMs) sessions.delete(k);
+    recordRoots(session, declared, ttlMs, nowMs) {
+      const kept = Object.freeze(declared.slice(0, MAX_ROOTS));
+      roots.set(session, { roots: kept, expiresAt: nowMs + Math.max(1, Math.ceil(ttlMs)) });
+      return Promise.resolve();
     },
 
-    clear: () => sessions.clear(),
+    rootsOf(session, nowMs) {
+      const r = roots.get(session);
+      return Promise.resolve(r !== undefined && r.expiresAt > nowMs ? r.roots : null);
+    },
+
+    sweep(nowMs) {
+      for (const [k, s] of sessions) if (s.expiresAt <= nowMs) sessions.delete(k);
+      for (const [k, r] of roots) if (r.expiresAt <= nowMs) roots.delete(k);
+    },
+
+    clear: () => {
+      sessions.clear();
+      roots.clear();
+    },
   };
 }

@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import {
   MAX_SERVER_REQUEST_FIELD,
+  MAX_ROOTS,
   MAX_SERVER_REQUESTS,
   type ServerRequestMatch,
   type ServerRequestStore,
@@ -94,6 +95,27 @@ export function createRedisServerRequests(ctx: {
         const bar = v.indexOf('|');
         const live = bar > 0 && Number(v.slice(0, bar)) > nowMs;
         return Object.freeze({ session: 'known', method: live ? v.slice(bar + 1) : null });
+      }),
+
+    recordRoots: (session, roots, ttlMs) =>
+      guard(async () => {
+        // Redis keeps the expiry; the reader's clock is not compared (a lapse is Redis's to judge).
+        await redis.set(
+          `${p}roots:${session}`,
+          JSON.stringify(roots.slice(0, MAX_ROOTS)),
+          'PX',
+          Math.max(1, Math.ceil(ttlMs)),
+        );
+      }),
+
+    rootsOf: (session) =>
+      guard(async () => {
+        const v = await redis.get(`${p}roots:${session}`);
+        if (v === null) return null;
+        const parsed: unknown = JSON.parse(v);
+        if (!Array.isArray(parsed) || !parsed.every((x): x is string => typeof x === 'string'))
+          throw new Error("roots in redis are not writ's");
+        return Object.freeze(parsed);
       }),
   };
 }

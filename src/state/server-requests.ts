@@ -29,7 +29,16 @@ export interface ServerRequestStore {
   ): Promise<void>;
   /** Finds and removes the record of `id` in `session`, atomically: each record answers once. */
   takeServerRequest(session: string, id: string, nowMs: number): Promise<ServerRequestMatch>;
+  /** Replaces the roots the client declared in `session` (its `roots/list` answer), until `nowMs + ttlMs`. */
+  recordRoots(session: string, roots: readonly string[], ttlMs: number, nowMs: number): Promise<void>;
+  /** The roots last declared in `session`, or null when none are known (never declared, or lapsed). */
+  rootsOf(session: string, nowMs: number): Promise<readonly string[] | null>;
 }
+
+/** Roots kept per session (a longer list is cut: a resource outside the kept ones reads as outside). */
+export const MAX_ROOTS = 64;
+/** How long declared roots are kept after their last `roots/list` answer unless configured: one hour. */
+export const DEFAULT_ROOTS_TTL_MS = 60 * 60 * 1000;
 
 /** How long a server request waits for its answer unless configured: ten minutes (an elicitation waits on a person). */
 export const DEFAULT_SERVER_REQUEST_TTL_MS = 10 * 60 * 1000;

@@ -15,6 +15,7 @@ export {
   type TaintSource,
 } from './session-taint.js';
 export {
+  DEFAULT_ROOTS_TTL_MS,
   DEFAULT_SERVER_REQUEST_TTL_MS,
   rpcIdKey,
   type ServerRequestMatch,

@@ -127,6 +127,22 @@ for (const backend of ['memory', 'redis'] as const) {
       expect(denied).toHaveLength(3);
     });
 
+    it('judges a resource read against the roots the matched roots/list answer declared', async () => {
+      const session = `s-${randomBytes(6).toString('hex')}`;
+      const read = (uri: string) =>
+        w.decide(answer(session, { id: 30, method: 'resources/read', params: { uri } }), SERVER);
+      // No roots known yet: the read is decided as before.
+      expect((await read('file:///home/alex/other/notes.md')).allowed).toBe(true);
+      const stream = serverStream(session, [{ jsonrpc: '2.0', id: 'r-1', method: 'roots/list' }]);
+      expect((await w.respond(stream.request, stream.response, SERVER)).withheld).toBeNull();
+      expect((await w.decide(answer(session, { id: 'r-1', result: ROOTS }), SERVER)).allowed).toBe(true);
+      expect((await read('file:///home/alex/project/src/main.rs')).allowed).toBe(true);
+      expect(await read('file:///home/alex/other/notes.md')).toMatchObject({
+        allowed: false,
+        decision: 'REQUIRE_APPROVAL',
+      });
+    });
+
     it('keeps reading an answer by its shape where writ saw no server request in the session', async () => {
       const unknown = `s-${randomBytes(6).toString('hex')}`;
       const out = await w.decide(answer(unknown, { id: 7, result: ROOTS }), SERVER);

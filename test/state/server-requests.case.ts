@@ -53,6 +53,17 @@ export function serverRequestConformance(make: () => Promise<StateStore>): void 
     await s.close();
   });
 
+  it('roots: the last declared list per session, null when none or lapsed', async () => {
+    const s = await make();
+    const session = freshSession();
+    expect(await s.rootsOf(session, T0)).toBeNull();
+    await s.recordRoots(session, ['file:///a', 'file:///b'], MINUTE, T0);
+    await s.recordRoots(session, ['file:///c'], MINUTE, T0);
+    expect(await s.rootsOf(session, T0 + 1)).toEqual(['file:///c']);
+    expect(await s.rootsOf(freshSession(), T0 + 1)).toBeNull();
+    await s.close();
+  });
+
   it(`server requests: a session holds at most ${MAX_SERVER_REQUESTS} unanswered; lapsed ones make room`, async () => {
     const s = await make();
     const session = freshSession();

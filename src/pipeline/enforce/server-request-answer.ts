@@ -8,7 +8,7 @@ import type { PipelineDeps } from '../deps.js';
 import type { Action } from '../model/action.js';
 import { isJsonObject } from '../model/json.js';
 import { mcpTaintKey, taintScopeOf } from '../taint/taint-keys.js';
-import { rpcIdKey } from '../../state/store.js';
+import { DEFAULT_ROOTS_TTL_MS, rpcIdKey } from '../../state/store.js';
 import { stateful } from './quarantine.js';
 
 /** What an answer was matched to. */
@@ -53,7 +53,35 @@ export async function matchAnswer(
   const m = await stateful(deps.store.takeServerRequest(session, rpcIdKey(id), deps.now()));
   if (m.session === 'unknown') return UNMATCHED;
   if (m.method === null) return { kind: 'unsolicited', id: rpcIdKey(id).slice(0, 80) };
+  // A matched roots/list answer declares the session's roots: resource reads are judged against them.
+  const result = action.payload['result'];
+  if (m.method === 'roots/list' && isJsonObject(result) && Array.isArray(result['roots'])) {
+    const uris = result['roots'].flatMap((r) =>
+      isJsonObject(r) && typeof r['uri'] === 'string' ? [r['uri']] : [],
+    );
+    await stateful(deps.store.recordRoots(session, uris, DEFAULT_ROOTS_TTL_MS, deps.now()));
+  }
   return { kind: 'answers', method: m.method };
+}
+
+/** Methods whose `params.uri` names a resource judged against the session's roots. */
+const RESOURCE_METHODS: ReadonlySet<string> = new Set(['resources/read', 'resources/subscribe']);
+
+/**
+ * The roots the client declared in the session of a lone `resources/read` or `resources/subscribe`, for
+ * `resource.within_roots`; undefined when the call is neither or names no MCP session, null when the
+ * session declared none writ matched.
+ */
+export async function sessionRoots(
+  deps: Pick<PipelineDeps, 'store' | 'now'>,
+  action: Action,
+  headers: Readonly<Record<string, string>>,
+): Promise<readonly string[] | null | undefined> {
+  const method = action.action.mcpMethod;
+  if (action.action.adapter !== 'mcp' || method === null || !RESOURCE_METHODS.has(method)) return undefined;
+  const scope = taintScopeOf(action, headers);
+  if (scope.mcpSessionId === null || scope.mcpSessionId === '') return undefined;
+  return stateful(deps.store.rootsOf(mcpTaintKey(scope.server, scope.mcpSessionId), deps.now()));
 }
 
 /** The answered method as policy sees it (`request.mcp_answers`): the method, `unmatched`, or absent. */

@@ -11,6 +11,8 @@ import { mcpTokenAudience } from '../identity/mcp-token-audience.js';
 import { argumentCommands } from './shell-commands.js';
 import { shellValue, type ShellValue } from './shell-value.js';
 import { UNTAINTED, type TaintFacts } from '../taint/taint-facts.js';
+import { withinRoots } from '../normalize/mcp/resource-roots.js';
+import { isJsonObject } from '../model/json.js';
 
 export type DimensionType = 'string' | 'number' | 'boolean' | 'strings' | 'severity' | 'shell';
 export type DimensionValue = string | number | boolean | readonly string[] | ShellValue | null;
@@ -405,6 +407,17 @@ export const DIMENSIONS: readonly Dimension[] = [
     'string',
     "a client's MCP response matched by id to the server request it answers in its session: that request's method (roots/list, sampling/createMessage, elicitation/create, ping, ...), or unmatched for an error without an id; null when not an answer or writ saw no server request in the session",
     (i) => i.facts.mcpAnswers ?? null,
+  ),
+  dim(
+    'resource.within_roots',
+    'boolean',
+    'an MCP resources/read or resources/subscribe: whether params.uri lies within a root the client declared in its session (roots/list answers matched by id), judged as URIs (scheme and authority, whole path segments after dot segments are resolved and each segment decoded once); null when no roots are known or the call reads no resource',
+    (i) => {
+      const roots = i.facts.mcpRoots;
+      const params = i.action.action.arguments;
+      if (roots === undefined || !isJsonObject(params) || typeof params['uri'] !== 'string') return null;
+      return withinRoots(params['uri'], roots);
+    },
   ),
   dim(
     'response.kind',

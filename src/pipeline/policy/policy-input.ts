@@ -33,6 +33,11 @@ export interface PolicyFacts {
    * writ recorded no server request in the session: `request.mcp_answers` is then null.
    */
   readonly mcpAnswers?: string;
+  /**
+   * For an MCP `resources/read` or `resources/subscribe`, the roots the client declared in its session
+   * (matched `roots/list` answers), null when none are known; absent otherwise (`resource.within_roots` null).
+   */
+  readonly mcpRoots?: readonly string[] | null;
 }
 
 export interface PolicyInput {

@@ -30,7 +30,7 @@ import { obligationsToJson, type Obligations } from '../policy/types.js';
 import { withHopOrigin } from '../identity/trusted-hop.js';
 import { mcpTokenAudience, tokenAudiences } from '../identity/mcp-token-audience.js';
 import { decidedByTaint, readSessionTaint, taintVerdictParts } from '../taint/read-taint.js';
-import { answersFact, matchAnswer } from '../enforce/server-request-answer.js';
+import { answersFact, matchAnswer, sessionRoots } from '../enforce/server-request-answer.js';
 import { OBLIGATIONS_HEADER, SANDBOX_HEADER, TOKEN_HEADER, WRIT_UPSTREAM_HEADERS } from '../headers.js';
 
 /** An allow without obligations sets the token and strips the other two. */
@@ -194,7 +194,13 @@ export async function decideCheck(
     });
   }
   const answers = answersFact(answer);
-  const facts = { headers: raw.headers, taint, ...(answers === undefined ? {} : { mcpAnswers: answers }) };
+  const roots = await sessionRoots(deps, action, raw.headers);
+  const facts = {
+    headers: raw.headers,
+    taint,
+    ...(answers === undefined ? {} : { mcpAnswers: answers }),
+    ...(roots === undefined ? {} : { mcpRoots: roots }),
+  };
   let policy;
   let batchElements: readonly ElementDecision[] | undefined;
   if (elements !== undefined && byElement !== undefined) {
