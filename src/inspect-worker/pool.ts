@@ -122,12 +122,20 @@ export class InspectWorker {
           reject(err instanceof Error ? err : new Error(String(err)));
         },
       });
-      try {
-        worker.postMessage(job(id, cancel));
-      } catch (err) {
-        // A request that cannot be cloned is not decided anywhere else: the decision fails (denied).
-        this.pending.get(id)?.reject(err);
-      }
+      // A decision already over starts no work: the pace is asked once before the job is sent, so a late
+      // decision is rejected with its own error however fast the thread would have answered.
+      between().then(
+        () => {
+          if (!this.pending.has(id)) return;
+          try {
+            worker.postMessage(job(id, cancel));
+          } catch (err) {
+            // A request that cannot be cloned is not decided anywhere else: the decision fails (denied).
+            this.pending.get(id)?.reject(err);
+          }
+        },
+        (err: unknown) => this.pending.get(id)?.reject(err),
+      );
     });
   }
 
