@@ -323,9 +323,13 @@ describe.skipIf(!haveBrowser)(`approval console${skipReason}`, () => {
         await page.locator('#status.err', { hasText: '403' }).waitFor();
         expect((await checkOnce(tw, send, { 'mcp-session-id': session })).decision).toBe('REQUIRE_APPROVAL');
 
-        // An approver clears it from the held approval: the send passes again.
+        // An approver clears it from the held approval: the send passes again. Signing in re-renders the
+        // table; the reason is typed into the new row only once the old one is gone (typed into the old one,
+        // it was lost with it, and the clear was refused for want of a reason).
+        const before = await row.elementHandle();
         await page.fill('#key', APPROVER_KEY);
         await page.click('#signin');
+        await before.waitForElementState('hidden');
         await row.waitFor();
         await row.locator('input.reason').fill('read the order, the instruction was not acted on');
         await row.locator('button.clear-taint').click();
