@@ -4,11 +4,14 @@
  * the tools of GitHub MCP servers by name. An `api.` host serves the API at its root; GitHub Enterprise
  * Server serves it under `/api/v3` beside its web pages and Git over HTTP, so there only `/api/` is the API.
  */
-import type { ApiFamily, ApiRequest, ToolCall } from '../api/api-family.js';
+import type { ApiFamily, ApiRequest } from '../api/api-family.js';
 import { unknownOperation, type ApiReading } from '../api/api-reading.js';
 import { compileRoutes, pathSegments, type Route } from '../api/route-table.js';
-import { toolWords } from '../operation-class.js';
+import { argumentText, toolKey } from '../api/tool-call-arguments.js';
 import { GITHUB_REST_ROUTES } from './generated/github-rest-routes.js';
+
+/** The prefixes an MCP server puts before GitHub's tool names (`github_create_issue`). */
+const VENDOR_PREFIXES: ReadonlySet<string> = new Set(['github', 'gh']);
 
 const ROUTES: readonly Route[] = GITHUB_REST_ROUTES.map(([method, path, id, operation, kind]) => ({
   method,
@@ -111,20 +114,6 @@ const TOOL_OPERATIONS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** `github_delete_repo`, `GitHub.deleteRepo`, `gh-delete-repo` -> `delete_repo`. */
-function toolKey(tool: string): string {
-  const words = toolWords(tool);
-  const start = words[0] === 'github' || words[0] === 'gh' ? 1 : 0;
-  return words.slice(start).join('_');
-}
-
-function argString(call: ToolCall, names: readonly string[]): string | null {
-  for (const n of names) {
-    const v = call.arguments[n];
-    if (typeof v === 'string' && v.length > 0) return v;
-  }
-  return null;
-}
-
 /** Every GitHub REST route id the MCP tool table names (a test checks each is in the generated table). */
 export const GITHUB_TOOL_OPERATIONS: ReadonlyMap<string, string> = TOOL_OPERATIONS;
 
@@ -141,12 +130,12 @@ export const githubRestFamily: ApiFamily = {
     return reading(match.route, match.params);
   },
   readToolCall(call) {
-    const id = TOOL_OPERATIONS.get(toolKey(call.tool));
+    const id = TOOL_OPERATIONS.get(toolKey(call.tool, VENDOR_PREFIXES));
     const route = id === undefined ? undefined : BY_ID.get(id);
-    const owner = argString(call, ['owner', 'org']);
-    const repo = argString(call, ['repo', 'repository', 'name']);
+    const owner = argumentText(call, ['owner', 'org']);
+    const repo = argumentText(call, ['repo', 'repository', 'name']);
     if (route === undefined || owner === null || repo === null) return null;
-    const branch = argString(call, ['branch', 'ref']);
+    const branch = argumentText(call, ['branch', 'ref']);
     return reading(route, branch === null ? { owner, repo } : { owner, repo, branch });
   },
 };

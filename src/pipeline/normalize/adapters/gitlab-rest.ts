@@ -4,11 +4,14 @@
  * (generated/gitlab-rest-routes.ts), and the tools of GitLab MCP servers by name. A project is named by its
  * id or its URL-encoded full path (`acme%2Fapp`): the namespace is the resource's owner, the project its id.
  */
-import type { ApiFamily, ApiRequest, ToolCall } from '../api/api-family.js';
+import type { ApiFamily, ApiRequest } from '../api/api-family.js';
 import { unknownOperation, type ApiReading } from '../api/api-reading.js';
 import { compileRoutes, pathSegments, type Route } from '../api/route-table.js';
-import { toolWords } from '../operation-class.js';
+import { argumentText, toolKey } from '../api/tool-call-arguments.js';
 import { GITLAB_REST_ROUTES } from './generated/gitlab-rest-routes.js';
+
+/** The prefixes an MCP server puts before GitLab's tool names (`gitlab_create_issue`). */
+const VENDOR_PREFIXES: ReadonlySet<string> = new Set(['gitlab', 'gl']);
 
 /** Where every host serves the REST API (GitLab's API is versioned in the path, on gitlab.com as self-hosted). */
 export const GITLAB_REST_BASE = '/api/v4';
@@ -95,21 +98,6 @@ const TOOL_OPERATIONS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** `gitlab_delete_project`, `GitLab.deleteProject`, `gl-delete-project` -> `delete_project`. */
-function toolKey(tool: string): string {
-  const words = toolWords(tool);
-  const start = words[0] === 'gitlab' || words[0] === 'gl' ? 1 : 0;
-  return words.slice(start).join('_');
-}
-
-function argString(call: ToolCall, names: readonly string[]): string | null {
-  for (const n of names) {
-    const v = call.arguments[n];
-    if (typeof v === 'string' && v.length > 0) return v;
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  }
-  return null;
-}
-
 /** Every GitLab operation id the MCP tool table names (a test checks each is in the generated table). */
 export const GITLAB_TOOL_OPERATIONS: ReadonlyMap<string, string> = TOOL_OPERATIONS;
 
@@ -127,11 +115,11 @@ export const gitlabRestFamily: ApiFamily = {
     return reading(match.route, match.params);
   },
   readToolCall(call) {
-    const id = TOOL_OPERATIONS.get(toolKey(call.tool));
+    const id = TOOL_OPERATIONS.get(toolKey(call.tool, VENDOR_PREFIXES));
     const route = id === undefined ? undefined : BY_ID.get(id);
-    const project = argString(call, ['project_id', 'projectId', 'project']);
+    const project = argumentText(call, ['project_id', 'projectId', 'project']);
     if (route === undefined || project === null) return null;
-    const branch = argString(call, ['branch', 'ref', 'name']);
+    const branch = argumentText(call, ['branch', 'ref', 'name']);
     return reading(
       route,
       branch === null ? { projectId: project } : { projectId: project, branchName: branch },
