@@ -12,10 +12,12 @@ describe('how a typed family reads a tool call', () => {
     const prefixes = new Set(['github', 'gh']);
     expect(toolKey('github_delete_repository', prefixes)).toBe('delete_repository');
     expect(toolKey('gh-delete-repository', prefixes)).toBe('delete_repository');
+    expect(toolKey('GitHub.deleteRepository', prefixes)).toBe('delete_repository');
     expect(toolKey('delete_repository', prefixes)).toBe('delete_repository');
     // A prefix later in the name is a word of the operation, not the vendor.
     expect(toolKey('delete_github_repository', prefixes)).toBe('delete_github_repository');
     expect(toolKey('', prefixes)).toBe('');
+    expect(toolKey('github', prefixes)).toBe('github');
   });
 
   it('takes the first non-empty string or finite number among the names, in their order', () => {

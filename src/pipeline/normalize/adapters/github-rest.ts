@@ -113,7 +113,6 @@ const TOOL_OPERATIONS: ReadonlyMap<string, string> = new Map([
   ['run_workflow', 'actions/create-workflow-dispatch'],
 ]);
 
-/** `github_delete_repo`, `GitHub.deleteRepo`, `gh-delete-repo` -> `delete_repo`. */
 /** Every GitHub REST route id the MCP tool table names (a test checks each is in the generated table). */
 export const GITHUB_TOOL_OPERATIONS: ReadonlyMap<string, string> = TOOL_OPERATIONS;
 

@@ -97,7 +97,6 @@ const TOOL_OPERATIONS: ReadonlyMap<string, string> = new Map([
   ['list_pipelines', 'Pipelines.all'],
 ]);
 
-/** `gitlab_delete_project`, `GitLab.deleteProject`, `gl-delete-project` -> `delete_project`. */
 /** Every GitLab operation id the MCP tool table names (a test checks each is in the generated table). */
 export const GITLAB_TOOL_OPERATIONS: ReadonlyMap<string, string> = TOOL_OPERATIONS;
 

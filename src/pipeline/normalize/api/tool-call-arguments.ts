@@ -6,11 +6,19 @@
 import { toolWords } from '../operation-class.js';
 import type { ToolCall } from './api-family.js';
 
-/** The tool's words joined by `_`, without a leading vendor prefix (`github_create_issue` -> `create_issue`). */
+/**
+ * The tool's words joined by `_`, without a leading vendor prefix: `github_delete_repo`, `gh-delete-repo` and
+ * `GitHub.deleteRepo` all key `delete_repo`. A prefix may span the words camel case splits it into (`GitHub`
+ * reads as `git`, `hub`); at least one word is always left.
+ */
 export function toolKey(tool: string, vendorPrefixes: ReadonlySet<string>): string {
   const words = toolWords(tool);
-  const start = words.length > 0 && vendorPrefixes.has(words[0]!) ? 1 : 0;
-  return words.slice(start).join('_');
+  let joined = '';
+  for (let k = 1; k < words.length; k++) {
+    joined += words[k - 1]!;
+    if (vendorPrefixes.has(joined)) return words.slice(k).join('_');
+  }
+  return words.join('_');
 }
 
 /** The first of `names` the call carries as a non-empty string or a finite number, as text; null if none. */
