@@ -14,10 +14,9 @@ import { startWrit, type WritInstance } from '../../src/app.js';
 import { connectCheckClient, type CheckClient } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import { resolveConfig } from '../../src/config.js';
-import { mapCheckRequest } from '../../src/extauthz/map-request.js';
 import { mcpTokenAudience, tokenAudiences } from '../../src/pipeline/identity/mcp-token-audience.js';
-import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
 import { outcomeOf } from '../enforce/support.js';
+import { scenarioAction } from '../support/scenario-action.js';
 import { makeKey, mint, type SigningKey } from './support/idp.js';
 
 const SERVER = 'mcp.tools.svc.cluster.local';
@@ -40,19 +39,8 @@ beforeAll(async () => {
 });
 
 function actionOf(request: ScenarioRequest, authorization: string) {
-  const mapped = mapCheckRequest(
-    scenarioCheckRequest(request, { authorization }),
-    'check',
-    Date.UTC(2026, 0, 5, 10, 0, 0),
-    () => 'mcp-token-audience-test',
-  );
-  if (!mapped.ok) throw new Error(mapped.message);
-  const action = normalizeRequest(mapped.raw, {
-    internalDomains: [],
-    productionDatabases: [],
-    trustAgentHeaders: false,
-  });
-  return { action, authorization: mapped.raw.headers['authorization'] ?? null };
+  const { action, raw } = scenarioAction(request, { authorization });
+  return { action, authorization: raw.headers['authorization'] ?? null };
 }
 
 describe('the audience of an MCP call bearer token, judged against the server it is sent to', () => {

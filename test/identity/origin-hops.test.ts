@@ -14,10 +14,9 @@ import { startWrit, type WritInstance } from '../../src/app.js';
 import { connectCheckClient, structField, type CheckClient } from '../../src/cli/check-client.js';
 import { DEFAULT_PRINCIPAL, scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import { resolveConfig } from '../../src/config.js';
-import { mapCheckRequest } from '../../src/extauthz/map-request.js';
 import { withHopOrigin } from '../../src/pipeline/identity/trusted-hop.js';
-import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
 import { outcomeOf } from '../enforce/support.js';
+import { scenarioAction } from '../support/scenario-action.js';
 
 const HOP = 'spiffe://cluster.local/ns/agent-runtime/sa/origin-proxy';
 const FROM_EMAIL = { 'x-writ-origin': 'email' };
@@ -111,23 +110,16 @@ describe('x-writ-origin with no origin hop configured', () => {
 
 describe('x-writ-origin in normalization, whatever trusts the agent headers', () => {
   it('is never read into context.origin: only a role that knows the peer may set it', () => {
-    const mapped = mapCheckRequest(
-      scenarioCheckRequest({ ...SHELL, principal: HOP }, { ...FROM_EMAIL, 'x-writ-session': 's-42' }),
-      'check',
-      Date.UTC(2026, 0, 5, 10, 0, 0),
-      () => 'origin-hops-test',
+    const { action, raw } = scenarioAction(
+      { ...SHELL, principal: HOP },
+      { ...FROM_EMAIL, 'x-writ-session': 's-42' },
+      { trustAgentHeaders: true },
     );
-    if (!mapped.ok) throw new Error(mapped.message);
-    const action = normalizeRequest(mapped.raw, {
-      internalDomains: [],
-      productionDatabases: [],
-      trustAgentHeaders: true,
-    });
     // The headers trusted agent headers govern are read; the origin is not one of them.
     expect(action.context.sessionId).toBe('s-42');
     expect(action.context.origin).toBeNull();
     // The role's own step sets it from the configured hop, and only from it.
-    expect(withHopOrigin(action, mapped.raw, HOP, [HOP]).context.origin).toBe('email');
-    expect(withHopOrigin(action, mapped.raw, DEFAULT_PRINCIPAL, [HOP]).context.origin).toBeNull();
+    expect(withHopOrigin(action, raw, HOP, [HOP]).context.origin).toBe('email');
+    expect(withHopOrigin(action, raw, DEFAULT_PRINCIPAL, [HOP]).context.origin).toBeNull();
   });
 });
