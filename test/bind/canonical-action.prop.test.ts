@@ -16,6 +16,7 @@ import type { RawRequest } from '../../src/pipeline/model/raw-request.js';
 import { WritError } from '../../src/pipeline/errors.js';
 import { parseMcpEndpoints } from '../../src/pipeline/normalize/mcp-endpoint.js';
 import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
+import { rawRequest, toolCallBody } from '../support/raw-request.js';
 
 /** Mints and verifies as a pipeline does (its own codec: token id pool, per-key header memos). */
 const tokens = new TokenCodec();
@@ -36,22 +37,10 @@ function mcpRaw(args: Record<string, unknown>, tool = 'query_db', order: 'asc' |
   const entries = Object.entries(args).sort(([a], [b]) =>
     order === 'asc' ? a.localeCompare(b) : b.localeCompare(a),
   );
-  const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":${JSON.stringify(tool)},"arguments":${JSON.stringify(Object.fromEntries(entries))}}}`;
-  return {
-    role: 'check',
-    requestId: 'r',
-    method: 'POST',
-    scheme: 'https',
-    authority: 'mcp.tools.svc.cluster.local',
-    path: '/mcp',
-    headers: { 'content-type': 'application/json' },
-    body: Buffer.from(body),
-    bodyPartial: false,
-    sourcePrincipal: 'spiffe://cluster.local/ns/agents/sa/a',
-    sourceAddress: '',
-    destinationPrincipal: '',
+  return rawRequest({
+    body: toolCallBody(tool, JSON.stringify(Object.fromEntries(entries))),
     receivedAtMs: NOW,
-  };
+  });
 }
 
 const partsOf = (raw: RawRequest) => boundParts(raw, { subject: raw.sourcePrincipal });

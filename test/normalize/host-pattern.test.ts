@@ -10,24 +10,17 @@ import { exfiltrationInspector } from '../../src/pipeline/inspect/inspectors/exf
 import type { RawRequest } from '../../src/pipeline/model/raw-request.js';
 import { canonicalHost, hostMatches } from '../../src/pipeline/normalize/host-pattern.js';
 import { normalizeRequest } from '../../src/pipeline/normalize/index.js';
+import { rawRequest } from '../support/raw-request.js';
 
 /** A POST to `authority` carrying an AWS access key id: data leaving when the host is external. */
 function upload(authority: string): RawRequest {
-  return {
-    role: 'check',
+  return rawRequest({
     requestId: 'host-pattern',
-    method: 'POST',
-    scheme: 'https',
     authority,
     path: '/upload',
-    headers: { 'content-type': 'application/json' },
     body: Buffer.from(JSON.stringify({ note: 'AKIAIOSFODNN7EXAMPLE' })),
-    bodyPartial: false,
     sourcePrincipal: '',
-    sourceAddress: '',
-    destinationPrincipal: '',
-    receivedAtMs: 0,
-  };
+  });
 }
 
 /** Every reader's answer to "is this host inside the list?" for one request. */

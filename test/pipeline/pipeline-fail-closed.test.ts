@@ -12,6 +12,7 @@ import type { RawRequest } from '../../src/pipeline/model/raw-request.js';
 import { compilePolicySources } from '../../src/pipeline/policy/load.js';
 import { openFileAuditLog } from '../../src/audit/file-audit-log.js';
 import { createMemoryStore } from '../../src/state/memory-store.js';
+import { rawRequest } from '../support/raw-request.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -42,22 +43,15 @@ function deps(over: Partial<PipelineDeps> = {}): PipelineDeps {
   };
 }
 
-const raw = (over: Partial<RawRequest> = {}): RawRequest => ({
-  role: 'check',
-  requestId: 'r',
-  method: 'GET',
-  scheme: 'https',
-  authority: 'api.github.com',
-  path: '/x',
-  headers: {},
-  body: new Uint8Array(),
-  bodyPartial: false,
-  sourcePrincipal: 'spiffe://cluster.local/ns/a/sa/b',
-  sourceAddress: '',
-  destinationPrincipal: '',
-  receivedAtMs: 0,
-  ...over,
-});
+const raw = (over: Partial<RawRequest> = {}): RawRequest =>
+  rawRequest({
+    method: 'GET',
+    authority: 'api.github.com',
+    path: '/x',
+    headers: {},
+    sourcePrincipal: 'spiffe://cluster.local/ns/a/sa/b',
+    ...over,
+  });
 
 describe('the pipeline fails closed', () => {
   it('allows under an allow-all policy when nothing fails (the control case)', async () => {

@@ -20,6 +20,7 @@ import {
 } from '../../src/pipeline/shell/shell-reader.js';
 import { DEFAULT_SETTINGS } from '../../src/pipeline/deps.js';
 import { makeAction } from '../support/make-action.js';
+import { rawRequest, toolCallBody } from '../support/raw-request.js';
 
 /** A reader that says which lines it was asked for, reading each afresh. */
 function countingReader(): ShellReader & { readonly lines: string[] } {
@@ -40,27 +41,7 @@ rules:
 ]);
 
 function mcpCall(tool: string, args: Record<string, unknown>): RawRequest {
-  const body = JSON.stringify({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'tools/call',
-    params: { name: tool, arguments: args },
-  });
-  return {
-    role: 'check',
-    requestId: 'r',
-    method: 'POST',
-    scheme: 'https',
-    authority: 'mcp.tools.svc.cluster.local',
-    path: '/mcp',
-    headers: { 'content-type': 'application/json' },
-    body: Buffer.from(body),
-    bodyPartial: false,
-    sourcePrincipal: 'spiffe://cluster.local/ns/agents/sa/a',
-    sourceAddress: '',
-    destinationPrincipal: '',
-    receivedAtMs: 0,
-  };
+  return rawRequest({ body: toolCallBody(tool, JSON.stringify(args)) });
 }
 
 const LINES = ['ls -la /tmp', 'rm -rf / && echo $(id)', "bash -c 'kubectl delete ns prod'", 'echo "unclosed'];
