@@ -588,10 +588,10 @@ describe('event streams (text/event-stream), event by event', () => {
 });
 
 describe('the session-taint store behind the taint port', () => {
-  it('marks the agent and MCP sessions in the real store and audits taint.marked', async () => {
-    const policy = compilePolicySources([{ name: 'p.yaml', text: POLICY }]);
-    const store = t.writ.store;
-    const taintExtProc = await startExtProc({
+  const compiled = compilePolicySources([{ name: 'p.yaml', text: POLICY }]);
+  /** An ext_proc listener whose taint sink writes the real store, trusting `x-writ-session` or not. */
+  const startTaintExtProc = (trustSessionHeader: boolean) =>
+    startExtProc({
       host: '127.0.0.1',
       port: 0,
       keys: t.writ.keyRing,
@@ -599,15 +599,18 @@ describe('the session-taint store behind the taint port', () => {
       clockSkewSeconds: 5,
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       audit: t.writ.audit,
-      policy: () => policy,
+      policy: () => compiled,
       taint: storeTaintSink({
-        store,
+        store: t.writ.store,
         audit: t.writ.audit,
         now: () => t.clock.now,
         taintTtlMs: 60_000,
-        trustSessionHeader: true,
+        trustSessionHeader,
       }),
     });
+  it('marks the agent and MCP sessions in the real store and audits taint.marked', async () => {
+    const store = t.writ.store;
+    const taintExtProc = await startTaintExtProc(true);
     const c = extProcClient(taintExtProc.port);
     try {
       await c.exchange({
@@ -635,25 +638,8 @@ describe('the session-taint store behind the taint port', () => {
   });
 
   it('ignores an untrusted x-writ-session: the read marks the caller, whom the check role always reads', async () => {
-    const policy = compilePolicySources([{ name: 'p.yaml', text: POLICY }]);
     const store = t.writ.store;
-    const taintExtProc = await startExtProc({
-      host: '127.0.0.1',
-      port: 0,
-      keys: t.writ.keyRing,
-      now: () => t.clock.now,
-      clockSkewSeconds: 5,
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      audit: t.writ.audit,
-      policy: () => policy,
-      taint: storeTaintSink({
-        store,
-        audit: t.writ.audit,
-        now: () => t.clock.now,
-        taintTtlMs: 60_000,
-        trustSessionHeader: false,
-      }),
-    });
+    const taintExtProc = await startTaintExtProc(false);
     const c = extProcClient(taintExtProc.port);
     try {
       await c.exchange({
