@@ -1,6 +1,8 @@
 /**
  * The hand-written hard negatives (test-data/writ-hard-negatives): benign text that reads like instructions,
- * in English and 26 other languages, as an e-mail body and as a direct question; unit: the row id.
+ * in English and 31 other languages, as an e-mail body and as a direct question; unit: the row id. They count
+ * against every inspector and every voice, the learned model's included: they are the false-positive class
+ * prompt injection must beat (issue 17 item 2), so no scored row is exempt from them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,27 +34,18 @@ export function hardNegativeSets(): EvalSet[] {
       corpus: 'writ-hard-negatives',
       unit: x.id,
     }));
-  // The learned model's own row is exempt: these rows arrived after its floors were set on the other benign
-  // sets, and it flags more than 2% of them at its lowest bin (issue 17 closing note). The deployed
-  // prompt-injection row, model findings included, counts them like every other inspector.
-  const notBenignFor = {
-    'prompt-injection:model':
-      'hand-written hard negatives added after the model floors; its false positives here are reported, not yet trained against',
-  };
   return [
     {
       inspector: '*',
       name: 'writ hard negatives (in email body)',
       side: 'benign',
       cases: render(mail),
-      notBenignFor,
     },
     {
       inspector: '*',
       name: 'writ hard negatives (as question)',
       side: 'benign',
       cases: render(ask),
-      notBenignFor,
     },
   ];
 }
