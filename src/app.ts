@@ -182,7 +182,7 @@ async function startParts(
       between === undefined
         ? inspectors.inspect(action, headers, cfg).findings
         : inspectWorker.inspect(action, headers, cfg, between),
-    normalizeCostly: (raw, cfg, between) => inspectWorker.normalize(raw, cfg, between),
+    normalizeCostly: (raw, cfg, between, keep) => inspectWorker.normalize(raw, cfg, between, keep),
     signer,
     keys: keyRing,
     store,

@@ -44,7 +44,8 @@ const SAMPLES: readonly ScenarioRequest[] = [
 ];
 
 /** What the warm-up reads of the pipeline's parts: it decides nothing, so it needs no signer, store or audit. */
-export type WarmUpDeps = Pick<PipelineDeps, 'policy' | 'settings' | 'now' | 'log' | 'inspect'>;
+export type WarmUpDeps = Pick<PipelineDeps, 'policy' | 'settings' | 'now' | 'log' | 'inspect'> &
+  Partial<Pick<PipelineDeps, 'normalizeCostly'>>;
 
 /** The mapped, normalized samples, ready for an inspector; a sample the mapper refuses is skipped. */
 function warmUpActions(deps: WarmUpDeps) {
@@ -54,9 +55,13 @@ function warmUpActions(deps: WarmUpDeps) {
   for (const sample of SAMPLES) {
     const mapped = mapCheckRequest(scenarioCheckRequest(sample), 'check', deps.now(), () => 'warm-up');
     if (!mapped.ok) continue;
-    out.push({ action: normalizeRequest(mapped.raw, normalizeConfig), headers: mapped.raw.headers });
+    out.push({
+      raw: mapped.raw,
+      action: normalizeRequest(mapped.raw, normalizeConfig),
+      headers: mapped.raw.headers,
+    });
   }
-  return { inspectorConfig, actions: out };
+  return { inspectorConfig, normalizeConfig, actions: out };
 }
 
 /**
@@ -66,14 +71,20 @@ function warmUpActions(deps: WarmUpDeps) {
  * process whose costly requests would all be denied should not report itself ready.
  */
 export async function warmUpInspectionThread(deps: WarmUpDeps, rounds = 2): Promise<void> {
-  const { inspectorConfig, actions } = warmUpActions(deps);
+  const { inspectorConfig, normalizeConfig, actions } = warmUpActions(deps);
   const keepGoing = (): Promise<void> => Promise.resolve();
   for (let round = 0; round < rounds; round++) {
-    for (const { action, headers } of actions) {
+    for (const { raw, action, headers } of actions) {
       try {
         await deps.inspect(action, headers, inspectorConfig, keepGoing);
+        // The check role's way too: normalized there, arguments kept, inspected by handle (kept-arguments.ts).
+        if (deps.normalizeCostly !== undefined) {
+          const kept = await deps.normalizeCostly(raw, normalizeConfig, keepGoing, true);
+          await deps.inspect(kept, headers, inspectorConfig, keepGoing);
+        }
       } catch (err) {
-        if (!(err instanceof WritError)) throw err;
+        // A sample refused (a limit) only affects the warm-up; a thread that failed is the process's problem.
+        if (!(err instanceof WritError) || err.code === 'ERR_INSPECTION_THREAD') throw err;
         deps.log.info(
           { err },
           'warm-up sample refused on the inspection thread (only the warm-up is affected)',

@@ -41,6 +41,9 @@ const UNAVAILABLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'ERR_TAINT_UNAVAILABLE',
   'ERR_TIMEOUT',
   'ERR_INTERNAL',
+  // Internal failures around the inspection thread (issue 15 F7): another replica, or a retry, decides it.
+  'ERR_INSPECTION_THREAD',
+  'ERR_ARGUMENTS_ON_THREAD',
   // The identity provider or the key file is unreachable: a retry may succeed, unlike a bad credential.
   'ERR_JWKS_UNAVAILABLE',
   'ERR_OIDC_DISCOVERY',

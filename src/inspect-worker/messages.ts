@@ -1,5 +1,6 @@
 /** What the main thread and the inspection thread send each other (src/inspect-worker/pool.ts). */
 import type { ReasonCode } from '../pipeline/errors.js';
+import type { KeptFacts } from '../pipeline/kept-arguments.js';
 import type { InspectorConfig } from '../pipeline/inspect/inspector.js';
 import type { Action } from '../pipeline/model/action.js';
 import type { Finding } from '../pipeline/model/finding.js';
@@ -16,7 +17,27 @@ export interface NormalizeJob {
    * thread reads command lines with its own reader).
    */
   readonly config: Omit<NormalizeConfig, 'memo' | 'shell'>;
+  /**
+   * Keep the arguments and payload of a single (not batched) action here and answer their facts instead
+   * (src/pipeline/kept-arguments.ts); the thread then inspects it by `InspectKeptJob`.
+   */
+  readonly keep: boolean;
   /** As InspectJob's. */
+  readonly cancel: SharedArrayBuffer;
+}
+
+/** Inspect an action whose arguments and payload this thread kept when it normalized it (job `handle`). */
+export interface InspectKeptJob {
+  readonly kind: 'inspect-kept';
+  readonly id: number;
+  readonly handle: number;
+  /**
+   * The action as the main thread decides it (identity applied), its arguments and payload null: the thread
+   * puts its kept ones back in their place.
+   */
+  readonly action: Action;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly config: Omit<InspectorConfig, 'shell'>;
   readonly cancel: SharedArrayBuffer;
 }
 
@@ -31,11 +52,13 @@ export interface InspectJob {
   readonly cancel: SharedArrayBuffer;
 }
 
-export type WorkerJob = NormalizeJob | InspectJob;
+export type WorkerJob = NormalizeJob | InspectJob | InspectKeptJob;
 
 export type WorkerReply =
   | { readonly id: number; readonly findings: Finding[] }
   | { readonly id: number; readonly action: Action }
+  /** A normalized action kept here: the rest of it (arguments and payload null) and their facts. */
+  | { readonly id: number; readonly kept: { readonly action: Action; readonly facts: KeptFacts } }
   | {
       readonly id: number;
       /** A WritError's code (the decision is denied with it), or null for any other failure. */

@@ -6,7 +6,11 @@
  * the action (serializing is the cheap half; the thread pays for reading it back). Measured choice:
  * docs/performance-budget.md ("Costly bodies").
  *
- * Fail closed: a thread that dies or cannot start rejects its jobs (the decision is denied, ERR_INTERNAL); a
+ * A costly single action's arguments stay on the thread (src/pipeline/kept-arguments.ts): `normalize` with
+ * `keep` answers the action with stand-ins and the facts the main thread's stages read of them, and `inspect`
+ * of such an action sends the rest of it and has the thread put the kept arguments back.
+ *
+ * Fail closed: a thread that dies or cannot start rejects its jobs (the decision is denied, ERR_INSPECTION_THREAD); a
  * WritError raised there (ERR_INSPECTION_LIMIT) comes back as that WritError; a job whose decision is over
  * (its `between` throws ERR_TIMEOUT) is cancelled through shared memory and rejects with that error.
  */
@@ -15,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WritError } from '../pipeline/errors.js';
+import { keptFacts, keptStandIn, type KeptFacts } from '../pipeline/kept-arguments.js';
 import type { InspectorConfig } from '../pipeline/inspect/inspector.js';
 import type { Action } from '../pipeline/model/action.js';
 import type { Finding } from '../pipeline/model/finding.js';
@@ -49,6 +54,18 @@ function startThread(): Worker {
   );
 }
 
+/** The action the main thread decides on: the thread's answer with stand-ins for what it kept. */
+function withStandIns(kept: { readonly action: Action; readonly facts: KeptFacts }): Action {
+  const action = asBuilt(kept.action);
+  const standIn = keptStandIn(kept.facts);
+  return { ...action, action: { ...action.action, arguments: standIn }, payload: standIn };
+}
+
+/** A kept action without its stand-ins (which do not cross threads): null in their place. */
+function bare(action: Action): Action {
+  return { ...action, action: { ...action.action, arguments: null }, payload: null };
+}
+
 export class InspectWorker {
   private worker: Worker | null = null;
   private nextId = 1;
@@ -59,13 +76,19 @@ export class InspectWorker {
    * same adapters as the main thread. `between` as for `inspect`. The main thread pays only the clones: the
    * body's bytes there, the action back.
    */
-  normalize(raw: RawRequest, config: NormalizeConfig, between: () => Promise<void>): Promise<Action> {
+  normalize(
+    raw: RawRequest,
+    config: NormalizeConfig,
+    between: () => Promise<void>,
+    keep = false,
+  ): Promise<Action> {
     // The memo and the shell reader speed the main thread's own readings up; they hold maps and stay here.
     const { memo: _memo, shell: _shell, ...plain } = config;
     return this.run(
-      (id, cancel) => ({ kind: 'normalize', id, raw, config: plain, cancel }),
+      (id, cancel) => ({ kind: 'normalize', id, raw, config: plain, keep, cancel }),
       between,
-      (reply) => ('action' in reply ? asBuilt(reply.action) : undefined),
+      (reply) =>
+        'action' in reply ? asBuilt(reply.action) : 'kept' in reply ? withStandIns(reply.kept) : undefined,
     );
   }
 
@@ -81,8 +104,21 @@ export class InspectWorker {
   ): Promise<readonly Finding[]> {
     // As for normalize: the main thread's reader of command lines stays here.
     const { shell: _shell, ...plain } = config;
+    const kept = keptFacts(action.action.arguments);
     return this.run(
-      (id, cancel) => ({ kind: 'inspect', id, action, headers, config: plain, cancel }),
+      (id, cancel) =>
+        kept === undefined
+          ? { kind: 'inspect', id, action, headers, config: plain, cancel }
+          : // The thread holds the arguments and payload: the rest of the action goes, as decided here.
+            {
+              kind: 'inspect-kept',
+              id,
+              handle: kept.handle,
+              action: bare(action),
+              headers,
+              config: plain,
+              cancel,
+            },
       between,
       (reply) => ('findings' in reply ? reply.findings : undefined),
     );
@@ -114,7 +150,12 @@ export class InspectWorker {
           settle();
           const value = read(reply);
           if (value === undefined)
-            reject(new Error(`inspection thread: job ${id} got a reply of another kind`));
+            reject(
+              new WritError(
+                'ERR_INSPECTION_THREAD',
+                `inspection thread: job ${id} got a reply of another kind`,
+              ),
+            );
           else resolve(value);
         },
         reject: (err) => {
@@ -131,7 +172,10 @@ export class InspectWorker {
             worker.postMessage(job(id, cancel));
           } catch (err) {
             // A request that cannot be cloned is not decided anywhere else: the decision fails (denied).
-            this.pending.get(id)?.reject(err);
+            const message = err instanceof Error ? err.message : String(err);
+            this.pending
+              .get(id)
+              ?.reject(new WritError('ERR_INSPECTION_THREAD', `inspection thread: ${message}`));
           }
         },
         (err: unknown) => this.pending.get(id)?.reject(err),
@@ -143,7 +187,7 @@ export class InspectWorker {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    this.failAll(new Error('the inspection thread was closed'));
+    this.failAll(new WritError('ERR_INSPECTION_THREAD', 'the inspection thread was closed'));
     if (worker !== null) await worker.terminate();
   }
 
@@ -162,11 +206,11 @@ export class InspectWorker {
       if (p === undefined) return;
       if (!('error' in reply)) p.answer(reply);
       else if (reply.error.code !== null) p.reject(new WritError(reply.error.code, reply.error.message));
-      else p.reject(new Error(`inspection thread: ${reply.error.message}`));
+      else p.reject(new WritError('ERR_INSPECTION_THREAD', `inspection thread: ${reply.error.message}`));
     });
     const lost = (err: Error) => {
       if (this.worker === worker) this.worker = null;
-      this.failAll(err);
+      this.failAll(new WritError('ERR_INSPECTION_THREAD', `the inspection thread failed: ${err.message}`));
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`the inspection thread exited (${code})`)));

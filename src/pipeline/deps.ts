@@ -100,6 +100,12 @@ export interface PipelineDeps {
     raw: RawRequest,
     config: NormalizeConfig,
     between: () => Promise<void>,
+    /**
+     * Keep a single action's arguments and payload on that thread: the action comes back with stand-ins that
+     * answer only the facts the decision's stages read (src/pipeline/kept-arguments.ts), and `inspect` with
+     * `between` inspects it there.
+     */
+    keepArguments: boolean,
   ) => Promise<Action>;
   readonly signer: Signer;
   readonly keys: KeySet;

@@ -156,6 +156,10 @@ export const REASON_CODES = {
   ERR_SIGNING_FAILED: 'the execution token could not be signed',
   ERR_AUDIT_WRITE: 'the decision could not be written to the audit log',
   ERR_TIMEOUT: 'the decision took longer than the configured deadline',
+  ERR_INSPECTION_THREAD:
+    'the inspection thread that holds a costly request failed, was closed, or no longer holds it',
+  ERR_ARGUMENTS_ON_THREAD:
+    'a stage read the arguments of a costly request, which stay on the inspection thread, other than through the facts the thread answered',
   ERR_INTERNAL: 'an internal error prevented a decision',
 } as const;
 

@@ -4,6 +4,10 @@
  * which every other call would wait. Where the pipeline has a thread for it (`deps.normalizeCostly`), that step
  * runs there; a cheap request, or a pipeline without one (the CLI, tests of one stage), normalizes in line.
  * Either way the action is the same one (test/inspect/inspect-worker.test.ts holds the two equal).
+ *
+ * With `keepArguments` (the check role) a single action's arguments and payload stay on the thread too, and the
+ * action answered holds stand-ins for them (kept-arguments.ts): the main thread then never clones, freezes or
+ * serializes a worst-case body's keys. A role whose stages are not all prepared for stand-ins leaves it false.
  */
 import type { PipelineDeps } from './deps.js';
 import type { Action } from './model/action.js';
@@ -16,8 +20,9 @@ export function normalizePaced(
   raw: RawRequest,
   config: NormalizeConfig,
   pace: Pace,
+  keepArguments = false,
 ): Action | Promise<Action> {
   return pace.costly && deps.normalizeCostly !== undefined
-    ? deps.normalizeCostly(raw, config, pace.checkpoint)
+    ? deps.normalizeCostly(raw, config, pace.checkpoint, keepArguments)
     : normalizeRequest(raw, config);
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { InspectWorker } from '../../src/inspect-worker/pool.js';
 import { DEFAULT_SETTINGS } from '../../src/pipeline/deps.js';
 import { WritError } from '../../src/pipeline/errors.js';
+import { keptFacts } from '../../src/pipeline/kept-arguments.js';
 import { compilePolicySources } from '../../src/pipeline/policy/load.js';
 import { inspectionThreadFailure, type WarmUpDeps } from '../../src/warm-up.js';
 
@@ -55,17 +56,33 @@ describe('the inspection thread warm-up', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('a thread that failed (ERR_INSPECTION_THREAD, a WritError) is a failure too, not a refused sample', async () => {
+    const { deps, errors } = depsWith(() =>
+      Promise.reject(new WritError('ERR_INSPECTION_THREAD', 'the inspection thread was closed')),
+    );
+    expect(await inspectionThreadFailure(deps)).toMatch(/failed its warm-up.*was closed/);
+    expect(errors).toHaveLength(1);
+  });
+
   it('warms a real inspection thread: every sample answered on it, nothing left in flight', async () => {
     const worker = new InspectWorker();
     try {
       let answered = 0;
+      let kept = 0;
       const { deps } = depsWith(async (action, headers, config, between) => {
         const findings = await worker.inspect(action, headers, config, between ?? (() => Promise.resolve()));
         answered++;
+        if (keptFacts(action.action.arguments) !== undefined) kept++;
         return findings;
       });
-      expect(await inspectionThreadFailure(deps)).toBeNull();
-      expect(answered).toBeGreaterThanOrEqual(8);
+      const withKept: WarmUpDeps = {
+        ...deps,
+        normalizeCostly: (raw, config, between, keep) => worker.normalize(raw, config, between, keep),
+      };
+      expect(await inspectionThreadFailure(withKept)).toBeNull();
+      expect(answered).toBeGreaterThanOrEqual(16);
+      // The check role's way (arguments kept on the thread, inspected by handle) is warmed too.
+      expect(kept).toBeGreaterThanOrEqual(8);
       expect(worker.inFlight).toBe(0);
     } finally {
       await worker.close();

@@ -10,6 +10,9 @@ import type { RawRequest } from '../model/raw-request.js';
 import { boundHeaders, type BoundHeaders, type UnboundHeaderSets } from './bound-headers.js';
 import { canonicalJson } from './canonical-json.js';
 import { sha256Base64url } from './digest.js';
+import { createHash } from 'node:crypto';
+import { WritError } from '../errors.js';
+import { keptFacts, settled } from '../kept-arguments.js';
 
 export { sha256Base64url } from './digest.js';
 
@@ -83,11 +86,16 @@ export function canonicalEnvelope(
   const method = action.action.httpMethod;
   const path = raw.path;
   const { scheme, subject, v } = parts;
-  if (action.action.adapter === 'mcp' && action.action.mcpMethod === 'tools/call') {
+  if (bindsArguments(action)) {
     const mcp = { arguments: action.action.arguments, tool: action.action.tool };
     return { authority, body_sha256, content_type, headers, mcp, method, path, scheme, subject, v };
   }
   return { authority, body_sha256, content_type, headers, method, path, scheme, subject, v };
+}
+
+/** Whether the envelope names the tool and its arguments (`mcp`): for an MCP tools/call. */
+export function bindsArguments(action: Action): boolean {
+  return action.action.adapter === 'mcp' && action.action.mcpMethod === 'tools/call';
 }
 
 /** The JCS serialization of the envelope. */
@@ -110,13 +118,50 @@ export interface ActionBinding {
   readonly bodySha256: string;
 }
 
+/**
+ * `ah` of an action whose arguments stay on the inspection thread (kept-arguments.ts): the envelope's RFC 8785
+ * text around the arguments' own, which the thread wrote with the same canonicalJson. RFC 8785 serializes an
+ * object member by member in key order, so the envelope with `mcp.arguments` null, cut at that null, holds the
+ * text on either side; the digest is taken over the three parts without joining them.
+ */
+function keptActionHash(envelope: { [k: string]: JsonValue }, canonicalArguments: string): string {
+  const text = canonicalJson(envelope);
+  // No member before `mcp` can hold this text: its keys are fixed, and a quote inside a JSON string is escaped.
+  const at = text.indexOf(KEPT_ARGUMENTS_MARK);
+  if (at === -1) throw new Error('the canonical envelope has no mcp.arguments to put the kept arguments in');
+  const cut = at + KEPT_ARGUMENTS_MARK.length;
+  return createHash('sha256')
+    .update(text.slice(0, cut - 'null'.length))
+    .update(canonicalArguments)
+    .update(text.slice(cut))
+    .digest('base64url');
+}
+
+/** Where the arguments stand in the canonical envelope of an MCP tools/call, as null. */
+const KEPT_ARGUMENTS_MARK = ',"mcp":{"arguments":null';
+
 /** Binds one request: its envelope parts under `ctx`, its body digest and its action hash, each taken once. */
 export function bindAction(raw: RawRequest, action: Action, ctx: BindingContext): ActionBinding {
   const parts = boundParts(raw, ctx);
   const body = bodySha256(raw);
-  return {
-    parts,
-    hash: sha256Base64url(canonicalJson(canonicalEnvelope(raw, action, parts, body))),
-    bodySha256: body,
-  };
+  const kept = keptFacts(action.action.arguments);
+  if (kept === undefined) {
+    return {
+      parts,
+      hash: sha256Base64url(canonicalJson(canonicalEnvelope(raw, action, parts, body))),
+      bodySha256: body,
+    };
+  }
+  // The arguments stayed on the inspection thread; so did the walk over them (issue 15 F7).
+  const bare = { ...action, action: { ...action.action, arguments: null } };
+  const envelope = canonicalEnvelope(raw, bare, parts, body);
+  if (!('mcp' in envelope))
+    return { parts, hash: sha256Base64url(canonicalJson(envelope)), bodySha256: body };
+  if (kept.canonicalArguments === null)
+    throw new WritError(
+      'ERR_ARGUMENTS_ON_THREAD',
+      'the envelope binds arguments the thread did not serialize',
+    );
+  const hash = keptActionHash(envelope, settled(kept.canonicalArguments));
+  return { parts, hash, bodySha256: body };
 }

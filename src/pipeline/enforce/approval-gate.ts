@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Finding } from '../model/finding.js';
 import type { Action } from '../model/action.js';
+import type { JsonValue } from '../model/json.js';
+import { keptFacts } from '../kept-arguments.js';
 import type { ApprovalSettings } from '../policy/types.js';
 import { summarizeFindings } from '../summarize-findings.js';
 import type { Verdict } from '../verdict.js';
@@ -34,9 +36,17 @@ export interface ApprovalRequest {
   readonly taint?: TaintFacts;
 }
 
+/** A call's arguments as an approval shows them: their JSON, cut at {@link APPROVAL_ARGUMENTS_MAX}. */
+export function approvalArgumentsText(args: JsonValue): string {
+  // Arguments kept on the inspection thread were written there by this same function (kept-arguments.ts).
+  const kept = keptFacts(args);
+  if (kept !== undefined) return kept.approvalArguments;
+  const text = JSON.stringify(args) ?? 'null';
+  return text.length > APPROVAL_ARGUMENTS_MAX ? `${text.slice(0, APPROVAL_ARGUMENTS_MAX)}…` : text;
+}
+
 /** A fresh pending approval for a request; the id is 128 random bits, base64url. */
 export function approvalCandidate(r: ApprovalRequest): ApprovalRecord {
-  const args = JSON.stringify(r.action.action.arguments) ?? 'null';
   return {
     id: randomBytes(16).toString('base64url'),
     subject: r.action.subject.principal ?? 'anonymous',
@@ -56,7 +66,7 @@ export function approvalCandidate(r: ApprovalRequest): ApprovalRecord {
       method: r.action.action.httpMethod,
       host: r.action.resource.host,
       path: r.path,
-      arguments: args.length > APPROVAL_ARGUMENTS_MAX ? `${args.slice(0, APPROVAL_ARGUMENTS_MAX)}…` : args,
+      arguments: approvalArgumentsText(r.action.action.arguments),
     },
     findings: summarizeFindings(r.findings).map((f) => ({
       id: f.id,

@@ -6,7 +6,8 @@
  */
 import type { PipelineDeps } from '../deps.js';
 import type { Action } from '../model/action.js';
-import { isJsonObject } from '../model/json.js';
+import { isJsonObject, type JsonValue } from '../model/json.js';
+import { keptFacts } from '../kept-arguments.js';
 import { mcpTaintKey, taintScopeOf } from '../taint/taint-keys.js';
 import { DEFAULT_ROOTS_TTL_MS, rpcIdKey } from '../../state/store.js';
 import { stateful } from './quarantine.js';
@@ -21,6 +22,31 @@ export type AnswerMatch =
   | { readonly kind: 'no-id' }
   /** Its id matches no request recorded in this session (never sent, lapsed, or already answered). */
   | { readonly kind: 'unsolicited'; readonly id: string };
+
+/** What answer matching reads of a message: its id and the roots a roots/list result declares. */
+export interface AnswerParts {
+  /** The JSON-RPC id when it is a string or a number; null for any other (or none). */
+  readonly id: string | number | null;
+  /** The `uri` strings of `result.roots` when that is a list; null otherwise. */
+  readonly rootUris: readonly string[] | null;
+}
+
+/** The parts of a message answer matching reads; null when the payload is not a JSON object. */
+export function answerParts(payload: JsonValue): AnswerParts | null {
+  // A payload kept on the inspection thread was read there by this same function (kept-arguments.ts).
+  const kept = keptFacts(payload);
+  if (kept !== undefined) return kept.answer;
+  if (!isJsonObject(payload)) return null;
+  const id = payload['id'];
+  const result = payload['result'];
+  return {
+    id: typeof id === 'string' || typeof id === 'number' ? id : null,
+    rootUris:
+      isJsonObject(result) && Array.isArray(result['roots'])
+        ? result['roots'].flatMap((r) => (isJsonObject(r) && typeof r['uri'] === 'string' ? [r['uri']] : []))
+        : null,
+  };
+}
 
 const UNMATCHED: AnswerMatch = Object.freeze({ kind: 'unmatched-session' });
 const NO_ID: AnswerMatch = Object.freeze({ kind: 'no-id' });
@@ -39,10 +65,12 @@ export async function matchAnswer(
 ): Promise<AnswerMatch> {
   const kind = action.action.mcpKind;
   if (action.action.adapter !== 'mcp' || (kind !== 'result' && kind !== 'error')) return UNMATCHED;
-  if (action.elements !== undefined || !isJsonObject(action.payload)) return UNMATCHED;
+  if (action.elements !== undefined) return UNMATCHED;
+  const parts = answerParts(action.payload);
+  if (parts === null) return UNMATCHED;
   const scope = taintScopeOf(action, headers);
   if (scope.mcpSessionId === null || scope.mcpSessionId === '') return UNMATCHED;
-  const id = action.payload['id'];
+  const id = parts.id;
   const session = mcpTaintKey(scope.server, scope.mcpSessionId);
   if (typeof id !== 'string' && typeof id !== 'number') {
     // A null id still says whether the session is known, without taking anything: `null` is the key of
@@ -54,12 +82,8 @@ export async function matchAnswer(
   if (m.session === 'unknown') return UNMATCHED;
   if (m.method === null) return { kind: 'unsolicited', id: rpcIdKey(id).slice(0, 80) };
   // A matched roots/list answer declares the session's roots: resource reads are judged against them.
-  const result = action.payload['result'];
-  if (m.method === 'roots/list' && isJsonObject(result) && Array.isArray(result['roots'])) {
-    const uris = result['roots'].flatMap((r) =>
-      isJsonObject(r) && typeof r['uri'] === 'string' ? [r['uri']] : [],
-    );
-    await stateful(deps.store.recordRoots(session, uris, DEFAULT_ROOTS_TTL_MS, deps.now()));
+  if (m.method === 'roots/list' && parts.rootUris !== null) {
+    await stateful(deps.store.recordRoots(session, [...parts.rootUris], DEFAULT_ROOTS_TTL_MS, deps.now()));
   }
   return { kind: 'answers', method: m.method };
 }

@@ -1,5 +1,6 @@
 /** The SQL a tool call carries: every string under a SQL-carrying key, at any depth, in lists too. */
 import { WritError } from '../errors.js';
+import { keptFacts, settled } from '../kept-arguments.js';
 import { isJsonObject, type JsonValue } from '../model/json.js';
 import type { OperationClass } from '../model/action.js';
 import { riskierReading } from '../model/operation-danger.js';
@@ -78,6 +79,9 @@ export function readSqlOperation(args: JsonValue): OperationClass | null {
 
 /** The same reading for policy (`action.sql_operation`) on any action: SQL past the limit is `unknown`. */
 export function sqlOperation(args: JsonValue): OperationClass | null {
+  // Arguments kept on the inspection thread were read there by this same function (kept-arguments.ts).
+  const kept = keptFacts(args);
+  if (kept !== undefined) return settled(kept.sqlOperation);
   const texts = sqlTexts(args);
   return totalLength(texts) > MAX_SQL_CHARS ? 'unknown' : operationOf(texts);
 }

@@ -11,8 +11,7 @@ import { mcpTokenAudience } from '../identity/mcp-token-audience.js';
 import { argumentCommands } from './shell-commands.js';
 import { shellValue, type ShellValue } from './shell-value.js';
 import { UNTAINTED, type TaintFacts } from '../taint/taint-facts.js';
-import { withinRoots } from '../normalize/mcp/resource-roots.js';
-import { isJsonObject } from '../model/json.js';
+import { resourceUriArgument, withinRoots } from '../normalize/mcp/resource-roots.js';
 
 export type DimensionType = 'string' | 'number' | 'boolean' | 'strings' | 'severity' | 'shell';
 export type DimensionValue = string | number | boolean | readonly string[] | ShellValue | null;
@@ -414,9 +413,9 @@ export const DIMENSIONS: readonly Dimension[] = [
     'an MCP resources/read or resources/subscribe: whether params.uri lies within a root the client declared in its session (roots/list answers matched by id), judged as URIs (scheme and authority, whole path segments after dot segments are resolved and each segment decoded once); null when no roots are known or the call reads no resource',
     (i) => {
       const roots = i.facts.mcpRoots;
-      const params = i.action.action.arguments;
-      if (roots === undefined || !isJsonObject(params) || typeof params['uri'] !== 'string') return null;
-      return withinRoots(params['uri'], roots);
+      if (roots === undefined) return null;
+      const uri = resourceUriArgument(i.action.action.arguments);
+      return uri === null ? null : withinRoots(uri, roots);
     },
   ),
   dim(

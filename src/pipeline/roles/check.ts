@@ -48,11 +48,13 @@ export async function decideCheck(
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const inspectorConfig = memo.inspectorConfig(set);
+  // Every stage below reads a costly request's arguments through the facts its thread answers (kept-arguments.ts).
   const normalized = await normalizePaced(
     deps,
     raw,
     memo.normalizeConfig(inspectorConfig, deps.settings),
     pace,
+    true,
   );
   // A costly decision lets other requests run between its stages, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();

@@ -2,6 +2,7 @@
  * The command lines of a tool call: `shellArguments` finds them and reads each through the pipeline's
  * reader (shell-reader.ts: the way bash does, no window, no guessing). Unreadable is never harmless.
  */
+import { keptFacts, settled } from '../kept-arguments.js';
 import { INSPECTION_LIMITS, inspectionLimit } from '../model/inspection-limits.js';
 import type { JsonValue } from '../model/json.js';
 import { READ_AFRESH, type ShellReader } from './shell-reader.js';
@@ -44,6 +45,9 @@ export interface ShellArgument {
  * Throws ERR_INSPECTION_LIMIT past the depth the parser accepts (it never skips what it cannot reach).
  */
 export function shellArguments(args: JsonValue, shell: ShellReader = READ_AFRESH): ShellArgument[] {
+  // Arguments kept on the inspection thread were walked there by this same function (kept-arguments.ts).
+  const kept = keptFacts(args);
+  if (kept !== undefined) return [...settled(kept.shellArguments)];
   const out: ShellArgument[] = [];
   // PERF: a path is spelled only for a command key found (a body may hold 50,000 other keys, and this walk
   // runs once per adapter that reads shell lines): the walk keeps the steps, not a string per key.

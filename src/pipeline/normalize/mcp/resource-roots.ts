@@ -4,6 +4,8 @@
  * path must continue the root's path by whole segments once dot segments are resolved and each segment is
  * percent-decoded once, so `file:///a/b/../../etc/passwd` is not within `file:///a`, nor `file:///ab`.
  */
+import { keptFacts } from '../../kept-arguments.js';
+import { isJsonObject, type JsonValue } from '../../model/json.js';
 
 /** A URI's parts as compared: scheme, authority, and its path's decoded segments; null when unreadable. */
 interface ComparedUri {
@@ -58,4 +60,12 @@ export function withinRoots(uri: string, roots: readonly string[] | null): boole
       r.segments.every((s, i) => s === target.segments[i])
     );
   });
+}
+
+/** The resource a call's arguments name (`params.uri` of resources/read): the string there, else null. */
+export function resourceUriArgument(args: JsonValue): string | null {
+  // Arguments kept on the inspection thread were read there by this same function (kept-arguments.ts).
+  const kept = keptFacts(args);
+  if (kept !== undefined) return kept.resourceUri;
+  return isJsonObject(args) && typeof args['uri'] === 'string' ? args['uri'] : null;
 }
