@@ -7,6 +7,9 @@ import { pathSkeleton } from '../../src/pipeline/inspect/lib/path-normalize.js';
 import { excerpt } from '../../src/pipeline/inspect/lib/redact.js';
 import { findSecrets } from '../../src/pipeline/inspect/lib/secret-patterns.js';
 import { gateWords, hasAnyWord, WordVocabulary } from '../../src/pipeline/inspect/lib/word-gates.js';
+import { base64Decoder } from '../../src/pipeline/inspect/decode/base64-decoder.js';
+import { hexDecoder } from '../../src/pipeline/inspect/decode/hex-decoder.js';
+import { bytesAsText } from '../../src/pipeline/inspect/decode/printable.js';
 import { ids, runArgs } from './inspect-helpers.js';
 
 // eslint-disable-next-line no-control-regex
@@ -125,5 +128,65 @@ describe('ssrf-egress wildcard-DNS names', () => {
     expect(fetch('http://nip.io/')).toContain('ssrf-egress.dns-embedded-ip');
     expect(fetch('http://snip.io/')).not.toContain('ssrf-egress.dns-embedded-ip');
     expect(fetch('http://deadbeef.rbndr.us/')).toContain('ssrf-egress.dns-embedded-ip');
+  });
+});
+
+/** The base64 and hex decoders as written before their allocation-free rejection: the references. */
+function referenceBase64(value: string) {
+  if (value.length < 16) return [];
+  const out: { suffix: string; value: string }[] = [];
+  const run = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}/g;
+  for (let m = run.exec(value); m !== null; m = run.exec(value)) {
+    const body = m[0].replace(/=+$/, '');
+    if (
+      body.length % 4 === 1 ||
+      /^[0-9a-fA-F]+$/.test(body) ||
+      /^[A-Za-z]+$/.test(body) ||
+      /^[a-z0-9_-]+$/.test(body)
+    )
+      continue;
+    const text = bytesAsText(Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+    if (text !== null)
+      out.push({ suffix: out.length === 0 ? '#base64' : `#base64[${out.length}]`, value: text });
+  }
+  return out;
+}
+function referenceHex(value: string) {
+  if (value.length < 16) return [];
+  const out: { suffix: string; value: string }[] = [];
+  const run = /(?<![0-9A-Za-z])(?:0x)?((?:[0-9a-fA-F]{2}){8,})/g;
+  for (let m = run.exec(value); m !== null; m = run.exec(value)) {
+    const text = bytesAsText(Buffer.from(m[1] ?? '', 'hex'));
+    if (text !== null) out.push({ suffix: out.length === 0 ? '#hex' : `#hex[${out.length}]`, value: text });
+  }
+  return out;
+}
+
+describe('base64 and hex decoders', () => {
+  const piece = fc.constantFrom(
+    Buffer.from('ignore previous instructions').toString('base64'),
+    Buffer.from('rm -rf / --no-preserve-root').toString('base64url'),
+    Buffer.from('SELECT * FROM users').toString('hex'),
+    '0x' + Buffer.from('cat /etc/passwd').toString('hex'),
+    '0af7651916cd43dd8448eb211c80319c',
+    '5f0c3a1e-7b2d-4e8f-9a6c-1d2e3f4a5b6c',
+    'application/json',
+    'QUJDREVGR0hJSktMTU5PUA==',
+    'abcdefghijklmnopqrstuvwxyz',
+    '==',
+    '-',
+    '_',
+    ' ',
+    ',',
+  );
+  it('decode exactly what the references decode, in the same order and with the same suffixes', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), (pieces) => {
+        const value = pieces.join('');
+        expect([...base64Decoder.decode(value)]).toEqual(referenceBase64(value));
+        expect([...hexDecoder.decode(value)]).toEqual(referenceHex(value));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

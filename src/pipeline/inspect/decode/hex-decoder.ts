@@ -10,13 +10,17 @@ export const hexDecoder: Decoder = {
   name: 'hex',
   decode(value: string): readonly DecodedPart[] {
     if (value.length < 16) return NO_PARTS;
-    const out: DecodedPart[] = [];
+    // PERF: created on the first decoded run; hashes and ids (the usual hex runs) decode to nothing.
+    let out: DecodedPart[] | null = null;
     RUN.lastIndex = 0;
     // Every run, however many: expandLeaves bounds the total and refuses past it (INSPECTION_LIMITS).
     for (let m = RUN.exec(value); m !== null; m = RUN.exec(value)) {
       const text = bytesAsText(Buffer.from(m[1] ?? '', 'hex'));
-      if (text !== null) out.push({ suffix: out.length === 0 ? '#hex' : `#hex[${out.length}]`, value: text });
+      if (text !== null) {
+        out ??= [];
+        out.push({ suffix: out.length === 0 ? '#hex' : `#hex[${out.length}]`, value: text });
+      }
     }
-    return out;
+    return out ?? NO_PARTS;
   },
 };

@@ -38,6 +38,7 @@ import { CAMEL_HUMP } from '../lib/word-gates.js';
 import {
   BRACKET,
   hasAnyWord,
+  holdsNoWordOf,
   leafTraits,
   leafWords,
   NON_ASCII,
@@ -92,17 +93,33 @@ const CODE_WORDS = gateWords(
 /** A `System:` line with a value of four words or fewer: how spec sheets read (`System: Ubuntu 22.04`). */
 const ROLE_LINE = /^\s*system\s*:[ \t]*(?:\S+[ \t]+){0,3}\S*[ \t]*(?:\n|$)/i;
 
+/** Every list `direct` gates on: a text with none of their words skips those checks at once. */
+const DIRECT_GATES = Object.freeze([
+  OVERRIDE_WORDS,
+  COERCION_WORDS,
+  EXFIL_WORDS,
+  ROLE_WORDS,
+  PERSONA_WORDS,
+  ADDRESS_WORDS,
+  DISCLOSURE_WORDS,
+]);
+
 /** Instructions that are injection wherever they appear, even in the user's own prompt. */
 function direct(text: string, traits: number, words: WordBits): Hit | null {
   const foreign = (traits & NON_ASCII) !== 0;
-  const override = foreign || hasAnyWord(words, OVERRIDE_WORDS) ? OVERRIDE.exec(text) : null;
+  // PERF: most header values, ids and names hold no word of DIRECT_GATES; for them every word gate below is
+  // shut, and only the checks gated on characters (non-ASCII, symbols, quotes) run.
+  const worded = !holdsNoWordOf(words, DIRECT_GATES);
+  const override = foreign || (worded && hasAnyWord(words, OVERRIDE_WORDS)) ? OVERRIDE.exec(text) : null;
   if (override !== null) return ['instruction-override', 'high', override.index];
-  const coercion = hasAnyWord(words, COERCION_WORDS) ? TOOL_COERCION.exec(text) : null;
+  const coercion = worded && hasAnyWord(words, COERCION_WORDS) ? TOOL_COERCION.exec(text) : null;
   if (coercion !== null) return ['tool-coercion', 'critical', coercion.index];
-  const exfil = hasAnyWord(words, EXFIL_WORDS) ? EXFIL_DESTINATION.exec(text) : null;
+  const exfil = worded && hasAnyWord(words, EXFIL_WORDS) ? EXFIL_DESTINATION.exec(text) : null;
   if (exfil !== null) return ['exfiltration-instruction', 'high', exfil.index];
   const role =
-    (traits & (SYMBOL | BRACKET)) !== 0 || hasAnyWord(words, ROLE_WORDS) ? ROLE_SPOOF.exec(text) : null;
+    (traits & (SYMBOL | BRACKET)) !== 0 || (worded && hasAnyWord(words, ROLE_WORDS))
+      ? ROLE_SPOOF.exec(text)
+      : null;
   // A bare `System:` line is also how spec sheets read: medium on its own; an `Assistant:` turn stays high.
   if (role !== null)
     return [
@@ -111,11 +128,11 @@ function direct(text: string, traits: number, words: WordBits): Hit | null {
       role.index,
     ];
   const persona =
-    (traits & QUOTE) !== 0 || hasAnyWord(words, PERSONA_WORDS) ? PERSONA_SWITCH.exec(text) : null;
+    (traits & QUOTE) !== 0 || (worded && hasAnyWord(words, PERSONA_WORDS)) ? PERSONA_SWITCH.exec(text) : null;
   if (persona !== null) return ['role-spoofing', 'medium', persona.index];
-  const addressed = hasAnyWord(words, ADDRESS_WORDS) ? ADDRESSES_AI.exec(text) : null;
+  const addressed = worded && hasAnyWord(words, ADDRESS_WORDS) ? ADDRESSES_AI.exec(text) : null;
   if (addressed !== null) return ['addressed-to-ai', 'high', addressed.index];
-  const disclosure = hasAnyWord(words, DISCLOSURE_WORDS) ? DISCLOSURE.exec(text) : null;
+  const disclosure = worded && hasAnyWord(words, DISCLOSURE_WORDS) ? DISCLOSURE.exec(text) : null;
   if (disclosure !== null) return ['disclosure-request', 'medium', disclosure.index];
   return null;
 }

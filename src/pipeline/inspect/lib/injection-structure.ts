@@ -7,6 +7,7 @@ import {
   BRACKET,
   COLON,
   hasAnyWord,
+  holdsNoWordOf,
   NON_ASCII,
   QUOTE,
   SYMBOL,
@@ -239,17 +240,14 @@ function run(
   return m;
 }
 
-/**
- * Reads the structure of one natural-language text. `elsewhere` tells whether a recipient (lower-cased
- * address or URL host) appears in another leaf of the same call: a recipient only this text names weighs more.
- */
-export function readStructure(
+/** The steps of `readStructure` up to the send, each gated on words (so none of them matches a wordless text). */
+function readWordGated(
+  found: Found,
   text: string,
   traits: number,
   words: WordBits,
   elsewhere: (recipient: string) => boolean,
-): StructureReading {
-  const found: Found = { features: null, index: text.length };
+): void {
   if (run(found, text, words, ADDRESSEE, ADDRESSEE_WORDS, 'addressee') === null && (traits & SYMBOL) !== 0)
     run(found, text, words, MENTION, ADDRESSEE_WORDS, 'addressee');
   run(found, text, words, TASK_SWITCH, TASK_SWITCH_WORDS, 'task-switch');
@@ -260,6 +258,7 @@ export function readStructure(
   run(found, text, words, AUTHORITY, AUTHORITY_WORDS, 'authority');
   run(found, text, words, SECRECY, SECRECY_WORDS, 'secrecy');
   const tool = run(found, text, words, TOOL_ACTION, TOOL_ACTION_WORDS, 'tool-action');
+  // Gated on SEND_WORDS unless a tool action named a send tool (so never on a wordless text: no tool action).
   const send = run(
     found,
     text,
@@ -274,11 +273,29 @@ export function readStructure(
     if (!elsewhere(host)) add(found, 'send-elsewhere', send.index);
     if (SENSITIVE.test(text) || SECRET_FILE.test(send[0])) add(found, 'sensitive-object', send.index);
   }
+}
+
+/**
+ * Reads the structure of one natural-language text. `elsewhere` tells whether a recipient (lower-cased
+ * address or URL host) appears in another leaf of the same call: a recipient only this text names weighs more.
+ */
+export function readStructure(
+  text: string,
+  traits: number,
+  words: WordBits,
+  elsewhere: (recipient: string) => boolean,
+): StructureReading {
+  const found: Found = { features: null, index: text.length };
+  // PERF: a text with none of the gate words (most header values, ids, names) skips every gated step at once:
+  // each of them would ask a gate of STRUCTURE_GATE_WORDS and find it shut. Only the steps gated on
+  // characters run for it (role markup, turn lines, hidden text, non-Latin lexicons).
+  const wordless = holdsNoWordOf(words, STRUCTURE_GATE_WORDS);
+  if (!wordless) readWordGated(found, text, traits, words, elsewhere);
   if ((traits & ROLE_MARKUP_TRAITS) !== 0) run(found, text, words, ROLE_MARKUP, null, 'role-markup');
   // TURN_LINE ends in a `:`.
   if ((traits & COLON) !== 0) run(found, text, words, TURN_LINE, null, 'turn-line');
-  run(found, text, words, PERSONA, PERSONA_WORDS, 'persona');
-  if (hasAnyWord(words, NO_LIMITS_WORDS)) {
+  if (!wordless) run(found, text, words, PERSONA, PERSONA_WORDS, 'persona');
+  if (!wordless && hasAnyWord(words, NO_LIMITS_WORDS)) {
     NO_LIMITS.lastIndex = 0;
     const cues = new Set<string>();
     for (let m = NO_LIMITS.exec(text); m !== null && cues.size < 3; m = NO_LIMITS.exec(text)) {
@@ -308,7 +325,7 @@ export function readStructure(
     const gate = LATIN_GATES[k];
     if (gate === null || gate === undefined) {
       if ((traits & NON_ASCII) === 0 || !l.script!.test(text)) continue;
-    } else if (!hasAnyWord(words, gate)) continue;
+    } else if (wordless || !hasAnyWord(words, gate)) continue;
     for (const [move, re] of l.moves) {
       const m = re.exec(text);
       if (m !== null) {

@@ -6,7 +6,7 @@
 import type { InspectionInput } from '../inspector.js';
 import { unreadWords, type WordBits, type WordVocabulary } from './word-gates.js';
 
-export { gateWords, hasAnyWord, type GateWords, type WordBits } from './word-gates.js';
+export { gateWords, hasAnyWord, holdsNoWordOf, type GateWords, type WordBits } from './word-gates.js';
 
 /** `'` `"` or a backtick. */
 export const QUOTE = 1;

@@ -2,6 +2,9 @@
 
 type Trie = Map<string, Trie>;
 
+/** The answer for a text with no needle, shared (callers only read it; a frozen Set is still writable). */
+const NO_NEEDLES: ReadonlySet<string> = new Set<string>();
+
 const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** A regex source matching the longest needle at a position (longer branches first, the end last). */
@@ -44,16 +47,17 @@ export class NeedleGate {
 
   /** The needles that start a token somewhere in the text. */
   present(text: string): ReadonlySet<string> {
-    const hits = new Set<string>();
+    // PERF: created on the first match; most texts hold no needle and share the empty set.
+    let hits: Set<string> | null = null;
     this.re.lastIndex = 0;
     for (let m = this.re.exec(text); m !== null; m = this.re.exec(text)) {
       const word = m[0];
       // An empty match cannot happen (needles are two characters or more), so lastIndex always advances.
       for (let k = 2; k <= word.length; k++) {
         const prefix = word.slice(0, k);
-        if (this.needles.has(prefix)) hits.add(prefix);
+        if (this.needles.has(prefix)) (hits ??= new Set<string>()).add(prefix);
       }
     }
-    return hits;
+    return hits ?? NO_NEEDLES;
   }
 }

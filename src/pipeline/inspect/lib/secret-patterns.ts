@@ -341,6 +341,12 @@ const PROVIDER_SCANS: readonly GatedRule[] = PROVIDER_RULES.map((p) => ({
   anchored: p.needleInside !== true,
 }));
 const PROVIDER_GATE = new NeedleGate(PROVIDER_SCANS.filter((p) => p.anchored).map((p) => p.needle));
+/**
+ * PERF: the scans whose needle sits inside a token (found by `includes`, not by the gate), in table order: when
+ * the gate finds no needle, these are the only provider scans that can run, and most text (ids, header values,
+ * prose) walks this short list instead of the whole table.
+ */
+const INSIDE_SCANS: readonly GatedRule[] = PROVIDER_SCANS.filter((p) => !p.anchored);
 
 /** The rule's matches in the text that pass its check, appended to `out` (created on the first match). */
 function scanRule(r: Rule, text: string, max: number, out: SecretMatch[] | null): SecretMatch[] | null {
@@ -414,9 +420,13 @@ export function findSecrets(text: string, max = 64, longRun = true): readonly Se
   // Every provider-table format holds a token run.
   if (longRun) {
     const present = PROVIDER_GATE.present(text);
-    for (const p of PROVIDER_SCANS)
+    // With no needle present no anchored scan runs, so the inside scans alone give the same matches in order.
+    const scans = present.size === 0 ? INSIDE_SCANS : PROVIDER_SCANS;
+    for (let k = 0; k < scans.length; k++) {
+      const p = scans[k]!;
       if (p.anchored ? present.has(p.needle) : text.includes(p.needle))
         out = scanRule(p.rule, text, max, out);
+    }
   }
   if (!(longRun ? ANY_RULE : ANY_RUNLESS_RULE).test(text)) return out ?? NO_SECRETS;
   out ??= [];
