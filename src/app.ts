@@ -195,6 +195,9 @@ async function startParts(
   };
   // The first decisions' one-off costs are paid before any caller waits on them (src/warm-up.ts).
   warmUpDecisionPath(deps);
+  // The issuers' keys too: the first token after a start would otherwise wait on the IdP inside its deadline.
+  for (const failure of await identity.prefetchKeys())
+    logger.warn({ failure }, 'jwt issuer keys not prefetched; fetched again on first use');
   const threadFailure = await inspectionThreadFailure(deps);
   const recent = new RecentDecisions();
   // The console's recent-decisions view and the metrics see exactly what the transport answered.

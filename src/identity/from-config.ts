@@ -8,6 +8,7 @@ import { createApiKeyStore, parseApiKeyFile } from './api-keys.js';
 import { verifyDelegationChain } from './delegation-chain.js';
 import { loadIssuersFile } from './issuers-file.js';
 import { createJwksCache, verifyJwt, type JwksCache, type JwtVerifyOptions } from './jwt-verifier.js';
+import { prefetchIssuerKeys } from './prefetch-keys.js';
 
 /** The identity settings of the server configuration (`src/config.ts`). */
 export interface IdentitySettings {
@@ -29,11 +30,17 @@ export interface IdentityDepsOptions {
   readonly jwksCache?: JwksCache;
 }
 
+/** The identity stage's dependencies, and the start-up step that fetches the issuers' keys ahead of use. */
+export interface IdentityParts extends IdentityDeps {
+  /** Fetches each issuer's key set and imports its keys (src/identity/prefetch-keys.ts); one line per failure. */
+  readonly prefetchKeys: () => Promise<string[]>;
+}
+
 /** Creates the identity dependencies; throws with the file and line on an unusable issuers or key file. */
 export function createIdentityDeps(
   settings: IdentitySettings,
   options: IdentityDepsOptions = {},
-): IdentityDeps {
+): IdentityParts {
   const issuers = settings.jwtIssuersFile === '' ? [] : loadIssuersFile(settings.jwtIssuersFile);
   if (settings.apiKeysFile !== '') {
     // The store re-reads the file and fails closed at run time; a bad file at startup stops the process.
@@ -52,6 +59,7 @@ export function createIdentityDeps(
   const verifyOptions = (nowMs: number): JwtVerifyOptions => ({ issuers, keyCache, now: new Date(nowMs) });
   const apiKeys = settings.apiKeysFile === '' ? null : createApiKeyStore({ path: settings.apiKeysFile });
   return {
+    prefetchKeys: () => prefetchIssuerKeys(issuers, keyCache),
     workload: {
       trustedTrustDomains: settings.trustDomains,
       ...(settings.xfccTrustedProxy === '' ? {} : { xfcc: { trustedProxy: settings.xfccTrustedProxy } }),

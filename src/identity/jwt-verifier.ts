@@ -9,7 +9,7 @@ import {
   errors,
   jwtVerify,
   type JWTPayload,
-  type JWTVerifyGetKey,
+  type RemoteJWKSet,
 } from 'jose';
 import type { JwtResult } from '../pipeline/identity/credentials.js';
 import {
@@ -78,13 +78,13 @@ export interface JwksCacheOptions {
 
 /** Holds one jose remote key set per JWKS URL, and discovery results per issuer. */
 export interface JwksCache {
-  keySet(url: URL): JWTVerifyGetKey;
+  keySet(url: URL): RemoteJWKSet;
   discover(issuer: string): Promise<OidcMetadata | IdentityFailure<JwtErrorCode>>;
 }
 
 /** Creates a cache; one per process in production, one per test for hermetic request counts. */
 export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
-  const sets = new Map<string, JWTVerifyGetKey>();
+  const sets = new Map<string, RemoteJWKSet>();
   const docs = new Map<
     string,
     { at: number; result: Promise<OidcMetadata | IdentityFailure<JwtErrorCode>> }

@@ -41,6 +41,10 @@ beforeAll(async () => {
 afterAll(async () => t.stop());
 
 describe('inbound role: admission by session token', () => {
+  it('has the issuer keys before the first call: the first token waits on no fetch (prefetch-keys.ts)', () => {
+    expect(t.idp.hits.jwks).toBe(1);
+  });
+
   it('refuses a call without a session, before the body is parsed', async () => {
     const { mcp: _tool, ...plain } = inboundCall;
     const req = scenarioCheckRequest({ ...plain, body: '{not json' });
