@@ -79,7 +79,7 @@ export async function warmUpInspectionThread(deps: WarmUpDeps, rounds = 2): Prom
         await deps.inspect(action, headers, inspectorConfig, keepGoing);
         // The check role's way too: normalized there, arguments kept, inspected by handle (kept-arguments.ts).
         if (deps.normalizeCostly !== undefined) {
-          const kept = await deps.normalizeCostly(raw, normalizeConfig, keepGoing, true);
+          const kept = await deps.normalizeCostly(raw, normalizeConfig, keepGoing, 'until-inspected');
           await deps.inspect(kept, headers, inspectorConfig, keepGoing);
         }
       } catch (err) {

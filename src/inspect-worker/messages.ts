@@ -1,6 +1,6 @@
 /** What the main thread and the inspection thread send each other (src/inspect-worker/pool.ts). */
 import type { ReasonCode } from '../pipeline/errors.js';
-import type { KeptFacts } from '../pipeline/kept-arguments.js';
+import type { KeepArguments, KeptFacts } from '../pipeline/kept-arguments.js';
 import type { InspectorConfig } from '../pipeline/inspect/inspector.js';
 import type { Action } from '../pipeline/model/action.js';
 import type { Finding } from '../pipeline/model/finding.js';
@@ -18,10 +18,10 @@ export interface NormalizeJob {
    */
   readonly config: Omit<NormalizeConfig, 'memo' | 'shell'>;
   /**
-   * Keep the arguments and payload of a single (not batched) action here and answer their facts instead
-   * (src/pipeline/kept-arguments.ts); the thread then inspects it by `InspectKeptJob`.
+   * For a single (not batched) action, answer the facts of its arguments and payload instead of them
+   * (src/pipeline/kept-arguments.ts); `until-inspected` keeps them here for an `InspectKeptJob`.
    */
-  readonly keep: boolean;
+  readonly keep: KeepArguments;
   /** As InspectJob's. */
   readonly cancel: SharedArrayBuffer;
 }

@@ -7,7 +7,7 @@
  * docs/performance-budget.md ("Costly bodies").
  *
  * A costly single action's arguments stay on the thread (src/pipeline/kept-arguments.ts): `normalize` with
- * `keep` answers the action with stand-ins and the facts the main thread's stages read of them, and `inspect`
+ * `keep` other than `no` answers the action with stand-ins and the facts the main thread's stages read of them, and `inspect`
  * of such an action sends the rest of it and has the thread put the kept arguments back.
  *
  * Fail closed: a thread that dies or cannot start rejects its jobs (the decision is denied, ERR_INSPECTION_THREAD); a
@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WritError } from '../pipeline/errors.js';
-import { keptFacts, keptStandIn, type KeptFacts } from '../pipeline/kept-arguments.js';
+import { keptFacts, keptStandIn, type KeepArguments, type KeptFacts } from '../pipeline/kept-arguments.js';
 import type { InspectorConfig } from '../pipeline/inspect/inspector.js';
 import type { Action } from '../pipeline/model/action.js';
 import type { Finding } from '../pipeline/model/finding.js';
@@ -80,7 +80,7 @@ export class InspectWorker {
     raw: RawRequest,
     config: NormalizeConfig,
     between: () => Promise<void>,
-    keep = false,
+    keep: KeepArguments = 'no',
   ): Promise<Action> {
     // The memo and the shell reader speed the main thread's own readings up; they hold maps and stay here.
     const { memo: _memo, shell: _shell, ...plain } = config;

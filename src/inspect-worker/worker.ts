@@ -1,7 +1,7 @@
 /**
  * The inspection thread's entry (src/inspect-worker/pool.ts): normalizes or inspects one costly request at a
  * time with the same adapters and registry the main thread uses, and answers the action, its findings, or the
- * WritError that stopped it. A single action normalized with `keep` stays here, and only its facts go back
+ * WritError that stopped it. A single action normalized with `keep: until-inspected` stays here, and only its facts go back
  * (src/pipeline/kept-arguments.ts); its inspection is asked for by handle.
  */
 import { parentPort } from 'node:worker_threads';
@@ -22,7 +22,7 @@ if (port === null) throw new Error('src/inspect-worker/worker.ts runs only as a 
 const shell = new ShellReadingMemo();
 /** This thread's inspectors and their keyword vocabulary, built once when the thread starts. */
 const inspectors = new InspectorRegistry();
-/** Actions normalized with `keep`, until inspected. */
+/** Actions normalized with `keep: until-inspected`, until inspected. */
 const kept = new KeptActions();
 
 function failure(id: number, err: unknown): WorkerReply {
@@ -39,9 +39,9 @@ function failure(id: number, err: unknown): WorkerReply {
 function normalize(job: NormalizeJob): WorkerReply {
   try {
     const action = normalizeRequest(job.raw, { ...job.config, shell });
-    if (!job.keep || action.elements !== undefined) return { id: job.id, action };
+    if (job.keep === 'no' || action.elements !== undefined) return { id: job.id, action };
     const facts = keptFactsOf(action, job.id, shell);
-    kept.keep(job.id, action);
+    if (job.keep === 'until-inspected') kept.keep(job.id, action);
     return { id: job.id, kept: { action: withoutArguments(action), facts } };
   } catch (err) {
     return failure(job.id, err);

@@ -10,6 +10,7 @@ import type { NormalizeConfig } from './normalize/index.js';
 import type { NormalizeMemo } from './normalize/normalize-memo.js';
 import type { ShellReader } from './shell/shell-reader.js';
 import type { Action } from './model/action.js';
+import type { KeepArguments } from './kept-arguments.js';
 import type { RawRequest } from './model/raw-request.js';
 import type { IdentityDeps } from './identity/stage.js';
 import type { Finding, Severity } from './model/finding.js';
@@ -101,11 +102,11 @@ export interface PipelineDeps {
     config: NormalizeConfig,
     between: () => Promise<void>,
     /**
-     * Keep a single action's arguments and payload on that thread: the action comes back with stand-ins that
-     * answer only the facts the decision's stages read (src/pipeline/kept-arguments.ts), and `inspect` with
-     * `between` inspects it there.
+     * Leave a single action's arguments and payload on that thread: the action comes back with stand-ins that
+     * answer only the facts the decision's stages read (src/pipeline/kept-arguments.ts); `until-inspected`,
+     * and `inspect` with `between` inspects it there.
      */
-    keepArguments: boolean,
+    keepArguments: KeepArguments,
   ) => Promise<Action>;
   readonly signer: Signer;
   readonly keys: KeySet;

@@ -18,6 +18,13 @@ import type { JsonValue } from './model/json.js';
 import type { OperationClass } from './model/action.js';
 import type { ShellReading } from './shell/syntax.js';
 
+/**
+ * What a costly request's normalization on the thread answers of its arguments and payload: `no`, the values
+ * themselves; `until-inspected`, stand-ins, the thread keeping the values until it inspects them (the check
+ * role); `facts-only`, stand-ins, the values dropped there (a role that inspects nothing: verify).
+ */
+export type KeepArguments = 'no' | 'until-inspected' | 'facts-only';
+
 /** A fact, or the WritError reading it raised on the thread (raised again where the main thread reads it). */
 export type Computed<T> =
   { readonly value: T } | { readonly error: { readonly code: ReasonCode; readonly message: string } };

@@ -177,13 +177,34 @@ describe('a costly request decided with its arguments kept on the thread is deci
       expect(onThread.audit.lines.at(-1)).toBe(inHand.audit.lines.at(-1));
       // Not a stage that failed on a stand-in, nor the thread.
       expect(['ERR_ARGUMENTS_ON_THREAD', 'ERR_INSPECTION_THREAD', 'ERR_INTERNAL']).not.toContain(there.code);
+      // An allowed call's token verifies on the verify role, which hashes from the facts too (facts-only).
+      const tokenThere = there.upstreamHeaders['x-writ-token'];
+      const tokenHere = here.upstreamHeaders['x-writ-token'];
+      expect(tokenThere === undefined).toBe(tokenHere === undefined);
+      if (tokenThere === undefined || tokenHere === undefined) return;
+      const presented = (token: string): RawRequest => ({
+        ...raw,
+        role: 'verify',
+        headers: { ...raw.headers, 'x-writ-token': token },
+      });
+      const verifiedThere = await onThread.pipeline.run(presented(tokenThere));
+      const verifiedHere = await inHand.pipeline.run(presented(tokenHere));
+      expect(onThread.standIns.count).toBe(before + 2);
+      expect([verifiedThere.code, verifiedHere.code]).toEqual(['VERIFY_OK', 'VERIFY_OK']);
+      expect(onThread.audit.lines.at(-1)).toBe(inHand.audit.lines.at(-1));
     });
   }
 
-  it('the cases cover an allow with a token, a policy deny, an unreadable line and an approval', () => {
+  it('the cases cover an allow with a token it verifies, a policy deny, an unreadable line and an approval', () => {
     const codes = inHand.audit.lines.map((l) => (JSON.parse(l) as { code: string }).code);
     expect(codes).toEqual(
-      expect.arrayContaining(['POLICY_ALLOW', 'POLICY_DENY', 'POLICY_REQUIRE_APPROVAL', 'ERR_SHELL_SYNTAX']),
+      expect.arrayContaining([
+        'POLICY_ALLOW',
+        'VERIFY_OK',
+        'POLICY_DENY',
+        'POLICY_REQUIRE_APPROVAL',
+        'ERR_SHELL_SYNTAX',
+      ]),
     );
     // Each allowed decision bound an action hash, the same on both paths (the audit lines above are equal).
     expect(
@@ -252,7 +273,7 @@ describe('fail closed: the thread', () => {
   const go = (): Promise<void> => Promise.resolve();
 
   it('inspects a kept action once: asked again, it no longer holds it (ERR_INSPECTION_THREAD)', async () => {
-    const action = await worker.normalize(costly, normalizeConfig, go, true);
+    const action = await worker.normalize(costly, normalizeConfig, go, 'until-inspected');
     expect(keptFacts(action.action.arguments)).toBeDefined();
     await worker.inspect(action, costly.headers, config, go);
     const err: unknown = await worker.inspect(action, costly.headers, config, go).catch((e: unknown) => e);
@@ -262,7 +283,7 @@ describe('fail closed: the thread', () => {
 
   it('a closed thread denies with ERR_INSPECTION_THREAD, and a new thread does not hold the old one’s actions', async () => {
     const pool = new InspectWorker();
-    const action = await pool.normalize(costly, normalizeConfig, go, true);
+    const action = await pool.normalize(costly, normalizeConfig, go, 'until-inspected');
     await pool.close();
     const err: unknown = await pool.inspect(action, costly.headers, config, go).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WritError);

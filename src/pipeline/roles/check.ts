@@ -54,7 +54,7 @@ export async function decideCheck(
     raw,
     memo.normalizeConfig(inspectorConfig, deps.settings),
     pace,
-    true,
+    'until-inspected',
   );
   // A costly decision lets other requests run between its stages, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();

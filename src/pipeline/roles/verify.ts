@@ -54,7 +54,15 @@ export async function decideVerify(
   const set = deps.policy();
   admitRequest(raw, deps.settings.maxBodyBytes);
   const cfg = memo.inspectorConfig(set);
-  const action = await normalizePaced(deps, raw, memo.normalizeConfig(cfg, deps.settings), pace);
+  // The hash reads a costly request's arguments through the facts its thread answers (kept-arguments.ts); this
+  // role inspects nothing, so the thread keeps nothing.
+  const action = await normalizePaced(
+    deps,
+    raw,
+    memo.normalizeConfig(cfg, deps.settings),
+    pace,
+    'facts-only',
+  );
   // A costly request lets other requests run before its hash is taken, and stops once its deadline has passed.
   if (pace.costly) await pace.checkpoint();
   // What this role sees: the workload presenting the token, the scheme, the headers about to reach the tool.
