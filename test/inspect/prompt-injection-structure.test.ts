@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { promptInjectionInspector as insp } from '../../src/pipeline/inspect/inspectors/prompt-injection.js';
 import { LEXICON_LANGUAGES } from '../../src/pipeline/inspect/lib/injection-languages.js';
 import { runArgs } from './inspect-helpers.js';
+import { cpuMsOf } from '../support/cpu-time.js';
 
 const RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
 const worst = (f: readonly { severity: keyof typeof RANK }[]) =>
@@ -79,8 +80,6 @@ describe('prompt-injection structure', () => {
 
   it('stays linear on adversarial repetition of its cue words', () => {
     const big = 'ignore previous you the AI before you send to '.repeat(20_000);
-    const t0 = performance.now();
-    runArgs(insp, 'docs.create', { content: big });
-    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(cpuMsOf(() => runArgs(insp, 'docs.create', { content: big }))).toBeLessThan(2_000);
   });
 });
