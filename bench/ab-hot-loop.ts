@@ -1,12 +1,13 @@
 /**
  * `node --min-semi-space-size=64 --max-semi-space-size=64 --import tsx bench/ab-hot-loop.ts --a DIR [--b DIR]
- * [--rounds 8] [--n 400] [--headers typical|minimal]`: the hot loop of `bench/hot-loop.ts` for two copies of
+ * [--rounds 8] [--n 400] [--batch 1] [--headers typical|minimal]`: the hot loop of `bench/hot-loop.ts` for two copies of
  * the source tree in one process (A: `DIR/src`, e.g. a `git archive` of main with `node_modules` linked beside
  * it; B: this tree's `src` unless `--b` is given), alternating A and B for several rounds, with rounds of
  * Ed25519 `crypto.sign` between them. The host is shared, so absolute timings drift; what this prints is the
  * median over rounds of each side's CPU per decision, B/A, each side as a multiple of one signature, and the
  * bytes allocated per decision (young-generation growth in rounds without a scavenge; run with the fixed
- * 64 MiB semi-space above so that a round fits).
+ * 64 MiB semi-space above so that a round fits). `--batch N` starts N decisions in the same turn before awaiting
+ * them, as a busy server sees them (`bench/hot-loop.ts --batch`).
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,12 +32,14 @@ const { values } = parseArgs({
     b: { type: 'string', default: resolve(import.meta.dirname, '..') },
     rounds: { type: 'string', default: '8' },
     n: { type: 'string', default: '400' },
+    batch: { type: 'string', default: '1' },
     headers: { type: 'string', default: 'typical' },
   },
 });
 if (values.a === undefined) throw new Error('--a DIR (a copy of the tree to compare against) is required');
 const rounds = Number(values.rounds);
-const n = Number(values.n);
+const batch = Math.max(1, Number(values.batch));
+const n = Math.ceil(Number(values.n) / batch) * batch;
 
 const call: ScenarioRequest = {
   mcp: {
@@ -105,7 +108,10 @@ async function round(s: Side): Promise<{ us: number; bytes: number }> {
   const gc0 = scavenges;
   const heap0 = getHeapStatistics().used_heap_size;
   const cpu0 = process.cpuUsage();
-  for (let i = 0; i < n; i++) await s.once();
+  for (let i = 0; i < n; i += batch) {
+    if (batch === 1) await s.once();
+    else await Promise.all(Array.from({ length: batch }, s.once));
+  }
   const cpu = process.cpuUsage(cpu0);
   const heap1 = getHeapStatistics().used_heap_size;
   await settle();
@@ -150,7 +156,7 @@ for (let r = 0; r < rounds; r++) {
 obs.disconnect();
 const sig = median(signs);
 process.stdout.write(
-  `median over ${rounds} rounds of ${n} decisions (${values.headers} headers): A ${median(res.A).toFixed(1)} µs ` +
+  `median over ${rounds} rounds of ${n} decisions (${batch} per turn, ${values.headers} headers): A ${median(res.A).toFixed(1)} µs ` +
     `(${(median(res.A) / sig).toFixed(2)}x sign), B ${median(res.B).toFixed(1)} µs (${(median(res.B) / sig).toFixed(2)}x sign), ` +
     `B/A median of per-round ratios ${median(ratios).toFixed(3)}, sign ${sig.toFixed(1)} µs; allocated per decision A ` +
     `${(median(res.Abytes) / 1024).toFixed(1)} KB, B ${(median(res.Bbytes) / 1024).toFixed(1)} KB\n`,

@@ -64,9 +64,9 @@ export const REASON_CODES = {
   ERR_SHELL_LIMIT: 'a shell command line in the arguments nests deeper than writ reads',
   // The token on the verify side.
   ERR_TOKEN_MISSING: 'no execution token accompanies the request',
-  ERR_TOKEN_MALFORMED: 'the execution token is not a well-formed compact JWS',
+  ERR_TOKEN_MALFORMED: 'the execution token is not a batch JWS with its claims and inclusion proof',
   ERR_TOKEN_ALG: 'the execution token uses an algorithm other than EdDSA',
-  ERR_TOKEN_TYPE: 'the execution token does not have type exec+jwt',
+  ERR_TOKEN_TYPE: 'the execution token does not have type exec-batch+jwt (one signature per turn)',
   ERR_TOKEN_UNKNOWN_KEY: 'the execution token was signed by a key writ does not trust',
   ERR_TOKEN_CERT_INVALID:
     "the certification in the token header (wcrt) is malformed or does not certify the token's key",

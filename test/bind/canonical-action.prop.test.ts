@@ -80,11 +80,11 @@ describe('canonical action', () => {
     );
   });
 
-  it('any one-byte change of the body, or a change of method, path or host, fails verification', () => {
-    fc.assert(
-      fc.property(args, fc.nat(), fc.integer({ min: 1, max: 255 }), (a, pos, delta) => {
+  it('any one-byte change of the body, or a change of method, path or host, fails verification', async () => {
+    await fc.assert(
+      fc.asyncProperty(args, fc.nat(), fc.integer({ min: 1, max: 255 }), async (a, pos, delta) => {
         const raw = mcpRaw(a);
-        const { token } = tokens.mint(signer, {
+        const { token } = await tokens.mint(signer, {
           subject: 's',
           audience: 'mcp.tools.svc.cluster.local',
           actionHash: hashOf(raw),
@@ -160,20 +160,22 @@ describe('bindAction', () => {
 });
 
 describe('token codec', () => {
-  it('hands out fresh 128-bit token ids per codec, past a pool refill, never one another codec gave', () => {
+  it('hands out fresh 128-bit token ids per codec, past a pool refill, never one another codec gave', async () => {
     // Each pipeline owns its codec: two in one process must still never repeat a jti (docs/canonical-action.md).
-    const mint = (codec: TokenCodec) =>
-      codec.mint(signer, {
-        subject: 's',
-        audience: 'a',
-        actionHash: 'h',
-        bound: partsOf(mcpRaw({ q: 1 })),
-        traceId: 't',
-        policyVersion: 'v',
-        nowMs: NOW,
-      }).claims.jti;
+    const mint = async (codec: TokenCodec) =>
+      (
+        await codec.mint(signer, {
+          subject: 's',
+          audience: 'a',
+          actionHash: 'h',
+          bound: partsOf(mcpRaw({ q: 1 })),
+          traceId: 't',
+          policyVersion: 'v',
+          nowMs: NOW,
+        })
+      ).claims.jti;
     const other = new TokenCodec();
-    const ids = Array.from({ length: 600 }, (_, i) => mint(i % 2 === 0 ? tokens : other));
+    const ids = await Promise.all(Array.from({ length: 600 }, (_, i) => mint(i % 2 === 0 ? tokens : other)));
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(Buffer.from(id, 'base64url')).toHaveLength(16);
   });

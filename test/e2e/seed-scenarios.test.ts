@@ -6,6 +6,7 @@ import { loadScenarios, scenarioCheckRequest, type Scenario } from '../../src/cl
 import type { CheckResponse } from '../../src/extauthz/envoy-types.js';
 import { mapCheckRequest } from '../../src/extauthz/map-request.js';
 import type { Verdict } from '../../src/pipeline/verdict.js';
+import { tokenHeader } from '../support/exec-token.js';
 import { startTestWrit, type TestWrit } from '../support/writ-server.js';
 
 const scenarios = loadScenarios(join(import.meta.dirname, '..', '..', 'scenarios', 'seed'));
@@ -51,9 +52,9 @@ describe('seed scenarios over gRPC', () => {
       if (allowed) {
         expect(res.ok_response).toBeDefined();
         const token = responseHeader(res, 'x-writ-token');
-        expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-        const header = JSON.parse(Buffer.from(token!.split('.')[0]!, 'base64url').toString());
-        expect(header).toMatchObject({ alg: 'EdDSA', typ: 'exec+jwt' });
+        // The turn's batch signature (header, payload, signature), then the token's claims and proof.
+        expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/);
+        expect(tokenHeader(token!)).toMatchObject({ alg: 'EdDSA', typ: 'exec-batch+jwt' });
         expect(res.ok_response!.headers.find((h) => h.header.key === 'x-writ-token')!.append.value).toBe(
           false,
         );

@@ -1,10 +1,10 @@
 /** Upstream verification over real gRPC: the exact request passes once; every deviation fails closed with its own reason. */
-import { generateKeyPairSync } from 'node:crypto';
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseHeader, structField } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import type { CheckRequest } from '../../src/extauthz/envoy-types.js';
+import { b64json, forgeToken, tokenClaims, tokenHeader } from '../support/exec-token.js';
 import { startTestWrit, type TestWrit } from '../support/writ-server.js';
 
 let t: TestWrit;
@@ -121,30 +121,29 @@ describe('verify role', () => {
     t.clock.now = start;
   });
 
-  it('denies tokens signed by another key, alg none, HS256 and the wrong type', async () => {
+  it('denies tokens signed by another key, alg none, HS256, the wrong type and the single-signature form', async () => {
     const genuine = await allowedToken();
-    const claims = JSON.parse(Buffer.from(genuine.split('.')[1]!, 'base64url').toString());
+    const claims = tokenClaims(genuine);
+    const header = tokenHeader(genuine);
     const req = (token: string) => scenarioCheckRequest(query, { 'x-writ-token': token });
     const other = generateKeyPairSync('ed25519').privateKey;
-    const foreign = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: 'someone-else' })
-      .sign(other);
+    const foreign = forgeToken({ ...header, kid: 'someone-else' }, claims, other);
     await expectCode(req(foreign), 'ERR_TOKEN_UNKNOWN_KEY');
-    const forgedKid = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: t.writ.signer.kid })
-      .sign(other);
+    const forgedKid = forgeToken({ ...header, kid: t.writ.signer.kid }, claims, other);
     await expectCode(req(forgedKid), 'ERR_TOKEN_SIGNATURE');
-    const none = new UnsecuredJWT(claims).encode();
+    const none = forgeToken({ alg: 'none', typ: header['typ'] }, claims, () => Buffer.alloc(0));
     await expectCode(req(none), 'ERR_TOKEN_ALG');
     const publicKeyBytes = t.writ.signer.publicKey.export({ format: 'der', type: 'spki' });
-    const hs = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'HS256', typ: 'exec+jwt', kid: t.writ.signer.kid })
-      .sign(new Uint8Array(publicKeyBytes));
+    const hs = forgeToken({ ...header, alg: 'HS256' }, claims, (input) =>
+      createHmac('sha256', publicKeyBytes).update(input).digest(),
+    );
     await expectCode(req(hs), 'ERR_TOKEN_ALG');
-    const wrongType = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: t.writ.signer.kid })
-      .sign(other);
+    const wrongType = forgeToken({ ...header, typ: 'JWT' }, claims, other);
     await expectCode(req(wrongType), 'ERR_TOKEN_TYPE');
+    // The earlier single-signature form, signed by writ's own key: refused by its type, one format only.
+    const singleInput = `${b64json({ alg: 'EdDSA', typ: 'exec+jwt', kid: t.writ.signer.kid })}.${b64json(claims)}`;
+    const single = `${singleInput}.${Buffer.from(t.writ.signer.sign(Buffer.from(singleInput))).toString('base64url')}`;
+    await expectCode(req(single), 'ERR_TOKEN_TYPE');
     await expectCode(req('not.a-token'), 'ERR_TOKEN_MALFORMED');
     await expectCode(scenarioCheckRequest(query), 'ERR_TOKEN_MISSING');
     // The genuine token was never consumed by the forgeries.

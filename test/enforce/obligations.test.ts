@@ -1,9 +1,9 @@
 /** Obligations over real gRPC: rate caps, quarantine (obligation and signal), sandbox and tamper checks. */
 import { generateKeyPairSync } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseHeader, structField } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
+import { forgeToken, tokenClaims, tokenHeader, withClaims } from '../support/exec-token.js';
 import { checkOnce, mcp, startEnforceWrit, type EnforceWrit } from './support.js';
 
 let t: EnforceWrit;
@@ -86,19 +86,18 @@ describe('obligations in the token', () => {
     expect(structField(res, 'writ_decision')).toBe('ALLOW_WITH_OBLIGATIONS');
     expect(responseHeader(res, 'x-writ-sandbox')).toBe('gvisor-readonly');
     const token = responseHeader(res, 'x-writ-token')!;
-    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
-    expect(claims.obl).toEqual({ mask: ['$.customer.phone', 'email'], sandbox: 'gvisor-readonly' });
+    const claims = tokenClaims(token);
+    expect(claims['obl']).toEqual({ mask: ['$.customer.phone', 'email'], sandbox: 'gvisor-readonly' });
     const v = await t.verify.check(scenarioCheckRequest(customer, { 'x-writ-token': token }));
     expect(structField(v, 'writ_code')).toBe('VERIFY_OK');
     expect(responseHeader(v, 'x-writ-sandbox')).toBe('gvisor-readonly');
-    expect(JSON.parse(responseHeader(v, 'x-writ-obligations')!)).toEqual(claims.obl);
+    expect(JSON.parse(responseHeader(v, 'x-writ-obligations')!)).toEqual(claims['obl']);
   });
 
   it('denies a token whose obligations were altered: unsigned, re-signed with a foreign key, or in the headers', async () => {
     const res = await t.check.check(scenarioCheckRequest(customer));
     const token = responseHeader(res, 'x-writ-token')!;
-    const [h, p, s] = token.split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const claims = tokenClaims(token) as { obl: { mask: string[] } };
     const weakened = { ...claims, obl: { sandbox: 'none' } };
     const verifyWith = async (tok: string, extra: Record<string, string> = {}) =>
       String(
@@ -107,19 +106,14 @@ describe('obligations in the token', () => {
           'writ_code',
         ),
       );
-    // Altered claim, original signature.
-    const unsigned = `${h}.${Buffer.from(JSON.stringify(weakened)).toString('base64url')}.${s}`;
-    expect(await verifyWith(unsigned)).toBe('ERR_TOKEN_SIGNATURE');
+    // Altered claim, original signature and inclusion proof.
+    expect(await verifyWith(withClaims(token, weakened))).toBe('ERR_TOKEN_SIGNATURE');
     // Re-signed with a key writ does not trust (claiming writ's kid, and with its own kid).
     const foreign = generateKeyPairSync('ed25519').privateKey;
-    const kid = JSON.parse(Buffer.from(h, 'base64url').toString()).kid as string;
-    const resignedKid = await new SignJWT(weakened)
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid })
-      .sign(foreign);
+    const header = tokenHeader(token);
+    const resignedKid = forgeToken(header, weakened, foreign);
     expect(await verifyWith(resignedKid)).toBe('ERR_TOKEN_SIGNATURE');
-    const resigned = await new SignJWT(weakened)
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'exec+jwt', kid: 'attacker' })
-      .sign(foreign);
+    const resigned = forgeToken({ ...header, kid: 'attacker' }, weakened, foreign);
     expect(await verifyWith(resigned)).toBe('ERR_TOKEN_UNKNOWN_KEY');
     // The genuine token with an obligation header changed on the way.
     expect(await verifyWith(token, { 'x-writ-obligations': JSON.stringify({ sandbox: 'none' }) })).toBe(

@@ -4,7 +4,7 @@
  * verifies it. Two writ instances in this process, each with its own home and its own keys, certified by
  * one AWS KMS key (the loopback fake, through the SDK), rotating every 2 s, cross-verify over real gRPC.
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,8 @@ import { certificationInput, verifyCertification } from '../../src/keys/key-even
 import { KeyRing, localRoot, type RootSigner } from '../../src/keys/key-ring.js';
 import { ed25519Thumbprint, signerFromPrivateKey } from '../../src/keys/local-key.js';
 import { boundParts } from '../../src/pipeline/bind/canonical-action.js';
-import { TokenCodec } from '../../src/pipeline/bind/execution-token.js';
+import { TokenCodec, TOKEN_TYPE } from '../../src/pipeline/bind/execution-token.js';
+import { b64json, forgeToken, tokenClaims, tokenHeader } from '../support/exec-token.js';
 import { startFakeAwsKms, type FakeAwsKms } from './support/fake-aws-kms.js';
 
 /** Mints and verifies as a pipeline does (its own codec: token id pool, per-key header memos). */
@@ -126,9 +127,9 @@ afterAll(async () => {
 const query: ScenarioRequest = {
   mcp: { tool: 'query_db', arguments: { database: 'analytics-replica', query: 'SELECT 1' } },
 };
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
-const segment = (token: string, i: number) =>
-  JSON.parse(Buffer.from(token.split('.')[i]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+const b64 = b64json;
+/** A token's header (0) or claims (1), read without verifying. */
+const segment = (token: string, i: 0 | 1) => (i === 0 ? tokenHeader(token) : tokenClaims(token));
 
 async function mintOn(r: Replica): Promise<string> {
   const res = await r.check.check(scenarioCheckRequest(query));
@@ -144,8 +145,7 @@ async function verifyOn(r: Replica, token: string): Promise<string> {
 /** A token for the same action as `like`, with the header given, signed by `key`. */
 function forge(like: string, header: Record<string, unknown>, key: KeyObject): string {
   const claims = { ...segment(like, 1), jti: `forged-${Math.random().toString(36).slice(2)}` };
-  const input = `${b64({ alg: 'EdDSA', typ: 'exec+jwt', ...header })}.${b64(claims)}`;
-  return `${input}.${sign(null, Buffer.from(input, 'ascii'), key).toString('base64url')}`;
+  return forgeToken({ alg: 'EdDSA', typ: TOKEN_TYPE, ...header }, claims, key);
 }
 
 /** A short-lived key certified by `root` (any RootSigner) for [nbf, exp]. */
@@ -284,16 +284,18 @@ describe('tokens across replicas sharing a KMS root', () => {
 
 describe('certification cache and the single-key mode', () => {
   const nowMs = Date.UTC(2026, 0, 5);
-  const mint = (ring: KeyRing) =>
-    tokens.mint(ring.signer, {
-      subject: 's',
-      audience: 'a',
-      actionHash: 'h',
-      bound: BOUND,
-      traceId: 't',
-      policyVersion: 'v',
-      nowMs,
-    }).token;
+  const mint = async (ring: KeyRing) =>
+    (
+      await tokens.mint(ring.signer, {
+        subject: 's',
+        audience: 'a',
+        actionHash: 'h',
+        bound: BOUND,
+        traceId: 't',
+        policyVersion: 'v',
+        nowMs,
+      })
+    ).token;
   const expect_ = { actionHash: 'h', bound: BOUND, audience: 'a', nowMs };
 
   it('keeps the single-key mode as it was: no crit, no wcrt, and peer certifications are not needed', async () => {
@@ -305,7 +307,7 @@ describe('certification cache and the single-key mode', () => {
       skewSeconds: 5,
       rotateEveryMs: 0,
     });
-    const token = mint(ring);
+    const token = await mint(ring);
     expect(Object.keys(segment(token, 0))).toEqual(['alg', 'typ', 'kid']);
     expect(segment(token, 0)['kid']).toBe(root.kid);
     expect(tokens.verify(token, ring, expect_)).toMatchObject({ ok: true });
@@ -320,16 +322,16 @@ describe('certification cache and the single-key mode', () => {
       root: localRoot(signerFromPrivateKey(generateKeyPairSync('ed25519').privateKey)),
     });
     for (let i = 0; i < 3; i++) {
-      expect(tokens.verify(mint(r1), r2, expect_)).toMatchObject({ ok: true });
-      expect(tokens.verify(mint(r2), r1, expect_)).toMatchObject({ ok: true });
-      expect(tokens.verify(mint(other), r1, expect_)).toMatchObject({
+      expect(tokens.verify(await mint(r1), r2, expect_)).toMatchObject({ ok: true });
+      expect(tokens.verify(await mint(r2), r1, expect_)).toMatchObject({ ok: true });
+      expect(tokens.verify(await mint(other), r1, expect_)).toMatchObject({
         ok: false,
         code: 'ERR_TOKEN_CERT_UNTRUSTED',
       });
       await Promise.all([r1.rotate(), r2.rotate(), other.rotate()]);
     }
     // A verifier without certification support (a plain key set) refuses peer tokens as unknown.
-    expect(tokens.verify(mint(r1), { get: (kid) => r2.get(kid) }, expect_)).toMatchObject({
+    expect(tokens.verify(await mint(r1), { get: (kid) => r2.get(kid) }, expect_)).toMatchObject({
       ok: false,
       code: 'ERR_TOKEN_UNKNOWN_KEY',
     });

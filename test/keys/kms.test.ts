@@ -87,7 +87,7 @@ async function ringMintsOffThePath(root: RootSigner, kmsSignCalls: () => number)
   for (const k of jwks.filter((x) => x['x-writ-cert'] !== undefined))
     expect(verifyCertification(k['x-writ-cert'] as string, roots)).toMatchObject({ ok: true, kid: k['kid'] });
   for (let i = 0; i < 200; i++) {
-    const { token } = tokens.mint(ring.signer, {
+    const { token } = await tokens.mint(ring.signer, {
       subject: 's',
       audience: 'a',
       actionHash: 'h',

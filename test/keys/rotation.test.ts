@@ -12,6 +12,7 @@ import { runAuditVerify, verifyAuditFile, loadPublicKeys } from '../../src/audit
 import { responseHeader, structField } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import { verifyCertification } from '../../src/keys/key-events.js';
+import { b64json, joinToken, tokenHeader, tokenParts } from '../support/exec-token.js';
 import { startTestWrit, type TestWrit } from '../support/writ-server.js';
 
 let t: TestWrit;
@@ -27,8 +28,7 @@ afterAll(async () => {
 const query: ScenarioRequest = {
   mcp: { tool: 'query_db', arguments: { database: 'analytics-replica', query: 'SELECT 1' } },
 };
-const kidOf = (token: string) =>
-  (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
+const kidOf = (token: string) => tokenHeader(token)['kid'] as string;
 
 describe('key rotation', () => {
   it('rotates five times under load with zero verification failures', async () => {
@@ -114,13 +114,8 @@ describe('key rotation', () => {
     const v = await t.verify.check(scenarioCheckRequest(query, { 'x-writ-token': oldToken }));
     expect(structField(v, 'writ_code')).toBe('ERR_TOKEN_EXPIRED');
     // Without the certification, a key the ring dropped is unknown.
-    const [h, p, sig] = oldToken.split('.') as [string, string, string];
-    const {
-      crit: _crit,
-      wcrt: _wcrt,
-      ...bare
-    } = JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>;
-    const stripped = `${Buffer.from(JSON.stringify(bare)).toString('base64url')}.${p}.${sig}`;
+    const { crit: _crit, wcrt: _wcrt, ...bare } = tokenHeader(oldToken);
+    const stripped = joinToken({ ...tokenParts(oldToken), h: b64json(bare) });
     const u = await t.verify.check(scenarioCheckRequest(query, { 'x-writ-token': stripped }));
     expect(structField(u, 'writ_code')).toBe('ERR_TOKEN_UNKNOWN_KEY');
   });

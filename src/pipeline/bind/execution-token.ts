@@ -1,8 +1,10 @@
 /**
- * Execution tokens: a compact JWS (EdDSA, typ `exec+jwt`) binding one action hash to one upstream for a
- * short time. Minted by the check role, verified and consumed by the verify role. A token signed by a
- * short-lived key carries that key's certification by the root (`wcrt`, declared in `crit`), so a verify
- * role on any replica trusting the root can verify it (docs/keys.md).
+ * Execution tokens: binding one action hash to one upstream for a short time. Minted by the check role,
+ * verified and consumed by the verify role. The tokens minted in one event-loop turn share one Ed25519
+ * signature: a compact JWS (EdDSA, typ `exec-batch+jwt`) over the Merkle root of their claims, each token
+ * carrying its own claims and inclusion path (docs/canonical-action.md, "One signature per turn"). A token
+ * signed by a short-lived key carries that key's certification by the root (`wcrt`, declared in `crit`), so
+ * a verify role on any replica trusting the root can verify it (docs/keys.md).
  */
 import { randomFillSync, verify as verifySignature } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -10,9 +12,14 @@ import type { CertifiedKey, KeySet, Signer } from '../../keys/signer.js';
 import type { ReasonCode } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../model/json.js';
 import type { BoundParts } from './canonical-action.js';
+import { leafHash, MAX_BATCH_SIZE, rootFromPath, treeOf } from './token-tree.js';
+import { VerifiedBatches } from './verified-batches.js';
 
-/** The JWS `typ` (RFC 8725 explicit typing) so no other JWT can pass for an execution token. */
-export const TOKEN_TYPE = 'exec+jwt';
+/**
+ * The JWS `typ` (RFC 8725 explicit typing) of a turn's batch signature, so no other JWS can pass for one.
+ * Tokens of the earlier single-signature form (`exec+jwt`) are refused with ERR_TOKEN_TYPE.
+ */
+export const TOKEN_TYPE = 'exec-batch+jwt';
 export const TOKEN_ISSUER = 'writ';
 /** Tokens live 60 s unless configured otherwise. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 60;
@@ -94,6 +101,14 @@ export class TokenCodec {
   readonly #encodedHeaders = new Map<string, { readonly cert: string | null; readonly h: string }>();
   /** Decoded protected headers of tokens that verified, by their encoded form (read-only once stored). */
   readonly #decodedHeaders = new Map<string, JsonObject>();
+  /** Tokens minted in this turn and not yet signed, by the signer that will sign them. */
+  readonly #pending = new Map<Signer, PendingMint[]>();
+  #flushScheduled = false;
+
+  constructor(
+    /** Batch signatures that verified (bounded; docs/canonical-action.md, "One signature per turn"). */
+    private readonly verifiedBatches = new VerifiedBatches(),
+  ) {}
 
   /** 128 random bits, base64url. */
   #randomTokenId(): string {
@@ -115,8 +130,12 @@ export class TokenCodec {
     return h;
   }
 
-  /** Mints a signed token. The jti is 128 random bits. */
-  mint(signer: Signer, input: MintInput): { token: string; claims: ExecutionClaims } {
+  /**
+   * Mints a token, signed at the end of this event-loop turn together with every other token this codec
+   * mints in the turn (one Ed25519 signature over their Merkle root). A turn with one decision signs it
+   * alone: nothing waits for a batch to fill. The jti is 128 random bits.
+   */
+  mint(signer: Signer, input: MintInput): Promise<MintedToken> {
     const iat = Math.floor(input.nowMs / 1000);
     const claims: ExecutionClaims = {
       iss: TOKEN_ISSUER,
@@ -132,15 +151,71 @@ export class TokenCodec {
       bnd: input.bound,
       ...(input.epoch === undefined ? {} : { ep: input.epoch }),
     };
-    const signingInput = `${this.#encodedHeader(signer.kid, signer.certification ?? null)}.${b64(JSON.stringify(claims))}`;
-    const signature = Buffer.from(signer.sign(Buffer.from(signingInput, 'ascii'))).toString('base64url');
-    return { token: `${signingInput}.${signature}`, claims };
+    return new Promise<MintedToken>((resolve, reject) => {
+      let batch = this.#pending.get(signer);
+      if (batch === undefined) this.#pending.set(signer, (batch = []));
+      batch.push({ claimsSegment: b64(JSON.stringify(claims)), claims, resolve, reject });
+      if (batch.length >= MAX_BATCH_SIZE) {
+        // SECURITY (bounded batch): a full batch is signed now; the turn's next tokens start another.
+        this.#pending.delete(signer);
+        this.#signBatch(signer, batch);
+      } else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        // After this turn's I/O callbacks and their promise continuations: no timer, so no added wait.
+        setImmediate(this.#flush);
+      }
+    });
+  }
+
+  readonly #flush = (): void => {
+    this.#flushScheduled = false;
+    const batches = [...this.#pending];
+    this.#pending.clear();
+    for (const [signer, batch] of batches) this.#signBatch(signer, batch);
+  };
+
+  /** Signs one batch with the signer's current key and hands each token its claims and inclusion path. */
+  #signBatch(signer: Signer, batch: readonly PendingMint[]): void {
+    let tokens: string[];
+    try {
+      // The header is read when the batch is signed, with the key that signs it (a ring may have rotated).
+      const h = this.#encodedHeader(signer.kid, signer.certification ?? null);
+      const { root, paths } = treeOf(batch.map((m) => leafHash(h, m.claimsSegment)));
+      const signingInput = `${h}.${b64(`{"n":${batch.length},"root":"${root.toString('base64url')}"}`)}`;
+      const signature = Buffer.from(signer.sign(Buffer.from(signingInput, 'ascii'))).toString('base64url');
+      const head = `${signingInput}.${signature}.`;
+      tokens = batch.map((m, i) => `${head}${m.claimsSegment}.${encodeProof(i, paths[i]!)}`);
+    } catch (err) {
+      for (const m of batch) m.reject(err);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve({ token: tokens[i]!, claims: batch[i]!.claims });
   }
 
   /** Checks a token against the request about to execute (`verifyToken`). */
   verify(token: string, keys: KeySet, expect: VerifyExpectations): TokenCheck {
-    return verifyToken(token, keys, expect, this.#decodedHeaders);
+    return verifyToken(token, keys, expect, this.#decodedHeaders, this.verifiedBatches);
   }
+}
+
+export interface MintedToken {
+  readonly token: string;
+  readonly claims: ExecutionClaims;
+}
+
+interface PendingMint {
+  readonly claimsSegment: string;
+  readonly claims: ExecutionClaims;
+  readonly resolve: (minted: MintedToken) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** The proof segment: the leaf's index (16 bits, big-endian) and its path, leaf to root, 32 bytes a hash. */
+function encodeProof(index: number, path: readonly Buffer[]): string {
+  const proof = Buffer.allocUnsafe(2 + 32 * path.length);
+  proof.writeUInt16BE(index, 0);
+  for (let j = 0; j < path.length; j++) path[j]!.copy(proof, 2 + 32 * j);
+  return proof.toString('base64url');
 }
 
 export type TokenCheck =
@@ -162,13 +237,34 @@ export interface VerifyExpectations {
 
 const fail = (code: ReasonCode, message: string): TokenCheck => ({ ok: false, code, message });
 
+/**
+ * The bytes of a base64url segment in its one canonical spelling (no padding, unused bits zero), or null:
+ * a segment whose spelling changes must not decode to the same bytes and still verify.
+ */
+function strictBase64url(segment: string): Buffer | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(segment)) return null;
+  const bytes = Buffer.from(segment, 'base64url');
+  return bytes.toString('base64url') === segment ? bytes : null;
+}
+
 function decodeJsonSegment(segment: string): JsonValue | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
+  const bytes = strictBase64url(segment);
+  if (bytes === null) return undefined;
   try {
-    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as JsonValue;
+    return JSON.parse(bytes.toString('utf8')) as JsonValue;
   } catch {
     return undefined;
   }
+}
+
+/** The signed batch statement `{"n": size, "root": base64url SHA-256}`, or null when it is not exactly that. */
+function batchOf(segment: string): { readonly n: number; readonly root: Buffer } | null {
+  const payload = decodeJsonSegment(segment);
+  if (!isJsonObject(payload) || Object.keys(payload).length !== 2) return null;
+  const { n, root } = payload;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > MAX_BATCH_SIZE) return null;
+  const bytes = typeof root === 'string' ? strictBase64url(root) : null;
+  return bytes === null || bytes.length !== 32 ? null : { n, root: bytes };
 }
 
 function claimsOf(payload: JsonObject): ExecutionClaims | null {
@@ -276,12 +372,16 @@ function verifyToken(
   keys: KeySet,
   expect: VerifyExpectations,
   decodedHeaders: Map<string, JsonObject>,
+  verifiedBatches: VerifiedBatches,
 ): TokenCheck {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH)
     return fail('ERR_TOKEN_MALFORMED', 'token is empty or too long');
   const parts = token.split('.');
-  if (parts.length !== 3) return fail('ERR_TOKEN_MALFORMED', 'token is not a compact JWS');
-  const [h, p, s] = parts as [string, string, string];
+  // Five segments: the batch's compact JWS (header, payload, signature), the token's claims, its proof.
+  // Three are read as far as the header, so a token of the single-signature form is named by its type.
+  if (parts.length !== 5 && parts.length !== 3)
+    return fail('ERR_TOKEN_MALFORMED', 'token is not a compact JWS with claims and an inclusion proof');
+  const h = parts[0]!;
   // Every token of one key has the same header (with `wcrt`, about 800 bytes): decode it once per key.
   const header = decodedHeaders.get(h) ?? decodeJsonSegment(h);
   if (!isJsonObject(header)) return fail('ERR_TOKEN_MALFORMED', 'token header is not a JSON object');
@@ -290,6 +390,9 @@ function verifyToken(
     return fail('ERR_TOKEN_ALG', `token algorithm ${JSON.stringify(header['alg'] ?? null)} is not EdDSA`);
   if (header['typ'] !== TOKEN_TYPE)
     return fail('ERR_TOKEN_TYPE', `token type ${JSON.stringify(header['typ'] ?? null)} is not ${TOKEN_TYPE}`);
+  if (parts.length !== 5)
+    return fail('ERR_TOKEN_MALFORMED', 'token carries no claims and inclusion proof beside its signature');
+  const [, P, s, c, a] = parts as [string, string, string, string, string];
   const crit = header['crit'];
   const wcrt = header[CERT_HEADER_PARAM];
   // SECURITY: writ understands exactly one critical parameter, `wcrt`, and mints it only with its `crit`.
@@ -305,23 +408,42 @@ function verifyToken(
     // Not one of this replica's keys: trusted only if a root this replica trusts certified it.
     if (typeof kid !== 'string' || typeof wcrt !== 'string' || keys.certified === undefined)
       return fail('ERR_TOKEN_UNKNOWN_KEY', 'token was signed by an unknown key');
-    const c = keys.certified(wcrt);
-    if (!c.ok)
+    const cert = keys.certified(wcrt);
+    if (!cert.ok)
       return fail(
-        c.failure === 'untrusted' ? 'ERR_TOKEN_CERT_UNTRUSTED' : 'ERR_TOKEN_CERT_INVALID',
-        c.reason,
+        cert.failure === 'untrusted' ? 'ERR_TOKEN_CERT_UNTRUSTED' : 'ERR_TOKEN_CERT_INVALID',
+        cert.reason,
       );
-    if (c.key.kid !== kid)
+    if (cert.key.kid !== kid)
       return fail('ERR_TOKEN_CERT_INVALID', 'token certification certifies another key than the token kid');
-    certified = c.key;
+    certified = cert.key;
     key = certified.key;
   }
-  if (!/^[A-Za-z0-9_-]+$/.test(s)) return fail('ERR_TOKEN_MALFORMED', 'token signature is not base64url');
-  const signature = Buffer.from(s, 'base64url');
-  if (signature.length !== 64 || !verifySignature(null, Buffer.from(`${h}.${p}`, 'ascii'), key, signature)) {
-    return fail('ERR_TOKEN_SIGNATURE', 'token signature does not verify');
+  const batch = batchOf(P);
+  if (batch === null) return fail('ERR_TOKEN_MALFORMED', 'token batch payload is not {n, root}');
+  const proof = strictBase64url(a);
+  if (proof === null || proof.length < 2 || (proof.length - 2) % 32 !== 0)
+    return fail('ERR_TOKEN_MALFORMED', 'token inclusion proof is not an index and 32-byte hashes');
+  const path: Buffer[] = [];
+  for (let off = 2; off < proof.length; off += 32) path.push(proof.subarray(off, off + 32));
+  // SECURITY: the leaf is recomputed from this token's own header and claims; the walk fixes the path's
+  // length for its index and the batch size, and leaf and node hashes are domain-separated (RFC 9162).
+  const root = rootFromPath(leafHash(h, c), proof.readUInt16BE(0), batch.n, path);
+  if (root === null || !root.equals(batch.root))
+    return fail('ERR_TOKEN_SIGNATURE', 'token claims are not in the signed batch (inclusion proof fails)');
+  const signature = strictBase64url(s);
+  if (signature === null) return fail('ERR_TOKEN_MALFORMED', 'token signature is not base64url');
+  const now = Math.floor(expect.nowMs / 1000);
+  const signed = `${h}.${P}`;
+  // SECURITY: a batch signature is remembered only once it verified, under the key this token resolves to
+  // now, and no longer than that key's certification; the claims below are checked for every token.
+  if (!verifiedBatches.has(`${signed}.${s}`, key, now)) {
+    if (signature.length !== 64 || !verifySignature(null, Buffer.from(signed, 'ascii'), key, signature))
+      return fail('ERR_TOKEN_SIGNATURE', 'token signature does not verify');
+    const notAfter = certified?.exp ?? Number.POSITIVE_INFINITY;
+    if (now <= notAfter) verifiedBatches.add(`${signed}.${s}`, key, notAfter);
   }
-  const payload = decodeJsonSegment(p);
+  const payload = decodeJsonSegment(c);
   const claims = isJsonObject(payload) ? claimsOf(payload) : null;
   if (claims === null || claims.iss !== TOKEN_ISSUER)
     return fail('ERR_TOKEN_CLAIMS', 'token claims are missing or malformed');
@@ -332,7 +454,6 @@ function verifyToken(
       'ERR_TOKEN_CERT_EXPIRED',
       `token issued at ${claims.iat}, outside its key's certified window ${certified.nbf}..${certified.exp}`,
     );
-  const now = Math.floor(expect.nowMs / 1000);
   const skew = expect.skewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   if (now > claims.exp + skew) return fail('ERR_TOKEN_EXPIRED', `token expired at ${claims.exp}`);
   if (claims.iat > now + skew)
@@ -359,8 +480,8 @@ function verifyToken(
 export function claimedSubject(token: string): string | null {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
   const parts = token.split('.');
-  if (parts.length !== 3) return null;
-  const payload = decodeJsonSegment(parts[1]!);
+  if (parts.length !== 5) return null;
+  const payload = decodeJsonSegment(parts[3]!);
   if (!isJsonObject(payload) || payload['bnd'] === undefined) return null;
   return boundPartsOf(payload['bnd'])?.subject ?? null;
 }

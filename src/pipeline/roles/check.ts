@@ -334,7 +334,7 @@ export async function decideCheck(
   const epoch = await stateful(deps.store.replayEpoch());
   let minted;
   try {
-    minted = memo.tokens.mint(deps.signer, {
+    minted = await memo.tokens.mint(deps.signer, {
       epoch,
       subject,
       audience: canonicalAuthority(raw.authority, bound.scheme),

@@ -10,6 +10,7 @@ import { quarantineKey } from '../../../src/pipeline/enforce/obligations.js';
 import { credentialPrincipal } from '../../../src/pipeline/identity/stage.js';
 import { makeKey, mint } from '../../identity/support/idp.js';
 import { startIdentityWrit, type IdentityWrit } from './support/identity-writ.js';
+import { tokenClaims } from '../../support/exec-token.js';
 
 const AGENT_A = 'spiffe://cluster.local/ns/agents/sa/agent-a';
 const AGENT_B = 'spiffe://cluster.local/ns/agents/sa/agent-b';
@@ -182,8 +183,7 @@ describe('credentials on the check role', () => {
 
 describe('token-only callers are keyed on their principal', () => {
   const tokenOf = (res: CheckResponse) => {
-    const jws = responseHeader(res, 'x-writ-token')!;
-    return JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string };
+    return tokenClaims(responseHeader(res, 'x-writ-token')!) as { sub: string };
   };
 
   it('records a JWT or API-key caller without mTLS by issuer and subject, not as nobody', async () => {

@@ -18,6 +18,7 @@ import {
 import { verifyChainText } from '../../../src/pipeline/audit-record/hash-chain.js';
 import { extProcClient, hv, listBody, tool, withheld, type ExtProcClient } from './ext-proc-client.js';
 import { mcp, startEnforceWrit, type EnforceWrit } from '../../enforce/support.js';
+import { tokenClaims, withClaims } from '../../support/exec-token.js';
 
 let t: EnforceWrit;
 let ep: ExtProcClient;
@@ -93,9 +94,7 @@ describe('ext_proc role', () => {
 
   it('answers 403 immediately for a token whose signature does not verify', async () => {
     const token = await maskedToken();
-    const [h, p, sig] = token.split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-    const dropped = `${h}.${Buffer.from(JSON.stringify({ ...claims, obl: {} })).toString('base64url')}.${sig}`;
+    const dropped = withClaims(token, { ...tokenClaims(token), obl: {} });
     const s = stream();
     const r = await s.send({
       request_headers: {
