@@ -239,7 +239,7 @@ const fail = (code: ReasonCode, message: string): TokenCheck => ({ ok: false, co
 
 /**
  * The bytes of a base64url segment in its one canonical spelling (no padding, unused bits zero), or null:
- * a segment whose spelling changes must not decode to the same bytes and still verify.
+ * the signature and the proof are used as bytes, so another spelling of the same bytes must not verify.
  */
 function strictBase64url(segment: string): Buffer | null {
   if (!/^[A-Za-z0-9_-]*$/.test(segment)) return null;
@@ -247,11 +247,15 @@ function strictBase64url(segment: string): Buffer | null {
   return bytes.toString('base64url') === segment ? bytes : null;
 }
 
+/**
+ * A JSON segment's value. Its spelling needs no canonical check: the header and claims segments are hashed
+ * into the leaf as text and the batch segment is signed as text, so another spelling of the same JSON
+ * fails the inclusion proof or the signature.
+ */
 function decodeJsonSegment(segment: string): JsonValue | undefined {
-  const bytes = strictBase64url(segment);
-  if (bytes === null) return undefined;
+  if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
   try {
-    return JSON.parse(bytes.toString('utf8')) as JsonValue;
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as JsonValue;
   } catch {
     return undefined;
   }
@@ -437,11 +441,13 @@ function verifyToken(
   const signed = `${h}.${P}`;
   // SECURITY: a batch signature is remembered only once it verified, under the key this token resolves to
   // now, and no longer than that key's certification; the claims below are checked for every token.
-  if (!verifiedBatches.has(`${signed}.${s}`, key, now)) {
+  // A batch of one has no sibling to meet later, so it is neither looked up nor remembered.
+  const remembered = batch.n > 1 ? `${signed}.${s}` : null;
+  if (remembered === null || !verifiedBatches.has(remembered, key, now)) {
     if (signature.length !== 64 || !verifySignature(null, Buffer.from(signed, 'ascii'), key, signature))
       return fail('ERR_TOKEN_SIGNATURE', 'token signature does not verify');
     const notAfter = certified?.exp ?? Number.POSITIVE_INFINITY;
-    if (now <= notAfter) verifiedBatches.add(`${signed}.${s}`, key, notAfter);
+    if (remembered !== null && now <= notAfter) verifiedBatches.add(remembered, key, notAfter);
   }
   const payload = decodeJsonSegment(c);
   const claims = isJsonObject(payload) ? claimsOf(payload) : null;
