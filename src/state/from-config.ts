@@ -9,7 +9,7 @@ import type { ServerConfig } from '../config.js';
 import type { StateEvent } from '../pipeline/audit-record/audit-event.js';
 import type { PipelineLogger } from '../pipeline/deps.js';
 import { createMemoryStore } from './memory-store.js';
-import { createRedisStore, type RedisStore } from './redis-store.js';
+import type { RedisStore } from './redis-store.js';
 import { StateUnavailableError, type StateStore } from './store.js';
 
 /** Thrown at start when the store cannot hold quarantines, approvals and spent tokens across restarts. */
@@ -84,6 +84,10 @@ export async function storeFromConfig(
       'approval; turn persistence on, or pass --allow-volatile-state to accept that (each loss is audited)';
     ctx.log.error({}, refusal);
   };
+  // Loaded only when Redis is configured: ioredis defines `class VerbatimString extends String` when it is
+  // loaded, and from then on every `charCodeAt` loop in the process (the inspectors, the strict JSON parser)
+  // runs about 4x slower in V8 (Node 20 and 24); docs/performance-budget.md, issue 19.
+  const { createRedisStore } = await import('./redis-store.js');
   // The callbacks below run on connection events, after this returns: `redis` is set by then.
   const redis: RedisStore = createRedisStore({
     url: config.redisUrl,

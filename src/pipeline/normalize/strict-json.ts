@@ -34,6 +34,17 @@ export function parseStrictJson(text: string): JsonValue {
 }
 
 const HEX4 = /^[0-9a-fA-F]{4}$/;
+/** A character JSON forbids raw inside a string. */
+// eslint-disable-next-line no-control-regex -- exactly the characters JSON forbids raw in a string
+const RAW_CONTROL = /[\u0000-\u001f]/;
+/**
+ * Strings are read a character at a time up to this length; a longer one is found with native scans, which
+ * cost a fixed overhead but are several times cheaper per character (a 16 KiB tool result is one string).
+ */
+const CHAR_SCAN_LIMIT = 64;
+
+/** No lone UTF-16 surrogate (String.prototype.isWellFormed, in Node since 20; TypeScript's lib is ES2023). */
+const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * An empty object without a prototype, so a "__proto__" key is data, never a prototype switch. Made from
@@ -161,7 +172,65 @@ class Parser {
   parseString(): string {
     const t = this.text;
     let i = this.pos + 1;
-    // Fast path: no escapes, one slice.
+    // Keys and short values without an escape: one pass, character by character, one slice.
+    const shortEnd = Math.min(t.length, i + CHAR_SCAN_LIMIT);
+    for (; i < shortEnd; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 0x22) {
+        const s = t.slice(this.pos + 1, i);
+        this.pos = i + 1;
+        return s;
+      }
+      if (c === 0x5c) break;
+      if (c < 0x20) {
+        this.pos = i;
+        this.fail('unterminated string or raw control character');
+      }
+    }
+    // A long string, or one with an escape: native scans, or the character loop where they cannot decide.
+    return this.parseLongString(i) ?? this.parseStringByChars();
+  }
+
+  /**
+   * A long string read with native scans (indexOf, one regular expression, JSON.parse) instead of a loop
+   * over its characters; `from` is where the character loop stopped. Undefined when the string is not
+   * plainly valid (unterminated, a raw control character, a bad escape, a surrogate that is not paired):
+   * the character loop then reads it again and fails, or accepts, exactly as it always did.
+   */
+  parseLongString(from: number): string | undefined {
+    const t = this.text;
+    const start = this.pos;
+    // The closing quote is the first one after an even number of backslashes.
+    let q = t.indexOf('"', from);
+    for (;;) {
+      if (q === -1) return undefined;
+      let b = q - 1;
+      while (t.charCodeAt(b) === 0x5c) b--;
+      if ((q - 1 - b) % 2 === 0) break;
+      q = t.indexOf('"', q + 1);
+    }
+    const body = t.slice(start + 1, q);
+    if (RAW_CONTROL.test(body)) return undefined;
+    let s = body;
+    if (body.includes('\\')) {
+      // JSON.parse decodes the same escapes as parseEscapedString, but lets a lone surrogate escape through;
+      // the text's own characters being well formed, a lone surrogate in the result came from an escape.
+      if (!wellFormed(body)) return undefined;
+      try {
+        s = JSON.parse(t.slice(start, q + 1)) as string;
+      } catch {
+        return undefined;
+      }
+      if (!wellFormed(s)) return undefined;
+    }
+    this.pos = q + 1;
+    return s;
+  }
+
+  /** A string read character by character, escapes decoded one at a time: the reference reading. */
+  parseStringByChars(): string {
+    const t = this.text;
+    let i = this.pos + 1;
     for (;;) {
       const c = t.charCodeAt(i);
       if (c === 0x22) {
