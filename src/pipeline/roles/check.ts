@@ -16,7 +16,7 @@ import { INSPECTOR_FAILED } from '../inspect/run-inspectors.js';
 import type { RawRequest } from '../model/raw-request.js';
 import { normalizePaced } from '../normalize-paced.js';
 import { UNPACED, type Pace } from '../pace.js';
-import { makeOutcome, type Outcome } from '../outcome.js';
+import { makeOutcome, type Outcome, type OutcomeInput } from '../outcome.js';
 import { evaluatePolicy } from '../policy/evaluate.js';
 import { shadowEvaluate } from '../policy/shadow.js';
 import { unreadableShellArgument } from '../shell/read-shell.js';
@@ -69,33 +69,26 @@ export async function decideCheck(
   const peer = hops === undefined ? '' : identityStage.boundWorkload(raw, normalized);
   const action = deepFreeze(withHopOrigin(identity.ok ? identity.action : normalized, raw, peer, hops));
   if (pace.costly) await pace.checkpoint();
-  if (!identity.ok) {
-    return makeOutcome({
+  // A denial before inspection and policy: no findings, no rules, only the code and why.
+  const denyEarly = (denial: Pick<OutcomeInput, 'code' | 'message' | 'details'>): Outcome =>
+    makeOutcome({
       raw,
       role: raw.role,
       traceId,
       action,
       policyVersion: set.version,
       decision: 'DENY',
-      code: identity.code,
-      message: identity.message,
       removeHeaders: WRIT_UPSTREAM_HEADERS,
+      ...denial,
     });
-  }
+  if (!identity.ok) return denyEarly({ code: identity.code, message: identity.message });
   // SECURITY: MCP forbids token passthrough; a token one can tell was issued for another server is refused.
   if (set.mcpTokenAudience !== 'off') {
     const authorization = raw.headers['authorization'] ?? null;
     if (mcpTokenAudience(action, authorization) === 'other')
-      return makeOutcome({
-        raw,
-        role: raw.role,
-        traceId,
-        action,
-        policyVersion: set.version,
-        decision: 'DENY',
+      return denyEarly({
         code: 'ERR_MCP_TOKEN_AUDIENCE',
         message: `the bearer token was issued for ${tokenAudiences(authorization).slice(0, 4).join(', ').slice(0, 200)}, not for this MCP server (${action.resource.scheme}://${action.resource.host}${action.resource.path.slice(0, 80)})`,
-        removeHeaders: WRIT_UPSTREAM_HEADERS,
       });
   }
   const subject = action.subject.principal ?? 'anonymous';
@@ -107,32 +100,18 @@ export async function decideCheck(
     readSessionTaint(deps, action, raw.headers),
   ]);
   if (held !== null) {
-    return makeOutcome({
-      raw,
-      role: raw.role,
-      traceId,
-      action,
-      policyVersion: set.version,
-      decision: 'DENY',
+    return denyEarly({
       code: 'ERR_QUARANTINED',
       ...quarantineDenial(held),
-      removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
   // An MCP answer is matched to the server request it answers (taken once); one that answers nothing
   // asked in a session where writ saw the server's requests is refused (enforce/server-request-answer.ts).
   const answer = await matchAnswer(deps, action, raw.headers);
   if (answer.kind === 'unsolicited') {
-    return makeOutcome({
-      raw,
-      role: raw.role,
-      traceId,
-      action,
-      policyVersion: set.version,
-      decision: 'DENY',
+    return denyEarly({
       code: 'ERR_MCP_UNSOLICITED_RESPONSE',
       message: `the response with id ${answer.id} answers no request the MCP server sent in this session (never sent, lapsed, or already answered)`,
-      removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
   // SECURITY: a command line writ cannot read completely is never harmless (src/pipeline/shell/).
@@ -142,16 +121,9 @@ export async function decideCheck(
       ? unreadableShellArgument(action.action.arguments, memo.shell)
       : unreadableElementShell(elements, memo.shell);
   if (unreadable !== null) {
-    return makeOutcome({
-      raw,
-      role: raw.role,
-      traceId,
-      action,
-      policyVersion: set.version,
-      decision: 'DENY',
+    return denyEarly({
       code: unreadable.code,
       message: unreadable.message,
-      removeHeaders: WRIT_UPSTREAM_HEADERS,
     });
   }
   // A JSON-RPC batch: each message is inspected and decided as the action it is (roles/batch-decision.ts).
