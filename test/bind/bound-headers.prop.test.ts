@@ -11,23 +11,10 @@ import {
   MESH_HEADERS,
 } from '../../src/pipeline/bind/bound-headers.js';
 import type { RawRequest } from '../../src/pipeline/model/raw-request.js';
+import { rawRequest } from '../support/raw-request.js';
 
 function rawWith(headers: Record<string, string>, authority = 'mcp.tools.svc.cluster.local'): RawRequest {
-  return {
-    role: 'check',
-    requestId: 'r',
-    method: 'POST',
-    scheme: 'https',
-    authority,
-    path: '/mcp',
-    headers,
-    body: new Uint8Array(),
-    bodyPartial: false,
-    sourcePrincipal: '',
-    sourceAddress: '',
-    destinationPrincipal: '',
-    receivedAtMs: 0,
-  };
+  return rawRequest({ authority, headers, sourcePrincipal: '' });
 }
 
 const digest = (headers: Record<string, string>, rules?: Parameters<typeof boundHeaders>[1]) =>

@@ -13,24 +13,18 @@ import { TokenCodec, type MintedToken } from '../../src/pipeline/bind/execution-
 import { MAX_BATCH_SIZE } from '../../src/pipeline/bind/token-tree.js';
 import { VerifiedBatches } from '../../src/pipeline/bind/verified-batches.js';
 import { joinToken, tokenBatch, tokenIndex, tokenParts } from '../support/exec-token.js';
+import { rawRequest } from '../support/raw-request.js';
 
 const NOW = 1_767_600_000_000;
 const BOUND = boundParts(
-  {
+  rawRequest({
     role: 'verify',
-    requestId: 'r',
     method: 'GET',
-    scheme: 'https',
     authority: 'a',
     path: '/',
     headers: {},
-    body: new Uint8Array(),
-    bodyPartial: false,
     sourcePrincipal: '',
-    sourceAddress: '',
-    destinationPrincipal: '',
-    receivedAtMs: 0,
-  },
+  }),
   { subject: 'spiffe://cluster.local/ns/agents/sa/a' },
 );
 const signer = signerFromPrivateKey(generateKeyPairSync('ed25519').privateKey);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { structField, wireTrace } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
-import { startTestWrit, type TestWrit } from '../support/writ-server.js';
+import { ANALYTICS_READ, startTestWrit, type TestWrit } from '../support/writ-server.js';
 
 let t: TestWrit;
 beforeAll(async () => {
@@ -16,12 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.stop());
 
-const query: ScenarioRequest = {
-  mcp: {
-    tool: 'query_db',
-    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
-  },
-};
+const query: ScenarioRequest = ANALYTICS_READ;
 
 async function decide(headers: Record<string, string>, base: ScenarioRequest = query) {
   const res = await t.check.check(scenarioCheckRequest({ ...base, headers }));

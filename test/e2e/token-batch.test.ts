@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseHeader, structField } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import { b64json, joinToken, tokenBatch, tokenClaims, tokenParts } from '../support/exec-token.js';
-import { startTestWrit, type TestWrit } from '../support/writ-server.js';
+import { ANALYTICS_READ, startTestWrit, type TestWrit } from '../support/writ-server.js';
 
 let t: TestWrit;
 beforeAll(async () => {
@@ -15,12 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.stop());
 
-const query: ScenarioRequest = {
-  mcp: {
-    tool: 'query_db',
-    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
-  },
-};
+const query: ScenarioRequest = ANALYTICS_READ;
 
 async function verifyCode(token: string): Promise<string> {
   const res = await t.verify.check(scenarioCheckRequest(query, { 'x-writ-token': token }));

@@ -14,16 +14,13 @@ import type { CheckRequest } from '../../src/extauthz/envoy-types.js';
 import { DEFAULT_HEADER_SET, isUnbound } from '../../src/pipeline/bind/bound-headers.js';
 import { TokenCodec } from '../../src/pipeline/bind/execution-token.js';
 import { tokenClaims } from '../support/exec-token.js';
-import { startTestWrit, type TestWrit } from '../support/writ-server.js';
+import { ANALYTICS_READ, startTestWrit, type TestWrit } from '../support/writ-server.js';
 
 /** Mints and verifies as a pipeline does (its own codec: token id pool, per-key header memos). */
 const tokens = new TokenCodec();
 
 const query: ScenarioRequest = {
-  mcp: {
-    tool: 'query_db',
-    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
-  },
+  ...ANALYTICS_READ,
   headers: { 'x-tenant': 'acme', accept: 'application/json', 'if-match': '"v1"' },
 };
 

@@ -5,7 +5,7 @@ import { responseHeader, structField } from '../../src/cli/check-client.js';
 import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenario.js';
 import type { CheckRequest } from '../../src/extauthz/envoy-types.js';
 import { b64json, forgeToken, tokenClaims, tokenHeader } from '../support/exec-token.js';
-import { startTestWrit, type TestWrit } from '../support/writ-server.js';
+import { ANALYTICS_READ, startTestWrit, type TestWrit } from '../support/writ-server.js';
 
 let t: TestWrit;
 beforeAll(async () => {
@@ -13,12 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.stop());
 
-const query: ScenarioRequest = {
-  mcp: {
-    tool: 'query_db',
-    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
-  },
-};
+const query: ScenarioRequest = ANALYTICS_READ;
 
 async function allowedToken(request: ScenarioRequest = query): Promise<string> {
   const res = await t.check.check(scenarioCheckRequest(request));

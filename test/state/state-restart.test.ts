@@ -21,6 +21,7 @@ import { scenarioCheckRequest, type ScenarioRequest } from '../../src/cli/scenar
 import { resolveConfig } from '../../src/config.js';
 import { VolatileStateError } from '../../src/state/from-config.js';
 import { freePort, PrivateRedis, redisSkipReason, runRedisTests } from '../support/redis.js';
+import { ANALYTICS_READ } from '../support/writ-server.js';
 
 const clock = { now: Date.UTC(2026, 0, 5, 10, 0, 0) };
 const homes: string[] = [];
@@ -69,12 +70,7 @@ const newHome = () => {
   return h;
 };
 
-const query: ScenarioRequest = {
-  mcp: {
-    tool: 'query_db',
-    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
-  },
-};
+const query: ScenarioRequest = ANALYTICS_READ;
 const QUARANTINED = 'spiffe://cluster.local/ns/agents/sa/quarantined-agent';
 /** Held for a human at any hour (the injection), as seed scenario 06. */
 const email: ScenarioRequest = {

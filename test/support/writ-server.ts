@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { startWrit, type WritInstance } from '../../src/app.js';
 import { connectCheckClient, type CheckClient } from '../../src/cli/check-client.js';
+import type { ScenarioRequest } from '../../src/cli/scenario.js';
 import { resolveConfig } from '../../src/config.js';
+
+/** The allowed call most end-to-end tests send: an MCP `query_db` read on the analytics replica (default pack). */
+export const ANALYTICS_READ: ScenarioRequest = {
+  mcp: {
+    tool: 'query_db',
+    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
+  },
+};
 
 export interface TestWrit {
   readonly writ: WritInstance;

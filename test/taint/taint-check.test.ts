@@ -16,6 +16,7 @@ import { DEFAULT_PRINCIPAL, scenarioCheckRequest, type ScenarioRequest } from '.
 import { resolveConfig } from '../../src/config.js';
 import { markSessionTaint } from '../../src/pipeline/taint/mark-taint.js';
 import { APPROVER_KEY, AGENT_KEY, outcomeOf } from '../enforce/support.js';
+import { ANALYTICS_READ } from '../support/writ-server.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0); // a Monday, 11:00 in Berlin: business hours
@@ -26,12 +27,7 @@ const SEND: ScenarioRequest = {
   mcp: { tool: 'send_email', arguments: { to: 'someone@partner.example', subject: 'hi', body: 'hello' } },
 };
 /** A read-only analytics query: allowed, tainted or not. */
-const READ: ScenarioRequest = {
-  mcp: {
-    tool: 'query_db',
-    arguments: { database: 'analytics-replica', query: 'SELECT id, status FROM orders WHERE id = 42' },
-  },
-};
+const READ: ScenarioRequest = ANALYTICS_READ;
 
 interface Running {
   readonly writ: WritInstance;
