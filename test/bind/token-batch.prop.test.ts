@@ -13,20 +13,10 @@ import { TokenCodec, type MintedToken } from '../../src/pipeline/bind/execution-
 import { MAX_BATCH_SIZE } from '../../src/pipeline/bind/token-tree.js';
 import { VerifiedBatches } from '../../src/pipeline/bind/verified-batches.js';
 import { joinToken, tokenBatch, tokenIndex, tokenParts } from '../support/exec-token.js';
-import { rawRequest } from '../support/raw-request.js';
+import { BARE_VERIFY_REQUEST } from '../support/raw-request.js';
 
 const NOW = 1_767_600_000_000;
-const BOUND = boundParts(
-  rawRequest({
-    role: 'verify',
-    method: 'GET',
-    authority: 'a',
-    path: '/',
-    headers: {},
-    sourcePrincipal: '',
-  }),
-  { subject: 'spiffe://cluster.local/ns/agents/sa/a' },
-);
+const BOUND = boundParts(BARE_VERIFY_REQUEST, { subject: 'spiffe://cluster.local/ns/agents/sa/a' });
 const signer = signerFromPrivateKey(generateKeyPairSync('ed25519').privateKey);
 const keys = staticKeySet([signer.publicKey]);
 

@@ -22,23 +22,13 @@ import { boundParts } from '../../src/pipeline/bind/canonical-action.js';
 import { TokenCodec } from '../../src/pipeline/bind/execution-token.js';
 import { startFakeAwsKms, type FakeAwsKms } from './support/fake-aws-kms.js';
 import { startFakeGcpKms, type FakeGcpKms } from './support/fake-gcp-kms.js';
-import { rawRequest } from '../support/raw-request.js';
+import { BARE_VERIFY_REQUEST } from '../support/raw-request.js';
 
 /** Mints and verifies as a pipeline does (its own codec: token id pool, per-key header memos). */
 const tokens = new TokenCodec();
 
 /** Bound parts of a token these tests mint and verify (the envelope itself is not under test here). */
-const BOUND = boundParts(
-  rawRequest({
-    role: 'verify',
-    method: 'GET',
-    authority: 'a',
-    path: '/',
-    headers: {},
-    sourcePrincipal: '',
-  }),
-  { subject: '' },
-);
+const BOUND = boundParts(BARE_VERIFY_REQUEST, { subject: '' });
 
 let aws: FakeAwsKms;
 let gcp: FakeGcpKms;

@@ -30,3 +30,13 @@ export function toolCallBody(tool: string, argumentsJson: string): Buffer {
     `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":${JSON.stringify(tool)},"arguments":${argumentsJson}}}`,
   );
 }
+
+/** A bare verify-role GET of `a/`: what token tests bind when the envelope itself is not under test. */
+export const BARE_VERIFY_REQUEST: RawRequest = rawRequest({
+  role: 'verify',
+  method: 'GET',
+  authority: 'a',
+  path: '/',
+  headers: {},
+  sourcePrincipal: '',
+});
